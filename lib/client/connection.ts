@@ -1,0 +1,207 @@
+/**
+ * One TCP connection to one broker: frames requests, matches responses by correlation id,
+ * enforces request timeouts, and fails every pending request when the socket dies.
+ *
+ * Used by the client library and by brokers talking to each other (controller channel,
+ * replica fetchers). Reconnection policy lives above this, in the connection pool.
+ */
+import { EventEmitter } from 'events';
+import * as net from 'net';
+import { ApiDef } from '../protocol/api';
+import { ErrorCode, ProtocolError, SamsaError } from '../protocol/errors';
+import { encodeRequestFrame, FrameDecoder, readResponseHeader } from '../protocol/frame';
+import { Reader } from '../protocol/reader';
+
+export interface ConnectionOptions {
+  host: string;
+  port: number;
+  clientId?: string;
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** Largest response frame accepted. */
+  maxResponseBytes?: number;
+}
+
+interface Pending {
+  decode: (r: Reader) => unknown;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout | null;
+  apiName: string;
+}
+
+export interface SendOptions {
+  version?: number;
+  timeoutMs?: number;
+  /** false for requests the broker does not answer (Produce with acks=0). */
+  expectResponse?: boolean;
+}
+
+export class Connection extends EventEmitter {
+  private socket: net.Socket | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextCorrelationId = 1;
+  private decoder: FrameDecoder;
+  private closed = false;
+  private connecting: Promise<void> | null = null;
+
+  constructor(readonly options: ConnectionOptions) {
+    super();
+    this.decoder = new FrameDecoder(options.maxResponseBytes ?? 512 * 1024 * 1024);
+  }
+
+  get address(): string {
+    return `${this.options.host}:${this.options.port}`;
+  }
+
+  get isConnected(): boolean {
+    return this.socket !== null && !this.closed && !this.socket.destroyed && this.connecting === null;
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  connect(): Promise<void> {
+    if (this.closed) return Promise.reject(networkError(`connection to ${this.address} is closed`));
+    if (this.connecting) return this.connecting;
+    if (this.socket) return Promise.resolve();
+    this.connecting = new Promise<void>((resolve, reject) => {
+      const socket = net.connect({ host: this.options.host, port: this.options.port });
+      socket.setNoDelay(true);
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(networkError(`connection to ${this.address} timed out after ${this.connectTimeoutMs} ms`));
+      }, this.connectTimeoutMs);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        this.connecting = null;
+        resolve();
+      });
+      socket.once('error', (err) => {
+        clearTimeout(timer);
+        if (this.connecting) {
+          this.connecting = null;
+          this.socket = null;
+          reject(networkError(`cannot connect to ${this.address}: ${err.message}`, err));
+        }
+      });
+      socket.on('data', (chunk) => this.onData(chunk));
+      socket.on('close', () => this.onClose());
+      socket.on('error', () => undefined);
+      this.socket = socket;
+    });
+    return this.connecting;
+  }
+
+  private get connectTimeoutMs(): number {
+    return this.options.connectTimeoutMs ?? 10000;
+  }
+
+  async send<Req, Resp>(api: ApiDef<Req, Resp>, body: Req, opts: SendOptions = {}): Promise<Resp> {
+    await this.connect();
+    const socket = this.socket;
+    if (!socket || this.closed) throw networkError(`connection to ${this.address} is closed`);
+    const version = opts.version ?? api.maxVersion;
+    const correlationId = this.nextCorrelationId;
+    this.nextCorrelationId = this.nextCorrelationId >= 0x7fffffff ? 1 : this.nextCorrelationId + 1;
+    const frame = encodeRequestFrame({ apiKey: api.key, apiVersion: version, correlationId, clientId: this.options.clientId ?? null }, api.request, body);
+    if (opts.expectResponse === false) {
+      writeFrame(socket, frame);
+      return undefined as unknown as Resp;
+    }
+    return new Promise<Resp>((resolve, reject) => {
+      const timeoutMs = opts.timeoutMs ?? this.options.requestTimeoutMs ?? 30000;
+      const timer = setTimeout(() => {
+        this.pending.delete(correlationId);
+        reject(new SamsaError(ErrorCode.REQUEST_TIMED_OUT, `${api.name} request to ${this.address} timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(correlationId, {
+        decode: (r) => api.response.read(r, version),
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        timer,
+        apiName: api.name,
+      });
+      writeFrame(socket, frame);
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    let frames: Buffer[];
+    try {
+      frames = this.decoder.push(chunk);
+    } catch (err) {
+      this.fail(err as Error);
+      return;
+    }
+    for (const frame of frames) this.onFrame(frame);
+  }
+
+  private onFrame(frame: Buffer): void {
+    const r = new Reader(frame);
+    let correlationId: number;
+    try {
+      const header = readResponseHeader(r);
+      correlationId = header.correlationId;
+      const p = this.pending.get(correlationId);
+      if (!p) return; // a late answer to a request that already timed out
+      this.pending.delete(correlationId);
+      if (p.timer) clearTimeout(p.timer);
+      if (header.errorCode !== 0) {
+        p.reject(SamsaError.fromCode(header.errorCode, `${p.apiName}: ${header.errorMessage ?? 'request rejected'}`));
+        return;
+      }
+      try {
+        p.resolve(p.decode(r));
+      } catch (err) {
+        p.reject(err as Error);
+      }
+    } catch (err) {
+      this.fail(new ProtocolError(`malformed response from ${this.address}: ${(err as Error).message}`));
+    }
+  }
+
+  private fail(err: Error): void {
+    this.emit('error-detail', err);
+    this.rejectAll(err);
+    this.socket?.destroy();
+  }
+
+  private rejectAll(err: Error): void {
+    for (const p of this.pending.values()) {
+      if (p.timer) clearTimeout(p.timer);
+      p.reject(err);
+    }
+    this.pending.clear();
+  }
+
+  private onClose(): void {
+    this.socket = null;
+    this.connecting = null;
+    this.decoder = new FrameDecoder(this.options.maxResponseBytes ?? 512 * 1024 * 1024);
+    this.rejectAll(networkError(`connection to ${this.address} was closed`));
+    this.emit('close');
+  }
+
+  close(): void {
+    this.closed = true;
+    this.rejectAll(networkError(`connection to ${this.address} was closed by the client`));
+    this.socket?.destroy();
+    this.socket = null;
+  }
+}
+
+function networkError(detail: string, cause?: unknown): SamsaError {
+  return new SamsaError(ErrorCode.NETWORK_EXCEPTION, detail, { cause });
+}
+
+function writeFrame(socket: net.Socket, frame: Buffer[]): void {
+  if (frame.length === 1) {
+    socket.write(frame[0]);
+    return;
+  }
+  socket.cork();
+  for (const chunk of frame) socket.write(chunk);
+  process.nextTick(() => socket.uncork());
+}

@@ -1,0 +1,64 @@
+/**
+ * The API table: every request type Samsa speaks, its key, supported versions and schemas.
+ * Keys reuse Kafka's numbers. Broker dispatch, client typing and ApiVersions all read this table.
+ */
+import { Type } from './schema';
+import { ApiVersionsRequest, ApiVersionsResponse, MetadataRequest, MetadataResponse } from './messages/metadata';
+import { FetchRequest, FetchResponse, ListOffsetsRequest, ListOffsetsResponse, ProduceRequest, ProduceResponse } from './messages/produce-fetch';
+import {
+  CreatePartitionsRequest, CreatePartitionsResponse, CreateTopicsRequest, CreateTopicsResponse,
+  DeleteTopicsRequest, DeleteTopicsResponse, DescribeConfigsRequest, DescribeConfigsResponse,
+} from './messages/admin';
+import {
+  ControlledShutdownRequest, ControlledShutdownResponse, LeaderAndIsrRequest, LeaderAndIsrResponse,
+  StopReplicaRequest, StopReplicaResponse, UpdateMetadataRequest, UpdateMetadataResponse,
+} from './messages/controller';
+
+export interface ApiDef<Req, Resp> {
+  readonly key: number;
+  readonly name: string;
+  readonly minVersion: number;
+  readonly maxVersion: number;
+  readonly request: Type<Req>;
+  readonly response: Type<Resp>;
+}
+
+function api<Req, Resp>(key: number, name: string, request: Type<Req>, response: Type<Resp>, maxVersion = 0): ApiDef<Req, Resp> {
+  return { key, name, minVersion: 0, maxVersion, request, response };
+}
+
+export const Api = {
+  Produce: api(0, 'Produce', ProduceRequest, ProduceResponse),
+  Fetch: api(1, 'Fetch', FetchRequest, FetchResponse),
+  ListOffsets: api(2, 'ListOffsets', ListOffsetsRequest, ListOffsetsResponse),
+  Metadata: api(3, 'Metadata', MetadataRequest, MetadataResponse),
+  LeaderAndIsr: api(4, 'LeaderAndIsr', LeaderAndIsrRequest, LeaderAndIsrResponse),
+  StopReplica: api(5, 'StopReplica', StopReplicaRequest, StopReplicaResponse),
+  UpdateMetadata: api(6, 'UpdateMetadata', UpdateMetadataRequest, UpdateMetadataResponse),
+  ControlledShutdown: api(7, 'ControlledShutdown', ControlledShutdownRequest, ControlledShutdownResponse),
+  ApiVersions: api(18, 'ApiVersions', ApiVersionsRequest, ApiVersionsResponse),
+  CreateTopics: api(19, 'CreateTopics', CreateTopicsRequest, CreateTopicsResponse),
+  DeleteTopics: api(20, 'DeleteTopics', DeleteTopicsRequest, DeleteTopicsResponse),
+  DescribeConfigs: api(32, 'DescribeConfigs', DescribeConfigsRequest, DescribeConfigsResponse),
+  CreatePartitions: api(37, 'CreatePartitions', CreatePartitionsRequest, CreatePartitionsResponse),
+} as const;
+
+export type ApiName = keyof typeof Api;
+export type AnyApiDef = ApiDef<any, any>;
+
+const byKey = new Map<number, AnyApiDef>();
+for (const def of Object.values(Api)) byKey.set(def.key, def as AnyApiDef);
+
+export function apiByKey(key: number): AnyApiDef | undefined {
+  return byKey.get(key);
+}
+
+export function allApis(): AnyApiDef[] {
+  return [...byKey.values()].sort((a, b) => a.key - b.key);
+}
+
+/** Registers an API defined elsewhere (e.g. group coordination) so dispatch and ApiVersions see it. */
+export function registerApi(def: AnyApiDef): void {
+  if (byKey.has(def.key)) throw new Error(`API key ${def.key} is already registered`);
+  byKey.set(def.key, def);
+}

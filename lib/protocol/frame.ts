@@ -1,0 +1,147 @@
+/**
+ * Frame layout and headers (docs/protocol.md "Framing").
+ *
+ *   Frame            => size:int32 payload[size]
+ *   Request header   => apiKey:int16 apiVersion:int16 correlationId:int32 clientId:nullableString
+ *   Response header  => correlationId:int32 errorCode:int16 [errorMessage:nullableString if errorCode != 0]
+ *
+ * A response whose header carries a non-zero errorCode has no body: it is how the broker answers a
+ * request it could not decode at all (unknown API key or version, malformed body, oversized frame).
+ */
+import { ProtocolError } from './errors';
+import { Reader } from './reader';
+import { Type } from './schema';
+import { Writer } from './writer';
+
+export interface RequestHeader {
+  apiKey: number;
+  apiVersion: number;
+  correlationId: number;
+  clientId: string | null;
+}
+
+export interface ResponseHeader {
+  correlationId: number;
+  errorCode: number;
+  errorMessage: string | null;
+}
+
+/** The smallest request header: apiKey + apiVersion + correlationId + clientId length. */
+export const MIN_REQUEST_HEADER_BYTES = 10;
+
+export function readRequestHeader(r: Reader): RequestHeader {
+  return { apiKey: r.readInt16(), apiVersion: r.readInt16(), correlationId: r.readInt32(), clientId: r.readNullableString() };
+}
+
+export function readResponseHeader(r: Reader): ResponseHeader {
+  const correlationId = r.readInt32();
+  const errorCode = r.readInt16();
+  const errorMessage = errorCode !== 0 ? r.readNullableString() : null;
+  return { correlationId, errorCode, errorMessage };
+}
+
+function framed(w: Writer): Buffer[] {
+  const chunks = w.toChunks();
+  const size = Buffer.allocUnsafe(4);
+  size.writeInt32BE(w.length, 0);
+  return [size, ...chunks];
+}
+
+export function encodeRequestFrame<T>(header: RequestHeader, type: Type<T>, body: T): Buffer[] {
+  const w = new Writer(512);
+  w.writeInt16(header.apiKey).writeInt16(header.apiVersion).writeInt32(header.correlationId).writeNullableString(header.clientId);
+  type.write(w, body, header.apiVersion);
+  return framed(w);
+}
+
+export function encodeResponseFrame<T>(correlationId: number, type: Type<T>, body: T, version: number): Buffer[] {
+  const w = new Writer(512);
+  w.writeInt32(correlationId).writeInt16(0);
+  type.write(w, body, version);
+  return framed(w);
+}
+
+export function encodeErrorResponseFrame(correlationId: number, errorCode: number, errorMessage: string): Buffer[] {
+  const w = new Writer(128);
+  w.writeInt32(correlationId).writeInt16(errorCode).writeNullableString(errorMessage.slice(0, 1000));
+  return framed(w);
+}
+
+export class FrameTooLargeError extends ProtocolError {
+  constructor(readonly size: number, readonly maxBytes: number) {
+    super(`frame of ${size} bytes exceeds the limit of ${maxBytes} bytes (socket.request.max.bytes)`);
+    this.name = 'FrameTooLargeError';
+  }
+}
+
+/**
+ * Splits a byte stream into frames. Chunks are kept as a list and joined once per frame, so a
+ * large frame arriving in many TCP chunks is copied once, and frames inside one chunk are
+ * returned as views without copying.
+ */
+export class FrameDecoder {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private expected = -1;
+
+  constructor(private readonly maxFrameBytes: number) {}
+
+  get bufferedBytes(): number {
+    return this.buffered;
+  }
+
+  /**
+   * Adds a chunk and returns the complete frames it finishes (payloads without the size prefix).
+   * Throws FrameTooLargeError or ProtocolError on an impossible size; the stream is then unusable.
+   */
+  push(chunk: Buffer): Buffer[] {
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    const frames: Buffer[] = [];
+    for (;;) {
+      if (this.expected < 0) {
+        if (this.buffered < 4) break;
+        const head = this.peek(4);
+        const size = head.readInt32BE(0);
+        if (size < 0) throw new ProtocolError(`negative frame size ${size}`);
+        if (size > this.maxFrameBytes) throw new FrameTooLargeError(size, this.maxFrameBytes);
+        this.consume(4);
+        this.expected = size;
+      }
+      if (this.buffered < this.expected) break;
+      frames.push(this.take(this.expected));
+      this.expected = -1;
+    }
+    return frames;
+  }
+
+  /** The first bytes buffered after the size prefix of the frame being read, for best-effort error replies. */
+  peekPending(bytes: number): Buffer {
+    return this.peek(Math.min(bytes, this.buffered));
+  }
+
+  private peek(n: number): Buffer {
+    if (this.chunks[0].length >= n) return this.chunks[0].subarray(0, n);
+    return Buffer.concat(this.chunks, this.buffered).subarray(0, n);
+  }
+
+  private consume(n: number): void {
+    this.take(n);
+  }
+
+  private take(n: number): Buffer {
+    const first = this.chunks[0];
+    let out: Buffer;
+    if (first.length >= n) {
+      out = first.subarray(0, n);
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+    } else {
+      const joined = Buffer.concat(this.chunks, this.buffered);
+      out = joined.subarray(0, n);
+      this.chunks = joined.length > n ? [joined.subarray(n)] : [];
+    }
+    this.buffered -= n;
+    return out;
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Growable writer that produces a frame as a list of buffers.
+ *
+ * Small fields go into a scratch buffer; large byte fields (record batches) are kept as separate
+ * chunks so a fetch response hands the log's bytes to the socket without copying them.
+ */
+
+const ZERO_COPY_THRESHOLD = 1024;
+
+export class Writer {
+  private scratch: Buffer;
+  private pos = 0;
+  private chunkStart = 0;
+  private readonly chunks: Buffer[] = [];
+  private total = 0;
+
+  constructor(initialSize = 256) {
+    this.scratch = Buffer.allocUnsafe(initialSize);
+  }
+
+  /** Bytes written so far. */
+  get length(): number {
+    return this.total + (this.pos - this.chunkStart);
+  }
+
+  private ensure(bytes: number): void {
+    if (this.pos + bytes <= this.scratch.length) return;
+    this.sealScratch();
+    this.scratch = Buffer.allocUnsafe(Math.max(bytes, this.scratch.length * 2));
+    this.pos = 0;
+    this.chunkStart = 0;
+  }
+
+  private sealScratch(): void {
+    if (this.pos > this.chunkStart) {
+      const chunk = this.scratch.subarray(this.chunkStart, this.pos);
+      this.chunks.push(chunk);
+      this.total += chunk.length;
+      this.chunkStart = this.pos;
+    }
+  }
+
+  writeInt8(v: number): this {
+    this.ensure(1);
+    this.scratch.writeInt8(v, this.pos);
+    this.pos += 1;
+    return this;
+  }
+
+  writeBoolean(v: boolean): this {
+    return this.writeInt8(v ? 1 : 0);
+  }
+
+  writeInt16(v: number): this {
+    this.ensure(2);
+    this.scratch.writeInt16BE(v, this.pos);
+    this.pos += 2;
+    return this;
+  }
+
+  writeInt32(v: number): this {
+    this.ensure(4);
+    this.scratch.writeInt32BE(v, this.pos);
+    this.pos += 4;
+    return this;
+  }
+
+  writeUInt32(v: number): this {
+    this.ensure(4);
+    this.scratch.writeUInt32BE(v, this.pos);
+    this.pos += 4;
+    return this;
+  }
+
+  writeInt64(v: number): this {
+    this.ensure(8);
+    this.scratch.writeBigInt64BE(BigInt(v), this.pos);
+    this.pos += 8;
+    return this;
+  }
+
+  writeBigInt64(v: bigint): this {
+    this.ensure(8);
+    this.scratch.writeBigInt64BE(v, this.pos);
+    this.pos += 8;
+    return this;
+  }
+
+  writeNullableString(v: string | null): this {
+    if (v === null) return this.writeInt16(-1);
+    const len = Buffer.byteLength(v, 'utf8');
+    if (len > 0x7fff) throw new RangeError(`string of ${len} bytes exceeds the int16 length limit`);
+    this.writeInt16(len);
+    this.ensure(len);
+    this.scratch.write(v, this.pos, len, 'utf8');
+    this.pos += len;
+    return this;
+  }
+
+  writeString(v: string): this {
+    return this.writeNullableString(v);
+  }
+
+  writeNullableBytes(v: Buffer | null): this {
+    if (v === null) return this.writeInt32(-1);
+    this.writeInt32(v.length);
+    return this.writeRaw(v);
+  }
+
+  writeBytes(v: Buffer): this {
+    return this.writeNullableBytes(v);
+  }
+
+  writeRaw(v: Buffer): this {
+    if (v.length >= ZERO_COPY_THRESHOLD) {
+      this.sealScratch();
+      this.chunks.push(v);
+      this.total += v.length;
+      return this;
+    }
+    this.ensure(v.length);
+    v.copy(this.scratch, this.pos);
+    this.pos += v.length;
+    return this;
+  }
+
+  writeArrayLength(n: number | null): this {
+    return this.writeInt32(n === null ? -1 : n);
+  }
+
+  /** The written bytes as chunks, in order. */
+  toChunks(): Buffer[] {
+    this.sealScratch();
+    return this.chunks;
+  }
+
+  /** The written bytes as one buffer (copies when there is more than one chunk). */
+  toBuffer(): Buffer {
+    const chunks = this.toChunks();
+    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, this.total);
+  }
+}
