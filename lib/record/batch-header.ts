@@ -114,3 +114,18 @@ export function forEachBatch(buf: Buffer, visit: (position: number, sizeInBytes:
     position += size;
   }
 }
+
+/**
+ * Sets the timestamp type and max timestamp of the batch at `position` and recomputes its CRC
+ * (both fields are covered by it), like Kafka's DefaultRecordBatch.setMaxTimestamp. A broker whose
+ * topic uses `message.timestamp.type=LogAppendTime` calls it with 'LogAppendTime' and the append
+ * time; readers then report that time for every record of the batch.
+ */
+export function setMaxTimestamp(buf: Buffer, position: number, timestampType: 'CreateTime' | 'LogAppendTime', maxTimestamp: number): void {
+  const attributes = buf.readInt16BE(position + ATTRIBUTES_OFFSET);
+  const updated = timestampType === 'LogAppendTime' ? attributes | TIMESTAMP_TYPE_MASK : attributes & ~TIMESTAMP_TYPE_MASK;
+  buf.writeInt16BE(updated, position + ATTRIBUTES_OFFSET);
+  buf.writeBigInt64BE(BigInt(maxTimestamp), position + MAX_TIMESTAMP_OFFSET);
+  const size = batchSizeAt(buf, position);
+  buf.writeUInt32BE(computeBatchCrc(buf, position, size), position + CRC_OFFSET);
+}

@@ -1,0 +1,22 @@
+/**
+ * The services a request handler may use, passed explicitly so handlers stay small functions
+ * that tests can drive without a whole broker.
+ */
+import { BrokerConfig } from '../config/broker-config';
+import { FetchPurgatory } from './fetch-purgatory';
+import { MetadataCache } from './metadata-cache';
+import { ReplicaManager } from './replica-manager';
+import { TopicAdmin } from './topic-admin';
+import { Logger } from '../util/logger';
+
+export interface BrokerContext {
+  readonly brokerId: number;
+  readonly config: BrokerConfig;
+  readonly metadata: MetadataCache;
+  readonly replicas: ReplicaManager;
+  readonly purgatory: FetchPurgatory;
+  readonly topicAdmin: TopicAdmin;
+  readonly logger: Logger;
+  /** The broker epoch (czxid of our registration), checked on controller requests. */
+  brokerEpoch(): number;
+}

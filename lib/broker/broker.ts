@@ -1,0 +1,176 @@
+/**
+ * A Samsa broker: wires storage, ZooKeeper registration, the controller contender, the request
+ * handlers and the listener together, and owns the order of startup and shutdown.
+ */
+import { EventEmitter } from 'events';
+import { BrokerConfig } from '../config/broker-config';
+import { effectiveLogConfig } from '../config/topic-config';
+import { Controller } from '../controller/controller';
+import { Api } from '../protocol/api';
+import { LogManager } from '../storage/log-manager';
+import { LogConfig, MAX_TIMER_MS } from '../storage/log-config';
+import { getLogger, Logger } from '../util/logger';
+import { ZkClient } from '../zk/zk-client';
+import { ClusterStore } from '../zk/cluster-store';
+import { registerBroker } from '../zk/broker-registration';
+import { ApiDispatcher } from './api-dispatcher';
+import { BrokerContext } from './broker-context';
+import { FetchPurgatory } from './fetch-purgatory';
+import { createPartitionsHandler, createTopicsHandler, deleteTopicsHandler, describeConfigsHandler } from './handlers/admin';
+import { leaderAndIsrHandler, stopReplicaHandler, updateMetadataHandler } from './handlers/controller-requests';
+import { fetchHandler } from './handlers/fetch';
+import { listOffsetsHandler } from './handlers/list-offsets';
+import { apiVersionsHandler, metadataHandler } from './handlers/metadata';
+import { produceHandler } from './handlers/produce';
+import { MetadataCache } from './metadata-cache';
+import { ReplicaManager } from './replica-manager';
+import { SocketServer } from './socket-server';
+import { TopicAdmin } from './topic-admin';
+import { ZkTopicStore } from './zk-topic-store';
+
+const SHUTDOWN_DRAIN_MS = 10000;
+
+export class Broker extends EventEmitter {
+  private readonly logger: Logger;
+  private readonly metadata = new MetadataCache();
+  private readonly purgatory = new FetchPurgatory();
+  private readonly logManager: LogManager;
+  private readonly replicas: ReplicaManager;
+  private readonly dispatcher = new ApiDispatcher();
+  private readonly server: SocketServer;
+  private zk: ZkClient | null = null;
+  private controller: Controller | null = null;
+  private epoch = -1;
+  private boundPort = -1;
+  private state: 'created' | 'starting' | 'running' | 'stopping' | 'stopped' = 'created';
+
+  constructor(readonly config: BrokerConfig) {
+    super();
+    this.logger = getLogger('broker');
+    this.logManager = new LogManager({ logDirs: config.logDirs, brokerId: config.brokerId });
+    this.replicas = new ReplicaManager({
+      brokerId: config.brokerId,
+      logManager: this.logManager,
+      logConfigFor: (topic) => this.logConfigFor(topic),
+      purgatory: this.purgatory,
+      logger: getLogger('replica-manager'),
+    });
+    this.server = new SocketServer(this.dispatcher, {
+      maxFrameBytes: config.socketRequestMaxBytes,
+      maxInFlightRequests: config.queuedMaxRequests,
+      logger: getLogger('network'),
+    }, getLogger('network'));
+  }
+
+  get brokerId(): number {
+    return this.config.brokerId;
+  }
+
+  /** The port the listener is bound to (useful when configured with port 0). */
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get isController(): boolean {
+    return this.controller?.isActive ?? false;
+  }
+
+  get metadataCache(): MetadataCache {
+    return this.metadata;
+  }
+
+  async startup(): Promise<void> {
+    if (this.state !== 'created') throw new Error(`broker ${this.brokerId} cannot start from state ${this.state}`);
+    this.state = 'starting';
+    const started = Date.now();
+    this.logger.info(`Starting broker ${this.brokerId}`);
+    await this.logManager.startup();
+    this.zk = await ZkClient.connect({
+      connectString: this.config.zookeeperConnect,
+      sessionTimeoutMs: this.config.zookeeperSessionTimeoutMs,
+      connectionTimeoutMs: this.config.zookeeperConnectionTimeoutMs,
+    });
+    const store = new ClusterStore(this.zk);
+    await store.ensureBasePaths();
+    this.metadata.clusterId = await store.getOrCreateClusterId();
+    const topicAdmin = new TopicAdmin(new ZkTopicStore(store), this.metadata, this.config, getLogger('admin'));
+    this.topicAdmin = topicAdmin;
+    this.registerHandlers(topicAdmin);
+    const listener = this.config.listeners[0];
+    this.boundPort = await this.server.listen(listener.host, listener.port);
+    const advertised = this.config.advertisedListeners[0];
+    const host = advertised.host || 'localhost';
+    const port = advertised.port === 0 ? this.boundPort : advertised.port;
+    const registration = await registerBroker(this.zk, {
+      brokerId: this.brokerId, host, port, rack: this.config.brokerRack ?? undefined,
+      listeners: [`${advertised.name ?? 'PLAINTEXT'}://${host}:${port}`],
+    });
+    this.epoch = Number(registration.brokerEpoch ?? registration);
+    this.controller = new Controller({
+      brokerId: this.brokerId,
+      zk: this.zk,
+      store,
+      config: { deleteTopicEnable: this.config.deleteTopicEnable, uncleanLeaderElectionEnable: this.config.uncleanLeaderElectionEnable },
+    });
+    this.controller.on('elected', (epoch: number) => this.logger.info(`Broker ${this.brokerId} is now the controller (epoch ${epoch})`));
+    this.controller.on('resigned', () => this.logger.info(`Broker ${this.brokerId} is no longer the controller`));
+    await this.controller.startup();
+    this.state = 'running';
+    this.logger.info(`Broker ${this.brokerId} started in ${Date.now() - started} ms, listening on ${listener.host || '0.0.0.0'}:${this.boundPort}, advertised as ${host}:${port}, cluster id ${this.metadata.clusterId}`);
+  }
+
+  private topicAdmin: TopicAdmin | null = null;
+
+  private context(topicAdmin: TopicAdmin): BrokerContext {
+    return {
+      brokerId: this.brokerId,
+      config: this.config,
+      metadata: this.metadata,
+      replicas: this.replicas,
+      purgatory: this.purgatory,
+      topicAdmin,
+      logger: getLogger('request'),
+      brokerEpoch: () => this.epoch,
+    };
+  }
+
+  private registerHandlers(topicAdmin: TopicAdmin): void {
+    const ctx = this.context(topicAdmin);
+    this.dispatcher
+      .register(Api.ApiVersions, apiVersionsHandler(this.dispatcher))
+      .register(Api.Metadata, metadataHandler(ctx))
+      .register(Api.Produce, produceHandler(ctx))
+      .register(Api.Fetch, fetchHandler(ctx))
+      .register(Api.ListOffsets, listOffsetsHandler(ctx))
+      .register(Api.CreateTopics, createTopicsHandler(ctx))
+      .register(Api.DeleteTopics, deleteTopicsHandler(ctx))
+      .register(Api.CreatePartitions, createPartitionsHandler(ctx))
+      .register(Api.DescribeConfigs, describeConfigsHandler(ctx))
+      .register(Api.LeaderAndIsr, leaderAndIsrHandler(ctx))
+      .register(Api.UpdateMetadata, updateMetadataHandler(ctx))
+      .register(Api.StopReplica, stopReplicaHandler(ctx));
+  }
+
+  private async logConfigFor(topic: string): Promise<LogConfig> {
+    const overrides = this.topicAdmin ? await this.topicAdmin.topicConfig(topic) : {};
+    const effective = effectiveLogConfig(this.config, overrides);
+    return { ...effective, flushIntervalMs: effective.flushIntervalMs ?? MAX_TIMER_MS * 2 };
+  }
+
+  /** Stop accepting, finish in-flight requests, resign, flush and mark logs clean, then deregister. */
+  async shutdown(): Promise<void> {
+    if (this.state === 'stopping' || this.state === 'stopped') return;
+    this.state = 'stopping';
+    this.logger.info(`Shutting down broker ${this.brokerId}`);
+    // The server stops reading synchronously; waking parked fetches lets in-flight requests drain at once.
+    const draining = this.server.shutdown(SHUTDOWN_DRAIN_MS);
+    this.purgatory.shutdown();
+    await draining.catch((err) => this.logger.warn(`Listener shutdown: ${(err as Error).message}`));
+    this.metadata.close();
+    await this.controller?.shutdown().catch((err) => this.logger.warn(`Controller shutdown: ${(err as Error).message}`));
+    await this.logManager.shutdown();
+    if (this.zk) await this.zk.close().catch(() => undefined);
+    this.state = 'stopped';
+    this.logger.info(`Broker ${this.brokerId} shut down cleanly`);
+  }
+}

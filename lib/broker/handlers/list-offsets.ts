@@ -1,0 +1,32 @@
+/** ListOffsets: earliest (-2), latest (-1, the high watermark) or the first offset at a timestamp. */
+import { SamsaError, toErrorCode } from '../../protocol/errors';
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, ListOffsetsRequestData, ListOffsetsResponseData } from '../../protocol/messages/produce-fetch';
+import { BrokerContext } from '../broker-context';
+import { Handler } from '../request-context';
+
+export function listOffsetsHandler(ctx: BrokerContext): Handler<ListOffsetsRequestData, ListOffsetsResponseData> {
+  return async (req) => ({
+    throttleTimeMs: 0,
+    topics: await Promise.all(req.topics.map(async (topic) => ({
+      name: topic.name,
+      partitions: await Promise.all(topic.partitions.map(async (p) => {
+        try {
+          const partition = ctx.replicas.leaderPartition(topic.name, p.partitionIndex, ctx.metadata.hasTopic(topic.name));
+          let offset: number;
+          let timestamp = -1;
+          if (p.timestamp === LATEST_TIMESTAMP) offset = partition.highWatermark;
+          else if (p.timestamp === EARLIEST_TIMESTAMP) offset = partition.log.logStartOffset;
+          else {
+            const found = await partition.log.offsetForTimestamp(p.timestamp);
+            offset = found === null || found >= partition.highWatermark ? -1 : found;
+            if (offset >= 0) timestamp = p.timestamp;
+          }
+          return { partitionIndex: p.partitionIndex, errorCode: 0, timestamp, offset, leaderEpoch: partition.leaderEpoch };
+        } catch (err) {
+          if (!(err instanceof SamsaError)) ctx.logger.error(`ListOffsets for ${topic.name}-${p.partitionIndex} failed: ${(err as Error).stack}`);
+          return { partitionIndex: p.partitionIndex, errorCode: toErrorCode(err), timestamp: -1, offset: -1, leaderEpoch: -1 };
+        }
+      })),
+    }))),
+  });
+}

@@ -1,0 +1,72 @@
+/**
+ * Metadata and ApiVersions. Metadata answers from the cache the controller pushes; asking for an
+ * unknown topic creates it when `auto.create.topics.enable` and the client allow it.
+ */
+import { validateTopicName } from '../../config/topic-config';
+import { ErrorCode, SamsaError } from '../../protocol/errors';
+import {
+  ApiVersionsResponseData, MetadataRequestData, MetadataResponseData, MetadataTopicData,
+} from '../../protocol/messages/metadata';
+import { ApiDispatcher } from '../api-dispatcher';
+import { BrokerContext } from '../broker-context';
+import { Handler } from '../request-context';
+
+export function apiVersionsHandler(dispatcher: ApiDispatcher): Handler<Record<string, never>, ApiVersionsResponseData> {
+  return () => ({ errorCode: 0, apiKeys: dispatcher.supported(), throttleTimeMs: 0 });
+}
+
+export function metadataHandler(ctx: BrokerContext): Handler<MetadataRequestData, MetadataResponseData> {
+  return async (req) => {
+    const names = req.topics ?? ctx.metadata.topicNames();
+    const topics = await Promise.all(names.map((name) => describeTopic(ctx, name, req.allowAutoTopicCreation && req.topics !== null)));
+    return {
+      brokers: ctx.metadata.liveBrokers().map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: b.rack })),
+      clusterId: ctx.metadata.clusterId,
+      controllerId: ctx.metadata.controllerId,
+      topics,
+    };
+  };
+}
+
+function emptyTopic(name: string, errorCode: number): MetadataTopicData {
+  return { errorCode, name, isInternal: false, partitions: [] };
+}
+
+async function describeTopic(ctx: BrokerContext, name: string, mayCreate: boolean): Promise<MetadataTopicData> {
+  const states = ctx.metadata.partitions(name);
+  if (!states) {
+    try {
+      validateTopicName(name);
+    } catch {
+      return emptyTopic(name, ErrorCode.INVALID_TOPIC_EXCEPTION.code);
+    }
+    if (!mayCreate || !ctx.config.autoCreateTopicsEnable) return emptyTopic(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code);
+    try {
+      await ctx.topicAdmin.autoCreateTopic(name);
+    } catch (err) {
+      if (!(err instanceof SamsaError && err.code === ErrorCode.TOPIC_ALREADY_EXISTS.code)) {
+        ctx.logger.warn(`Auto-creating topic ${name} failed: ${(err as Error).message}`);
+        return emptyTopic(name, err instanceof SamsaError ? err.code : ErrorCode.UNKNOWN_SERVER_ERROR.code);
+      }
+    }
+    return emptyTopic(name, ErrorCode.LEADER_NOT_AVAILABLE.code);
+  }
+  return {
+    errorCode: 0,
+    name,
+    isInternal: ctx.metadata.isInternal(name),
+    partitions: states.map((s) => {
+      const offlineReplicas = s.replicas.filter((id) => !ctx.metadata.broker(id));
+      const leaderLive = s.leader >= 0 && ctx.metadata.broker(s.leader) !== undefined;
+      return {
+        errorCode: leaderLive ? 0 : ErrorCode.LEADER_NOT_AVAILABLE.code,
+        partitionIndex: s.partitionIndex,
+        leaderId: leaderLive ? s.leader : -1,
+        leaderEpoch: s.leaderEpoch,
+        replicaNodes: s.replicas,
+        isrNodes: s.isr,
+        offlineReplicas,
+      };
+    }),
+  };
+}

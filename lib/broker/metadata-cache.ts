@@ -1,0 +1,114 @@
+/**
+ * The broker's view of the cluster, as last pushed by the controller in UpdateMetadata.
+ *
+ * The controller always sends a complete snapshot, so an update replaces everything and there is
+ * no incremental state to reconcile. Handlers that must wait for the cluster to reach a state
+ * (CreateTopics waiting for leaders, DeleteTopics waiting for the topic to disappear) use
+ * `waitFor`, which re-checks its predicate after each update.
+ */
+import { PartitionStateData, UpdateMetadataRequestData } from '../protocol/messages/controller';
+
+export interface BrokerEndpoint {
+  id: number;
+  host: string;
+  port: number;
+  rack: string | null;
+}
+
+interface Waiter {
+  predicate: () => boolean;
+  resolve: (satisfied: boolean) => void;
+  timer: NodeJS.Timeout;
+}
+
+export const INTERNAL_TOPICS = new Set(['__consumer_offsets']);
+
+export class MetadataCache {
+  private topics = new Map<string, PartitionStateData[]>();
+  private brokers = new Map<number, BrokerEndpoint>();
+  private waiters = new Set<Waiter>();
+  controllerId = -1;
+  controllerEpoch = -1;
+  clusterId: string | null = null;
+
+  update(req: UpdateMetadataRequestData): void {
+    const topics = new Map<string, PartitionStateData[]>();
+    for (const p of req.partitionStates) {
+      let list = topics.get(p.topicName);
+      if (!list) topics.set(p.topicName, (list = []));
+      list[p.partitionIndex] = p;
+    }
+    // A topic whose partitions are not all known yet (sparse array) is left out until complete.
+    for (const [name, list] of topics) {
+      if (list.some((p) => p === undefined) || list.length === 0) topics.delete(name);
+    }
+    this.topics = topics;
+    this.brokers = new Map(req.liveBrokers.map((b) => [b.id, { id: b.id, host: b.host, port: b.port, rack: b.rack }]));
+    this.controllerId = req.controllerId;
+    this.controllerEpoch = req.controllerEpoch;
+    if (req.clusterId) this.clusterId = req.clusterId;
+    this.notifyWaiters();
+  }
+
+  topicNames(): string[] {
+    return [...this.topics.keys()].sort();
+  }
+
+  hasTopic(name: string): boolean {
+    return this.topics.has(name);
+  }
+
+  partitions(topic: string): PartitionStateData[] | undefined {
+    return this.topics.get(topic);
+  }
+
+  partition(topic: string, partition: number): PartitionStateData | undefined {
+    return this.topics.get(topic)?.[partition];
+  }
+
+  liveBrokers(): BrokerEndpoint[] {
+    return [...this.brokers.values()].sort((a, b) => a.id - b.id);
+  }
+
+  broker(id: number): BrokerEndpoint | undefined {
+    return this.brokers.get(id);
+  }
+
+  isInternal(topic: string): boolean {
+    return INTERNAL_TOPICS.has(topic);
+  }
+
+  /** Resolves true as soon as `predicate` holds (checked now and after each update), false after `timeoutMs`. */
+  waitFor(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
+    if (predicate()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        predicate,
+        resolve,
+        timer: setTimeout(() => {
+          this.waiters.delete(waiter);
+          resolve(false);
+        }, Math.max(0, timeoutMs)),
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  private notifyWaiters(): void {
+    for (const w of this.waiters) {
+      if (w.predicate()) {
+        clearTimeout(w.timer);
+        this.waiters.delete(w);
+        w.resolve(true);
+      }
+    }
+  }
+
+  close(): void {
+    for (const w of this.waiters) {
+      clearTimeout(w.timer);
+      w.resolve(false);
+    }
+    this.waiters.clear();
+  }
+}

@@ -1,0 +1,272 @@
+/**
+ * The broker's typed configuration: loads `server.properties` plus `--override` flags, validates
+ * every key, and resolves the relationships between keys into one camelCase object.
+ *
+ * Everything downstream (storage, controller, network) reads `BrokerConfig`, never raw strings,
+ * so a typo in a value stops the broker at startup with a message naming the key, instead of
+ * surfacing later as NaN. Unknown keys are returned rather than logged so the caller decides how
+ * loudly to warn (the broker logs one warning per key, like Kafka).
+ */
+import * as os from 'os';
+import * as path from 'path';
+import { ConfigError } from './config-error';
+import { parseConfig, RawConfig, ValuesOf } from './config-def';
+import { BrokerConfigDefs, brokerConfigDefs, CLEANUP_POLICIES, COMPRESSION_TYPES, LOG_LEVELS, TIMESTAMP_TYPES } from './broker-config-defs';
+import { formatListener, Listener, parseListeners, parseProtocolMap, parseZookeeperConnect, ZookeeperConnect } from './endpoints';
+import { mergeProperties, parseOverrides, readPropertiesFile } from './properties';
+
+export type CleanupPolicy = (typeof CLEANUP_POLICIES)[number];
+export type CompressionType = (typeof COMPRESSION_TYPES)[number];
+export type TimestampType = (typeof TIMESTAMP_TYPES)[number];
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface BrokerConfig {
+  brokerId: number;
+  brokerRack: string | null;
+  listeners: Listener[];
+  /** What goes into `/brokers/ids/<id>`; a port of 0 means "the port the listener got bound to". */
+  advertisedListeners: Listener[];
+  interBrokerListenerName: string;
+  /** Absolute data directories (relative paths were resolved against the working directory). */
+  logDirs: string[];
+  /** Absolute directory for server.log. */
+  logsDir: string;
+  logLevel: LogLevel;
+  /** The connect string as configured, chroot included: node-zookeeper-client understands it. */
+  zookeeperConnect: string;
+  zookeeper: ZookeeperConnect;
+  zookeeperSessionTimeoutMs: number;
+  zookeeperConnectionTimeoutMs: number;
+  numPartitions: number;
+  defaultReplicationFactor: number;
+  autoCreateTopicsEnable: boolean;
+  deleteTopicEnable: boolean;
+  segmentBytes: number;
+  indexIntervalBytes: number;
+  indexSizeMaxBytes: number;
+  segmentMs: number;
+  flushIntervalMessages: number;
+  /** null: no time-based flush. */
+  flushIntervalMs: number | null;
+  /** -1: keep forever. */
+  retentionMs: number;
+  /** -1: unlimited. */
+  retentionBytes: number;
+  retentionCheckIntervalMs: number;
+  cleanupPolicy: CleanupPolicy;
+  logCleanerEnable: boolean;
+  logCleanerBackoffMs: number;
+  minCleanableDirtyRatio: number;
+  deleteRetentionMs: number;
+  messageTimestampType: TimestampType;
+  compressionType: CompressionType;
+  messageMaxBytes: number;
+  socketRequestMaxBytes: number;
+  /** Also Samsa's bound on in-flight requests per connection. */
+  queuedMaxRequests: number;
+  requestTimeoutMs: number;
+  replicaLagTimeMaxMs: number;
+  minInsyncReplicas: number;
+  uncleanLeaderElectionEnable: boolean;
+  replicaFetchMaxBytes: number;
+  replicaFetchWaitMaxMs: number;
+  replicaFetchMinBytes: number;
+  replicaFetchBackoffMs: number;
+  numReplicaFetchers: number;
+  controlledShutdownEnable: boolean;
+  autoLeaderRebalanceEnable: boolean;
+  leaderImbalancePerBrokerPercentage: number;
+  leaderImbalanceCheckIntervalSeconds: number;
+  fetchMaxBytes: number;
+  offsetsTopicNumPartitions: number;
+  offsetsTopicReplicationFactor: number;
+  offsetsTopicSegmentBytes: number;
+  offsetsRetentionMinutes: number;
+  groupInitialRebalanceDelayMs: number;
+  groupMinSessionTimeoutMs: number;
+  groupMaxSessionTimeoutMs: number;
+}
+
+export interface LoadedBrokerConfig {
+  config: BrokerConfig;
+  /** Keys no definition knows; log a warning for each. */
+  unknownKeys: string[];
+  /** Kafka keys that were set but have no effect in Samsa; worth an info line each. */
+  ignoredKeys: string[];
+}
+
+type Values = ValuesOf<BrokerConfigDefs>;
+
+const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+
+/** Reads `file`, applies `--override key=value` flags on top, and validates the result. */
+export function loadBrokerConfig(file: string, overrides: readonly string[] = []): LoadedBrokerConfig {
+  return buildBrokerConfig(mergeProperties(readPropertiesFile(file), parseOverrides(overrides)));
+}
+
+/** Validates raw properties (or JS values, for brokers started in-process by tests). */
+export function buildBrokerConfig(raw: RawConfig): LoadedBrokerConfig {
+  const { values: v, unknownKeys, ignoredKeys } = parseConfig(brokerConfigDefs, raw);
+  const network = resolveListeners(v);
+  const zookeeper = parseZookeeperConnect(v['zookeeper.connect']);
+  if (!zookeeper.ok) throw ConfigError.invalidValue('zookeeper.connect', v['zookeeper.connect'], zookeeper.reason);
+  const config: BrokerConfig = {
+    brokerId: v['broker.id'],
+    brokerRack: v['broker.rack'],
+    ...network,
+    ...resolveDirectories(v),
+    logLevel: v['log.level'],
+    zookeeperConnect: v['zookeeper.connect'],
+    zookeeper: zookeeper.value,
+    zookeeperSessionTimeoutMs: v['zookeeper.session.timeout.ms'],
+    zookeeperConnectionTimeoutMs: v['zookeeper.connection.timeout.ms'] ?? v['zookeeper.session.timeout.ms'],
+    ...logSettings(v),
+    ...replicationSettings(v),
+    ...groupSettings(v),
+  };
+  checkCrossKeyRules(config);
+  return { config, unknownKeys, ignoredKeys };
+}
+
+type NetworkSettings = Pick<BrokerConfig, 'listeners' | 'advertisedListeners' | 'interBrokerListenerName'>;
+
+function resolveListeners(v: Values): NetworkSettings {
+  const protocolMap = parseProtocolMap(v['listener.security.protocol.map']);
+  if (!protocolMap.ok) throw ConfigError.invalidValue('listener.security.protocol.map', v['listener.security.protocol.map'], protocolMap.reason);
+  const listeners = parseListeners(v.listeners, protocolMap.value, true);
+  if (!listeners.ok) throw ConfigError.invalidValue('listeners', v.listeners, listeners.reason);
+
+  const advertisedKey = v['advertised.listeners'] === null ? 'listeners' : 'advertised.listeners';
+  const advertisedRaw = v['advertised.listeners'] ?? v.listeners;
+  const parsed = parseListeners(advertisedRaw, protocolMap.value, false);
+  if (!parsed.ok) throw ConfigError.invalidValue(advertisedKey, advertisedRaw, parsed.reason);
+  const listenerNames = new Set(listeners.value.map((l) => l.name));
+  const advertisedListeners = parsed.value.map((l) => {
+    if (l.host === '0.0.0.0') {
+      throw ConfigError.invalidValue(advertisedKey, advertisedRaw, 'advertised.listeners cannot use the nonroutable meta-address 0.0.0.0. Use a routable IP address.');
+    }
+    if (!listenerNames.has(l.name)) {
+      throw ConfigError.invalidValue(advertisedKey, advertisedRaw, `Listener ${l.name} is not defined in listeners`);
+    }
+    // Clients cannot connect to "every interface"; Kafka advertises the machine's name instead.
+    return l.host === '' ? { ...l, host: os.hostname() } : l;
+  });
+
+  const advertisedNames = advertisedListeners.map((l) => l.name);
+  const configured = v['inter.broker.listener.name']?.toUpperCase() ?? null;
+  if (configured !== null && !advertisedNames.includes(configured)) {
+    throw ConfigError.invalidValue('inter.broker.listener.name', configured, 'inter.broker.listener.name must be a listener name defined in advertised.listeners');
+  }
+  const interBrokerListenerName = configured ?? (advertisedNames.includes('PLAINTEXT') ? 'PLAINTEXT' : advertisedNames[0]);
+  return { listeners: listeners.value, advertisedListeners, interBrokerListenerName };
+}
+
+function resolveDirectories(v: Values): Pick<BrokerConfig, 'logDirs' | 'logsDir'> {
+  const dirs = (v['log.dirs'] ?? [v['log.dir']]).map((dir) => path.resolve(dir));
+  if (new Set(dirs).size !== dirs.length) {
+    throw ConfigError.invalidValue(v['log.dirs'] ? 'log.dirs' : 'log.dir', v['log.dirs'] ?? v['log.dir'], 'Each log directory must be listed once');
+  }
+  const logsDir = path.resolve(v['logs.dir'] ?? v['log.dir.logs'] ?? 'logs');
+  return { logDirs: dirs, logsDir };
+}
+
+/** Kafka's precedence: ms beats minutes beats hours; any negative retention means "forever". */
+function retentionMs(v: Values): number {
+  const ms = v['log.retention.ms'] ?? (v['log.retention.minutes'] !== null ? v['log.retention.minutes'] * MINUTE_MS : v['log.retention.hours'] * HOUR_MS);
+  return ms < 0 ? -1 : ms;
+}
+
+type LogSettings = Pick<BrokerConfig,
+  | 'numPartitions' | 'defaultReplicationFactor' | 'autoCreateTopicsEnable' | 'deleteTopicEnable' | 'segmentBytes'
+  | 'indexIntervalBytes' | 'indexSizeMaxBytes' | 'segmentMs' | 'flushIntervalMessages' | 'flushIntervalMs' | 'retentionMs'
+  | 'retentionBytes' | 'retentionCheckIntervalMs' | 'cleanupPolicy' | 'logCleanerEnable' | 'logCleanerBackoffMs'
+  | 'minCleanableDirtyRatio' | 'deleteRetentionMs' | 'messageTimestampType' | 'compressionType' | 'messageMaxBytes'
+  | 'socketRequestMaxBytes' | 'queuedMaxRequests' | 'requestTimeoutMs'>;
+
+function logSettings(v: Values): LogSettings {
+  return {
+    numPartitions: v['num.partitions'],
+    defaultReplicationFactor: v['default.replication.factor'],
+    autoCreateTopicsEnable: v['auto.create.topics.enable'],
+    deleteTopicEnable: v['delete.topic.enable'],
+    segmentBytes: v['log.segment.bytes'],
+    indexIntervalBytes: v['log.index.interval.bytes'],
+    indexSizeMaxBytes: v['log.index.size.max.bytes'],
+    segmentMs: v['log.roll.ms'] ?? v['log.roll.hours'] * HOUR_MS,
+    flushIntervalMessages: v['log.flush.interval.messages'],
+    flushIntervalMs: v['log.flush.interval.ms'],
+    retentionMs: retentionMs(v),
+    retentionBytes: v['log.retention.bytes'] < 0 ? -1 : v['log.retention.bytes'],
+    retentionCheckIntervalMs: v['log.retention.check.interval.ms'],
+    cleanupPolicy: v['log.cleanup.policy'],
+    logCleanerEnable: v['log.cleaner.enable'],
+    logCleanerBackoffMs: v['log.cleaner.backoff.ms'],
+    minCleanableDirtyRatio: v['log.cleaner.min.cleanable.ratio'],
+    deleteRetentionMs: v['log.cleaner.delete.retention.ms'],
+    messageTimestampType: v['log.message.timestamp.type'],
+    compressionType: v['compression.type'],
+    messageMaxBytes: v['message.max.bytes'],
+    socketRequestMaxBytes: v['socket.request.max.bytes'],
+    queuedMaxRequests: v['queued.max.requests'],
+    requestTimeoutMs: v['request.timeout.ms'],
+  };
+}
+
+type ReplicationSettings = Pick<BrokerConfig,
+  | 'replicaLagTimeMaxMs' | 'minInsyncReplicas' | 'uncleanLeaderElectionEnable' | 'replicaFetchMaxBytes' | 'replicaFetchWaitMaxMs'
+  | 'replicaFetchMinBytes' | 'replicaFetchBackoffMs' | 'numReplicaFetchers' | 'controlledShutdownEnable' | 'autoLeaderRebalanceEnable'
+  | 'leaderImbalancePerBrokerPercentage' | 'leaderImbalanceCheckIntervalSeconds' | 'fetchMaxBytes'>;
+
+function replicationSettings(v: Values): ReplicationSettings {
+  return {
+    replicaLagTimeMaxMs: v['replica.lag.time.max.ms'],
+    minInsyncReplicas: v['min.insync.replicas'],
+    uncleanLeaderElectionEnable: v['unclean.leader.election.enable'],
+    replicaFetchMaxBytes: v['replica.fetch.max.bytes'],
+    replicaFetchWaitMaxMs: v['replica.fetch.wait.max.ms'],
+    replicaFetchMinBytes: v['replica.fetch.min.bytes'],
+    replicaFetchBackoffMs: v['replica.fetch.backoff.ms'],
+    numReplicaFetchers: v['num.replica.fetchers'],
+    controlledShutdownEnable: v['controlled.shutdown.enable'],
+    autoLeaderRebalanceEnable: v['auto.leader.rebalance.enable'],
+    leaderImbalancePerBrokerPercentage: v['leader.imbalance.per.broker.percentage'],
+    leaderImbalanceCheckIntervalSeconds: v['leader.imbalance.check.interval.seconds'],
+    fetchMaxBytes: v['fetch.max.bytes'],
+  };
+}
+
+type GroupSettings = Pick<BrokerConfig,
+  | 'offsetsTopicNumPartitions' | 'offsetsTopicReplicationFactor' | 'offsetsTopicSegmentBytes' | 'offsetsRetentionMinutes'
+  | 'groupInitialRebalanceDelayMs' | 'groupMinSessionTimeoutMs' | 'groupMaxSessionTimeoutMs'>;
+
+function groupSettings(v: Values): GroupSettings {
+  return {
+    offsetsTopicNumPartitions: v['offsets.topic.num.partitions'],
+    offsetsTopicReplicationFactor: v['offsets.topic.replication.factor'],
+    offsetsTopicSegmentBytes: v['offsets.topic.segment.bytes'],
+    offsetsRetentionMinutes: v['offsets.retention.minutes'],
+    groupInitialRebalanceDelayMs: v['group.initial.rebalance.delay.ms'],
+    groupMinSessionTimeoutMs: v['group.min.session.timeout.ms'],
+    groupMaxSessionTimeoutMs: v['group.max.session.timeout.ms'],
+  };
+}
+
+/** Rules that span keys; each error names the key a user would edit. */
+function checkCrossKeyRules(c: BrokerConfig): void {
+  if (c.groupMaxSessionTimeoutMs < c.groupMinSessionTimeoutMs) {
+    throw ConfigError.invalidValue('group.max.session.timeout.ms', c.groupMaxSessionTimeoutMs,
+      `Value must be at least group.min.session.timeout.ms (${c.groupMinSessionTimeoutMs})`);
+  }
+}
+
+function show(value: unknown): string {
+  if (Array.isArray(value)) return value.map(show).join(',');
+  if (value !== null && typeof value === 'object') return 'securityProtocol' in value ? formatListener(value as Listener) : JSON.stringify(value);
+  return String(value);
+}
+
+/** `key = value` lines for the startup log, like Kafka's "KafkaConfig values:" dump. */
+export function describeBrokerConfig(config: BrokerConfig): string[] {
+  return Object.entries(config).map(([key, value]) => `${key} = ${show(value)}`);
+}
