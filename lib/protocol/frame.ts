@@ -115,7 +115,7 @@ export class FrameDecoder {
     return frames;
   }
 
-  /** The first bytes buffered after the size prefix of the frame being read, for best-effort error replies. */
+  /** The first buffered bytes not yet returned as frames (size prefix included), for best-effort error replies. */
   peekPending(bytes: number): Buffer {
     return this.peek(Math.min(bytes, this.buffered));
   }

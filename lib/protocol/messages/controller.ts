@@ -34,7 +34,7 @@ const PartitionError = struct({ topicName: string, partitionIndex: int32, errorC
 export const LeaderAndIsrResponse = struct({ errorCode: int16, partitionErrors: array(PartitionError) }, 'LeaderAndIsrResponse');
 
 /**
- * UpdateMetadata Request (v0) => controllerId controllerEpoch brokerEpoch [partitionStates] [liveBrokers]
+ * UpdateMetadata Request (v0) => controllerId controllerEpoch brokerEpoch clusterId [partitionStates] [liveBrokers]
  * Samsa's controller always sends the complete cluster state (every partition of every topic and
  * every live broker); a broker replaces its metadata cache with it.
  */
