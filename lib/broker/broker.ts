@@ -12,7 +12,7 @@ import { LogConfig, MAX_TIMER_MS } from '../storage/log-config';
 import { getLogger, Logger } from '../util/logger';
 import { ZkClient } from '../zk/zk-client';
 import { ClusterStore } from '../zk/cluster-store';
-import { registerBroker } from '../zk/broker-registration';
+import { BrokerRegistration, registerBroker } from '../zk/broker-registration';
 import { ApiDispatcher } from './api-dispatcher';
 import { BrokerContext } from './broker-context';
 import { FetchPurgatory } from './fetch-purgatory';
@@ -26,7 +26,6 @@ import { MetadataCache } from './metadata-cache';
 import { ReplicaManager } from './replica-manager';
 import { SocketServer } from './socket-server';
 import { TopicAdmin } from './topic-admin';
-import { ZkTopicStore } from './zk-topic-store';
 
 const SHUTDOWN_DRAIN_MS = 10000;
 
@@ -41,6 +40,7 @@ export class Broker extends EventEmitter {
   private zk: ZkClient | null = null;
   private controller: Controller | null = null;
   private epoch = -1;
+  private registration: BrokerRegistration | null = null;
   private boundPort = -1;
   private state: 'created' | 'starting' | 'running' | 'stopping' | 'stopped' = 'created';
 
@@ -82,6 +82,17 @@ export class Broker extends EventEmitter {
   async startup(): Promise<void> {
     if (this.state !== 'created') throw new Error(`broker ${this.brokerId} cannot start from state ${this.state}`);
     this.state = 'starting';
+    try {
+      await this.start();
+    } catch (err) {
+      // Release what was acquired (listener, ZooKeeper session and its ephemeral nodes) before reporting.
+      this.state = 'running';
+      await this.shutdown().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async start(): Promise<void> {
     const started = Date.now();
     this.logger.info(`Starting broker ${this.brokerId}`);
     await this.logManager.startup();
@@ -93,7 +104,7 @@ export class Broker extends EventEmitter {
     const store = new ClusterStore(this.zk);
     await store.ensureBasePaths();
     this.metadata.clusterId = await store.getOrCreateClusterId();
-    const topicAdmin = new TopicAdmin(new ZkTopicStore(store), this.metadata, this.config, getLogger('admin'));
+    const topicAdmin = new TopicAdmin(store, this.metadata, this.config, getLogger('admin'));
     this.topicAdmin = topicAdmin;
     this.registerHandlers(topicAdmin);
     const listener = this.config.listeners[0];
@@ -101,11 +112,11 @@ export class Broker extends EventEmitter {
     const advertised = this.config.advertisedListeners[0];
     const host = advertised.host || 'localhost';
     const port = advertised.port === 0 ? this.boundPort : advertised.port;
-    const registration = await registerBroker(this.zk, {
-      brokerId: this.brokerId, host, port, rack: this.config.brokerRack ?? undefined,
-      listeners: [`${advertised.name ?? 'PLAINTEXT'}://${host}:${port}`],
+    this.registration = await registerBroker(this.zk, {
+      brokerId: this.brokerId, host, port, rack: this.config.brokerRack,
+      listeners: [`${advertised.name}://${host}:${port}`],
     });
-    this.epoch = Number(registration.brokerEpoch ?? registration);
+    this.epoch = Number(this.registration.brokerEpoch);
     this.controller = new Controller({
       brokerId: this.brokerId,
       zk: this.zk,
@@ -168,7 +179,8 @@ export class Broker extends EventEmitter {
     await draining.catch((err) => this.logger.warn(`Listener shutdown: ${(err as Error).message}`));
     this.metadata.close();
     await this.controller?.shutdown().catch((err) => this.logger.warn(`Controller shutdown: ${(err as Error).message}`));
-    await this.logManager.shutdown();
+    await this.logManager.shutdown().catch((err) => this.logger.error(`Log manager shutdown: ${(err as Error).message}`));
+    await this.registration?.deregister().catch((err) => this.logger.warn(`Deregistration: ${(err as Error).message}`));
     if (this.zk) await this.zk.close().catch(() => undefined);
     this.state = 'stopped';
     this.logger.info(`Broker ${this.brokerId} shut down cleanly`);

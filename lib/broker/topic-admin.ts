@@ -14,9 +14,10 @@ import { MetadataCache } from './metadata-cache';
 /** The ZooKeeper operations topic administration needs; satisfied by the ZooKeeper cluster store. */
 export interface TopicStore {
   topicExists(topic: string): Promise<boolean>;
-  createTopic(topic: string, assignment: Map<number, number[]>, config: Record<string, string>): Promise<void>;
-  getTopicAssignment(topic: string): Promise<Map<number, number[]> | null>;
-  setTopicAssignment(topic: string, assignment: Map<number, number[]>): Promise<void>;
+  createTopic(topic: string, assignment: ReadonlyMap<number, readonly number[]>, config: Record<string, string>): Promise<void>;
+  getTopicAssignment(topic: string): Promise<{ partitions: Map<number, number[]> } | null>;
+  /** Adds partitions numbered right after the existing ones. */
+  addPartitions(topic: string, additions: ReadonlyMap<number, readonly number[]>): Promise<unknown>;
   getTopicConfig(topic: string): Promise<Record<string, string>>;
   markTopicForDeletion(topic: string): Promise<void>;
   liveBrokerIds(): Promise<number[]>;
@@ -131,7 +132,7 @@ export class TopicAdmin {
 
   async createPartitions(name: string, count: number, assignments: number[][] | null, validateOnly: boolean, timeoutMs: number): Promise<TopicResult> {
     try {
-      const current = await this.store.getTopicAssignment(name);
+      const current = (await this.store.getTopicAssignment(name))?.partitions;
       if (!current) throw new SamsaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${name}' does not exist.`);
       if (count <= current.size) {
         throw new SamsaError(ErrorCode.INVALID_PARTITIONS, `Topic currently has ${current.size} partitions, which is higher than the requested ${count}.`);
@@ -147,8 +148,7 @@ export class TopicAdmin {
           return assignReplicasToBrokers(liveBrokers, count - current.size, rf, -1, current.size);
         })();
       if (!validateOnly) {
-        const full = new Map([...current, ...added]);
-        await this.store.setTopicAssignment(name, full);
+        await this.store.addPartitions(name, added);
         this.logger.info(`Increased partitions of ${name} from ${current.size} to ${count}`);
         await this.awaitLeaders(name, count, timeoutMs);
       }

@@ -86,6 +86,12 @@ export class Connection extends EventEmitter {
           reject(networkError(`cannot connect to ${this.address}: ${err.message}`, err));
         }
       });
+      // close() during a connect destroys the socket without an 'error': settle the attempt now,
+      // not when the connect timer fires (which kept callers and the process waiting).
+      socket.once('close', () => {
+        clearTimeout(timer);
+        reject(networkError(`connection to ${this.address} was closed before it was established`));
+      });
       socket.on('data', (chunk) => this.onData(chunk));
       socket.on('close', () => this.onClose());
       socket.on('error', () => undefined);

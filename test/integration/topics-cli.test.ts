@@ -35,7 +35,8 @@ describe('integration/topics-cli', function () {
   });
 
   it('lists topics, one per line', async () => {
-    await topics('--bootstrap-server', bootstrap, '--create', '--topic', 'another');
+    const created = await topics('--bootstrap-server', bootstrap, '--create', '--topic', 'another');
+    expect(created.code, created.stderr).to.equal(0);
     const listed = await topics('--bootstrap-server', bootstrap, '--list');
     expect(listed.code).to.equal(0);
     expect(listed.stdout.trim().split('\n')).to.include.members(['another', 'events']);

@@ -1,0 +1,56 @@
+/**
+ * `npm run bench`: the numbers docs/performance.md quotes, measured the way a user would.
+ *
+ * 1. Storage: the partition-log append/read micro-benchmark (bench/storage-append.ts).
+ * 2. End to end: a real ZooKeeper and one broker process started through bin/, then
+ *    bin/samsa-producer-perf-test (acks=1 and acks=all) and bin/samsa-consumer-perf-test against
+ *    it, printing the tools' own output.
+ *
+ * Options via environment: BENCH_RECORDS (default 1,000,000), BENCH_RECORD_SIZE (100).
+ */
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { spawnBroker, REPO_ROOT } from '../test/helpers/cluster';
+import { runCli } from '../test/helpers/run-cli';
+import { startTestZooKeeper } from '../test/helpers/zookeeper';
+
+const records = Number(process.env.BENCH_RECORDS ?? 1_000_000);
+const recordSize = Number(process.env.BENCH_RECORD_SIZE ?? 100);
+
+function section(title: string): void {
+  console.log(`\n=== ${title} ===`);
+}
+
+async function endToEnd(): Promise<void> {
+  const zk = await startTestZooKeeper();
+  const broker = await spawnBroker({ brokerId: 1, zkConnect: zk.connectString, overrides: { 'log.level': 'warn' } });
+  const bootstrap = `127.0.0.1:${broker.port}`;
+  try {
+    for (const acks of ['1', 'all']) {
+      const topic = `bench-acks-${acks}`;
+      await runCli('samsa-topics', ['--bootstrap-server', bootstrap, '--create', '--topic', topic, '--partitions', '6', '--replication-factor', '1']);
+      section(`samsa-producer-perf-test --num-records ${records} --record-size ${recordSize} --throughput -1 acks=${acks}`);
+      const produced = await runCli('samsa-producer-perf-test', ['--topic', topic, '--num-records', String(records), '--record-size', String(recordSize),
+        '--throughput', '-1', '--producer-props', `bootstrap.servers=${bootstrap}`, `acks=${acks}`, 'linger.ms=5', 'batch.size=65536'], { timeoutMs: 600000 });
+      process.stdout.write(produced.stdout + produced.stderr);
+    }
+    section(`samsa-consumer-perf-test --messages ${records}`);
+    const consumed = await runCli('samsa-consumer-perf-test', ['--bootstrap-server', bootstrap, '--topic', 'bench-acks-1', '--messages', String(records), '--timeout', '60000'], { timeoutMs: 600000 });
+    process.stdout.write(consumed.stdout + consumed.stderr);
+  } finally {
+    await broker.stop('SIGTERM');
+    await zk.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`Samsa benchmarks on ${require('os').cpus().length} cores, Node ${process.version}`);
+  section('storage: PartitionLog append and read (16 KiB batches)');
+  spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'bench', 'storage-append.js'), '256'], { stdio: 'inherit' });
+  await endToEnd();
+}
+
+main().then(() => process.exit(0), (err) => {
+  console.error(err);
+  process.exit(1);
+});

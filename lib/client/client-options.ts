@@ -1,0 +1,97 @@
+/**
+ * Options every client (Admin, Producer, Consumer) shares, their defaults, and the parsing of
+ * `bootstrap.servers`. Resolving them once here keeps the defaults in one place instead of
+ * scattering `?? 30000` through the connection, metadata and retry code.
+ */
+import { ErrorCode, SamsaError } from '../protocol/errors';
+
+export interface ClientOptions {
+  /** "host:port,host:port" or a list of "host:port". */
+  bootstrapServers: string | string[];
+  clientId?: string;
+  requestTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  retryBackoffMs?: number;
+  reconnectBackoffMs?: number;
+  reconnectBackoffMaxMs?: number;
+  metadataMaxAgeMs?: number;
+}
+
+export interface BrokerAddress {
+  host: string;
+  port: number;
+}
+
+export interface ResolvedClientOptions {
+  bootstrap: BrokerAddress[];
+  clientId: string;
+  requestTimeoutMs: number;
+  connectTimeoutMs: number;
+  retryBackoffMs: number;
+  /** Ceiling for the exponential retry backoff (Kafka's retry.backoff.max.ms). */
+  retryBackoffMaxMs: number;
+  reconnectBackoffMs: number;
+  reconnectBackoffMaxMs: number;
+  metadataMaxAgeMs: number;
+}
+
+export const CLIENT_DEFAULTS = {
+  clientId: 'samsa-client',
+  requestTimeoutMs: 30000,
+  connectTimeoutMs: 10000,
+  retryBackoffMs: 100,
+  retryBackoffMaxMs: 1000,
+  reconnectBackoffMs: 50,
+  reconnectBackoffMaxMs: 1000,
+  metadataMaxAgeMs: 300000,
+} as const;
+
+function invalid(detail: string): SamsaError {
+  const err = new SamsaError(ErrorCode.INVALID_CONFIG, detail);
+  err.message = detail;
+  return err;
+}
+
+/** Parses one "host:port" (IPv6 hosts in brackets: "[::1]:9092"). */
+export function parseBrokerAddress(text: string): BrokerAddress {
+  const trimmed = text.trim();
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(trimmed);
+  if (!match) throw invalid(`Invalid url in bootstrap.servers: ${trimmed} (expected host:port)`);
+  const port = Number(match[3]);
+  if (port < 1 || port > 65535) throw invalid(`Invalid port in bootstrap.servers: ${trimmed}`);
+  return { host: match[1] ?? match[2], port };
+}
+
+export function parseBootstrapServers(servers: string | string[]): BrokerAddress[] {
+  const items = (Array.isArray(servers) ? servers : [servers])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  if (items.length === 0) throw invalid('bootstrap.servers must list at least one host:port');
+  return items.map(parseBrokerAddress);
+}
+
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0) throw invalid(`Invalid value ${value} for ${name}: must be a non-negative number`);
+  return value;
+}
+
+export function resolveClientOptions(options: ClientOptions): ResolvedClientOptions {
+  const retryBackoffMs = nonNegative('retryBackoffMs', options.retryBackoffMs, CLIENT_DEFAULTS.retryBackoffMs);
+  const reconnectBackoffMs = nonNegative('reconnectBackoffMs', options.reconnectBackoffMs, CLIENT_DEFAULTS.reconnectBackoffMs);
+  return {
+    bootstrap: parseBootstrapServers(options.bootstrapServers),
+    clientId: options.clientId ?? CLIENT_DEFAULTS.clientId,
+    requestTimeoutMs: nonNegative('requestTimeoutMs', options.requestTimeoutMs, CLIENT_DEFAULTS.requestTimeoutMs),
+    connectTimeoutMs: nonNegative('connectTimeoutMs', options.connectTimeoutMs, CLIENT_DEFAULTS.connectTimeoutMs),
+    retryBackoffMs,
+    retryBackoffMaxMs: Math.max(retryBackoffMs, CLIENT_DEFAULTS.retryBackoffMaxMs),
+    reconnectBackoffMs,
+    reconnectBackoffMaxMs: Math.max(
+      reconnectBackoffMs,
+      nonNegative('reconnectBackoffMaxMs', options.reconnectBackoffMaxMs, CLIENT_DEFAULTS.reconnectBackoffMaxMs),
+    ),
+    metadataMaxAgeMs: nonNegative('metadataMaxAgeMs', options.metadataMaxAgeMs, CLIENT_DEFAULTS.metadataMaxAgeMs),
+  };
+}

@@ -1,0 +1,199 @@
+/**
+ * The consumer's fetching side: one Fetch per partition leader covering every assigned
+ * partition it leads that has a position and nothing buffered, at most one such fetch in flight
+ * per leader. Because a partition becomes fetchable again as soon as poll() has taken its
+ * buffered records, the next fetch is on the wire while the application processes the last ones.
+ *
+ * Answers are decoded here: records below the fetch offset (a batch may start before it) are
+ * skipped, a partial trailing batch is ignored, and per-partition errors become a reset
+ * (OFFSET_OUT_OF_RANGE), a metadata refresh with backoff (leader moved) or an error for poll().
+ */
+import { Api } from '../protocol/api';
+import { ErrorCode, errorForCode } from '../protocol/errors';
+import { CONSUMER_REPLICA_ID, FetchRequestData, FetchResponseData } from '../protocol/messages/produce-fetch';
+import { decodeRecordBatches } from '../record/record-batch';
+import { getLogger } from '../util/logger';
+import { asSamsaError, responseError, userError } from './client-errors';
+import { ConnectionPool } from './connection-pool';
+import { ResolvedConsumerOptions } from './consumer-options';
+import { MetadataCache } from './metadata-cache';
+import { ConsumerRecord, PartitionState } from './partition-state';
+import { exponentialBackoffMs, needsMetadataRefresh } from './retry-policy';
+
+const log = getLogger('consumer');
+
+/** Largest partition fetch size the consumer grows to when a single batch does not fit. */
+const MAX_FETCH_SIZE_FACTOR = 64;
+
+export interface DecodedFetch {
+  records: ConsumerRecord[];
+  /** The offset after the last complete batch (fetchOffset when there was none). */
+  nextOffset: number;
+  partialBytes: number;
+}
+
+/** Decodes a partition's record set, keeping only records at or after `fetchOffset`; control batches are skipped. */
+export function decodeFetchedRecords(topic: string, partition: number, records: Buffer | null, fetchOffset: number): DecodedFetch {
+  if (records === null || records.length === 0) return { records: [], nextOffset: fetchOffset, partialBytes: 0 };
+  const { batches, partialBytes } = decodeRecordBatches(records);
+  const out: ConsumerRecord[] = [];
+  let nextOffset = fetchOffset;
+  for (const batch of batches) {
+    if (batch.lastOffset + 1 > nextOffset) nextOffset = batch.lastOffset + 1;
+    if (batch.isControl || batch.lastOffset < fetchOffset) continue;
+    for (const r of batch.records) {
+      if (r.offset < fetchOffset) continue;
+      out.push({
+        topic, partition, offset: r.offset, timestamp: r.timestamp, timestampType: r.timestampType,
+        key: r.key, value: r.value, headers: r.headers, leaderEpoch: r.leaderEpoch,
+      });
+    }
+  }
+  return { records: out, nextOffset, partialBytes };
+}
+
+interface InFlightPartition {
+  state: PartitionState;
+  epoch: number;
+  fetchOffset: number;
+}
+
+export class ConsumerFetcher {
+  private readonly inFlight = new Set<number>();
+  private failures = 0;
+
+  constructor(
+    private readonly pool: ConnectionPool,
+    private readonly metadata: MetadataCache,
+    private readonly options: ResolvedConsumerOptions,
+    /** Called whenever a fetch finishes (with data or not), so a waiting poll() re-checks. */
+    private readonly signal: () => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * Sends a fetch to every leader with fetchable partitions and no fetch in flight. Returns the
+   * earliest time a partition that is waiting (backoff, unknown leader) should be looked at again.
+   */
+  sendFetches(states: readonly PartitionState[]): number {
+    const now = this.now();
+    const byLeader = new Map<number, InFlightPartition[]>();
+    let recheckAtMs = Infinity;
+    for (const state of states) {
+      if (!state.assigned || state.position === null || state.reset !== null || state.buffered > 0 || state.fetching || state.error) continue;
+      if (state.retryAtMs > now) {
+        recheckAtMs = Math.min(recheckAtMs, state.retryAtMs);
+        continue;
+      }
+      const leader = this.metadata.leaderFor(state.topic, state.partition);
+      if (leader < 0) {
+        this.metadata.requestRefresh();
+        recheckAtMs = Math.min(recheckAtMs, now + this.options.retryBackoffMs);
+        continue;
+      }
+      if (this.inFlight.has(leader)) continue;
+      const list = byLeader.get(leader) ?? [];
+      list.push({ state, epoch: state.epoch, fetchOffset: state.position });
+      byLeader.set(leader, list);
+    }
+    for (const [leader, partitions] of byLeader) void this.fetchFrom(leader, partitions);
+    return recheckAtMs;
+  }
+
+  private buildRequest(partitions: readonly InFlightPartition[]): FetchRequestData {
+    const topics = new Map<string, FetchRequestData['topics'][number]>();
+    for (const { state, fetchOffset } of partitions) {
+      const t = topics.get(state.topic) ?? { name: state.topic, partitions: [] };
+      t.partitions.push({
+        partition: state.partition, currentLeaderEpoch: -1, fetchOffset, logStartOffset: -1,
+        partitionMaxBytes: Math.min(this.options.maxPartitionFetchBytes * state.fetchSizeFactor, 0x7fffffff),
+      });
+      topics.set(state.topic, t);
+    }
+    return {
+      replicaId: CONSUMER_REPLICA_ID, maxWaitMs: this.options.fetchMaxWaitMs, minBytes: this.options.fetchMinBytes,
+      maxBytes: this.options.fetchMaxBytes, isolationLevel: 0, topics: [...topics.values()],
+    };
+  }
+
+  private async fetchFrom(leader: number, partitions: InFlightPartition[]): Promise<void> {
+    this.inFlight.add(leader);
+    for (const p of partitions) p.state.fetching = true;
+    try {
+      const conn = await this.pool.forNode(leader);
+      const response = await conn.send(Api.Fetch, this.buildRequest(partitions), {
+        timeoutMs: this.options.requestTimeoutMs + this.options.fetchMaxWaitMs,
+      });
+      this.failures = 0;
+      this.handleResponse(partitions, response);
+    } catch (err) {
+      const e = asSamsaError(err);
+      log.debug(`fetch from broker ${leader} failed: ${e.message}`);
+      this.failures++;
+      if (e.retriable) this.metadata.requestRefresh();
+      const retryAt = this.now() + exponentialBackoffMs(this.failures - 1, this.options.retryBackoffMs, this.options.retryBackoffMaxMs);
+      for (const p of partitions) {
+        if (p.state.epoch !== p.epoch) continue;
+        if (e.retriable) p.state.retryAtMs = retryAt;
+        else p.state.error = e;
+      }
+    } finally {
+      this.inFlight.delete(leader);
+      for (const p of partitions) p.state.fetching = false;
+      this.signal();
+    }
+  }
+
+  private handleResponse(partitions: readonly InFlightPartition[], response: FetchResponseData): void {
+    const byKey = new Map<string, InFlightPartition>();
+    for (const p of partitions) byKey.set(`${p.state.topic}\u0000${p.state.partition}`, p);
+    for (const t of response.topics) {
+      for (const r of t.partitions) {
+        const p = byKey.get(`${t.name}\u0000${r.partitionIndex}`);
+        if (!p || p.state.epoch !== p.epoch || !p.state.assigned) continue;
+        const code = r.errorCode !== 0 ? r.errorCode : response.errorCode;
+        if (code !== 0) this.onPartitionError(p, code);
+        else this.onPartitionData(p, r.records, r.highWatermark);
+      }
+    }
+  }
+
+  private onPartitionData(p: InFlightPartition, records: Buffer | null, highWatermark: number): void {
+    const { state, fetchOffset } = p;
+    state.highWatermark = highWatermark;
+    let decoded: DecodedFetch;
+    try {
+      decoded = decodeFetchedRecords(state.topic, state.partition, records, fetchOffset);
+    } catch (err) {
+      state.error = asSamsaError(err);
+      return;
+    }
+    if (decoded.nextOffset === fetchOffset && decoded.partialBytes > 0) {
+      // Not even one batch fit in max.partition.fetch.bytes: ask for more next time instead of stalling.
+      state.fetchSizeFactor = Math.min(state.fetchSizeFactor * 2, MAX_FETCH_SIZE_FACTOR);
+      return;
+    }
+    state.fetchSizeFactor = 1;
+    state.fill(decoded.records, decoded.nextOffset);
+  }
+
+  private onPartitionError(p: InFlightPartition, code: number): void {
+    const { state } = p;
+    if (code === ErrorCode.OFFSET_OUT_OF_RANGE.code) {
+      if (this.options.autoOffsetReset === 'none') {
+        state.error = userError(ErrorCode.OFFSET_OUT_OF_RANGE,
+          `Fetch position ${p.fetchOffset} is out of range for partition ${state.topic}-${state.partition} and auto.offset.reset is none.`);
+      } else {
+        log.info(`fetch offset ${p.fetchOffset} is out of range for ${state.topic}-${state.partition}, resetting to ${this.options.autoOffsetReset}`);
+        state.moveTo(null, this.options.autoOffsetReset);
+      }
+      return;
+    }
+    if (needsMetadataRefresh(code) || errorForCode(code).retriable) {
+      this.metadata.requestRefresh();
+      state.retryAtMs = this.now() + this.options.retryBackoffMs;
+      return;
+    }
+    state.error = responseError(code, null, `Fetch for ${state.topic}-${state.partition} failed: ${errorForCode(code).message}`);
+  }
+}

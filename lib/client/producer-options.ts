@@ -1,0 +1,118 @@
+/**
+ * Producer options: the public interface, Kafka's defaults, and the mapping from Kafka property
+ * names (`acks`, `linger.ms`, ...) through lib/config/client-config.ts, which owns validation of
+ * properties. Defaults match that module so code and properties files behave alike.
+ */
+import { parseProducerConfig } from '../config/client-config';
+import { formatHostPort } from '../config/endpoints';
+import { ErrorCode } from '../protocol/errors';
+import { CompressionType } from '../record/compression';
+import { getLogger } from '../util/logger';
+import { ClientOptions, ResolvedClientOptions, resolveClientOptions } from './client-options';
+import { userError } from './client-errors';
+
+const log = getLogger('producer');
+
+export interface ProducerOptions extends ClientOptions {
+  acks?: 0 | 1 | -1 | 'all';
+  lingerMs?: number;
+  batchSize?: number;
+  compression?: CompressionType;
+  retries?: number;
+  deliveryTimeoutMs?: number;
+  maxInFlightRequestsPerConnection?: number;
+  maxRequestSize?: number;
+  bufferMemory?: number;
+  /** How long send() may wait for topic metadata or buffer space (Kafka's max.block.ms). Default 60000. */
+  maxBlockMs?: number;
+}
+
+export interface ResolvedProducerOptions extends ResolvedClientOptions {
+  acks: -1 | 0 | 1;
+  lingerMs: number;
+  batchSize: number;
+  compression: CompressionType;
+  retries: number;
+  deliveryTimeoutMs: number;
+  maxInFlightRequestsPerConnection: number;
+  maxRequestSize: number;
+  bufferMemory: number;
+  maxBlockMs: number;
+}
+
+export const PRODUCER_DEFAULTS = {
+  acks: -1,
+  lingerMs: 5,
+  batchSize: 16384,
+  compression: 'none',
+  retries: 2147483647,
+  deliveryTimeoutMs: 120000,
+  maxInFlightRequestsPerConnection: 5,
+  maxRequestSize: 1048576,
+  bufferMemory: 33554432,
+  maxBlockMs: 60000,
+} as const;
+
+const COMPRESSIONS: readonly CompressionType[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
+
+function invalid(name: string, value: unknown, why: string): Error {
+  return userError(ErrorCode.INVALID_CONFIG, `Invalid value ${String(value)} for ${name}: ${why}`);
+}
+
+function count(name: string, value: number | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < min) throw invalid(name, value, `must be a number >= ${min}`);
+  return value;
+}
+
+function resolveAcks(acks: ProducerOptions['acks']): -1 | 0 | 1 {
+  if (acks === undefined || acks === 'all' || acks === -1) return -1;
+  if (acks === 0 || acks === 1) return acks;
+  throw invalid('acks', acks, 'must be 0, 1, -1 or all');
+}
+
+export function resolveProducerOptions(options: ProducerOptions): ResolvedProducerOptions {
+  const compression = options.compression ?? PRODUCER_DEFAULTS.compression;
+  if (!COMPRESSIONS.includes(compression)) throw invalid('compression', compression, `must be one of ${COMPRESSIONS.join(', ')}`);
+  const resolved: ResolvedProducerOptions = {
+    ...resolveClientOptions(options),
+    acks: resolveAcks(options.acks),
+    lingerMs: count('lingerMs', options.lingerMs, PRODUCER_DEFAULTS.lingerMs, 0),
+    batchSize: count('batchSize', options.batchSize, PRODUCER_DEFAULTS.batchSize, 0),
+    compression,
+    retries: count('retries', options.retries, PRODUCER_DEFAULTS.retries, 0),
+    deliveryTimeoutMs: count('deliveryTimeoutMs', options.deliveryTimeoutMs, PRODUCER_DEFAULTS.deliveryTimeoutMs, 0),
+    maxInFlightRequestsPerConnection: count('maxInFlightRequestsPerConnection', options.maxInFlightRequestsPerConnection,
+      PRODUCER_DEFAULTS.maxInFlightRequestsPerConnection, 1),
+    maxRequestSize: count('maxRequestSize', options.maxRequestSize, PRODUCER_DEFAULTS.maxRequestSize, 1),
+    bufferMemory: count('bufferMemory', options.bufferMemory, PRODUCER_DEFAULTS.bufferMemory, 1),
+    maxBlockMs: count('maxBlockMs', options.maxBlockMs, PRODUCER_DEFAULTS.maxBlockMs, 0),
+  };
+  return resolved;
+}
+
+/** Kafka property names → ProducerOptions; unknown keys are logged, invalid values throw ConfigError. */
+export function producerOptionsFromProperties(props: Record<string, string>): ProducerOptions {
+  const { config, unknownKeys } = parseProducerConfig(props);
+  for (const key of unknownKeys) log.warn(`The configuration '${key}' was supplied but isn't a known config.`);
+  return {
+    bootstrapServers: config.bootstrapServers.map(formatHostPort),
+    clientId: config.clientId === '' ? undefined : config.clientId,
+    requestTimeoutMs: config.requestTimeoutMs,
+    connectTimeoutMs: config.socketConnectionSetupTimeoutMs,
+    retryBackoffMs: config.retryBackoffMs,
+    reconnectBackoffMs: config.reconnectBackoffMs,
+    reconnectBackoffMaxMs: config.reconnectBackoffMaxMs,
+    metadataMaxAgeMs: config.metadataMaxAgeMs,
+    acks: config.acks,
+    lingerMs: config.lingerMs,
+    batchSize: config.batchSize,
+    compression: config.compressionType,
+    retries: config.retries,
+    deliveryTimeoutMs: config.deliveryTimeoutMs,
+    maxInFlightRequestsPerConnection: config.maxInFlightRequestsPerConnection,
+    maxRequestSize: config.maxRequestSize,
+    bufferMemory: config.bufferMemory,
+    maxBlockMs: config.maxBlockMs,
+  };
+}

@@ -1,0 +1,272 @@
+/**
+ * The public Producer: send() records, get their offsets back.
+ *
+ * send() converts the record, picks its partition and appends it to the accumulator, all
+ * synchronously when the topic's metadata is known; the only promise per record is the one
+ * send() returns, resolved in a loop when its batch is acknowledged. Records for a topic whose
+ * metadata is still loading, or arriving while buffer.memory is exhausted, wait in FIFO queues
+ * (so per-partition order is kept) for at most max.block.ms. The sender (producer-sender.ts)
+ * does the network side.
+ */
+import { ErrorCode } from '../protocol/errors';
+import { BATCH_HEADER_SIZE } from '../record/batch-header';
+import { ProducerRecordData } from '../record/record';
+import { closedError, userError } from './client-errors';
+import { ConnectionPool } from './connection-pool';
+import { MetadataCache, poolMetadataFetcher, TopicMetadata } from './metadata-cache';
+import { estimateRecordSize, ProducerBatch, RecordMetadata, Reject, Resolve } from './producer-batch';
+import { ProducerOptions, ResolvedProducerOptions, producerOptionsFromProperties, resolveProducerOptions } from './producer-options';
+import { ProducerPartitioner } from './producer-partitioner';
+import { ProducerRecord, toRecordData } from './producer-record';
+import { ProducerSender } from './producer-sender';
+import { RecordAccumulator } from './record-accumulator';
+import { RetryPolicy } from './retry-policy';
+
+export type { ProducerOptions } from './producer-options';
+export type { ProducerRecord } from './producer-record';
+export type { RecordMetadata } from './producer-batch';
+
+/** A record that could not be appended yet (metadata loading or buffer full). */
+interface PendingSend {
+  topic: string;
+  partition: number | undefined;
+  data: ProducerRecordData;
+  size: number;
+  resolve: Resolve;
+  reject: Reject;
+  sinceMs: number;
+}
+
+export class Producer {
+  private readonly options: ResolvedProducerOptions;
+  private readonly pool: ConnectionPool;
+  private readonly metadata: MetadataCache;
+  private readonly accumulator: RecordAccumulator;
+  private readonly sender: ProducerSender;
+  private readonly partitioner = new ProducerPartitioner();
+  private readonly awaitingMetadata = new Map<string, PendingSend[]>();
+  private blocked: PendingSend[] = [];
+  private blockedTimer: NodeJS.Timeout | null = null;
+  /** Records handed to send() and not yet resolved or rejected. */
+  private incomplete = 0;
+  private idleWaiters: Array<() => void> = [];
+  private closing: Promise<void> | null = null;
+
+  constructor(options: ProducerOptions) {
+    this.options = resolveProducerOptions(options);
+    const o = this.options;
+    this.pool = new ConnectionPool(o);
+    this.metadata = new MetadataCache(poolMetadataFetcher(this.pool), {
+      metadataMaxAgeMs: o.metadataMaxAgeMs, retryBackoffMs: o.retryBackoffMs, retryBackoffMaxMs: o.retryBackoffMaxMs,
+      allowAutoTopicCreation: true, onBrokers: (brokers) => this.pool.setNodes(brokers),
+    });
+    this.accumulator = new RecordAccumulator({ batchSize: o.batchSize, lingerMs: o.lingerMs });
+    const retryPolicy = new RetryPolicy({
+      retries: o.retries, retryBackoffMs: o.retryBackoffMs, retryBackoffMaxMs: o.retryBackoffMaxMs, deliveryTimeoutMs: o.deliveryTimeoutMs,
+    });
+    this.sender = new ProducerSender(this.accumulator, this.metadata, this.pool, {
+      acks: o.acks, compression: o.compression, maxInFlightRequestsPerConnection: o.maxInFlightRequestsPerConnection,
+      maxRequestSize: o.maxRequestSize, requestTimeoutMs: o.requestTimeoutMs, deliveryTimeoutMs: o.deliveryTimeoutMs,
+      retryBackoffMs: o.retryBackoffMs, retryPolicy,
+    }, (batch) => this.onBatchDone(batch));
+  }
+
+  /** Kafka property names: bootstrap.servers, acks, linger.ms, batch.size, compression.type, ... */
+  static fromProperties(props: Record<string, string>): Producer {
+    return new Producer(producerOptionsFromProperties(props));
+  }
+
+  /** Fetches cluster metadata, so an unreachable cluster is reported here rather than by the first send. */
+  async connect(): Promise<void> {
+    if (this.closing) throw closedError('the producer');
+    await this.metadata.refresh();
+  }
+
+  send(record: ProducerRecord): Promise<RecordMetadata> {
+    if (this.closing) return Promise.reject(closedError('the producer'));
+    let data: ProducerRecordData;
+    let size: number;
+    try {
+      data = toRecordData(record, Date.now());
+      size = estimateRecordSize(data);
+      this.checkSize(size);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise<RecordMetadata>((resolve, reject) => {
+      this.incomplete++;
+      const topic = record.topic;
+      // Fast path: nothing queued ahead of this record, metadata known, memory available.
+      const metadata = this.blocked.length === 0 && !this.awaitingMetadata.has(topic) ? this.metadata.topic(topic) : undefined;
+      if (metadata !== undefined && this.accumulator.bufferedBytes + size <= this.options.bufferMemory) {
+        this.append(metadata, topic, record.partition, data, size, resolve, reject);
+      } else {
+        this.enqueue({ topic, partition: record.partition, data, size, resolve, reject, sinceMs: 0 });
+      }
+    });
+  }
+
+  /** Sends everything buffered now and waits until every record sent so far is acknowledged or failed. */
+  async flush(): Promise<void> {
+    if (this.incomplete === 0) return;
+    this.sender.flushing++;
+    this.sender.wakeup();
+    try {
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    } finally {
+      this.sender.flushing--;
+    }
+  }
+
+  /** Flushes, then closes the connections. Later sends are rejected. */
+  close(): Promise<void> {
+    if (!this.closing) {
+      this.closing = (async () => {
+        try {
+          await this.flush();
+        } finally {
+          this.sender.stop();
+          if (this.blockedTimer) clearTimeout(this.blockedTimer);
+          this.pool.close();
+        }
+      })();
+    }
+    return this.closing;
+  }
+
+  private checkSize(size: number): void {
+    const serialized = size + BATCH_HEADER_SIZE;
+    if (serialized > this.options.maxRequestSize) {
+      throw userError(ErrorCode.MESSAGE_TOO_LARGE, `The message is ${serialized} bytes when serialized which is larger than `
+        + `${this.options.maxRequestSize}, which is the value of the max.request.size configuration.`);
+    }
+    if (serialized > this.options.bufferMemory) {
+      throw userError(ErrorCode.MESSAGE_TOO_LARGE, `The message is ${serialized} bytes when serialized which is larger than `
+        + 'the total memory buffer you have configured with the buffer.memory configuration.');
+    }
+  }
+
+  /** Appends now when possible; otherwise queues behind earlier records so order is kept. */
+  private enqueue(p: PendingSend): void {
+    const waiting = this.awaitingMetadata.get(p.topic);
+    if (waiting) {
+      waiting.push(p);
+      return;
+    }
+    const topic = this.metadata.topic(p.topic);
+    if (topic === undefined) {
+      this.awaitMetadata(p);
+      return;
+    }
+    if (this.blocked.length > 0 || this.accumulator.bufferedBytes + p.size > this.options.bufferMemory) {
+      this.block(p);
+      return;
+    }
+    this.appendPending(topic, p);
+  }
+
+  private appendPending(metadata: TopicMetadata, p: PendingSend): void {
+    this.append(metadata, p.topic, p.partition, p.data, p.size, p.resolve, p.reject);
+  }
+
+  private append(metadata: TopicMetadata, topic: string, explicit: number | undefined, data: ProducerRecordData, size: number,
+    resolve: Resolve, reject: Reject): void {
+    let partition: number;
+    try {
+      partition = this.partitioner.choose(metadata, data.key, explicit, (candidate) => this.accumulator.hasOpenBatchWithRoom(topic, candidate, size));
+    } catch (err) {
+      reject(err as Error);
+      this.recordsDone(1);
+      return;
+    }
+    const now = Date.now();
+    const { batch, newBatch } = this.accumulator.append(topic, partition, data, size, resolve, reject, now);
+    if (batch.closed || this.options.lingerMs === 0 || this.sender.flushing > 0) {
+      this.sender.wakeup();
+    } else if (newBatch) {
+      if (this.accumulator.queue(topic, partition).batches.length > 1) this.sender.wakeup();
+      else this.sender.wakeAt(now + this.options.lingerMs);
+    }
+  }
+
+  private awaitMetadata(first: PendingSend): void {
+    const queue = [first];
+    this.awaitingMetadata.set(first.topic, queue);
+    this.metadata.waitForTopic(first.topic, this.options.maxBlockMs).then(
+      () => {
+        this.awaitingMetadata.delete(first.topic);
+        for (const p of queue) this.enqueue(p);
+      },
+      (err: Error) => {
+        this.awaitingMetadata.delete(first.topic);
+        for (const p of queue) this.settleOne(p, err);
+      },
+    );
+  }
+
+  private block(p: PendingSend): void {
+    p.sinceMs = Date.now();
+    this.blocked.push(p);
+    if (!this.blockedTimer) this.armBlockedTimer();
+  }
+
+  /** One timer for all blocked records: it fires when the oldest would exceed max.block.ms. */
+  private armBlockedTimer(): void {
+    if (this.blocked.length === 0) return;
+    const dueMs = this.blocked[0].sinceMs + this.options.maxBlockMs - Date.now();
+    this.blockedTimer = setTimeout(() => {
+      this.blockedTimer = null;
+      const now = Date.now();
+      while (this.blocked.length > 0 && now - this.blocked[0].sinceMs >= this.options.maxBlockMs) {
+        const p = this.blocked.shift() as PendingSend;
+        this.settleOne(p, userError(ErrorCode.REQUEST_TIMED_OUT,
+          `Failed to allocate memory within the configured max blocking time ${this.options.maxBlockMs} ms.`));
+      }
+      this.armBlockedTimer();
+    }, Math.max(0, dueMs));
+  }
+
+  /** Moves blocked records into the accumulator while buffer.memory allows. */
+  private unblock(): void {
+    if (this.blocked.length === 0) return;
+    let i = 0;
+    while (i < this.blocked.length && this.accumulator.bufferedBytes + this.blocked[i].size <= this.options.bufferMemory) {
+      const p = this.blocked[i++];
+      const topic = this.metadata.topic(p.topic);
+      if (topic) this.appendPending(topic, p);
+      else this.awaitMetadataOrQueue(p);
+    }
+    if (i > 0) this.blocked = this.blocked.slice(i);
+    if (this.blocked.length === 0 && this.blockedTimer) {
+      clearTimeout(this.blockedTimer);
+      this.blockedTimer = null;
+    }
+  }
+
+  private awaitMetadataOrQueue(p: PendingSend): void {
+    const waiting = this.awaitingMetadata.get(p.topic);
+    if (waiting) waiting.push(p);
+    else this.awaitMetadata(p);
+  }
+
+  /** A record that failed before joining a batch. */
+  private settleOne(p: PendingSend, err: Error): void {
+    p.reject(err);
+    this.recordsDone(1);
+  }
+
+  private onBatchDone(batch: ProducerBatch): void {
+    this.accumulator.release(batch);
+    this.recordsDone(batch.recordCount);
+    this.unblock();
+  }
+
+  private recordsDone(count: number): void {
+    this.incomplete -= count;
+    if (this.incomplete === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * Samsa's public client API: the only module applications import. Everything else under lib/
+ * is internal and may change without notice.
+ */
+export { Admin } from './client/admin';
+export type { BrokerNode, ClusterDescription, NewTopic, PartitionInfo, TopicDescription } from './client/admin';
+export type { BrokerAddress, ClientOptions } from './client/client-options';
+export { Producer } from './client/producer';
+export type { ProducerOptions, ProducerRecord, RecordMetadata } from './client/producer';
+export { Consumer } from './client/consumer';
+export type { ConsumerOptions, ConsumerRecord, TopicPartition } from './client/consumer';
+export type { RecordHeader } from './record/record';
+export type { CompressionType } from './record/compression';
+export { COMPRESSION_TYPES } from './record/compression';
+export { CorruptRecordError, ErrorCode, ProtocolError, SamsaError } from './protocol/errors';
+export type { ErrorDefinition, ErrorName } from './protocol/errors';

@@ -1,0 +1,80 @@
+import { expect } from 'chai';
+import { decodeFetchedRecords } from '../../lib/client/consumer-fetcher';
+import { ConsumerRecord, PartitionState } from '../../lib/client/partition-state';
+import { stampBatch } from '../../lib/record/batch-header';
+import { encodeRecordBatch } from '../../lib/record/record-batch';
+
+/** A batch of `count` records "v<offset>" whose first offset is `baseOffset`, as a broker would store it. */
+function batchAt(baseOffset: number, count: number): Buffer {
+  const records = Array.from({ length: count }, (_, i) => ({ key: null, value: Buffer.from(`v${baseOffset + i}`), timestamp: 1000 + i }));
+  const buf = encodeRecordBatch(records);
+  stampBatch(buf, 0, baseOffset, 3);
+  return buf;
+}
+
+describe('client/consumer-fetcher', () => {
+  describe('decodeFetchedRecords', () => {
+    it('skips records below the fetch offset when the first batch starts earlier', () => {
+      const data = Buffer.concat([batchAt(10, 5), batchAt(15, 5)]);
+      const decoded = decodeFetchedRecords('t', 0, data, 13);
+      expect(decoded.records.map((r) => r.offset)).to.deep.equal([13, 14, 15, 16, 17, 18, 19]);
+      expect(decoded.records[0]).to.deep.include({ topic: 't', partition: 0, timestampType: 'CreateTime', leaderEpoch: 3 });
+      expect(decoded.records[0].value!.toString()).to.equal('v13');
+      expect(decoded.nextOffset).to.equal(20);
+    });
+
+    it('drops whole batches that end before the fetch offset', () => {
+      const decoded = decodeFetchedRecords('t', 0, Buffer.concat([batchAt(0, 5), batchAt(5, 2)]), 6);
+      expect(decoded.records.map((r) => r.offset)).to.deep.equal([6]);
+    });
+
+    it('ignores a partial batch at the end of the response', () => {
+      const second = batchAt(3, 3);
+      const data = Buffer.concat([batchAt(0, 3), second.subarray(0, second.length - 7)]);
+      const decoded = decodeFetchedRecords('t', 1, data, 0);
+      expect(decoded.records.map((r) => r.offset)).to.deep.equal([0, 1, 2]);
+      expect(decoded.nextOffset).to.equal(3);
+      expect(decoded.partialBytes).to.equal(second.length - 7);
+    });
+
+    it('returns nothing for an empty record set', () => {
+      expect(decodeFetchedRecords('t', 0, null, 7)).to.deep.equal({ records: [], nextOffset: 7, partialBytes: 0 });
+      expect(decodeFetchedRecords('t', 0, Buffer.alloc(0), 7).records).to.deep.equal([]);
+    });
+  });
+
+  describe('PartitionState', () => {
+    it('advances the position as records are taken, in chunks', () => {
+      const state = new PartitionState('t', 0);
+      state.moveTo(13, null);
+      const decoded = decodeFetchedRecords('t', 0, batchAt(10, 10), 13);
+      state.fill(decoded.records, decoded.nextOffset);
+      const out: ConsumerRecord[] = [];
+      expect(state.take(3, out)).to.equal(3);
+      expect(state.position).to.equal(16);
+      expect(state.buffered).to.equal(4);
+      expect(state.take(100, out)).to.equal(4);
+      expect(state.position).to.equal(20);
+      expect(state.buffered).to.equal(0);
+    });
+
+    it('moves past batches that held no visible records', () => {
+      const state = new PartitionState('t', 0);
+      state.moveTo(5, null);
+      state.fill([], 9);
+      expect(state.position).to.equal(9);
+    });
+
+    it('forgets buffered records when the position is moved from outside', () => {
+      const state = new PartitionState('t', 0);
+      state.moveTo(0, null);
+      const decoded = decodeFetchedRecords('t', 0, batchAt(0, 4), 0);
+      state.fill(decoded.records, decoded.nextOffset);
+      const epoch = state.epoch;
+      state.moveTo(null, 'earliest');
+      expect(state.buffered).to.equal(0);
+      expect(state.epoch).to.equal(epoch + 1);
+      expect(state.reset).to.equal('earliest');
+    });
+  });
+});

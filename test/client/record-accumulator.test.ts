@@ -1,0 +1,93 @@
+import { expect } from 'chai';
+import { estimateRecordSize } from '../../lib/client/producer-batch';
+import { RecordAccumulator } from '../../lib/client/record-accumulator';
+import { ProducerRecordData } from '../../lib/record/record';
+import { encodeRecordBatch } from '../../lib/record/record-batch';
+
+const noop = (): void => undefined;
+
+function record(valueBytes: number, timestamp = 1000): ProducerRecordData {
+  return { key: null, value: Buffer.alloc(valueBytes, 1), timestamp };
+}
+
+describe('client/record-accumulator', () => {
+  it('estimates record sizes close to what the encoder writes', () => {
+    const records = [record(100), { key: Buffer.from('k'), value: Buffer.from('v'), headers: [{ key: 'h', value: null }], timestamp: 1001 }];
+    const estimated = 61 + records.reduce((sum, r) => sum + estimateRecordSize(r), 0);
+    const actual = encodeRecordBatch(records).length;
+    expect(estimated).to.be.at.least(actual);
+    expect(estimated - actual).to.be.at.most(8);
+  });
+
+  it('fills a batch up to batch.size and starts the next one with the record that does not fit', () => {
+    const acc = new RecordAccumulator({ batchSize: 1000, lingerMs: 50 });
+    const size = estimateRecordSize(record(100));
+    const results = [];
+    for (let i = 0; i < 10; i++) results.push(acc.append('t', 0, record(100), size, noop, noop, 0));
+    const batches = acc.queue('t', 0).batches;
+    const perBatch = Math.floor((1000 - 61) / size);
+    expect(batches.map((b) => b.recordCount)).to.deep.equal([perBatch, 10 - perBatch]);
+    expect(results.filter((r) => r.newBatch)).to.have.length(2);
+    expect(batches[0].closed).to.equal(true);
+    expect(batches[1].closed).to.equal(false);
+    expect(acc.bufferedBytes).to.equal(2 * 61 + 10 * size);
+  });
+
+  it('gives an oversized record a batch of its own', () => {
+    const acc = new RecordAccumulator({ batchSize: 100, lingerMs: 0 });
+    acc.append('t', 0, record(500), estimateRecordSize(record(500)), noop, noop, 0);
+    acc.append('t', 0, record(10), estimateRecordSize(record(10)), noop, noop, 0);
+    expect(acc.queue('t', 0).batches.map((b) => b.recordCount)).to.deep.equal([1, 1]);
+  });
+
+  it('keeps a partial batch until linger.ms has passed since it was created', () => {
+    const acc = new RecordAccumulator({ batchSize: 16384, lingerMs: 20 });
+    acc.append('t', 0, record(10), 20, noop, noop, 1000);
+    acc.append('t', 0, record(10), 20, noop, noop, 1015);
+    const q = acc.queue('t', 0);
+    expect(acc.readyAtMs(q, false)).to.equal(1020);
+    expect(acc.readyAtMs(q, true)).to.equal(0);
+  });
+
+  it('makes a full batch, or one with a batch behind it, ready at once', () => {
+    const acc = new RecordAccumulator({ batchSize: 200, lingerMs: 1000 });
+    const size = estimateRecordSize(record(100));
+    acc.append('t', 0, record(100), size, noop, noop, 0);
+    acc.append('t', 0, record(100), size, noop, noop, 0);
+    expect(acc.queue('t', 0).batches).to.have.length(2);
+    expect(acc.readyAtMs(acc.queue('t', 0), false)).to.equal(0);
+    expect(acc.readyAtMs(acc.queue('t', 1), false)).to.equal(Infinity);
+  });
+
+  it('puts a retried batch back ahead of later batches and waits for its backoff', () => {
+    const acc = new RecordAccumulator({ batchSize: 200, lingerMs: 0 });
+    const size = estimateRecordSize(record(80));
+    acc.append('t', 0, record(80), size, noop, noop, 0);
+    acc.append('t', 0, record(80), size, noop, noop, 0);
+    const q = acc.queue('t', 0);
+    const first = acc.drainHead(q);
+    expect(acc.hasOpenBatchWithRoom('t', 0, 1)).to.equal(true);
+    first.attempts = 1;
+    first.retryAtMs = 500;
+    acc.requeue(first);
+    expect(q.batches[0]).to.equal(first);
+    expect(acc.readyAtMs(q, true)).to.equal(500);
+  });
+
+  it('stops counting a batch against buffer.memory once it is released', () => {
+    const acc = new RecordAccumulator({ batchSize: 1000, lingerMs: 0 });
+    const { batch } = acc.append('t', 3, record(10), 30, noop, noop, 0);
+    expect(acc.bufferedBytes).to.equal(91);
+    acc.release(acc.drainHead(acc.queue('t', 3)));
+    expect(acc.bufferedBytes).to.equal(0);
+    expect(batch.closed).to.equal(true);
+  });
+
+  it('resolves every record of a completed batch with consecutive offsets', () => {
+    const acc = new RecordAccumulator({ batchSize: 1000, lingerMs: 0 });
+    const got: Array<{ offset: number; timestamp: number }> = [];
+    for (let i = 0; i < 3; i++) acc.append('t', 1, record(5, 2000 + i), 20, (m) => got.push(m), noop, 0);
+    acc.drainHead(acc.queue('t', 1)).complete(40, -1);
+    expect(got).to.deep.equal([40, 41, 42].map((offset, i) => ({ topic: 't', partition: 1, offset, timestamp: 2000 + i })));
+  });
+});
