@@ -22,6 +22,8 @@ import { fetchHandler } from './handlers/fetch';
 import { listOffsetsHandler } from './handlers/list-offsets';
 import { apiVersionsHandler, metadataHandler } from './handlers/metadata';
 import { produceHandler } from './handlers/produce';
+import { controlledShutdownHandler } from './handlers/controlled-shutdown';
+import { requestControlledShutdown } from './controlled-shutdown';
 import { MetadataCache } from './metadata-cache';
 import { ReplicaManager } from './replica-manager';
 import { SocketServer } from './socket-server';
@@ -86,7 +88,6 @@ export class Broker extends EventEmitter {
       await this.start();
     } catch (err) {
       // Release what was acquired (listener, ZooKeeper session and its ephemeral nodes) before reporting.
-      this.state = 'running';
       await this.shutdown().catch(() => undefined);
       throw err;
     }
@@ -121,7 +122,14 @@ export class Broker extends EventEmitter {
       brokerId: this.brokerId,
       zk: this.zk,
       store,
-      config: { deleteTopicEnable: this.config.deleteTopicEnable, uncleanLeaderElectionEnable: this.config.uncleanLeaderElectionEnable },
+      config: {
+        deleteTopicEnable: this.config.deleteTopicEnable,
+        uncleanLeaderElectionEnable: this.config.uncleanLeaderElectionEnable,
+        autoLeaderRebalanceEnable: this.config.autoLeaderRebalanceEnable,
+        leaderImbalancePerBrokerPercentage: this.config.leaderImbalancePerBrokerPercentage,
+        leaderImbalanceCheckIntervalMs: this.config.leaderImbalanceCheckIntervalSeconds * 1000,
+        requestTimeoutMs: this.config.requestTimeoutMs,
+      },
     });
     this.controller.on('elected', (epoch: number) => this.logger.info(`Broker ${this.brokerId} is now the controller (epoch ${epoch})`));
     this.controller.on('resigned', () => this.logger.info(`Broker ${this.brokerId} is no longer the controller`));
@@ -159,7 +167,8 @@ export class Broker extends EventEmitter {
       .register(Api.DescribeConfigs, describeConfigsHandler(ctx))
       .register(Api.LeaderAndIsr, leaderAndIsrHandler(ctx))
       .register(Api.UpdateMetadata, updateMetadataHandler(ctx))
-      .register(Api.StopReplica, stopReplicaHandler(ctx));
+      .register(Api.StopReplica, stopReplicaHandler(ctx))
+      .register(Api.ControlledShutdown, controlledShutdownHandler(() => this.controller));
   }
 
   private async logConfigFor(topic: string): Promise<LogConfig> {
@@ -171,8 +180,15 @@ export class Broker extends EventEmitter {
   /** Stop accepting, finish in-flight requests, resign, flush and mark logs clean, then deregister. */
   async shutdown(): Promise<void> {
     if (this.state === 'stopping' || this.state === 'stopped') return;
+    const wasRunning = this.state === 'running' && this.registration !== null;
     this.state = 'stopping';
     this.logger.info(`Shutting down broker ${this.brokerId}`);
+    if (wasRunning && this.config.controlledShutdownEnable) {
+      await requestControlledShutdown({
+        brokerId: this.brokerId, brokerEpoch: this.epoch, metadata: this.metadata,
+        timeoutMs: Math.min(this.config.requestTimeoutMs, 30000), logger: this.logger,
+      });
+    }
     // The server stops reading synchronously; waking parked fetches lets in-flight requests drain at once.
     const draining = this.server.shutdown(SHUTDOWN_DRAIN_MS);
     this.purgatory.shutdown();

@@ -53,7 +53,7 @@ function brokerProperties(s: BrokerSettings & { logDir: string; port: number }):
     'log.dirs': s.logDir,
     'logs.dir': path.join(s.logDir, 'server-logs'),
     'zookeeper.connect': s.zkConnect,
-    'zookeeper.session.timeout.ms': '6000',
+    'zookeeper.session.timeout.ms': '10000',
     'log.level': process.env.SAMSA_TEST_LOG_LEVEL ?? 'warn',
   };
   for (const [k, v] of Object.entries(s.overrides ?? {})) if (v !== undefined && v !== null) props[k] = String(v);

@@ -43,7 +43,8 @@ describe('system/crash-recovery', function () {
     await admin.createTopic({ topic: 'durable', numPartitions: 2, replicationFactor: 1 });
     await admin.close();
 
-    const producer = new Producer({ bootstrapServers: bootstrap, acks: 1, lingerMs: 2 });
+    // A short delivery timeout: records still unacknowledged at the kill are given up quickly.
+    const producer = new Producer({ bootstrapServers: bootstrap, acks: 1, lingerMs: 2, deliveryTimeoutMs: 3000, requestTimeoutMs: 2000 });
     const acked: string[] = [];
     const pending: Promise<void>[] = [];
     for (let i = 0; i < 20000; i++) {

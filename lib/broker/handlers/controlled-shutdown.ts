@@ -1,0 +1,21 @@
+/**
+ * ControlledShutdown: a stopping broker asks the controller to move leadership off it first.
+ * Only the active controller answers; any other broker says NOT_CONTROLLER.
+ */
+import { Controller } from '../../controller/controller';
+import { ErrorCode, toErrorCode } from '../../protocol/errors';
+import { ControlledShutdownRequestData, ControlledShutdownResponseData } from '../../protocol/messages/controller';
+import { Handler } from '../request-context';
+
+export function controlledShutdownHandler(controller: () => Controller | null): Handler<ControlledShutdownRequestData, ControlledShutdownResponseData> {
+  return async (req) => {
+    const active = controller();
+    if (!active?.isActive) return { errorCode: ErrorCode.NOT_CONTROLLER.code, remainingPartitions: [] };
+    try {
+      const remaining = await active.controlledShutdown(req.brokerId);
+      return { errorCode: 0, remainingPartitions: remaining.map((tp) => ({ topicName: tp.topic, partitionIndex: tp.partition })) };
+    } catch (err) {
+      return { errorCode: toErrorCode(err), remainingPartitions: [] };
+    }
+  };
+}

@@ -1,0 +1,341 @@
+/**
+ * Everything this broker does while it is the controller, for one tenure (one controller
+ * epoch): loads the cluster from ZooKeeper, watches brokers, topics, deletion requests and ISR
+ * change notifications, elects leaders, and tells brokers about it.
+ *
+ * A tenure ends with `close()`; callbacks from its watches and channel then do nothing, so a
+ * stale tenure can never act after a newer one started. Every handler runs on the shared
+ * controller event queue, one at a time.
+ */
+import { Api } from '../protocol/api';
+import { ErrorCode, SamsaError } from '../protocol/errors';
+import { getLogger } from '../util/logger';
+import { ControllerChannel } from './controller-channel';
+import { ControllerContext, LiveBroker, partitionKey, TopicPartition } from './controller-context';
+import { ControllerEventQueue } from './controller-event-queue';
+import { buildLeaderAndIsr, buildUpdateMetadata, partitionsByReplica, Sender } from './controller-requests';
+import { ControllerMovedError, ControllerZk } from './controller-zk';
+import { partitionsToRebalance } from './leader-imbalance';
+import { electControlledShutdownLeader, electOfflinePartitionLeader, electPreferredLeader } from './partition-leader-election';
+import { PartitionStateWriter } from './partition-state-writer';
+import { TopicDeletion } from './topic-deletion';
+
+const log = getLogger('controller');
+
+export interface ControllerConfig {
+  deleteTopicEnable: boolean;
+  uncleanLeaderElectionEnable: boolean;
+  autoLeaderRebalanceEnable?: boolean;
+  leaderImbalancePerBrokerPercentage?: number;
+  leaderImbalanceCheckIntervalMs?: number;
+  /** Timeout of each controller-to-broker request before it is retried. */
+  requestTimeoutMs?: number;
+  /** Delay before a failed controller event (e.g. ZooKeeper connection loss) runs again. */
+  eventRetryBackoffMs?: number;
+}
+
+export interface ActiveControllerDeps {
+  brokerId: number;
+  epoch: number;
+  zk: ControllerZk;
+  config: ControllerConfig;
+  events: ControllerEventQueue;
+  /** Called (on the event queue) when a fenced write shows another controller took over. */
+  onFenced: (err: ControllerMovedError) => Promise<void>;
+}
+
+export class ActiveController {
+  readonly ctx = new ControllerContext();
+  private readonly channel: ControllerChannel;
+  private readonly writer: PartitionStateWriter;
+  private readonly deletion: TopicDeletion;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private closed = false;
+
+  constructor(private readonly deps: ActiveControllerDeps) {
+    this.channel = new ControllerChannel({ controllerId: deps.brokerId, requestTimeoutMs: deps.config.requestTimeoutMs });
+    this.writer = new PartitionStateWriter(this.ctx, deps.zk, deps.epoch);
+    this.deletion = new TopicDeletion({
+      ctx: this.ctx,
+      zk: deps.zk,
+      channel: this.channel,
+      sender: this.sender,
+      deleteTopicEnable: deps.config.deleteTopicEnable,
+      fire: (name, run) => this.fire(name, run),
+      schedule: (delayMs, name, run) => this.schedule(delayMs, name, run),
+      afterChange: () => this.sendUpdateMetadata(),
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  get sender(): Sender {
+    return { controllerId: this.deps.brokerId, controllerEpoch: this.deps.epoch };
+  }
+
+  /** Loads the cluster, arms the watches, and brings every partition online it can. */
+  async start(): Promise<void> {
+    const zk = this.deps.zk;
+    await zk.prepare();
+    this.ctx.clusterId = await zk.clusterId();
+    for (const b of await zk.liveBrokers(this.watcher('BrokerChange', () => this.onBrokersChanged()))) this.addBroker(b);
+    const topics = await zk.topics(this.watcher('TopicChange', () => this.onTopicsChanged()));
+    await Promise.all(topics.map((t) => this.loadTopic(t, true)));
+    log.info(`Controller ${this.deps.brokerId} (epoch ${this.deps.epoch}) loaded ${topics.length} topics and ${this.ctx.liveBrokers.size} live brokers [${this.ctx.liveBrokerIds().join(',')}]`);
+    // Deletions resume first so that their partitions take no part in the elections below.
+    await this.deletion.resume(await zk.deleteMarkers(this.watcher('TopicDeletion', () => this.deletion.onMarkersChanged())));
+    await zk.isrChangeNotifications(this.watcher('IsrChange', () => this.onIsrChangeNotification()));
+
+    const initialized = await this.writer.initialize(this.ctx.newPartitions());
+    await this.electOffline(this.ctx.partitionsNeedingElection(), 'controller failover');
+    // A new controller tells every broker everything: they may have missed the last tenure's requests.
+    for (const id of this.ctx.liveBrokerIds()) this.sendLeaderAndIsr(id, this.eligible(this.ctx.partitionsOnBrokers([id])), initialized);
+    this.sendUpdateMetadata();
+    this.scheduleRebalance();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.channel.close();
+    this.ctx.clear();
+  }
+
+  /** Moves leadership away from a broker that is about to stop; returns the partitions it still leads. */
+  async controlledShutdown(brokerId: number): Promise<TopicPartition[]> {
+    if (!this.ctx.liveBrokers.has(brokerId)) {
+      throw new SamsaError(ErrorCode.BROKER_NOT_AVAILABLE, `broker ${brokerId} is not registered; cannot shut it down in a controlled way`);
+    }
+    this.ctx.shuttingDownBrokers.add(brokerId);
+    const hosted = this.eligible(this.ctx.partitionsOnBrokers([brokerId])).filter((tp) => this.ctx.state(tp));
+    const changed = await this.writer.update(hosted, (tp, current) =>
+      electControlledShutdownLeader(this.ctx.replicas(tp), current, (id) => this.ctx.isLive(id), this.ctx.shuttingDownBrokers).result,
+    `controlled shutdown of broker ${brokerId}`);
+    this.sendLeaderAndIsrForChanges(changed);
+    const followed = hosted.filter((tp) => this.ctx.state(tp)!.leader !== brokerId);
+    if (followed.length > 0) {
+      this.channel.send(brokerId, Api.StopReplica, this.deletion.stopReplicaBody(brokerId, followed, false))
+        .catch((err: Error) => log.debug(`StopReplica to broker ${brokerId} failed: ${err.message}`));
+    }
+    this.sendUpdateMetadata();
+    const remaining = this.ctx.partitionsLedBy(brokerId);
+    log.info(`Controlled shutdown of broker ${brokerId}: moved ${changed.length} partitions, ${remaining.length} still led by it`);
+    return remaining;
+  }
+
+  // ---- event handlers -------------------------------------------------------------------
+
+  private async onBrokersChanged(): Promise<void> {
+    const registered = await this.deps.zk.liveBrokers(this.watcher('BrokerChange', () => this.onBrokersChanged()));
+    const now = new Map(registered.map((b) => [b.id, b]));
+    const dead: number[] = [];
+    const bounced: number[] = [];
+    for (const [id, b] of this.ctx.liveBrokers) {
+      if (!now.has(id)) dead.push(id);
+      else if (now.get(id)!.epoch !== b.epoch) bounced.push(id);
+    }
+    const added = [...now.keys()].filter((id) => !this.ctx.liveBrokers.has(id));
+    if (dead.length + bounced.length + added.length > 0) {
+      log.info(`Broker change: new [${added.join(',')}], dead [${dead.join(',')}], restarted [${bounced.join(',')}]`);
+    }
+
+    // A restarted broker is handled as a failure followed by a startup: its old state is gone.
+    // Elections look at every partition that needs one, not just those on the brokers that
+    // changed, so a retry after a failed attempt still repairs what the first one left undone.
+    const failed = [...dead, ...bounced];
+    for (const id of failed) this.removeBroker(id);
+    const moved = await this.electOffline(this.ctx.partitionsNeedingElection(),
+      failed.length > 0 ? `broker failure [${failed.join(',')}]` : 'broker change');
+
+    const started = [...added, ...bounced];
+    for (const id of started) this.addBroker(now.get(id)!);
+    const initialized = await this.writer.initialize(this.ctx.newPartitions());
+    const revived = await this.electOffline(this.ctx.partitionsNeedingElection(), `broker startup [${started.join(',')}]`);
+
+    const changed = uniquePartitions([...moved, ...initialized, ...revived]);
+    if (changed.length === 0 && failed.length + started.length === 0) return;
+    const startedSet = new Set(started);
+    for (const [brokerId, tps] of partitionsByReplica(this.ctx, changed)) {
+      if (!startedSet.has(brokerId)) this.sendLeaderAndIsr(brokerId, tps, initialized);
+    }
+    for (const id of started) this.sendLeaderAndIsr(id, this.eligible(this.ctx.partitionsOnBrokers([id])), initialized);
+    this.sendUpdateMetadata();
+    this.deletion.onBrokersStarted(started);
+  }
+
+  private async onTopicsChanged(): Promise<void> {
+    const topics = await this.deps.zk.topics(this.watcher('TopicChange', () => this.onTopicsChanged()));
+    const present = new Set(topics);
+    const added = topics.filter((t) => !this.ctx.assignments.has(t));
+    const vanished = this.ctx.topics().filter((t) => !present.has(t));
+    for (const t of vanished) {
+      log.warn(`Topic ${t} disappeared from ZooKeeper without a deletion request; forgetting it`);
+      this.ctx.removeTopic(t);
+    }
+    await Promise.all(added.map((t) => this.loadTopic(t, false)));
+    const initialized = await this.writer.initialize(this.ctx.newPartitions());
+    if (added.length > 0) log.info(`New topics [${added.join(',')}]: ${initialized.length} partitions online`);
+    this.sendLeaderAndIsrForChanges(initialized, initialized);
+    if (added.length + vanished.length > 0) this.sendUpdateMetadata();
+  }
+
+  private async onPartitionsChanged(topic: string): Promise<void> {
+    const assignment = await this.deps.zk.assignment(topic, this.watcher(`PartitionModification(${topic})`, () => this.onPartitionsChanged(topic)));
+    const known = this.ctx.assignments.get(topic);
+    if (!assignment || !known || this.ctx.topicsToDelete.has(topic)) return;
+    const merged = new Map(known);
+    for (const [p, replicas] of assignment) {
+      const before = known.get(p);
+      if (!before) merged.set(p, replicas);
+      else if (before.join(',') !== replicas.join(',')) {
+        log.warn(`Topic ${topic} partition ${p}: replica reassignment [${before.join(',')}] -> [${replicas.join(',')}] is not supported; keeping the current replicas`);
+      }
+    }
+    if (merged.size === known.size) return;
+    this.ctx.setAssignment(topic, merged);
+    const initialized = await this.writer.initialize(this.ctx.newPartitions());
+    log.info(`Topic ${topic} now has ${merged.size} partitions (${initialized.length} brought online)`);
+    this.sendLeaderAndIsrForChanges(initialized, initialized);
+    this.sendUpdateMetadata();
+  }
+
+  private async onIsrChangeNotification(): Promise<void> {
+    const zk = this.deps.zk;
+    const names = await zk.isrChangeNotifications(this.watcher('IsrChange', () => this.onIsrChangeNotification()));
+    if (names.length === 0) return;
+    const partitions = uniquePartitions(await zk.readIsrChanges(names)).filter((tp) => this.ctx.state(tp));
+    await Promise.all(partitions.map(async (tp) => {
+      const fresh = await zk.readPartitionState(tp);
+      if (fresh) this.ctx.setState(tp, fresh);
+    }));
+    await zk.deleteIsrChangeNotifications(names);
+    if (partitions.length > 0) this.sendUpdateMetadata();
+  }
+
+  private async rebalanceLeaders(): Promise<void> {
+    const candidates = partitionsToRebalance(this.ctx, this.deps.config.leaderImbalancePerBrokerPercentage ?? 10);
+    const changed = await this.writer.update(candidates, (tp, current) =>
+      electPreferredLeader(this.ctx.replicas(tp), current, (id) => this.ctx.isLive(id)), 'preferred replica election');
+    this.sendLeaderAndIsrForChanges(changed);
+    if (changed.length > 0) this.sendUpdateMetadata();
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------
+
+  private async loadTopic(topic: string, withStates: boolean): Promise<void> {
+    const assignment = await this.deps.zk.assignment(topic, this.watcher(`PartitionModification(${topic})`, () => this.onPartitionsChanged(topic)));
+    if (!assignment) return;
+    this.ctx.setAssignment(topic, assignment);
+    if (!withStates) return;
+    await Promise.all(this.ctx.partitionsOf(topic).map(async (tp) => {
+      const st = await this.deps.zk.readPartitionState(tp);
+      if (st) this.ctx.setState(tp, st);
+    }));
+  }
+
+  private electOffline(partitions: TopicPartition[], reason: string): Promise<TopicPartition[]> {
+    const unclean = this.deps.config.uncleanLeaderElectionEnable;
+    return this.writer.update(partitions, (tp, current) =>
+      electOfflinePartitionLeader(this.ctx.replicas(tp), current, (id) => this.ctx.isLive(id), unclean), reason);
+  }
+
+  /** Partitions the controller manages leadership for: not part of a topic being deleted. */
+  private eligible(partitions: TopicPartition[]): TopicPartition[] {
+    return partitions.filter((tp) => !this.ctx.topicsToDelete.has(tp.topic));
+  }
+
+  private addBroker(b: LiveBroker): void {
+    this.ctx.liveBrokers.set(b.id, b);
+    this.channel.addBroker({ id: b.id, host: b.host, port: b.port });
+  }
+
+  private removeBroker(id: number): void {
+    this.ctx.liveBrokers.delete(id);
+    this.ctx.shuttingDownBrokers.delete(id);
+    this.channel.removeBroker(id);
+  }
+
+  private sendLeaderAndIsrForChanges(changed: TopicPartition[], isNew: TopicPartition[] = []): void {
+    for (const [brokerId, tps] of partitionsByReplica(this.ctx, changed)) this.sendLeaderAndIsr(brokerId, tps, isNew);
+  }
+
+  private sendLeaderAndIsr(brokerId: number, partitions: TopicPartition[], isNew: TopicPartition[] = []): void {
+    if (partitions.length === 0 || !this.channel.hasBroker(brokerId)) return;
+    const body = buildLeaderAndIsr(this.ctx, this.sender, brokerId, partitions, new Set(isNew.map(partitionKey)));
+    if (body.partitionStates.length === 0) return;
+    this.channel.send(brokerId, Api.LeaderAndIsr, body).then((resp) => {
+      const failed = resp?.partitionErrors.filter((e) => e.errorCode !== 0) ?? [];
+      if (resp && (resp.errorCode !== 0 || failed.length > 0)) {
+        log.warn(`LeaderAndIsr to broker ${brokerId} answered error ${resp.errorCode} with ${failed.length} failed partitions`);
+      }
+    }, (err: Error) => log.debug(`LeaderAndIsr to broker ${brokerId} dropped: ${err.message}`));
+  }
+
+  /** Sends the complete metadata snapshot to every registered broker. */
+  sendUpdateMetadata(): void {
+    for (const id of this.ctx.liveBrokerIds()) {
+      const body = buildUpdateMetadata(this.ctx, this.sender, id);
+      this.channel.send(id, Api.UpdateMetadata, body, { coalesceKey: 'update-metadata' }).then((resp) => {
+        if (resp && resp.errorCode !== 0) log.warn(`UpdateMetadata to broker ${id} answered error ${resp.errorCode}`);
+      }, (err: Error) => log.debug(`UpdateMetadata to broker ${id} dropped: ${err.message}`));
+    }
+  }
+
+  private scheduleRebalance(): void {
+    if (this.deps.config.autoLeaderRebalanceEnable === false) return;
+    this.schedule(this.deps.config.leaderImbalanceCheckIntervalMs ?? 300000, 'AutoLeaderBalance', async () => {
+      await this.rebalanceLeaders();
+      this.scheduleRebalance();
+    });
+  }
+
+  /** Queues `run` after a delay, unless the tenure ends first. */
+  private schedule(delayMs: number, name: string, run: () => Promise<void>): void {
+    if (this.closed) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.fire(name, run);
+    }, delayMs);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  /** A one-shot ZooKeeper watcher that queues `run` as an event while this tenure lasts. */
+  private watcher(name: string, run: () => Promise<void>): () => void {
+    return () => this.fire(name, run);
+  }
+
+  /**
+   * Queues an event for this tenure. A fenced write hands over to the owner; any other failure
+   * (say, ZooKeeper connection loss) runs the event again after a pause, since its watch may
+   * not have been re-armed.
+   */
+  fire(name: string, run: () => Promise<void>): void {
+    if (this.closed) return;
+    this.deps.events.fire(name, async () => {
+      if (this.closed) return;
+      try {
+        await run();
+      } catch (err) {
+        if (this.closed) return;
+        if (err instanceof ControllerMovedError) {
+          await this.deps.onFenced(err);
+          return;
+        }
+        const delayMs = this.deps.config.eventRetryBackoffMs ?? 1000;
+        log.error(`Controller event ${name} failed, retrying in ${delayMs} ms: ${(err as Error).message}`);
+        this.schedule(delayMs, name, run);
+      }
+    });
+  }
+}
+
+function uniquePartitions(partitions: TopicPartition[]): TopicPartition[] {
+  const seen = new Map<string, TopicPartition>();
+  for (const tp of partitions) seen.set(partitionKey(tp), tp);
+  return [...seen.values()];
+}

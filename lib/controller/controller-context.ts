@@ -1,0 +1,143 @@
+/**
+ * The active controller's in-memory picture of the cluster: live brokers, topic assignments,
+ * partition leadership and topics queued for deletion.
+ *
+ * ZooKeeper is the source of truth; this cache is loaded from it when a broker becomes
+ * controller and is changed only after the matching ZooKeeper write succeeded, so that a
+ * controller that resigns can throw it away and its successor rebuilds the same picture.
+ */
+
+export interface LiveBroker {
+  id: number;
+  host: string;
+  port: number;
+  rack: string | null;
+  /** The czxid of the broker's registration znode: a restarted broker gets a larger one. */
+  epoch: number;
+}
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+/** Leadership of one partition as stored in `/brokers/topics/<t>/partitions/<p>/state`. */
+export interface PartitionState {
+  leader: number;
+  leaderEpoch: number;
+  isr: number[];
+  controllerEpoch: number;
+  /** Version of the state znode: the compare-and-set token for the next write. */
+  zkVersion: number;
+}
+
+export const NO_LEADER = -1;
+
+export function partitionKey(tp: TopicPartition): string {
+  return `${tp.topic}:${tp.partition}`;
+}
+
+export class ControllerContext {
+  readonly liveBrokers = new Map<number, LiveBroker>();
+  /** topic → partition → replicas in assignment order (the first one is the preferred leader). */
+  readonly assignments = new Map<string, Map<number, number[]>>();
+  /** topic → partition → state; partitions without an entry have never had a leader elected. */
+  readonly states = new Map<string, Map<number, PartitionState>>();
+  /** Topics whose deletion is in progress, with the replicas that still owe a StopReplica ack. */
+  readonly topicsToDelete = new Map<string, Set<number>>();
+  /** Brokers that asked for a controlled shutdown and must not be chosen as leader. */
+  readonly shuttingDownBrokers = new Set<number>();
+  clusterId: string | null = null;
+
+  isLive(brokerId: number): boolean {
+    return this.liveBrokers.has(brokerId) && !this.shuttingDownBrokers.has(brokerId);
+  }
+
+  /** Live in the sense of "can receive requests": brokers shutting down still count. */
+  isRegistered(brokerId: number): boolean {
+    return this.liveBrokers.has(brokerId);
+  }
+
+  liveBrokerIds(): number[] {
+    return [...this.liveBrokers.keys()].sort((a, b) => a - b);
+  }
+
+  setAssignment(topic: string, partitions: Map<number, number[]>): void {
+    this.assignments.set(topic, new Map(partitions));
+    if (!this.states.has(topic)) this.states.set(topic, new Map());
+  }
+
+  replicas(tp: TopicPartition): number[] {
+    return this.assignments.get(tp.topic)?.get(tp.partition) ?? [];
+  }
+
+  state(tp: TopicPartition): PartitionState | undefined {
+    return this.states.get(tp.topic)?.get(tp.partition);
+  }
+
+  setState(tp: TopicPartition, state: PartitionState): void {
+    let byPartition = this.states.get(tp.topic);
+    if (!byPartition) {
+      byPartition = new Map();
+      this.states.set(tp.topic, byPartition);
+    }
+    byPartition.set(tp.partition, { ...state, isr: [...state.isr] });
+  }
+
+  removeTopic(topic: string): void {
+    this.assignments.delete(topic);
+    this.states.delete(topic);
+    this.topicsToDelete.delete(topic);
+  }
+
+  topics(): string[] {
+    return [...this.assignments.keys()].sort();
+  }
+
+  partitionsOf(topic: string): TopicPartition[] {
+    const byPartition = this.assignments.get(topic);
+    if (!byPartition) return [];
+    return [...byPartition.keys()].sort((a, b) => a - b).map((partition) => ({ topic, partition }));
+  }
+
+  allPartitions(): TopicPartition[] {
+    return this.topics().flatMap((t) => this.partitionsOf(t));
+  }
+
+  /** Partitions that have one of the given brokers among their replicas. */
+  partitionsOnBrokers(brokerIds: Iterable<number>): TopicPartition[] {
+    const ids = new Set(brokerIds);
+    return this.allPartitions().filter((tp) => this.replicas(tp).some((r) => ids.has(r)));
+  }
+
+  partitionsLedBy(brokerId: number): TopicPartition[] {
+    return this.allPartitions().filter((tp) => this.state(tp)?.leader === brokerId);
+  }
+
+  /** Partitions with no state yet (never elected) and topics not being deleted. */
+  newPartitions(): TopicPartition[] {
+    return this.allPartitions().filter((tp) => !this.state(tp) && !this.topicsToDelete.has(tp.topic));
+  }
+
+  /**
+   * Partitions that need an election: no leader, a leader that is gone, or an ISR member that is
+   * gone. Brokers in controlled shutdown still count as present here, as in Kafka: their
+   * partitions are handled by the controlled shutdown itself.
+   */
+  partitionsNeedingElection(): TopicPartition[] {
+    return this.allPartitions().filter((tp) => {
+      const st = this.state(tp);
+      if (st === undefined || this.topicsToDelete.has(tp.topic)) return false;
+      return st.leader === NO_LEADER || !this.liveBrokers.has(st.leader) || st.isr.some((r) => !this.liveBrokers.has(r));
+    });
+  }
+
+  clear(): void {
+    this.liveBrokers.clear();
+    this.assignments.clear();
+    this.states.clear();
+    this.topicsToDelete.clear();
+    this.shuttingDownBrokers.clear();
+    this.clusterId = null;
+  }
+}

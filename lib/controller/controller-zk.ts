@@ -1,0 +1,194 @@
+/**
+ * The controller's ZooKeeper operations: the election (`ControllerElection`) and, for one
+ * tenure, watched reads and fenced writes (`ControllerZk`).
+ *
+ * ClusterStore (lib/zk) owns paths, codecs and the fenced write primitives; what it lacks and
+ * the controller needs lives here: reads that arm one-shot watches (children of `/brokers/ids`,
+ * `/brokers/topics`, `/admin/delete_topics`, `/isr_change_notification`, a topic's assignment,
+ * `/controller`), and the mapping of ZooKeeper outcomes to what the controller decides on
+ * (a version conflict is `null`, an existing state is adopted, a failed fence check is
+ * ControllerMovedError).
+ */
+import { getLogger } from '../util/logger';
+import type { ClusterStore } from '../zk/cluster-store';
+import { ControllerFence } from '../zk/controller-fence';
+import type { ZkClient } from '../zk/zk-client';
+import { childPath } from '../zk/zk-client';
+import { isZkError } from '../zk/zk-errors';
+import type { ZkWatcher } from '../zk/zk-types';
+import { IsrChangeNotificationZNode, TopicZNode, ZkPaths, ZnodeFormatError } from '../zk/znodes';
+import { LiveBroker, PartitionState, TopicPartition } from './controller-context';
+
+export { ControllerMovedError } from '../zk/controller-fence';
+
+const log = getLogger('controller');
+
+export type Watcher = ZkWatcher;
+
+export type ElectionResult =
+  | { won: true; epoch: number; epochZkVersion: number }
+  | { won: false };
+
+export class ControllerElection {
+  constructor(private readonly zk: ZkClient, private readonly store: ClusterStore) {}
+
+  /**
+   * The broker id in `/controller`, or null when there is none; arms `watcher` for its creation,
+   * change or deletion. A malformed node counts as held by an unknown broker (-1).
+   */
+  async readControllerId(watcher?: Watcher): Promise<number | null> {
+    const stat = await this.zk.exists(ZkPaths.controller, watcher);
+    if (!stat) return null;
+    try {
+      return (await this.store.getController())?.brokerId ?? null;
+    } catch (err) {
+      if (!(err instanceof ZnodeFormatError)) throw err;
+      log.warn(`${err.message}; treating the controller as unknown`);
+      return -1;
+    }
+  }
+
+  async tryBecomeController(brokerId: number): Promise<ElectionResult> {
+    const result = await this.store.tryBecomeController(brokerId);
+    return result.won ? result : { won: false };
+  }
+
+  /** Deletes `/controller` if it names this broker and belongs to one of our sessions. */
+  async releaseController(brokerId: number): Promise<void> {
+    const current = await this.store.getController().catch(() => null);
+    if (!current || current.brokerId !== brokerId || !this.zk.ownsSession(current.owner)) return;
+    const stat = await this.zk.exists(ZkPaths.controller);
+    if (!stat || stat.ephemeralOwner !== current.owner) return;
+    try {
+      await this.zk.delete(ZkPaths.controller, stat.version);
+    } catch (err) {
+      if (!isZkError(err, 'NO_NODE', 'BAD_VERSION')) throw err;
+    }
+  }
+}
+
+export class ControllerZk {
+  readonly fence: ControllerFence;
+
+  constructor(private readonly zk: ZkClient, private readonly store: ClusterStore, epochZkVersion: number) {
+    this.fence = { epochZkVersion };
+  }
+
+  async prepare(): Promise<void> {
+    await this.store.ensureBasePaths();
+  }
+
+  clusterId(): Promise<string> {
+    return this.store.getOrCreateClusterId();
+  }
+
+  /** Registered brokers; arms `watcher` on the children of `/brokers/ids`. */
+  async liveBrokers(watcher: Watcher): Promise<LiveBroker[]> {
+    const ids = (await this.zk.getChildren(ZkPaths.brokerIds, watcher)).filter((c) => /^\d+$/.test(c)).map(Number);
+    const brokers = await Promise.all(ids.map(async (id) => {
+      try {
+        return await this.store.getBroker(id);
+      } catch (err) {
+        if (!(err instanceof ZnodeFormatError)) throw err;
+        log.error(`${err.message}; ignoring broker ${id}`);
+        return null;
+      }
+    }));
+    return brokers.filter((b): b is NonNullable<typeof b> => b !== null).map((b) => ({
+      id: b.brokerId, host: b.host, port: b.port, rack: b.rack, epoch: Number(b.epoch),
+    })).sort((a, b) => a.id - b.id);
+  }
+
+  topics(watcher: Watcher): Promise<string[]> {
+    return this.zk.getChildren(ZkPaths.topics, watcher).then((t) => t.sort());
+  }
+
+  /** partition → replicas, or null when the topic is gone or malformed; arms `watcher` on its data. */
+  async assignment(topic: string, watcher: Watcher): Promise<Map<number, number[]> | null> {
+    try {
+      const node = await this.zk.getData(ZkPaths.topic(topic), watcher);
+      return TopicZNode.decode(topic, node.data).partitions;
+    } catch (err) {
+      if (isZkError(err, 'NO_NODE')) return null;
+      if (!(err instanceof ZnodeFormatError)) throw err;
+      log.error(`${err.message}; ignoring topic ${topic}`);
+      return null;
+    }
+  }
+
+  async readPartitionState(tp: TopicPartition): Promise<PartitionState | null> {
+    try {
+      const st = await this.store.getPartitionState(tp.topic, tp.partition);
+      return st ? { ...st.value, isr: [...st.value.isr], zkVersion: st.version } : null;
+    } catch (err) {
+      if (!(err instanceof ZnodeFormatError)) throw err;
+      log.error(`${err.message}; treating partition ${tp.topic}-${tp.partition} as new`);
+      return null;
+    }
+  }
+
+  /** Creates the first state of a partition, or returns the state someone already wrote. */
+  async createPartitionState(tp: TopicPartition, state: Omit<PartitionState, 'zkVersion'>):
+  Promise<{ created: true; zkVersion: number } | { created: false; existing: PartitionState }> {
+    try {
+      const zkVersion = await this.store.createPartitionState(tp.topic, tp.partition, plain(state), this.fence);
+      return { created: true, zkVersion };
+    } catch (err) {
+      if (!isZkError(err, 'NODE_EXISTS')) throw err;
+      const existing = await this.readPartitionState(tp);
+      if (!existing) throw err;
+      return { created: false, existing };
+    }
+  }
+
+  /** Compare-and-set of a partition state; null when the znode moved on (or vanished) meanwhile. */
+  async updatePartitionState(tp: TopicPartition, state: Omit<PartitionState, 'zkVersion'>, expectedVersion: number): Promise<number | null> {
+    try {
+      return await this.store.setPartitionState(tp.topic, tp.partition, plain(state), expectedVersion, this.fence);
+    } catch (err) {
+      if (isZkError(err, 'BAD_VERSION', 'NO_NODE')) return null;
+      throw err;
+    }
+  }
+
+  deleteMarkers(watcher: Watcher): Promise<string[]> {
+    return this.zk.getChildren(ZkPaths.deleteTopics, watcher).then((t) => t.sort());
+  }
+
+  deleteDeleteMarker(topic: string): Promise<void> {
+    return this.store.removeTopicDeletionMarker(topic, this.fence);
+  }
+
+  /** Removes the topic's assignment, partition states, config and deletion marker. */
+  deleteTopic(topic: string): Promise<void> {
+    return this.store.deleteTopicZnodes(topic, this.fence);
+  }
+
+  isrChangeNotifications(watcher: Watcher): Promise<string[]> {
+    return this.zk.getChildren(ZkPaths.isrChangeNotification, watcher);
+  }
+
+  /** The partitions named by the given notifications; vanished or malformed ones name none. */
+  async readIsrChanges(names: string[]): Promise<TopicPartition[]> {
+    const lists = await Promise.all(names.map(async (name) => {
+      const path = childPath(ZkPaths.isrChangeNotification, name);
+      try {
+        return IsrChangeNotificationZNode.decode(path, (await this.zk.getData(path)).data);
+      } catch (err) {
+        if (isZkError(err, 'NO_NODE')) return [];
+        if (!(err instanceof ZnodeFormatError)) throw err;
+        log.warn(`${err.message}; ignoring it`);
+        return [];
+      }
+    }));
+    return lists.flat().map((tp) => ({ topic: tp.topic, partition: tp.partition }));
+  }
+
+  deleteIsrChangeNotifications(names: string[]): Promise<void> {
+    return this.store.deleteIsrChangeNotifications(names, this.fence);
+  }
+}
+
+function plain(state: Omit<PartitionState, 'zkVersion'>): { leader: number; leaderEpoch: number; isr: number[]; controllerEpoch: number } {
+  return { leader: state.leader, leaderEpoch: state.leaderEpoch, isr: [...state.isr], controllerEpoch: state.controllerEpoch };
+}

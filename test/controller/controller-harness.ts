@@ -1,0 +1,76 @@
+/**
+ * Controller test nodes: a fake broker and a Controller sharing one ZooKeeper session, the way
+ * a real broker runs them, plus an admin session for the test to create topics and read znodes.
+ */
+import { Controller, ControllerConfig } from '../../lib/controller/controller';
+import { ClusterStore } from '../../lib/zk/cluster-store';
+import { ZkClient } from '../../lib/zk/zk-client';
+import { LeaderAndIsr } from '../../lib/zk/znodes';
+import { FakeBroker } from './fake-broker';
+
+export interface TestNode {
+  id: number;
+  zk: ZkClient;
+  broker: FakeBroker;
+  controller: Controller;
+}
+
+export const TEST_CONTROLLER_CONFIG: ControllerConfig = {
+  deleteTopicEnable: true,
+  uncleanLeaderElectionEnable: false,
+  autoLeaderRebalanceEnable: false,
+  requestTimeoutMs: 5000,
+  eventRetryBackoffMs: 200,
+};
+
+export async function startNode(id: number, connectString: string, config: Partial<ControllerConfig> = {}, sessionTimeoutMs = 6000): Promise<TestNode> {
+  const zk = await ZkClient.connect({ connectString, sessionTimeoutMs });
+  const broker = await FakeBroker.start(id, connectString, zk);
+  const controller = new Controller({ brokerId: id, zk, store: new ClusterStore(zk), config: { ...TEST_CONTROLLER_CONFIG, ...config } });
+  await controller.startup();
+  return { id, zk, broker, controller };
+}
+
+/** Ends the node's session without a controller shutdown, as a crash would. */
+export async function killNode(node: TestNode): Promise<void> {
+  await node.broker.stop();
+}
+
+export async function stopNode(node: TestNode): Promise<void> {
+  await node.controller.shutdown();
+  await node.broker.stop();
+}
+
+export class Admin {
+  private constructor(readonly zk: ZkClient, readonly store: ClusterStore) {}
+
+  static async connect(connectString: string): Promise<Admin> {
+    const zk = await ZkClient.connect({ connectString, sessionTimeoutMs: 6000 });
+    const store = new ClusterStore(zk);
+    await store.ensureBasePaths();
+    return new Admin(zk, store);
+  }
+
+  createTopic(topic: string, assignment: Record<number, number[]>): Promise<void> {
+    return this.store.createTopic(topic, new Map(Object.entries(assignment).map(([p, r]) => [Number(p), r])));
+  }
+
+  async state(topic: string, partition: number): Promise<(LeaderAndIsr & { zkVersion: number }) | null> {
+    const st = await this.store.getPartitionState(topic, partition);
+    return st ? { ...st.value, zkVersion: st.version } : null;
+  }
+
+  async controllerEpoch(): Promise<number> {
+    return (await this.store.getControllerEpoch())?.value ?? 0;
+  }
+
+  close(): Promise<void> {
+    return this.zk.close();
+  }
+}
+
+/** The active controller among the nodes, if exactly one is active. */
+export function activeNode(nodes: TestNode[]): TestNode | undefined {
+  const active = nodes.filter((n) => n.controller.isActive);
+  return active.length === 1 ? active[0] : undefined;
+}

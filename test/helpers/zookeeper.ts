@@ -1,0 +1,133 @@
+/**
+ * A real ZooKeeper for integration tests: a fresh JVM on a free port with a temp data dir.
+ *
+ * Tuned for start time and speed rather than durability: a small client-compiler-only JVM,
+ * `forceSync=no`, a 500 ms tick (so sessions as short as 1 s are allowed; the maximum is raised
+ * to 60 s so production-like timeouts are honoured too). Every server started here is killed
+ * and its directory removed when the test process exits, even if a test forgets `stop()`.
+ */
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { startZooKeeperProcess, ZooKeeperProcess, ZooKeeperStartError } from '../../lib/zk/local-zookeeper';
+
+export interface TestZooKeeper {
+  /** `127.0.0.1:<port>`; append a chroot (`/samsa`) if the test wants one. */
+  readonly connectString: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** The JVM's pid (changes after `restart()`). */
+  readonly pid: number;
+  /** Clean shutdown, then the temp directory is removed. */
+  stop(): Promise<void>;
+  /** SIGKILL; the data stays so `restart()` brings the same ensemble state back. */
+  kill(): Promise<void>;
+  /** Starts the server again on the same port and data dir (after `kill()`). */
+  restart(): Promise<void>;
+  /** SIGSTOP: the server stops answering but keeps its sockets, like a long GC pause. */
+  pause(): void;
+  /** SIGCONT after `pause()`. */
+  resume(): void;
+  logTail(lines?: number): string;
+}
+
+export interface TestZooKeeperOptions {
+  tickTimeMs?: number;
+}
+
+export const TEST_JVM_OPTIONS = ['-Xms32m', '-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:-UsePerfData', '-Xshare:auto', '-Djava.net.preferIPv4Stack=true'];
+
+const tempDirs = new Set<string>();
+let cleanupInstalled = false;
+
+function makeTempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'samsa-zk-'));
+  tempDirs.add(dir);
+  if (!cleanupInstalled) {
+    cleanupInstalled = true;
+    // local-zookeeper's own exit hook SIGKILLs the JVMs; their files can go regardless.
+    process.once('exit', () => {
+      for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true });
+    });
+  }
+  return dir;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function launch(root: string, port: number, tickTimeMs: number): Promise<ZooKeeperProcess> {
+  return startZooKeeperProcess({
+    dataDir: path.join(root, 'data'),
+    clientPort: port,
+    logDir: root,
+    jvmOptions: TEST_JVM_OPTIONS,
+    readyTimeoutMs: 30000,
+    properties: {
+      tickTime: tickTimeMs,
+      maxSessionTimeout: 60000,
+      clientPortAddress: '127.0.0.1',
+      maxClientCnxns: 0,
+      forceSync: 'no',
+      preAllocSize: 1024,
+      'admin.enableServer': false,
+      '4lw.commands.whitelist': 'srvr,ruok,stat,mntr,cons',
+    },
+  });
+}
+
+export async function startTestZooKeeper(options: TestZooKeeperOptions = {}): Promise<TestZooKeeper> {
+  const tickTimeMs = options.tickTimeMs ?? 500;
+  const root = makeTempDir();
+  let port = 0;
+  let proc: ZooKeeperProcess | null = null;
+  for (let attempt = 0; proc === null; attempt++) {
+    port = await freePort();
+    try {
+      proc = await launch(root, port, tickTimeMs);
+    } catch (err) {
+      // Another process may grab the port between freePort() and the JVM binding it.
+      const portTaken = err instanceof ZooKeeperStartError && /Address already in use/i.test(err.logTail);
+      if (!portTaken || attempt >= 2) throw err;
+    }
+  }
+  let current: ZooKeeperProcess = proc;
+  return {
+    connectString: `127.0.0.1:${port}`,
+    port,
+    dataDir: current.dataDir,
+    get pid() { return current.pid; },
+    async stop() {
+      if (current.isRunning()) process.kill(current.pid, 'SIGCONT'); // a paused JVM cannot act on SIGTERM
+      await current.stop(10000);
+      fs.rmSync(root, { recursive: true, force: true });
+      tempDirs.delete(root);
+    },
+    async kill() {
+      await current.kill();
+    },
+    async restart() {
+      if (current.isRunning()) throw new Error('restart() needs the server stopped first (kill())');
+      current = await launch(root, port, tickTimeMs);
+    },
+    pause() {
+      if (current.isRunning()) process.kill(current.pid, 'SIGSTOP');
+    },
+    resume() {
+      if (current.isRunning()) process.kill(current.pid, 'SIGCONT');
+    },
+    logTail(lines = 40) {
+      return current.logTail(lines);
+    },
+  };
+}
