@@ -190,11 +190,22 @@ export class Connection extends EventEmitter {
     this.emit('close');
   }
 
+  /**
+   * Rejects pending requests and closes gracefully: bytes already written (acks=0 produce
+   * requests, which expect no answer) still reach the broker before the FIN.
+   */
   close(): void {
     this.closed = true;
     this.rejectAll(networkError(`connection to ${this.address} was closed by the client`));
-    this.socket?.destroy();
+    const socket = this.socket;
     this.socket = null;
+    if (!socket) return;
+    if (this.connecting) {
+      socket.destroy();
+      return;
+    }
+    socket.end();
+    setTimeout(() => socket.destroy(), 5000).unref();
   }
 }
 

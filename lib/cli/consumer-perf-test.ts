@@ -1,0 +1,140 @@
+/**
+ * `samsa-consumer-perf-test`: Kafka's kafka-consumer-perf-test — consume N messages as fast as
+ * possible and report MB/s and messages/s in Kafka's format (see consumer-perf-format.ts).
+ *
+ * It assigns every partition of the topic (groups come later; --group is accepted) and starts at
+ * the earliest offset, or the latest with --from-latest. It stops after --messages records, or
+ * when no record arrived for --timeout ms (Kafka's default 10 s), with Kafka's warning.
+ */
+import { Consumer } from '../client/consumer';
+import type { ConsumerRecord } from '../client/consumer';
+import { ConsumerPerfProgress, consumerPerfHeader, formatConsumerProgress, formatConsumerSummary } from './consumer-perf-format';
+import { CliIo, UsageError, errorMessage, integerArg, loadClientProperties, newProgram, parseBootstrapServers, parseCommandLine, printUsageError, processIo, runMain } from './options';
+
+const TOOL_NAME = 'samsa-consumer-perf-test';
+const POLL_MS = 100;
+
+export interface ConsumerPerfOptions {
+  topic: string;
+  messages: number;
+  timeoutMs: number;
+  reportingIntervalMs: number;
+  showDetailedStats: boolean;
+  hideHeader: boolean;
+  consumerProps: Record<string, string>;
+}
+
+function buildProgram(io: CliIo) {
+  return newProgram(TOOL_NAME, 'Measure consumer throughput.', io)
+    .requiredOption('--bootstrap-server <host:port>', 'REQUIRED: the broker(s) to connect to.')
+    .requiredOption('--topic <topic>', 'REQUIRED: the topic to consume from.')
+    .requiredOption('--messages <n>', 'REQUIRED: the number of messages to consume.', integerArg(1))
+    .option('--timeout <ms>', 'The maximum allowed time in milliseconds between returned records.', integerArg(0), 10000)
+    .option('--from-latest', 'Start with the latest message present in the log rather than the earliest.')
+    .option('--show-detailed-stats', 'Report stats for each reporting interval.')
+    .option('--reporting-interval <ms>', 'Interval in milliseconds at which to print progress info.', integerArg(1), 5000)
+    .option('--consumer.config <file>', 'Consumer config properties file.')
+    .option('--fetch-size <bytes>', 'The amount of data to fetch per partition in a single request.', integerArg(1), 1024 * 1024)
+    .option('--group <group>', 'Consumer group id (accepted; partitions are assigned directly for now).')
+    .option('--hide-header', 'Skip printing the header for the stats.');
+}
+
+export function parseConsumerPerfArgs(argv: readonly string[], io: CliIo): { ok: true; options: ConsumerPerfOptions } | { ok: false; exitCode: number } {
+  const parsed = parseCommandLine(buildProgram(io), argv, io);
+  if (!parsed.ok) return parsed;
+  try {
+    const o = parsed.opts;
+    const props = loadClientProperties(o['consumer.config'] as string | undefined);
+    props['bootstrap.servers'] = parseBootstrapServers(o.bootstrapServer as string);
+    props['auto.offset.reset'] = o.fromLatest === true ? 'latest' : 'earliest';
+    props['max.partition.fetch.bytes'] = String(o.fetchSize);
+    props['client.id'] ??= 'perf-consumer-client';
+    if (o.group !== undefined) props['group.id'] = o.group as string;
+    return {
+      ok: true,
+      options: {
+        topic: o.topic as string,
+        messages: o.messages as number,
+        timeoutMs: o.timeout as number,
+        reportingIntervalMs: o.reportingInterval as number,
+        showDetailedStats: o.showDetailedStats === true,
+        hideHeader: o.hideHeader === true,
+        consumerProps: props,
+      },
+    };
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    printUsageError(io, TOOL_NAME, err.message);
+    return { ok: false, exitCode: 1 };
+  }
+}
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const parsed = parseConsumerPerfArgs(argv, io);
+  if (!parsed.ok) return parsed.exitCode;
+  const opts = parsed.options;
+  let consumer: Consumer;
+  try {
+    consumer = Consumer.fromProperties(opts.consumerProps);
+  } catch (err) {
+    printUsageError(io, TOOL_NAME, errorMessage(err));
+    return 1;
+  }
+  if (!opts.hideHeader) io.out(`${consumerPerfHeader(opts.showDetailedStats)}\n`);
+  const startMs = Date.now();
+  try {
+    await consumer.connect();
+    const partitions = await consumer.partitionsFor(opts.topic);
+    consumer.assign(partitions.map((partition) => ({ topic: opts.topic, partition })));
+    const joinTimeMs = Date.now() - startMs;
+    const { messages, bytes } = await consume(consumer, opts, io, joinTimeMs);
+    const endMs = Date.now();
+    if (!opts.showDetailedStats) io.out(`${formatConsumerSummary({ startMs, endMs, bytes, messages, joinTimeMs })}\n`);
+    return 0;
+  } catch (err) {
+    io.err(`Error: ${errorMessage(err)}\n`);
+    return 1;
+  } finally {
+    await consumer.close().catch(() => undefined);
+  }
+}
+
+/** Kafka's consume loop: counts key+value bytes, prints a progress line per reporting interval. */
+async function consume(consumer: Consumer, opts: ConsumerPerfOptions, io: CliIo, joinTimeMs: number): Promise<{ messages: number; bytes: number }> {
+  let messages = 0;
+  let bytes = 0;
+  let now = Date.now();
+  let lastConsumedMs = now;
+  const progress: ConsumerPerfProgress = {
+    threadId: 0,
+    bytesRead: 0,
+    lastBytesRead: 0,
+    messagesRead: 0,
+    lastMessagesRead: 0,
+    startMs: now,
+    endMs: now,
+    joinTimeMsInInterval: joinTimeMs,
+  };
+  while (messages < opts.messages && now - lastConsumedMs <= opts.timeoutMs) {
+    const records: ConsumerRecord[] = await consumer.poll(POLL_MS);
+    now = Date.now();
+    if (records.length > 0) lastConsumedMs = now;
+    for (const record of records) {
+      messages += 1;
+      bytes += (record.key?.length ?? 0) + (record.value?.length ?? 0);
+      if (now - progress.startMs >= opts.reportingIntervalMs) {
+        if (opts.showDetailedStats) io.out(`${formatConsumerProgress({ ...progress, bytesRead: bytes, messagesRead: messages, endMs: now })}\n`);
+        Object.assign(progress, { joinTimeMsInInterval: 0, startMs: now, lastMessagesRead: messages, lastBytesRead: bytes });
+      }
+    }
+  }
+  if (messages < opts.messages) {
+    io.out(
+      `WARNING: Exiting before consuming the expected number of messages: timeout (${opts.timeoutMs} ms) exceeded. ` +
+        'You can use the --timeout option to increase the timeout.\n',
+    );
+  }
+  return { messages, bytes };
+}
+
+if (require.main === module) runMain((argv) => main(argv));

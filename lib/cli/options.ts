@@ -1,0 +1,230 @@
+/**
+ * Plumbing shared by every Samsa command-line tool: where output goes, how argv is parsed, and
+ * how errors reach the user.
+ *
+ * Kafka's tools answer bad input with one readable line and exit code 1; a stack trace is never
+ * the user's problem. Each tool builds a commander program with `newProgram`, parses with
+ * `parseCommandLine`, and funnels runtime failures through `errorMessage`, so the wording rules
+ * live here once. Tools write through a `CliIo` rather than `process.stdout` so tests can run
+ * `main()` in-process and read what it printed.
+ */
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { SamsaError } from '../protocol/errors';
+import { parseHostPort } from '../config/endpoints';
+import { mergeProperties, parseOverrides, propertiesToRecord, readPropertiesFile } from '../config/properties';
+import type { ClientOptions } from '../client/client-options';
+
+/** The process's streams, or test doubles of them. */
+export interface CliIo {
+  out(chunk: string | Buffer): void;
+  err(text: string): void;
+  stdin: NodeJS.ReadableStream;
+  stdinIsTTY: boolean;
+  /** True once the reader of stdout went away (EPIPE, e.g. `| head`): tools stop early. */
+  readonly outputClosed: boolean;
+}
+
+let sharedProcessIo: CliIo | undefined;
+
+/** The real streams. One instance per process so the EPIPE listener is installed once. */
+export function processIo(): CliIo {
+  if (sharedProcessIo) return sharedProcessIo;
+  let closed = false;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    // A closed pipe is a normal way for a reader to say "enough"; anything else is still fatal.
+    if (err.code === 'EPIPE') closed = true;
+    else throw err;
+  });
+  sharedProcessIo = {
+    out: (chunk) => {
+      if (!closed) process.stdout.write(chunk);
+    },
+    err: (text) => {
+      process.stderr.write(text);
+    },
+    stdin: process.stdin,
+    stdinIsTTY: process.stdin.isTTY === true,
+    get outputClosed() {
+      return closed;
+    },
+  };
+  return sharedProcessIo;
+}
+
+/** Bad command-line input: printed with a usage hint, exit code 1. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** A failure the tool reports in its own words (no hint), exit code 1. */
+export class CommandError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CommandError';
+  }
+}
+
+/**
+ * A commander program that throws instead of exiting and prints nothing on its own for errors:
+ * `parseCommandLine` turns those into our one-line format.
+ */
+export function newProgram(name: string, description: string, io: CliIo): Command {
+  return new Command(name)
+    .description(description)
+    .exitOverride()
+    .allowExcessArguments(false)
+    .configureOutput({
+      writeOut: (text) => io.out(text),
+      writeErr: (text) => io.err(text),
+      outputError: () => undefined,
+    });
+}
+
+export type ParseResult = { ok: true; opts: Record<string, unknown> } | { ok: false; exitCode: number };
+
+/**
+ * Parses user arguments (argv without `node` and the script). Returns the options, or the exit
+ * code after help (0) or after printing an error (1). With no arguments at all the tool prints its
+ * usage and fails, as Kafka's tools do.
+ */
+export function parseCommandLine(program: Command, argv: readonly string[], io: CliIo): ParseResult {
+  if (argv.length === 0) {
+    io.err(program.helpInformation());
+    return { ok: false, exitCode: 1 };
+  }
+  try {
+    program.parse([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') {
+        return { ok: false, exitCode: 0 };
+      }
+      printUsageError(io, program.name(), err.message.replace(/^error: /, ''));
+      return { ok: false, exitCode: 1 };
+    }
+    throw err;
+  }
+  return { ok: true, opts: program.opts() };
+}
+
+export function printUsageError(io: CliIo, toolName: string, message: string): void {
+  io.err(`Error: ${firstLine(message)}\nTry '${toolName} --help' for more information.\n`);
+}
+
+function firstLine(text: string): string {
+  const newline = text.indexOf('\n');
+  return newline < 0 ? text : text.slice(0, newline);
+}
+
+/**
+ * The message a user should see for any thrown value. SamsaError prefixes messages with the wire
+ * error name (`TOPIC_ALREADY_EXISTS: Topic 'x' already exists.`); users want only the sentence.
+ */
+export function errorMessage(err: unknown): string {
+  if (err instanceof SamsaError) {
+    const prefix = `${err.errorName}: `;
+    return err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+  }
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+/** Commander accumulator for repeatable options (`--config a=1 --config b=2`). */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** A commander argument parser for integers within [min, max]; rejects `1.5`, `abc`, `10x`. */
+export function integerArg(min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+  return (value: string): number => {
+    const text = value.trim();
+    if (!/^[-+]?\d+$/.test(text)) throw new InvalidArgumentError('Not an integer.');
+    const n = Number(text);
+    if (!Number.isSafeInteger(n)) throw new InvalidArgumentError('Integer out of range.');
+    if (n < min) throw new InvalidArgumentError(`Must be at least ${min}.`);
+    if (n > max) throw new InvalidArgumentError(`Must be at most ${max}.`);
+    return n;
+  };
+}
+
+/** A commander argument parser for decimal numbers (`--throughput 1500.5`, `-1`). */
+export function numberArg(value: string): number {
+  const text = value.trim();
+  const n = Number(text);
+  if (text === '' || !Number.isFinite(n)) throw new InvalidArgumentError('Not a number.');
+  return n;
+}
+
+/** Validates `host:port[,host:port...]` and returns it normalised (trimmed, no empty entries). */
+export function parseBootstrapServers(text: string): string {
+  const entries = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (entries.length === 0) throw new UsageError(`Invalid bootstrap server list '${text}': expected host:port[,host:port...]`);
+  for (const entry of entries) {
+    const parsed = parseHostPort(entry);
+    if (!parsed.ok) throw new UsageError(`Invalid bootstrap server list '${text}': ${parsed.reason}`);
+    if (parsed.value.port === 0) throw new UsageError(`Invalid bootstrap server list '${text}': port 0 is not connectable`);
+  }
+  return entries.join(',');
+}
+
+/**
+ * Client properties from an optional file (`--command-config`, `--producer.config`, ...) with
+ * `key=value` flags layered on top, the precedence Kafka's tools use.
+ */
+export function loadClientProperties(file: string | undefined, overrides: readonly string[] = []): Record<string, string> {
+  try {
+    const fromFile = file === undefined ? undefined : readPropertiesFile(file);
+    return propertiesToRecord(mergeProperties(fromFile, parseOverrides(overrides)));
+  } catch (err) {
+    throw new UsageError(errorMessage(err));
+  }
+}
+
+/** Parses `key=value` arguments (`--property`) into a record; a missing `=` is a usage error. */
+export function parseKeyValueArgs(args: readonly string[]): Record<string, string> {
+  try {
+    return propertiesToRecord(parseOverrides(args));
+  } catch (err) {
+    throw new UsageError(errorMessage(err));
+  }
+}
+
+const CLIENT_NUMBER_KEYS: ReadonlyArray<[string, keyof ClientOptions]> = [
+  ['request.timeout.ms', 'requestTimeoutMs'],
+  ['socket.connection.setup.timeout.ms', 'connectTimeoutMs'],
+  ['retry.backoff.ms', 'retryBackoffMs'],
+  ['reconnect.backoff.ms', 'reconnectBackoffMs'],
+  ['reconnect.backoff.max.ms', 'reconnectBackoffMaxMs'],
+  ['metadata.max.age.ms', 'metadataMaxAgeMs'],
+];
+
+/** Admin client options from Kafka-named properties (`--command-config`); unknown keys are ignored. */
+export function clientOptionsFromProperties(props: Readonly<Record<string, string>>, bootstrapServers: string): ClientOptions {
+  const options: ClientOptions = { bootstrapServers };
+  if (props['client.id'] !== undefined) options.clientId = props['client.id'];
+  for (const [key, field] of CLIENT_NUMBER_KEYS) {
+    const raw = props[key];
+    if (raw === undefined) continue;
+    const n = Number(raw.trim());
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`Invalid value ${raw} for configuration ${key}: Not a non-negative integer`);
+    (options as unknown as Record<string, unknown>)[field] = n;
+  }
+  return options;
+}
+
+/**
+ * Runs a tool's `main` when its module is the process entry point, then exits with its code.
+ * Exiting explicitly matters: a consumer's sockets or stdin would otherwise keep Node alive.
+ */
+export function runMain(main: (argv: string[]) => Promise<number>): void {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`Error: ${errorMessage(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,216 @@
+/**
+ * `samsa-producer-perf-test`: Kafka's kafka-producer-perf-test — send N records of a given size
+ * (or drawn from a payload file) as fast as allowed, reporting throughput and latency every 5 s
+ * and a final line with percentiles, in Kafka's exact format (see producer-perf-stats.ts).
+ *
+ * Sends are pipelined: the loop keeps at most a buffer.memory's worth of records unacknowledged
+ * (SendWindow) and yields to the event loop regularly so the producer's sockets make progress
+ * while the loop runs. `--throughput` throttles like Kafka's ThroughputThrottler.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Producer } from '../client/producer';
+import { ProducerPerfStats } from './producer-perf-stats';
+import { SendWindow } from './send-window';
+import { ThroughputThrottler } from './throughput-throttler';
+import { CliIo, UsageError, errorMessage, integerArg, loadClientProperties, newProgram, numberArg, parseCommandLine, printUsageError, processIo, runMain } from './options';
+
+const TOOL_NAME = 'samsa-producer-perf-test';
+const DEFAULT_BUFFER_MEMORY = 33554432;
+/** Distinct random payloads cycled through, so compression sees varied data without a per-record RNG cost. */
+const PAYLOAD_POOL_SIZE = 1000;
+const YIELD_EVERY_RECORDS = 1000;
+
+export interface ProducerPerfOptions {
+  topic: string;
+  numRecords: number;
+  recordSize?: number;
+  payloadFile?: string;
+  payloadDelimiter: string;
+  payloadMonotonic: boolean;
+  throughput: number;
+  producerProps: Record<string, string>;
+  printMetrics: boolean;
+}
+
+function buildProgram(io: CliIo) {
+  return newProgram(TOOL_NAME, 'Measure producer throughput and latency.', io)
+    .requiredOption('--topic <topic>', 'REQUIRED: produce messages to this topic.')
+    .requiredOption('--num-records <n>', 'REQUIRED: number of messages to produce.', integerArg())
+    .option('--record-size <bytes>', 'Message size in bytes (exactly one of --record-size, --payload-file, --payload-monotonic).', integerArg())
+    .option('--payload-file <file>', 'UTF-8 file of payloads, split by --payload-delimiter; one is picked at random per record.')
+    .option('--payload-delimiter <text>', 'Delimiter between payloads in --payload-file.', '\\n')
+    .option('--payload-monotonic', 'Payload is the record number as text.')
+    .requiredOption('--throughput <n>', 'REQUIRED: throttle to about this many messages/sec; -1 disables throttling.', numberArg)
+    .option('--producer-props <prop=value...>', 'Producer config properties (bootstrap.servers, acks, ...); override --producer.config.')
+    .option('--producer.config <file>', 'Producer config properties file.')
+    .option('--print-metrics', 'Print producer metrics at the end of the test.');
+}
+
+export function parseProducerPerfArgs(argv: readonly string[], io: CliIo): { ok: true; options: ProducerPerfOptions } | { ok: false; exitCode: number } {
+  const parsed = parseCommandLine(buildProgram(io), argv, io);
+  if (!parsed.ok) return parsed;
+  try {
+    return { ok: true, options: toOptions(parsed.opts) };
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    printUsageError(io, TOOL_NAME, err.message);
+    return { ok: false, exitCode: 1 };
+  }
+}
+
+function toOptions(o: Record<string, unknown>): ProducerPerfOptions {
+  const payloadSources = ['recordSize', 'payloadFile', 'payloadMonotonic'].filter((k) => o[k] !== undefined);
+  if (payloadSources.length !== 1) {
+    throw new UsageError('Exactly one of --record-size, --payload-file or --payload-monotonic must be specified.');
+  }
+  const numRecords = o.numRecords as number;
+  if (numRecords <= 0) throw new UsageError('--num-records should be greater than zero');
+  const recordSize = o.recordSize as number | undefined;
+  if (recordSize !== undefined && recordSize <= 0) throw new UsageError('--record-size should be greater than zero');
+  const propArgs = o.producerProps as string[] | undefined;
+  const configFile = o['producer.config'] as string | undefined;
+  if (propArgs === undefined && configFile === undefined) {
+    throw new UsageError('Either --producer-props or --producer.config must be specified.');
+  }
+  const producerProps = loadClientProperties(configFile, propArgs ?? []);
+  producerProps['client.id'] ??= 'perf-producer-client';
+  const delimiter = o.payloadDelimiter as string;
+  return {
+    topic: o.topic as string,
+    numRecords,
+    recordSize,
+    payloadFile: o.payloadFile as string | undefined,
+    payloadDelimiter: delimiter === '\\n' ? '\n' : delimiter,
+    payloadMonotonic: o.payloadMonotonic === true,
+    throughput: o.throughput as number,
+    producerProps,
+    printMetrics: o.printMetrics === true,
+  };
+}
+
+/** A payload source: record index → bytes. */
+export type PayloadSource = (index: number) => Buffer;
+
+export function payloadSource(opts: ProducerPerfOptions, io: CliIo, random: () => number = Math.random): PayloadSource {
+  if (opts.recordSize !== undefined) {
+    const size = opts.recordSize;
+    const pool = Array.from({ length: Math.min(PAYLOAD_POOL_SIZE, opts.numRecords) }, () => {
+      const buf = Buffer.allocUnsafe(size);
+      for (let j = 0; j < size; j++) buf[j] = 65 + Math.floor(random() * 26);
+      return buf;
+    });
+    return (i) => pool[i % pool.length];
+  }
+  if (opts.payloadMonotonic) return (i) => Buffer.from(String(i), 'utf8');
+  const payloads = readPayloadFile(opts.payloadFile as string, opts.payloadDelimiter, io);
+  return () => payloads[Math.floor(random() * payloads.length)];
+}
+
+function readPayloadFile(file: string, delimiter: string, io: CliIo): Buffer[] {
+  io.out(`Reading payloads from: ${path.resolve(file)}\n`);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    text = '';
+  }
+  const payloads = text.split(delimiter).filter((p) => p !== '').map((p) => Buffer.from(p, 'utf8'));
+  if (payloads.length === 0) throw new UsageError('File does not exist or empty file provided.');
+  io.out(`Number of messages read: ${payloads.length}\n`);
+  return payloads;
+}
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const parsed = parseProducerPerfArgs(argv, io);
+  if (!parsed.ok) return parsed.exitCode;
+  const opts = parsed.options;
+  let producer: Producer;
+  let payload: PayloadSource;
+  try {
+    payload = payloadSource(opts, io);
+    producer = Producer.fromProperties(opts.producerProps);
+  } catch (err) {
+    printUsageError(io, TOOL_NAME, errorMessage(err));
+    return 1;
+  }
+  try {
+    await producer.connect();
+  } catch (err) {
+    io.err(`Error: ${errorMessage(err)}\n`);
+    await producer.close().catch(() => undefined);
+    return 1;
+  }
+  return runTest(producer, payload, opts, io);
+}
+
+async function runTest(producer: Producer, payload: PayloadSource, opts: ProducerPerfOptions, io: CliIo): Promise<number> {
+  const stats = new ProducerPerfStats((line) => io.out(`${line}\n`));
+  const throttler = new ThroughputThrottler(opts.throughput, Date.now());
+  const window = new SendWindow(maxOutstanding(opts, payload(0).length));
+  let failed = 0;
+  const onError = (err: unknown): void => {
+    failed += 1;
+    if (failed === 1) io.err(`Error: send failed: ${errorMessage(err)}\n`);
+  };
+  try {
+    for (let i = 0; i < opts.numRecords; i++) {
+      const value = payload(i);
+      await window.acquire();
+      const sendStart = Date.now();
+      producer.send({ topic: opts.topic, value }).then(
+        () => {
+          const now = Date.now();
+          stats.record(now - sendStart, value.length, now);
+          window.release();
+        },
+        (err: unknown) => {
+          onError(err);
+          window.release();
+        },
+      );
+      if (throttler.shouldThrottle(i, sendStart)) await throttler.throttle();
+      if (i % YIELD_EVERY_RECORDS === YIELD_EVERY_RECORDS - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await producer.flush();
+    await window.drain();
+  } catch (err) {
+    onError(err);
+  }
+  io.out(`${stats.totalLine()}\n`);
+  if (opts.printMetrics) io.out(metricsTable(stats, failed, producerClientId(opts)));
+  stats.close();
+  await producer.close().catch(onError);
+  if (failed === 0) return 0;
+  io.err(`Error: ${failed} of ${opts.numRecords} records failed to send.\n`);
+  return 1;
+}
+
+/** Unacknowledged records that fit in buffer.memory, so memory stays bounded like Kafka's producer. */
+function maxOutstanding(opts: ProducerPerfOptions, payloadBytes: number): number {
+  const bufferMemory = Number(opts.producerProps['buffer.memory'] ?? DEFAULT_BUFFER_MEMORY);
+  const perRecord = payloadBytes + 64;
+  const fits = Math.floor((Number.isFinite(bufferMemory) && bufferMemory > 0 ? bufferMemory : DEFAULT_BUFFER_MEMORY) / perRecord);
+  return Math.max(100, Math.min(200_000, fits));
+}
+
+function producerClientId(opts: ProducerPerfOptions): string {
+  return opts.producerProps['client.id'];
+}
+
+/** The subset of Kafka's producer metrics this tool measures itself, in ToolsUtils' layout. */
+function metricsTable(stats: ProducerPerfStats, failed: number, clientId: string): string {
+  const p = stats.percentiles();
+  const rows: Array<[string, number]> = [
+    ['record-send-total', stats.count],
+    ['record-error-total', failed],
+    ['record-latency-p50-ms', p.p50],
+    ['record-latency-p99-ms', p.p99],
+  ];
+  const names = rows.map(([name]) => `producer-metrics:${name}:{client-id=${clientId}}`);
+  const width = Math.max(...names.map((n) => n.length), 'Metric Name'.length);
+  const lines = rows.map(([, value], i) => `${names[i].padEnd(width)} : ${value.toFixed(3)}`);
+  return `\n${'Metric Name'.padEnd(width)}   Value\n${lines.join('\n')}\n`;
+}
+
+if (require.main === module) runMain((argv) => main(argv));

@@ -1,0 +1,43 @@
+/**
+ * A bound on sends that are in flight but not yet acknowledged, for tools that produce from a loop
+ * (console producer reading a large file, producer perf test).
+ *
+ * `Producer.send` returns a promise per record; a loop that never awaits would queue every record
+ * of a 10 GB input in memory and starve the event loop, so nothing is sent until the loop ends.
+ * Waiting for a free slot both bounds memory and yields to the I/O the producer needs.
+ */
+export class SendWindow {
+  private outstanding = 0;
+  private readonly slotWaiters: Array<() => void> = [];
+  private readonly drainWaiters: Array<() => void> = [];
+
+  constructor(private readonly maxOutstanding: number) {
+    if (!Number.isInteger(maxOutstanding) || maxOutstanding < 1) throw new RangeError('maxOutstanding must be a positive integer');
+  }
+
+  get inFlight(): number {
+    return this.outstanding;
+  }
+
+  /** Resolves once a slot is free; call before starting a send. */
+  async acquire(): Promise<void> {
+    while (this.outstanding >= this.maxOutstanding) {
+      await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+    }
+    this.outstanding += 1;
+  }
+
+  /** Hands back the slot taken by `acquire`, whatever the send's outcome. */
+  release(): void {
+    if (this.outstanding <= 0) throw new Error('SendWindow.release without a matching acquire');
+    this.outstanding -= 1;
+    this.slotWaiters.shift()?.();
+    if (this.outstanding === 0) this.drainWaiters.splice(0).forEach((resolve) => resolve());
+  }
+
+  /** Resolves when every acquired slot has been released. */
+  drain(): Promise<void> {
+    if (this.outstanding === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * `samsa-topics --bootstrap-server`: the topic backend over the Admin client. Any broker accepts
+ * admin requests, so one bootstrap address is enough.
+ */
+import { Admin } from '../client/admin';
+import type { NewTopic, TopicDescription } from '../client/admin';
+import type { ClientOptions } from '../client/client-options';
+import type { DeleteOutcome, TopicBackend, TopicListing } from './topic-backend';
+
+export class AdminTopicBackend implements TopicBackend {
+  private constructor(private readonly admin: Admin) {}
+
+  static async open(options: ClientOptions): Promise<AdminTopicBackend> {
+    const admin = new Admin(options);
+    try {
+      await admin.connect();
+    } catch (err) {
+      await admin.close().catch(() => undefined);
+      throw err;
+    }
+    return new AdminTopicBackend(admin);
+  }
+
+  async listTopics(): Promise<TopicListing[]> {
+    const names = await this.admin.listTopics({ includeInternal: true });
+    return names.map((name) => ({ name, markedForDeletion: false }));
+  }
+
+  describeTopics(names: string[]): Promise<TopicDescription[]> {
+    return this.admin.describeTopics(names);
+  }
+
+  async liveBrokerIds(): Promise<Set<number>> {
+    const cluster = await this.admin.describeCluster();
+    return new Set(cluster.brokers.map((b) => b.nodeId));
+  }
+
+  createTopic(spec: NewTopic, opts: { ifNotExists: boolean }): Promise<void> {
+    return this.admin.createTopic(spec, { ifNotExists: opts.ifNotExists });
+  }
+
+  async deleteTopic(name: string): Promise<DeleteOutcome> {
+    await this.admin.deleteTopic(name);
+    return 'marked';
+  }
+
+  createPartitions(topic: string, totalCount: number, assignments?: number[][]): Promise<void> {
+    return this.admin.createPartitions(topic, totalCount, assignments ? { assignments } : undefined);
+  }
+
+  close(): Promise<void> {
+    return this.admin.close();
+  }
+}

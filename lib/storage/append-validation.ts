@@ -1,0 +1,86 @@
+/**
+ * Checks a produce or replication payload before any of it reaches the log, and assigns offsets.
+ *
+ * A request is all or nothing: every batch is validated (size, magic, CRC, limits) before the
+ * first byte is queued, so a corrupt batch in the middle leaves the log untouched. Offsets are then
+ * stamped in place; the CRC does not cover baseOffset or partitionLeaderEpoch, so the records are
+ * never decoded or re-encoded.
+ */
+import { CorruptRecordError, ErrorCode, SamsaError } from '../protocol/errors';
+import { LOG_OVERHEAD, setMaxTimestamp, stampBatch, validateBatch } from '../record/batch-header';
+import { BatchMeta } from './log-segment';
+
+/** A validated batch: where it sits in the request buffer and what the log needs to know about it. */
+export interface ValidBatch extends BatchMeta {
+  position: number;
+  lastOffsetDelta: number;
+}
+
+export interface AppendLimits {
+  maxMessageBytes: number;
+  segmentBytes: number;
+}
+
+/**
+ * Validates every batch in `records`; throws CORRUPT_MESSAGE (bad CRC, size, magic, trailing
+ * bytes), MESSAGE_TOO_LARGE (batch over maxMessageBytes; producers only, as in Kafka, since a
+ * follower must copy whatever its leader accepted) or RECORD_LIST_TOO_LARGE (batch over
+ * segmentBytes, so it could never fit a segment).
+ */
+export function validateRecords(records: Buffer, limits: AppendLimits, checkMaxMessageBytes: boolean): ValidBatch[] {
+  const batches: ValidBatch[] = [];
+  let position = 0;
+  while (position < records.length) {
+    if (records.length - position < LOG_OVERHEAD) {
+      throw new CorruptRecordError(`${records.length - position} trailing bytes after the last record batch`);
+    }
+    const info = validateBatch(records, position);
+    if (checkMaxMessageBytes && info.sizeInBytes > limits.maxMessageBytes) {
+      throw new SamsaError(ErrorCode.MESSAGE_TOO_LARGE, `record batch of ${info.sizeInBytes} bytes exceeds max.message.bytes ${limits.maxMessageBytes}`);
+    }
+    if (info.sizeInBytes > limits.segmentBytes) {
+      throw new SamsaError(ErrorCode.RECORD_LIST_TOO_LARGE, `record batch of ${info.sizeInBytes} bytes exceeds segment.bytes ${limits.segmentBytes}`);
+    }
+    batches.push({
+      position,
+      sizeInBytes: info.sizeInBytes,
+      baseOffset: info.baseOffset,
+      lastOffsetDelta: info.lastOffsetDelta,
+      lastOffset: info.baseOffset + info.lastOffsetDelta,
+      maxTimestamp: info.maxTimestamp,
+      recordCount: info.recordCount,
+    });
+    position += info.sizeInBytes;
+  }
+  return batches;
+}
+
+/** Leader path: gives the batches consecutive offsets from `firstOffset` and stamps the leader epoch. */
+export function assignOffsets(records: Buffer, batches: ValidBatch[], firstOffset: number, leaderEpoch: number): void {
+  let next = firstOffset;
+  for (const batch of batches) {
+    stampBatch(records, batch.position, next, leaderEpoch);
+    batch.baseOffset = next;
+    batch.lastOffset = next + batch.lastOffsetDelta;
+    next = batch.lastOffset + 1;
+  }
+}
+
+/** LogAppendTime topics: the broker's clock replaces the producer's (the CRC is recomputed). */
+export function applyLogAppendTime(records: Buffer, batches: ValidBatch[], nowMs: number): void {
+  for (const batch of batches) {
+    setMaxTimestamp(records, batch.position, 'LogAppendTime', nowMs);
+    batch.maxTimestamp = nowMs;
+  }
+}
+
+/** Follower path: the leader's offsets are kept, but must strictly increase from `nextOffset`. */
+export function checkOffsetsIncrease(batches: ValidBatch[], nextOffset: number): void {
+  let expected = nextOffset;
+  for (const batch of batches) {
+    if (batch.baseOffset < expected) {
+      throw new SamsaError(ErrorCode.UNKNOWN_SERVER_ERROR, `out of order offsets: batch at ${batch.baseOffset} but the log expects ${expected} or more`);
+    }
+    expected = batch.lastOffset + 1;
+  }
+}

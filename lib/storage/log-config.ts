@@ -1,0 +1,62 @@
+/**
+ * The per-partition settings a log obeys, with Kafka's defaults, checked once when a log opens.
+ *
+ * The broker builds a LogConfig from `log.*` broker keys and `/config/topics/<t>` overrides
+ * (lib/config); storage only sees the resolved numbers. Values that would break file formats
+ * (a segment larger than an int32 file position) are refused here rather than discovered on disk.
+ */
+import { ErrorCode, SamsaError } from '../protocol/errors';
+import { BATCH_HEADER_SIZE } from '../record/batch-header';
+
+export type TimestampType = 'CreateTime' | 'LogAppendTime';
+
+export interface LogConfig {
+  /** segment.bytes: a segment rolls before it would grow past this. */
+  segmentBytes: number;
+  /** index.interval.bytes: bytes appended between two sparse index entries. */
+  indexIntervalBytes: number;
+  /** max.message.bytes: the largest batch accepted from a producer. */
+  maxMessageBytes: number;
+  /** segment.ms: a non-empty segment rolls once it is this old. */
+  segmentMs: number;
+  /** flush.messages: fsync after this many records; a huge value leaves durability to replication. */
+  flushIntervalMessages: number;
+  /** flush.ms: fsync at most this long after unflushed data arrives; huge values disable the timer. */
+  flushIntervalMs: number;
+  /** segment.index.bytes: a full offset or time index rolls the segment. */
+  indexSizeMaxBytes: number;
+  /** message.timestamp.type: LogAppendTime makes the broker stamp its clock into each batch. */
+  messageTimestampType?: TimestampType;
+}
+
+/** Kafka's defaults (log.segment.bytes, log.index.interval.bytes, message.max.bytes, log.roll.hours, ...). */
+export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
+  segmentBytes: 1024 * 1024 * 1024,
+  indexIntervalBytes: 4096,
+  maxMessageBytes: 1048588,
+  segmentMs: 7 * 24 * 60 * 60 * 1000,
+  flushIntervalMessages: Number.MAX_SAFE_INTEGER,
+  flushIntervalMs: Number.MAX_SAFE_INTEGER,
+  indexSizeMaxBytes: 10 * 1024 * 1024,
+  messageTimestampType: 'CreateTime',
+});
+
+/** setTimeout overflows above this and fires at once, so longer flush intervals mean "no timer". */
+export const MAX_TIMER_MS = 0x7fffffff;
+
+/** Throws INVALID_CONFIG when a value cannot work with the on-disk formats. */
+export function validateLogConfig(config: LogConfig): void {
+  const fail = (detail: string): never => {
+    throw new SamsaError(ErrorCode.INVALID_CONFIG, detail);
+  };
+  // Offset index positions are int32, so no segment may outgrow an int32 file position.
+  if (!Number.isInteger(config.segmentBytes) || config.segmentBytes < BATCH_HEADER_SIZE || config.segmentBytes > 0x7fffffff) {
+    fail(`segmentBytes ${config.segmentBytes} must be an integer in [${BATCH_HEADER_SIZE}, 2^31-1]`);
+  }
+  if (!Number.isInteger(config.indexIntervalBytes) || config.indexIntervalBytes < 0) fail(`indexIntervalBytes ${config.indexIntervalBytes} must be >= 0`);
+  if (!Number.isInteger(config.maxMessageBytes) || config.maxMessageBytes < 0) fail(`maxMessageBytes ${config.maxMessageBytes} must be >= 0`);
+  if (!(config.segmentMs > 0)) fail(`segmentMs ${config.segmentMs} must be > 0`);
+  if (!(config.flushIntervalMessages >= 1)) fail(`flushIntervalMessages ${config.flushIntervalMessages} must be >= 1`);
+  if (!(config.flushIntervalMs >= 0)) fail(`flushIntervalMs ${config.flushIntervalMs} must be >= 0`);
+  if (!Number.isInteger(config.indexSizeMaxBytes) || config.indexSizeMaxBytes < 4) fail(`indexSizeMaxBytes ${config.indexSizeMaxBytes} must be >= 4`);
+}

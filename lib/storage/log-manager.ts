@@ -1,0 +1,275 @@
+/**
+ * All partition logs of one broker, spread over the directories in `log.dirs`.
+ *
+ * Owns each log directory's root files: `meta.properties` (whose data this is),
+ * `recovery-point-offset-checkpoint` (how far each log was fsynced) and the clean-shutdown marker
+ * `.samsa_cleanshutdown`. On startup it loads every `<topic>-<partition>` directory, recovering
+ * the unflushed tail of each log when the marker is missing; on shutdown it flushes and closes
+ * every log, writes the checkpoint, and only then the marker. Deleted logs are renamed to
+ * `<topic>-<partition>.<uuid>-delete` first and removed in the background, as in Kafka, so a crash
+ * mid-delete never leaves a half-deleted log that looks live.
+ */
+import { randomUUID } from 'crypto';
+import { promises as fsp } from 'fs';
+import * as path from 'path';
+import { ErrorCode, SamsaError } from '../protocol/errors';
+import { getLogger } from '../util/logger';
+import { DEFAULT_LOG_CONFIG, LogConfig } from './log-config';
+import { ensureMetaProperties } from './meta-properties';
+import { CheckpointEntry, readCheckpoint, writeCheckpoint } from './offset-checkpoint';
+import { PartitionLog } from './partition-log';
+
+export const CLEAN_SHUTDOWN_FILE = '.samsa_cleanshutdown';
+export const RECOVERY_POINT_CHECKPOINT_FILE = 'recovery-point-offset-checkpoint';
+const DELETE_DIR_SUFFIX = '-delete';
+
+export interface LogManagerConfig {
+  logDirs: string[];
+  brokerId: number;
+  /** Settings for logs created without an explicit config and for logs found on disk. */
+  defaultConfig?: LogConfig;
+  /** Settings for a log found on disk at startup (topic overrides); defaults to defaultConfig. */
+  configFor?: (topic: string) => LogConfig;
+  /** log.flush.offset.checkpoint.interval.ms (Kafka: 60000); 0 disables the periodic checkpoint. */
+  recoveryPointCheckpointIntervalMs?: number;
+  /** Logs opened at once during startup, per directory (Kafka's num.recovery.threads.per.data.dir). */
+  loadConcurrency?: number;
+  clock?: () => number;
+}
+
+interface ManagedLog {
+  log: PartitionLog;
+  logDir: string;
+}
+
+/** Splits `<topic>-<partition>` at the last '-': topic names may themselves contain '-' and '.'. */
+export function parseLogDirName(name: string): { topic: string; partition: number } | null {
+  const dash = name.lastIndexOf('-');
+  if (dash <= 0) return null;
+  const partitionText = name.slice(dash + 1);
+  if (!/^\d+$/.test(partitionText)) return null;
+  return { topic: name.slice(0, dash), partition: Number(partitionText) };
+}
+
+function key(topic: string, partition: number): string {
+  return `${topic}-${partition}`;
+}
+
+export class LogManager {
+  private readonly logs = new Map<string, ManagedLog>();
+  private readonly creating = new Map<string, { promise: Promise<PartitionLog>; logDir: string }>();
+  private readonly pendingDeletes = new Set<Promise<void>>();
+  private readonly logger = getLogger('storage');
+  private readonly defaultConfig: LogConfig;
+  private checkpointTimer: NodeJS.Timeout | null = null;
+  private checkpointChain: Promise<void> = Promise.resolve();
+  private state: 'new' | 'running' | 'stopped' = 'new';
+
+  constructor(private readonly config: LogManagerConfig) {
+    if (config.logDirs.length === 0) throw new SamsaError(ErrorCode.INVALID_CONFIG, 'log.dirs is empty');
+    this.defaultConfig = config.defaultConfig ?? { ...DEFAULT_LOG_CONFIG };
+  }
+
+  get logDirs(): readonly string[] {
+    return this.config.logDirs;
+  }
+
+  /** Claims or checks every log directory, then loads (and if needed recovers) every log in them. */
+  async startup(): Promise<void> {
+    if (this.state !== 'new') throw new Error('LogManager.startup() called twice');
+    for (const dir of this.config.logDirs) {
+      await fsp.mkdir(dir, { recursive: true });
+      await ensureMetaProperties(dir, this.config.brokerId);
+    }
+    try {
+      for (const dir of this.config.logDirs) await this.loadLogDir(dir);
+    } catch (err) {
+      await Promise.allSettled([...this.logs.values()].map((m) => m.log.close()));
+      this.logs.clear();
+      throw err;
+    }
+    this.state = 'running';
+    const interval = this.config.recoveryPointCheckpointIntervalMs ?? 60000;
+    if (interval > 0) {
+      this.checkpointTimer = setInterval(() => {
+        this.checkpointRecoveryPoints().catch((err) => this.logger.error(`Recovery point checkpoint failed: ${(err as Error).message}`));
+      }, interval);
+      this.checkpointTimer.unref();
+    }
+  }
+
+  private async loadLogDir(dir: string): Promise<void> {
+    const marker = path.join(dir, CLEAN_SHUTDOWN_FILE);
+    const clean = await exists(marker);
+    const recoveryPoints = new Map<string, number>();
+    if (!clean) {
+      for (const e of await this.readRecoveryPoints(dir)) recoveryPoints.set(key(e.topic, e.partition), e.offset);
+      this.logger.info(`No clean shutdown marker in ${dir}: recovering unflushed log tails`);
+    }
+    const found: Array<{ name: string; topic: string; partition: number }> = [];
+    for (const entry of await fsp.readdir(dir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      if (entry.name.endsWith(DELETE_DIR_SUFFIX)) {
+        this.scheduleRemoval(path.join(dir, entry.name));
+        continue;
+      }
+      const parsed = parseLogDirName(entry.name);
+      if (parsed) found.push({ name: entry.name, ...parsed });
+    }
+    await forEachLimited(found, this.config.loadConcurrency ?? 4, async ({ name, topic, partition }) => {
+      const k = key(topic, partition);
+      const other = this.logs.get(k);
+      if (other) throw new SamsaError(ErrorCode.KAFKA_STORAGE_ERROR, `duplicate log directories for ${k}: ${other.log.dir} and ${path.join(dir, name)}`);
+      const config = this.config.configFor?.(topic) ?? this.defaultConfig;
+      const log = await PartitionLog.open(path.join(dir, name), topic, partition, config, {
+        recover: !clean, recoveryPoint: recoveryPoints.get(k) ?? 0, clock: this.config.clock,
+      });
+      this.logs.set(k, { log, logDir: dir });
+    });
+    // From here on a crash is unclean again.
+    await fsp.rm(marker, { force: true });
+    this.logger.info(`Loaded ${found.length} log(s) from ${dir}${clean ? '' : ' after recovery'}`);
+  }
+
+  private async readRecoveryPoints(dir: string): Promise<CheckpointEntry[]> {
+    const file = path.join(dir, RECOVERY_POINT_CHECKPOINT_FILE);
+    try {
+      return await readCheckpoint(file);
+    } catch (err) {
+      // Without recovery points every log is rescanned from its start: slower, never wrong.
+      this.logger.warn(`Ignoring unreadable ${file}: ${(err as Error).message}`);
+      return [];
+    }
+  }
+
+  getLog(topic: string, partition: number): PartitionLog | undefined {
+    return this.logs.get(key(topic, partition))?.log;
+  }
+
+  allLogs(): PartitionLog[] {
+    return [...this.logs.values()].map((m) => m.log);
+  }
+
+  /**
+   * The log for topic-partition, created in the log directory holding the fewest partitions if
+   * absent. A config given for an existing log replaces its settings (topic config changes).
+   */
+  async getOrCreateLog(topic: string, partition: number, config?: LogConfig): Promise<PartitionLog> {
+    this.ensureRunning();
+    const k = key(topic, partition);
+    const existing = this.logs.get(k);
+    if (existing) {
+      if (config) existing.log.updateConfig(config);
+      return existing.log;
+    }
+    const pending = this.creating.get(k);
+    if (pending) return pending.promise;
+    const logDir = this.leastLoadedDir();
+    const promise = PartitionLog.open(path.join(logDir, k), topic, partition, config ?? this.defaultConfig, { clock: this.config.clock })
+      .then((log) => {
+        this.logs.set(k, { log, logDir });
+        this.logger.info(`Created log for ${k} in ${logDir}`);
+        return log;
+      })
+      .finally(() => this.creating.delete(k));
+    this.creating.set(k, { promise, logDir });
+    return promise;
+  }
+
+  /** Closes the log, renames its directory to `<name>.<uuid>-delete` and removes it in the background. */
+  async deleteLog(topic: string, partition: number): Promise<void> {
+    const k = key(topic, partition);
+    await this.creating.get(k)?.promise.catch(() => undefined);
+    const managed = this.logs.get(k);
+    if (!managed) return;
+    this.logs.delete(k);
+    await managed.log.close();
+    const renamed = path.join(managed.logDir, `${k}.${randomUUID().replace(/-/g, '')}${DELETE_DIR_SUFFIX}`);
+    await fsp.rename(managed.log.dir, renamed);
+    this.scheduleRemoval(renamed);
+    this.logger.info(`Scheduled deletion of log ${k} (${renamed})`);
+  }
+
+  /** Writes every directory's recovery-point checkpoint from the logs' current recovery points. */
+  checkpointRecoveryPoints(): Promise<void> {
+    const run = async (): Promise<void> => {
+      for (const dir of this.config.logDirs) {
+        const entries = [...this.logs.values()]
+          .filter((m) => m.logDir === dir)
+          .map((m) => ({ topic: m.log.topic, partition: m.log.partition, offset: m.log.recoveryPoint }));
+        await writeCheckpoint(path.join(dir, RECOVERY_POINT_CHECKPOINT_FILE), entries);
+      }
+    };
+    this.checkpointChain = this.checkpointChain.then(run, run);
+    return this.checkpointChain;
+  }
+
+  /** Flushes and closes every log, writes the checkpoints and then each directory's clean-shutdown marker. */
+  async shutdown(): Promise<void> {
+    if (this.state !== 'running') return;
+    this.state = 'stopped';
+    if (this.checkpointTimer) clearInterval(this.checkpointTimer);
+    await Promise.allSettled([...this.creating.values()].map((c) => c.promise));
+    const failedDirs = new Set<string>();
+    await Promise.all([...this.logs.values()].map(async ({ log, logDir }) => {
+      try {
+        await log.flush();
+      } catch (err) {
+        failedDirs.add(logDir);
+        this.logger.error(`Flushing ${log.topic}-${log.partition} at shutdown failed: ${(err as Error).message}`);
+      }
+      await log.close();
+    }));
+    await this.checkpointRecoveryPoints();
+    for (const dir of this.config.logDirs) {
+      // A directory whose logs could not be flushed must be recovered next time.
+      if (!failedDirs.has(dir)) await fsp.writeFile(path.join(dir, CLEAN_SHUTDOWN_FILE), '');
+    }
+    await Promise.allSettled([...this.pendingDeletes]);
+    this.logs.clear();
+  }
+
+  private ensureRunning(): void {
+    if (this.state !== 'running') throw new SamsaError(ErrorCode.KAFKA_STORAGE_ERROR, `log manager is ${this.state === 'new' ? 'not started' : 'shut down'}`);
+  }
+
+  private leastLoadedDir(): string {
+    const counts = new Map(this.config.logDirs.map((d) => [d, 0]));
+    for (const m of [...this.logs.values(), ...this.creating.values()]) counts.set(m.logDir, (counts.get(m.logDir) ?? 0) + 1);
+    let best = this.config.logDirs[0];
+    for (const d of this.config.logDirs) if ((counts.get(d) ?? 0) < (counts.get(best) ?? 0)) best = d;
+    return best;
+  }
+
+  private scheduleRemoval(dir: string): void {
+    const removal: Promise<void> = fsp.rm(dir, { recursive: true, force: true })
+      .catch((err) => {
+        this.logger.error(`Removing ${dir} failed: ${(err as Error).message}`);
+      })
+      .finally(() => this.pendingDeletes.delete(removal));
+    this.pendingDeletes.add(removal);
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fsp.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; the first failure rejects after all settle. */
+async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++];
+      await work(item).catch((err) => errors.push(err));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (errors.length > 0) throw errors[0];
+}

@@ -1,0 +1,461 @@
+/**
+ * One segment of a partition log: a `.log` file of whole record batches plus its `.index` and
+ * `.timeindex`, all named by the segment's 20-digit zero-padded base offset.
+ *
+ * Appends are two-phase so the partition log can group them: `reserve` assigns the file position
+ * and updates the in-memory indexes at once (synchronously, in offset order), and `write` puts
+ * the bytes there. Readers only ever look below `size`, the committed length, and only ask the
+ * indexes about offsets that are already visible, so an index entry for a batch still in flight
+ * is never used. The file handle stays open for the segment's life; index files are written on
+ * flush and close (see index-file.ts).
+ */
+import { promises as fsp, constants as fsConstants } from 'fs';
+import type { FileHandle } from 'fs/promises';
+import * as path from 'path';
+import { ErrorCode, SamsaError } from '../protocol/errors';
+import { BATCH_HEADER_SIZE, LAST_OFFSET_DELTA_OFFSET, batchSizeAt } from '../record/batch-header';
+import { readInt64 } from '../record/int64';
+import { IndexCorruptError, MAX_RELATIVE_OFFSET } from './index-file';
+import { OffsetIndex } from './offset-index';
+import { BatchHeaderView, parseHeader, readAt, scanBatchHeaders } from './segment-scan';
+import { NO_TIMESTAMP, TimeIndex } from './time-index';
+
+export const LOG_FILE_SUFFIX = '.log';
+export const INDEX_FILE_SUFFIX = '.index';
+export const TIME_INDEX_FILE_SUFFIX = '.timeindex';
+
+/** What a segment needs to know about each batch it stores. */
+export type BatchMeta = Omit<BatchHeaderView, 'position'>;
+
+/** Settings a segment uses; a subset of LogConfig. */
+export interface SegmentConfig {
+  segmentBytes: number;
+  segmentMs: number;
+  indexIntervalBytes: number;
+  indexSizeMaxBytes: number;
+}
+
+export interface SegmentReadOptions {
+  /** Do not return bytes at or past this file position. */
+  maxPosition?: number;
+  /** Exclusive upper bound: stop before the first batch whose last offset reaches it. */
+  maxOffset?: number;
+  /** Return the first batch even when it is larger than maxBytes (default true). */
+  minOneBatch?: boolean;
+}
+
+/** A read or write raced with close/delete (truncation, topic deletion); the caller may retry. */
+export class SegmentClosedError extends SamsaError {
+  constructor(file: string) {
+    super(ErrorCode.KAFKA_STORAGE_ERROR, `segment ${file} is closed`);
+    this.name = 'SegmentClosedError';
+  }
+}
+
+export function segmentFileName(baseOffset: number, suffix: string): string {
+  return String(baseOffset).padStart(20, '0') + suffix;
+}
+
+const EMPTY = Buffer.alloc(0);
+/** Extra bytes read before the wanted batch, so the index-to-batch scan usually costs no extra read. */
+const READ_SLACK_BYTES = 8 * 1024;
+
+export class LogSegment {
+  readonly logPath: string;
+  /** Bytes written and visible to readers. */
+  private committed: number;
+  /** End of the bytes that have a position, written or not. */
+  private reserved: number;
+  private nextOffsetValue: number;
+  private maxTimestampSoFar = NO_TIMESTAMP;
+  private offsetOfMaxTimestamp: number;
+  private bytesSinceLastIndexEntry = 0;
+  /** When the segment's age started: its first append (segment.ms counts from there). */
+  private rollBaseMs: number | null = null;
+  private dirty = false;
+  private closed = false;
+  /** Why this segment must be rebuilt before use (set by open), or null. */
+  recoveryReason: string | null = null;
+
+  private constructor(
+    readonly dir: string,
+    readonly baseOffset: number,
+    private readonly handle: FileHandle,
+    fileSize: number,
+    public offsetIndex: OffsetIndex,
+    public timeIndex: TimeIndex,
+  ) {
+    this.logPath = segmentPath(dir, baseOffset, LOG_FILE_SUFFIX);
+    this.committed = fileSize;
+    this.reserved = fileSize;
+    this.nextOffsetValue = baseOffset;
+    this.offsetOfMaxTimestamp = baseOffset;
+  }
+
+  /** Creates empty files for a new segment, replacing any leftovers with the same base offset. */
+  static async create(dir: string, baseOffset: number, config: SegmentConfig): Promise<LogSegment> {
+    const { offsetIndex, timeIndex } = emptyIndexes(dir, baseOffset, config);
+    await Promise.all([offsetIndex.delete(), timeIndex.delete()]);
+    const flags = fsConstants.O_RDWR | fsConstants.O_CREAT | fsConstants.O_TRUNC;
+    const handle = await fsp.open(segmentPath(dir, baseOffset, LOG_FILE_SUFFIX), flags, 0o644);
+    return new LogSegment(dir, baseOffset, handle, 0, offsetIndex, timeIndex);
+  }
+
+  /**
+   * Opens an existing segment. With `trustIndexes`, loads and checks the index files and scans the
+   * tail past the last index entry; any inconsistency sets `recoveryReason` instead of throwing.
+   * Without it the indexes start empty and `recoveryReason` is set, for recovery.ts to rebuild.
+   */
+  static async open(dir: string, baseOffset: number, config: SegmentConfig, trustIndexes: boolean): Promise<LogSegment> {
+    const handle = await fsp.open(segmentPath(dir, baseOffset, LOG_FILE_SUFFIX), fsConstants.O_RDWR);
+    let segment: LogSegment;
+    try {
+      const { size } = await handle.stat();
+      const empty = emptyIndexes(dir, baseOffset, config);
+      segment = new LogSegment(dir, baseOffset, handle, size, empty.offsetIndex, empty.timeIndex);
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+    if (!trustIndexes) {
+      segment.resetForRecovery();
+      segment.recoveryReason = 'segment is past the recovery point';
+      return segment;
+    }
+    try {
+      segment.offsetIndex = await OffsetIndex.load(segmentPath(dir, baseOffset, INDEX_FILE_SUFFIX), baseOffset, config.indexSizeMaxBytes);
+      segment.timeIndex = await TimeIndex.load(segmentPath(dir, baseOffset, TIME_INDEX_FILE_SUFFIX), baseOffset, config.indexSizeMaxBytes);
+    } catch (err) {
+      if (!(err instanceof IndexCorruptError)) throw err;
+      segment.resetForRecovery();
+      segment.recoveryReason = err.message;
+      return segment;
+    }
+    if (!(await segment.loadTail())) {
+      segment.resetForRecovery();
+      segment.recoveryReason = `indexes of ${segment.logPath} do not match the log, or its tail is torn`;
+    }
+    return segment;
+  }
+
+  /** Committed bytes: what readers may see. */
+  get size(): number {
+    return this.committed;
+  }
+
+  /** Committed plus in-flight bytes: what roll decisions count. */
+  get reservedSize(): number {
+    return this.reserved;
+  }
+
+  /** The offset after the last batch that has a position in this segment. */
+  get nextOffset(): number {
+    return this.nextOffsetValue;
+  }
+
+  get largestTimestamp(): number {
+    return this.maxTimestampSoFar;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Whether `batch` must go to a new segment instead of this one. */
+  shouldRoll(batch: BatchMeta, config: SegmentConfig, nowMs: number): boolean {
+    if (batch.lastOffset - this.baseOffset > MAX_RELATIVE_OFFSET) return true;
+    // An empty segment takes any batch that passed the size limits, so a roll always makes progress.
+    if (this.reserved === 0) return false;
+    if (this.reserved + batch.sizeInBytes > config.segmentBytes) return true;
+    if (this.offsetIndex.isFull || this.timeIndex.isFull) return true;
+    return nowMs - (this.rollBaseMs ?? nowMs) > config.segmentMs;
+  }
+
+  /**
+   * Gives `batch` the next file position and records it in the indexes. Offsets must strictly
+   * increase and fit a relative int32; both are asserted because a violation would corrupt lookups.
+   */
+  reserve(batch: BatchMeta, indexIntervalBytes: number, nowMs: number): number {
+    if (batch.baseOffset < this.nextOffsetValue || batch.lastOffset < batch.baseOffset) {
+      throw new Error(`${this.logPath}: batch [${batch.baseOffset}, ${batch.lastOffset}] does not follow offset ${this.nextOffsetValue - 1}`);
+    }
+    if (batch.lastOffset - this.baseOffset > MAX_RELATIVE_OFFSET) {
+      throw new Error(`${this.logPath}: offset ${batch.lastOffset} overflows the segment's relative offsets`);
+    }
+    const position = this.reserved;
+    if (batch.maxTimestamp > this.maxTimestampSoFar) {
+      this.maxTimestampSoFar = batch.maxTimestamp;
+      this.offsetOfMaxTimestamp = batch.baseOffset;
+    }
+    if (this.bytesSinceLastIndexEntry > indexIntervalBytes && !this.offsetIndex.isFull) {
+      this.offsetIndex.append(batch.baseOffset, position);
+      if (this.maxTimestampSoFar > NO_TIMESTAMP && !this.timeIndex.isFull) {
+        this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestamp);
+      }
+      this.bytesSinceLastIndexEntry = 0;
+    }
+    this.bytesSinceLastIndexEntry += batch.sizeInBytes;
+    this.reserved += batch.sizeInBytes;
+    this.nextOffsetValue = batch.lastOffset + 1;
+    if (this.rollBaseMs === null) this.rollBaseMs = nowMs;
+    return position;
+  }
+
+  /** Writes reserved bytes at `position` (which must be the committed end) and makes them visible. */
+  async write(buffers: Buffer[], position: number): Promise<void> {
+    if (this.closed) throw new SegmentClosedError(this.logPath);
+    if (position !== this.committed) throw new Error(`${this.logPath}: write at ${position} but committed size is ${this.committed}`);
+    let remaining = buffers;
+    let written = 0;
+    let total = 0;
+    for (const b of buffers) total += b.length;
+    while (written < total) {
+      const { bytesWritten } = await this.handle.writev(remaining, position + written);
+      written += bytesWritten;
+      if (written < total) remaining = dropPrefix(remaining, bytesWritten);
+    }
+    this.committed = position + total;
+    this.dirty = true;
+  }
+
+  /**
+   * Whole batches starting with the one that contains `startOffset` (or the first batch after it),
+   * up to `maxBytes`. Null when no batch at or after `startOffset` lies below the read limit, so the
+   * caller moves on to the next segment; an empty buffer when such a batch exists but is excluded
+   * by maxOffset or maxBytes.
+   */
+  async read(startOffset: number, maxBytes: number, options: SegmentReadOptions = {}): Promise<Buffer | null> {
+    const limit = Math.min(options.maxPosition ?? Number.MAX_SAFE_INTEGER, this.committed);
+    const readAhead = Math.max(maxBytes, BATCH_HEADER_SIZE) + READ_SLACK_BYTES;
+    let position = this.offsetIndex.lookup(startOffset).position;
+    let chunkPosition = position;
+    let chunk = position < limit ? await this.readBytes(position, Math.min(limit - position, readAhead)) : EMPTY;
+    for (;;) {
+      if (position >= limit) return null;
+      let at = position - chunkPosition;
+      if (chunk.length - at < BATCH_HEADER_SIZE) {
+        chunk = await this.readBytes(position, Math.min(limit - position, readAhead));
+        chunkPosition = position;
+        at = 0;
+        if (chunk.length < BATCH_HEADER_SIZE) return null;
+      }
+      const header = parseHeader(chunk, at, position);
+      if (header === null) throw new SamsaError(ErrorCode.KAFKA_STORAGE_ERROR, `${this.logPath}: unreadable batch header at ${position}`);
+      if (header.lastOffset >= startOffset) return this.collect(header, chunk, chunkPosition, limit, maxBytes, options);
+      position += header.sizeInBytes;
+    }
+  }
+
+  private async collect(
+    first: BatchHeaderView, chunk: Buffer, chunkPosition: number, limit: number, maxBytes: number, options: SegmentReadOptions,
+  ): Promise<Buffer> {
+    const maxOffset = options.maxOffset ?? Number.MAX_SAFE_INTEGER;
+    if (first.lastOffset >= maxOffset) return EMPTY;
+    const budget = options.minOneBatch === false ? maxBytes : Math.max(maxBytes, first.sizeInBytes);
+    if (first.sizeInBytes > budget) return EMPTY;
+    const length = Math.min(budget, limit - first.position);
+    const at = first.position - chunkPosition;
+    const data = at + length <= chunk.length ? chunk.subarray(at, at + length) : await this.readBytes(first.position, length);
+    let end = 0;
+    while (data.length - end >= BATCH_HEADER_SIZE) {
+      const size = batchSizeAt(data, end);
+      if (size < BATCH_HEADER_SIZE || end + size > data.length) break;
+      const lastOffset = readInt64(data, end, 'baseOffset') + data.readInt32BE(end + LAST_OFFSET_DELTA_OFFSET);
+      if (lastOffset >= maxOffset) break;
+      end += size;
+    }
+    return data.subarray(0, end);
+  }
+
+  /** The first batch whose last offset is >= offset, or null if there is none in this segment. */
+  async translateOffset(offset: number): Promise<BatchHeaderView | null> {
+    let found: BatchHeaderView | null = null;
+    const start = this.offsetIndex.lookup(offset).position;
+    await this.scan(start, (h) => {
+      if (h.lastOffset < offset) return false;
+      found = h;
+      return true;
+    });
+    return found;
+  }
+
+  /** Base offset of the first batch whose max timestamp is >= timestamp, or null. */
+  async findOffsetByTimestamp(timestamp: number): Promise<number | null> {
+    if (this.maxTimestampSoFar < timestamp) return null;
+    // The time index entry is the first batch to reach its running maximum, so every earlier
+    // batch has a smaller timestamp; scanning from there cannot miss the answer.
+    const entry = this.timeIndex.lookup(timestamp);
+    const start = this.offsetIndex.lookup(entry.offset).position;
+    let found: number | null = null;
+    await this.scan(start, (h) => {
+      if (h.maxTimestamp < timestamp) return false;
+      found = h.baseOffset;
+      return true;
+    });
+    return found;
+  }
+
+  /**
+   * Removes the batch containing `offset` and everything after it; returns the bytes removed.
+   * The caller guarantees no write is in flight.
+   */
+  async truncateTo(offset: number): Promise<number> {
+    const header = await this.translateOffset(offset);
+    if (header === null) return 0;
+    const removed = this.committed - header.position;
+    this.offsetIndex.truncateToPosition(header.position);
+    // Time entries never point past the last offset entry (they are added together), which
+    // loadTail relies on to rescan every batch the removed entries summarised.
+    this.timeIndex.truncateTo(Math.min(header.baseOffset, this.offsetIndex.lastEntry().offset + 1));
+    await this.cutFile(header.position);
+    if (!(await this.loadTail())) throw new SamsaError(ErrorCode.KAFKA_STORAGE_ERROR, `${this.logPath}: inconsistent after truncation`);
+    return removed;
+  }
+
+  /** Cuts the log file at `position` and forgets everything past it. */
+  async cutFile(position: number): Promise<void> {
+    if (this.closed) throw new SegmentClosedError(this.logPath);
+    await this.handle.truncate(position);
+    this.committed = position;
+    this.reserved = position;
+    this.dirty = true;
+    if (position === 0) this.rollBaseMs = null;
+  }
+
+  /**
+   * Recomputes next offset, largest timestamp and index spacing from the last index entries plus a
+   * scan of the batches after them. Returns false when the indexes and the log disagree.
+   */
+  private async loadTail(): Promise<boolean> {
+    const lastIndexed = this.offsetIndex.lastEntry();
+    const lastTimed = this.timeIndex.lastEntry();
+    if (lastIndexed.position > this.committed || lastTimed.offset > lastIndexed.offset) return false;
+    this.maxTimestampSoFar = lastTimed.timestamp;
+    this.offsetOfMaxTimestamp = lastTimed.offset;
+    this.nextOffsetValue = lastIndexed.offset;
+    let consistent = true;
+    // The last index entry must point at a batch that starts with exactly its offset.
+    let indexedBatchSeen = this.offsetIndex.entries === 0;
+    const result = await this.scan(lastIndexed.position, (h) => {
+      if (h.position === lastIndexed.position && !indexedBatchSeen) indexedBatchSeen = h.baseOffset === lastIndexed.offset;
+      if (!indexedBatchSeen || h.baseOffset < this.nextOffsetValue) {
+        consistent = false;
+        return true;
+      }
+      if (h.maxTimestamp > this.maxTimestampSoFar) {
+        this.maxTimestampSoFar = h.maxTimestamp;
+        this.offsetOfMaxTimestamp = h.baseOffset;
+      }
+      this.nextOffsetValue = h.lastOffset + 1;
+      return false;
+    });
+    this.bytesSinceLastIndexEntry = this.committed - lastIndexed.position;
+    return consistent && indexedBatchSeen && result.clean;
+  }
+
+  /** Sets the segment age from its first batch (Kafka rolls by the first batch's timestamp). */
+  async loadRollBase(nowMs: number): Promise<void> {
+    if (this.committed === 0) return;
+    const head = await this.readBytes(0, BATCH_HEADER_SIZE);
+    const header = head.length === BATCH_HEADER_SIZE ? parseHeader(head, 0, 0) : null;
+    this.rollBaseMs = header !== null && header.maxTimestamp >= 0 ? Math.min(header.maxTimestamp, nowMs) : nowMs;
+  }
+
+  private scan(from: number, visit: (h: BatchHeaderView) => boolean) {
+    if (this.closed) throw new SegmentClosedError(this.logPath);
+    return scanBatchHeaders(this.handle, from, this.committed, visit).catch((err) => {
+      throw this.closed ? new SegmentClosedError(this.logPath) : err;
+    });
+  }
+
+  /** Positional read of committed or recovering bytes; shorter only at end of file. */
+  async readBytes(position: number, length: number): Promise<Buffer> {
+    if (this.closed) throw new SegmentClosedError(this.logPath);
+    try {
+      return await readAt(this.handle, position, length);
+    } catch (err) {
+      throw this.closed ? new SegmentClosedError(this.logPath) : err;
+    }
+  }
+
+  /** Current length of the `.log` file on disk (recovery reads up to it). */
+  async fileSize(): Promise<number> {
+    return (await this.handle.stat()).size;
+  }
+
+  /** Forgets all batches and index entries; recovery then re-reserves every valid batch. */
+  resetForRecovery(): void {
+    this.offsetIndex.reset();
+    this.timeIndex.reset();
+    this.committed = 0;
+    this.reserved = 0;
+    this.nextOffsetValue = this.baseOffset;
+    this.maxTimestampSoFar = NO_TIMESTAMP;
+    this.offsetOfMaxTimestamp = this.baseOffset;
+    this.bytesSinceLastIndexEntry = 0;
+  }
+
+  /** Ends a rebuild: cuts the file after the last valid batch and persists the new indexes. */
+  async finishRecovery(validBytes: number): Promise<void> {
+    if (validBytes !== this.reserved) throw new Error(`${this.logPath}: recovered ${validBytes} bytes but reserved ${this.reserved}`);
+    await this.cutFile(validBytes);
+    this.recoveryReason = null;
+    await this.flush();
+  }
+
+  /** fsyncs the log if it changed, then writes and fsyncs both indexes. */
+  async flush(): Promise<void> {
+    if (this.closed) return;
+    if (this.dirty) {
+      this.dirty = false;
+      try {
+        await this.handle.sync();
+      } catch (err) {
+        this.dirty = true;
+        throw this.closed ? new SegmentClosedError(this.logPath) : err;
+      }
+    }
+    await Promise.all([this.offsetIndex.flush(true), this.timeIndex.flush(true)]);
+  }
+
+  /** Writes the indexes (no fsync: a clean shutdown flushes first) and closes the log file. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await Promise.all([this.offsetIndex.flush(false), this.timeIndex.flush(false)]);
+    } finally {
+      await this.handle.close();
+    }
+  }
+
+  /** Closes the segment and removes its three files. */
+  async delete(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      await this.handle.close();
+    }
+    await Promise.all([fsp.rm(this.logPath, { force: true }), this.offsetIndex.delete(), this.timeIndex.delete()]);
+  }
+}
+
+function segmentPath(dir: string, baseOffset: number, suffix: string): string {
+  return path.join(dir, segmentFileName(baseOffset, suffix));
+}
+
+function emptyIndexes(dir: string, baseOffset: number, config: SegmentConfig): { offsetIndex: OffsetIndex; timeIndex: TimeIndex } {
+  return {
+    offsetIndex: new OffsetIndex(segmentPath(dir, baseOffset, INDEX_FILE_SUFFIX), baseOffset, config.indexSizeMaxBytes),
+    timeIndex: new TimeIndex(segmentPath(dir, baseOffset, TIME_INDEX_FILE_SUFFIX), baseOffset, config.indexSizeMaxBytes),
+  };
+}
+
+/** The buffers that remain after the first `bytes` bytes were written (a short writev). */
+function dropPrefix(buffers: Buffer[], bytes: number): Buffer[] {
+  let skip = bytes;
+  let i = 0;
+  while (i < buffers.length && skip >= buffers[i].length) skip -= buffers[i++].length;
+  const rest = buffers.slice(i);
+  if (rest.length > 0 && skip > 0) rest[0] = rest[0].subarray(skip);
+  return rest;
+}

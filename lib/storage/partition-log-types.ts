@@ -1,0 +1,45 @@
+/**
+ * The options and results of PartitionLog's public methods, kept apart so callers (replica
+ * manager, fetch handler, replication) can import the shapes without the class. Re-exported by
+ * partition-log.ts.
+ */
+
+export interface AppendResult {
+  /** Offset of the first record appended; -1 when `batches` was empty. */
+  baseOffset: number;
+  lastOffset: number;
+  /** The broker time stamped into the batches for LogAppendTime topics, otherwise -1. */
+  logAppendTime: number;
+  recordCount: number;
+  sizeInBytes: number;
+}
+
+export interface AppendOptions {
+  leaderEpoch: number;
+  /** Default true. False: a follower appends its leader's bytes as they are, offsets checked to increase. */
+  assignOffsets?: boolean;
+}
+
+export interface ReadOptions {
+  /** Exclusive upper bound on returned offsets, e.g. the high watermark. */
+  maxOffset?: number;
+  /** Default true: return the first batch even if it is larger than maxBytes. */
+  minOneBatch?: boolean;
+}
+
+export interface ReadResult {
+  /** Whole batches, possibly none. */
+  records: Buffer;
+  logStartOffset: number;
+  logEndOffset: number;
+}
+
+export interface OpenOptions {
+  /** Rescan segments from `recoveryPoint` on: the clean-shutdown marker was missing. */
+  recover?: boolean;
+  recoveryPoint?: number;
+  /** Base offset for the first segment of a new, empty log (default 0). */
+  initialOffset?: number;
+  /** Wall clock in ms; tests replace it to move segment age. */
+  clock?: () => number;
+}

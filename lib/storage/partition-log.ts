@@ -1,0 +1,483 @@
+/**
+ * The log of one partition replica: an ordered list of segments with one writer and many readers.
+ *
+ * This is the broker's hot path, so nothing here blocks the event loop. An append is validated
+ * and given its offsets synchronously, at call time, which fixes the order; the bytes then go
+ * through a per-log queue whose single writer coalesces everything pending into one `writev`
+ * (a group write) and rolls segments between batches when needed. A batch becomes visible to
+ * readers (`logEndOffset`) only once its bytes are in the file. Truncation, flush and close are
+ * queued behind pending appends so they see a settled log. Reads use positional reads of just
+ * the needed range and retry once if a segment they were reading was removed underneath them.
+ */
+import { promises as fsp } from 'fs';
+import { ErrorCode, SamsaError } from '../protocol/errors';
+import { getLogger, Logger } from '../util/logger';
+import {
+  ValidBatch, applyLogAppendTime, assignOffsets, checkOffsetsIncrease, validateRecords,
+} from './append-validation';
+import { LogConfig, MAX_TIMER_MS, validateLogConfig } from './log-config';
+import { loadSegments } from './log-loader';
+import { LogSegment, SegmentClosedError } from './log-segment';
+import { AppendOptions, AppendResult, OpenOptions, ReadOptions, ReadResult } from './partition-log-types';
+
+export { LogConfig, DEFAULT_LOG_CONFIG } from './log-config';
+export { AppendOptions, AppendResult, OpenOptions, ReadOptions, ReadResult } from './partition-log-types';
+
+interface PendingAppend {
+  kind: 'append';
+  records: Buffer;
+  batches: ValidBatch[];
+  /** Index of the first batch not yet given a file position. */
+  next: number;
+  result: AppendResult;
+  resolve: (result: AppendResult) => void;
+  reject: (err: unknown) => void;
+}
+
+interface PendingOp {
+  kind: 'op';
+  run: () => Promise<void>;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/** IOV_MAX on Linux: more buffers than this would split the writev anyway. */
+const MAX_GROUP_BUFFERS = 1024;
+/** Bounds how long the first append of a group waits for the ones coalesced behind it. */
+const MAX_GROUP_BYTES = 4 * 1024 * 1024;
+const EMPTY = Buffer.alloc(0);
+
+export class PartitionLog {
+  private segments: LogSegment[];
+  /** Next offset an append will get; runs ahead of logEndOffset while writes are queued. */
+  private nextOffsetToAssign: number;
+  private visibleEndOffset: number;
+  private recoveryPointOffset: number;
+  private readonly queue: Array<PendingAppend | PendingOp> = [];
+  private draining = false;
+  private unflushedMessages = 0;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private backgroundFlush: Promise<void> = Promise.resolve();
+  /** Bumped by every truncation, so a flush that raced with one does not move the recovery point. */
+  private generation = 0;
+  private failure: SamsaError | null = null;
+  private closing = false;
+  private readonly logger: Logger;
+
+  private constructor(
+    readonly dir: string,
+    readonly topic: string,
+    readonly partition: number,
+    private currentConfig: LogConfig,
+    segments: LogSegment[],
+    private readonly clock: () => number,
+  ) {
+    this.segments = segments;
+    this.logger = getLogger('storage', { log: `${topic}-${partition}` });
+    this.visibleEndOffset = this.active.nextOffset;
+    this.nextOffsetToAssign = this.visibleEndOffset;
+    this.recoveryPointOffset = this.visibleEndOffset;
+  }
+
+  static async open(dir: string, topic: string, partition: number, config: LogConfig, opts: OpenOptions = {}): Promise<PartitionLog> {
+    validateLogConfig(config);
+    const clock = opts.clock ?? Date.now;
+    const logName = `${topic}-${partition}`;
+    const segments = await loadSegments(dir, config, {
+      recover: opts.recover ?? false,
+      recoveryPoint: opts.recoveryPoint ?? 0,
+      initialOffset: opts.initialOffset ?? 0,
+      nowMs: clock(),
+      logName,
+      logger: getLogger('storage', { log: logName }),
+    });
+    return new PartitionLog(dir, topic, partition, { ...config }, segments, clock);
+  }
+
+  get config(): Readonly<LogConfig> {
+    return this.currentConfig;
+  }
+
+  /** Applies changed topic settings; they take effect for the next append and the next segment. */
+  updateConfig(config: LogConfig): void {
+    validateLogConfig(config);
+    this.currentConfig = { ...config };
+  }
+
+  get logStartOffset(): number {
+    return this.segments[0].baseOffset;
+  }
+
+  /** The offset after the last batch readers can see. */
+  get logEndOffset(): number {
+    return this.visibleEndOffset;
+  }
+
+  /** Every offset below this is fsynced; written to recovery-point-offset-checkpoint. */
+  get recoveryPoint(): number {
+    return this.recoveryPointOffset;
+  }
+
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+
+  /** Size in bytes of all segments. */
+  get size(): number {
+    return this.segments.reduce((sum, s) => sum + s.size, 0);
+  }
+
+  private get active(): LogSegment {
+    return this.segments[this.segments.length - 1];
+  }
+
+  /**
+   * Appends the record batches in `batches`. The log owns the buffer until the promise settles:
+   * offsets (and for LogAppendTime topics, timestamps) are stamped into it in place. Resolves once
+   * the bytes are written and readable; rejects with CORRUPT_MESSAGE, MESSAGE_TOO_LARGE or
+   * RECORD_LIST_TOO_LARGE without appending anything if any batch is invalid.
+   */
+  append(batches: Buffer, opts: AppendOptions): Promise<AppendResult> {
+    try {
+      this.ensureWritable();
+      const leader = opts.assignOffsets !== false;
+      const valid = validateRecords(batches, this.currentConfig, leader);
+      if (valid.length === 0) {
+        return Promise.resolve({ baseOffset: -1, lastOffset: -1, logAppendTime: -1, recordCount: 0, sizeInBytes: 0 });
+      }
+      let logAppendTime = -1;
+      if (leader) {
+        assignOffsets(batches, valid, this.nextOffsetToAssign, opts.leaderEpoch);
+        if (this.currentConfig.messageTimestampType === 'LogAppendTime') {
+          logAppendTime = this.clock();
+          applyLogAppendTime(batches, valid, logAppendTime);
+        }
+      } else {
+        checkOffsetsIncrease(valid, this.nextOffsetToAssign);
+      }
+      const last = valid[valid.length - 1];
+      this.nextOffsetToAssign = last.lastOffset + 1;
+      const result: AppendResult = {
+        baseOffset: valid[0].baseOffset,
+        lastOffset: last.lastOffset,
+        logAppendTime,
+        recordCount: valid.reduce((sum, b) => sum + b.recordCount, 0),
+        sizeInBytes: batches.length,
+      };
+      return new Promise<AppendResult>((resolve, reject) => {
+        this.queue.push({ kind: 'append', records: batches, batches: valid, next: 0, result, resolve, reject });
+        this.startDraining();
+      });
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /**
+   * Whole batches from the one containing `fetchOffset`, up to `maxBytes`, all below `maxOffset`.
+   * Throws OFFSET_OUT_OF_RANGE outside [logStartOffset, logEndOffset]; at logEndOffset (or at or
+   * past maxOffset) the records are empty.
+   */
+  async read(fetchOffset: number, maxBytes: number, opts: ReadOptions = {}): Promise<ReadResult> {
+    for (let attempt = 1; ; attempt++) {
+      this.ensureOpen();
+      const segments = this.segments;
+      const logStartOffset = segments[0].baseOffset;
+      const logEndOffset = this.visibleEndOffset;
+      if (fetchOffset < logStartOffset || fetchOffset > logEndOffset) {
+        throw new SamsaError(ErrorCode.OFFSET_OUT_OF_RANGE,
+          `offset ${fetchOffset} is outside [${logStartOffset}, ${logEndOffset}] of ${this.topic}-${this.partition}`);
+      }
+      const maxOffset = Math.min(opts.maxOffset ?? logEndOffset, logEndOffset);
+      if (fetchOffset >= maxOffset) return { records: EMPTY, logStartOffset, logEndOffset };
+      const generation = this.generation;
+      try {
+        for (let i = floorSegment(segments, fetchOffset); i < segments.length; i++) {
+          const records = await segments[i].read(fetchOffset, maxBytes, { maxOffset, minOneBatch: opts.minOneBatch });
+          if (records !== null) return { records, logStartOffset, logEndOffset };
+        }
+        return { records: EMPTY, logStartOffset, logEndOffset };
+      } catch (err) {
+        // A truncation replaced or cut a segment mid-read; the next attempt sees the new state.
+        const raced = err instanceof SegmentClosedError || generation !== this.generation;
+        if (raced && attempt < 3 && !this.closing) continue;
+        throw err;
+      }
+    }
+  }
+
+  /**
+   * Base offset of the first batch whose max timestamp is >= `timestamp`, or null if none. Like
+   * Kafka without decompression: the answer is the start of the batch holding the first matching
+   * record, so records just before it in the same batch may be older than `timestamp`.
+   */
+  async offsetForTimestamp(timestamp: number): Promise<number | null> {
+    for (let attempt = 1; ; attempt++) {
+      this.ensureOpen();
+      const segments = this.segments;
+      const end = this.visibleEndOffset;
+      try {
+        for (const segment of segments) {
+          if (segment.largestTimestamp < timestamp) continue;
+          const offset = await segment.findOffsetByTimestamp(timestamp);
+          if (offset !== null) return offset < end ? offset : null;
+        }
+        return null;
+      } catch (err) {
+        if (err instanceof SegmentClosedError && attempt < 3 && !this.closing) continue;
+        throw err;
+      }
+    }
+  }
+
+  /**
+   * Removes every batch that holds an offset >= `offset` (a whole batch goes if it straddles it);
+   * a no-op at or past the end. Queued behind pending appends.
+   */
+  truncateTo(offset: number): Promise<void> {
+    try {
+      this.ensureOpen();
+      if (!(offset >= 0)) throw new RangeError(`cannot truncate ${this.topic}-${this.partition} to ${offset}`);
+      if (offset >= this.nextOffsetToAssign) return Promise.resolve();
+      this.nextOffsetToAssign = offset;
+      return this.enqueueOp(() => this.truncateNow(offset));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** Deletes everything and restarts the log empty at `offset` (a follower behind its leader's log start). */
+  truncateFullyAndStartAt(offset: number): Promise<void> {
+    try {
+      this.ensureOpen();
+      this.nextOffsetToAssign = offset;
+      return this.enqueueOp(() => this.resetNow(offset));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** fsyncs everything appended before the call and advances the recovery point. */
+  flush(): Promise<void> {
+    try {
+      this.ensureOpen();
+      return this.enqueueOp(() => this.flushNow());
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** Waits for queued work, writes the index files and closes every segment. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    const drained = this.enqueueOp(async () => undefined);
+    this.closing = true;
+    await drained.catch(() => undefined);
+    await this.backgroundFlush;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    for (const segment of this.segments) await segment.close();
+  }
+
+  /** Closes the log and removes its directory. */
+  async deleteFiles(): Promise<void> {
+    await this.close();
+    await fsp.rm(this.dir, { recursive: true, force: true });
+  }
+
+  private ensureOpen(): void {
+    if (this.closing) throw new SamsaError(ErrorCode.KAFKA_STORAGE_ERROR, `log ${this.topic}-${this.partition} is closed`);
+  }
+
+  private ensureWritable(): void {
+    this.ensureOpen();
+    if (this.failure) throw this.failure;
+  }
+
+  private enqueueOp(run: () => Promise<void>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ kind: 'op', run, resolve, reject });
+      this.startDraining();
+    });
+  }
+
+  private startDraining(): void {
+    if (this.draining) return;
+    this.draining = true;
+    void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const task = this.queue[0];
+        if (task.kind === 'op') {
+          this.queue.shift();
+          await task.run().then(task.resolve, task.reject);
+          continue;
+        }
+        try {
+          await this.writeGroup();
+        } catch (err) {
+          this.fail(err);
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /**
+   * Writes the appends at the head of the queue with one writev: as many as fit the group bounds
+   * and the active segment. A segment roll ends the group; the next one starts in the new segment.
+   */
+  private async writeGroup(): Promise<void> {
+    const head = this.queue[0] as PendingAppend;
+    const now = this.clock();
+    const first = head.batches[head.next];
+    if (this.active.shouldRoll(first, this.currentConfig, now)) await this.roll(first.baseOffset);
+    const segment = this.active;
+    const position = segment.reservedSize;
+    const buffers: Buffer[] = [];
+    const completed: PendingAppend[] = [];
+    let bytes = 0;
+    let records = 0;
+    let lastOffset = -1;
+    try {
+      while (this.queue.length > 0 && this.queue[0].kind === 'append' && buffers.length < MAX_GROUP_BUFFERS && bytes < MAX_GROUP_BYTES) {
+        const task = this.queue[0];
+        const runStart = task.batches[task.next].position;
+        let runEnd = runStart;
+        let segmentFull = false;
+        for (; task.next < task.batches.length; task.next++) {
+          const batch = task.batches[task.next];
+          if (lastOffset >= 0 && segment.shouldRoll(batch, this.currentConfig, now)) {
+            segmentFull = true;
+            break;
+          }
+          segment.reserve(batch, this.currentConfig.indexIntervalBytes, now);
+          runEnd = batch.position + batch.sizeInBytes;
+          bytes += batch.sizeInBytes;
+          records += batch.recordCount;
+          lastOffset = batch.lastOffset;
+        }
+        if (runEnd > runStart) buffers.push(runEnd - runStart === task.records.length ? task.records : task.records.subarray(runStart, runEnd));
+        if (segmentFull) break;
+        this.queue.shift();
+        completed.push(task);
+      }
+      await segment.write(buffers, position);
+      this.visibleEndOffset = lastOffset + 1;
+      this.unflushedMessages += records;
+      if (this.unflushedMessages >= this.currentConfig.flushIntervalMessages) await this.flushNow();
+      else this.scheduleFlushTimer();
+    } catch (err) {
+      for (const task of completed) task.reject(err);
+      throw err;
+    }
+    for (const task of completed) task.resolve(task.result);
+  }
+
+  private async roll(baseOffset: number): Promise<void> {
+    const previous = this.active;
+    const next = await LogSegment.create(this.dir, baseOffset, this.currentConfig);
+    if (previous.reservedSize === 0) {
+      // Only an offset jump (a follower copying a compacted leader) rolls an empty segment.
+      await previous.delete();
+      this.segments = [...this.segments.slice(0, -1), next];
+      return;
+    }
+    this.segments = [...this.segments, next];
+    this.logger.debug(`Rolled new segment ${next.logPath} at offset ${baseOffset}`);
+    // Like Kafka, fsync the finished segment in the background so that after a crash only the
+    // active segment needs recovery, without holding up appends to the new one.
+    const generation = this.generation;
+    this.backgroundFlush = this.backgroundFlush.then(async () => {
+      try {
+        await previous.flush();
+        if (generation === this.generation && !previous.isClosed) {
+          this.recoveryPointOffset = Math.max(this.recoveryPointOffset, Math.min(baseOffset, this.visibleEndOffset));
+        }
+      } catch (err) {
+        if (!(err instanceof SegmentClosedError)) this.logger.error(`Flushing rolled segment ${previous.logPath} failed: ${(err as Error).message}`);
+      }
+    });
+  }
+
+  private async flushNow(): Promise<void> {
+    const upTo = this.visibleEndOffset;
+    const generation = this.generation;
+    this.unflushedMessages = 0;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const segments = this.segments;
+    for (let i = floorSegment(segments, this.recoveryPointOffset); i < segments.length; i++) await segments[i].flush();
+    if (generation === this.generation) this.recoveryPointOffset = Math.max(this.recoveryPointOffset, upTo);
+  }
+
+  private scheduleFlushTimer(): void {
+    if (this.flushTimer || this.unflushedMessages === 0 || this.currentConfig.flushIntervalMs > MAX_TIMER_MS) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      if (this.closing) return;
+      this.flush().catch((err) => this.logger.error(`Timed flush failed: ${(err as Error).message}`));
+    }, this.currentConfig.flushIntervalMs);
+    this.flushTimer.unref();
+  }
+
+  private async truncateNow(offset: number): Promise<void> {
+    if (offset < this.logStartOffset) return this.resetNow(offset);
+    this.generation++;
+    const keep = this.segments.filter((s) => s.baseOffset <= offset);
+    const drop = this.segments.filter((s) => s.baseOffset > offset);
+    this.segments = keep;
+    for (const s of drop) await s.delete();
+    const removed = await this.active.truncateTo(offset);
+    this.afterTruncation(this.active.nextOffset);
+    this.logger.info(`Truncated to offset ${offset}: removed ${drop.length} segment(s) and ${removed} bytes; log end offset ${this.visibleEndOffset}`);
+  }
+
+  private async resetNow(offset: number): Promise<void> {
+    this.generation++;
+    const old = this.segments;
+    this.segments = [await LogSegment.create(this.dir, offset, this.currentConfig)];
+    for (const s of old) await s.delete();
+    this.afterTruncation(offset);
+    this.logger.info(`Deleted all segments; log restarts at offset ${offset}`);
+  }
+
+  private afterTruncation(endOffset: number): void {
+    this.visibleEndOffset = endOffset;
+    this.recoveryPointOffset = Math.min(this.recoveryPointOffset, endOffset);
+    // Appends queued after the truncation already hold offsets from the requested point.
+    if (!this.queue.some((t) => t.kind === 'append')) this.nextOffsetToAssign = endOffset;
+  }
+
+  /** A failed write leaves the file in an unknown state: refuse further appends until reopened (and recovered). */
+  private fail(err: unknown): void {
+    const failure = err instanceof SamsaError ? err
+      : new SamsaError(ErrorCode.KAFKA_STORAGE_ERROR, `append to ${this.topic}-${this.partition} failed: ${(err as Error).message}`, { cause: err });
+    this.failure = failure;
+    this.logger.error(`Log failed, refusing further appends: ${(err as Error).message}`);
+    const pending = this.queue.filter((t): t is PendingAppend => t.kind === 'append');
+    this.queue.splice(0, this.queue.length, ...this.queue.filter((t) => t.kind === 'op'));
+    for (const task of pending) task.reject(failure);
+  }
+}
+
+/** Index of the segment that would hold `offset`: the last one whose base offset is <= it (0 if none). */
+function floorSegment(segments: LogSegment[], offset: number): number {
+  let lo = 0;
+  let hi = segments.length - 1;
+  let found = 0;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (segments[mid].baseOffset <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found;
+}

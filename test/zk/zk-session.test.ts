@@ -1,0 +1,132 @@
+import { expect } from 'chai';
+import { registerBroker } from '../../lib/zk/broker-registration';
+import { ZkClient } from '../../lib/zk/zk-client';
+import { ZkError } from '../../lib/zk/zk-errors';
+import { ZkNodeData, ZkWatchEvent } from '../../lib/zk/zk-types';
+import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
+
+const SESSION_TIMEOUT_MS = 3000;
+
+function once(emitter: ZkClient, event: string, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no '${event}' within ${timeoutMs} ms`)), timeoutMs);
+    emitter.once(event, () => {
+      clearTimeout(timer);
+      resolve(Date.now());
+    });
+  });
+}
+
+async function waitFor(what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 10000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('zk/zk-client session state machine', function () {
+  this.timeout(60000);
+  let zk: TestZooKeeper;
+  let observer: ZkClient;
+  let client: ZkClient | null = null;
+
+  before(async () => {
+    zk = await startTestZooKeeper();
+  });
+
+  afterEach(async () => {
+    zk.resume();
+    await client?.close();
+    await observer?.close();
+  });
+
+  after(async () => {
+    await zk?.stop();
+  });
+
+  it('keeps the session through a pause shorter than the session timeout', async () => {
+    client = await ZkClient.connect({ connectString: zk.connectString, sessionTimeoutMs: SESSION_TIMEOUT_MS });
+    const events: string[] = [];
+    for (const e of ['disconnected', 'expired', 'new-session']) client.on(e, () => events.push(e));
+    await client.create('/short-pause', null, 'EPHEMERAL');
+    const sessionId = client.sessionId;
+    zk.pause();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    zk.resume();
+    expect((await client.exists('/short-pause'))?.ephemeralOwner).to.equal(sessionId);
+    expect(client.sessionId).to.equal(sessionId);
+    expect(client.state).to.equal('CONNECTED');
+    expect(events).to.not.include('expired');
+  });
+
+  it('reconnects to the same session when ZooKeeper restarts within the session timeout', async () => {
+    client = await ZkClient.connect({ connectString: zk.connectString, sessionTimeoutMs: 8000 });
+    const events: string[] = [];
+    for (const e of ['disconnected', 'connected', 'expired']) client.on(e, () => events.push(e));
+    await client.create('/survives-restart', null, 'EPHEMERAL');
+    const sessionId = client.sessionId;
+    const reconnected = once(client, 'connected', 15000);
+    await zk.kill();
+    await zk.restart();
+    await reconnected;
+    expect(events).to.deep.equal(['disconnected', 'connected']);
+    expect(client.sessionId).to.equal(sessionId);
+    expect((await client.exists('/survives-restart'))?.ephemeralOwner).to.equal(sessionId);
+  });
+
+  it('declares the session expired when ZooKeeper is silent past the timeout, then builds a new one and re-registers', async () => {
+    client = await ZkClient.connect({ connectString: zk.connectString, sessionTimeoutMs: SESSION_TIMEOUT_MS });
+    observer = await ZkClient.connect({ connectString: zk.connectString, sessionTimeoutMs: 20000 });
+    const registration = await registerBroker(client, { brokerId: 7, host: '127.0.0.1', port: 9092 });
+    const oldSession = client.sessionId;
+    const oldEpoch = registration.brokerEpoch;
+    const events: string[] = [];
+    for (const e of ['disconnected', 'expired', 'connected', 'new-session']) client.on(e, () => events.push(e));
+    const rawEvents: ZkWatchEvent[] = [];
+    await client.getData('/brokers/ids/7', (e) => rawEvents.push(e));
+    const seen: Array<string | null> = [];
+    await client.watchData('/brokers/ids/7', (node: ZkNodeData | null) => { seen.push(node ? node.stat.ephemeralOwner : null); });
+
+    const expired = once(client, 'expired', 15000);
+    const pausedAt = Date.now();
+    zk.pause();
+    await new Promise((resolve) => setTimeout(resolve, 200)); // SIGSTOP takes effect asynchronously
+    const inFlight = client.getData('/brokers/ids/7').then(() => null, (err: ZkError) => err);
+    const expiredAt = await expired;
+    expect(expiredAt - pausedAt).to.be.at.least(SESSION_TIMEOUT_MS - 1000);
+    expect(['EXPIRED', 'CONNECTING']).to.include(client.state);
+    expect((await inFlight)?.code).to.equal('SESSION_EXPIRED');
+    expect(rawEvents).to.deep.equal([{ type: 'SESSION_EXPIRED', path: '/brokers/ids/7' }]);
+
+    const newSession = once(client, 'new-session', 15000);
+    const reRegistered = new Promise<bigint>((resolve) => registration.once('re-registered', resolve));
+    zk.resume();
+    await newSession;
+    expect(events).to.deep.equal(['disconnected', 'expired', 'connected', 'new-session']);
+    expect(client.sessionId).to.not.equal(oldSession);
+    expect(client.ownsSession(oldSession)).to.equal(true);
+
+    const newEpoch = await reRegistered;
+    expect(newEpoch > oldEpoch).to.equal(true);
+    expect(registration.brokerEpoch).to.equal(newEpoch);
+    const stat = await observer.exists('/brokers/ids/7');
+    expect(stat?.ephemeralOwner).to.equal(client.sessionId);
+    expect(stat?.czxid).to.equal(newEpoch);
+    await waitFor('watchData to see the new registration', () => seen.at(-1) === client?.sessionId);
+  });
+
+  it('lets an expired-session handler close the client', async () => {
+    client = await ZkClient.connect({ connectString: zk.connectString, sessionTimeoutMs: SESSION_TIMEOUT_MS });
+    const local = client;
+    local.on('expired', () => { void local.close(); });
+    const expired = once(local, 'expired', 15000);
+    zk.pause();
+    await expired;
+    zk.resume();
+    await waitFor('the client to close', () => local.state === 'CLOSED');
+    let err: unknown;
+    await local.getData('/').catch((e) => { err = e; });
+    expect((err as ZkError).code).to.equal('CLIENT_CLOSED');
+  });
+});
