@@ -10,7 +10,8 @@ mkdir -p logs data
 
 zk_port=$(sed -n 's/^clientPort=\([0-9]*\).*/\1/p' config/zookeeper.properties | head -1)
 echo "Starting ZooKeeper on port ${zk_port:-2181} (log: logs/zookeeper.out)"
-bin/zookeeper-server-start config/zookeeper.properties > logs/zookeeper.out 2>&1 &
+# Its own session, so Ctrl-C reaches only the broker; ZooKeeper is stopped after the broker has deregistered.
+setsid bin/zookeeper-server-start config/zookeeper.properties > logs/zookeeper.out 2>&1 &
 zk_pid=$!
 
 broker_pid=""

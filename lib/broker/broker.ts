@@ -30,6 +30,7 @@ import { SocketServer } from './socket-server';
 import { TopicAdmin } from './topic-admin';
 
 const SHUTDOWN_DRAIN_MS = 10000;
+const ZK_SHUTDOWN_STEP_MS = 5000;
 
 export class Broker extends EventEmitter {
   private readonly logger: Logger;
@@ -177,16 +178,31 @@ export class Broker extends EventEmitter {
     return { ...effective, flushIntervalMs: effective.flushIntervalMs ?? MAX_TIMER_MS * 2 };
   }
 
+  /** Waits for a ZooKeeper-bound shutdown step, but never longer than a few seconds. */
+  private async bounded(step: string, work: Promise<unknown> | undefined): Promise<void> {
+    if (!work) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.logger.warn(`${step} did not finish within ${ZK_SHUTDOWN_STEP_MS} ms; continuing`);
+        resolve();
+      }, ZK_SHUTDOWN_STEP_MS);
+    });
+    await Promise.race([work.catch((err) => this.logger.warn(`${step}: ${(err as Error).message}`)), timeout]);
+    clearTimeout(timer);
+  }
+
   /** Stop accepting, finish in-flight requests, resign, flush and mark logs clean, then deregister. */
   async shutdown(): Promise<void> {
     if (this.state === 'stopping' || this.state === 'stopped') return;
     const wasRunning = this.state === 'running' && this.registration !== null;
     this.state = 'stopping';
     this.logger.info(`Shutting down broker ${this.brokerId}`);
-    if (wasRunning && this.config.controlledShutdownEnable) {
+    // Without ZooKeeper the controller cannot move leadership anyway, so don't wait on it.
+    if (wasRunning && this.config.controlledShutdownEnable && this.zk?.state === 'CONNECTED') {
       await requestControlledShutdown({
         brokerId: this.brokerId, brokerEpoch: this.epoch, metadata: this.metadata,
-        timeoutMs: Math.min(this.config.requestTimeoutMs, 30000), logger: this.logger,
+        timeoutMs: Math.min(this.config.requestTimeoutMs, 10000), logger: this.logger,
       });
     }
     // The server stops reading synchronously; waking parked fetches lets in-flight requests drain at once.
@@ -194,10 +210,11 @@ export class Broker extends EventEmitter {
     this.purgatory.shutdown();
     await draining.catch((err) => this.logger.warn(`Listener shutdown: ${(err as Error).message}`));
     this.metadata.close();
-    await this.controller?.shutdown().catch((err) => this.logger.warn(`Controller shutdown: ${(err as Error).message}`));
+    // Logs are flushed and marked clean before anything that needs ZooKeeper, which may be gone.
     await this.logManager.shutdown().catch((err) => this.logger.error(`Log manager shutdown: ${(err as Error).message}`));
-    await this.registration?.deregister().catch((err) => this.logger.warn(`Deregistration: ${(err as Error).message}`));
-    if (this.zk) await this.zk.close().catch(() => undefined);
+    await this.bounded('Controller shutdown', this.controller?.shutdown());
+    await this.bounded('Deregistration', this.registration?.deregister());
+    await this.bounded('ZooKeeper close', this.zk?.close());
     this.state = 'stopped';
     this.logger.info(`Broker ${this.brokerId} shut down cleanly`);
   }

@@ -273,7 +273,7 @@ export class ZkClient extends EventEmitter {
     if (this.closing) return this.closing;
     this.setState('CLOSED');
     clearInterval(this.ticker);
-    this.closing = this.session.close(CLOSE_TIMEOUT_MS).then(() => { this.emit('closed'); });
+    this.closing = this.session.close(CLOSE_TIMEOUT_MS).then(() => { this.notify('closed'); });
     return this.closing;
   }
 
@@ -294,14 +294,14 @@ export class ZkClient extends EventEmitter {
         this.rememberSession(session.id);
         log.info(`Connected to ZooKeeper at ${this.hosts}${this.chroot ?? ''} (session 0x${session.id}, timeout ${session.timeoutMs} ms)`);
       }
-      this.emit('connected');
+      this.notify('connected');
       if (first && isReplacement) void this.announceNewSession(session);
     });
     session.on('disconnected', () => {
       if (session !== this.session || this.currentState !== 'CONNECTED') return;
       log.warn(`Disconnected from ZooKeeper (session 0x${session.id}); reconnecting`);
       this.setState('DISCONNECTED');
-      this.emit('disconnected');
+      this.notify('disconnected');
     });
     session.on('expired', () => {
       if (session === this.session) this.expire('ZooKeeper reported the session as expired');
@@ -315,7 +315,7 @@ export class ZkClient extends EventEmitter {
     this.abandoned = [];
     const limitMs = Math.min(REAP_TIMEOUT_MS, session.timeoutMs);
     await Promise.all(abandoned.map((credentials) => reapSession(this.hosts, credentials, limitMs)));
-    if (session === this.session && this.currentState !== 'CLOSED') this.emit('new-session');
+    if (session === this.session && this.currentState !== 'CLOSED') this.notify('new-session');
   }
 
   private rememberSession(id: string): void {
@@ -359,7 +359,7 @@ export class ZkClient extends EventEmitter {
     const credentials = old.credentials();
     if (credentials) this.abandoned.push(credentials);
     this.setState('EXPIRED');
-    this.emit('expired');
+    this.notify('expired');
     old.abandon(error);
     // An 'expired' handler may have closed the client.
     if ((this.currentState as ZkState) === 'CLOSED') return;
@@ -370,7 +370,21 @@ export class ZkClient extends EventEmitter {
   private setState(state: ZkState): void {
     if (this.currentState === state) return;
     this.currentState = state;
-    this.emit('state', state);
+    this.notify('state', state);
+  }
+
+  /**
+   * Emits from library callbacks and timers, where a throwing listener would take the process
+   * down; like Kafka's ZooKeeperClient, a failing handler is logged instead.
+   */
+  private notify(event: string, ...args: unknown[]): void {
+    for (const listener of this.rawListeners(event)) {
+      try {
+        (listener as (...a: unknown[]) => void)(...args);
+      } catch (err) {
+        log.error(`A ZooKeeper '${event}' listener failed: ${(err as Error).stack ?? String(err)}`);
+      }
+    }
   }
 
   private requireSession(operation: string, path?: string): ZkSession {
