@@ -19,6 +19,13 @@ export class SendWindow {
     return this.outstanding;
   }
 
+  /** Takes a slot if one is free, without waiting (no promise on the hot path). */
+  tryAcquire(): boolean {
+    if (this.outstanding >= this.maxOutstanding) return false;
+    this.outstanding += 1;
+    return true;
+  }
+
   /** Resolves once a slot is free; call before starting a send. */
   async acquire(): Promise<void> {
     while (this.outstanding >= this.maxOutstanding) {

@@ -82,8 +82,26 @@ export class Producer {
     await this.metadata.refresh();
   }
 
-  send(record: ProducerRecord): Promise<RecordMetadata> {
-    if (this.closing) return Promise.reject(closedError('the producer'));
+  /**
+   * Queues a record and resolves with its partition and offset once acknowledged. With a
+   * callback (Kafka's `send(record, callback)`), no promise is created: the callback gets the
+   * error or the metadata, which is what high-rate senders such as the perf tool use.
+   */
+  send(record: ProducerRecord): Promise<RecordMetadata>;
+  send(record: ProducerRecord, callback: (err: Error | null, metadata?: RecordMetadata) => void): void;
+  send(record: ProducerRecord, callback?: (err: Error | null, metadata?: RecordMetadata) => void): Promise<RecordMetadata> | void {
+    if (callback) {
+      this.dispatch(record, (metadata) => callback(null, metadata), (err) => callback(err));
+      return;
+    }
+    return new Promise<RecordMetadata>((resolve, reject) => this.dispatch(record, resolve, reject));
+  }
+
+  private dispatch(record: ProducerRecord, resolve: Resolve, reject: Reject): void {
+    if (this.closing) {
+      reject(closedError('the producer'));
+      return;
+    }
     let data: ProducerRecordData;
     let size: number;
     try {
@@ -91,19 +109,18 @@ export class Producer {
       size = estimateRecordSize(data);
       this.checkSize(size);
     } catch (err) {
-      return Promise.reject(err);
+      reject(err as Error);
+      return;
     }
-    return new Promise<RecordMetadata>((resolve, reject) => {
-      this.incomplete++;
-      const topic = record.topic;
-      // Fast path: nothing queued ahead of this record, metadata known, memory available.
-      const metadata = this.blocked.length === 0 && !this.awaitingMetadata.has(topic) ? this.metadata.topic(topic) : undefined;
-      if (metadata !== undefined && this.accumulator.bufferedBytes + size <= this.options.bufferMemory) {
-        this.append(metadata, topic, record.partition, data, size, resolve, reject);
-      } else {
-        this.enqueue({ topic, partition: record.partition, data, size, resolve, reject, sinceMs: 0 });
-      }
-    });
+    this.incomplete++;
+    const topic = record.topic;
+    // Fast path: nothing queued ahead of this record, metadata known, memory available.
+    const metadata = this.blocked.length === 0 && !this.awaitingMetadata.has(topic) ? this.metadata.topic(topic) : undefined;
+    if (metadata !== undefined && this.accumulator.bufferedBytes + size <= this.options.bufferMemory) {
+      this.append(metadata, topic, record.partition, data, size, resolve, reject);
+    } else {
+      this.enqueue({ topic, partition: record.partition, data, size, resolve, reject, sinceMs: 0 });
+    }
   }
 
   /** Sends everything buffered now and waits until every record sent so far is acknowledged or failed. */

@@ -6,10 +6,11 @@
  * The library only learns that a session expired when it manages to reconnect, and it never
  * notices a server that stops answering. So the facade probes the server, drops a connection that
  * stays silent for 2/3 of the session timeout (as ZooKeeper's Java client does), and declares
- * the session expired itself once the server has been silent for the whole session timeout -
- * by then the server has expired it too and our ephemeral nodes are gone. It then emits
- * 'expired' (owners step down), builds a brand-new session, and emits 'new-session' once it is
- * established (owners re-register ephemeral nodes and re-arm watches).
+ * the session expired itself once the server has been silent for the whole session timeout (a
+ * server that was merely frozen may not have noticed yet). It then emits 'expired' (owners step
+ * down), builds a brand-new session, closes the abandoned one on the server so its ephemeral
+ * nodes go at once, and emits 'new-session' (owners re-register ephemeral nodes, re-arm watches).
+ * A connection attempt whose handshake hangs (a server still starting) is retried, too.
  *
  * Events: 'connected' (every (re)connection), 'disconnected', 'expired', 'new-session', 'closed',
  * and 'state' (new state) for diagnostics.
@@ -28,7 +29,7 @@ import { getLogger } from '../util/logger';
 import { pinLastOpVersion } from './node-zk-compat';
 import { isZkError, ZkError, ZkErrorCode, zkCodeName } from './zk-errors';
 import { reapSession, SessionCredentials, ZkSession } from './zk-session';
-import { CREATE_MODE_NUMBER, toZkStat, ZkCreateMode, ZkNodeData, ZkOp, ZkOpResult, ZkStat, ZkWatcher } from './zk-types';
+import { CREATE_MODE_NUMBER, NO_EPHEMERAL_OWNER, toZkStat, ZkCreateMode, ZkNodeData, ZkOp, ZkOpResult, ZkStat, ZkWatcher } from './zk-types';
 import { ChildrenListener, DataListener, ZkWatch, watchChildren, watchData } from './zk-watches';
 import type * as zookeeper from 'node-zookeeper-client';
 
@@ -119,6 +120,7 @@ export class ZkClient extends EventEmitter {
    */
   ownsSession(ephemeralOwner: string): boolean {
     const owner = ephemeralOwner.toLowerCase().replace(/^0x/, '').padStart(16, '0');
+    if (owner === NO_EPHEMERAL_OWNER) return false;
     return owner === this.session.id || this.ownedSessions.includes(owner);
   }
 

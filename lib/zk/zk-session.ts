@@ -65,10 +65,6 @@ export class ZkSession extends EventEmitter {
     this.client.connect();
   }
 
-  get isEnded(): boolean {
-    return this.ended !== null;
-  }
-
   /** 16 hex digits; all zeros before the first connection. */
   get id(): string {
     return this.everConnected ? sessionIdHex(this.client.getSessionId()) : NO_EPHEMERAL_OWNER;
