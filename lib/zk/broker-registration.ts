@@ -12,7 +12,7 @@ import { getLogger } from '../util/logger';
 import type { ZkClient } from './zk-client';
 import { isZkError, ZkError } from './zk-errors';
 import { NO_EPHEMERAL_OWNER } from './zk-types';
-import { BrokerEndpoint, BrokerIdZNode, parseEndpoint, ZkPaths } from './znodes';
+import { BrokerEndpoint, BrokerIdZNode, BrokerInfo, parseEndpoint, ZkPaths } from './znodes';
 
 const log = getLogger('zk');
 
@@ -134,7 +134,7 @@ async function writeRegistration(zk: ZkClient, info: BrokerRegistrationInfo, end
       // After CONNECTION_LOSS the create may have happened; the next attempt finds out.
       if (isZkError(err, 'CONNECTION_LOSS')) continue;
       if (!isZkError(err, 'NODE_EXISTS')) throw err;
-      await removeOwnStaleNode(zk, info.brokerId);
+      await removeStaleNode(zk, info);
       continue;
     }
     const stat = await zk.exists(path);
@@ -143,15 +143,53 @@ async function writeRegistration(zk: ZkClient, info: BrokerRegistrationInfo, end
   throw new ZkError('SYSTEM_ERROR', `Could not register broker ${info.brokerId} at ${path} after ${CREATE_ATTEMPTS} attempts`, { path });
 }
 
-async function removeOwnStaleNode(zk: ZkClient, brokerId: number): Promise<void> {
-  const path = ZkPaths.brokerId(brokerId);
+/**
+ * Clears the way when `/brokers/ids/<id>` already exists. Our own session's node is replaced at
+ * once. A node owned by another session that advertises our very host:port — a port this process
+ * has just bound, so no live broker can be serving there — is our previous incarnation, killed
+ * before it could deregister: ZooKeeper removes it when that dead session expires, so we wait for
+ * that. Anything else is another live broker with the same id.
+ */
+async function removeStaleNode(zk: ZkClient, info: BrokerRegistrationInfo): Promise<void> {
+  const path = ZkPaths.brokerId(info.brokerId);
   const stat = await zk.exists(path);
   if (!stat) return;
-  if (!zk.ownsSession(stat.ephemeralOwner)) throw new BrokerIdInUseError(brokerId, stat.ephemeralOwner);
-  log.info(`Replacing the stale registration of broker ${brokerId} left by our session 0x${stat.ephemeralOwner}`);
+  if (!zk.ownsSession(stat.ephemeralOwner)) {
+    const existing = stat.ephemeralOwner === NO_EPHEMERAL_OWNER ? null : await readRegistration(zk, info.brokerId);
+    if (!existing || existing.host !== info.host || existing.port !== info.port) {
+      throw new BrokerIdInUseError(info.brokerId, stat.ephemeralOwner);
+    }
+    await awaitPreviousSessionExpiry(zk, info.brokerId, stat.ephemeralOwner);
+    return;
+  }
+  log.info(`Replacing the stale registration of broker ${info.brokerId} left by our session 0x${stat.ephemeralOwner}`);
   try {
     await zk.delete(path, stat.version);
   } catch (err) {
     if (!isZkError(err, 'NO_NODE', 'BAD_VERSION')) throw err;
   }
+}
+
+async function readRegistration(zk: ZkClient, brokerId: number): Promise<BrokerInfo | null> {
+  try {
+    const { data } = await zk.getData(ZkPaths.brokerId(brokerId));
+    return BrokerIdZNode.decode(brokerId, data);
+  } catch {
+    // Gone, or not a registration Samsa can read: either way not our previous incarnation.
+    return null;
+  }
+}
+
+const EXPIRY_POLL_MS = 250;
+
+async function awaitPreviousSessionExpiry(zk: ZkClient, brokerId: number, owner: string): Promise<void> {
+  // The dead session's timeout is unknown but bounded by ZooKeeper's maxSessionTimeout (20 ticks).
+  const deadline = Date.now() + Math.max(2 * zk.sessionTimeoutMs, 40000);
+  log.info(`Broker ${brokerId}'s previous session 0x${owner} still holds ${ZkPaths.brokerId(brokerId)}; waiting for ZooKeeper to expire it`);
+  while (Date.now() < deadline) {
+    const stat = await zk.exists(ZkPaths.brokerId(brokerId));
+    if (!stat || stat.ephemeralOwner !== owner) return;
+    await new Promise((r) => setTimeout(r, EXPIRY_POLL_MS));
+  }
+  throw new BrokerIdInUseError(brokerId, owner);
 }

@@ -232,29 +232,40 @@ export class ZkSession extends EventEmitter {
  * Re-attaches to an abandoned session and closes it, so the server drops its ephemeral nodes
  * (a broker registration, `/controller`) now rather than after another full timeout: after a
  * long pause the server may still consider the old session alive, and the old library client's
- * pending reconnects can even refresh it. A session the server already expired is left alone.
- * Never rejects; gives up after `timeoutMs`.
+ * pending reconnects can even refresh it. Done when the server answers that the session is
+ * expired - a close is not proof, because another connection of the same session can take the
+ * session over before the close request is processed. Never rejects; gives up after `timeoutMs`.
  */
-export function reapSession(connectString: string, credentials: SessionCredentials, timeoutMs: number): Promise<void> {
+export async function reapSession(connectString: string, credentials: SessionCredentials, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let remainingMs = timeoutMs; remainingMs > 0; remainingMs = deadline - Date.now()) {
+    if ((await reapOnce(connectString, credentials, remainingMs)) !== 'closed') return;
+  }
+}
+
+/** One attempt: 'expired' (already gone), 'closed' (we sent a close; verify), or 'timeout'. */
+function reapOnce(connectString: string, credentials: SessionCredentials, timeoutMs: number): Promise<'expired' | 'closed' | 'timeout'> {
   installLibraryGuards();
   const options = { sessionTimeout: credentials.timeoutMs, spinDelay: 100, retries: 0, sessionId: credentials.id, sessionPassword: credentials.password };
   const client = zookeeper.createClient(connectString, options as Partial<zookeeper.Option>);
-  return new Promise<void>((resolve) => {
+  return new Promise((resolve) => {
     let closing = false;
-    const finish = (): void => {
+    const finish = (outcome: 'expired' | 'closed' | 'timeout'): void => {
       clearTimeout(timer);
       client.removeAllListeners('state');
       destroySocket(client);
-      resolve();
+      resolve(outcome);
     };
-    const timer = setTimeout(() => { closeLibraryClient(client); finish(); }, timeoutMs);
+    const timer = setTimeout(() => { closeLibraryClient(client); finish('timeout'); }, timeoutMs);
     client.on('state', (state: zookeeper.State) => {
       if (state === zookeeper.State.SYNC_CONNECTED && !closing) {
         closing = true;
         log.info(`Closing abandoned ZooKeeper session 0x${sessionIdHex(credentials.id)}`);
         closeLibraryClient(client);
-      } else if (state === zookeeper.State.EXPIRED || (state === zookeeper.State.DISCONNECTED && closing)) {
-        finish();
+      } else if (state === zookeeper.State.EXPIRED) {
+        finish('expired');
+      } else if (state === zookeeper.State.DISCONNECTED && closing) {
+        finish('closed');
       }
     });
     client.connect();
