@@ -39,18 +39,36 @@ export interface TestZooKeeperOptions {
 export const TEST_JVM_OPTIONS = ['-Xms32m', '-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:-UsePerfData', '-Xshare:auto', '-Djava.net.preferIPv4Stack=true'];
 
 const tempDirs = new Set<string>();
+const running = new Set<ZooKeeperProcess>();
 let cleanupInstalled = false;
 
-function makeTempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'samsa-zk-'));
-  tempDirs.add(dir);
-  if (!cleanupInstalled) {
-    cleanupInstalled = true;
-    // local-zookeeper's own exit hook SIGKILLs the JVMs; their files can go regardless.
-    process.once('exit', () => {
-      for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true });
+const SIGNAL_EXIT_CODES: Readonly<Record<string, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * local-zookeeper's exit hook SIGKILLs the JVMs on a normal exit; a signal (a CI timeout killing
+ * mocha) skips 'exit' handlers, so signals get the same treatment here, then end the process
+ * as the default action would have.
+ */
+function installCleanup(): void {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.once('exit', () => {
+    for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+  for (const signal of Object.keys(SIGNAL_EXIT_CODES) as NodeJS.Signals[]) {
+    process.once(signal, () => {
+      for (const proc of running) {
+        try { process.kill(proc.pid, 'SIGKILL'); } catch { /* already gone */ }
+      }
+      if (process.listenerCount(signal) === 0) process.exit(SIGNAL_EXIT_CODES[signal]);
     });
   }
+}
+
+function makeTempDir(): string {
+  installCleanup();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'samsa-zk-'));
+  tempDirs.add(dir);
   return dir;
 }
 
@@ -67,7 +85,7 @@ export function freePort(): Promise<number> {
 }
 
 async function launch(root: string, port: number, tickTimeMs: number): Promise<ZooKeeperProcess> {
-  return startZooKeeperProcess({
+  const proc = await startZooKeeperProcess({
     dataDir: path.join(root, 'data'),
     clientPort: port,
     logDir: root,
@@ -84,6 +102,9 @@ async function launch(root: string, port: number, tickTimeMs: number): Promise<Z
       '4lw.commands.whitelist': 'srvr,ruok,stat,mntr,cons',
     },
   });
+  running.add(proc);
+  void proc.exited.then(() => running.delete(proc));
+  return proc;
 }
 
 export async function startTestZooKeeper(options: TestZooKeeperOptions = {}): Promise<TestZooKeeper> {

@@ -53,9 +53,9 @@ describe('zk/cluster-store controller election', function () {
     const [a, b] = [await storeFor(), await storeFor()];
     expect(await a.tryBecomeController(1)).to.deep.equal({ won: true, epoch: 1, epochZkVersion: 1 });
     expect(await b.tryBecomeController(2)).to.deep.equal({ won: false, controllerId: 1 });
-    const deleted = new Promise<void>((resolve) => {
-      void b.zk.exists('/controller', (event) => { if (event.type === 'NODE_DELETED') resolve(); });
-    });
+    let resolveDeleted: () => void = () => undefined;
+    const deleted = new Promise<void>((resolve) => { resolveDeleted = resolve; });
+    expect(await b.zk.exists('/controller', (event) => { if (event.type === 'NODE_DELETED') resolveDeleted(); })).to.not.equal(null);
     await a.zk.close();
     await deleted;
     expect(await b.tryBecomeController(2)).to.deep.equal({ won: true, epoch: 2, epochZkVersion: 2 });

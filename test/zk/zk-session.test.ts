@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { registerBroker } from '../../lib/zk/broker-registration';
 import { ZkClient } from '../../lib/zk/zk-client';
 import { ZkError } from '../../lib/zk/zk-errors';
+import { reapSession, SessionCredentials, ZkSession } from '../../lib/zk/zk-session';
 import { ZkNodeData, ZkWatchEvent } from '../../lib/zk/zk-types';
 import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
 
@@ -114,6 +115,22 @@ describe('zk/zk-client session state machine', function () {
     expect(stat?.ephemeralOwner).to.equal(client.sessionId);
     expect(stat?.czxid).to.equal(newEpoch);
     await waitFor('watchData to see the new registration', () => seen.at(-1) === client?.sessionId);
+  });
+
+  it('starts a new session when ZooKeeper itself reports the old one expired', async () => {
+    client = await ZkClient.connect({ connectString: zk.connectString, sessionTimeoutMs: 6000 });
+    await client.create('/server-expired', null, 'EPHEMERAL');
+    const oldSession = client.sessionId;
+    const events: string[] = [];
+    for (const e of ['expired', 'new-session']) client.on(e, () => events.push(e));
+    const newSession = once(client, 'new-session', 15000);
+    // Close the session from another connection, as the server does when it expires one.
+    const credentials = (client as unknown as { session: ZkSession }).session.credentials();
+    await reapSession(zk.connectString, credentials as SessionCredentials, 5000);
+    await newSession;
+    expect(events).to.deep.equal(['expired', 'new-session']);
+    expect(client.sessionId).to.not.equal(oldSession);
+    expect(await client.exists('/server-expired')).to.equal(null);
   });
 
   it('lets an expired-session handler close the client', async () => {
