@@ -19,7 +19,8 @@ import {
   loadClientProperties,
   newProgram,
   parseBootstrapServers,
-  parseCommandLine,
+  parseToolArgs,
+  ToolArgs,
   parseKeyValueArgs,
   printUsageError,
   processIo,
@@ -60,16 +61,8 @@ function buildProgram(io: CliIo) {
     .option('--group <group>', 'Consumer group id (accepted; partitions are assigned directly for now).');
 }
 
-export function parseConsoleConsumerArgs(argv: readonly string[], io: CliIo): { ok: true; options: ConsoleConsumerOptions } | { ok: false; exitCode: number } {
-  const parsed = parseCommandLine(buildProgram(io), argv, io);
-  if (!parsed.ok) return parsed;
-  try {
-    return { ok: true, options: toOptions(parsed.opts) };
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    printUsageError(io, TOOL_NAME, err.message);
-    return { ok: false, exitCode: 1 };
-  }
+export function parseConsoleConsumerArgs(argv: readonly string[], io: CliIo): ToolArgs<ConsoleConsumerOptions> {
+  return parseToolArgs(buildProgram(io), argv, io, TOOL_NAME, toOptions);
 }
 
 function toOptions(o: Record<string, unknown>): ConsoleConsumerOptions {

@@ -21,7 +21,8 @@ import {
   loadClientProperties,
   newProgram,
   parseBootstrapServers,
-  parseCommandLine,
+  parseToolArgs,
+  ToolArgs,
   parseKeyValueArgs,
   printUsageError,
   processIo,
@@ -55,16 +56,8 @@ function buildProgram(io: CliIo) {
 }
 
 /** Parses argv into options, or returns the exit code after printing help or an error. */
-export function parseConsoleProducerArgs(argv: readonly string[], io: CliIo): { ok: true; options: ConsoleProducerOptions } | { ok: false; exitCode: number } {
-  const parsed = parseCommandLine(buildProgram(io), argv, io);
-  if (!parsed.ok) return parsed;
-  try {
-    return { ok: true, options: toOptions(parsed.opts) };
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    printUsageError(io, TOOL_NAME, err.message);
-    return { ok: false, exitCode: 1 };
-  }
+export function parseConsoleProducerArgs(argv: readonly string[], io: CliIo): ToolArgs<ConsoleProducerOptions> {
+  return parseToolArgs(buildProgram(io), argv, io, TOOL_NAME, toOptions);
 }
 
 function toOptions(o: Record<string, unknown>): ConsoleProducerOptions {

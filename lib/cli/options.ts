@@ -228,3 +228,22 @@ export function runMain(main: (argv: string[]) => Promise<number>): void {
     },
   );
 }
+
+export type ToolArgs<T> = { ok: true; options: T } | { ok: false; exitCode: number };
+
+/**
+ * Parses a tool's command line and turns it into typed options; a UsageError from `toOptions`
+ * is printed with the tool's usage hint and becomes exit code 1.
+ */
+export function parseToolArgs<T>(program: Command, argv: readonly string[], io: CliIo, toolName: string,
+  toOptions: (opts: Record<string, unknown>) => T): ToolArgs<T> {
+  const parsed = parseCommandLine(program, argv, io);
+  if (!parsed.ok) return parsed;
+  try {
+    return { ok: true, options: toOptions(parsed.opts) };
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    printUsageError(io, toolName, err.message);
+    return { ok: false, exitCode: 1 };
+  }
+}

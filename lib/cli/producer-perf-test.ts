@@ -13,7 +13,7 @@ import { Producer } from '../client/producer';
 import { ProducerPerfStats } from './producer-perf-stats';
 import { SendWindow } from './send-window';
 import { ThroughputThrottler } from './throughput-throttler';
-import { CliIo, UsageError, errorMessage, integerArg, loadClientProperties, newProgram, numberArg, parseCommandLine, printUsageError, processIo, runMain } from './options';
+import { CliIo, UsageError, errorMessage, integerArg, loadClientProperties, newProgram, numberArg, parseToolArgs, ToolArgs, printUsageError, processIo, runMain } from './options';
 
 const TOOL_NAME = 'samsa-producer-perf-test';
 const DEFAULT_BUFFER_MEMORY = 33554432;
@@ -47,16 +47,8 @@ function buildProgram(io: CliIo) {
     .option('--print-metrics', 'Print producer metrics at the end of the test.');
 }
 
-export function parseProducerPerfArgs(argv: readonly string[], io: CliIo): { ok: true; options: ProducerPerfOptions } | { ok: false; exitCode: number } {
-  const parsed = parseCommandLine(buildProgram(io), argv, io);
-  if (!parsed.ok) return parsed;
-  try {
-    return { ok: true, options: toOptions(parsed.opts) };
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    printUsageError(io, TOOL_NAME, err.message);
-    return { ok: false, exitCode: 1 };
-  }
+export function parseProducerPerfArgs(argv: readonly string[], io: CliIo): ToolArgs<ProducerPerfOptions> {
+  return parseToolArgs(buildProgram(io), argv, io, TOOL_NAME, toOptions);
 }
 
 function toOptions(o: Record<string, unknown>): ProducerPerfOptions {

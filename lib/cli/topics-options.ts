@@ -13,8 +13,8 @@ import {
   integerArg,
   newProgram,
   parseBootstrapServers,
-  parseCommandLine,
-  printUsageError,
+  parseToolArgs,
+  ToolArgs,
 } from './options';
 
 export type TopicAction = 'create' | 'list' | 'describe' | 'delete' | 'alter';
@@ -65,17 +65,8 @@ function buildProgram(io: CliIo): Command {
 }
 
 /** Parses argv; returns options, or the exit code after printing help or an error. */
-export function parseTopicsArgs(argv: readonly string[], io: CliIo): { ok: true; options: TopicCommandOptions } | { ok: false; exitCode: number } {
-  const program = buildProgram(io);
-  const parsed = parseCommandLine(program, argv, io);
-  if (!parsed.ok) return parsed;
-  try {
-    return { ok: true, options: toOptions(parsed.opts) };
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    printUsageError(io, TOOL_NAME, err.message);
-    return { ok: false, exitCode: 1 };
-  }
+export function parseTopicsArgs(argv: readonly string[], io: CliIo): ToolArgs<TopicCommandOptions> {
+  return parseToolArgs(buildProgram(io), argv, io, TOOL_NAME, toOptions);
 }
 
 function toOptions(o: Record<string, unknown>): TopicCommandOptions {

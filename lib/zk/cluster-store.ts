@@ -262,6 +262,11 @@ export class ClusterStore extends ClusterRequests {
     return node ? { value: ControllerEpochZNode.decode(node.data), version: node.stat.version } : null;
   }
 
+  /** Compare-and-set of `/controller_epoch` (elections do this inside `tryBecomeController`). */
+  async setControllerEpoch(epoch: number, expectedVersion: number): Promise<number> {
+    return (await this.zk.setData(ZkPaths.controllerEpoch, ControllerEpochZNode.encode(epoch), expectedVersion)).version;
+  }
+
   /**
    * One election round, Kafka's way: a single multi that creates the ephemeral `/controller`
    * and bumps `/controller_epoch` at the version just read. NODE_EXISTS or BAD_VERSION means

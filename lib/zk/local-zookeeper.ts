@@ -140,7 +140,11 @@ export async function startZooKeeperProcess(options: StartZooKeeperOptions): Pro
     stdio: ['ignore', log.stdio(), log.stdio()],
   });
   log.attach(child);
-  const exited = new Promise<ZooKeeperExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<ZooKeeperExit>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    // A process that never started emits 'error' and no 'exit'.
+    child.once('error', () => { if (child.pid === undefined) resolve({ code: null, signal: null }); });
+  });
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
   if (!options.detached) killChildrenOnExit(child);
 

@@ -1,35 +1,15 @@
 import { expect } from 'chai';
-import * as net from 'net';
 import { ApiDispatcher } from '../../lib/broker/api-dispatcher';
 import { SocketServer } from '../../lib/broker/socket-server';
 import { Connection } from '../../lib/client/connection';
 import { Api } from '../../lib/protocol/api';
 import { ErrorCode, SamsaError } from '../../lib/protocol/errors';
-import { FrameDecoder, readResponseHeader } from '../../lib/protocol/frame';
+import { readResponseHeader } from '../../lib/protocol/frame';
 import { Reader } from '../../lib/protocol/reader';
 import { getLogger } from '../../lib/util/logger';
+import { frame, rawExchange } from '../helpers/raw-socket';
 
 const metadataResponse = (controllerId: number) => ({ brokers: [], clusterId: null, controllerId, topics: [] });
-
-/** Opens a raw socket, writes `bytes`, and collects response frames until the broker closes it. */
-function rawExchange(port: number, bytes: Buffer): Promise<{ frames: Buffer[]; closed: boolean }> {
-  return new Promise((resolve) => {
-    const frames: Buffer[] = [];
-    const decoder = new FrameDecoder(1 << 20);
-    const sock = net.connect({ port, host: '127.0.0.1' }, () => sock.write(bytes));
-    sock.on('data', (d) => frames.push(...decoder.push(d)));
-    sock.on('error', () => undefined);
-    sock.on('close', () => resolve({ frames, closed: true }));
-    setTimeout(() => { sock.destroy(); resolve({ frames, closed: false }); }, 3000);
-  });
-}
-
-function frame(payloadHex: string): Buffer {
-  const payload = Buffer.from(payloadHex, 'hex');
-  const size = Buffer.alloc(4);
-  size.writeInt32BE(payload.length);
-  return Buffer.concat([size, payload]);
-}
 
 describe('broker/client-connection', () => {
   let server: SocketServer;

@@ -1,24 +1,17 @@
 import { expect } from 'chai';
-import * as net from 'net';
 import { Broker } from '../../lib/broker/broker';
 import { Connection } from '../../lib/client/connection';
 import { Api } from '../../lib/protocol/api';
 import { ErrorCode } from '../../lib/protocol/errors';
-import { FrameDecoder, readResponseHeader } from '../../lib/protocol/frame';
+import { readResponseHeader } from '../../lib/protocol/frame';
 import { Reader } from '../../lib/protocol/reader';
 import { encodeRecordBatch } from '../../lib/record/record-batch';
 import { startBroker } from '../helpers/cluster';
+import { rawExchange } from '../helpers/raw-socket';
 import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
 
-function sendRaw(port: number, bytes: Buffer): Promise<Buffer[]> {
-  return new Promise((resolve) => {
-    const frames: Buffer[] = [];
-    const decoder = new FrameDecoder(1 << 20);
-    const sock = net.connect({ port, host: '127.0.0.1' }, () => sock.write(bytes));
-    sock.on('data', (d) => frames.push(...decoder.push(d)));
-    sock.on('error', () => undefined);
-    sock.on('close', () => resolve(frames));
-  });
+async function sendRaw(port: number, bytes: Buffer): Promise<Buffer[]> {
+  return (await rawExchange(port, bytes)).frames;
 }
 
 describe('integration/bad-frames', function () {

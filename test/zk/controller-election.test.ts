@@ -71,8 +71,9 @@ describe('zk/cluster-store controller election', function () {
 
   it('continues from an existing epoch', async () => {
     const a = await storeFor();
-    await a.zk.create('/controller_epoch', Buffer.from('41'));
-    expect(await a.tryBecomeController(3)).to.deep.equal({ won: true, epoch: 42, epochZkVersion: 1 });
+    await a.zk.create('/controller_epoch', Buffer.from('40'));
+    expect(await a.setControllerEpoch(41, 0)).to.equal(1);
+    expect(await a.tryBecomeController(3)).to.deep.equal({ won: true, epoch: 42, epochZkVersion: 2 });
   });
 
   it('resigns by deleting /controller only while its fence holds', async () => {
