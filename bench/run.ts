@@ -34,6 +34,11 @@ async function endToEnd(): Promise<void> {
         '--throughput', '-1', '--producer-props', `bootstrap.servers=${bootstrap}`, `acks=${acks}`, 'linger.ms=5', 'batch.size=65536'], { timeoutMs: 600000 });
       process.stdout.write(produced.stdout + produced.stderr);
     }
+    const latencyRecords = Math.min(records, 100_000);
+    section(`latency: samsa-producer-perf-test --num-records ${latencyRecords} --record-size ${recordSize} --throughput 20000 acks=1 linger.ms=0`);
+    const paced = await runCli('samsa-producer-perf-test', ['--topic', 'bench-latency', '--num-records', String(latencyRecords), '--record-size', String(recordSize),
+      '--throughput', '20000', '--producer-props', `bootstrap.servers=${bootstrap}`, 'acks=1', 'linger.ms=0'], { timeoutMs: 600000 });
+    process.stdout.write(paced.stdout + paced.stderr);
     section(`samsa-consumer-perf-test --messages ${records}`);
     const consumed = await runCli('samsa-consumer-perf-test', ['--bootstrap-server', bootstrap, '--topic', 'bench-acks-1', '--messages', String(records), '--timeout', '60000'], { timeoutMs: 600000 });
     process.stdout.write(consumed.stdout + consumed.stderr);

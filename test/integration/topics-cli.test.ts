@@ -50,6 +50,19 @@ describe('integration/topics-cli', function () {
     expect(described.stdout.split('\n')[0]).to.match(/^Topic: events\tPartitionCount: 3\tReplicationFactor: 1\t/);
   });
 
+  it('creates and deletes topics straight through ZooKeeper with --zookeeper', async () => {
+    const created = await topics('--zookeeper', zk.connectString, '--create', '--topic', 'via-zk', '--partitions', '2', '--replication-factor', '1');
+    expect(created.code, created.stderr).to.equal(0);
+    expect(created.stdout.trim()).to.equal('Created topic via-zk.');
+    await waitUntil('the controller to elect leaders for via-zk', async () =>
+      (await topics('--bootstrap-server', bootstrap, '--describe', '--topic', 'via-zk')).stdout.includes('Partition: 1\tLeader: 1'));
+    const deleted = await topics('--zookeeper', zk.connectString, '--delete', '--topic', 'via-zk');
+    expect(deleted.code, deleted.stderr).to.equal(0);
+    expect(deleted.stdout).to.contain('Topic via-zk is marked for deletion.');
+    await waitUntil('via-zk to be deleted', async () =>
+      !(await topics('--bootstrap-server', bootstrap, '--list')).stdout.split('\n').includes('via-zk'));
+  });
+
   it('fails with exit code 1 and a clear message for a duplicate, a bad name, or too many replicas', async () => {
     const dup = await topics('--bootstrap-server', bootstrap, '--create', '--topic', 'events', '--partitions', '1');
     expect(dup.code).to.equal(1);
@@ -86,6 +99,18 @@ describe('integration/topics-cli', function () {
     expect(unknown.code).to.equal(1);
     const badNumber = await topics('--bootstrap-server', bootstrap, '--create', '--topic', 'x', '--partitions', 'many');
     expect(badNumber.code).to.equal(1);
+  });
+
+  it('reads one partition from a given offset, and keeps acks=0 records sent just before exit', async () => {
+    await topics('--bootstrap-server', bootstrap, '--create', '--topic', 'fire-and-forget', '--partitions', '1');
+    const lines = Array.from({ length: 50 }, (_, i) => `line-${i}`).join('\n') + '\n';
+    const produced = await runCli('samsa-console-producer', ['--bootstrap-server', bootstrap, '--topic', 'fire-and-forget', '--request-required-acks', '0'], { input: lines });
+    expect(produced.code, produced.stderr).to.equal(0);
+    await waitUntil('all 50 acks=0 records to land', async () => {
+      const res = await runCli('samsa-console-consumer', ['--bootstrap-server', bootstrap, '--topic', 'fire-and-forget', '--partition', '0',
+        '--offset', '45', '--timeout-ms', '1500']);
+      return res.stdout.trim().split('\n').join(',') === 'line-45,line-46,line-47,line-48,line-49';
+    }, 20000, 200);
   });
 
   it('moves records end to end through the console producer and consumer', async () => {
