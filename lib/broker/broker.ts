@@ -32,6 +32,12 @@ import { TopicAdmin } from './topic-admin';
 const SHUTDOWN_DRAIN_MS = 10000;
 const ZK_SHUTDOWN_STEP_MS = 5000;
 
+/** Broker defaults plus a topic's overrides, in the form storage takes (no flush timer = a huge interval). */
+function storageLogConfig(config: BrokerConfig, overrides: Record<string, string>): LogConfig {
+  const effective = effectiveLogConfig(config, overrides);
+  return { ...effective, flushIntervalMs: effective.flushIntervalMs ?? MAX_TIMER_MS * 2 };
+}
+
 export class Broker extends EventEmitter {
   private readonly logger: Logger;
   private readonly metadata = new MetadataCache();
@@ -50,7 +56,8 @@ export class Broker extends EventEmitter {
   constructor(readonly config: BrokerConfig) {
     super();
     this.logger = getLogger('broker');
-    this.logManager = new LogManager({ logDirs: config.logDirs, brokerId: config.brokerId });
+    // Logs found on disk start with the broker's defaults; LeaderAndIsr applies topic overrides.
+    this.logManager = new LogManager({ logDirs: config.logDirs, brokerId: config.brokerId, defaultConfig: storageLogConfig(config, {}) });
     this.replicas = new ReplicaManager({
       brokerId: config.brokerId,
       logManager: this.logManager,
@@ -174,8 +181,7 @@ export class Broker extends EventEmitter {
 
   private async logConfigFor(topic: string): Promise<LogConfig> {
     const overrides = this.topicAdmin ? await this.topicAdmin.topicConfig(topic) : {};
-    const effective = effectiveLogConfig(this.config, overrides);
-    return { ...effective, flushIntervalMs: effective.flushIntervalMs ?? MAX_TIMER_MS * 2 };
+    return storageLogConfig(this.config, overrides);
   }
 
   /** Waits for a ZooKeeper-bound shutdown step, but never longer than a few seconds. */

@@ -62,13 +62,20 @@ export class ReplicaManager {
       this.opts.logger.warn(`Ignoring LeaderAndIsr from controller ${req.controllerId} with stale epoch ${req.controllerEpoch} (current ${this.controllerEpoch})`);
       return { errorCode: ErrorCode.STALE_CONTROLLER_EPOCH.code, partitionErrors: [] };
     }
+    // One configuration read per topic in the request, however many of its partitions it carries.
+    const configs = new Map<string, Promise<LogConfig>>();
+    const configFor = (topic: string): Promise<LogConfig> => {
+      let config = configs.get(topic);
+      if (!config) configs.set(topic, (config = this.opts.logConfigFor(topic)));
+      return config;
+    };
     const partitionErrors = await Promise.all(req.partitionStates.map(async (state) => {
       let errorCode = 0;
       try {
         if (!state.replicas.includes(this.opts.brokerId)) {
           errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code;
         } else {
-          const partition = await this.getOrCreatePartition(state.topicName, state.partitionIndex);
+          const partition = await this.getOrCreatePartition(state.topicName, state.partitionIndex, configFor);
           const wasLeader = partition.isLeader;
           if (!partition.applyState(state)) {
             errorCode = ErrorCode.FENCED_LEADER_EPOCH.code;
@@ -88,14 +95,14 @@ export class ReplicaManager {
 
   private readonly creating = new Map<string, Promise<Partition>>();
 
-  private getOrCreatePartition(topic: string, partition: number): Promise<Partition> {
+  private getOrCreatePartition(topic: string, partition: number, configFor: (topic: string) => Promise<LogConfig>): Promise<Partition> {
     const key = partitionKey(topic, partition);
     const existing = this.partitions.get(key);
     if (existing) return Promise.resolve(existing);
     let pending = this.creating.get(key);
     if (!pending) {
       pending = (async () => {
-        const config = await this.opts.logConfigFor(topic);
+        const config = await configFor(topic);
         const log = await this.opts.logManager.getOrCreateLog(topic, partition, config);
         const p = new Partition(topic, partition, log, this.opts.brokerId);
         this.partitions.set(key, p);

@@ -104,7 +104,6 @@ export class LogManager {
     const recoveryPoints = new Map<string, number>();
     if (!clean) {
       for (const e of await this.readRecoveryPoints(dir)) recoveryPoints.set(key(e.topic, e.partition), e.offset);
-      this.logger.info(`No clean shutdown marker in ${dir}: recovering unflushed log tails`);
     }
     const found: Array<{ name: string; topic: string; partition: number }> = [];
     for (const entry of await fsp.readdir(dir, { withFileTypes: true })) {
@@ -116,6 +115,7 @@ export class LogManager {
       const parsed = parseLogDirName(entry.name);
       if (parsed) found.push({ name: entry.name, ...parsed });
     }
+    if (!clean && found.length > 0) this.logger.info(`No clean shutdown marker in ${dir}: recovering unflushed log tails`);
     await forEachLimited(found, this.config.loadConcurrency ?? 4, async ({ name, topic, partition }) => {
       const k = key(topic, partition);
       const other = this.logs.get(k);
