@@ -48,7 +48,6 @@ export class Broker extends EventEmitter {
   private readonly server: SocketServer;
   private zk: ZkClient | null = null;
   private controller: Controller | null = null;
-  private epoch = -1;
   private registration: BrokerRegistration | null = null;
   private boundPort = -1;
   private state: 'created' | 'starting' | 'running' | 'stopping' | 'stopped' = 'created';
@@ -79,6 +78,11 @@ export class Broker extends EventEmitter {
   /** The port the listener is bound to (useful when configured with port 0). */
   get port(): number {
     return this.boundPort;
+  }
+
+  /** The czxid of the current registration; it changes when a new ZooKeeper session re-registers. */
+  get brokerEpoch(): number {
+    return this.registration ? Number(this.registration.brokerEpoch) : -1;
   }
 
   get isController(): boolean {
@@ -125,7 +129,7 @@ export class Broker extends EventEmitter {
       brokerId: this.brokerId, host, port, rack: this.config.brokerRack,
       listeners: [`${advertised.name}://${host}:${port}`],
     });
-    this.epoch = Number(this.registration.brokerEpoch);
+    this.registration.on('registration-failed', (err: Error) => this.emit('fatal', err));
     this.controller = new Controller({
       brokerId: this.brokerId,
       zk: this.zk,
@@ -157,7 +161,7 @@ export class Broker extends EventEmitter {
       purgatory: this.purgatory,
       topicAdmin,
       logger: getLogger('request'),
-      brokerEpoch: () => this.epoch,
+      brokerEpoch: () => this.brokerEpoch,
     };
   }
 
@@ -207,7 +211,7 @@ export class Broker extends EventEmitter {
     // Without ZooKeeper the controller cannot move leadership anyway, so don't wait on it.
     if (wasRunning && this.config.controlledShutdownEnable && this.zk?.state === 'CONNECTED') {
       await requestControlledShutdown({
-        brokerId: this.brokerId, brokerEpoch: this.epoch, metadata: this.metadata,
+        brokerId: this.brokerId, brokerEpoch: this.brokerEpoch, metadata: this.metadata,
         timeoutMs: Math.min(this.config.requestTimeoutMs, 10000), logger: this.logger,
       });
     }
