@@ -56,7 +56,14 @@ export class Broker extends EventEmitter {
     super();
     this.logger = getLogger('broker');
     // Logs found on disk start with the broker's defaults; LeaderAndIsr applies topic overrides.
-    this.logManager = new LogManager({ logDirs: config.logDirs, brokerId: config.brokerId, defaultConfig: storageLogConfig(config, {}) });
+    this.logManager = new LogManager({
+      logDirs: config.logDirs,
+      brokerId: config.brokerId,
+      defaultConfig: storageLogConfig(config, {}),
+      retentionCheckIntervalMs: config.retentionCheckIntervalMs,
+      // Retention never deletes what consumers (and, later, followers) have not been allowed to see.
+      highWatermarkOf: (topic, partition) => this.replicas.getPartition(topic, partition)?.highWatermark,
+    });
     this.replicas = new ReplicaManager({
       brokerId: config.brokerId,
       logManager: this.logManager,

@@ -38,6 +38,8 @@ export abstract class IndexFile {
   /** Counts truncations so a flush that raced with one does not claim entries it wrote as current. */
   private truncations = 0;
   private io: Promise<void> = Promise.resolve();
+  /** Set once the segment is deleted: the file was renamed here and is never written again. */
+  private retiredPath: string | null = null;
 
   protected constructor(readonly path: string, readonly baseOffset: number, readonly entrySize: number, maxIndexBytes: number) {
     this.maxEntries = Math.floor(maxIndexBytes / entrySize);
@@ -126,6 +128,7 @@ export abstract class IndexFile {
   /** Writes entries added since the last flush, cuts the file after a truncation, fsyncs if asked. */
   flush(sync: boolean): Promise<void> {
     const run = async (): Promise<void> => {
+      if (this.retiredPath !== null) return;
       const from = this.persisted;
       const to = this.count;
       // A file this object has not loaded or written may hold stale entries of any length.
@@ -156,10 +159,27 @@ export abstract class IndexFile {
     return this.io;
   }
 
-  /** Removes the file; a missing file is fine. */
+  /**
+   * Renames the file to `path + suffix` behind any write in flight and turns later flushes into
+   * no-ops, so a retired segment's index can never reappear under its live name.
+   */
+  retire(suffix: string): Promise<void> {
+    const retiredPath = this.path + suffix;
+    this.retiredPath = retiredPath;
+    const run = async (): Promise<void> => {
+      await fsp.rename(this.path, retiredPath).catch((err: NodeJS.ErrnoException) => {
+        // An index that was never flushed has no file to rename.
+        if (err.code !== 'ENOENT') throw err;
+      });
+    };
+    this.io = this.io.then(run, run);
+    return this.io;
+  }
+
+  /** Removes the file (the renamed one once retired); a missing file is fine. */
   delete(): Promise<void> {
     const run = async (): Promise<void> => {
-      await fsp.rm(this.path, { force: true });
+      await fsp.rm(this.retiredPath ?? this.path, { force: true });
       this.fileExists = false;
       this.persisted = 0;
       this.fileNeedsTrim = false;

@@ -9,6 +9,7 @@ import { ErrorCode, SamsaError } from '../protocol/errors';
 import { BATCH_HEADER_SIZE } from '../record/batch-header';
 
 export type TimestampType = 'CreateTime' | 'LogAppendTime';
+export type CleanupPolicy = 'delete' | 'compact';
 
 export interface LogConfig {
   /** segment.bytes: a segment rolls before it would grow past this. */
@@ -27,7 +28,18 @@ export interface LogConfig {
   indexSizeMaxBytes: number;
   /** message.timestamp.type: LogAppendTime makes the broker stamp its clock into each batch. */
   messageTimestampType?: TimestampType;
+  /** retention.ms: segments whose newest record is older than this are deleted; -1 (or absent) keeps forever. */
+  retentionMs?: number;
+  /** retention.bytes: oldest segments go while the rest stays at least this big; -1 (or absent) is unlimited. */
+  retentionBytes?: number;
+  /** cleanup.policy: retention deletes segments only under 'delete' (the default); compacted logs keep theirs. */
+  cleanupPolicy?: CleanupPolicy;
+  /** file.delete.delay.ms: how long a deleted segment's renamed files stay readable before removal. */
+  fileDeleteDelayMs?: number;
 }
+
+/** Kafka's file.delete.delay.ms: readers that already hold a deleted segment get a minute to finish. */
+export const DEFAULT_FILE_DELETE_DELAY_MS = 60000;
 
 /** Kafka's defaults (log.segment.bytes, log.index.interval.bytes, message.max.bytes, log.roll.hours, ...). */
 export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
@@ -39,6 +51,10 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
   flushIntervalMs: Number.MAX_SAFE_INTEGER,
   indexSizeMaxBytes: 10 * 1024 * 1024,
   messageTimestampType: 'CreateTime',
+  retentionMs: 7 * 24 * 60 * 60 * 1000,
+  retentionBytes: -1,
+  cleanupPolicy: 'delete',
+  fileDeleteDelayMs: DEFAULT_FILE_DELETE_DELAY_MS,
 });
 
 /** setTimeout overflows above this and fires at once, so longer flush intervals mean "no timer". */
@@ -59,4 +75,10 @@ export function validateLogConfig(config: LogConfig): void {
   if (!(config.flushIntervalMessages >= 1)) fail(`flushIntervalMessages ${config.flushIntervalMessages} must be >= 1`);
   if (!(config.flushIntervalMs >= 0)) fail(`flushIntervalMs ${config.flushIntervalMs} must be >= 0`);
   if (!Number.isInteger(config.indexSizeMaxBytes) || config.indexSizeMaxBytes < 4) fail(`indexSizeMaxBytes ${config.indexSizeMaxBytes} must be >= 4`);
+  for (const name of ['retentionMs', 'retentionBytes'] as const) {
+    const value = config[name];
+    if (value !== undefined && (!Number.isInteger(value) || value < -1)) fail(`${name} ${value} must be an integer >= -1`);
+  }
+  const delay = config.fileDeleteDelayMs;
+  if (delay !== undefined && (!Number.isInteger(delay) || delay < 0)) fail(`fileDeleteDelayMs ${delay} must be an integer >= 0`);
 }

@@ -7,17 +7,19 @@
  * the unflushed tail of each log when the marker is missing; on shutdown it flushes and closes
  * every log, writes the checkpoint, and only then the marker. Deleted logs are renamed to
  * `<topic>-<partition>.<uuid>-delete` first and removed in the background, as in Kafka, so a crash
- * mid-delete never leaves a half-deleted log that looks live.
+ * mid-delete never leaves a half-deleted log that looks live. Every `retentionCheckIntervalMs` it
+ * runs time- and size-based retention over all logs (see retention.ts), one log at a time.
  */
 import { randomUUID } from 'crypto';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { getLogger } from '../util/logger';
-import { DEFAULT_LOG_CONFIG, LogConfig } from './log-config';
+import { DEFAULT_LOG_CONFIG, LogConfig, MAX_TIMER_MS } from './log-config';
 import { ensureMetaProperties } from './meta-properties';
 import { CheckpointEntry, readCheckpoint, writeCheckpoint } from './offset-checkpoint';
 import { PartitionLog } from './partition-log';
+import { RetentionResult } from './retention';
 
 export const CLEAN_SHUTDOWN_FILE = '.samsa_cleanshutdown';
 export const RECOVERY_POINT_CHECKPOINT_FILE = 'recovery-point-offset-checkpoint';
@@ -34,7 +36,17 @@ export interface LogManagerConfig {
   recoveryPointCheckpointIntervalMs?: number;
   /** Logs opened at once during startup, per directory (Kafka's num.recovery.threads.per.data.dir). */
   loadConcurrency?: number;
+  /** log.retention.check.interval.ms (Kafka: 300000); 0 disables the periodic retention run. */
+  retentionCheckIntervalMs?: number;
+  /** The partition's high watermark, if known: retention never deletes data at or past it. */
+  highWatermarkOf?: (topic: string, partition: number) => number | undefined;
   clock?: () => number;
+}
+
+/** One log's part of a retention run that deleted something. */
+export interface LogRetentionOutcome extends RetentionResult {
+  topic: string;
+  partition: number;
 }
 
 interface ManagedLog {
@@ -63,6 +75,9 @@ export class LogManager {
   private readonly defaultConfig: LogConfig;
   private checkpointTimer: NodeJS.Timeout | null = null;
   private checkpointChain: Promise<void> = Promise.resolve();
+  private retentionTimer: NodeJS.Timeout | null = null;
+  /** The retention run under way, if any: runs never overlap. */
+  private retentionRun: Promise<LogRetentionOutcome[]> | null = null;
   private state: 'new' | 'running' | 'stopped' = 'new';
 
   constructor(private readonly config: LogManagerConfig) {
@@ -95,6 +110,14 @@ export class LogManager {
         this.checkpointRecoveryPoints().catch((err) => this.logger.error(`Recovery point checkpoint failed: ${(err as Error).message}`));
       }, interval);
       this.checkpointTimer.unref();
+    }
+    const retentionInterval = this.config.retentionCheckIntervalMs ?? 300000;
+    if (retentionInterval > 0) {
+      this.retentionTimer = setInterval(() => {
+        // A run slower than the interval just makes the next tick a no-op.
+        if (this.retentionRun === null) void this.runRetention();
+      }, Math.min(retentionInterval, MAX_TIMER_MS));
+      this.retentionTimer.unref();
     }
   }
 
@@ -204,11 +227,49 @@ export class LogManager {
     return this.checkpointChain;
   }
 
+  /**
+   * Applies retention to every log, one at a time, and logs one line per log that lost segments.
+   * Waits for a run already under way first. A log that fails is logged and skipped.
+   */
+  async runRetention(nowMs?: number): Promise<LogRetentionOutcome[]> {
+    while (this.retentionRun !== null) await this.retentionRun.catch(() => undefined);
+    if (this.state !== 'running') return [];
+    const run = this.retentionPass(nowMs ?? (this.config.clock ?? Date.now)());
+    this.retentionRun = run;
+    try {
+      return await run;
+    } finally {
+      if (this.retentionRun === run) this.retentionRun = null;
+    }
+  }
+
+  private async retentionPass(nowMs: number): Promise<LogRetentionOutcome[]> {
+    const outcomes: LogRetentionOutcome[] = [];
+    for (const [k, managed] of [...this.logs]) {
+      const { log } = managed;
+      if (this.state !== 'running' || this.logs.get(k) !== managed) continue;
+      try {
+        const highWatermark = this.config.highWatermarkOf?.(log.topic, log.partition);
+        const result = await log.deleteRetentionExpiredSegments(nowMs, { highWatermark });
+        if (result.segmentsDeleted === 0) continue;
+        outcomes.push({ topic: log.topic, partition: log.partition, ...result });
+        this.logger.info(`Deleted ${result.segmentsDeleted} segment(s) (${formatBytes(result.bytesDeleted)}) of ${k} ` +
+          `by ${result.reasons.join(' and ')}; log start offset now ${result.logStartOffset}`);
+      } catch (err) {
+        // The log may have been deleted or closed while the run was waiting for it.
+        if (this.logs.get(k) === managed) this.logger.error(`Retention of ${k} failed: ${(err as Error).message}`);
+      }
+    }
+    return outcomes;
+  }
+
   /** Flushes and closes every log, writes the checkpoints and then each directory's clean-shutdown marker. */
   async shutdown(): Promise<void> {
     if (this.state !== 'running') return;
     this.state = 'stopped';
     if (this.checkpointTimer) clearInterval(this.checkpointTimer);
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
+    await this.retentionRun?.catch(() => undefined);
     await Promise.allSettled([...this.creating.values()].map((c) => c.promise));
     const failedDirs = new Set<string>();
     await Promise.all([...this.logs.values()].map(async ({ log, logDir }) => {
@@ -249,6 +310,18 @@ export class LogManager {
       .finally(() => this.pendingDeletes.delete(removal));
     this.pendingDeletes.add(removal);
   }
+}
+
+/** `1.2 MB`-style sizes for log lines. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 async function exists(file: string): Promise<boolean> {

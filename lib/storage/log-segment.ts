@@ -23,6 +23,8 @@ import { NO_TIMESTAMP, TimeIndex } from './time-index';
 export const LOG_FILE_SUFFIX = '.log';
 export const INDEX_FILE_SUFFIX = '.index';
 export const TIME_INDEX_FILE_SUFFIX = '.timeindex';
+/** Appended to the files of a segment that is being deleted; log-loader removes leftovers. */
+export const DELETED_FILE_SUFFIX = '.deleted';
 
 /** What a segment needs to know about each batch it stores. */
 export type BatchMeta = Omit<BatchHeaderView, 'position'>;
@@ -74,6 +76,8 @@ export class LogSegment {
   private rollBaseMs: number | null = null;
   private dirty = false;
   private closed = false;
+  /** Files renamed to `*.deleted`: still readable through the open handle, never written again. */
+  private retired = false;
   /** Why this segment must be rebuilt before use (set by open), or null. */
   recoveryReason: string | null = null;
 
@@ -159,6 +163,16 @@ export class LogSegment {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  get isRetired(): boolean {
+    return this.retired;
+  }
+
+  /** mtime of the `.log` file: the age of a segment whose batches carry no timestamps. */
+  async lastModifiedMs(): Promise<number> {
+    if (this.closed) throw new SegmentClosedError(this.logPath);
+    return (await this.handle.stat()).mtimeMs;
   }
 
   /** Whether `batch` must go to a new segment instead of this one. */
@@ -405,7 +419,7 @@ export class LogSegment {
 
   /** fsyncs the log if it changed, then writes and fsyncs both indexes. */
   async flush(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.retired) return;
     if (this.dirty) {
       this.dirty = false;
       try {
@@ -429,13 +443,29 @@ export class LogSegment {
     }
   }
 
-  /** Closes the segment and removes its three files. */
+  /**
+   * First step of deleting a segment the log no longer lists: renames its three files to
+   * `*.deleted` (the open handle keeps serving readers that already hold the segment) so that a
+   * crash before `delete` leaves leftovers the next load removes, never a live-looking segment.
+   */
+  async retire(): Promise<void> {
+    if (this.retired) return;
+    this.retired = true;
+    await Promise.all([
+      fsp.rename(this.logPath, this.logPath + DELETED_FILE_SUFFIX),
+      this.offsetIndex.retire(DELETED_FILE_SUFFIX),
+      this.timeIndex.retire(DELETED_FILE_SUFFIX),
+    ]);
+  }
+
+  /** Closes the segment and removes its three files (their `.deleted` names once retired). */
   async delete(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
       await this.handle.close();
     }
-    await Promise.all([fsp.rm(this.logPath, { force: true }), this.offsetIndex.delete(), this.timeIndex.delete()]);
+    const logFile = this.retired ? this.logPath + DELETED_FILE_SUFFIX : this.logPath;
+    await Promise.all([fsp.rm(logFile, { force: true }), this.offsetIndex.delete(), this.timeIndex.delete()]);
   }
 }
 

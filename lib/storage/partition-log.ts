@@ -15,13 +15,16 @@ import { getLogger, Logger } from '../util/logger';
 import {
   ValidBatch, applyLogAppendTime, assignOffsets, checkOffsetsIncrease, validateRecords,
 } from './append-validation';
-import { LogConfig, MAX_TIMER_MS, validateLogConfig } from './log-config';
+import { DEFAULT_FILE_DELETE_DELAY_MS, LogConfig, MAX_TIMER_MS, validateLogConfig } from './log-config';
 import { loadSegments } from './log-loader';
 import { LogSegment, SegmentClosedError } from './log-segment';
 import { AppendOptions, AppendResult, OpenOptions, ReadOptions, ReadResult } from './partition-log-types';
+import { RetentionOptions, RetentionResult, applyRetention } from './retention';
+import { SegmentDeleter } from './segment-deleter';
 
 export { LogConfig, DEFAULT_LOG_CONFIG } from './log-config';
 export { AppendOptions, AppendResult, OpenOptions, ReadOptions, ReadResult } from './partition-log-types';
+export { RetentionOptions, RetentionResult } from './retention';
 
 interface PendingAppend {
   kind: 'append';
@@ -63,6 +66,7 @@ export class PartitionLog {
   private failure: SamsaError | null = null;
   private closing = false;
   private readonly logger: Logger;
+  private readonly deleter: SegmentDeleter;
 
   private constructor(
     readonly dir: string,
@@ -74,6 +78,7 @@ export class PartitionLog {
   ) {
     this.segments = segments;
     this.logger = getLogger('storage', { log: `${topic}-${partition}` });
+    this.deleter = new SegmentDeleter(this.logger);
     this.visibleEndOffset = this.active.nextOffset;
     this.nextOffsetToAssign = this.visibleEndOffset;
     this.recoveryPointOffset = this.visibleEndOffset;
@@ -257,6 +262,30 @@ export class PartitionLog {
     }
   }
 
+  /**
+   * Deletes the oldest segments that retention.ms or retention.bytes no longer keep (rules in
+   * retention.ts), advancing the log start offset. Queued behind pending appends. Dropped files
+   * stay readable as `*.deleted` for fileDeleteDelayMs so reads already under way can finish.
+   */
+  deleteRetentionExpiredSegments(nowMs: number = this.clock(), opts: RetentionOptions = {}): Promise<RetentionResult> {
+    try {
+      this.ensureWritable();
+      let result: RetentionResult | undefined;
+      return this.enqueueOp(async () => {
+        result = await applyRetention({
+          config: this.currentConfig,
+          segments: () => this.segments,
+          logEndOffset: this.visibleEndOffset,
+          highWatermark: opts.highWatermark ?? this.visibleEndOffset,
+          rollActive: () => this.roll(this.active.nextOffset),
+          deleteOldest: (count) => this.deleteOldestSegments(count),
+        }, nowMs);
+      }).then(() => result as RetentionResult);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
   /** fsyncs everything appended before the call and advances the recovery point. */
   flush(): Promise<void> {
     try {
@@ -277,6 +306,7 @@ export class PartitionLog {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     for (const segment of this.segments) await segment.close();
+    await this.deleter.deleteAllNow();
   }
 
   /** Closes the log and removes its directory. */
@@ -444,6 +474,16 @@ export class PartitionLog {
     for (const s of old) await s.delete();
     this.afterTruncation(offset);
     this.logger.info(`Deleted all segments; log restarts at offset ${offset}`);
+  }
+
+  /** Stops listing the first `count` segments (never all of them) and retires their files. */
+  private async deleteOldestSegments(count: number): Promise<void> {
+    if (count >= this.segments.length) throw new Error(`${this.topic}-${this.partition}: cannot delete all ${count} segments`);
+    const doomed = this.segments.slice(0, count);
+    this.segments = this.segments.slice(count);
+    // Offsets below the log start no longer exist, so they count as flushed.
+    this.recoveryPointOffset = Math.max(this.recoveryPointOffset, this.logStartOffset);
+    await this.deleter.retireAndSchedule(doomed, this.currentConfig.fileDeleteDelayMs ?? DEFAULT_FILE_DELETE_DELAY_MS);
   }
 
   private afterTruncation(endOffset: number): void {
