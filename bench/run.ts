@@ -34,7 +34,8 @@ async function endToEnd(): Promise<void> {
         '--throughput', '-1', '--producer-props', `bootstrap.servers=${bootstrap}`, `acks=${acks}`, 'linger.ms=5', 'batch.size=65536'], { timeoutMs: 600000 });
       process.stdout.write(produced.stdout + produced.stderr);
     }
-    const latencyRecords = Math.min(records, 100_000);
+    const latencyRecords = Math.min(records, 300_000);
+    await runCli('samsa-topics', ['--bootstrap-server', bootstrap, '--create', '--topic', 'bench-latency', '--partitions', '1', '--replication-factor', '1']);
     section(`latency: samsa-producer-perf-test --num-records ${latencyRecords} --record-size ${recordSize} --throughput 20000 acks=1 linger.ms=0`);
     const paced = await runCli('samsa-producer-perf-test', ['--topic', 'bench-latency', '--num-records', String(latencyRecords), '--record-size', String(recordSize),
       '--throughput', '20000', '--producer-props', `bootstrap.servers=${bootstrap}`, 'acks=1', 'linger.ms=0'], { timeoutMs: 600000 });
