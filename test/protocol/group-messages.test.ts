@@ -1,0 +1,44 @@
+import { expect } from 'chai';
+import { Api } from '../../lib/protocol/api';
+import {
+  GROUP_API_KEYS, HeartbeatRequest, JoinGroupRequest, JoinGroupResponse, OffsetCommitRequest, OffsetFetchRequest,
+} from '../../lib/protocol/messages/group';
+import { decode, encode } from '../../lib/protocol/schema';
+
+describe('protocol/group messages', () => {
+  it('encodes a Heartbeat request exactly as its wire grammar says', () => {
+    const value = { groupId: 'g', generationId: 3, memberId: 'm-1', groupInstanceId: null };
+    // groupId "g" | generationId 3 | memberId "m-1" | groupInstanceId null
+    const expected = '000167' + '00000003' + '00036d2d31' + 'ffff';
+    expect(encode(HeartbeatRequest, value, 0).toString('hex')).to.equal(expected);
+    expect(decode(HeartbeatRequest, Buffer.from(expected, 'hex'), 0)).to.deep.equal(value);
+  });
+
+  it('encodes a null OffsetFetch topic list as -1 (all committed offsets)', () => {
+    expect(encode(OffsetFetchRequest, { groupId: 'g', topics: null }, 0).toString('hex')).to.equal('000167' + 'ffffffff');
+  });
+
+  it('round-trips JoinGroup and OffsetCommit with their nested arrays and byte fields', () => {
+    const join = {
+      groupId: 'orders', sessionTimeoutMs: 45000, rebalanceTimeoutMs: 300000, memberId: '', groupInstanceId: null,
+      protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.from('0001', 'hex') }, { name: 'sticky', metadata: Buffer.alloc(0) }],
+    };
+    const decodedJoin = decode(JoinGroupRequest, encode(JoinGroupRequest, join, 0), 0);
+    expect(decodedJoin.protocols.map((p) => [p.name, p.metadata.toString('hex')])).to.deep.equal([['range', '0001'], ['sticky', '']]);
+    const joined = {
+      throttleTimeMs: 0, errorCode: 0, generationId: 1, protocolType: 'consumer', protocolName: 'range', leader: 'a', memberId: 'a',
+      members: [{ memberId: 'a', groupInstanceId: null, metadata: Buffer.from('ff', 'hex') }],
+    };
+    expect(decode(JoinGroupResponse, encode(JoinGroupResponse, joined, 0), 0).members[0].metadata.toString('hex')).to.equal('ff');
+    const commit = {
+      groupId: 'g', generationId: -1, memberId: '', groupInstanceId: null,
+      topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 42, committedLeaderEpoch: -1, committedMetadata: null }] }],
+    };
+    expect(decode(OffsetCommitRequest, encode(OffsetCommitRequest, commit, 0), 0)).to.deep.equal(commit);
+  });
+
+  it('reserves Kafka\'s group API keys, none of which the API table uses for something else', () => {
+    const used = new Set(Object.values(Api).map((a) => a.key));
+    for (const key of Object.values(GROUP_API_KEYS)) expect(used.has(key), `key ${key}`).to.equal(false);
+  });
+});
