@@ -1,0 +1,58 @@
+import { expect } from 'chai';
+import { Broker } from '../../lib/broker/broker';
+import { Admin } from '../../lib/client/admin';
+import { Producer } from '../../lib/client/producer';
+import { ZkClient } from '../../lib/zk/zk-client';
+import { startBroker, waitUntil } from '../helpers/cluster';
+import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
+
+describe('integration/session-expiry', function () {
+  this.timeout(90000);
+  let zk: TestZooKeeper;
+  let broker: Broker;
+
+  before(async () => {
+    zk = await startTestZooKeeper({ tickTimeMs: 500 });
+    broker = await startBroker({ brokerId: 1, zkConnect: zk.connectString, overrides: { 'zookeeper.session.timeout.ms': 3000 } });
+  });
+
+  after(async () => {
+    await broker?.shutdown();
+    await zk?.stop();
+  });
+
+  it('re-registers, wins the controller election again and keeps serving after its session expires', async () => {
+    await waitUntil('controller election', () => broker.isController);
+    const epochBefore = broker.brokerEpoch;
+    const bootstrap = `127.0.0.1:${broker.port}`;
+    const admin = new Admin({ bootstrapServers: bootstrap });
+    await admin.createTopic({ topic: 'before-expiry', numPartitions: 1, replicationFactor: 1 });
+
+    zk.pause();
+    await new Promise((r) => setTimeout(r, 5000));
+    zk.resume();
+
+    const client = await ZkClient.connect({ connectString: zk.connectString, sessionTimeoutMs: 6000 });
+    try {
+      await waitUntil('re-registration under a new session', async () => {
+        const stat = await client.exists('/brokers/ids/1');
+        return stat !== null && Number(stat.czxid) !== epochBefore;
+      }, 30000, 200);
+      await waitUntil('the broker to be controller again', () => broker.isController, 30000, 100);
+      expect(broker.brokerEpoch).to.not.equal(epochBefore);
+      const controller = JSON.parse((await client.getData('/controller')).data!.toString());
+      expect(controller.brokerid).to.equal(1);
+    } finally {
+      await client.close();
+    }
+
+    await admin.createTopic({ topic: 'after-expiry', numPartitions: 1, replicationFactor: 1 });
+    const producer = new Producer({ bootstrapServers: bootstrap, acks: 1 });
+    const before = await producer.send({ topic: 'before-expiry', value: 'still here' });
+    const after = await producer.send({ topic: 'after-expiry', value: 'new topic' });
+    await producer.close();
+    expect(before.offset).to.equal(0);
+    expect(after.offset).to.equal(0);
+    await admin.close();
+  });
+});
