@@ -19,10 +19,10 @@ import {
   loadClientProperties,
   newProgram,
   parseBootstrapServers,
+  openClient,
   parseToolArgs,
   ToolArgs,
   parseKeyValueArgs,
-  printUsageError,
   processIo,
   runMain,
 } from './options';
@@ -114,23 +114,15 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const parsed = parseConsoleConsumerArgs(argv, io);
   if (!parsed.ok) return parsed.exitCode;
   const opts = parsed.options;
-  let consumer: Consumer;
-  let formatter: DefaultMessageFormatter;
-  try {
+  let formatter!: DefaultMessageFormatter;
+  const consumer = await openClient(io, TOOL_NAME, () => {
     formatter = new DefaultMessageFormatter(opts.formatterProps);
-    consumer = Consumer.fromProperties(opts.consumerProps);
-  } catch (err) {
-    printUsageError(io, TOOL_NAME, errorMessage(err));
-    return 1;
-  }
-  try {
-    await consumer.connect();
-    await assignPartitions(consumer, opts);
-  } catch (err) {
-    io.err(`Error: ${errorMessage(err)}\n`);
-    await consumer.close().catch(() => undefined);
-    return 1;
-  }
+    return Consumer.fromProperties(opts.consumerProps);
+  }, async (c) => {
+    await c.connect();
+    await assignPartitions(c, opts);
+  });
+  if (!consumer) return 1;
   const { count, error } = await consumeLoop(consumer, formatter, opts, io);
   if (error !== undefined) io.err(`Error processing message, terminating consumer process: ${errorMessage(error)}\n`);
   io.err(`Processed a total of ${count} messages\n`);

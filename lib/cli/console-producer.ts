@@ -21,10 +21,10 @@ import {
   loadClientProperties,
   newProgram,
   parseBootstrapServers,
+  openClient,
   parseToolArgs,
   ToolArgs,
   parseKeyValueArgs,
-  printUsageError,
   processIo,
   runMain,
 } from './options';
@@ -107,22 +107,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const parsed = parseConsoleProducerArgs(argv, io);
   if (!parsed.ok) return parsed.exitCode;
   const opts = parsed.options;
-  let reader: LineMessageReader;
-  let producer: Producer;
-  try {
+  let reader!: LineMessageReader;
+  const producer = await openClient(io, TOOL_NAME, () => {
     reader = new LineMessageReader(opts.readerProps);
-    producer = Producer.fromProperties(opts.producerProps);
-  } catch (err) {
-    printUsageError(io, TOOL_NAME, errorMessage(err));
-    return 1;
-  }
-  try {
-    await producer.connect();
-  } catch (err) {
-    io.err(`Error: ${errorMessage(err)}\n`);
-    await producer.close().catch(() => undefined);
-    return 1;
-  }
+    return Producer.fromProperties(opts.producerProps);
+  });
+  if (!producer) return 1;
   return produceLines(producer, reader, opts, io);
 }
 

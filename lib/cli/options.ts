@@ -247,3 +247,32 @@ export function parseToolArgs<T>(program: Command, argv: readonly string[], io: 
     return { ok: false, exitCode: 1 };
   }
 }
+
+interface ToolClient {
+  connect(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds a tool's client and gets it ready. A bad setting while building is a usage error; a
+ * failure while connecting (or in `prepare`) is reported as an error and the client closed.
+ * Returns null, after printing, when either fails: the caller exits with code 1.
+ */
+export async function openClient<C extends ToolClient>(io: CliIo, toolName: string, build: () => C,
+  prepare: (client: C) => Promise<void> = (client) => client.connect()): Promise<C | null> {
+  let client: C;
+  try {
+    client = build();
+  } catch (err) {
+    printUsageError(io, toolName, errorMessage(err));
+    return null;
+  }
+  try {
+    await prepare(client);
+    return client;
+  } catch (err) {
+    io.err(`Error: ${errorMessage(err)}\n`);
+    await client.close().catch(() => undefined);
+    return null;
+  }
+}

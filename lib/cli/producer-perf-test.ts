@@ -13,7 +13,7 @@ import { Producer } from '../client/producer';
 import { ProducerPerfStats } from './producer-perf-stats';
 import { SendWindow } from './send-window';
 import { ThroughputThrottler } from './throughput-throttler';
-import { CliIo, UsageError, errorMessage, integerArg, loadClientProperties, newProgram, numberArg, parseToolArgs, ToolArgs, printUsageError, processIo, runMain } from './options';
+import { CliIo, UsageError, errorMessage, integerArg, loadClientProperties, newProgram, numberArg, openClient, parseToolArgs, ToolArgs, processIo, runMain } from './options';
 
 const TOOL_NAME = 'samsa-producer-perf-test';
 const DEFAULT_BUFFER_MEMORY = 33554432;
@@ -117,22 +117,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const parsed = parseProducerPerfArgs(argv, io);
   if (!parsed.ok) return parsed.exitCode;
   const opts = parsed.options;
-  let producer: Producer;
-  let payload: PayloadSource;
-  try {
+  let payload!: PayloadSource;
+  const producer = await openClient(io, TOOL_NAME, () => {
     payload = payloadSource(opts, io);
-    producer = Producer.fromProperties(opts.producerProps);
-  } catch (err) {
-    printUsageError(io, TOOL_NAME, errorMessage(err));
-    return 1;
-  }
-  try {
-    await producer.connect();
-  } catch (err) {
-    io.err(`Error: ${errorMessage(err)}\n`);
-    await producer.close().catch(() => undefined);
-    return 1;
-  }
+    return Producer.fromProperties(opts.producerProps);
+  });
+  if (!producer) return 1;
   return runTest(producer, payload, opts, io);
 }
 

@@ -3,7 +3,9 @@
  * `bootstrap.servers`. Resolving them once here keeps the defaults in one place instead of
  * scattering `?? 30000` through the connection, metadata and retry code.
  */
+import { formatHostPort, HostPort } from '../config/endpoints';
 import { ErrorCode, SamsaError } from '../protocol/errors';
+import { Logger } from '../util/logger';
 
 export interface ClientOptions {
   /** "host:port,host:port" or a list of "host:port". */
@@ -93,5 +95,32 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
       nonNegative('reconnectBackoffMaxMs', options.reconnectBackoffMaxMs, CLIENT_DEFAULTS.reconnectBackoffMaxMs),
     ),
     metadataMaxAgeMs: nonNegative('metadataMaxAgeMs', options.metadataMaxAgeMs, CLIENT_DEFAULTS.metadataMaxAgeMs),
+  };
+}
+
+/** The connection settings producer and consumer configs share, as parsed from Kafka property names. */
+export interface ParsedCommonClientConfig {
+  bootstrapServers: HostPort[];
+  clientId: string;
+  requestTimeoutMs: number;
+  socketConnectionSetupTimeoutMs: number;
+  retryBackoffMs: number;
+  reconnectBackoffMs: number;
+  reconnectBackoffMaxMs: number;
+  metadataMaxAgeMs: number;
+}
+
+/** Maps the shared settings to ClientOptions and warns once per unknown key, as Kafka's clients do. */
+export function commonClientOptions(config: ParsedCommonClientConfig, unknownKeys: readonly string[], log: Logger): ClientOptions {
+  for (const key of unknownKeys) log.warn(`The configuration '${key}' was supplied but isn't a known config.`);
+  return {
+    bootstrapServers: config.bootstrapServers.map(formatHostPort),
+    clientId: config.clientId === '' ? undefined : config.clientId,
+    requestTimeoutMs: config.requestTimeoutMs,
+    connectTimeoutMs: config.socketConnectionSetupTimeoutMs,
+    retryBackoffMs: config.retryBackoffMs,
+    reconnectBackoffMs: config.reconnectBackoffMs,
+    reconnectBackoffMaxMs: config.reconnectBackoffMaxMs,
+    metadataMaxAgeMs: config.metadataMaxAgeMs,
   };
 }

@@ -3,10 +3,9 @@
  * names (`auto.offset.reset`, `fetch.min.bytes`, ...) through lib/config/client-config.ts.
  */
 import { parseConsumerConfig } from '../config/client-config';
-import { formatHostPort } from '../config/endpoints';
 import { ErrorCode } from '../protocol/errors';
 import { getLogger } from '../util/logger';
-import { ClientOptions, ResolvedClientOptions, resolveClientOptions } from './client-options';
+import { ClientOptions, commonClientOptions, ResolvedClientOptions, resolveClientOptions } from './client-options';
 import { userError } from './client-errors';
 
 const log = getLogger('consumer');
@@ -72,16 +71,8 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
 /** Kafka property names → ConsumerOptions; unknown keys are logged, invalid values throw ConfigError. */
 export function consumerOptionsFromProperties(props: Record<string, string>): ConsumerOptions {
   const { config, unknownKeys } = parseConsumerConfig(props);
-  for (const key of unknownKeys) log.warn(`The configuration '${key}' was supplied but isn't a known config.`);
   return {
-    bootstrapServers: config.bootstrapServers.map(formatHostPort),
-    clientId: config.clientId === '' ? undefined : config.clientId,
-    requestTimeoutMs: config.requestTimeoutMs,
-    connectTimeoutMs: config.socketConnectionSetupTimeoutMs,
-    retryBackoffMs: config.retryBackoffMs,
-    reconnectBackoffMs: config.reconnectBackoffMs,
-    reconnectBackoffMaxMs: config.reconnectBackoffMaxMs,
-    metadataMaxAgeMs: config.metadataMaxAgeMs,
+    ...commonClientOptions(config, unknownKeys, log),
     autoOffsetReset: config.autoOffsetReset,
     fetchMinBytes: config.fetchMinBytes,
     fetchMaxBytes: config.fetchMaxBytes,

@@ -4,11 +4,10 @@
  * properties. Defaults match that module so code and properties files behave alike.
  */
 import { parseProducerConfig } from '../config/client-config';
-import { formatHostPort } from '../config/endpoints';
 import { ErrorCode } from '../protocol/errors';
 import { CompressionType } from '../record/compression';
 import { getLogger } from '../util/logger';
-import { ClientOptions, ResolvedClientOptions, resolveClientOptions } from './client-options';
+import { ClientOptions, commonClientOptions, ResolvedClientOptions, resolveClientOptions } from './client-options';
 import { userError } from './client-errors';
 
 const log = getLogger('producer');
@@ -94,16 +93,8 @@ export function resolveProducerOptions(options: ProducerOptions): ResolvedProduc
 /** Kafka property names → ProducerOptions; unknown keys are logged, invalid values throw ConfigError. */
 export function producerOptionsFromProperties(props: Record<string, string>): ProducerOptions {
   const { config, unknownKeys } = parseProducerConfig(props);
-  for (const key of unknownKeys) log.warn(`The configuration '${key}' was supplied but isn't a known config.`);
   return {
-    bootstrapServers: config.bootstrapServers.map(formatHostPort),
-    clientId: config.clientId === '' ? undefined : config.clientId,
-    requestTimeoutMs: config.requestTimeoutMs,
-    connectTimeoutMs: config.socketConnectionSetupTimeoutMs,
-    retryBackoffMs: config.retryBackoffMs,
-    reconnectBackoffMs: config.reconnectBackoffMs,
-    reconnectBackoffMaxMs: config.reconnectBackoffMaxMs,
-    metadataMaxAgeMs: config.metadataMaxAgeMs,
+    ...commonClientOptions(config, unknownKeys, log),
     acks: config.acks,
     lingerMs: config.lingerMs,
     batchSize: config.batchSize,
