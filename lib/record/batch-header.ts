@@ -69,6 +69,28 @@ export function readBatchInfo(buf: Buffer, position: number): BatchInfo {
   };
 }
 
+/**
+ * The batch's producerId, or -1 (also for any other negative id). Idempotence checks call this on
+ * every appended batch, so the common "no producer id" case costs one int32 read.
+ */
+export function readProducerId(buf: Buffer, position: number): number {
+  const high = buf.readInt32BE(position + PRODUCER_ID_OFFSET);
+  if (high < 0) return -1;
+  return high * 0x100000000 + buf.readUInt32BE(position + PRODUCER_ID_OFFSET + 4);
+}
+
+export function readProducerEpoch(buf: Buffer, position: number): number {
+  return buf.readInt16BE(position + PRODUCER_EPOCH_OFFSET);
+}
+
+export function readBaseSequence(buf: Buffer, position: number): number {
+  return buf.readInt32BE(position + BASE_SEQUENCE_OFFSET);
+}
+
+export function readPartitionLeaderEpoch(buf: Buffer, position: number): number {
+  return buf.readInt32BE(position + PARTITION_LEADER_EPOCH_OFFSET);
+}
+
 /** CRC-32C over attributes..end, as stored in the header. */
 export function computeBatchCrc(buf: Buffer, position: number, sizeInBytes: number): number {
   return crc32c(buf.subarray(position + ATTRIBUTES_OFFSET, position + sizeInBytes)) >>> 0;

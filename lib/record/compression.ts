@@ -11,6 +11,7 @@
 import * as zlib from 'zlib';
 import * as lz4 from 'lz4-napi';
 import * as zstd from 'zstd-napi';
+import * as zstdBinding from 'zstd-napi/binding';
 import { CorruptRecordError, ErrorCode, SamsaError } from '../protocol/errors';
 import { xerialCompress, xerialUncompress } from './snappy-xerial';
 
@@ -50,6 +51,42 @@ export function compress(type: CompressionType, input: Buffer): Buffer {
   }
 }
 
+/**
+ * zstd frames are decompressed on our own context, reset before every call: zstd-napi's shared
+ * decompressor returns a truncated frame's partial output without an error and then refuses every
+ * later call ("stage wrong"), so one bad batch from a client would break zstd for the process.
+ * A frame that does not end is reported as corrupt here.
+ */
+const zstdContext = new zstdBinding.DCtx();
+const ZSTD_OUT_CHUNK = zstdBinding.dStreamOutSize();
+
+function zstdDecompress(input: Buffer): Buffer {
+  zstdContext.reset(zstdBinding.ResetDirective.sessionOnly);
+  const chunks: Buffer[] = [];
+  let remaining = input;
+  let pending = 0;
+  while (remaining.length > 0) {
+    const chunk = Buffer.allocUnsafe(Math.max(ZSTD_OUT_CHUNK, remaining.length * 2));
+    const [hint, produced, consumed] = zstdContext.decompressStream(chunk, remaining);
+    chunks.push(chunk.subarray(0, produced));
+    remaining = remaining.subarray(consumed);
+    pending = hint;
+    if (consumed === 0 && produced === 0) break;
+  }
+  // Output may still be buffered inside the context when the input ran out exactly.
+  while (pending !== 0) {
+    const chunk = Buffer.allocUnsafe(ZSTD_OUT_CHUNK);
+    const [hint, produced] = zstdContext.decompressStream(chunk, EMPTY_INPUT);
+    chunks.push(chunk.subarray(0, produced));
+    if (produced === 0) break;
+    pending = hint;
+  }
+  if (pending !== 0 || remaining.length > 0) throw new CorruptRecordError('zstd data ends in the middle of a frame');
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+}
+
+const EMPTY_INPUT = Buffer.alloc(0);
+
 export function decompress(type: CompressionType, input: Buffer): Buffer {
   if (type === 'none') return input;
   if (type === 'snappy') return xerialUncompress(input);
@@ -57,7 +94,7 @@ export function decompress(type: CompressionType, input: Buffer): Buffer {
     switch (type) {
       case 'gzip': return zlib.gunzipSync(input);
       case 'lz4': return lz4.decompressFrameSync(input);
-      case 'zstd': return zstd.decompress(input);
+      case 'zstd': return zstdDecompress(input);
       default: throw unknownType(type);
     }
   } catch (err) {

@@ -4,16 +4,20 @@
  * A request is all or nothing: every batch is validated (size, magic, CRC, limits) before the
  * first byte is queued, so a corrupt batch in the middle leaves the log untouched. Offsets are then
  * stamped in place; the CRC does not cover baseOffset or partitionLeaderEpoch, so the records are
- * never decoded or re-encoded.
+ * never re-encoded. Only a leader of a compacted topic decodes them, to refuse records without a key.
  */
 import { CorruptRecordError, ErrorCode, SamsaError } from '../protocol/errors';
 import { LOG_OVERHEAD, setMaxTimestamp, stampBatch, validateBatch } from '../record/batch-header';
+import { isControlBatch, readBatchRecords } from './cleaned-batch';
 import { BatchMeta } from './log-segment';
+import { ProducerBatch, readProducerBatch } from './producer-state';
 
 /** A validated batch: where it sits in the request buffer and what the log needs to know about it. */
 export interface ValidBatch extends BatchMeta {
   position: number;
   lastOffsetDelta: number;
+  /** Set by readProducerBatches for a batch with a producer id. */
+  producer?: ProducerBatch;
 }
 
 export interface AppendLimits {
@@ -55,6 +59,19 @@ export function validateRecords(records: Buffer, limits: AppendLimits, checkMaxM
   return batches;
 }
 
+/**
+ * Leader path of a compacted topic: every record needs a key, since the cleaner keeps the latest
+ * record per key (Kafka's LogValidator.validateKey). Throws INVALID_RECORD with Kafka's message.
+ */
+export function requireKeys(records: Buffer, batches: ValidBatch[], logName: string): void {
+  for (const batch of batches) {
+    if (isControlBatch(records, batch.position)) continue;
+    for (const record of readBatchRecords(records, batch.position)) {
+      if (record.key === null) throw new SamsaError(ErrorCode.INVALID_RECORD, `Compacted topic cannot accept message without key in topic partition ${logName}.`);
+    }
+  }
+}
+
 /** Leader path: gives the batches consecutive offsets from `firstOffset` and stamps the leader epoch. */
 export function assignOffsets(records: Buffer, batches: ValidBatch[], firstOffset: number, leaderEpoch: number): void {
   let next = firstOffset;
@@ -82,5 +99,30 @@ export function checkOffsetsIncrease(batches: ValidBatch[], nextOffset: number):
       throw new SamsaError(ErrorCode.UNKNOWN_SERVER_ERROR, `out of order offsets: batch at ${batch.baseOffset} but the log expects ${expected} or more`);
     }
     expected = batch.lastOffset + 1;
+  }
+}
+
+/**
+ * Reads the producer fields of every batch that has a producer id and links them to the batch;
+ * null when none has one, the common case, which costs one int32 read per batch.
+ */
+export function readProducerBatches(records: Buffer, batches: ValidBatch[]): ProducerBatch[] | null {
+  let found: ProducerBatch[] | null = null;
+  for (const batch of batches) {
+    const producer = readProducerBatch(records, batch.position, batch.baseOffset, batch.lastOffsetDelta, batch.maxTimestamp);
+    if (producer === null) continue;
+    batch.producer = producer;
+    (found ??= []).push(producer);
+  }
+  return found;
+}
+
+/** Copies the offsets and max timestamp the log settled on (leader path) into the linked producer fields. */
+export function settleProducerBatches(batches: ValidBatch[]): void {
+  for (const batch of batches) {
+    if (batch.producer === undefined) continue;
+    batch.producer.firstOffset = batch.baseOffset;
+    batch.producer.lastOffset = batch.lastOffset;
+    batch.producer.maxTimestamp = batch.maxTimestamp;
   }
 }

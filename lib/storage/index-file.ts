@@ -41,9 +41,17 @@ export abstract class IndexFile {
   /** Set once the segment is deleted: the file was renamed here and is never written again. */
   private retiredPath: string | null = null;
 
-  protected constructor(readonly path: string, readonly baseOffset: number, readonly entrySize: number, maxIndexBytes: number) {
+  /** Where the file lives; renameTo moves it (the log cleaner's `.cleaned` → `.swap` → live names). */
+  private filePath: string;
+
+  protected constructor(path: string, readonly baseOffset: number, readonly entrySize: number, maxIndexBytes: number) {
+    this.filePath = path;
     this.maxEntries = Math.floor(maxIndexBytes / entrySize);
     this.buf = Buffer.alloc(Math.min(this.maxEntries, INITIAL_CAPACITY_ENTRIES) * entrySize);
+  }
+
+  get path(): string {
+    return this.filePath;
   }
 
   get entries(): number {
@@ -171,6 +179,22 @@ export abstract class IndexFile {
         // An index that was never flushed has no file to rename.
         if (err.code !== 'ENOENT') throw err;
       });
+    };
+    this.io = this.io.then(run, run);
+    return this.io;
+  }
+
+  /**
+   * Renames the file to `newPath` behind any write in flight; later flushes write there. A file
+   * that was never flushed has nothing to rename.
+   */
+  renameTo(newPath: string): Promise<void> {
+    const run = async (): Promise<void> => {
+      if (this.retiredPath !== null) throw new Error(`index ${this.filePath} is retired and cannot be renamed`);
+      await fsp.rename(this.filePath, newPath).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+      });
+      this.filePath = newPath;
     };
     this.io = this.io.then(run, run);
     return this.io;

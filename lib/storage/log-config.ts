@@ -9,7 +9,8 @@ import { ErrorCode, SamsaError } from '../protocol/errors';
 import { BATCH_HEADER_SIZE } from '../record/batch-header';
 
 export type TimestampType = 'CreateTime' | 'LogAppendTime';
-export type CleanupPolicy = 'delete' | 'compact';
+/** Kafka's cleanup.policy is a list: `compact,delete` compacts and also applies retention. */
+export type CleanupPolicy = 'delete' | 'compact' | 'compact,delete' | 'delete,compact';
 
 export interface LogConfig {
   /** segment.bytes: a segment rolls before it would grow past this. */
@@ -32,11 +33,20 @@ export interface LogConfig {
   retentionMs?: number;
   /** retention.bytes: oldest segments go while the rest stays at least this big; -1 (or absent) is unlimited. */
   retentionBytes?: number;
-  /** cleanup.policy: retention deletes segments only under 'delete' (the default); compacted logs keep theirs. */
+  /** cleanup.policy: retention deletes segments under 'delete' (the default); the log cleaner compacts under 'compact'. */
   cleanupPolicy?: CleanupPolicy;
+  /** delete.retention.ms: how long a tombstone stays in the cleaned part of a compacted log. */
+  deleteRetentionMs?: number;
+  /** min.cleanable.dirty.ratio: the dirty share of a compacted log above which the cleaner takes it. */
+  minCleanableDirtyRatio?: number;
   /** file.delete.delay.ms: how long a deleted segment's renamed files stay readable before removal. */
   fileDeleteDelayMs?: number;
 }
+
+/** Kafka's log.cleaner.delete.retention.ms: tombstones survive a day in the cleaned part of the log. */
+export const DEFAULT_DELETE_RETENTION_MS = 86400000;
+/** Kafka's log.cleaner.min.cleanable.ratio. */
+export const DEFAULT_MIN_CLEANABLE_DIRTY_RATIO = 0.5;
 
 /** Kafka's file.delete.delay.ms: readers that already hold a deleted segment get a minute to finish. */
 export const DEFAULT_FILE_DELETE_DELAY_MS = 60000;
@@ -54,6 +64,8 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
   retentionMs: 7 * 24 * 60 * 60 * 1000,
   retentionBytes: -1,
   cleanupPolicy: 'delete',
+  deleteRetentionMs: DEFAULT_DELETE_RETENTION_MS,
+  minCleanableDirtyRatio: DEFAULT_MIN_CLEANABLE_DIRTY_RATIO,
   fileDeleteDelayMs: DEFAULT_FILE_DELETE_DELAY_MS,
 });
 
@@ -79,6 +91,24 @@ export function validateLogConfig(config: LogConfig): void {
     const value = config[name];
     if (value !== undefined && (!Number.isInteger(value) || value < -1)) fail(`${name} ${value} must be an integer >= -1`);
   }
+  const tombstoneMs = config.deleteRetentionMs;
+  if (tombstoneMs !== undefined && (!Number.isInteger(tombstoneMs) || tombstoneMs < 0)) fail(`deleteRetentionMs ${tombstoneMs} must be an integer >= 0`);
+  const ratio = config.minCleanableDirtyRatio;
+  if (ratio !== undefined && !(ratio >= 0 && ratio <= 1)) fail(`minCleanableDirtyRatio ${ratio} must be in [0, 1]`);
   const delay = config.fileDeleteDelayMs;
   if (delay !== undefined && (!Number.isInteger(delay) || delay < 0)) fail(`fileDeleteDelayMs ${delay} must be an integer >= 0`);
+}
+
+/** True when the log cleaner compacts this log (`compact` is one of the listed policies). */
+export function isCompacted(config: Readonly<LogConfig>): boolean {
+  return cleanupPolicies(config).includes('compact');
+}
+
+/** True when retention deletes old segments of this log (`delete` is listed, or nothing is). */
+export function deletesSegments(config: Readonly<LogConfig>): boolean {
+  return cleanupPolicies(config).includes('delete');
+}
+
+function cleanupPolicies(config: Readonly<LogConfig>): string[] {
+  return (config.cleanupPolicy ?? 'delete').split(',').map((p) => p.trim());
 }

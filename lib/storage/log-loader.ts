@@ -2,7 +2,8 @@
  * Turning a partition directory back into an ordered list of usable segments.
  *
  * Owns the decisions made once per open: which files are leftovers to delete (half-finished
- * deletes, index files whose `.log` is gone), which segments are trusted and which are rebuilt
+ * deletes and cleaner output, index files whose `.log` is gone), which cleaner swaps to finish
+ * (segment-swap.ts), which segments are trusted and which are rebuilt
  * (everything from the recovery point on after an unclean shutdown, plus any segment whose index
  * fails its sanity check), and creating the first segment of a new log.
  */
@@ -11,6 +12,7 @@ import * as path from 'path';
 import type { Logger } from '../util/logger';
 import { INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, LogSegment, SegmentConfig, TIME_INDEX_FILE_SUFFIX } from './log-segment';
 import { recoverSegments } from './recovery';
+import { CLEANED_FILE_SUFFIX, completeInterruptedSwaps } from './segment-swap';
 
 export interface LoadOptions {
   /** Rescan segments from the recovery point on (the clean-shutdown marker was missing). */
@@ -25,8 +27,8 @@ export interface LoadOptions {
 }
 
 const SEGMENT_NAME = /^(\d{20})(\.log|\.index|\.timeindex)$/;
-/** Suffixes of files an interrupted delete, compaction or checkpoint left behind. */
-const LEFTOVER_SUFFIXES = ['.deleted', '.cleaned', '.swap', '.tmp'];
+/** Suffixes of files an interrupted delete, compaction or checkpoint left behind (`.swap` files are finished instead). */
+const LEFTOVER_SUFFIXES = ['.deleted', CLEANED_FILE_SUFFIX, '.tmp'];
 
 /** Opens (and if needed recovers) every segment in `dir`, oldest first; never returns an empty list. */
 export async function loadSegments(dir: string, config: SegmentConfig & { indexIntervalBytes: number }, options: LoadOptions): Promise<LogSegment[]> {
@@ -59,15 +61,15 @@ function recoveryStart(baseOffsets: number[], recoveryPoint: number): number {
 }
 
 async function listSegmentsAndCleanUp(dir: string, logger: Logger): Promise<number[]> {
-  const names = await fsp.readdir(dir);
+  for (const name of await fsp.readdir(dir)) {
+    if (!LEFTOVER_SUFFIXES.some((suffix) => name.endsWith(suffix))) continue;
+    logger.info(`Deleting leftover file ${path.join(dir, name)}`);
+    await fsp.rm(path.join(dir, name), { force: true, recursive: true });
+  }
+  await completeInterruptedSwaps(dir, logger);
   const logs = new Set<number>();
   const indexes: Array<{ name: string; baseOffset: number }> = [];
-  for (const name of names) {
-    if (LEFTOVER_SUFFIXES.some((suffix) => name.endsWith(suffix))) {
-      logger.info(`Deleting leftover file ${path.join(dir, name)}`);
-      await fsp.rm(path.join(dir, name), { force: true, recursive: true });
-      continue;
-    }
+  for (const name of await fsp.readdir(dir)) {
     const match = SEGMENT_NAME.exec(name);
     if (!match) continue;
     const baseOffset = Number(match[1]);

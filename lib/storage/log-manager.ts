@@ -2,27 +2,36 @@
  * All partition logs of one broker, spread over the directories in `log.dirs`.
  *
  * Owns each log directory's root files: `meta.properties` (whose data this is),
- * `recovery-point-offset-checkpoint` (how far each log was fsynced) and the clean-shutdown marker
+ * `recovery-point-offset-checkpoint` (how far each log was fsynced),
+ * `replication-offset-checkpoint` (each partition's high watermark, from the `highWatermarkOf`
+ * hook, every `highWatermarkCheckpointIntervalMs` and at shutdown) and the clean-shutdown marker
  * `.samsa_cleanshutdown`. On startup it loads every `<topic>-<partition>` directory, recovering
  * the unflushed tail of each log when the marker is missing; on shutdown it flushes and closes
  * every log, writes the checkpoint, and only then the marker. Deleted logs are renamed to
  * `<topic>-<partition>.<uuid>-delete` first and removed in the background, as in Kafka, so a crash
  * mid-delete never leaves a half-deleted log that looks live. Every `retentionCheckIntervalMs` it
- * runs time- and size-based retention over all logs (see retention.ts), one log at a time.
+ * runs time- and size-based retention over all logs (see retention.ts), one log at a time, and
+ * with `cleanerEnable` the log cleaner compacts `cleanup.policy=compact` logs in the background
+ * (log-cleaner-manager.ts), keeping `cleaner-offset-checkpoint` in each directory.
  */
 import { randomUUID } from 'crypto';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { getLogger } from '../util/logger';
+import { formatBytes } from './format-bytes';
+import { CleanerOutcome, LogCleanerManager } from './log-cleaner-manager';
 import { DEFAULT_LOG_CONFIG, LogConfig, MAX_TIMER_MS } from './log-config';
 import { ensureMetaProperties } from './meta-properties';
-import { CheckpointEntry, readCheckpoint, writeCheckpoint } from './offset-checkpoint';
+import { CheckpointEntry, readOptionalCheckpoint, writeCheckpoint } from './offset-checkpoint';
 import { PartitionLog } from './partition-log';
 import { RetentionResult } from './retention';
 
 export const CLEAN_SHUTDOWN_FILE = '.samsa_cleanshutdown';
 export const RECOVERY_POINT_CHECKPOINT_FILE = 'recovery-point-offset-checkpoint';
+export const HIGH_WATERMARK_CHECKPOINT_FILE = 'replication-offset-checkpoint';
+export { CLEANER_CHECKPOINT_FILE, CleanerOutcome } from './log-cleaner-manager';
+export { formatBytes } from './format-bytes';
 const DELETE_DIR_SUFFIX = '-delete';
 
 export interface LogManagerConfig {
@@ -38,8 +47,21 @@ export interface LogManagerConfig {
   loadConcurrency?: number;
   /** log.retention.check.interval.ms (Kafka: 300000); 0 disables the periodic retention run. */
   retentionCheckIntervalMs?: number;
-  /** The partition's high watermark, if known: retention never deletes data at or past it. */
+  /**
+   * The partition's high watermark, if known: retention never deletes data at or past it, and it
+   * is what `replication-offset-checkpoint` records.
+   */
   highWatermarkOf?: (topic: string, partition: number) => number | undefined;
+  /** replica.high.watermark.checkpoint.interval.ms (Kafka: 5000); 0 disables the periodic checkpoint. */
+  highWatermarkCheckpointIntervalMs?: number;
+  /** producer.id.expiration.ms for every log (default 86400000), applied on the retention timer. */
+  producerIdExpirationMs?: number;
+  /** log.cleaner.enable (default true): compact `cleanup.policy=compact` logs in the background. */
+  cleanerEnable?: boolean;
+  /** log.cleaner.backoff.ms (Kafka: 15000): the cleaner's pause when no log needs cleaning. */
+  cleanerBackoffMs?: number;
+  /** Distinct keys one cleaner pass may hold in memory (default 500000); bigger logs take several passes. */
+  cleanerMaxKeysPerPass?: number;
   clock?: () => number;
 }
 
@@ -75,14 +97,27 @@ export class LogManager {
   private readonly defaultConfig: LogConfig;
   private checkpointTimer: NodeJS.Timeout | null = null;
   private checkpointChain: Promise<void> = Promise.resolve();
+  private highWatermarkTimer: NodeJS.Timeout | null = null;
+  private highWatermarkChain: Promise<void> = Promise.resolve();
+  /** High watermarks read from the checkpoints at startup, clamped to each log's end. */
+  private readonly checkpointedHighWatermarks = new Map<string, number>();
   private retentionTimer: NodeJS.Timeout | null = null;
   /** The retention run under way, if any: runs never overlap. */
   private retentionRun: Promise<LogRetentionOutcome[]> | null = null;
   private state: 'new' | 'running' | 'stopped' = 'new';
+  private readonly cleaner: LogCleanerManager;
 
   constructor(private readonly config: LogManagerConfig) {
     if (config.logDirs.length === 0) throw new SamsaError(ErrorCode.INVALID_CONFIG, 'log.dirs is empty');
     this.defaultConfig = config.defaultConfig ?? { ...DEFAULT_LOG_CONFIG };
+    this.cleaner = new LogCleanerManager({
+      logDirs: config.logDirs,
+      logs: () => this.logs.values(),
+      highWatermarkOf: config.highWatermarkOf,
+      backoffMs: config.cleanerBackoffMs,
+      maxMapEntries: config.cleanerMaxKeysPerPass,
+      clock: config.clock,
+    });
   }
 
   get logDirs(): readonly string[] {
@@ -111,6 +146,13 @@ export class LogManager {
       }, interval);
       this.checkpointTimer.unref();
     }
+    const highWatermarkInterval = this.config.highWatermarkCheckpointIntervalMs ?? 5000;
+    if (highWatermarkInterval > 0) {
+      this.highWatermarkTimer = setInterval(() => {
+        this.checkpointHighWatermarks().catch((err) => this.logger.error(`High watermark checkpoint failed: ${(err as Error).message}`));
+      }, Math.min(highWatermarkInterval, MAX_TIMER_MS));
+      this.highWatermarkTimer.unref();
+    }
     const retentionInterval = this.config.retentionCheckIntervalMs ?? 300000;
     if (retentionInterval > 0) {
       this.retentionTimer = setInterval(() => {
@@ -119,6 +161,7 @@ export class LogManager {
       }, Math.min(retentionInterval, MAX_TIMER_MS));
       this.retentionTimer.unref();
     }
+    if (this.config.cleanerEnable ?? true) this.cleaner.start();
   }
 
   private async loadLogDir(dir: string): Promise<void> {
@@ -146,9 +189,12 @@ export class LogManager {
       const config = this.config.configFor?.(topic) ?? this.defaultConfig;
       const log = await PartitionLog.open(path.join(dir, name), topic, partition, config, {
         recover: !clean, recoveryPoint: recoveryPoints.get(k) ?? 0, clock: this.config.clock,
+        producerIdExpirationMs: this.config.producerIdExpirationMs,
       });
       this.logs.set(k, { log, logDir: dir });
     });
+    await this.loadHighWatermarks(dir);
+    await this.cleaner.loadCheckpoints(dir);
     // From here on a crash is unclean again.
     await fsp.rm(marker, { force: true });
     this.logger.info(`Loaded ${found.length} log(s) from ${dir}${clean ? '' : ' after recovery'}`);
@@ -156,13 +202,45 @@ export class LogManager {
 
   private async readRecoveryPoints(dir: string): Promise<CheckpointEntry[]> {
     const file = path.join(dir, RECOVERY_POINT_CHECKPOINT_FILE);
-    try {
-      return await readCheckpoint(file);
-    } catch (err) {
-      // Without recovery points every log is rescanned from its start: slower, never wrong.
-      this.logger.warn(`Ignoring unreadable ${file}: ${(err as Error).message}`);
-      return [];
+    return await readOptionalCheckpoint(file, this.logger, 'Every log is rescanned from its start: slower, never wrong.') ?? [];
+  }
+
+  /** Remembers the checkpointed high watermark of every log loaded from `dir`, clamped to its end. */
+  private async loadHighWatermarks(dir: string): Promise<void> {
+    const file = path.join(dir, HIGH_WATERMARK_CHECKPOINT_FILE);
+    const entries = await readOptionalCheckpoint(file, this.logger, 'Partitions start from high watermark 0 and learn the real one from their leader.');
+    if (!entries) return;
+    for (const e of entries) {
+      const managed = this.logs.get(key(e.topic, e.partition));
+      if (managed?.logDir !== dir) continue;
+      this.checkpointedHighWatermarks.set(key(e.topic, e.partition), Math.max(0, Math.min(e.offset, managed.log.logEndOffset)));
     }
+  }
+
+  /** The high watermark `replication-offset-checkpoint` held for the log at startup, if any. */
+  checkpointedHighWatermark(topic: string, partition: number): number | undefined {
+    return this.checkpointedHighWatermarks.get(key(topic, partition));
+  }
+
+  /**
+   * Writes every directory's `replication-offset-checkpoint`. A log whose hook has no answer yet
+   * (its partition is not set up since the restart) keeps the value read at startup, so an early
+   * checkpoint does not erase it.
+   */
+  checkpointHighWatermarks(): Promise<void> {
+    const run = async (): Promise<void> => {
+      for (const dir of this.config.logDirs) {
+        const entries: CheckpointEntry[] = [];
+        for (const [k, m] of this.logs) {
+          if (m.logDir !== dir) continue;
+          const offset = this.config.highWatermarkOf?.(m.log.topic, m.log.partition) ?? this.checkpointedHighWatermarks.get(k);
+          if (offset !== undefined) entries.push({ topic: m.log.topic, partition: m.log.partition, offset });
+        }
+        await writeCheckpoint(path.join(dir, HIGH_WATERMARK_CHECKPOINT_FILE), entries);
+      }
+    };
+    this.highWatermarkChain = this.highWatermarkChain.then(run, run);
+    return this.highWatermarkChain;
   }
 
   getLog(topic: string, partition: number): PartitionLog | undefined {
@@ -188,7 +266,8 @@ export class LogManager {
     const pending = this.creating.get(k);
     if (pending) return pending.promise;
     const logDir = this.leastLoadedDir();
-    const promise = PartitionLog.open(path.join(logDir, k), topic, partition, config ?? this.defaultConfig, { clock: this.config.clock })
+    const opts = { clock: this.config.clock, producerIdExpirationMs: this.config.producerIdExpirationMs };
+    const promise = PartitionLog.open(path.join(logDir, k), topic, partition, config ?? this.defaultConfig, opts)
       .then((log) => {
         this.logs.set(k, { log, logDir });
         this.logger.info(`Created log for ${k} in ${logDir}`);
@@ -206,7 +285,10 @@ export class LogManager {
     const managed = this.logs.get(k);
     if (!managed) return;
     this.logs.delete(k);
+    this.checkpointedHighWatermarks.delete(k);
     await managed.log.close();
+    // As Kafka does: a log recreated under the same name must not inherit the old clean point.
+    await this.cleaner.writeCheckpoints([managed.logDir]).catch((err) => this.logger.error(`Cleaner checkpoint after deleting ${k} failed: ${(err as Error).message}`));
     const renamed = path.join(managed.logDir, `${k}.${randomUUID().replace(/-/g, '')}${DELETE_DIR_SUFFIX}`);
     await fsp.rename(managed.log.dir, renamed);
     this.scheduleRemoval(renamed);
@@ -263,13 +345,25 @@ export class LogManager {
     return outcomes;
   }
 
+  /**
+   * One log cleaner pass over the dirtiest compacted log, if any is over its
+   * min.cleanable.dirty.ratio; waits for a pass under way first. The background loop calls the
+   * same thing; tests and tools call it directly.
+   */
+  runCleaner(nowMs?: number): Promise<CleanerOutcome | null> {
+    if (this.state !== 'running') return Promise.resolve(null);
+    return this.cleaner.cleanOnce(nowMs);
+  }
+
   /** Flushes and closes every log, writes the checkpoints and then each directory's clean-shutdown marker. */
   async shutdown(): Promise<void> {
     if (this.state !== 'running') return;
     this.state = 'stopped';
     if (this.checkpointTimer) clearInterval(this.checkpointTimer);
+    if (this.highWatermarkTimer) clearInterval(this.highWatermarkTimer);
     if (this.retentionTimer) clearInterval(this.retentionTimer);
     await this.retentionRun?.catch(() => undefined);
+    await this.cleaner.stop();
     await Promise.allSettled([...this.creating.values()].map((c) => c.promise));
     const failedDirs = new Set<string>();
     await Promise.all([...this.logs.values()].map(async ({ log, logDir }) => {
@@ -282,6 +376,8 @@ export class LogManager {
       await log.close();
     }));
     await this.checkpointRecoveryPoints();
+    await this.cleaner.writeCheckpoints().catch((err) => this.logger.error(`Cleaner checkpoint at shutdown failed: ${(err as Error).message}`));
+    await this.checkpointHighWatermarks().catch((err) => this.logger.error(`High watermark checkpoint at shutdown failed: ${(err as Error).message}`));
     for (const dir of this.config.logDirs) {
       // A directory whose logs could not be flushed must be recovered next time.
       if (!failedDirs.has(dir)) await fsp.writeFile(path.join(dir, CLEAN_SHUTDOWN_FILE), '');
@@ -310,18 +406,6 @@ export class LogManager {
       .finally(() => this.pendingDeletes.delete(removal));
     this.pendingDeletes.add(removal);
   }
-}
-
-/** `1.2 MB`-style sizes for log lines. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -63,7 +63,8 @@ const EMPTY = Buffer.alloc(0);
 const READ_SLACK_BYTES = 8 * 1024;
 
 export class LogSegment {
-  readonly logPath: string;
+  /** The `.log` file; carries the cleaner's `.cleaned`/`.swap` suffix while a cleaned segment is swapped in. */
+  private logFile: string;
   /** Bytes written and visible to readers. */
   private committed: number;
   /** End of the bytes that have a position, written or not. */
@@ -85,24 +86,30 @@ export class LogSegment {
     readonly dir: string,
     readonly baseOffset: number,
     private readonly handle: FileHandle,
+    handlePath: string,
     fileSize: number,
     public offsetIndex: OffsetIndex,
     public timeIndex: TimeIndex,
   ) {
-    this.logPath = segmentPath(dir, baseOffset, LOG_FILE_SUFFIX);
+    this.logFile = handlePath;
     this.committed = fileSize;
     this.reserved = fileSize;
     this.nextOffsetValue = baseOffset;
     this.offsetOfMaxTimestamp = baseOffset;
   }
 
-  /** Creates empty files for a new segment, replacing any leftovers with the same base offset. */
-  static async create(dir: string, baseOffset: number, config: SegmentConfig): Promise<LogSegment> {
-    const { offsetIndex, timeIndex } = emptyIndexes(dir, baseOffset, config);
+  /**
+   * Creates empty files for a new segment, replacing any leftovers with the same names. A
+   * `fileSuffix` (the cleaner's `.cleaned`) keeps them apart from a live segment at the same base
+   * offset until changeFileSuffix renames them.
+   */
+  static async create(dir: string, baseOffset: number, config: SegmentConfig, fileSuffix = ''): Promise<LogSegment> {
+    const { offsetIndex, timeIndex } = emptyIndexes(dir, baseOffset, config, fileSuffix);
     await Promise.all([offsetIndex.delete(), timeIndex.delete()]);
     const flags = fsConstants.O_RDWR | fsConstants.O_CREAT | fsConstants.O_TRUNC;
-    const handle = await fsp.open(segmentPath(dir, baseOffset, LOG_FILE_SUFFIX), flags, 0o644);
-    return new LogSegment(dir, baseOffset, handle, 0, offsetIndex, timeIndex);
+    const logFile = segmentPath(dir, baseOffset, LOG_FILE_SUFFIX) + fileSuffix;
+    const handle = await fsp.open(logFile, flags, 0o644);
+    return new LogSegment(dir, baseOffset, handle, logFile, 0, offsetIndex, timeIndex);
   }
 
   /**
@@ -111,12 +118,13 @@ export class LogSegment {
    * Without it the indexes start empty and `recoveryReason` is set, for recovery.ts to rebuild.
    */
   static async open(dir: string, baseOffset: number, config: SegmentConfig, trustIndexes: boolean): Promise<LogSegment> {
-    const handle = await fsp.open(segmentPath(dir, baseOffset, LOG_FILE_SUFFIX), fsConstants.O_RDWR);
+    const logFile = segmentPath(dir, baseOffset, LOG_FILE_SUFFIX);
+    const handle = await fsp.open(logFile, fsConstants.O_RDWR);
     let segment: LogSegment;
     try {
       const { size } = await handle.stat();
-      const empty = emptyIndexes(dir, baseOffset, config);
-      segment = new LogSegment(dir, baseOffset, handle, size, empty.offsetIndex, empty.timeIndex);
+      const empty = emptyIndexes(dir, baseOffset, config, '');
+      segment = new LogSegment(dir, baseOffset, handle, logFile, size, empty.offsetIndex, empty.timeIndex);
     } catch (err) {
       await handle.close();
       throw err;
@@ -140,6 +148,10 @@ export class LogSegment {
       segment.recoveryReason = `indexes of ${segment.logPath} do not match the log, or its tail is torn`;
     }
     return segment;
+  }
+
+  get logPath(): string {
+    return this.logFile;
   }
 
   /** Committed bytes: what readers may see. */
@@ -173,6 +185,25 @@ export class LogSegment {
   async lastModifiedMs(): Promise<number> {
     if (this.closed) throw new SegmentClosedError(this.logPath);
     return (await this.handle.stat()).mtimeMs;
+  }
+
+  /** Sets the `.log` file's mtime: a cleaned segment keeps the age of the segments it replaces (as in Kafka). */
+  async setLastModified(ms: number): Promise<void> {
+    if (this.closed) throw new SegmentClosedError(this.logPath);
+    await this.handle.utimes(new Date(ms), new Date(ms));
+  }
+
+  /**
+   * Renames the three files to their live names plus `suffix` ('' for the live names). The log
+   * file goes last, so its name alone tells recovery how far a cleaner swap got.
+   */
+  async changeFileSuffix(suffix: string): Promise<void> {
+    if (this.closed || this.retired) throw new SegmentClosedError(this.logPath);
+    await this.offsetIndex.renameTo(segmentPath(this.dir, this.baseOffset, INDEX_FILE_SUFFIX) + suffix);
+    await this.timeIndex.renameTo(segmentPath(this.dir, this.baseOffset, TIME_INDEX_FILE_SUFFIX) + suffix);
+    const target = segmentPath(this.dir, this.baseOffset, LOG_FILE_SUFFIX) + suffix;
+    await fsp.rename(this.logFile, target);
+    this.logFile = target;
   }
 
   /** Whether `batch` must go to a new segment instead of this one. */
@@ -375,7 +406,19 @@ export class LogSegment {
     this.rollBaseMs = header !== null && header.maxTimestamp >= 0 ? Math.min(header.maxTimestamp, nowMs) : nowMs;
   }
 
-  private scan(from: number, visit: (h: BatchHeaderView) => boolean) {
+  /**
+   * Visits the header of every committed batch whose last offset is >= `fromOffset`, with the
+   * buffer it was read from (see scanBatchHeaders). Throws if the file holds an unreadable header.
+   */
+  async forEachBatchFrom(fromOffset: number, visit: (header: BatchHeaderView, buf: Buffer, at: number) => void): Promise<void> {
+    const result = await this.scan(this.offsetIndex.lookup(fromOffset).position, (h, buf, at) => {
+      if (h.lastOffset >= fromOffset) visit(h, buf, at);
+      return false;
+    });
+    if (!result.clean) throw new SamsaError(ErrorCode.KAFKA_STORAGE_ERROR, `${this.logPath}: unreadable batch header at ${result.endPosition}`);
+  }
+
+  private scan(from: number, visit: (h: BatchHeaderView, buf: Buffer, at: number) => boolean) {
     if (this.closed) throw new SegmentClosedError(this.logPath);
     return scanBatchHeaders(this.handle, from, this.committed, visit).catch((err) => {
       throw this.closed ? new SegmentClosedError(this.logPath) : err;
@@ -473,10 +516,10 @@ function segmentPath(dir: string, baseOffset: number, suffix: string): string {
   return path.join(dir, segmentFileName(baseOffset, suffix));
 }
 
-function emptyIndexes(dir: string, baseOffset: number, config: SegmentConfig): { offsetIndex: OffsetIndex; timeIndex: TimeIndex } {
+function emptyIndexes(dir: string, baseOffset: number, config: SegmentConfig, suffix: string): { offsetIndex: OffsetIndex; timeIndex: TimeIndex } {
   return {
-    offsetIndex: new OffsetIndex(segmentPath(dir, baseOffset, INDEX_FILE_SUFFIX), baseOffset, config.indexSizeMaxBytes),
-    timeIndex: new TimeIndex(segmentPath(dir, baseOffset, TIME_INDEX_FILE_SUFFIX), baseOffset, config.indexSizeMaxBytes),
+    offsetIndex: new OffsetIndex(segmentPath(dir, baseOffset, INDEX_FILE_SUFFIX) + suffix, baseOffset, config.indexSizeMaxBytes),
+    timeIndex: new TimeIndex(segmentPath(dir, baseOffset, TIME_INDEX_FILE_SUFFIX) + suffix, baseOffset, config.indexSizeMaxBytes),
   };
 }
 

@@ -62,6 +62,19 @@ export async function readCheckpoint(file: string): Promise<CheckpointEntry[]> {
   return parseCheckpoint(text, file);
 }
 
+/**
+ * Reads a checkpoint that the broker can do without: an unreadable one is logged with what
+ * ignoring it costs (`consequence`) and yields null instead of stopping startup.
+ */
+export async function readOptionalCheckpoint(file: string, logger: { warn(message: string): unknown }, consequence: string): Promise<CheckpointEntry[] | null> {
+  try {
+    return await readCheckpoint(file);
+  } catch (err) {
+    logger.warn(`Ignoring unreadable ${file}: ${(err as Error).message}. ${consequence}`);
+    return null;
+  }
+}
+
 /** Replaces `file` atomically (write temp, fsync, rename, fsync the directory). */
 export async function writeCheckpoint(file: string, entries: CheckpointEntry[]): Promise<void> {
   await writeFileAtomically(file, formatCheckpoint(entries));

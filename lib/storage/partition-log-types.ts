@@ -12,6 +12,12 @@ export interface AppendResult {
   logAppendTime: number;
   recordCount: number;
   sizeInBytes: number;
+  /**
+   * True when the batch was a retry of one this log already holds (same producer id, epoch and
+   * sequences): nothing was appended, baseOffset/lastOffset are the original batch's, and
+   * recordCount and sizeInBytes are 0.
+   */
+  duplicate?: boolean;
 }
 
 export interface AppendOptions {
@@ -42,4 +48,6 @@ export interface OpenOptions {
   initialOffset?: number;
   /** Wall clock in ms; tests replace it to move segment age. */
   clock?: () => number;
+  /** producer.id.expiration.ms: idempotent producers idle this long are forgotten (default 86400000). */
+  producerIdExpirationMs?: number;
 }

@@ -5,22 +5,29 @@
  * and given its offsets synchronously, at call time, which fixes the order; the bytes then go
  * through a per-log queue whose single writer coalesces everything pending into one `writev`
  * (a group write) and rolls segments between batches when needed. A batch becomes visible to
- * readers (`logEndOffset`) only once its bytes are in the file. Truncation, flush and close are
- * queued behind pending appends so they see a settled log. Reads use positional reads of just
- * the needed range and retry once if a segment they were reading was removed underneath them.
+ * readers (`logEndOffset`) only once its bytes are in the file. Truncation, flush, close and the
+ * log cleaner's segment swaps are queued behind pending appends so they see a settled log. Reads
+ * (log-reads.ts) use positional reads of just the needed range and retry if a segment was removed
+ * underneath them. Leader epochs and idempotent-producer state follow every append, truncation
+ * and retention run (replica-state.ts).
  */
 import { promises as fsp } from 'fs';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { getLogger, Logger } from '../util/logger';
 import {
-  ValidBatch, applyLogAppendTime, assignOffsets, checkOffsetsIncrease, validateRecords,
+  ValidBatch, applyLogAppendTime, assignOffsets, checkOffsetsIncrease, readProducerBatches, requireKeys, validateRecords,
 } from './append-validation';
-import { DEFAULT_FILE_DELETE_DELAY_MS, LogConfig, MAX_TIMER_MS, validateLogConfig } from './log-config';
+import { EpochEndOffset, LeaderEpochCache } from './leader-epoch-cache';
+import { DEFAULT_FILE_DELETE_DELAY_MS, LogConfig, MAX_TIMER_MS, isCompacted, validateLogConfig } from './log-config';
 import { loadSegments } from './log-loader';
+import { floorSegment, LogReadView, offsetForTimestamp, readBatches } from './log-reads';
 import { LogSegment, SegmentClosedError } from './log-segment';
 import { AppendOptions, AppendResult, OpenOptions, ReadOptions, ReadResult } from './partition-log-types';
+import { BatchMetadata, ProducerBatch, ProducerEntry } from './producer-state';
+import { ReplicaState } from './replica-state';
 import { RetentionOptions, RetentionResult, applyRetention } from './retention';
 import { SegmentDeleter } from './segment-deleter';
+import { swapInCleaned } from './segment-swap';
 
 export { LogConfig, DEFAULT_LOG_CONFIG } from './log-config';
 export { AppendOptions, AppendResult, OpenOptions, ReadOptions, ReadResult } from './partition-log-types';
@@ -48,7 +55,8 @@ interface PendingOp {
 const MAX_GROUP_BUFFERS = 1024;
 /** Bounds how long the first append of a group waits for the ones coalesced behind it. */
 const MAX_GROUP_BYTES = 4 * 1024 * 1024;
-const EMPTY = Buffer.alloc(0);
+/** Kafka's producer.id.expiration.ms default: one day. */
+export const DEFAULT_PRODUCER_ID_EXPIRATION_MS = 86400000;
 
 export class PartitionLog {
   private segments: LogSegment[];
@@ -67,6 +75,10 @@ export class PartitionLog {
   private closing = false;
   private readonly logger: Logger;
   private readonly deleter: SegmentDeleter;
+  private epochFlushQueued = false;
+  private readonly readView: LogReadView;
+  /** Where the log cleaner's next pass starts (cleaner-offset-checkpoint); truncation pulls it back. */
+  private cleanerCheckpointOffset: number | undefined;
 
   private constructor(
     readonly dir: string,
@@ -74,10 +86,22 @@ export class PartitionLog {
     readonly partition: number,
     private currentConfig: LogConfig,
     segments: LogSegment[],
+    /** Leader epochs and producer state, kept in step with the batches (replica-state.ts). */
+    private readonly replica: ReplicaState,
     private readonly clock: () => number,
+    private readonly producerIdExpirationMs: number,
   ) {
     this.segments = segments;
     this.logger = getLogger('storage', { log: `${topic}-${partition}` });
+    this.readView = {
+      name: `${topic}-${partition}`,
+      current: () => {
+        this.ensureOpen();
+        return { segments: this.segments, logEndOffset: this.visibleEndOffset };
+      },
+      generation: () => this.generation,
+      isClosing: () => this.closing,
+    };
     this.deleter = new SegmentDeleter(this.logger);
     this.visibleEndOffset = this.active.nextOffset;
     this.nextOffsetToAssign = this.visibleEndOffset;
@@ -88,15 +112,24 @@ export class PartitionLog {
     validateLogConfig(config);
     const clock = opts.clock ?? Date.now;
     const logName = `${topic}-${partition}`;
+    const logger = getLogger('storage', { log: logName });
     const segments = await loadSegments(dir, config, {
       recover: opts.recover ?? false,
       recoveryPoint: opts.recoveryPoint ?? 0,
       initialOffset: opts.initialOffset ?? 0,
       nowMs: clock(),
       logName,
-      logger: getLogger('storage', { log: logName }),
+      logger,
     });
-    return new PartitionLog(dir, topic, partition, { ...config }, segments, clock);
+    let replica: ReplicaState;
+    try {
+      replica = await ReplicaState.load(dir, segments, logger);
+    } catch (err) {
+      await Promise.allSettled(segments.map((s) => s.close()));
+      throw err;
+    }
+    const expirationMs = opts.producerIdExpirationMs ?? DEFAULT_PRODUCER_ID_EXPIRATION_MS;
+    return new PartitionLog(dir, topic, partition, { ...config }, segments, replica, clock, expirationMs);
   }
 
   get config(): Readonly<LogConfig> {
@@ -127,6 +160,21 @@ export class PartitionLog {
     return this.segments.length;
   }
 
+  /** Which leader epoch wrote which offsets (leader-epoch-cache.ts). */
+  get leaderEpochs(): LeaderEpochCache {
+    return this.replica.leaderEpochs;
+  }
+
+  /** OffsetForLeaderEpoch for this replica: where `epoch` ends here (see LeaderEpochCache.endOffsetFor). */
+  endOffsetForEpoch(epoch: number): EpochEndOffset {
+    return this.leaderEpochs.endOffsetFor(epoch, this.visibleEndOffset);
+  }
+
+  /** The latest state of an idempotent producer (queued batches included), for diagnostics and tests. */
+  producerState(producerId: number): Readonly<ProducerEntry> | undefined {
+    return this.replica.producerState(producerId);
+  }
+
   /** Size in bytes of all segments. */
   get size(): number {
     return this.segments.reduce((sum, s) => sum + s.size, 0);
@@ -140,15 +188,27 @@ export class PartitionLog {
    * Appends the record batches in `batches`. The log owns the buffer until the promise settles:
    * offsets (and for LogAppendTime topics, timestamps) are stamped into it in place. Resolves once
    * the bytes are written and readable; rejects with CORRUPT_MESSAGE, MESSAGE_TOO_LARGE or
-   * RECORD_LIST_TOO_LARGE without appending anything if any batch is invalid.
+   * RECORD_LIST_TOO_LARGE without appending anything if any batch is invalid, and a leader of a
+   * compacted topic with INVALID_RECORD if any record has no key.
+   *
+   * Batches with a producer id are checked against the producer state on the leader path
+   * (producer-state.ts): a fenced epoch rejects with INVALID_PRODUCER_EPOCH, a sequence gap with
+   * OUT_OF_ORDER_SEQUENCE_NUMBER, and a retry of a batch already in the log appends nothing and
+   * resolves with the original offsets and `duplicate: true`. Both paths record new leader epochs.
    */
   append(batches: Buffer, opts: AppendOptions): Promise<AppendResult> {
     try {
       this.ensureWritable();
       const leader = opts.assignOffsets !== false;
       const valid = validateRecords(batches, this.currentConfig, leader);
+      if (leader && isCompacted(this.currentConfig)) requireKeys(batches, valid, `${this.topic}-${this.partition}`);
       if (valid.length === 0) {
         return Promise.resolve({ baseOffset: -1, lastOffset: -1, logAppendTime: -1, recordCount: 0, sizeInBytes: 0 });
+      }
+      const producerBatches = readProducerBatches(batches, valid);
+      if (producerBatches !== null && leader) {
+        const original = this.replica.checkProducers(producerBatches, valid.length);
+        if (original !== null) return this.duplicateResult(original);
       }
       let logAppendTime = -1;
       if (leader) {
@@ -160,6 +220,7 @@ export class PartitionLog {
       } else {
         checkOffsetsIncrease(valid, this.nextOffsetToAssign);
       }
+      if (this.replica.recordAppend(batches, valid, producerBatches, leader ? opts.leaderEpoch : null)) this.queueEpochFlush();
       const last = valid[valid.length - 1];
       this.nextOffsetToAssign = last.lastOffset + 1;
       const result: AppendResult = {
@@ -178,61 +239,38 @@ export class PartitionLog {
     }
   }
 
-  /**
-   * Whole batches from the one containing `fetchOffset`, up to `maxBytes`, all below `maxOffset`.
-   * Throws OFFSET_OUT_OF_RANGE outside [logStartOffset, logEndOffset]; at logEndOffset (or at or
-   * past maxOffset) the records are empty.
-   */
-  async read(fetchOffset: number, maxBytes: number, opts: ReadOptions = {}): Promise<ReadResult> {
-    for (let attempt = 1; ; attempt++) {
-      this.ensureOpen();
-      const segments = this.segments;
-      const logStartOffset = segments[0].baseOffset;
-      const logEndOffset = this.visibleEndOffset;
-      if (fetchOffset < logStartOffset || fetchOffset > logEndOffset) {
-        throw new SamsaError(ErrorCode.OFFSET_OUT_OF_RANGE,
-          `offset ${fetchOffset} is outside [${logStartOffset}, ${logEndOffset}] of ${this.topic}-${this.partition}`);
-      }
-      const maxOffset = Math.min(opts.maxOffset ?? logEndOffset, logEndOffset);
-      if (fetchOffset >= maxOffset) return { records: EMPTY, logStartOffset, logEndOffset };
-      const generation = this.generation;
-      try {
-        for (let i = floorSegment(segments, fetchOffset); i < segments.length; i++) {
-          const records = await segments[i].read(fetchOffset, maxBytes, { maxOffset, minOneBatch: opts.minOneBatch });
-          if (records !== null) return { records, logStartOffset, logEndOffset };
-        }
-        return { records: EMPTY, logStartOffset, logEndOffset };
-      } catch (err) {
-        // A truncation replaced or cut a segment mid-read; the next attempt sees the new state.
-        const raced = err instanceof SegmentClosedError || generation !== this.generation;
-        if (raced && attempt < 3 && !this.closing) continue;
-        throw err;
-      }
-    }
+  /** A retried batch: answered once everything queued before it (perhaps the original) is written. */
+  private duplicateResult(original: BatchMetadata): Promise<AppendResult> {
+    const result: AppendResult = {
+      baseOffset: original.firstOffset, lastOffset: original.lastOffset, logAppendTime: -1, recordCount: 0, sizeInBytes: 0, duplicate: true,
+    };
+    return this.enqueueOp(async () => {
+      if (this.failure) throw this.failure;
+    }).then(() => result);
   }
 
-  /**
-   * Base offset of the first batch whose max timestamp is >= `timestamp`, or null if none. Like
-   * Kafka without decompression: the answer is the start of the batch holding the first matching
-   * record, so records just before it in the same batch may be older than `timestamp`.
-   */
-  async offsetForTimestamp(timestamp: number): Promise<number | null> {
-    for (let attempt = 1; ; attempt++) {
-      this.ensureOpen();
-      const segments = this.segments;
-      const end = this.visibleEndOffset;
+  /** Makes the writer wait for the epoch checkpoint before the next batch, so the file never lags the data. */
+  private queueEpochFlush(): void {
+    if (this.epochFlushQueued) return;
+    this.epochFlushQueued = true;
+    void this.enqueueOp(async () => {
+      this.epochFlushQueued = false;
       try {
-        for (const segment of segments) {
-          if (segment.largestTimestamp < timestamp) continue;
-          const offset = await segment.findOffsetByTimestamp(timestamp);
-          if (offset !== null) return offset < end ? offset : null;
-        }
-        return null;
+        await this.leaderEpochs.flush();
       } catch (err) {
-        if (err instanceof SegmentClosedError && attempt < 3 && !this.closing) continue;
-        throw err;
+        this.fail(err);
       }
-    }
+    });
+  }
+
+  /** Whole batches from `fetchOffset` on; see readBatches in log-reads.ts. */
+  read(fetchOffset: number, maxBytes: number, opts: ReadOptions = {}): Promise<ReadResult> {
+    return readBatches(this.readView, fetchOffset, maxBytes, opts);
+  }
+
+  /** Base offset of the first batch with a max timestamp >= `timestamp`; see log-reads.ts. */
+  offsetForTimestamp(timestamp: number): Promise<number | null> {
+    return offsetForTimestamp(this.readView, timestamp);
   }
 
   /**
@@ -245,6 +283,8 @@ export class PartitionLog {
       if (!(offset >= 0)) throw new RangeError(`cannot truncate ${this.topic}-${this.partition} to ${offset}`);
       if (offset >= this.nextOffsetToAssign) return Promise.resolve();
       this.nextOffsetToAssign = offset;
+      // Now, not when the queue gets there: appends queued behind the truncation record their epochs already.
+      this.leaderEpochs.truncateFromEnd(offset);
       return this.enqueueOp(() => this.truncateNow(offset));
     } catch (err) {
       return Promise.reject(err);
@@ -256,6 +296,7 @@ export class PartitionLog {
     try {
       this.ensureOpen();
       this.nextOffsetToAssign = offset;
+      this.leaderEpochs.clear();
       return this.enqueueOp(() => this.resetNow(offset));
     } catch (err) {
       return Promise.reject(err);
@@ -272,6 +313,8 @@ export class PartitionLog {
       this.ensureWritable();
       let result: RetentionResult | undefined;
       return this.enqueueOp(async () => {
+        const expired = this.replica.expireProducers(nowMs, this.producerIdExpirationMs);
+        if (expired > 0) this.logger.info(`Expired ${expired} idle producer id(s)`);
         result = await applyRetention({
           config: this.currentConfig,
           segments: () => this.segments,
@@ -296,6 +339,52 @@ export class PartitionLog {
     }
   }
 
+  /** The current segments, oldest first, the last one active; the log cleaner reads them outside the writer queue. */
+  segmentsView(): readonly LogSegment[] {
+    this.ensureOpen();
+    return this.segments;
+  }
+
+  get isClosed(): boolean {
+    return this.closing;
+  }
+
+  /** Bumped by every truncation: the cleaner records a pass only if none happened meanwhile. */
+  get truncations(): number {
+    return this.generation;
+  }
+
+  /** Offsets below this have been compacted (cleaner-offset-checkpoint); undefined before the first pass. */
+  get cleanerCheckpoint(): number | undefined {
+    return this.cleanerCheckpointOffset;
+  }
+
+  /** Sets the cleaner checkpoint, unless a truncation happened since `truncations` read `generation`. */
+  setCleanerCheckpoint(offset: number | undefined, generation = this.generation): boolean {
+    if (generation !== this.generation) return false;
+    this.cleanerCheckpointOffset = offset;
+    return true;
+  }
+
+  /**
+   * Puts the cleaned segment `cleaned` in place of `old` (segment-swap.ts), queued behind pending
+   * appends. Resolves false, changing nothing, when the log no longer holds exactly `old`.
+   */
+  replaceSegments(old: readonly LogSegment[], cleaned: LogSegment): Promise<boolean> {
+    let swapped = false;
+    return this.enqueueOp(async () => {
+      if (this.closing || this.failure) return;
+      swapped = await swapInCleaned({
+        segments: () => this.segments,
+        setSegments: (segments) => {
+          this.segments = segments;
+        },
+        retire: (segments) => this.deleter.retireAndSchedule(segments, this.currentConfig.fileDeleteDelayMs ?? DEFAULT_FILE_DELETE_DELAY_MS),
+        logger: this.logger,
+      }, old, cleaned);
+    }).then(() => swapped);
+  }
+
   /** Waits for queued work, writes the index files and closes every segment. Idempotent. */
   async close(): Promise<void> {
     if (this.closing) return;
@@ -305,6 +394,8 @@ export class PartitionLog {
     await this.backgroundFlush;
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
+    // With everything written, the producer state is exact: the next open starts from it.
+    await this.replica.close(this.failure ? null : this.visibleEndOffset);
     for (const segment of this.segments) await segment.close();
     await this.deleter.deleteAllNow();
   }
@@ -370,6 +461,7 @@ export class PartitionLog {
     const position = segment.reservedSize;
     const buffers: Buffer[] = [];
     const completed: PendingAppend[] = [];
+    const producerBatches: ProducerBatch[] = [];
     let bytes = 0;
     let records = 0;
     let lastOffset = -1;
@@ -386,6 +478,7 @@ export class PartitionLog {
             break;
           }
           segment.reserve(batch, this.currentConfig.indexIntervalBytes, now);
+          if (batch.producer) producerBatches.push(batch.producer);
           runEnd = batch.position + batch.sizeInBytes;
           bytes += batch.sizeInBytes;
           records += batch.recordCount;
@@ -397,6 +490,7 @@ export class PartitionLog {
         completed.push(task);
       }
       await segment.write(buffers, position);
+      for (const batch of producerBatches) this.replica.commit(batch);
       this.visibleEndOffset = lastOffset + 1;
       this.unflushedMessages += records;
       if (this.unflushedMessages >= this.currentConfig.flushIntervalMessages) await this.flushNow();
@@ -409,6 +503,8 @@ export class PartitionLog {
   }
 
   private async roll(baseOffset: number): Promise<void> {
+    // Every batch below baseOffset is written, so the committed producer state is exactly theirs.
+    this.replica.snapshotAt(baseOffset);
     const previous = this.active;
     const next = await LogSegment.create(this.dir, baseOffset, this.currentConfig);
     if (previous.reservedSize === 0) {
@@ -463,7 +559,10 @@ export class PartitionLog {
     this.segments = keep;
     for (const s of drop) await s.delete();
     const removed = await this.active.truncateTo(offset);
-    this.afterTruncation(this.active.nextOffset);
+    // Nothing at or past `offset` left in the last kept segment: offsets up to it are a compaction
+    // gap, so the log ends at `offset` (as in Kafka), not below it.
+    this.afterTruncation(removed === 0 ? Math.max(this.active.nextOffset, offset) : this.active.nextOffset);
+    await this.replica.afterTruncation(this.segments);
     this.logger.info(`Truncated to offset ${offset}: removed ${drop.length} segment(s) and ${removed} bytes; log end offset ${this.visibleEndOffset}`);
   }
 
@@ -473,6 +572,7 @@ export class PartitionLog {
     this.segments = [await LogSegment.create(this.dir, offset, this.currentConfig)];
     for (const s of old) await s.delete();
     this.afterTruncation(offset);
+    await this.replica.afterReset();
     this.logger.info(`Deleted all segments; log restarts at offset ${offset}`);
   }
 
@@ -484,10 +584,12 @@ export class PartitionLog {
     // Offsets below the log start no longer exist, so they count as flushed.
     this.recoveryPointOffset = Math.max(this.recoveryPointOffset, this.logStartOffset);
     await this.deleter.retireAndSchedule(doomed, this.currentConfig.fileDeleteDelayMs ?? DEFAULT_FILE_DELETE_DELAY_MS);
+    await this.replica.afterLogStartMoved(this.logStartOffset);
   }
 
   private afterTruncation(endOffset: number): void {
     this.visibleEndOffset = endOffset;
+    if (this.cleanerCheckpointOffset !== undefined) this.cleanerCheckpointOffset = Math.min(this.cleanerCheckpointOffset, endOffset);
     this.recoveryPointOffset = Math.min(this.recoveryPointOffset, endOffset);
     // Appends queued after the truncation already hold offsets from the requested point.
     if (!this.queue.some((t) => t.kind === 'append')) this.nextOffsetToAssign = endOffset;
@@ -498,26 +600,10 @@ export class PartitionLog {
     const failure = err instanceof SamsaError ? err
       : new SamsaError(ErrorCode.KAFKA_STORAGE_ERROR, `append to ${this.topic}-${this.partition} failed: ${(err as Error).message}`, { cause: err });
     this.failure = failure;
+    this.replica.discardStaged();
     this.logger.error(`Log failed, refusing further appends: ${(err as Error).message}`);
     const pending = this.queue.filter((t): t is PendingAppend => t.kind === 'append');
     this.queue.splice(0, this.queue.length, ...this.queue.filter((t) => t.kind === 'op'));
     for (const task of pending) task.reject(failure);
   }
-}
-
-/** Index of the segment that would hold `offset`: the last one whose base offset is <= it (0 if none). */
-function floorSegment(segments: LogSegment[], offset: number): number {
-  let lo = 0;
-  let hi = segments.length - 1;
-  let found = 0;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (segments[mid].baseOffset <= offset) {
-      found = mid;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  return found;
 }

@@ -1,6 +1,6 @@
 /**
  * Which whole segments time- and size-based retention deletes from the start of a log (Kafka's
- * `deleteOldSegments` for `cleanup.policy=delete`).
+ * `deleteOldSegments` for `cleanup.policy=delete`, also applied under `compact,delete`).
  *
  * Rules, applied in Kafka's order: first every leading segment whose newest record is more than
  * `retentionMs` older than `now` (by the largest batch timestamp, or the file's mtime when no batch
@@ -10,7 +10,7 @@
  * active one is rolled first so the log keeps a (new, empty) segment and a quiet topic's data still
  * expires. PartitionLog runs this inside its writer queue, so no append or truncation interleaves.
  */
-import type { LogConfig } from './log-config';
+import { LogConfig, deletesSegments } from './log-config';
 import type { LogSegment } from './log-segment';
 
 export type RetentionReason = 'retention.ms' | 'retention.bytes';
@@ -47,7 +47,7 @@ type SegmentPredicate = (segment: LogSegment) => Promise<boolean> | boolean;
 /** Applies retention.ms, then retention.bytes, to `log`; `nowMs` is the time the run started. */
 export async function applyRetention(log: RetentionTarget, nowMs: number): Promise<RetentionResult> {
   const result: RetentionResult = { segmentsDeleted: 0, bytesDeleted: 0, reasons: [], logStartOffset: log.segments()[0].baseOffset };
-  if (log.config.cleanupPolicy === 'compact') return result;
+  if (!deletesSegments(log.config)) return result;
   const retentionMs = log.config.retentionMs ?? -1;
   if (retentionMs >= 0) {
     const expired = async (segment: LogSegment): Promise<boolean> => nowMs - (await largestTimestamp(segment)) > retentionMs;

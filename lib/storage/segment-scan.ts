@@ -63,14 +63,16 @@ export function parseHeader(buf: Buffer, at: number, position: number): BatchHea
 
 /**
  * Visits the headers of the batches in [from, to) in order; `visit` returns true to stop at the
- * current batch. Ends early, with `clean: false`, at the first header that is cut off by `to`,
- * declares a size running past `to`, or is otherwise implausible.
+ * current batch. It also gets the buffer holding the header and where it starts there, for header
+ * fields the view leaves out (only valid during the call). Ends early, with `clean: false`, at the
+ * first header that is cut off by `to`, declares a size running past `to`, or is otherwise
+ * implausible.
  */
 export async function scanBatchHeaders(
   handle: FileHandle,
   from: number,
   to: number,
-  visit: (header: BatchHeaderView) => boolean | void,
+  visit: (header: BatchHeaderView, buf: Buffer, at: number) => boolean | void,
   chunkBytes: number = DEFAULT_CHUNK_BYTES,
 ): Promise<ScanResult> {
   const scratch = Buffer.allocUnsafe(Math.max(chunkBytes, BATCH_HEADER_SIZE));
@@ -87,7 +89,7 @@ export async function scanBatchHeaders(
     }
     const header = parseHeader(chunk, at, position);
     if (header === null || position + header.sizeInBytes > to) return { endPosition: position, clean: false, stopped: false };
-    if (visit(header) === true) return { endPosition: position, clean: true, stopped: true };
+    if (visit(header, chunk, at) === true) return { endPosition: position, clean: true, stopped: true };
     position += header.sizeInBytes;
   }
   return { endPosition: position, clean: true, stopped: false };

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import * as zstd from 'zstd-napi';
 import * as fc from 'fast-check';
 import * as snappy from 'snappy';
 import { CorruptRecordError, SamsaError } from '../../lib/protocol/errors';
@@ -113,4 +114,16 @@ describe('record/compression', () => {
       expect(() => decompress(type, garbage)).to.throw(CorruptRecordError);
     });
   }
+
+  it('still decompresses zstd after a truncated frame failed mid-stream', () => {
+    const input = Buffer.from('abcdefghij'.repeat(20000));
+    const frame = compress('zstd', input);
+    // A frame without its content size takes the streaming path, which a truncation breaks mid-way.
+    const compressor = new zstd.Compressor();
+    compressor.setParameters({ contentSizeFlag: false });
+    const streamed = compressor.compress(input);
+    expect(() => decompress('zstd', streamed.subarray(0, streamed.length - 5))).to.throw(CorruptRecordError);
+    expect(decompress('zstd', frame).equals(input)).to.equal(true);
+    expect(decompress('zstd', streamed).equals(input)).to.equal(true);
+  });
 });

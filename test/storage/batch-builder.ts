@@ -27,6 +27,12 @@ export interface BatchSpec {
   firstTimestamp?: number;
   /** Byte each value is filled with, to tell batches apart (default 0x61). */
   fill?: number;
+  /** Key of every record (default null: no key). */
+  key?: string;
+  /** Idempotent producer fields (default -1: none). */
+  producerId?: number;
+  producerEpoch?: number;
+  baseSequence?: number;
 }
 
 function zigzagVarint(value: number): number[] {
@@ -40,12 +46,13 @@ function zigzagVarint(value: number): number[] {
   return out;
 }
 
-function encodeRecord(offsetDelta: number, timestampDelta: number, value: Buffer): Buffer {
+function encodeRecord(offsetDelta: number, timestampDelta: number, value: Buffer, key?: string): Buffer {
+  const keyBytes = key === undefined ? null : Buffer.from(key);
   const body = Buffer.concat([
     Buffer.from([0]), // attributes
     Buffer.from(zigzagVarint(timestampDelta)),
     Buffer.from(zigzagVarint(offsetDelta)),
-    Buffer.from(zigzagVarint(-1)), // null key
+    ...(keyBytes === null ? [Buffer.from(zigzagVarint(-1))] : [Buffer.from(zigzagVarint(keyBytes.length)), keyBytes]),
     Buffer.from(zigzagVarint(value.length)),
     value,
     Buffer.from(zigzagVarint(0)), // no headers
@@ -59,7 +66,7 @@ export function buildBatch(spec: BatchSpec = {}): Buffer {
   const firstTimestamp = spec.firstTimestamp ?? 1_600_000_000_000;
   const records: Buffer[] = [];
   for (let i = 0; i < count; i++) {
-    records.push(encodeRecord(i, i, Buffer.alloc(spec.valueBytes ?? 10, spec.fill ?? 0x61)));
+    records.push(encodeRecord(i, i, Buffer.alloc(spec.valueBytes ?? 10, spec.fill ?? 0x61), spec.key));
   }
   const body = Buffer.concat(records);
   const buf = Buffer.alloc(BATCH_HEADER_SIZE + body.length);
@@ -71,9 +78,9 @@ export function buildBatch(spec: BatchSpec = {}): Buffer {
   buf.writeInt32BE(count - 1, LAST_OFFSET_DELTA_OFFSET);
   buf.writeBigInt64BE(BigInt(firstTimestamp), FIRST_TIMESTAMP_OFFSET);
   buf.writeBigInt64BE(BigInt(firstTimestamp + Math.max(0, count - 1)), MAX_TIMESTAMP_OFFSET);
-  buf.writeBigInt64BE(-1n, PRODUCER_ID_OFFSET);
-  buf.writeInt16BE(-1, PRODUCER_EPOCH_OFFSET);
-  buf.writeInt32BE(-1, BASE_SEQUENCE_OFFSET);
+  buf.writeBigInt64BE(BigInt(spec.producerId ?? -1), PRODUCER_ID_OFFSET);
+  buf.writeInt16BE(spec.producerEpoch ?? -1, PRODUCER_EPOCH_OFFSET);
+  buf.writeInt32BE(spec.baseSequence ?? -1, BASE_SEQUENCE_OFFSET);
   buf.writeInt32BE(count, RECORD_COUNT_OFFSET);
   body.copy(buf, BATCH_HEADER_SIZE);
   buf.writeUInt32BE(crc32c(buf.subarray(ATTRIBUTES_OFFSET)) >>> 0, CRC_OFFSET);
