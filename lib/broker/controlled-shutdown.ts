@@ -1,7 +1,8 @@
 /**
  * The broker's side of a controlled shutdown: ask the current controller to move leadership away
- * before the listener closes, so clients switch leaders instead of timing out. Partitions with no
- * other in-sync replica cannot move; they are logged and the shutdown proceeds.
+ * before the listener closes, so clients switch leaders instead of timing out. Replicated
+ * partitions still led here are retried (a follower may be catching up); partitions with no other
+ * replica cannot move, so they are logged and the shutdown proceeds at once.
  */
 import { Connection } from '../client/connection';
 import { Api } from '../protocol/api';
@@ -27,7 +28,11 @@ export async function requestControlledShutdown(opts: {
       const conn = new Connection({ host: controller.host, port: controller.port, clientId: `broker-${opts.brokerId}-shutdown`, requestTimeoutMs: opts.timeoutMs });
       try {
         const res = await conn.send(Api.ControlledShutdown, { brokerId: opts.brokerId, brokerEpoch: opts.brokerEpoch });
-        if (res.errorCode === 0) {
+        // A replicated partition may still move once a follower catches up: retry, as Kafka does.
+        const movable = res.remainingPartitions.filter((p) => (opts.metadata.partition(p.topicName, p.partitionIndex)?.replicas.length ?? 1) > 1);
+        if (res.errorCode === 0 && movable.length > 0 && attempt < ATTEMPTS) {
+          opts.logger.info(`Controlled shutdown attempt ${attempt}: ${movable.length} replicated partition(s) still led here; retrying`);
+        } else if (res.errorCode === 0) {
           if (res.remainingPartitions.length > 0) {
             const names = res.remainingPartitions.map((p) => `${p.topicName}-${p.partitionIndex}`);
             opts.logger.info(`Controlled shutdown: ${names.length} partition(s) have no other in-sync replica and stay offline until restart: ${names.slice(0, 20).join(', ')}`);
@@ -35,8 +40,9 @@ export async function requestControlledShutdown(opts: {
             opts.logger.info('Controlled shutdown: leadership moved to other brokers');
           }
           return true;
+        } else {
+          opts.logger.warn(`Controlled shutdown attempt ${attempt} failed: ${errorForCode(res.errorCode).name}`);
         }
-        opts.logger.warn(`Controlled shutdown attempt ${attempt} failed: ${errorForCode(res.errorCode).name}`);
       } catch (err) {
         opts.logger.warn(`Controlled shutdown attempt ${attempt} failed: ${(err as Error).message}`);
       } finally {

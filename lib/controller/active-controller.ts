@@ -1,24 +1,29 @@
 /**
  * Everything this broker does while it is the controller, for one tenure (one controller
- * epoch): loads the cluster from ZooKeeper, watches brokers, topics, deletion requests and ISR
- * change notifications, elects leaders, and tells brokers about it.
+ * epoch): loads the cluster from ZooKeeper, watches brokers, topics, deletion requests, ISR
+ * change notifications, topic config changes and the `/admin` request znodes, elects leaders,
+ * and tells brokers about it. Reassignments, requested elections and topic deletion have their
+ * own classes; this one owns the tenure, the broker lifecycle and the wiring.
  *
  * A tenure ends with `close()`; callbacks from its watches and channel then do nothing, so a
  * stale tenure can never act after a newer one started. Every handler runs on the shared
  * controller event queue, one at a time.
  */
-import { Api } from '../protocol/api';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { getLogger } from '../util/logger';
 import { ControllerChannel } from './controller-channel';
-import { ControllerContext, LiveBroker, partitionKey, TopicPartition } from './controller-context';
+import { ControllerContext, LiveBroker, NO_LEADER, partitionKey, TopicPartition } from './controller-context';
 import { ControllerEventQueue } from './controller-event-queue';
-import { buildLeaderAndIsr, buildUpdateMetadata, partitionsByReplica, Sender } from './controller-requests';
+import { partitionsByReplica, Sender } from './controller-requests';
 import { ControllerMovedError, ControllerZk } from './controller-zk';
+import { ElectionResult, ElectionType, LeaderElectionRequests } from './leader-election-requests';
 import { partitionsToRebalance } from './leader-imbalance';
 import { electControlledShutdownLeader, electOfflinePartitionLeader, electPreferredLeader } from './partition-leader-election';
+import { OngoingReassignment, PartitionReassignments, ReassignmentResult } from './partition-reassignment';
 import { PartitionStateWriter } from './partition-state-writer';
+import { RequestSender } from './request-sender';
 import { TopicDeletion } from './topic-deletion';
+import { UncleanElectionConfig } from './unclean-election-config';
 
 const log = getLogger('controller');
 
@@ -48,23 +53,37 @@ export class ActiveController {
   readonly ctx = new ControllerContext();
   private readonly channel: ControllerChannel;
   private readonly writer: PartitionStateWriter;
+  private readonly requests: RequestSender;
   private readonly deletion: TopicDeletion;
+  private readonly reassignments: PartitionReassignments;
+  private readonly elections: LeaderElectionRequests;
+  private readonly unclean: UncleanElectionConfig;
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
 
   constructor(private readonly deps: ActiveControllerDeps) {
     this.channel = new ControllerChannel({ controllerId: deps.brokerId, requestTimeoutMs: deps.config.requestTimeoutMs });
     this.writer = new PartitionStateWriter(this.ctx, deps.zk, deps.epoch);
+    this.requests = new RequestSender(this.ctx, this.channel, this.sender);
+    this.unclean = new UncleanElectionConfig(deps.zk, deps.config.uncleanLeaderElectionEnable);
+    const fire = (name: string, run: () => Promise<void>) => this.fire(name, run);
+    const schedule = (delayMs: number, name: string, run: () => Promise<void>) => this.schedule(delayMs, name, run);
     this.deletion = new TopicDeletion({
       ctx: this.ctx,
       zk: deps.zk,
       channel: this.channel,
       sender: this.sender,
       deleteTopicEnable: deps.config.deleteTopicEnable,
-      fire: (name, run) => this.fire(name, run),
-      schedule: (delayMs, name, run) => this.schedule(delayMs, name, run),
-      afterChange: () => this.sendUpdateMetadata(),
+      fire,
+      schedule,
+      afterChange: () => {
+        this.sendUpdateMetadata();
+        this.fire('ReassignmentPrune', () => this.reassignments.pruneDeletedTopics());
+      },
     });
+    const shared = { ctx: this.ctx, zk: deps.zk, writer: this.writer, requests: this.requests, fire };
+    this.reassignments = new PartitionReassignments({ ...shared, schedule });
+    this.elections = new LeaderElectionRequests(shared);
   }
 
   get isClosed(): boolean {
@@ -80,19 +99,26 @@ export class ActiveController {
     const zk = this.deps.zk;
     await zk.prepare();
     this.ctx.clusterId = await zk.clusterId();
+    // Listed before the states are read, so those states include every change these announce;
+    // they are deleted below, as Kafka does on failover. Later ones fire the watch.
+    const pendingIsrChanges = await zk.isrChangeNotifications(this.watcher('IsrChange', () => this.onIsrChangeNotification()));
     for (const b of await zk.liveBrokers(this.watcher('BrokerChange', () => this.onBrokersChanged()))) this.addBroker(b);
     const topics = await zk.topics(this.watcher('TopicChange', () => this.onTopicsChanged()));
     await Promise.all(topics.map((t) => this.loadTopic(t, true)));
     log.info(`Controller ${this.deps.brokerId} (epoch ${this.deps.epoch}) loaded ${topics.length} topics and ${this.ctx.liveBrokers.size} live brokers [${this.ctx.liveBrokerIds().join(',')}]`);
     // Deletions resume first so that their partitions take no part in the elections below.
     await this.deletion.resume(await zk.deleteMarkers(this.watcher('TopicDeletion', () => this.deletion.onMarkersChanged())));
-    await zk.isrChangeNotifications(this.watcher('IsrChange', () => this.onIsrChangeNotification()));
+    await zk.deleteIsrChangeNotifications(pendingIsrChanges);
+    this.unclean.start(await zk.configChanges(this.watcher('ConfigChange', () => this.onConfigChanged())));
 
     const initialized = await this.writer.initialize(this.ctx.newPartitions());
     await this.electOffline(this.ctx.partitionsNeedingElection(), 'controller failover');
     // A new controller tells every broker everything: they may have missed the last tenure's requests.
-    for (const id of this.ctx.liveBrokerIds()) this.sendLeaderAndIsr(id, this.eligible(this.ctx.partitionsOnBrokers([id])), initialized);
+    for (const id of this.ctx.liveBrokerIds()) this.requests.leaderAndIsr(id, this.eligible(this.ctx.partitionsOnBrokers([id])), initialized);
     this.sendUpdateMetadata();
+    // As in Kafka: reassignments (the znode's, then those recorded in topic znodes), then requested elections.
+    await this.reassignments.resume();
+    await this.elections.onZnodeChanged();
     this.scheduleRebalance();
   }
 
@@ -105,9 +131,17 @@ export class ActiveController {
     this.ctx.clear();
   }
 
-  /** Moves leadership away from a broker that is about to stop; returns the partitions it still leads. */
-  async controlledShutdown(brokerId: number): Promise<TopicPartition[]> {
-    if (!this.ctx.liveBrokers.has(brokerId)) {
+  /**
+   * Moves leadership away from a broker that is about to stop and takes it out of the ISRs it is
+   * in; returns the partitions it still leads. `brokerEpoch` -1 means unknown (not checked).
+   */
+  async controlledShutdown(brokerId: number, brokerEpoch = -1): Promise<TopicPartition[]> {
+    const registered = this.ctx.liveBrokers.get(brokerId);
+    if (registered && brokerEpoch !== -1 && brokerEpoch < registered.epoch) {
+      throw new SamsaError(ErrorCode.STALE_BROKER_EPOCH,
+        `Received controlled shutdown request from an old broker epoch ${brokerEpoch} for broker ${brokerId}. Current broker epoch is ${registered.epoch}.`);
+    }
+    if (!registered) {
       throw new SamsaError(ErrorCode.BROKER_NOT_AVAILABLE, `broker ${brokerId} is not registered; cannot shut it down in a controlled way`);
     }
     this.ctx.shuttingDownBrokers.add(brokerId);
@@ -115,16 +149,25 @@ export class ActiveController {
     const changed = await this.writer.update(hosted, (tp, current) =>
       electControlledShutdownLeader(this.ctx.replicas(tp), current, (id) => this.ctx.isLive(id), this.ctx.shuttingDownBrokers).result,
     `controlled shutdown of broker ${brokerId}`);
-    this.sendLeaderAndIsrForChanges(changed);
+    this.requests.leaderAndIsrForChanges(changed);
     const followed = hosted.filter((tp) => this.ctx.state(tp)!.leader !== brokerId);
-    if (followed.length > 0) {
-      this.channel.send(brokerId, Api.StopReplica, this.deletion.stopReplicaBody(brokerId, followed, false))
-        .catch((err: Error) => log.debug(`StopReplica to broker ${brokerId} failed: ${err.message}`));
-    }
+    void this.requests.stopReplica(brokerId, followed, false);
     this.sendUpdateMetadata();
     const remaining = this.ctx.partitionsLedBy(brokerId);
     log.info(`Controlled shutdown of broker ${brokerId}: moved ${changed.length} partitions, ${remaining.length} still led by it`);
     return remaining;
+  }
+
+  electLeaders(type: ElectionType, partitions: TopicPartition[] | null): Promise<ElectionResult[]> {
+    return this.elections.elect(type, partitions);
+  }
+
+  alterPartitionReassignments(requests: Array<{ topic: string; partition: number; replicas: number[] | null }>): Promise<ReassignmentResult[]> {
+    return this.reassignments.alter(requests);
+  }
+
+  listPartitionReassignments(partitions: TopicPartition[] | null): OngoingReassignment[] {
+    return this.reassignments.list(partitions);
   }
 
   // ---- event handlers -------------------------------------------------------------------
@@ -160,9 +203,9 @@ export class ActiveController {
     if (changed.length === 0 && failed.length + started.length === 0) return;
     const startedSet = new Set(started);
     for (const [brokerId, tps] of partitionsByReplica(this.ctx, changed)) {
-      if (!startedSet.has(brokerId)) this.sendLeaderAndIsr(brokerId, tps, initialized);
+      if (!startedSet.has(brokerId)) this.requests.leaderAndIsr(brokerId, tps, initialized);
     }
-    for (const id of started) this.sendLeaderAndIsr(id, this.eligible(this.ctx.partitionsOnBrokers([id])), initialized);
+    for (const id of started) this.requests.leaderAndIsr(id, this.eligible(this.ctx.partitionsOnBrokers([id])), initialized);
     this.sendUpdateMetadata();
     this.deletion.onBrokersStarted(started);
   }
@@ -175,31 +218,41 @@ export class ActiveController {
     for (const t of vanished) {
       log.warn(`Topic ${t} disappeared from ZooKeeper without a deletion request; forgetting it`);
       this.ctx.removeTopic(t);
+      this.unclean.forget(t);
     }
+    for (const t of added) this.unclean.forget(t); // a topic re-created under an old name
     await Promise.all(added.map((t) => this.loadTopic(t, false)));
     const initialized = await this.writer.initialize(this.ctx.newPartitions());
     if (added.length > 0) log.info(`New topics [${added.join(',')}]: ${initialized.length} partitions online`);
-    this.sendLeaderAndIsrForChanges(initialized, initialized);
+    this.requests.leaderAndIsrForChanges(initialized, initialized);
     if (added.length + vanished.length > 0) this.sendUpdateMetadata();
+    if (vanished.length > 0) await this.reassignments.pruneDeletedTopics();
   }
 
+  /**
+   * The topic znode changed: new partitions come online. Replica lists of existing partitions
+   * change only through reassignments, which the controller itself writes (and has applied by
+   * the time this runs); anyone else's change is logged and ignored, as in Kafka.
+   */
   private async onPartitionsChanged(topic: string): Promise<void> {
-    const assignment = await this.deps.zk.assignment(topic, this.watcher(`PartitionModification(${topic})`, () => this.onPartitionsChanged(topic)));
+    const read = await this.deps.zk.assignment(topic, this.watcher(`PartitionModification(${topic})`, () => this.onPartitionsChanged(topic)));
     const known = this.ctx.assignments.get(topic);
-    if (!assignment || !known || this.ctx.topicsToDelete.has(topic)) return;
-    const merged = new Map(known);
-    for (const [p, replicas] of assignment) {
+    if (!read || !known || this.ctx.topicsToDelete.has(topic)) return;
+    this.ctx.topicVersions.set(topic, read.version);
+    const added: number[] = [];
+    for (const [p, replicas] of read.assignment.partitions) {
       const before = known.get(p);
-      if (!before) merged.set(p, replicas);
-      else if (before.join(',') !== replicas.join(',')) {
-        log.warn(`Topic ${topic} partition ${p}: replica reassignment [${before.join(',')}] -> [${replicas.join(',')}] is not supported; keeping the current replicas`);
+      if (!before) {
+        added.push(p);
+        this.ctx.setPartitionAssignment({ topic, partition: p }, replicas);
+      } else if (before.join(',') !== replicas.join(',')) {
+        log.warn(`Topic ${topic} partition ${p}: replicas changed to [${replicas.join(',')}] outside a reassignment; keeping [${before.join(',')}]`);
       }
     }
-    if (merged.size === known.size) return;
-    this.ctx.setAssignment(topic, merged);
+    if (added.length === 0) return;
     const initialized = await this.writer.initialize(this.ctx.newPartitions());
-    log.info(`Topic ${topic} now has ${merged.size} partitions (${initialized.length} brought online)`);
-    this.sendLeaderAndIsrForChanges(initialized, initialized);
+    log.info(`Topic ${topic} now has ${known.size} partitions (${initialized.length} brought online)`);
+    this.requests.leaderAndIsrForChanges(initialized, initialized);
     this.sendUpdateMetadata();
   }
 
@@ -214,22 +267,42 @@ export class ActiveController {
     }));
     await zk.deleteIsrChangeNotifications(names);
     if (partitions.length > 0) this.sendUpdateMetadata();
+    await this.reassignments.onIsrChanged(partitions);
+  }
+
+  /**
+   * Topic config changes: drop the cached unclean-election setting of the topics named, and give
+   * their offline partitions another election in case it is now allowed (Kafka does the same).
+   */
+  private async onConfigChanged(): Promise<void> {
+    const names = await this.deps.zk.configChanges(this.watcher('ConfigChange', () => this.onConfigChanged()));
+    const topics = new Set(await this.unclean.onChanges(names));
+    if (topics.size === 0) return;
+    const offline = this.ctx.partitionsNeedingElection().filter((tp) => topics.has(tp.topic));
+    const changed = await this.electOffline(offline, 'topic config change');
+    this.requests.leaderAndIsrForChanges(changed);
+    if (changed.length > 0) this.sendUpdateMetadata();
   }
 
   private async rebalanceLeaders(): Promise<void> {
     const candidates = partitionsToRebalance(this.ctx, this.deps.config.leaderImbalancePerBrokerPercentage ?? 10);
     const changed = await this.writer.update(candidates, (tp, current) =>
       electPreferredLeader(this.ctx.replicas(tp), current, (id) => this.ctx.isLive(id)), 'preferred replica election');
-    this.sendLeaderAndIsrForChanges(changed);
+    this.requests.leaderAndIsrForChanges(changed);
     if (changed.length > 0) this.sendUpdateMetadata();
   }
 
   // ---- helpers ---------------------------------------------------------------------------
 
   private async loadTopic(topic: string, withStates: boolean): Promise<void> {
-    const assignment = await this.deps.zk.assignment(topic, this.watcher(`PartitionModification(${topic})`, () => this.onPartitionsChanged(topic)));
-    if (!assignment) return;
-    this.ctx.setAssignment(topic, assignment);
+    const read = await this.deps.zk.assignment(topic, this.watcher(`PartitionModification(${topic})`, () => this.onPartitionsChanged(topic)));
+    if (!read) return;
+    const { partitions, addingReplicas, removingReplicas } = read.assignment;
+    this.ctx.setAssignment(topic, partitions);
+    this.ctx.topicVersions.set(topic, read.version);
+    for (const p of partitions.keys()) {
+      this.ctx.setReassignment({ topic, partition: p }, { adding: addingReplicas.get(p) ?? [], removing: removingReplicas.get(p) ?? [] });
+    }
     if (!withStates) return;
     await Promise.all(this.ctx.partitionsOf(topic).map(async (tp) => {
       const st = await this.deps.zk.readPartitionState(tp);
@@ -237,10 +310,19 @@ export class ActiveController {
     }));
   }
 
-  private electOffline(partitions: TopicPartition[], reason: string): Promise<TopicPartition[]> {
-    const unclean = this.deps.config.uncleanLeaderElectionEnable;
+  /**
+   * Elects leaders for partitions that lost theirs (or ISR members). The unclean-election setting
+   * is looked up only for partitions with no live in-sync replica, the only ones it matters for.
+   */
+  private async electOffline(partitions: TopicPartition[], reason: string): Promise<TopicPartition[]> {
+    const isLive = (id: number) => this.ctx.isLive(id);
+    const stuck = partitions.filter((tp) => {
+      const st = this.ctx.state(tp);
+      return st !== undefined && (st.leader === NO_LEADER || !isLive(st.leader)) && !st.isr.some(isLive);
+    });
+    await this.unclean.load(stuck.map((tp) => tp.topic));
     return this.writer.update(partitions, (tp, current) =>
-      electOfflinePartitionLeader(this.ctx.replicas(tp), current, (id) => this.ctx.isLive(id), unclean), reason);
+      electOfflinePartitionLeader(this.ctx.replicas(tp), current, isLive, this.unclean.get(tp.topic)), reason);
   }
 
   /** Partitions the controller manages leadership for: not part of a topic being deleted. */
@@ -259,30 +341,9 @@ export class ActiveController {
     this.channel.removeBroker(id);
   }
 
-  private sendLeaderAndIsrForChanges(changed: TopicPartition[], isNew: TopicPartition[] = []): void {
-    for (const [brokerId, tps] of partitionsByReplica(this.ctx, changed)) this.sendLeaderAndIsr(brokerId, tps, isNew);
-  }
-
-  private sendLeaderAndIsr(brokerId: number, partitions: TopicPartition[], isNew: TopicPartition[] = []): void {
-    if (partitions.length === 0 || !this.channel.hasBroker(brokerId)) return;
-    const body = buildLeaderAndIsr(this.ctx, this.sender, brokerId, partitions, new Set(isNew.map(partitionKey)));
-    if (body.partitionStates.length === 0) return;
-    this.channel.send(brokerId, Api.LeaderAndIsr, body).then((resp) => {
-      const failed = resp?.partitionErrors.filter((e) => e.errorCode !== 0) ?? [];
-      if (resp && (resp.errorCode !== 0 || failed.length > 0)) {
-        log.warn(`LeaderAndIsr to broker ${brokerId} answered error ${resp.errorCode} with ${failed.length} failed partitions`);
-      }
-    }, (err: Error) => log.debug(`LeaderAndIsr to broker ${brokerId} dropped: ${err.message}`));
-  }
-
   /** Sends the complete metadata snapshot to every registered broker. */
   sendUpdateMetadata(): void {
-    for (const id of this.ctx.liveBrokerIds()) {
-      const body = buildUpdateMetadata(this.ctx, this.sender, id);
-      this.channel.send(id, Api.UpdateMetadata, body, { coalesceKey: 'update-metadata' }).then((resp) => {
-        if (resp && resp.errorCode !== 0) log.warn(`UpdateMetadata to broker ${id} answered error ${resp.errorCode}`);
-      }, (err: Error) => log.debug(`UpdateMetadata to broker ${id} dropped: ${err.message}`));
-    }
+    this.requests.updateMetadata();
   }
 
   private scheduleRebalance(): void {

@@ -1,6 +1,7 @@
 /**
- * The active controller's in-memory picture of the cluster: live brokers, topic assignments,
- * partition leadership and topics queued for deletion.
+ * The active controller's in-memory picture of the cluster: live brokers, topic assignments
+ * (with the replicas being added and removed by reassignments), partition leadership and topics
+ * queued for deletion.
  *
  * ZooKeeper is the source of truth; this cache is loaded from it when a broker becomes
  * controller and is changed only after the matching ZooKeeper write succeeded, so that a
@@ -33,6 +34,14 @@ export interface PartitionState {
 
 export const NO_LEADER = -1;
 
+/** A partition reassignment in progress (KIP-455), as stored in the topic znode. */
+export interface ReassignmentState {
+  /** Target replicas not in the original set: they join, catch up, then enter the ISR. */
+  adding: number[];
+  /** Original replicas not in the target set: they leave once the target set is in sync. */
+  removing: number[];
+}
+
 export function partitionKey(tp: TopicPartition): string {
   return `${tp.topic}:${tp.partition}`;
 }
@@ -47,6 +56,10 @@ export class ControllerContext {
   readonly topicsToDelete = new Map<string, Set<number>>();
   /** Brokers that asked for a controlled shutdown and must not be chosen as leader. */
   readonly shuttingDownBrokers = new Set<number>();
+  /** partition key → reassignment in progress; the assignment above holds all its replicas. */
+  readonly reassignments = new Map<string, ReassignmentState & { tp: TopicPartition }>();
+  /** topic → version of its assignment znode, the compare-and-set token for the controller's rewrites. */
+  readonly topicVersions = new Map<string, number>();
   clusterId: string | null = null;
 
   isLive(brokerId: number): boolean {
@@ -71,6 +84,34 @@ export class ControllerContext {
     return this.assignments.get(tp.topic)?.get(tp.partition) ?? [];
   }
 
+  /** Replaces one partition's replicas and its reassignment state (none when both lists are empty). */
+  setPartitionAssignment(tp: TopicPartition, replicas: number[], reassignment: ReassignmentState = { adding: [], removing: [] }): void {
+    let byPartition = this.assignments.get(tp.topic);
+    if (!byPartition) {
+      byPartition = new Map();
+      this.assignments.set(tp.topic, byPartition);
+      if (!this.states.has(tp.topic)) this.states.set(tp.topic, new Map());
+    }
+    byPartition.set(tp.partition, [...replicas]);
+    this.setReassignment(tp, reassignment);
+  }
+
+  reassignment(tp: TopicPartition): ReassignmentState | undefined {
+    return this.reassignments.get(partitionKey(tp));
+  }
+
+  setReassignment(tp: TopicPartition, state: ReassignmentState): void {
+    const key = partitionKey(tp);
+    if (state.adding.length === 0 && state.removing.length === 0) this.reassignments.delete(key);
+    else this.reassignments.set(key, { tp: { topic: tp.topic, partition: tp.partition }, adding: [...state.adding], removing: [...state.removing] });
+  }
+
+  /** Partitions with a reassignment in progress, in topic and partition order. */
+  partitionsBeingReassigned(): TopicPartition[] {
+    return [...this.reassignments.values()].map((r) => r.tp)
+      .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  }
+
   state(tp: TopicPartition): PartitionState | undefined {
     return this.states.get(tp.topic)?.get(tp.partition);
   }
@@ -88,6 +129,8 @@ export class ControllerContext {
     this.assignments.delete(topic);
     this.states.delete(topic);
     this.topicsToDelete.delete(topic);
+    this.topicVersions.delete(topic);
+    for (const [key, r] of this.reassignments) if (r.tp.topic === topic) this.reassignments.delete(key);
   }
 
   topics(): string[] {
@@ -138,6 +181,8 @@ export class ControllerContext {
     this.states.clear();
     this.topicsToDelete.clear();
     this.shuttingDownBrokers.clear();
+    this.reassignments.clear();
+    this.topicVersions.clear();
     this.clusterId = null;
   }
 }

@@ -4,8 +4,9 @@
  *
  * ClusterStore (lib/zk) owns paths, codecs and the fenced write primitives; what it lacks and
  * the controller needs lives here: reads that arm one-shot watches (children of `/brokers/ids`,
- * `/brokers/topics`, `/admin/delete_topics`, `/isr_change_notification`, a topic's assignment,
- * `/controller`), and the mapping of ZooKeeper outcomes to what the controller decides on
+ * `/brokers/topics`, `/admin/delete_topics`, `/isr_change_notification`, `/config/changes`, a
+ * topic's assignment, a partition's state, the `/admin` request znodes, `/controller`), and the
+ * mapping of ZooKeeper outcomes to what the controller decides on
  * (a version conflict is `null`, an existing state is adopted, a failed fence check is
  * ControllerMovedError).
  */
@@ -16,7 +17,10 @@ import type { ZkClient } from '../zk/zk-client';
 import { childPath } from '../zk/zk-client';
 import { isZkError } from '../zk/zk-errors';
 import type { ZkWatcher } from '../zk/zk-types';
-import { IsrChangeNotificationZNode, TopicZNode, ZkPaths, ZnodeFormatError } from '../zk/znodes';
+import {
+  ConfigChangeNotificationZNode, IsrChangeNotificationZNode, PartitionReassignment, PartitionStateZNode, PreferredReplicaElectionZNode,
+  ReassignPartitionsZNode, TopicAssignment, TopicZNode, ZkPaths, ZnodeFormatError,
+} from '../zk/znodes';
 import { LiveBroker, PartitionState, TopicPartition } from './controller-context';
 
 export { ControllerMovedError } from '../zk/controller-fence';
@@ -103,11 +107,11 @@ export class ControllerZk {
     return this.zk.getChildren(ZkPaths.topics, watcher).then((t) => t.sort());
   }
 
-  /** partition → replicas, or null when the topic is gone or malformed; arms `watcher` on its data. */
-  async assignment(topic: string, watcher: Watcher): Promise<Map<number, number[]> | null> {
+  /** The topic's assignment and znode version, or null when it is gone or malformed; arms `watcher` on its data. */
+  async assignment(topic: string, watcher?: Watcher): Promise<{ assignment: TopicAssignment; version: number } | null> {
     try {
       const node = await this.zk.getData(ZkPaths.topic(topic), watcher);
-      return TopicZNode.decode(topic, node.data).partitions;
+      return { assignment: TopicZNode.decode(topic, node.data), version: node.stat.version };
     } catch (err) {
       if (isZkError(err, 'NO_NODE')) return null;
       if (!(err instanceof ZnodeFormatError)) throw err;
@@ -116,11 +120,29 @@ export class ControllerZk {
     }
   }
 
-  async readPartitionState(tp: TopicPartition): Promise<PartitionState | null> {
+  /** Compare-and-set of a topic's assignment; the new version, or null when the znode moved on (or vanished). */
+  async writeAssignment(topic: string, assignment: TopicAssignment, expectedVersion: number): Promise<number | null> {
     try {
-      const st = await this.store.getPartitionState(tp.topic, tp.partition);
-      return st ? { ...st.value, isr: [...st.value.isr], zkVersion: st.version } : null;
+      return await this.store.setTopicAssignment(topic, assignment, expectedVersion, this.fence);
     } catch (err) {
+      if (isZkError(err, 'BAD_VERSION', 'NO_NODE')) return null;
+      throw err;
+    }
+  }
+
+  async readPartitionState(tp: TopicPartition): Promise<PartitionState | null> {
+    return this.watchedPartitionState(tp);
+  }
+
+  /** The partition's state, arming `watcher` on the state znode when given (it fires on any write). */
+  async watchedPartitionState(tp: TopicPartition, watcher?: Watcher): Promise<PartitionState | null> {
+    const path = ZkPaths.partitionState(tp.topic, tp.partition);
+    try {
+      const node = watcher ? await this.zk.getData(path, watcher) : await this.zk.getData(path);
+      const st = PartitionStateZNode.decode(tp.topic, tp.partition, node.data);
+      return { ...st, isr: [...st.isr], zkVersion: node.stat.version };
+    } catch (err) {
+      if (isZkError(err, 'NO_NODE')) return null;
       if (!(err instanceof ZnodeFormatError)) throw err;
       log.error(`${err.message}; treating partition ${tp.topic}-${tp.partition} as new`);
       return null;
@@ -186,6 +208,81 @@ export class ControllerZk {
 
   deleteIsrChangeNotifications(names: string[]): Promise<void> {
     return this.store.deleteIsrChangeNotifications(names, this.fence);
+  }
+
+  // ---- admin requests -------------------------------------------------------------------
+
+  /**
+   * `/admin/reassign_partitions`: its reassignments, 'malformed', or null when absent. The watch
+   * is an `exists` watch, so it fires on creation, on every rewrite and on deletion.
+   */
+  async reassignRequest(watcher?: Watcher): Promise<PartitionReassignment[] | 'malformed' | null> {
+    return this.adminRequest(ZkPaths.reassignPartitions, watcher, (data) => ReassignPartitionsZNode.decode(data));
+  }
+
+  /** Rewrites `/admin/reassign_partitions` with the reassignments left, deleting it when none are. */
+  async rewriteReassignRequest(remaining: PartitionReassignment[]): Promise<void> {
+    if (remaining.length === 0) {
+      await this.store.deletePartitionReassignment(this.fence);
+      return;
+    }
+    try {
+      await this.store.setPartitionReassignment(remaining, -1, this.fence);
+    } catch (err) {
+      if (!isZkError(err, 'NO_NODE')) throw err;
+    }
+  }
+
+  /** `/admin/preferred_replica_election`: its partitions, 'malformed', or null when absent (exists watch). */
+  async preferredElectionRequest(watcher: Watcher): Promise<TopicPartition[] | 'malformed' | null> {
+    return this.adminRequest(ZkPaths.preferredReplicaElection, watcher, (data) => PreferredReplicaElectionZNode.decode(data));
+  }
+
+  deletePreferredElectionRequest(): Promise<void> {
+    return this.store.deletePreferredReplicaElection(this.fence);
+  }
+
+  private async adminRequest<T>(path: string, watcher: Watcher | undefined, decode: (data: Buffer | null) => T): Promise<T | 'malformed' | null> {
+    if (!(await this.zk.exists(path, watcher))) return null;
+    try {
+      return decode((await this.zk.getData(path)).data);
+    } catch (err) {
+      if (isZkError(err, 'NO_NODE')) return null;
+      if (!(err instanceof ZnodeFormatError)) throw err;
+      log.error(`${err.message}; discarding the request`);
+      return 'malformed';
+    }
+  }
+
+  // ---- topic configs ----------------------------------------------------------------------
+
+  /** Children of `/config/changes`; arms `watcher` on them. */
+  configChanges(watcher: Watcher): Promise<string[]> {
+    return this.zk.getChildren(ZkPaths.configChanges, watcher);
+  }
+
+  /** The entity path (`topics/<t>`) a config change notification names; null if gone or malformed. */
+  async readConfigChange(name: string): Promise<string | null> {
+    const path = childPath(ZkPaths.configChanges, name);
+    try {
+      return ConfigChangeNotificationZNode.decode(path, (await this.zk.getData(path)).data);
+    } catch (err) {
+      if (isZkError(err, 'NO_NODE')) return null;
+      if (!(err instanceof ZnodeFormatError)) throw err;
+      log.warn(`${err.message}; ignoring it`);
+      return null;
+    }
+  }
+
+  /** The topic's config overrides (empty when none); a malformed znode counts as none. */
+  async topicConfig(topic: string): Promise<Record<string, string>> {
+    try {
+      return await this.store.getTopicConfig(topic);
+    } catch (err) {
+      if (!(err instanceof ZnodeFormatError)) throw err;
+      log.error(`${err.message}; using the broker defaults for topic ${topic}`);
+      return {};
+    }
   }
 }
 

@@ -19,8 +19,12 @@ import { ActiveController, ControllerConfig } from './active-controller';
 import { TopicPartition } from './controller-context';
 import { ControllerEventQueue } from './controller-event-queue';
 import { ControllerElection, ControllerMovedError, ControllerZk } from './controller-zk';
+import type { ElectionResult, ElectionType } from './leader-election-requests';
+import type { OngoingReassignment, ReassignmentResult } from './partition-reassignment';
 
 export type { ControllerConfig } from './active-controller';
+export type { ElectionResult, ElectionType } from './leader-election-requests';
+export type { OngoingReassignment, ReassignmentResult } from './partition-reassignment';
 
 const log = getLogger('controller');
 
@@ -96,26 +100,60 @@ export class Controller extends EventEmitter {
   /**
    * Moves leadership of the partitions a broker leads to other in-sync replicas and takes it out
    * of the ISRs; returns the partitions it still leads (those with no other live in-sync replica,
-   * single-replica partitions included). Throws NOT_CONTROLLER on a broker that is not the controller.
+   * single-replica partitions included). Throws NOT_CONTROLLER on a broker that is not the
+   * controller, STALE_BROKER_EPOCH when `brokerEpoch` is older than the broker's registration
+   * (-1: not checked).
    */
-  controlledShutdown(brokerId: number): Promise<TopicPartition[]> {
-    return new Promise<TopicPartition[]>((resolve, reject) => {
-      this.events.put(`ControlledShutdown(${brokerId})`, async () => {
-        const active = this.active;
-        if (!active || active.isClosed) throw new SamsaError(ErrorCode.NOT_CONTROLLER, `broker ${this.brokerId} is not the controller`);
-        try {
-          resolve(await active.controlledShutdown(brokerId));
-        } catch (err) {
-          if (err instanceof ControllerMovedError) await this.onFenced(err);
-          throw err;
-        }
-      }).catch(reject);
-    });
+  controlledShutdown(brokerId: number, brokerEpoch = -1): Promise<TopicPartition[]> {
+    return this.onActive(`ControlledShutdown(${brokerId})`, (active) => active.controlledShutdown(brokerId, brokerEpoch));
+  }
+
+  /**
+   * Elects leaders (the ElectLeaders API). Per partition: 0, ELECTION_NOT_NEEDED,
+   * PREFERRED_LEADER_NOT_AVAILABLE, ELIGIBLE_LEADERS_NOT_AVAILABLE, UNKNOWN_TOPIC_OR_PARTITION or
+   * INVALID_TOPIC_EXCEPTION (topic being deleted). `partitions` null = all partitions, and then,
+   * as Kafka's broker answers, partitions that needed no election are left out.
+   * Throws SamsaError(NOT_CONTROLLER) unless this broker is the active controller.
+   */
+  electLeaders(type: ElectionType, partitions: TopicPartition[] | null): Promise<ElectionResult[]> {
+    return this.onActive(`ElectLeaders(${type})`, (active) => active.electLeaders(type, partitions));
+  }
+
+  /**
+   * Starts partition reassignments (replicas null = cancel, back to the original replicas).
+   * Per partition: 0, UNKNOWN_TOPIC_OR_PARTITION, INVALID_REPLICA_ASSIGNMENT (empty, duplicate or
+   * negative ids, or new replicas on brokers that are not live), NO_REASSIGNMENT_IN_PROGRESS
+   * (cancelling nothing). Resolves once started, not done. Throws NOT_CONTROLLER like electLeaders.
+   */
+  alterPartitionReassignments(reassignments: Array<{ topic: string; partition: number; replicas: number[] | null }>): Promise<ReassignmentResult[]> {
+    return this.onActive('AlterPartitionReassignments', (active) => active.alterPartitionReassignments(reassignments));
+  }
+
+  /** Reassignments in progress among the given partitions (null = all). Throws NOT_CONTROLLER like electLeaders. */
+  listPartitionReassignments(partitions: TopicPartition[] | null): Promise<OngoingReassignment[]> {
+    return this.onActive('ListPartitionReassignments', async (active) => active.listPartitionReassignments(partitions));
   }
 
   /** Resolves once every event queued so far has been handled (for tests and orderly shutdown). */
   idle(): Promise<void> {
     return this.events.idle();
+  }
+
+  /** Runs `run` on the event queue against the current tenure; NOT_CONTROLLER when there is none. */
+  private onActive<T>(name: string, run: (active: ActiveController) => Promise<T>): Promise<T> {
+    const notController = () => new SamsaError(ErrorCode.NOT_CONTROLLER, `broker ${this.brokerId} is not the controller`);
+    return new Promise<T>((resolve, reject) => {
+      this.events.put(name, async () => {
+        const active = this.active;
+        if (!active || active.isClosed) throw notController();
+        try {
+          resolve(await run(active));
+        } catch (err) {
+          if (err instanceof ControllerMovedError) await this.onFenced(err);
+          throw err;
+        }
+      }).catch((err: Error) => reject(this.stopped && !(err instanceof SamsaError) ? notController() : err));
+    });
   }
 
   // ---- election ----------------------------------------------------------------------

@@ -2,11 +2,14 @@
  * Decides which partitions the periodic auto-rebalance should hand back to their preferred
  * replica (the first one in the assignment), following Kafka's rule: per broker, if more than
  * `leader.imbalance.per.broker.percentage` of the partitions it prefers are led by someone else,
- * move those that can move (the preferred broker is live and in the ISR).
+ * move those that can move (the preferred broker is live and in the ISR). Nothing moves while a
+ * partition reassignment is in progress.
  */
 import { ControllerContext, TopicPartition } from './controller-context';
 
 export function partitionsToRebalance(ctx: ControllerContext, imbalancePercentage: number): TopicPartition[] {
+  // As in Kafka, leaders stay put while replicas move: a reassignment picks its own leader.
+  if (ctx.reassignments.size > 0) return [];
   const preferredBy = new Map<number, TopicPartition[]>();
   for (const tp of ctx.allPartitions()) {
     if (ctx.topicsToDelete.has(tp.topic) || !ctx.state(tp)) continue;

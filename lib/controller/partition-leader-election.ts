@@ -88,6 +88,26 @@ export function electPreferredLeader(assignment: number[], current: LeaderIsr, i
   return changed(current, { leader: preferred, isr: current.isr });
 }
 
+/**
+ * Leadership when a reassignment drops replicas (Kafka's ReassignPartitionLeaderElection plus the
+ * removal of the dropped replicas from the ISR): the ISR keeps only members of `remaining`; a live
+ * leader that stays keeps leading, otherwise the first replica of `remaining` that is live and in
+ * the ISR leads. The leader epoch always goes up, since the replica list brokers see changes with
+ * it. If no member of `remaining` is in sync the leader is none and the ISR keeps its last member.
+ */
+export function electReassignedPartitionLeader(remaining: number[], current: LeaderIsr, isLive: IsLive): LeaderIsr {
+  const keptIsr = current.isr.filter((r) => remaining.includes(r));
+  const isr = keptIsr.length > 0 ? keptIsr : lastIsrMember(current);
+  const keepLeader = current.leader !== NO_LEADER && remaining.includes(current.leader) && isLive(current.leader) && keptIsr.includes(current.leader);
+  const leader = keepLeader ? current.leader : remaining.find((r) => isLive(r) && keptIsr.includes(r)) ?? NO_LEADER;
+  return { leader, leaderEpoch: current.leaderEpoch + 1, isr: [...isr] };
+}
+
+/** Same leader and ISR under a new leader epoch, so brokers accept a changed replica list. */
+export function bumpLeaderEpoch(current: LeaderIsr): LeaderIsr {
+  return { leader: current.leader, leaderEpoch: current.leaderEpoch + 1, isr: [...current.isr] };
+}
+
 function lastIsrMember(current: LeaderIsr): number[] {
   if (current.isr.length === 0) return [];
   if (current.isr.includes(current.leader)) return [current.leader];

@@ -8,7 +8,7 @@
  * keeps each file to one screenful of concerns. The small read helpers shared by both live here.
  */
 import { getLogger } from '../util/logger';
-import { ControllerFence, fencedDeleteIfExists } from './controller-fence';
+import { ControllerFence, fencedDeleteIfExists, fencedSetData } from './controller-fence';
 import { childPath, parentPath, ZkClient } from './zk-client';
 import { isZkError, ZkError } from './zk-errors';
 import type { ZkNodeData } from './zk-types';
@@ -95,6 +95,11 @@ export class ClusterRequests {
   /** NODE_EXISTS while a previous reassignment is still in progress. */
   async createPartitionReassignment(reassignments: readonly PartitionReassignment[]): Promise<void> {
     await this.createWithParents(ZkPaths.reassignPartitions, ReassignPartitionsZNode.encode(reassignments));
+  }
+
+  /** Overwrites the request (the controller drops finished partitions); returns the new version. */
+  async setPartitionReassignment(reassignments: readonly PartitionReassignment[], expectedVersion = -1, fence?: ControllerFence): Promise<number> {
+    return fencedSetData(this.zk, ZkPaths.reassignPartitions, ReassignPartitionsZNode.encode(reassignments), expectedVersion, fence);
   }
 
   async deletePartitionReassignment(fence?: ControllerFence): Promise<void> {

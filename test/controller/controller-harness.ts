@@ -60,6 +60,25 @@ export class Admin {
     return st ? { ...st.value, zkVersion: st.version } : null;
   }
 
+  /**
+   * Writes a new ISR the way a partition leader does (compare-and-set, same leader epoch), then
+   * optionally the ISR change notification a leader creates after it.
+   */
+  async setIsr(topic: string, partition: number, isr: number[], notify = true): Promise<void> {
+    const st = await this.state(topic, partition);
+    if (!st) throw new Error(`no state for ${topic}-${partition}`);
+    await this.store.setPartitionState(topic, partition, { leader: st.leader, leaderEpoch: st.leaderEpoch, controllerEpoch: st.controllerEpoch, isr }, st.zkVersion);
+    if (notify) await this.store.createIsrChangeNotification([{ topic, partition }]);
+  }
+
+  /** The topic znode as plain objects: partition → replicas, and the adding/removing maps. */
+  async assignment(topic: string): Promise<{ partitions: Record<string, number[]>; adding: Record<string, number[]>; removing: Record<string, number[]> } | null> {
+    const a = await this.store.getTopicAssignment(topic);
+    if (!a) return null;
+    const plain = (m: Map<number, number[]>) => Object.fromEntries([...m].map(([p, r]) => [String(p), r]));
+    return { partitions: plain(a.partitions), adding: plain(a.addingReplicas), removing: plain(a.removingReplicas) };
+  }
+
   async controllerEpoch(): Promise<number> {
     return (await this.store.getControllerEpoch())?.value ?? 0;
   }

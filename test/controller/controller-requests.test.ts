@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { ControllerContext } from '../../lib/controller/controller-context';
 import { buildLeaderAndIsr, buildStopReplica, buildUpdateMetadata, partitionsByReplica } from '../../lib/controller/controller-requests';
-import { partitionsToRebalance } from '../../lib/controller/leader-imbalance';
 
 function cluster(): ControllerContext {
   const ctx = new ControllerContext();
@@ -55,21 +54,5 @@ describe('controller/controller-requests', () => {
     const grouped = partitionsByReplica(ctx, ctx.allPartitions());
     expect([...grouped.keys()].sort()).to.deep.equal([1, 2]);
     expect(grouped.get(2)!.map((tp) => `${tp.topic}-${tp.partition}`)).to.deep.equal(['a-0', 'a-1']);
-  });
-});
-
-describe('controller/leader-imbalance', () => {
-  it('selects partitions whose live, in-sync preferred replica does not lead, past the threshold', () => {
-    const ctx = cluster();
-    ctx.setState({ topic: 'a', partition: 0 }, { leader: 2, leaderEpoch: 3, isr: [2, 1], controllerEpoch: 4, zkVersion: 8 });
-    expect(partitionsToRebalance(ctx, 10)).to.deep.equal([{ topic: 'a', partition: 0 }]);
-  });
-
-  it('leaves partitions alone when the imbalance is within the threshold or the preferred replica is out of sync', () => {
-    const ctx = cluster();
-    ctx.setState({ topic: 'a', partition: 0 }, { leader: 2, leaderEpoch: 3, isr: [2, 1], controllerEpoch: 4, zkVersion: 8 });
-    expect(partitionsToRebalance(ctx, 100)).to.deep.equal([]);
-    ctx.setState({ topic: 'a', partition: 0 }, { leader: 2, leaderEpoch: 3, isr: [2], controllerEpoch: 4, zkVersion: 8 });
-    expect(partitionsToRebalance(ctx, 10)).to.deep.equal([]);
   });
 });

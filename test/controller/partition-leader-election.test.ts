@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import * as fc from 'fast-check';
 import {
-  electControlledShutdownLeader, electOfflinePartitionLeader, electPreferredLeader, initialLeaderIsr,
+  bumpLeaderEpoch, electControlledShutdownLeader, electOfflinePartitionLeader, electPreferredLeader, electReassignedPartitionLeader,
+  initialLeaderIsr,
 } from '../../lib/controller/partition-leader-election';
 
 const liveSet = (...ids: number[]) => (id: number) => ids.includes(id);
@@ -99,5 +100,31 @@ describe('controller/partition-leader-election', () => {
       expect(electPreferredLeader([1, 2], { leader: 1, leaderEpoch: 5, isr: [1, 2] }, liveSet(1, 2))).to.equal(null);
       expect(electPreferredLeader([1, 2], { leader: 2, leaderEpoch: 5, isr: [2] }, liveSet(1, 2))).to.equal(null);
     });
+  });
+
+  describe('electReassignedPartitionLeader', () => {
+    it('hands leadership from a leaving leader to the first live in-sync replica of the target', () => {
+      expect(electReassignedPartitionLeader([3, 4], { leader: 1, leaderEpoch: 2, isr: [1, 4, 3] }, liveSet(1, 3, 4)))
+        .to.deep.equal({ leader: 3, leaderEpoch: 3, isr: [4, 3] });
+    });
+
+    it('keeps a leader that stays, still bumping the epoch for the new replica list', () => {
+      expect(electReassignedPartitionLeader([2, 3], { leader: 2, leaderEpoch: 7, isr: [1, 2, 3] }, liveSet(1, 2, 3)))
+        .to.deep.equal({ leader: 2, leaderEpoch: 8, isr: [2, 3] });
+    });
+
+    it('moves away from a staying leader that is offline', () => {
+      expect(electReassignedPartitionLeader([2, 3], { leader: 2, leaderEpoch: 1, isr: [2, 3] }, liveSet(3)))
+        .to.deep.equal({ leader: 3, leaderEpoch: 2, isr: [2, 3] });
+    });
+
+    it('never empties the ISR: with no target replica in sync the leader is none and the last member stays', () => {
+      expect(electReassignedPartitionLeader([3], { leader: 1, leaderEpoch: 1, isr: [1] }, liveSet(1, 3)))
+        .to.deep.equal({ leader: -1, leaderEpoch: 2, isr: [1] });
+    });
+  });
+
+  it('bumpLeaderEpoch keeps leader and ISR under the next epoch', () => {
+    expect(bumpLeaderEpoch({ leader: 2, leaderEpoch: 4, isr: [2, 1] })).to.deep.equal({ leader: 2, leaderEpoch: 5, isr: [2, 1] });
   });
 });

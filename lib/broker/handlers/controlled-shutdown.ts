@@ -12,7 +12,7 @@ export function controlledShutdownHandler(controller: () => Controller | null): 
     const active = controller();
     if (!active?.isActive) return { errorCode: ErrorCode.NOT_CONTROLLER.code, remainingPartitions: [] };
     try {
-      const remaining = await active.controlledShutdown(req.brokerId);
+      const remaining = await active.controlledShutdown(req.brokerId, req.brokerEpoch);
       return { errorCode: 0, remainingPartitions: remaining.map((tp) => ({ topicName: tp.topic, partitionIndex: tp.partition })) };
     } catch (err) {
       return { errorCode: toErrorCode(err), remainingPartitions: [] };

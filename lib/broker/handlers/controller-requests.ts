@@ -1,7 +1,11 @@
 /**
- * Requests only the controller sends: LeaderAndIsr, UpdateMetadata, StopReplica. Each carries the
- * controller epoch; anything older than the newest epoch seen is rejected as STALE_CONTROLLER_EPOCH
- * so a deposed controller cannot overrule its successor.
+ * Requests only the controller sends: LeaderAndIsr, UpdateMetadata, StopReplica. Two fences guard
+ * them. The broker epoch (the czxid of our `/brokers/ids` registration, KIP-380) comes first: a
+ * request addressed to an earlier registration of this broker - sent before a quick restart or a
+ * ZooKeeper session change - is rejected as STALE_BROKER_EPOCH, since the controller decided it
+ * for a broker that has since lost its state. Then the controller epoch: anything older than the
+ * newest epoch seen is STALE_CONTROLLER_EPOCH, so a deposed controller cannot overrule its
+ * successor.
  */
 import { ErrorCode } from '../../protocol/errors';
 import {
@@ -11,16 +15,43 @@ import {
 import { BrokerContext } from '../broker-context';
 import { Handler } from '../request-context';
 
+/** Kafka's AbstractControlRequest.UNKNOWN_BROKER_EPOCH: the sender does not know it, so it is not checked. */
+const UNKNOWN_BROKER_EPOCH = -1;
+
+/**
+ * A newer epoch than ours is accepted: the controller may see our re-registration before our own
+ * registration call returns.
+ */
+function isBrokerEpochStale(ctx: BrokerContext, api: string, req: { controllerId: number; brokerEpoch: number }): boolean {
+  const current = ctx.brokerEpoch();
+  if (req.brokerEpoch === UNKNOWN_BROKER_EPOCH || req.brokerEpoch >= current) return false;
+  ctx.logger.info(`Ignoring ${api} from controller ${req.controllerId} for broker epoch ${req.brokerEpoch}, older than the current broker epoch ${current}`);
+  return true;
+}
+
 export function leaderAndIsrHandler(ctx: BrokerContext): Handler<LeaderAndIsrRequestData, LeaderAndIsrResponseData> {
-  return (req) => ctx.replicas.applyLeaderAndIsr(req);
+  return (req) => {
+    if (isBrokerEpochStale(ctx, 'LeaderAndIsr', req)) {
+      const errorCode = ErrorCode.STALE_BROKER_EPOCH.code;
+      return { errorCode, partitionErrors: req.partitionStates.map((p) => ({ topicName: p.topicName, partitionIndex: p.partitionIndex, errorCode })) };
+    }
+    return ctx.replicas.applyLeaderAndIsr(req);
+  };
 }
 
 export function stopReplicaHandler(ctx: BrokerContext): Handler<StopReplicaRequestData, StopReplicaResponseData> {
-  return (req) => ctx.replicas.stopReplicas(req);
+  return (req) => {
+    if (isBrokerEpochStale(ctx, 'StopReplica', req)) {
+      const errorCode = ErrorCode.STALE_BROKER_EPOCH.code;
+      return { errorCode, partitionErrors: req.partitions.map((p) => ({ topicName: p.topicName, partitionIndex: p.partitionIndex, errorCode })) };
+    }
+    return ctx.replicas.stopReplicas(req);
+  };
 }
 
 export function updateMetadataHandler(ctx: BrokerContext): Handler<UpdateMetadataRequestData, { errorCode: number }> {
   return (req) => {
+    if (isBrokerEpochStale(ctx, 'UpdateMetadata', req)) return { errorCode: ErrorCode.STALE_BROKER_EPOCH.code };
     if (req.controllerEpoch < ctx.metadata.controllerEpoch) {
       ctx.logger.warn(`Ignoring UpdateMetadata from controller ${req.controllerId} with stale epoch ${req.controllerEpoch} (current ${ctx.metadata.controllerEpoch})`);
       return { errorCode: ErrorCode.STALE_CONTROLLER_EPOCH.code };
