@@ -3,7 +3,9 @@
  *
  * Holds the records and the resolve/reject functions of their send() promises side by side in
  * arrays, so completing a batch is one loop and no per-record promise or timer is created. The
- * batch is encoded once, when first drained, and the same bytes are resent on retry.
+ * batch is encoded once, when first drained, and the same bytes are resent on retry. An
+ * idempotent producer stamps its producer id, epoch and base sequence first, so they are built
+ * into the bytes (the CRC covers them); only a batch given a new sequence is encoded again.
  */
 import { BATCH_HEADER_SIZE } from '../record/batch-header';
 import { CompressionType } from '../record/compression';
@@ -64,6 +66,10 @@ export class ProducerBatch {
   done = false;
   /** Creation order across the producer, so retried batches go back in their original order. */
   readonly sequence = nextBatchSequence++;
+  /** Idempotence: -1 until a sequence is assigned (lib/client/producer-idempotence.ts). */
+  producerId = -1;
+  producerEpoch = -1;
+  baseSequence = -1;
 
   constructor(readonly topic: string, readonly partition: number, readonly createdAtMs: number) {}
 
@@ -87,9 +93,20 @@ export class ProducerBatch {
   encode(compression: CompressionType): Buffer {
     if (this.encoded === null) {
       this.closed = true;
-      this.encoded = encodeRecordBatch(this.records, { compression });
+      this.encoded = encodeRecordBatch(this.records, {
+        compression, producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence: this.baseSequence,
+      });
     }
     return this.encoded;
+  }
+
+  /** Sets the idempotence header fields; bytes encoded with other values are dropped. */
+  setProducerState(producerId: number, producerEpoch: number, baseSequence: number): void {
+    if (this.producerId === producerId && this.producerEpoch === producerEpoch && this.baseSequence === baseSequence) return;
+    this.producerId = producerId;
+    this.producerEpoch = producerEpoch;
+    this.baseSequence = baseSequence;
+    this.encoded = null;
   }
 
   /** Resolves every record; `logAppendTimeMs` is -1 unless the topic uses LogAppendTime. */

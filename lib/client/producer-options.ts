@@ -1,9 +1,11 @@
 /**
  * Producer options: the public interface, Kafka's defaults, and the mapping from Kafka property
  * names (`acks`, `linger.ms`, ...) through lib/config/client-config.ts, which owns validation of
- * properties. Defaults match that module so code and properties files behave alike.
+ * properties. Defaults match that module so code and properties files behave alike, including
+ * Kafka's idempotence rule: on by default, quietly off when acks, retries or in-flight settings
+ * contradict it, an error when asked for explicitly against them.
  */
-import { parseProducerConfig } from '../config/client-config';
+import { idempotenceConflicts, parseProducerConfig } from '../config/client-config';
 import { ErrorCode } from '../protocol/errors';
 import { CompressionType } from '../record/compression';
 import { getLogger } from '../util/logger';
@@ -24,6 +26,11 @@ export interface ProducerOptions extends ClientOptions {
   bufferMemory?: number;
   /** How long send() may wait for topic metadata or buffer space (Kafka's max.block.ms). Default 60000. */
   maxBlockMs?: number;
+  /**
+   * Kafka's enable.idempotence: producer id + per-partition sequence numbers, so retries never
+   * duplicate or reorder records. Default true unless acks, retries or maxInFlightRequestsPerConnection rule it out.
+   */
+  enableIdempotence?: boolean;
 }
 
 export interface ResolvedProducerOptions extends ResolvedClientOptions {
@@ -37,6 +44,7 @@ export interface ResolvedProducerOptions extends ResolvedClientOptions {
   maxRequestSize: number;
   bufferMemory: number;
   maxBlockMs: number;
+  enableIdempotence: boolean;
 }
 
 export const PRODUCER_DEFAULTS = {
@@ -86,8 +94,19 @@ export function resolveProducerOptions(options: ProducerOptions): ResolvedProduc
     maxRequestSize: count('maxRequestSize', options.maxRequestSize, PRODUCER_DEFAULTS.maxRequestSize, 1),
     bufferMemory: count('bufferMemory', options.bufferMemory, PRODUCER_DEFAULTS.bufferMemory, 1),
     maxBlockMs: count('maxBlockMs', options.maxBlockMs, PRODUCER_DEFAULTS.maxBlockMs, 0),
+    enableIdempotence: false,
   };
+  resolved.enableIdempotence = resolveIdempotence(options.enableIdempotence, resolved);
   return resolved;
+}
+
+function resolveIdempotence(requested: boolean | undefined, resolved: ResolvedProducerOptions): boolean {
+  if (requested === false) return false;
+  const conflicts = idempotenceConflicts(resolved);
+  if (conflicts.length === 0) return true;
+  if (requested === true) throw invalid(...conflicts[0]);
+  log.debug(`idempotence disabled: ${conflicts[0][2]}`);
+  return false;
 }
 
 /** Kafka property names → ProducerOptions; unknown keys are logged, invalid values throw ConfigError. */
@@ -105,5 +124,6 @@ export function producerOptionsFromProperties(props: Record<string, string>): Pr
     maxRequestSize: config.maxRequestSize,
     bufferMemory: config.bufferMemory,
     maxBlockMs: config.maxBlockMs,
+    enableIdempotence: config.enableIdempotence,
   };
 }

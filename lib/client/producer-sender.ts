@@ -8,6 +8,8 @@
  * outstanding per broker. Retriable failures refresh metadata and put the batch back with an
  * exponential backoff until retries or delivery.timeout.ms run out. One timer serves the whole
  * producer: the sender computes when the next batch becomes ready (linger, backoff, expiry).
+ * With idempotence, ProducerIdempotence decides when a partition's head batch may go and how a
+ * sequence error is handled; the sender tells it what became of every batch.
  */
 import { Api } from '../protocol/api';
 import { ErrorCode, SamsaError } from '../protocol/errors';
@@ -18,7 +20,8 @@ import { asSamsaError, responseError, userError } from './client-errors';
 import { ConnectionPool } from './connection-pool';
 import { MetadataCache } from './metadata-cache';
 import { ProducerBatch } from './producer-batch';
-import { RecordAccumulator } from './record-accumulator';
+import { ProducerIdempotence } from './producer-idempotence';
+import { PartitionQueue, RecordAccumulator } from './record-accumulator';
 import { RetryPolicy, needsMetadataRefresh } from './retry-policy';
 
 const log = getLogger('producer');
@@ -33,7 +36,13 @@ export interface SenderOptions {
   deliveryTimeoutMs: number;
   retryBackoffMs: number;
   retryPolicy: RetryPolicy;
+  /** Null when idempotence is off. */
+  idempotence: ProducerIdempotence | null;
 }
+
+/** prepareHead results besides a size: the batch must wait, or it was failed. */
+const WAIT = -1;
+const FAILED = -2;
 
 interface NodeDrain {
   batches: ProducerBatch[];
@@ -123,21 +132,16 @@ export class ProducerSender {
         continue;
       }
       if (this.options.acks !== 0 && this.inFlightTo(leader) >= this.options.maxInFlightRequestsPerConnection) continue;
+      const size = this.prepareHead(q);
+      if (size === WAIT) continue;
       const drain = drains.get(leader) ?? { batches: [], bytes: 0 };
-      const head = q.batches[0];
-      let size: number;
-      try {
-        size = head.encode(this.options.compression).length;
-      } catch (err) {
-        this.finish(this.accumulator.drainHead(q), asSamsaError(err));
+      if (size === FAILED || (drain.batches.length > 0 && drain.bytes + size > this.options.maxRequestSize)) {
         moreReady = true;
         continue;
       }
-      if (drain.batches.length > 0 && drain.bytes + size > this.options.maxRequestSize) {
-        moreReady = true;
-        continue;
-      }
-      drain.batches.push(this.accumulator.drainHead(q));
+      const batch = this.accumulator.drainHead(q);
+      this.options.idempotence?.drained(batch);
+      drain.batches.push(batch);
       drain.bytes += size;
       drains.set(leader, drain);
       if (q.batches.length > 0 && this.accumulator.readyAtMs(q, flushing) <= now) moreReady = true;
@@ -149,6 +153,30 @@ export class ProducerSender {
     }
     if (moreReady) this.wakeup();
     if (nextWakeMs < Infinity) this.wakeAt(nextWakeMs);
+  }
+
+  /**
+   * The encoded size of the partition's head batch when it may be sent now (stamped with its
+   * producer id and sequence if idempotent); WAIT when idempotence holds it back, FAILED when it
+   * was failed instead (it cannot be encoded, or the producer has no producer id for good).
+   */
+  private prepareHead(q: PartitionQueue): number {
+    const head = q.batches[0];
+    const idempotence = this.options.idempotence;
+    if (idempotence !== null) {
+      const readiness = idempotence.readiness(head);
+      if (readiness === 'wait') return WAIT;
+      if (readiness !== 'send') {
+        this.finish(this.accumulator.drainHead(q), readiness);
+        return FAILED;
+      }
+    }
+    try {
+      return head.encode(this.options.compression).length;
+    } catch (err) {
+      this.finish(this.accumulator.drainHead(q), asSamsaError(err));
+      return FAILED;
+    }
   }
 
   /** Fails queued batches older than delivery.timeout.ms. */
@@ -189,7 +217,7 @@ export class ProducerSender {
         this.handleResponse(batches, await conn.send(Api.Produce, request));
       }
     } catch (err) {
-      for (const b of batches) this.retryOrFail(b, asSamsaError(err));
+      for (const b of batches) this.retryOrFail(b, this.classify(b, asSamsaError(err)));
     } finally {
       if (acks !== 0) this.inFlight.set(node, this.inFlightTo(node) - 1);
       this.wakeup();
@@ -207,15 +235,22 @@ export class ProducerSender {
         byKey.delete(key);
         if (p.errorCode === 0) {
           this.finish(batch, null, p.baseOffset, p.logAppendTimeMs);
+        } else if (p.errorCode === ErrorCode.DUPLICATE_SEQUENCE_NUMBER.code && this.options.idempotence !== null) {
+          // Written before, too long ago for the broker to still know its offsets (Kafka does the same).
+          this.finish(batch, null, -1, -1);
         } else {
-          this.retryOrFail(batch, responseError(p.errorCode, p.errorMessage,
-            `${errorNameFor(p.errorCode)} for ${t.name}-${p.index}`));
+          this.retryOrFail(batch, this.classify(batch, responseError(p.errorCode, p.errorMessage,
+            `${errorNameFor(p.errorCode)} for ${t.name}-${p.index}`)));
         }
       }
     }
     for (const batch of byKey.values()) {
       this.finish(batch, userError(ErrorCode.UNKNOWN_SERVER_ERROR, `the broker did not answer for ${batch.topic}-${batch.partition}`));
     }
+  }
+
+  private classify(batch: ProducerBatch, err: SamsaError): SamsaError {
+    return this.options.idempotence === null ? err : this.options.idempotence.classifyError(batch, err);
   }
 
   private retryOrFail(batch: ProducerBatch, err: SamsaError): void {
@@ -235,8 +270,14 @@ export class ProducerSender {
   /** Completes a batch for good: `err` null means success at `baseOffset`. */
   private finish(batch: ProducerBatch, err: Error | null, baseOffset = -1, logAppendTimeMs = -1): void {
     if (batch.done) return;
-    if (err) batch.fail(err);
-    else batch.complete(baseOffset, logAppendTimeMs);
+    const idempotence = this.options.idempotence;
+    if (err) {
+      idempotence?.failed(batch);
+      batch.fail(err);
+    } else {
+      idempotence?.acknowledged(batch);
+      batch.complete(baseOffset, logAppendTimeMs);
+    }
     this.onBatchDone(batch);
   }
 

@@ -6,7 +6,8 @@
  * send() returns, resolved in a loop when its batch is acknowledged. Records for a topic whose
  * metadata is still loading, or arriving while buffer.memory is exhausted, wait in FIFO queues
  * (so per-partition order is kept) for at most max.block.ms. The sender (producer-sender.ts)
- * does the network side.
+ * does the network side; with idempotence (the default) ProducerIdempotence
+ * (producer-idempotence.ts) gets a producer id and numbers each partition's batches.
  */
 import { ErrorCode } from '../protocol/errors';
 import { BATCH_HEADER_SIZE } from '../record/batch-header';
@@ -17,6 +18,7 @@ import { MetadataCache, poolMetadataFetcher, TopicMetadata } from './metadata-ca
 import { estimateRecordSize, ProducerBatch, RecordMetadata, Reject, Resolve } from './producer-batch';
 import { ProducerOptions, ResolvedProducerOptions, producerOptionsFromProperties, resolveProducerOptions } from './producer-options';
 import { ProducerPartitioner } from './producer-partitioner';
+import { ProducerIdempotence } from './producer-idempotence';
 import { ProducerRecord, toRecordData } from './producer-record';
 import { ProducerSender } from './producer-sender';
 import { RecordAccumulator } from './record-accumulator';
@@ -43,6 +45,7 @@ export class Producer {
   private readonly metadata: MetadataCache;
   private readonly accumulator: RecordAccumulator;
   private readonly sender: ProducerSender;
+  private readonly idempotence: ProducerIdempotence | null;
   private readonly partitioner = new ProducerPartitioner();
   private readonly awaitingMetadata = new Map<string, PendingSend[]>();
   private blocked: PendingSend[] = [];
@@ -64,10 +67,13 @@ export class Producer {
     const retryPolicy = new RetryPolicy({
       retries: o.retries, retryBackoffMs: o.retryBackoffMs, retryBackoffMaxMs: o.retryBackoffMaxMs, deliveryTimeoutMs: o.deliveryTimeoutMs,
     });
+    this.idempotence = o.enableIdempotence
+      ? new ProducerIdempotence(this.pool, { retryBackoffMs: o.retryBackoffMs, retryBackoffMaxMs: o.retryBackoffMaxMs }, () => this.sender.wakeup())
+      : null;
     this.sender = new ProducerSender(this.accumulator, this.metadata, this.pool, {
       acks: o.acks, compression: o.compression, maxInFlightRequestsPerConnection: o.maxInFlightRequestsPerConnection,
       maxRequestSize: o.maxRequestSize, requestTimeoutMs: o.requestTimeoutMs, deliveryTimeoutMs: o.deliveryTimeoutMs,
-      retryBackoffMs: o.retryBackoffMs, retryPolicy,
+      retryBackoffMs: o.retryBackoffMs, retryPolicy, idempotence: this.idempotence,
     }, (batch) => this.onBatchDone(batch));
   }
 
@@ -79,7 +85,13 @@ export class Producer {
   /** Fetches cluster metadata, so an unreachable cluster is reported here rather than by the first send. */
   async connect(): Promise<void> {
     if (this.closing) throw closedError('the producer');
+    this.idempotence?.ensureProducerId();
     await this.metadata.refresh();
+  }
+
+  /** The producer id and epoch stamped into batches; null until known (or with idempotence off). */
+  get producerIdAndEpoch(): { producerId: number; producerEpoch: number } | null {
+    return this.idempotence?.producerIdAndEpoch ?? null;
   }
 
   /**
@@ -113,6 +125,7 @@ export class Producer {
       return;
     }
     this.incomplete++;
+    this.idempotence?.ensureProducerId();
     const topic = record.topic;
     // Fast path: nothing queued ahead of this record, metadata known, memory available.
     const metadata = this.blocked.length === 0 && !this.awaitingMetadata.has(topic) ? this.metadata.topic(topic) : undefined;
@@ -143,6 +156,7 @@ export class Producer {
           await this.flush();
         } finally {
           this.sender.stop();
+          this.idempotence?.close();
           if (this.blockedTimer) clearTimeout(this.blockedTimer);
           this.pool.close();
         }

@@ -206,17 +206,28 @@ function resolveDeliveryTimeout(config: ProducerConfig, provided: ReadonlySet<st
 }
 
 /**
+ * The settings that rule out the idempotent producer, as [key, value, Kafka's message]; empty when
+ * none does. Shared with the producer's code options (lib/client/producer-options.ts).
+ */
+export function idempotenceConflicts(
+  settings: { acks: Acks; retries: number; maxInFlightRequestsPerConnection: number }, rawAcks: unknown = settings.acks,
+): [string, unknown, string][] {
+  const conflicts: [string, unknown, string][] = [];
+  if (settings.acks !== -1) conflicts.push(['acks', rawAcks, 'Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.']);
+  if (settings.retries === 0) conflicts.push(['retries', settings.retries, 'Must set retries to non-zero when using the idempotent producer.']);
+  if (settings.maxInFlightRequestsPerConnection > 5) {
+    conflicts.push(['max.in.flight.requests.per.connection', settings.maxInFlightRequestsPerConnection, 'Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.']);
+  }
+  return conflicts;
+}
+
+/**
  * Idempotence is on by default but quietly yields to settings that contradict it; asked for
  * explicitly, a contradiction is an error (Kafka 3.x behaviour).
  */
 function resolveIdempotence(config: ProducerConfig, explicit: boolean, rawAcks: string): void {
   if (!config.enableIdempotence) return;
-  const conflicts: [string, unknown, string][] = [];
-  if (config.acks !== -1) conflicts.push(['acks', rawAcks, 'Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.']);
-  if (config.retries === 0) conflicts.push(['retries', config.retries, 'Must set retries to non-zero when using the idempotent producer.']);
-  if (config.maxInFlightRequestsPerConnection > 5) {
-    conflicts.push(['max.in.flight.requests.per.connection', config.maxInFlightRequestsPerConnection, 'Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.']);
-  }
+  const conflicts = idempotenceConflicts(config, rawAcks);
   if (conflicts.length === 0) return;
   if (explicit) throw ConfigError.invalidValue(...conflicts[0]);
   config.enableIdempotence = false;

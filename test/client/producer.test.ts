@@ -51,7 +51,10 @@ describe('client/producer', function () {
     cluster = await FakeCluster.start(2);
     cluster.topics.set('t', [{ leader: 1 }, { leader: 2 }]);
     logEnds = new Map();
-    for (const b of cluster.brokers) b.on(Api.Produce, (req) => appendAll(req, logEnds));
+    for (const b of cluster.brokers) {
+      b.on(Api.Produce, (req) => appendAll(req, logEnds));
+      b.on(Api.InitProducerId, () => ({ throttleTimeMs: 0, errorCode: 0, producerId: 1000 + b.nodeId, producerEpoch: 0 }));
+    }
   });
 
   afterEach(async () => {

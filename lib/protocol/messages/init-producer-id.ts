@@ -1,0 +1,23 @@
+/**
+ * InitProducerId (Kafka's key 22): how an idempotent producer gets the producer id and epoch it
+ * stamps into its batches. Samsa has no transactions, so the transactional fields are only there
+ * to keep Kafka's shape: `transactionalId` must be null and `transactionTimeoutMs` is ignored.
+ */
+import { int16, int32, int64, nullableString, struct, Infer } from '../schema';
+
+/** InitProducerId Request (v0) => transactionalId transactionTimeoutMs */
+export const InitProducerIdRequest = struct({
+  transactionalId: nullableString,
+  transactionTimeoutMs: int32,
+}, 'InitProducerIdRequest');
+
+/** InitProducerId Response (v0) => throttleTimeMs errorCode producerId producerEpoch */
+export const InitProducerIdResponse = struct({
+  throttleTimeMs: int32,
+  errorCode: int16,
+  producerId: int64,
+  producerEpoch: int16,
+}, 'InitProducerIdResponse');
+
+export type InitProducerIdRequestData = Infer<typeof InitProducerIdRequest>;
+export type InitProducerIdResponseData = Infer<typeof InitProducerIdResponse>;
