@@ -3,6 +3,7 @@
  * that tests can drive without a whole broker.
  */
 import { BrokerConfig } from '../config/broker-config';
+import { GroupCoordinator } from '../group/group-coordinator';
 import { FetchPurgatory } from './fetch-purgatory';
 import { MetadataCache } from './metadata-cache';
 import { ReplicaManager } from './replica-manager';
@@ -16,6 +17,8 @@ export interface BrokerContext {
   readonly replicas: ReplicaManager;
   readonly purgatory: FetchPurgatory;
   readonly topicAdmin: TopicAdmin;
+  /** Consumer groups of the `__consumer_offsets` partitions this broker leads. */
+  readonly groups: GroupCoordinator;
   readonly logger: Logger;
   /** The broker epoch (czxid of our registration), checked on controller requests. */
   brokerEpoch(): number;

@@ -1,10 +1,14 @@
 /**
  * `samsa-console-consumer`: Kafka's kafka-console-consumer — print a topic's records to stdout.
  *
- * Without --partition it assigns every partition of the topic (consumer groups come later; --group
- * is accepted for muscle memory). Records are rendered by DefaultMessageFormatter. It stops at
- * --max-messages, after --timeout-ms without a record, on SIGINT/SIGTERM, or when stdout's reader
- * goes away, and always ends with `Processed a total of N messages` on stderr, as Kafka does.
+ * Without --partition it joins a consumer group and subscribes to the topic: --group names the
+ * group, otherwise a throwaway `console-consumer-<random>` group is used whose offsets are not
+ * committed (as Kafka does). --from-beginning only matters for a group without committed
+ * offsets. With --partition it reads that partition directly. Records are rendered by
+ * DefaultMessageFormatter. It stops at --max-messages, after --timeout-ms without a record, on
+ * SIGINT/SIGTERM, or when stdout's reader goes away; on the way out, records fetched but not
+ * printed are handed back, so the final commit (close) covers exactly what was printed. It always
+ * ends with `Processed a total of N messages` on stderr, as Kafka does.
  */
 import { Consumer } from '../client/consumer';
 import type { ConsumerRecord, TopicPartition } from '../client/consumer';
@@ -58,7 +62,7 @@ function buildProgram(io: CliIo) {
     .option('--property <prop=value>', 'Formatter properties: print.key, print.offset, print.partition, print.timestamp, print.headers, print.value, key.separator, line.separator, headers.separator, null.literal (repeatable).', collect)
     .option('--consumer-property <prop=value>', 'A consumer config property, overriding --consumer.config (repeatable).', collect)
     .option('--consumer.config <file>', 'Consumer config properties file.')
-    .option('--group <group>', 'Consumer group id (accepted; partitions are assigned directly for now).');
+    .option('--group <group>', 'The consumer group id of the consumer (default: a new console-consumer-<random> group).');
 }
 
 export function parseConsoleConsumerArgs(argv: readonly string[], io: CliIo): ToolArgs<ConsoleConsumerOptions> {
@@ -81,7 +85,7 @@ function toOptions(o: Record<string, unknown>): ConsoleConsumerOptions {
     maxMessages: (o.maxMessages as number | undefined) ?? -1,
     timeoutMs: timeoutMs !== undefined && timeoutMs >= 0 ? timeoutMs : undefined,
     formatterProps: parseKeyValueArgs((o.property as string[] | undefined) ?? []),
-    consumerProps: buildConsumerProperties(o, fromBeginning),
+    consumerProps: buildConsumerProperties(o, fromBeginning, partition === undefined),
   };
 }
 
@@ -92,8 +96,12 @@ export function parseStartOffset(text: string): StartOffset {
   throw new UsageError(`The provided offset value '${text}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.`);
 }
 
-/** File, then --consumer-property, then the flags; auto.offset.reset follows --from-beginning. */
-export function buildConsumerProperties(o: Record<string, unknown>, fromBeginning: boolean): Record<string, string> {
+/**
+ * File, then --consumer-property, then the flags; auto.offset.reset follows --from-beginning. A
+ * subscribing consumer without a group gets Kafka's throwaway group, with auto-commit off unless
+ * asked for, so its offsets do not pile up in the coordinator.
+ */
+export function buildConsumerProperties(o: Record<string, unknown>, fromBeginning: boolean, subscribing = false): Record<string, string> {
   const props = loadClientProperties(o['consumer.config'] as string | undefined, (o.consumerProperty as string[] | undefined) ?? []);
   const reset = props['auto.offset.reset'];
   if (reset === undefined) props['auto.offset.reset'] = fromBeginning ? 'earliest' : 'latest';
@@ -105,6 +113,10 @@ export function buildConsumerProperties(o: Record<string, unknown>, fromBeginnin
     throw new UsageError(`The group ids provided in different places do not match. Detected group ids: '${group}', '${props['group.id']}'`);
   }
   if (group !== undefined) props['group.id'] = group;
+  if (subscribing && props['group.id'] === undefined) {
+    props['group.id'] = `console-consumer-${Math.floor(Math.random() * 100000)}`;
+    props['enable.auto.commit'] ??= 'false';
+  }
   props['bootstrap.servers'] = parseBootstrapServers(o.bootstrapServer as string);
   props['client.id'] ??= 'console-consumer';
   return props;
@@ -123,9 +135,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     await assignPartitions(c, opts);
   });
   if (!consumer) return 1;
-  const { count, error } = await consumeLoop(consumer, formatter, opts, io);
+  const { count, error, unprinted } = await consumeLoop(consumer, formatter, opts, io);
   if (error !== undefined) io.err(`Error processing message, terminating consumer process: ${errorMessage(error)}\n`);
   io.err(`Processed a total of ${count} messages\n`);
+  handBack(consumer, unprinted);
   await consumer.close().catch(() => undefined);
   return error === undefined ? 0 : 1;
 }
@@ -133,8 +146,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 async function assignPartitions(consumer: Consumer, opts: ConsoleConsumerOptions): Promise<void> {
   const partitions = await consumer.partitionsFor(opts.topic);
   if (opts.partition === undefined) {
-    // No explicit start: the consumer's auto.offset.reset (from --from-beginning) positions them.
-    consumer.assign([...partitions].sort((a, b) => a - b).map((partition) => ({ topic: opts.topic, partition })));
+    // Committed offsets, else auto.offset.reset (from --from-beginning), position the partitions the group hands out.
+    consumer.subscribe([opts.topic]);
     return;
   }
   if (!partitions.includes(opts.partition)) {
@@ -151,7 +164,7 @@ async function consumeLoop(
   formatter: DefaultMessageFormatter,
   opts: ConsoleConsumerOptions,
   io: CliIo,
-): Promise<{ count: number; error?: unknown }> {
+): Promise<{ count: number; error?: unknown; unprinted: ConsumerRecord[] }> {
   let stopped = false;
   const stop = (): void => {
     stopped = true;
@@ -170,13 +183,29 @@ async function consumeLoop(
       const take = opts.maxMessages < 0 ? records.length : Math.min(records.length, opts.maxMessages - count);
       io.out(formatBatch(formatter, records, take));
       count += take;
+      if (take < records.length) return { count, unprinted: records.slice(take) };
     }
-    return { count };
+    return { count, unprinted: [] };
   } catch (err) {
-    return { count, error: err };
+    return { count, error: err, unprinted: [] };
   } finally {
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);
+  }
+}
+
+/** Moves each partition back to its first record that was polled but not printed (before the closing commit). */
+function handBack(consumer: Consumer, unprinted: readonly ConsumerRecord[]): void {
+  const seen = new Set<string>();
+  for (const r of unprinted) {
+    const key = `${r.topic}\u0000${r.partition}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    try {
+      consumer.seek({ topic: r.topic, partition: r.partition }, r.offset);
+    } catch {
+      // No longer assigned: nothing of it will be committed by this consumer anyway.
+    }
   }
 }
 

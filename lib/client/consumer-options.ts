@@ -1,8 +1,11 @@
 /**
  * Consumer options: the public interface, Kafka's defaults, and the mapping from Kafka property
- * names (`auto.offset.reset`, `fetch.min.bytes`, ...) through lib/config/client-config.ts.
+ * names (`auto.offset.reset`, `fetch.min.bytes`, `group.id`, ...) through
+ * lib/config/client-config.ts. Group settings are checked here with Kafka's rules (heartbeats
+ * beat the session timeout, assignor names exist), so the coordinator never sees a bad mix.
  */
 import { parseConsumerConfig } from '../config/client-config';
+import { assignorsByNames, PartitionAssignor } from '../group/assignors';
 import { ErrorCode } from '../protocol/errors';
 import { getLogger } from '../util/logger';
 import { ClientOptions, commonClientOptions, ResolvedClientOptions, resolveClientOptions } from './client-options';
@@ -20,8 +23,21 @@ export interface ConsumerOptions extends ClientOptions {
   fetchMaxWaitMs?: number;
   maxPartitionFetchBytes?: number;
   maxPollRecords?: number;
-  /** Accepted; group membership comes in a later issue. */
+  /** The consumer group; needed for subscribe() and for committing offsets. */
   groupId?: string;
+  /** Missing heartbeats this long removes the member from the group. Default 45000. */
+  sessionTimeoutMs?: number;
+  /** Default 3000; must be below sessionTimeoutMs. */
+  heartbeatIntervalMs?: number;
+  /** Longest gap between poll() calls before the member leaves the group; also the rebalance timeout. Default 300000. */
+  maxPollIntervalMs?: number;
+  /** Assignor names in order of preference: range, roundrobin, sticky (or Kafka's class names). Default ['range']. */
+  partitionAssignmentStrategy?: string[];
+  /** Commit positions every autoCommitIntervalMs, before a rebalance and on close. Default true with a groupId. */
+  enableAutoCommit?: boolean;
+  autoCommitIntervalMs?: number;
+  /** Bound on blocking calls without their own timeout (commitSync, committed, close). Default 60000. */
+  defaultApiTimeoutMs?: number;
 }
 
 export interface ResolvedConsumerOptions extends ResolvedClientOptions {
@@ -32,6 +48,14 @@ export interface ResolvedConsumerOptions extends ResolvedClientOptions {
   maxPartitionFetchBytes: number;
   maxPollRecords: number;
   groupId: string | null;
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  maxPollIntervalMs: number;
+  /** In order of preference; JoinGroup advertises them in this order. */
+  assignors: PartitionAssignor[];
+  enableAutoCommit: boolean;
+  autoCommitIntervalMs: number;
+  defaultApiTimeoutMs: number;
 }
 
 export const CONSUMER_DEFAULTS = {
@@ -41,7 +65,21 @@ export const CONSUMER_DEFAULTS = {
   fetchMaxWaitMs: 500,
   maxPartitionFetchBytes: 1048576,
   maxPollRecords: 500,
+  sessionTimeoutMs: 45000,
+  heartbeatIntervalMs: 3000,
+  maxPollIntervalMs: 300000,
+  partitionAssignmentStrategy: ['range'],
+  autoCommitIntervalMs: 5000,
+  defaultApiTimeoutMs: 60000,
 } as const;
+
+let clientSequence = 0;
+
+/** Kafka's default client.id for consumers: `consumer-<group>-<n>`, or `consumer-<n>` without a group. */
+function defaultClientId(groupId: string | null): string {
+  clientSequence++;
+  return groupId === null ? `consumer-${clientSequence}` : `consumer-${groupId}-${clientSequence}`;
+}
 
 function count(name: string, value: number | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
@@ -56,15 +94,37 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
   if (reset !== 'earliest' && reset !== 'latest' && reset !== 'none') {
     throw userError(ErrorCode.INVALID_CONFIG, `Invalid value ${String(reset)} for autoOffsetReset: must be earliest, latest or none`);
   }
+  const groupId = options.groupId ?? null;
+  if (groupId !== null && groupId.trim() === '') {
+    throw userError(ErrorCode.INVALID_GROUP_ID, 'The configured groupId is invalid: it must not be empty');
+  }
+  const sessionTimeoutMs = count('sessionTimeoutMs', options.sessionTimeoutMs, CONSUMER_DEFAULTS.sessionTimeoutMs, 1);
+  const heartbeatIntervalMs = count('heartbeatIntervalMs', options.heartbeatIntervalMs, CONSUMER_DEFAULTS.heartbeatIntervalMs, 1);
+  if (heartbeatIntervalMs >= sessionTimeoutMs) {
+    throw userError(ErrorCode.INVALID_CONFIG, `Invalid value ${heartbeatIntervalMs} for heartbeatIntervalMs: Heartbeat must be set lower than the session timeout (${sessionTimeoutMs})`);
+  }
+  const enableAutoCommit = options.enableAutoCommit ?? groupId !== null;
+  if (enableAutoCommit && groupId === null) {
+    throw userError(ErrorCode.INVALID_CONFIG, 'enableAutoCommit cannot be set to true when default group id (null) is used.');
+  }
+  const strategy = options.partitionAssignmentStrategy ?? [...CONSUMER_DEFAULTS.partitionAssignmentStrategy];
+  if (strategy.length === 0) throw userError(ErrorCode.INVALID_CONFIG, 'partitionAssignmentStrategy must name at least one assignor');
   return {
-    ...resolveClientOptions(options),
+    ...resolveClientOptions({ ...options, clientId: options.clientId ?? defaultClientId(groupId) }),
     autoOffsetReset: reset,
     fetchMinBytes: count('fetchMinBytes', options.fetchMinBytes, CONSUMER_DEFAULTS.fetchMinBytes, 0),
     fetchMaxBytes: count('fetchMaxBytes', options.fetchMaxBytes, CONSUMER_DEFAULTS.fetchMaxBytes, 1),
     fetchMaxWaitMs: count('fetchMaxWaitMs', options.fetchMaxWaitMs, CONSUMER_DEFAULTS.fetchMaxWaitMs, 0),
     maxPartitionFetchBytes: count('maxPartitionFetchBytes', options.maxPartitionFetchBytes, CONSUMER_DEFAULTS.maxPartitionFetchBytes, 1),
     maxPollRecords: count('maxPollRecords', options.maxPollRecords, CONSUMER_DEFAULTS.maxPollRecords, 1),
-    groupId: options.groupId ?? null,
+    groupId,
+    sessionTimeoutMs,
+    heartbeatIntervalMs,
+    maxPollIntervalMs: count('maxPollIntervalMs', options.maxPollIntervalMs, CONSUMER_DEFAULTS.maxPollIntervalMs, 1),
+    assignors: assignorsByNames(strategy),
+    enableAutoCommit,
+    autoCommitIntervalMs: count('autoCommitIntervalMs', options.autoCommitIntervalMs, CONSUMER_DEFAULTS.autoCommitIntervalMs, 0),
+    defaultApiTimeoutMs: count('defaultApiTimeoutMs', options.defaultApiTimeoutMs, CONSUMER_DEFAULTS.defaultApiTimeoutMs, 0),
   };
 }
 
@@ -80,5 +140,12 @@ export function consumerOptionsFromProperties(props: Record<string, string>): Co
     maxPartitionFetchBytes: config.maxPartitionFetchBytes,
     maxPollRecords: config.maxPollRecords,
     groupId: config.groupId ?? undefined,
+    sessionTimeoutMs: config.sessionTimeoutMs,
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
+    maxPollIntervalMs: config.maxPollIntervalMs,
+    partitionAssignmentStrategy: config.partitionAssignmentStrategy,
+    enableAutoCommit: config.enableAutoCommit,
+    autoCommitIntervalMs: config.autoCommitIntervalMs,
+    defaultApiTimeoutMs: config.defaultApiTimeoutMs,
   };
 }

@@ -1,27 +1,45 @@
 /**
- * The public Consumer: assign partitions, seek, poll records.
+ * The public Consumer: subscribe as a group member or assign partitions, seek, poll records,
+ * commit offsets, pause and resume partitions.
  *
  * poll() hands out buffered records (round-robin over partitions, at most maxPollRecords) and
  * keeps fetches going in the background (consumer-fetcher.ts) so the next records are usually
- * already here. Positions without a value are resolved in the background too, with ListOffsets,
- * following seek() or autoOffsetReset ('none' makes poll() throw OFFSET_OUT_OF_RANGE).
- * Group membership (groupId) is accepted and not used yet.
+ * already here. Positions without a value are resolved in the background too
+ * (consumer-positions.ts): the group's committed offset, else autoOffsetReset. With a groupId,
+ * everything that talks to the group coordinator lives in consumer-group.ts; poll() first lets a
+ * pending rebalance run (that is where the rebalance listener is called), then returns records of
+ * the current assignment only.
  */
 import { ErrorCode } from '../protocol/errors';
 import { getLogger } from '../util/logger';
 import { asSamsaError, closedError, userError } from './client-errors';
 import { ConnectionPool } from './connection-pool';
+import { missingGroupIdError, mixedSubscriptionError } from './consumer-errors';
 import { ConsumerFetcher } from './consumer-fetcher';
+import { CommitCallback, ConsumerGroupClient, ConsumerRebalanceListener } from './consumer-group';
 import { ConsumerOptions, ResolvedConsumerOptions, consumerOptionsFromProperties, resolveConsumerOptions } from './consumer-options';
-import { listOffsets, partitionKey } from './list-offsets';
+import { ConsumerPositions } from './consumer-positions';
+import { partitionKey } from './list-offsets';
 import { MetadataCache, poolMetadataFetcher } from './metadata-cache';
-import { ConsumerRecord, PartitionState, ResetSpec, TopicPartition } from './partition-state';
+import { TopicPartitionOffset } from './offset-committer';
+import { ConsumerRecord, PartitionState, TopicPartition } from './partition-state';
 import { exponentialBackoffMs, sleep } from './retry-policy';
 
 export type { ConsumerOptions } from './consumer-options';
 export type { ConsumerRecord, TopicPartition } from './partition-state';
+export type { CommitCallback, ConsumerRebalanceListener } from './consumer-group';
+export type { TopicPartitionOffset } from './offset-committer';
 
 const log = getLogger('consumer');
+
+/** A committed offset as committed() reports it; offset null when the group has none for the partition. */
+export interface CommittedOffset extends TopicPartition {
+  offset: number | null;
+  metadata: string | null;
+}
+
+/** Kafka's default close timeout. */
+const CLOSE_TIMEOUT_MS = 30000;
 
 /** How many times partitionsFor() re-asks before believing that a topic does not exist. */
 const UNKNOWN_TOPIC_ATTEMPTS = 3;
@@ -31,12 +49,18 @@ export class Consumer {
   private readonly pool: ConnectionPool;
   private readonly metadata: MetadataCache;
   private readonly fetcher: ConsumerFetcher;
+  private readonly positions: ConsumerPositions;
+  /** Present with a groupId: membership, commits, the rebalance listener. */
+  private readonly group: ConsumerGroupClient | null;
+  private mode: 'none' | 'assigned' | 'subscribed' = 'none';
   private states = new Map<string, PartitionState>();
   private stateList: PartitionState[] = [];
+  /** Assigned partitions that are not paused: what gets fetched and returned. */
+  private activeList: PartitionState[] = [];
+  private readonly pausedKeys = new Set<string>();
   private drainStart = 0;
   private waiters: Array<() => void> = [];
-  private resetting: Promise<void> | null = null;
-  private resetFailures = 0;
+  private closing = false;
   private closed = false;
 
   constructor(options: ConsumerOptions) {
@@ -48,6 +72,16 @@ export class Consumer {
       allowAutoTopicCreation: false, onBrokers: (brokers) => this.pool.setNodes(brokers),
     });
     this.fetcher = new ConsumerFetcher(this.pool, this.metadata, o, () => this.signal());
+    this.group = o.groupId === null ? null : new ConsumerGroupClient(this.pool, o, {
+      assignment: () => this.assignment(),
+      consumedOffsets: () => this.consumedOffsets(),
+      applyAssignment: (partitions) => this.setAssignment(partitions),
+      partitionCounts: (topics) => this.partitionCounts(topics),
+      wakeup: () => this.signal(),
+    });
+    const group = this.group;
+    const lookup = group && ((partitions: TopicPartition[]) => group.committed(partitions, Date.now() + o.requestTimeoutMs));
+    this.positions = new ConsumerPositions(this.pool, this.metadata, o, lookup, () => this.signal());
   }
 
   /** Kafka property names: bootstrap.servers, auto.offset.reset, fetch.min.bytes, ... */
@@ -77,31 +111,103 @@ export class Consumer {
     }
   }
 
+  /**
+   * Joins the consumer's group (groupId) and takes a share of these topics' partitions; the
+   * listener hears of every revocation and assignment. Calling it again changes the subscription.
+   */
+  subscribe(topics: string[], listener: ConsumerRebalanceListener = {}): void {
+    this.ensureOpen();
+    if (!this.group) throw missingGroupIdError();
+    if (this.mode === 'assigned') throw mixedSubscriptionError();
+    if (topics.length === 0) {
+      this.unsubscribe().catch((err: unknown) => log.warn(`Unsubscribing failed: ${asSamsaError(err).message}`));
+      return;
+    }
+    for (const t of topics) {
+      if (typeof t !== 'string' || t.trim() === '') throw userError(ErrorCode.INVALID_TOPIC_EXCEPTION, 'Topic collection to subscribe to cannot contain null or empty topic');
+    }
+    this.mode = 'subscribed';
+    this.metadata.track(topics);
+    this.group.subscribe(topics, listener);
+  }
+
+  /** The subscribed topics, sorted (empty when partitions are assigned manually). */
+  subscription(): string[] {
+    return this.group?.subscription() ?? [];
+  }
+
+  /** Leaves the group (after revoking) or drops a manual assignment. */
+  async unsubscribe(): Promise<void> {
+    this.ensureOpen();
+    if (this.mode === 'subscribed' && this.group) await this.group.unsubscribe();
+    this.setAssignment([]);
+    this.mode = 'none';
+  }
+
   /** Replaces the assignment. Partitions kept keep their position and buffered records. */
   assign(partitions: TopicPartition[]): void {
     this.ensureOpen();
+    if (this.mode === 'subscribed') throw mixedSubscriptionError();
+    for (const tp of partitions) checkTopicPartition(tp);
+    this.setAssignment(partitions);
+    this.mode = partitions.length === 0 ? 'none' : 'assigned';
+  }
+
+  private setAssignment(partitions: readonly TopicPartition[]): void {
     const next = new Map<string, PartitionState>();
+    const added: PartitionState[] = [];
     for (const tp of partitions) {
-      checkTopicPartition(tp);
       const key = partitionKey(tp.topic, tp.partition);
-      next.set(key, this.states.get(key) ?? new PartitionState(tp.topic, tp.partition));
+      let state = this.states.get(key);
+      if (!state) {
+        state = new PartitionState(tp.topic, tp.partition);
+        added.push(state);
+      }
+      next.set(key, state);
     }
     for (const [key, state] of this.states) {
       if (!next.has(key)) {
         state.assigned = false;
         state.moveTo(null, null);
+        this.pausedKeys.delete(key);
       }
     }
     this.states = next;
     this.stateList = [...next.values()];
+    this.refreshActive();
+    this.positions.startFromCommitted(added);
     this.metadata.track(new Set(partitions.map((tp) => tp.topic)));
     this.signal();
   }
 
+  private refreshActive(): void {
+    this.activeList = this.stateList.filter((s) => !this.pausedKeys.has(partitionKey(s.topic, s.partition)));
+  }
+
+  /** Stops fetching and returning records of these (assigned) partitions until resume(). */
+  pause(partitions: TopicPartition[]): void {
+    for (const tp of partitions) {
+      this.assigned(tp, 'pause');
+      this.pausedKeys.add(partitionKey(tp.topic, tp.partition));
+    }
+    this.refreshActive();
+  }
+
+  resume(partitions: TopicPartition[]): void {
+    for (const tp of partitions) {
+      this.assigned(tp, 'resume');
+      this.pausedKeys.delete(partitionKey(tp.topic, tp.partition));
+    }
+    this.refreshActive();
+    this.signal();
+  }
+
+  paused(): TopicPartition[] {
+    return sortPartitions(this.stateList.filter((s) => this.pausedKeys.has(partitionKey(s.topic, s.partition))));
+  }
+
   assignment(): TopicPartition[] {
-    return this.stateList
-      .map((s) => ({ topic: s.topic, partition: s.partition }))
-      .sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+    return sortPartitions(this.stateList);
   }
 
   /** Moves the position; 'earliest'/'latest' are looked up on the next poll() or position(). */
@@ -129,26 +235,78 @@ export class Consumer {
       if (Date.now() >= deadline) {
         throw userError(ErrorCode.REQUEST_TIMED_OUT, `Timeout of ${this.options.requestTimeoutMs} ms expired before the position for partition ${tp.topic}-${tp.partition} could be determined`);
       }
-      const running = this.startResets();
+      const running = this.positions.start(this.stateList);
       if (running) await running;
       else await sleep(Math.max(1, Math.min(state.retryAtMs - Date.now(), this.options.retryBackoffMs)));
     }
   }
 
-  /** Up to maxPollRecords records, waiting at most `timeoutMs` for some to arrive. */
+  /**
+   * Up to maxPollRecords records, waiting at most `timeoutMs` for some to arrive. In a group, a
+   * pending rebalance runs first (the rebalance listener is called from here) and auto-commit
+   * happens here too.
+   */
   async poll(timeoutMs: number): Promise<ConsumerRecord[]> {
     this.ensureOpen();
     const deadline = Date.now() + Math.max(0, timeoutMs);
     for (;;) {
-      this.startResets();
+      if (this.group && !(await this.pollGroup(deadline))) {
+        if (Date.now() >= deadline || this.closing) return [];
+        continue;
+      }
+      this.positions.start(this.activeList);
       this.throwPendingError();
       const records = this.drain();
-      const recheckAtMs = this.fetcher.sendFetches(this.stateList);
+      const recheckAtMs = this.fetcher.sendFetches(this.activeList);
       if (records.length > 0) return records;
       const now = Date.now();
       if (now >= deadline || this.closed) return [];
       await this.waitForSignal(Math.max(1, Math.min(deadline, recheckAtMs) - now));
     }
+  }
+
+  /** The group's part of a poll: settle membership, surface listener errors, auto-commit. False while not ready. */
+  private async pollGroup(deadline: number): Promise<boolean> {
+    const group = this.group as ConsumerGroupClient;
+    if (this.closing) return false;
+    // Every round of a long poll counts as polling, as in Kafka: only time spent outside poll() is held against max.poll.interval.ms.
+    group.recordPoll(Date.now());
+    if (this.mode === 'subscribed') {
+      const ready = await group.ensureActive(deadline);
+      const listenerError = group.takeListenerError();
+      if (listenerError) throw listenerError;
+      if (!ready) return false;
+      this.metadata.maybeRefresh();
+      group.coordinator.checkPartitionCounts((topic) => this.metadata.partitionCount(topic));
+    }
+    group.maybeAutoCommit(Date.now());
+    return true;
+  }
+
+  /**
+   * Commits offsets (default: the position of every assigned partition, i.e. everything poll()
+   * returned), retrying until committed or `timeoutMs` (default.api.timeout.ms) passes.
+   */
+  async commitSync(offsets?: TopicPartitionOffset[], timeoutMs = this.options.defaultApiTimeoutMs): Promise<void> {
+    const group = this.requireGroup();
+    await group.commitSync(offsets?.map(checkOffset), Date.now() + timeoutMs);
+  }
+
+  /** Commits once without retrying; `callback` (if any) gets the outcome, otherwise failures are logged. */
+  commitAsync(offsets?: TopicPartitionOffset[], callback?: CommitCallback): void {
+    const group = this.requireGroup();
+    group.commitAsync(offsets?.map(checkOffset), callback);
+  }
+
+  /** The group's committed offsets for these partitions, in the order asked. */
+  async committed(partitions: TopicPartition[], timeoutMs = this.options.defaultApiTimeoutMs): Promise<CommittedOffset[]> {
+    const group = this.requireGroup();
+    partitions.forEach(checkTopicPartition);
+    const offsets = await group.committed(partitions, Date.now() + timeoutMs);
+    return partitions.map((tp) => {
+      const c = offsets.get(partitionKey(tp.topic, tp.partition));
+      return { topic: tp.topic, partition: tp.partition, offset: c?.offset ?? null, metadata: c?.metadata ?? null };
+    });
   }
 
   [Symbol.asyncIterator](): AsyncIterator<ConsumerRecord> {
@@ -172,15 +330,53 @@ export class Consumer {
     };
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.signal();
-    this.pool.close();
+  /**
+   * With a group: commits (auto-commit), revokes (the listener hears of it) and leaves the group,
+   * all within `timeoutMs`. Then closes every connection.
+   */
+  async close(timeoutMs = CLOSE_TIMEOUT_MS): Promise<void> {
+    if (this.closed || this.closing) return;
+    this.closing = true;
+    try {
+      await this.group?.close(Date.now() + timeoutMs);
+    } catch (err) {
+      log.warn(`Closing the group membership failed: ${asSamsaError(err).message}`);
+    } finally {
+      this.closed = true;
+      this.signal();
+      this.pool.close();
+    }
   }
 
   private ensureOpen(): void {
     if (this.closed) throw closedError('the consumer');
+  }
+
+  private requireGroup(): ConsumerGroupClient {
+    this.ensureOpen();
+    if (!this.group) throw missingGroupIdError();
+    return this.group;
+  }
+
+  private consumedOffsets(): TopicPartitionOffset[] {
+    const out: TopicPartitionOffset[] = [];
+    for (const s of this.stateList) if (s.position !== null && s.reset === null) out.push({ topic: s.topic, partition: s.partition, offset: s.position, metadata: '' });
+    return out;
+  }
+
+  /** Partition counts for the group leader's assignor, from a fresh metadata answer. */
+  private async partitionCounts(topics: readonly string[]): Promise<Map<string, number>> {
+    try {
+      await this.metadata.refresh(topics);
+    } catch (err) {
+      log.warn(`Metadata for the assignment could not be refreshed: ${asSamsaError(err).message}`);
+    }
+    const counts = new Map<string, number>();
+    for (const t of topics) {
+      const n = this.metadata.partitionCount(t);
+      if (n !== undefined && n > 0) counts.set(t, n);
+    }
+    return counts;
   }
 
   private assigned(tp: TopicPartition, action: string): PartitionState {
@@ -199,17 +395,17 @@ export class Consumer {
   }
 
   private throwPendingError(): void {
-    for (const state of this.stateList) if (state.error) this.raise(state);
+    for (const state of this.activeList) if (state.error) this.raise(state);
   }
 
   /** Round-robin over partitions so one busy partition cannot starve the others. */
   private drain(): ConsumerRecord[] {
     const out: ConsumerRecord[] = [];
-    const n = this.stateList.length;
+    const n = this.activeList.length;
     if (n === 0) return out;
     const start = this.drainStart % n;
     for (let i = 0; i < n && out.length < this.options.maxPollRecords; i++) {
-      const state = this.stateList[(start + i) % n];
+      const state = this.activeList[(start + i) % n];
       if (state.buffered > 0 && state.reset === null) state.take(this.options.maxPollRecords - out.length, out);
     }
     this.drainStart = start + 1;
@@ -228,51 +424,6 @@ export class Consumer {
     }
   }
 
-  /** Starts one background ListOffsets round for partitions that need a position; returns it (or null). */
-  private startResets(): Promise<void> | null {
-    if (this.resetting) return this.resetting;
-    const now = Date.now();
-    const due: Array<{ state: PartitionState; epoch: number; spec: ResetSpec }> = [];
-    for (const state of this.stateList) {
-      if (state.error || state.retryAtMs > now || (state.position !== null && state.reset === null)) continue;
-      if (state.reset === null) {
-        if (this.options.autoOffsetReset === 'none') {
-          state.error = userError(ErrorCode.OFFSET_OUT_OF_RANGE,
-            `No offset for partition ${state.topic}-${state.partition} and auto.offset.reset is none; seek() to set a position.`);
-          continue;
-        }
-        state.reset = this.options.autoOffsetReset;
-      }
-      due.push({ state, epoch: state.epoch, spec: state.reset });
-    }
-    if (due.length === 0) return null;
-    const queries = due.map(({ state, spec }) => ({ topic: state.topic, partition: state.partition, spec }));
-    this.resetting = listOffsets(this.pool, this.metadata, queries, this.options.requestTimeoutMs).then(
-      (offsets) => {
-        this.resetFailures = 0;
-        for (const { state, epoch } of due) {
-          const offset = offsets.get(partitionKey(state.topic, state.partition));
-          if (offset === undefined || state.epoch !== epoch || !state.assigned) continue;
-          state.moveTo(offset, null);
-        }
-      },
-      (err: unknown) => {
-        const e = asSamsaError(err);
-        log.debug(`offset lookup failed: ${e.message}`);
-        const retryAt = Date.now() + exponentialBackoffMs(this.resetFailures++, this.options.retryBackoffMs, this.options.retryBackoffMaxMs);
-        for (const { state, epoch } of due) {
-          if (state.epoch !== epoch) continue;
-          if (e.retriable || this.closed) state.retryAtMs = retryAt;
-          else state.error = e;
-        }
-      },
-    ).finally(() => {
-      this.resetting = null;
-      this.signal();
-    });
-    return this.resetting;
-  }
-
   private signal(): void {
     const waiters = this.waiters;
     this.waiters = [];
@@ -289,6 +440,18 @@ export class Consumer {
       this.waiters.push(done);
     });
   }
+}
+
+function sortPartitions(states: readonly TopicPartition[]): TopicPartition[] {
+  return states
+    .map((s) => ({ topic: s.topic, partition: s.partition }))
+    .sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+}
+
+function checkOffset(o: TopicPartitionOffset): TopicPartitionOffset {
+  checkTopicPartition(o);
+  if (!Number.isSafeInteger(o.offset) || o.offset < 0) throw userError(ErrorCode.INVALID_COMMIT_OFFSET_SIZE, `Invalid offset ${o.offset} to commit for ${o.topic}-${o.partition}`);
+  return { topic: o.topic, partition: o.partition, offset: o.offset, metadata: o.metadata ?? '' };
 }
 
 function checkTopicPartition(tp: TopicPartition): void {

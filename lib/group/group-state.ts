@@ -18,7 +18,7 @@ import {
   MembershipChange, SyncDecision, SyncRequest,
 } from './group-decisions';
 import { candidateProtocols, GroupMember, MemberProtocol, metadataFor, protocolNames, sameProtocols, selectProtocol } from './group-member';
-import { GroupMetadataValue } from './offsets-records';
+import { GroupMetadataValue, NO_TIMESTAMP } from './offsets-records';
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 
@@ -296,7 +296,37 @@ export class ConsumerGroup {
     group._leaderId = value.leader !== null && group._members.has(value.leader) ? value.leader : group.firstMemberId();
     // Kafka loads a group with members straight into Stable; members heartbeat or time out from here.
     group._state = group._members.size > 0 ? 'Stable' : 'Empty';
+    // The stored time keeps offset retention of an empty group counting from when it really emptied.
+    if (value.currentStateTimestamp !== NO_TIMESTAMP) group._stateChangedAtMs = value.currentStateTimestamp;
     return group;
+  }
+
+  /**
+   * May this member commit offsets now? Kafka's doCommitOffsets checks, in its order: a negative
+   * generation is a "simple" commit, allowed only while the group is Empty; otherwise the member and
+   * generation must be current, and between join and sync the answer is REBALANCE_IN_PROGRESS.
+   * A valid commit counts as a heartbeat, since the member is evidently alive.
+   */
+  validateOffsetCommit(memberId: string, generationId: number, nowMs: number): number {
+    if (this._state === 'Dead') return ErrorCode.COORDINATOR_NOT_AVAILABLE.code;
+    if (generationId < 0 && this._state === 'Empty') return ErrorCode.NONE.code;
+    const member = this._members.get(memberId);
+    if (!member) return ErrorCode.UNKNOWN_MEMBER_ID.code;
+    if (generationId !== this._generationId) return ErrorCode.ILLEGAL_GENERATION.code;
+    if (this._state === 'CompletingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS.code;
+    member.lastHeartbeatMs = nowMs;
+    return ErrorCode.NONE.code;
+  }
+
+  /**
+   * Starts a rebalance of a Stable group from outside the membership rules: the coordinator could
+   * not store the assignment the leader sent, so the members must join again (Kafka's
+   * resetAndPropagateAssignmentError followed by maybePrepareRebalance).
+   */
+  requestRebalance(nowMs: number): MembershipChange {
+    if (this._state !== 'Stable') return NO_CHANGE;
+    for (const m of this._members.values()) m.assignment = EMPTY;
+    return this.maybePrepareRebalance(nowMs);
   }
 
   private supportsProtocols(protocolType: string, protocols: readonly MemberProtocol[]): boolean {

@@ -12,7 +12,7 @@ describe('integration/topics-cli', function () {
 
   before(async () => {
     zk = await startTestZooKeeper();
-    broker = await startBroker({ brokerId: 1, zkConnect: zk.connectString });
+    broker = await startBroker({ brokerId: 1, zkConnect: zk.connectString, overrides: { 'group.initial.rebalance.delay.ms': 0, 'offsets.topic.num.partitions': 3 } });
     bootstrap = `127.0.0.1:${broker.port}`;
   });
 

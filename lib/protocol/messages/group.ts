@@ -1,7 +1,6 @@
 /**
- * Consumer-group coordination messages (Kafka's API keys 8-16 and 42), defined ahead of the group
- * coordinator. They are not in the API table (lib/protocol/api.ts) yet: the broker registers them
- * together with their handlers, and docs/protocol.md documents them then.
+ * Consumer-group coordination messages (Kafka's API keys 8-16 and 42), served by the group
+ * coordinator (lib/group/group-coordinator.ts) and documented in docs/protocol.md.
  */
 import { array, bytes, int16, int32, int64, int8, nullableArray, nullableString, string, struct, Infer } from '../schema';
 

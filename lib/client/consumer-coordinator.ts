@@ -1,0 +1,396 @@
+/**
+ * Group membership for a subscribing consumer: Kafka's ConsumerCoordinator with the eager
+ * rebalance protocol.
+ *
+ * A rebalance runs as one background task that poll() starts and waits for (bounded by its
+ * timeout): revoke everything the member holds (the host commits and tells the application
+ * first), JoinGroup (retrying once with the id the coordinator hands out through
+ * MEMBER_ID_REQUIRED), run the assignor when elected leader, SyncGroup, and hand the new
+ * assignment to the host. Between rebalances a heartbeat timer keeps the session alive and
+ * notices when the group wants the member back (REBALANCE_IN_PROGRESS), has forgotten it
+ * (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION: start over as a new member) or when the coordinator
+ * moved (find it again; membership survives). Because the rejoin itself waits for poll(), an
+ * application that stops polling for max.poll.interval.ms is taken out of the group, and the
+ * heartbeat timer leaves explicitly when that happens, as Kafka's heartbeat thread does.
+ */
+import { Api } from '../protocol/api';
+import { ErrorCode, SamsaError } from '../protocol/errors';
+import { JoinGroupResponseData } from '../protocol/messages/group';
+import { AssignorMember, PartitionAssignor } from '../group/assignors';
+import { CONSUMER_PROTOCOL_TYPE, decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../group/consumer-protocol';
+import { getLogger } from '../util/logger';
+import { asSamsaError, closedError, responseError } from './client-errors';
+import { ResolvedConsumerOptions } from './consumer-options';
+import { coordinatorMoved, CoordinatorChannel } from './coordinator-channel';
+import { Generation } from './offset-committer';
+import { TopicPartition } from './partition-state';
+import { exponentialBackoffMs, sleep } from './retry-policy';
+
+const log = getLogger('consumer');
+
+/** Extra time a JoinGroup/SyncGroup may take beyond the rebalance timeout (Kafka adds the same). */
+const JOIN_GRACE_MS = 5000;
+
+/** What the coordinator needs from the consumer it serves. */
+export interface GroupHost {
+  subscribedTopics(): string[];
+  /** Partition counts from fresh metadata; topics metadata does not know are left out. */
+  partitionCounts(topics: readonly string[]): Promise<Map<string, number>>;
+  /** Before rejoining while still a member: commit if auto-commit is on, tell the application, drop the assignment. */
+  revokeAll(): Promise<void>;
+  /** After membership was lost: tell the application (no commit is possible any more), drop the assignment. */
+  loseAll(): Promise<void>;
+  assigned(partitions: TopicPartition[]): Promise<void>;
+  /** The coordinator wants a rejoin: wake a poll() that is waiting for records. */
+  wakeup(): void;
+}
+
+type MemberState = 'unjoined' | 'rebalancing' | 'stable';
+
+export class ConsumerCoordinator {
+  private memberId = '';
+  private generationId = -1;
+  private leaderId = '';
+  private state: MemberState = 'unjoined';
+  private rejoinNeeded = true;
+  /** True while the host holds partitions from a past generation that were not yet revoked or lost. */
+  private holding = false;
+  private rebalancing: Promise<void> | null = null;
+  private fatal: SamsaError | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private heartbeatFailures = 0;
+  private lastPollMs: number;
+  /** What this member owned last, sent in its Subscription so the sticky assignor can keep it. */
+  private owned: TopicPartition[] = [];
+  private ownedGeneration = -1;
+  /** As leader: the partition counts the current assignment was computed from. */
+  private assignedCounts: Map<string, number> | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly channel: CoordinatorChannel,
+    private readonly host: GroupHost,
+    private readonly options: ResolvedConsumerOptions,
+  ) {
+    this.lastPollMs = Date.now();
+  }
+
+  /** The generation to commit with, or null while the member is not stable in a group. */
+  generation(): Generation | null {
+    return this.state === 'stable' ? { generationId: this.generationId, memberId: this.memberId } : null;
+  }
+
+  get rebalanceInProgress(): boolean {
+    return this.rebalancing !== null || this.rejoinNeeded;
+  }
+
+  get isLeader(): boolean {
+    return this.state === 'stable' && this.memberId !== '' && this.memberId === this.leaderId;
+  }
+
+  recordPoll(nowMs: number): void {
+    this.lastPollMs = nowMs;
+  }
+
+  requestRejoin(reason: string): void {
+    if (!this.rejoinNeeded) log.info(`Request joining group ${this.channel.groupId} due to: ${reason}`);
+    this.rejoinNeeded = true;
+    this.host.wakeup();
+  }
+
+  /** Membership is gone on the coordinator's side: the next join starts over as a new member. */
+  resetGeneration(reason: string): void {
+    log.info(`Resetting generation of member ${this.memberId} of group ${this.channel.groupId} (${reason})`);
+    this.memberId = '';
+    this.generationId = -1;
+    this.leaderId = '';
+    this.state = 'unjoined';
+    this.stopHeartbeat();
+    this.requestRejoin(reason);
+  }
+
+  /** As leader, rejoins when metadata shows partition counts the assignment did not use. */
+  checkPartitionCounts(count: (topic: string) => number | undefined): void {
+    if (!this.isLeader || !this.assignedCounts || this.rejoinNeeded) return;
+    for (const topic of this.host.subscribedTopics()) {
+      const now = count(topic);
+      if (now !== undefined && now !== this.assignedCounts.get(topic)) {
+        this.requestRejoin(`the partition count of subscribed topic ${topic} changed to ${now}`);
+        return;
+      }
+    }
+  }
+
+  /**
+   * Starts a rebalance if one is needed and waits for the member to be stable, at most until
+   * `deadlineMs`. Returns whether it is stable; throws what made the rebalance fail for good.
+   */
+  async ensureActiveGroup(deadlineMs: number): Promise<boolean> {
+    if (this.closed) throw closedError('the consumer');
+    if (this.fatal) {
+      const err = this.fatal;
+      this.fatal = null;
+      throw err;
+    }
+    if (this.rejoinNeeded && !this.rebalancing) this.rebalancing = this.startRebalance();
+    if (this.rebalancing) await waitUntil(this.rebalancing, deadlineMs);
+    return this.state === 'stable' && !this.rebalancing && !this.rejoinNeeded;
+  }
+
+  /** Runs a rebalance in the background; the returned task never rejects (a fatal error waits in `fatal`). */
+  private async startRebalance(): Promise<void> {
+    try {
+      await this.rebalance();
+    } catch (err) {
+      if (!this.closed) {
+        this.fatal = asSamsaError(err);
+        this.rejoinNeeded = true;
+        log.warn(`Rebalance of group ${this.channel.groupId} failed: ${this.fatal.message}`);
+      }
+    } finally {
+      this.rebalancing = null;
+      this.host.wakeup();
+    }
+  }
+
+  /** Leaves the group (when a member) and stops everything. */
+  async close(deadlineMs: number): Promise<void> {
+    this.closed = true;
+    this.stopHeartbeat();
+    if (this.memberId !== '') await this.leave('the consumer is being closed', deadlineMs);
+  }
+
+  private async rebalance(): Promise<void> {
+    if (this.state === 'stable') await this.host.revokeAll();
+    else if (this.holding) await this.host.loseAll();
+    this.holding = false;
+    this.stopHeartbeat();
+    this.state = 'rebalancing';
+    for (let attempt = 0; ; attempt++) {
+      this.rejoinNeeded = false;
+      const joined = await this.joinGroup();
+      const assignment = await this.syncGroup(joined);
+      if (assignment === null) {
+        this.rejoinNeeded = true;
+        await sleep(exponentialBackoffMs(attempt, this.options.retryBackoffMs, this.options.retryBackoffMaxMs));
+        continue;
+      }
+      this.state = 'stable';
+      this.holding = true;
+      this.owned = assignment;
+      this.ownedGeneration = this.generationId;
+      log.info(`Successfully joined group ${this.channel.groupId} with generation ${this.generationId} as ${this.memberId}; assigned ${formatPartitions(assignment)}`);
+      this.heartbeatFailures = 0;
+      this.scheduleHeartbeat();
+      await this.host.assigned(assignment);
+      return;
+    }
+  }
+
+  private joinRequestTimeoutMs(): number {
+    return Math.max(this.options.requestTimeoutMs, this.options.maxPollIntervalMs + JOIN_GRACE_MS);
+  }
+
+  /** JoinGroup until it succeeds, following the coordinator's redirections; throws only fatal errors. */
+  private async joinGroup(): Promise<JoinGroupResponseData> {
+    for (let attempt = 0; ; attempt++) {
+      this.ensureOpen();
+      let code: number;
+      try {
+        const response = await this.channel.send(Api.JoinGroup, this.joinRequest(), this.joinRequestTimeoutMs(), Infinity);
+        code = response.errorCode;
+        if (code === 0) {
+          this.memberId = response.memberId;
+          this.generationId = response.generationId;
+          this.leaderId = response.leader;
+          return response;
+        }
+        if (code === ErrorCode.MEMBER_ID_REQUIRED.code) {
+          // The coordinator hands out our id and expects us back with it at once.
+          this.memberId = response.memberId;
+          continue;
+        }
+      } catch (err) {
+        const e = asSamsaError(err);
+        this.ensureOpen();
+        if (!e.retriable) throw e;
+        code = e.code;
+      }
+      this.onJoinOrSyncError(code, 'JoinGroup');
+      await sleep(exponentialBackoffMs(attempt, this.options.retryBackoffMs, this.options.retryBackoffMaxMs));
+    }
+  }
+
+  private joinRequest() {
+    const subscription = {
+      topics: this.host.subscribedTopics(), ownedPartitions: this.owned, generationId: this.ownedGeneration,
+    };
+    return {
+      groupId: this.channel.groupId,
+      sessionTimeoutMs: this.options.sessionTimeoutMs,
+      rebalanceTimeoutMs: this.options.maxPollIntervalMs,
+      memberId: this.memberId,
+      groupInstanceId: null,
+      protocolType: CONSUMER_PROTOCOL_TYPE,
+      protocols: this.options.assignors.map((a) => ({ name: a.name, metadata: encodeSubscription(subscription) })),
+    };
+  }
+
+  /** Errors of JoinGroup and SyncGroup: returns to retry, throws the fatal ones. */
+  private onJoinOrSyncError(code: number, api: string): void {
+    if (code === ErrorCode.UNKNOWN_MEMBER_ID.code || code === ErrorCode.ILLEGAL_GENERATION.code) {
+      log.info(`${api} of group ${this.channel.groupId} failed with ${responseError(code, null).errorName}; rejoining as a new member`);
+      this.memberId = '';
+      this.generationId = -1;
+      return;
+    }
+    if (coordinatorMoved(code) || code === ErrorCode.NETWORK_EXCEPTION.code) {
+      this.channel.markUnknown(responseError(code, null).errorName);
+      return;
+    }
+    if (code === ErrorCode.REBALANCE_IN_PROGRESS.code || code === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS.code || code === ErrorCode.REQUEST_TIMED_OUT.code) return;
+    throw responseError(code, null, `${api} for group ${this.channel.groupId} failed: ${responseError(code, null).message}`);
+  }
+
+  /** SyncGroup after a successful join; null means "join again". */
+  private async syncGroup(joined: JoinGroupResponseData): Promise<TopicPartition[] | null> {
+    const assignments = joined.leader === joined.memberId ? await this.performAssignment(joined) : [];
+    let code: number;
+    try {
+      const response = await this.channel.send(Api.SyncGroup, {
+        groupId: this.channel.groupId, generationId: joined.generationId, memberId: joined.memberId, groupInstanceId: null,
+        protocolType: CONSUMER_PROTOCOL_TYPE, protocolName: joined.protocolName, assignments,
+      }, this.joinRequestTimeoutMs(), Infinity);
+      code = response.errorCode;
+      if (code === 0) return decodeAssignment(response.assignment).partitions;
+    } catch (err) {
+      const e = asSamsaError(err);
+      this.ensureOpen();
+      if (!e.retriable) throw e;
+      code = e.code;
+    }
+    this.onJoinOrSyncError(code, 'SyncGroup');
+    return null;
+  }
+
+  /** The leader's job: run the chosen assignor over every member's subscription. */
+  private async performAssignment(joined: JoinGroupResponseData): Promise<{ memberId: string; assignment: Buffer }[]> {
+    const assignor = this.options.assignors.find((a) => a.name === joined.protocolName);
+    if (!assignor) throw responseError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL.code, null, `Coordinator selected invalid assignment protocol: ${joined.protocolName}`);
+    const members: AssignorMember[] = joined.members.map((m) => {
+      const s = decodeSubscription(m.metadata);
+      return { memberId: m.memberId, topics: s.topics, ownedPartitions: s.ownedPartitions, generation: s.generationId, userData: s.userData };
+    });
+    const topics = [...new Set(members.flatMap((m) => m.topics))].sort();
+    const counts = await this.host.partitionCounts(topics);
+    this.assignedCounts = counts;
+    const result = runAssignor(assignor, members, counts);
+    log.info(`Leader ${joined.memberId} of group ${this.channel.groupId} assigned with ${assignor.name}: ${[...result].map(([id, tps]) => `${id}=${formatPartitions(tps)}`).join('; ')}`);
+    return [...result].map(([memberId, partitions]) => ({ memberId, assignment: encodeAssignment({ partitions }) }));
+  }
+
+  private scheduleHeartbeat(): void {
+    this.stopHeartbeat();
+    if (this.closed) return;
+    const delayMs = this.heartbeatFailures === 0
+      ? this.options.heartbeatIntervalMs
+      : Math.min(this.options.heartbeatIntervalMs, exponentialBackoffMs(this.heartbeatFailures - 1, this.options.retryBackoffMs, this.options.retryBackoffMaxMs));
+    this.heartbeatTimer = setTimeout(() => void this.heartbeat(), delayMs);
+    this.heartbeatTimer.unref();
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+  }
+
+  private async heartbeat(): Promise<void> {
+    this.heartbeatTimer = null;
+    if (this.closed || this.state !== 'stable') return;
+    if (Date.now() - this.lastPollMs > this.options.maxPollIntervalMs) {
+      log.warn('consumer poll timeout has expired. This means the time between subsequent calls to poll() was longer than the configured ' +
+        'max.poll.interval.ms, which typically implies that the poll loop is spending too much time processing messages. You can address ' +
+        'this either by increasing max.poll.interval.ms or by reducing the maximum size of batches returned in poll() with max.poll.records.');
+      await this.leave('consumer poll timeout has expired', Date.now() + this.options.requestTimeoutMs);
+      return;
+    }
+    const generationId = this.generationId;
+    let code: number;
+    try {
+      const response = await this.channel.send(Api.Heartbeat, {
+        groupId: this.channel.groupId, generationId, memberId: this.memberId, groupInstanceId: null,
+      }, this.options.requestTimeoutMs, Date.now() + this.options.requestTimeoutMs);
+      code = response.errorCode;
+    } catch (err) {
+      code = asSamsaError(err).code;
+    }
+    if (this.closed || this.state !== 'stable' || generationId !== this.generationId) return;
+    this.onHeartbeatResult(code);
+    if (this.state === 'stable') this.scheduleHeartbeat();
+  }
+
+  private onHeartbeatResult(code: number): void {
+    this.heartbeatFailures = code === 0 ? 0 : this.heartbeatFailures + 1;
+    if (code === 0) return;
+    if (code === ErrorCode.REBALANCE_IN_PROGRESS.code) {
+      this.requestRejoin('the group is rebalancing');
+    } else if (code === ErrorCode.UNKNOWN_MEMBER_ID.code || code === ErrorCode.ILLEGAL_GENERATION.code) {
+      this.resetGeneration(`Heartbeat answered ${responseError(code, null).errorName}`);
+    } else if (coordinatorMoved(code) || code === ErrorCode.NETWORK_EXCEPTION.code || code === ErrorCode.REQUEST_TIMED_OUT.code) {
+      this.channel.markUnknown(`Heartbeat failed with ${responseError(code, null).errorName}`);
+    } else {
+      log.warn(`Heartbeat of group ${this.channel.groupId} failed: ${responseError(code, null).message}`);
+    }
+  }
+
+  /** LeaveGroup (best effort: the session timeout removes the member anyway) and forget the generation. */
+  async leave(reason: string, deadlineMs: number): Promise<void> {
+    const memberId = this.memberId;
+    this.memberId = '';
+    this.generationId = -1;
+    this.state = 'unjoined';
+    this.stopHeartbeat();
+    if (!this.closed) this.requestRejoin(reason);
+    if (memberId === '' || !this.channel.known) return;
+    log.info(`Member ${memberId} sending LeaveGroup request to coordinator of group ${this.channel.groupId} due to ${reason}`);
+    try {
+      const timeoutMs = Math.max(1, Math.min(this.options.requestTimeoutMs, deadlineMs - Date.now()));
+      const response = await this.channel.send(Api.LeaveGroup, {
+        groupId: this.channel.groupId, members: [{ memberId, groupInstanceId: null }],
+      }, timeoutMs, deadlineMs);
+      if (response.errorCode !== 0) log.debug(`LeaveGroup of ${memberId} answered ${responseError(response.errorCode, null).errorName}`);
+    } catch (err) {
+      log.debug(`LeaveGroup of ${memberId} failed: ${(err as Error).message}`);
+    }
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw closedError('the consumer');
+  }
+}
+
+function runAssignor(assignor: PartitionAssignor, members: AssignorMember[], counts: Map<string, number>): Map<string, TopicPartition[]> {
+  try {
+    return assignor.assign(members, counts);
+  } catch (err) {
+    throw responseError(ErrorCode.INVALID_REQUEST.code, null, `Assignor ${assignor.name} failed: ${(err as Error).message}`);
+  }
+}
+
+export function formatPartitions(partitions: readonly TopicPartition[]): string {
+  return `[${partitions.map((tp) => `${tp.topic}-${tp.partition}`).join(', ')}]`;
+}
+
+/** Resolves when `task` settles or at `deadlineMs`, whichever comes first; never rejects. */
+async function waitUntil(task: Promise<void>, deadlineMs: number): Promise<void> {
+  const ms = deadlineMs - Date.now();
+  if (ms <= 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    task.catch(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
+}

@@ -1,0 +1,233 @@
+/**
+ * The consumer's group side in one place: the subscription and its rebalance listener, offset
+ * commits (on demand, automatic every auto.commit.interval.ms, before a rebalance and on close),
+ * and the callbacks the membership protocol (consumer-coordinator.ts) makes into the consumer.
+ *
+ * The Consumer owns partition states and fetching; this class owns everything that talks to the
+ * group coordinator, and reaches back into the Consumer only through `AssignmentTarget`.
+ */
+import { ErrorCode } from '../protocol/errors';
+import { getLogger } from '../util/logger';
+import { asSamsaError, userError } from './client-errors';
+import { ConnectionPool } from './connection-pool';
+import { ConsumerCoordinator, formatPartitions, GroupHost } from './consumer-coordinator';
+import { commitFailedError } from './consumer-errors';
+import { ResolvedConsumerOptions } from './consumer-options';
+import { CoordinatorChannel } from './coordinator-channel';
+import { Generation, NO_GENERATION, OffsetAndMetadata, OffsetCommitter, TopicPartitionOffset } from './offset-committer';
+import { TopicPartition } from './partition-state';
+
+const log = getLogger('consumer');
+
+/**
+ * Called around rebalances, from inside poll() (or close()), and awaited: an application that
+ * commits its own offsets does so in onPartitionsRevoked, before another member takes over.
+ */
+export interface ConsumerRebalanceListener {
+  onPartitionsRevoked?(partitions: TopicPartition[]): void | Promise<void>;
+  onPartitionsAssigned?(partitions: TopicPartition[]): void | Promise<void>;
+  /** Membership was lost (the partitions may already belong to another member); defaults to onPartitionsRevoked. */
+  onPartitionsLost?(partitions: TopicPartition[]): void | Promise<void>;
+}
+
+/** What the group side needs from the Consumer. */
+export interface AssignmentTarget {
+  assignment(): TopicPartition[];
+  /** Current positions of assigned partitions: what "commit what was consumed" commits. */
+  consumedOffsets(): TopicPartitionOffset[];
+  /** Replaces the assignment; new partitions start from their committed offsets. */
+  applyAssignment(partitions: TopicPartition[]): void;
+  partitionCounts(topics: readonly string[]): Promise<Map<string, number>>;
+  wakeup(): void;
+}
+
+export type CommitCallback = (error: Error | null, offsets: TopicPartitionOffset[]) => void;
+
+export class ConsumerGroupClient implements GroupHost {
+  readonly channel: CoordinatorChannel;
+  readonly coordinator: ConsumerCoordinator;
+  private readonly committer: OffsetCommitter;
+  private topics: string[] = [];
+  private listener: ConsumerRebalanceListener = {};
+  private listenerError: Error | null = null;
+  private nextAutoCommitMs: number;
+  private autoCommitting = false;
+
+  constructor(pool: ConnectionPool, private readonly options: ResolvedConsumerOptions, private readonly target: AssignmentTarget) {
+    this.channel = new CoordinatorChannel(pool, options.groupId as string, options);
+    this.coordinator = new ConsumerCoordinator(this.channel, this, options);
+    this.committer = new OffsetCommitter(this.channel, options, {
+      onGenerationInvalid: () => this.coordinator.resetGeneration('an offset commit was refused'),
+      onRebalanceNeeded: () => this.coordinator.requestRejoin('an offset commit found the group rebalancing'),
+    });
+    this.nextAutoCommitMs = Date.now() + options.autoCommitIntervalMs;
+  }
+
+  get subscribed(): boolean {
+    return this.topics.length > 0;
+  }
+
+  subscription(): string[] {
+    return [...this.topics];
+  }
+
+  subscribe(topics: readonly string[], listener: ConsumerRebalanceListener): void {
+    const next = [...new Set(topics)].sort();
+    const changed = next.join('\u0000') !== this.topics.join('\u0000');
+    this.topics = next;
+    this.listener = listener;
+    if (changed) this.coordinator.requestRejoin(`the subscription changed to [${next.join(', ')}]`);
+  }
+
+  /** Gives up the subscription: revoke what is held, leave the group. */
+  async unsubscribe(): Promise<void> {
+    if (this.coordinator.generation()) await this.revokeAll();
+    this.topics = [];
+    await this.coordinator.leave('the consumer unsubscribed', Date.now() + this.options.requestTimeoutMs);
+  }
+
+  /** poll() notes the time, which max.poll.interval.ms is measured from. */
+  recordPoll(nowMs: number): void {
+    this.coordinator.recordPoll(nowMs);
+  }
+
+  /** poll() lets a pending rebalance run and waits for it until `deadlineMs`; true once the member is stable. */
+  ensureActive(deadlineMs: number): Promise<boolean> {
+    return this.coordinator.ensureActiveGroup(deadlineMs);
+  }
+
+  /** A listener's exception surfaces from poll() once, after the rebalance it interrupted has finished. */
+  takeListenerError(): Error | null {
+    const err = this.listenerError;
+    this.listenerError = null;
+    return err;
+  }
+
+  // --- GroupHost -------------------------------------------------------------------------------
+
+  subscribedTopics(): string[] {
+    return [...this.topics];
+  }
+
+  partitionCounts(topics: readonly string[]): Promise<Map<string, number>> {
+    return this.target.partitionCounts(topics);
+  }
+
+  async revokeAll(): Promise<void> {
+    const owned = this.target.assignment();
+    if (this.options.enableAutoCommit) await this.commitQuietly('before revoking partitions', Date.now() + this.options.maxPollIntervalMs);
+    log.info(`Revoking previously assigned partitions ${formatPartitions(owned)} of group ${this.channel.groupId}`);
+    await this.invoke('onPartitionsRevoked', owned);
+    this.target.applyAssignment([]);
+  }
+
+  async loseAll(): Promise<void> {
+    const owned = this.target.assignment();
+    if (owned.length === 0) return;
+    log.info(`Lost previously assigned partitions ${formatPartitions(owned)} of group ${this.channel.groupId}`);
+    await this.invoke(this.listener.onPartitionsLost ? 'onPartitionsLost' : 'onPartitionsRevoked', owned);
+    this.target.applyAssignment([]);
+  }
+
+  async assigned(partitions: TopicPartition[]): Promise<void> {
+    this.target.applyAssignment(partitions);
+    this.nextAutoCommitMs = Date.now() + this.options.autoCommitIntervalMs;
+    await this.invoke('onPartitionsAssigned', partitions);
+  }
+
+  wakeup(): void {
+    this.target.wakeup();
+  }
+
+  // --- offsets ---------------------------------------------------------------------------------
+
+  /** Commits `offsets` (default: every consumed position), retrying until `deadlineMs`. */
+  async commitSync(offsets: readonly TopicPartitionOffset[] | undefined, deadlineMs: number): Promise<void> {
+    const toCommit = offsets ?? this.target.consumedOffsets();
+    if (toCommit.length === 0) return;
+    await this.committer.commit(toCommit, this.commitGeneration(), deadlineMs, true);
+  }
+
+  /** One attempt, no retries (as Kafka's commitAsync); the outcome goes to `callback` or the log. */
+  commitAsync(offsets: readonly TopicPartitionOffset[] | undefined, callback?: CommitCallback): void {
+    const toCommit = [...(offsets ?? this.target.consumedOffsets())];
+    const done = (err: Error | null): void => {
+      if (callback) callback(err, toCommit);
+      else if (err) log.warn(`Asynchronous offset commit for group ${this.channel.groupId} failed: ${err.message}`);
+    };
+    if (toCommit.length === 0) {
+      done(null);
+      return;
+    }
+    let generation: Generation;
+    try {
+      generation = this.commitGeneration();
+    } catch (err) {
+      done(asSamsaError(err));
+      return;
+    }
+    this.committer.commit(toCommit, generation, Date.now() + this.options.requestTimeoutMs, false).then(() => done(null), (err: Error) => done(err));
+  }
+
+  committed(partitions: readonly TopicPartition[], deadlineMs: number): Promise<Map<string, OffsetAndMetadata>> {
+    return this.committer.fetchCommitted(partitions, deadlineMs);
+  }
+
+  /** Auto-commit, from poll(): at most one in flight, every auto.commit.interval.ms. */
+  maybeAutoCommit(nowMs: number): void {
+    if (!this.options.enableAutoCommit || this.autoCommitting || nowMs < this.nextAutoCommitMs) return;
+    if (this.subscribed && !this.coordinator.generation()) return;
+    this.nextAutoCommitMs = nowMs + this.options.autoCommitIntervalMs;
+    this.autoCommitting = true;
+    this.commitAsync(undefined, (err) => {
+      this.autoCommitting = false;
+      if (!err) return;
+      // Try again soon rather than a whole interval later.
+      this.nextAutoCommitMs = Math.min(this.nextAutoCommitMs, Date.now() + this.options.retryBackoffMs);
+      log.warn(`Auto offset commit failed for group ${this.channel.groupId}: ${err.message}`);
+    });
+  }
+
+  /** On close: final auto-commit, revoke (the listener hears of it), LeaveGroup. */
+  async close(deadlineMs: number): Promise<void> {
+    try {
+      // A subscriber caught mid-rebalance holds nothing it could commit (it revoked everything first).
+      const member = !this.subscribed || this.coordinator.generation() !== null;
+      if (this.options.enableAutoCommit && member) await this.commitQuietly('on close', deadlineMs);
+      if (this.subscribed && member) await this.invoke('onPartitionsRevoked', this.target.assignment());
+      await this.coordinator.close(deadlineMs);
+    } finally {
+      this.channel.close();
+    }
+  }
+
+  private commitGeneration(): Generation {
+    if (!this.subscribed) return NO_GENERATION;
+    const generation = this.coordinator.generation();
+    if (generation) return generation;
+    if (this.coordinator.rebalanceInProgress) {
+      throw userError(ErrorCode.REBALANCE_IN_PROGRESS, 'Offset commit cannot be completed since the consumer group is executing a rebalance at the moment. ' +
+        'You can try completing the rebalance by calling poll() and then retry commit again');
+    }
+    throw commitFailedError();
+  }
+
+  private async commitQuietly(when: string, deadlineMs: number): Promise<void> {
+    try {
+      await this.commitSync(undefined, deadlineMs);
+    } catch (err) {
+      log.warn(`Offset commit ${when} failed for group ${this.channel.groupId}: ${(err as Error).message}`);
+    }
+  }
+
+  private async invoke(method: keyof ConsumerRebalanceListener, partitions: TopicPartition[]): Promise<void> {
+    const fn = this.listener[method];
+    if (!fn) return;
+    try {
+      await fn.call(this.listener, partitions);
+    } catch (err) {
+      log.error(`User provided listener failed on invocation of ${method} for partitions ${formatPartitions(partitions)}: ${(err as Error).message}`);
+      this.listenerError ??= err as Error;
+    }
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * Finding a group's coordinator and talking to it.
+ *
+ * Any broker answers FindCoordinator; the answer is the leader of the group's `__consumer_offsets`
+ * partition, which moves when that leader changes. `findCoordinator` is the lookup (shared by the
+ * consumer and the admin client). `CoordinatorChannel` is the consumer's side: it keeps a
+ * connection of its own to the coordinator, apart from the pool's, because the broker answers a
+ * connection's requests in order and a JoinGroup may be parked for a whole rebalance — fetches
+ * must not queue behind it (Kafka's consumer does the same). Any sign that the coordinator moved
+ * (NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, a dropped socket) forgets it; the next request
+ * finds it again.
+ */
+import { Api, ApiDef } from '../protocol/api';
+import { ErrorCode, SamsaError } from '../protocol/errors';
+import { getLogger } from '../util/logger';
+import { asSamsaError, closedError, responseError, userError } from './client-errors';
+import { ResolvedClientOptions } from './client-options';
+import { Connection } from './connection';
+import { ConnectionPool } from './connection-pool';
+import { exponentialBackoffMs, sleep } from './retry-policy';
+
+const log = getLogger('consumer');
+
+/** FindCoordinator's key type for consumer groups (1 would be a transactional id). */
+const KEY_TYPE_GROUP = 0;
+
+export interface CoordinatorNode {
+  nodeId: number;
+  host: string;
+  port: number;
+}
+
+const COORDINATOR_MOVED: ReadonlySet<number> = new Set([ErrorCode.NOT_COORDINATOR.code, ErrorCode.COORDINATOR_NOT_AVAILABLE.code]);
+
+/** Codes after which the coordinator must be looked up again. */
+export function coordinatorMoved(code: number): boolean {
+  return COORDINATOR_MOVED.has(code);
+}
+
+/** Codes a group request simply retries after a backoff (the coordinator is loading, moved or busy). */
+export function retriableGroupError(code: number): boolean {
+  return coordinatorMoved(code) || code === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS.code || code === ErrorCode.REQUEST_TIMED_OUT.code;
+}
+
+interface Backoff {
+  retryBackoffMs: number;
+  retryBackoffMaxMs: number;
+}
+
+/**
+ * Asks any broker which node coordinates `groupId`, retrying while the answer is
+ * COORDINATOR_NOT_AVAILABLE (the offsets topic is being created or has no leader yet) until `deadlineMs`.
+ */
+export async function findCoordinator(pool: ConnectionPool, groupId: string, deadlineMs: number, backoff: Backoff): Promise<CoordinatorNode> {
+  for (let attempt = 0; ; attempt++) {
+    let failure: SamsaError;
+    try {
+      const conn = await pool.anyConnection();
+      const response = await conn.send(Api.FindCoordinator, { key: groupId, keyType: KEY_TYPE_GROUP });
+      if (response.errorCode === 0) return { nodeId: response.nodeId, host: response.host, port: response.port };
+      failure = responseError(response.errorCode, response.errorMessage);
+    } catch (err) {
+      failure = asSamsaError(err);
+    }
+    if (!failure.retriable) throw failure;
+    const waitMs = exponentialBackoffMs(attempt, backoff.retryBackoffMs, backoff.retryBackoffMaxMs);
+    if (Date.now() + waitMs >= deadlineMs) {
+      throw userError(ErrorCode.COORDINATOR_NOT_AVAILABLE, `Timed out finding the coordinator of group '${groupId}': ${failure.message}`, failure);
+    }
+    log.debug(`finding the coordinator of group ${groupId} failed (${failure.message}); retrying`);
+    await sleep(waitMs);
+  }
+}
+
+/** The consumer's connection to its group coordinator, found and re-found on demand. */
+export class CoordinatorChannel {
+  private node: CoordinatorNode | null = null;
+  private conn: Connection | null = null;
+  private finding: Promise<Connection> | null = null;
+  private failures = 0;
+  private closed = false;
+
+  constructor(private readonly pool: ConnectionPool, readonly groupId: string, private readonly options: ResolvedClientOptions) {}
+
+  get coordinator(): CoordinatorNode | null {
+    return this.node;
+  }
+
+  get known(): boolean {
+    return this.conn !== null && this.conn.isConnected;
+  }
+
+  /** The connection to the coordinator, finding and connecting first when needed (until `deadlineMs`). */
+  connection(deadlineMs: number): Promise<Connection> {
+    if (this.closed) return Promise.reject(closedError('the consumer'));
+    if (this.conn && this.conn.isConnected) return Promise.resolve(this.conn);
+    if (!this.finding) {
+      this.finding = this.discover(deadlineMs).finally(() => {
+        this.finding = null;
+      });
+    }
+    return this.finding;
+  }
+
+  /** Forgets the coordinator; the next request looks it up again. */
+  markUnknown(reason: string): void {
+    if (this.node) log.info(`Group coordinator ${this.node.host}:${this.node.port} (id: ${this.node.nodeId}) of group ${this.groupId} is unavailable or invalid (${reason}); will attempt rediscovery`);
+    this.node = null;
+    const conn = this.conn;
+    this.conn = null;
+    conn?.close();
+  }
+
+  /**
+   * Sends a request to the coordinator. A network failure forgets the coordinator before the
+   * error is rethrown, so the caller's retry finds it again.
+   */
+  async send<Req, Resp>(api: ApiDef<Req, Resp>, body: Req, timeoutMs: number, deadlineMs: number): Promise<Resp> {
+    const conn = await this.connection(deadlineMs);
+    try {
+      return await conn.send(api, body, { timeoutMs });
+    } catch (err) {
+      const e = asSamsaError(err);
+      if (e.code === ErrorCode.NETWORK_EXCEPTION.code || e.code === ErrorCode.REQUEST_TIMED_OUT.code) {
+        if (this.conn === conn) this.markUnknown(e.message);
+      }
+      throw e;
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    this.node = null;
+    this.conn?.close();
+    this.conn = null;
+  }
+
+  private async discover(deadlineMs: number): Promise<Connection> {
+    for (;;) {
+      const node = await findCoordinator(this.pool, this.groupId, deadlineMs, this.options);
+      if (this.closed) throw closedError('the consumer');
+      const conn = new Connection({
+        host: node.host, port: node.port, clientId: this.options.clientId,
+        connectTimeoutMs: this.options.connectTimeoutMs, requestTimeoutMs: this.options.requestTimeoutMs,
+      });
+      try {
+        await conn.connect();
+        this.failures = 0;
+      } catch (err) {
+        conn.close();
+        const waitMs = exponentialBackoffMs(this.failures++, this.options.reconnectBackoffMs, this.options.reconnectBackoffMaxMs);
+        if (Date.now() + waitMs >= deadlineMs) throw err;
+        await sleep(waitMs);
+        continue;
+      }
+      if (this.closed) {
+        conn.close();
+        throw closedError('the consumer');
+      }
+      conn.on('close', () => {
+        if (this.conn === conn) this.markUnknown('connection closed');
+      });
+      log.info(`Discovered group coordinator ${node.host}:${node.port} (id: ${node.nodeId}) for group ${this.groupId}`);
+      this.node = node;
+      this.conn = conn;
+      return conn;
+    }
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * OffsetCommit and OffsetFetch, and the removal of offsets that should no longer exist: those of
+ * groups empty for longer than offsets.retention.minutes, and those of deleted topics (Kafka's
+ * GroupMetadataManager.storeOffsets, getOffsets and cleanupGroupMetadata).
+ *
+ * A commit is answered only after its records are in `__consumer_offsets` with acks=-1, and the
+ * in-memory view changes only then, so OffsetFetch never shows an offset a new coordinator would
+ * not find. Removals write tombstones, which a reload (and compaction) honours.
+ */
+import { ErrorCode } from '../protocol/errors';
+import { Infer } from '../protocol/schema';
+import { OffsetCommitRequest, OffsetFetchRequest } from '../protocol/messages/group';
+import { CommittedEntry } from './committed-offsets';
+import { CoordinatorRuntime } from './coordinator-runtime';
+import { CoordinatorShard } from './coordinator-shard';
+import { GroupEntry } from './group-entry';
+import { groupMetadataRecord, KeyedRecord, offsetCommitRecord, storeGroupError, storeOffsetsError } from './group-record-writer';
+import { OffsetCommitResult, OffsetFetchResult } from './group-responses';
+import { NO_LEADER_EPOCH, NO_TIMESTAMP } from './offsets-records';
+import { groupByTopic, TopicPartition } from './topic-partition';
+
+type OffsetCommitRequestData = Infer<typeof OffsetCommitRequest>;
+type OffsetFetchRequestData = Infer<typeof OffsetFetchRequest>;
+type CommitTopicResult = OffsetCommitResult['topics'][number];
+
+const NONE = ErrorCode.NONE.code;
+/** OffsetFetch's answer for a partition with no committed offset. */
+const NO_OFFSET = -1;
+
+export class GroupOffsets {
+  constructor(private readonly rt: CoordinatorRuntime) {}
+
+  async commit(req: OffsetCommitRequestData): Promise<OffsetCommitResult> {
+    const all = (errorCode: number): OffsetCommitResult => ({
+      throttleTimeMs: 0,
+      topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })),
+    });
+    if (req.groupId === '') return all(ErrorCode.INVALID_GROUP_ID.code);
+    const route = this.rt.route(req.groupId);
+    if (!('shard' in route)) return all(route.errorCode);
+    const { shard } = route;
+    let entry = shard.get(req.groupId);
+    if (!entry) {
+      // No group yet: only a "simple" consumer (no group management) may commit, and that creates it.
+      if (req.generationId >= 0) return all(ErrorCode.ILLEGAL_GENERATION.code);
+      entry = shard.add(this.rt.newGroup(req.groupId));
+    }
+    const now = this.rt.clock.nowMs();
+    const allowed = entry.group.validateOffsetCommit(req.memberId, req.generationId, now);
+    if (allowed !== NONE) return all(allowed);
+    this.rt.schedule(shard, entry);
+    return this.store(shard, entry, req, now);
+  }
+
+  private async store(shard: CoordinatorShard, entry: GroupEntry, req: OffsetCommitRequestData, now: number): Promise<OffsetCommitResult> {
+    const accepted: Array<TopicPartition & { offset: number; leaderEpoch: number; metadata: string }> = [];
+    const records: KeyedRecord[] = [];
+    const errors = new Map<string, number>();
+    const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+    for (const t of req.topics) {
+      for (const p of t.partitions) {
+        const metadata = p.committedMetadata ?? '';
+        let code = NONE;
+        if (!this.rt.partitionExists(t.name, p.partitionIndex)) code = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code;
+        else if (Buffer.byteLength(metadata) > this.rt.config.offsetMetadataMaxBytes) code = ErrorCode.OFFSET_METADATA_TOO_LARGE.code;
+        if (code !== NONE) {
+          errors.set(key(t.name, p.partitionIndex), code);
+          continue;
+        }
+        const value = { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata, commitTimestamp: now };
+        accepted.push({ topic: t.name, partition: p.partitionIndex, ...value });
+        records.push(offsetCommitRecord(req.groupId, t.name, p.partitionIndex, value));
+      }
+    }
+    const written = await this.rt.writer.write(shard.partition, records, storeOffsetsError);
+    if (written.errorCode === NONE && !shard.closed && shard.get(req.groupId) === entry) {
+      accepted.forEach((c, i) => entry.offsets.set(c.topic, c.partition, {
+        offset: c.offset, leaderEpoch: c.leaderEpoch, metadata: c.metadata, commitTimestamp: now,
+        expireTimestamp: NO_TIMESTAMP, recordOffset: written.baseOffset + i,
+      }));
+    }
+    const topics: CommitTopicResult[] = req.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: errors.get(key(t.name, p.partitionIndex)) ?? written.errorCode })),
+    }));
+    return { throttleTimeMs: 0, topics };
+  }
+
+  /** Committed offsets of the requested partitions (-1 when none), or of every partition when `topics` is null. */
+  fetch(req: OffsetFetchRequestData): OffsetFetchResult {
+    const fail = (errorCode: number): OffsetFetchResult => ({ throttleTimeMs: 0, topics: [], errorCode });
+    if (req.groupId === '') return fail(ErrorCode.INVALID_GROUP_ID.code);
+    const route = this.rt.route(req.groupId);
+    if (!('shard' in route)) return fail(route.errorCode);
+    const entry = route.shard.get(req.groupId);
+    const wanted = req.topics === null
+      ? groupByTopic(entry?.offsets.all() ?? [])
+      : req.topics.map((t) => ({ topic: t.name, partitions: t.partitionIndexes }));
+    const topics = wanted.map(({ topic, partitions }) => ({
+      name: topic,
+      partitions: partitions.map((partition) => {
+        const c = entry?.offsets.get(topic, partition);
+        return {
+          partitionIndex: partition,
+          committedOffset: c?.offset ?? NO_OFFSET,
+          committedLeaderEpoch: c?.leaderEpoch ?? NO_LEADER_EPOCH,
+          metadata: c?.metadata ?? '',
+          errorCode: NONE,
+        };
+      }),
+    }));
+    return { throttleTimeMs: 0, topics, errorCode: NONE };
+  }
+
+  /** offsets.retention.minutes: offsets of groups that have been Empty that long, with tombstones written. */
+  expireOffsets(): Promise<number> {
+    const now = this.rt.clock.nowMs();
+    const retentionMs = this.rt.config.offsetsRetentionMs;
+    return this.cleanup('expired', (entry) => {
+      const g = entry.group;
+      // KIP-211: a consumer group's offsets live as long as it has members, and expire a retention
+      // period after it became Empty. A group that never had members ("simple" commits) expires per commit.
+      if (g.state !== 'Empty') return () => false;
+      const emptySince = g.protocolType !== null ? g.stateChangedAtMs : null;
+      return (c: CommittedEntry) => (c.value.expireTimestamp !== NO_TIMESTAMP
+        ? now >= c.value.expireTimestamp
+        : (emptySince ?? c.value.commitTimestamp) + retentionMs <= now);
+    });
+  }
+
+  /** Offsets of topics that no longer exist. */
+  removeTopics(topics: ReadonlySet<string>): Promise<number> {
+    if (topics.size === 0) return Promise.resolve(0);
+    return this.cleanup('of deleted topics', () => (c: CommittedEntry) => topics.has(c.topic));
+  }
+
+  /**
+   * Kafka's cleanupGroupMetadata: removes the selected offsets from every loaded group, forgets
+   * groups left Empty with no offsets, and writes the tombstones, one batch per partition.
+   * Resolves with the number of offsets removed.
+   */
+  private async cleanup(what: string, selectorFor: (entry: GroupEntry) => (c: CommittedEntry) => boolean): Promise<number> {
+    const now = this.rt.clock.nowMs();
+    let removedTotal = 0;
+    const writes = this.rt.shards().filter((s) => s.state === 'active').map((shard) => {
+      const records: KeyedRecord[] = [];
+      for (const entry of shard.groups()) {
+        const removed = entry.offsets.removeWhere(selectorFor(entry));
+        for (const tp of removed) records.push(offsetCommitRecord(entry.groupId, tp.topic, tp.partition, null));
+        removedTotal += removed.length;
+        const g = entry.group;
+        // A group in the middle of the MEMBER_ID_REQUIRED handshake is Empty but about to be used.
+        if (g.state === 'Empty' && entry.offsets.size === 0 && g.pendingMemberIds.length === 0) {
+          g.markDead(now);
+          shard.remove(entry.groupId);
+          // Only a group that completed a rebalance ever had metadata written.
+          if (g.generationId > 0) records.push(groupMetadataRecord(entry.groupId, null));
+        }
+      }
+      return this.rt.writer.write(shard.partition, records, storeGroupError).then((r) => {
+        if (r.errorCode !== NONE) this.rt.logger.warn(`Could not write ${records.length} tombstone(s) to partition ${shard.partition}: error ${r.errorCode}`);
+      });
+    });
+    await Promise.all(writes);
+    if (removedTotal > 0) this.rt.logger.info(`Removed ${removedTotal} offset(s) ${what}`);
+    return removedTotal;
+  }
+}
