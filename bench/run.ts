@@ -5,8 +5,11 @@
  * 2. End to end: a real ZooKeeper and one broker process started through bin/, then
  *    bin/samsa-producer-perf-test (acks=1 and acks=all) and bin/samsa-consumer-perf-test against
  *    it, printing the tools' own output.
+ * 3. Replicated: three broker processes, a 6-partition topic with replication factor 3 and
+ *    min.insync.replicas=2, produced to with acks=1 and with acks=all.
  *
- * Options via environment: BENCH_RECORDS (default 1,000,000), BENCH_RECORD_SIZE (100).
+ * Options via environment: BENCH_RECORDS (default 1,000,000), BENCH_RECORD_SIZE (100),
+ * BENCH_ONLY (storage | single | replicated: run one section).
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
@@ -29,10 +32,7 @@ async function endToEnd(): Promise<void> {
     for (const acks of ['1', 'all']) {
       const topic = `bench-acks-${acks}`;
       await runCli('samsa-topics', ['--bootstrap-server', bootstrap, '--create', '--topic', topic, '--partitions', '6', '--replication-factor', '1']);
-      section(`samsa-producer-perf-test --num-records ${records} --record-size ${recordSize} --throughput -1 acks=${acks}`);
-      const produced = await runCli('samsa-producer-perf-test', ['--topic', topic, '--num-records', String(records), '--record-size', String(recordSize),
-        '--throughput', '-1', '--producer-props', `bootstrap.servers=${bootstrap}`, `acks=${acks}`, 'linger.ms=5', 'batch.size=65536'], { timeoutMs: 600000 });
-      process.stdout.write(produced.stdout + produced.stderr);
+      await producePerf(bootstrap, topic, acks);
     }
     const latencyRecords = Math.min(records, 300_000);
     await runCli('samsa-topics', ['--bootstrap-server', bootstrap, '--create', '--topic', 'bench-latency', '--partitions', '1', '--replication-factor', '1']);
@@ -49,11 +49,39 @@ async function endToEnd(): Promise<void> {
   }
 }
 
+async function producePerf(bootstrap: string, topic: string, acks: string): Promise<void> {
+  section(`samsa-producer-perf-test --topic ${topic} --num-records ${records} --record-size ${recordSize} --throughput -1 acks=${acks}`);
+  const produced = await runCli('samsa-producer-perf-test', ['--topic', topic, '--num-records', String(records), '--record-size', String(recordSize),
+    '--throughput', '-1', '--producer-props', `bootstrap.servers=${bootstrap}`, `acks=${acks}`, 'linger.ms=5', 'batch.size=65536'], { timeoutMs: 600000 });
+  process.stdout.write(produced.stdout + produced.stderr);
+}
+
+async function replicated(): Promise<void> {
+  const zk = await startTestZooKeeper();
+  const brokers = [];
+  try {
+    for (const id of [1, 2, 3]) brokers.push(await spawnBroker({ brokerId: id, zkConnect: zk.connectString, overrides: { 'log.level': 'warn' } }));
+    const bootstrap = brokers.map((b) => `127.0.0.1:${b.port}`).join(',');
+    for (const acks of ['1', 'all']) {
+      const topic = `bench-rf3-acks-${acks}`;
+      await runCli('samsa-topics', ['--bootstrap-server', bootstrap, '--create', '--topic', topic, '--partitions', '6', '--replication-factor', '3', '--config', 'min.insync.replicas=2']);
+      await producePerf(bootstrap, topic, acks);
+    }
+  } finally {
+    for (const b of brokers) await b.stop('SIGTERM');
+    await zk.stop();
+  }
+}
+
 async function main(): Promise<void> {
+  const only = process.env.BENCH_ONLY;
   console.log(`Samsa benchmarks on ${require('os').cpus().length} cores, Node ${process.version}`);
-  section('storage: PartitionLog append and read (16 KiB batches)');
-  spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'bench', 'storage-append.js'), '256'], { stdio: 'inherit' });
-  await endToEnd();
+  if (!only || only === 'storage') {
+    section('storage: PartitionLog append and read (16 KiB batches)');
+    spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'bench', 'storage-append.js'), '256'], { stdio: 'inherit' });
+  }
+  if (!only || only === 'single') await endToEnd();
+  if (!only || only === 'replicated') await replicated();
 }
 
 main().then(() => process.exit(0), (err) => {

@@ -3,12 +3,18 @@
  * is internal and may change without notice.
  */
 export { Admin } from './client/admin';
-export type { BrokerNode, ClusterDescription, NewTopic, PartitionInfo, TopicDescription } from './client/admin';
+export type {
+  BrokerNode, ClusterDescription, ElectionType, NewPartitionReassignment, NewTopic, PartitionInfo, PartitionReassignment, PartitionResult,
+  TopicDescription,
+} from './client/admin';
 export type { BrokerAddress, ClientOptions } from './client/client-options';
 export { Producer } from './client/producer';
 export type { ProducerOptions, ProducerRecord, RecordMetadata } from './client/producer';
 export { Consumer } from './client/consumer';
-export type { ConsumerOptions, ConsumerRecord, TopicPartition } from './client/consumer';
+export type {
+  CommitCallback, CommittedOffset, ConsumerOptions, ConsumerRebalanceListener, ConsumerRecord, TopicPartition, TopicPartitionOffset,
+} from './client/consumer';
+export type { ConsumerGroupDescription, ConsumerGroupListing, CoordinatorNode, GroupOffset, MemberDescription } from './client/admin-groups';
 export type { RecordHeader } from './record/record';
 export type { CompressionType } from './record/compression';
 export { COMPRESSION_TYPES } from './record/compression';

@@ -22,10 +22,23 @@ import { fetchHandler } from './handlers/fetch';
 import { listOffsetsHandler } from './handlers/list-offsets';
 import { apiVersionsHandler, metadataHandler } from './handlers/metadata';
 import { produceHandler } from './handlers/produce';
+import { initProducerIdHandler } from './handlers/init-producer-id';
+import { ProducerIdManager } from './producer-id-manager';
+import { offsetForLeaderEpochHandler } from './handlers/offset-for-leader-epoch';
+import { IsrUpdater } from './isr-updater';
+import { ProducePurgatory } from './produce-purgatory';
 import { controlledShutdownHandler } from './handlers/controlled-shutdown';
+import { electLeadersHandler } from './handlers/elect-leaders';
+import { alterPartitionReassignmentsHandler, listPartitionReassignmentsHandler } from './handlers/partition-reassignments';
+import { GroupCoordinator } from '../group/group-coordinator';
+import { groupCoordinatorConfig } from '../group/coordinator-runtime';
+import { findCoordinatorHandler } from './handlers/group-find-coordinator';
+import { heartbeatHandler, joinGroupHandler, leaveGroupHandler, syncGroupHandler } from './handlers/group-membership';
+import { offsetCommitHandler, offsetFetchHandler } from './handlers/group-offsets';
+import { deleteGroupsHandler, describeGroupsHandler, listGroupsHandler } from './handlers/group-admin';
 import { requestControlledShutdown } from './controlled-shutdown';
 import { MetadataCache } from './metadata-cache';
-import { ReplicaManager } from './replica-manager';
+import { PartitionConfig, ReplicaManager } from './replica-manager';
 import { SocketServer } from './socket-server';
 import { TopicAdmin } from './topic-admin';
 
@@ -42,11 +55,14 @@ export class Broker extends EventEmitter {
   private readonly logger: Logger;
   private readonly metadata = new MetadataCache();
   private readonly purgatory = new FetchPurgatory();
+  private readonly producePurgatory = new ProducePurgatory();
   private readonly logManager: LogManager;
   private readonly replicas: ReplicaManager;
   private readonly dispatcher = new ApiDispatcher();
   private readonly server: SocketServer;
+  private readonly producerIds: ProducerIdManager;
   private zk: ZkClient | null = null;
+  private store: ClusterStore | null = null;
   private controller: Controller | null = null;
   private registration: BrokerRegistration | null = null;
   private boundPort = -1;
@@ -55,20 +71,39 @@ export class Broker extends EventEmitter {
   constructor(readonly config: BrokerConfig) {
     super();
     this.logger = getLogger('broker');
+    this.producerIds = new ProducerIdManager({
+      brokerId: config.brokerId,
+      allocateBlock: () => (this.zk ? new ClusterStore(this.zk).allocateProducerIdBlock(config.brokerId) : Promise.reject(new Error('not connected to ZooKeeper'))),
+      zkConnected: () => this.zk?.state === 'CONNECTED',
+    });
     // Logs found on disk start with the broker's defaults; LeaderAndIsr applies topic overrides.
     this.logManager = new LogManager({
       logDirs: config.logDirs,
       brokerId: config.brokerId,
       defaultConfig: storageLogConfig(config, {}),
       retentionCheckIntervalMs: config.retentionCheckIntervalMs,
+      highWatermarkCheckpointIntervalMs: config.replicaHighWatermarkCheckpointIntervalMs,
+      producerIdExpirationMs: config.producerIdExpirationMs,
+      cleanerEnable: config.logCleanerEnable,
+      cleanerBackoffMs: config.logCleanerBackoffMs,
       // Retention never deletes what consumers (and, later, followers) have not been allowed to see.
       highWatermarkOf: (topic, partition) => this.replicas.getPartition(topic, partition)?.highWatermark,
     });
     this.replicas = new ReplicaManager({
       brokerId: config.brokerId,
       logManager: this.logManager,
-      logConfigFor: (topic) => this.logConfigFor(topic),
+      partitionConfigFor: (topic) => this.partitionConfigFor(topic),
       purgatory: this.purgatory,
+      producePurgatory: this.producePurgatory,
+      isrUpdater: new IsrUpdater(() => this.store, getLogger('isr')),
+      replicaLagTimeMaxMs: config.replicaLagTimeMaxMs,
+      numReplicaFetchers: config.numReplicaFetchers,
+      fetchMaxBytes: config.replicaFetchMaxBytes,
+      fetchWaitMaxMs: config.replicaFetchWaitMaxMs,
+      fetchMinBytes: config.replicaFetchMinBytes,
+      backoffMs: config.replicaFetchBackoffMs,
+      requestTimeoutMs: config.requestTimeoutMs,
+      brokerAddress: (id) => this.metadata.broker(id),
       logger: getLogger('replica-manager'),
     });
     this.server = new SocketServer(this.dispatcher, {
@@ -122,11 +157,19 @@ export class Broker extends EventEmitter {
       connectionTimeoutMs: this.config.zookeeperConnectionTimeoutMs,
     });
     const store = new ClusterStore(this.zk);
+    this.store = store;
     await store.ensureBasePaths();
     this.metadata.clusterId = await store.getOrCreateClusterId();
     const topicAdmin = new TopicAdmin(store, this.metadata, this.config, getLogger('admin'));
     this.topicAdmin = topicAdmin;
-    this.registerHandlers(topicAdmin);
+    // Follows __consumer_offsets leadership from the first LeaderAndIsr on, so it starts before registration.
+    const groups = new GroupCoordinator({
+      brokerId: this.brokerId, config: groupCoordinatorConfig(this.config), replicas: this.replicas, metadata: this.metadata,
+      topics: topicAdmin, logger: getLogger('group-coordinator'),
+    });
+    this.groups = groups;
+    groups.startup();
+    this.registerHandlers(topicAdmin, groups);
     const listener = this.config.listeners[0];
     this.boundPort = await this.server.listen(listener.host, listener.port);
     const advertised = this.config.advertisedListeners[0];
@@ -153,13 +196,15 @@ export class Broker extends EventEmitter {
     this.controller.on('elected', (epoch: number) => this.logger.info(`Broker ${this.brokerId} is now the controller (epoch ${epoch})`));
     this.controller.on('resigned', () => this.logger.info(`Broker ${this.brokerId} is no longer the controller`));
     await this.controller.startup();
+    this.replicas.startIsrMaintenance();
     this.state = 'running';
     this.logger.info(`Broker ${this.brokerId} started in ${Date.now() - started} ms, listening on ${listener.host || '0.0.0.0'}:${this.boundPort}, advertised as ${host}:${port}, cluster id ${this.metadata.clusterId}`);
   }
 
   private topicAdmin: TopicAdmin | null = null;
+  private groups: GroupCoordinator | null = null;
 
-  private context(topicAdmin: TopicAdmin): BrokerContext {
+  private context(topicAdmin: TopicAdmin, groups: GroupCoordinator): BrokerContext {
     return {
       brokerId: this.brokerId,
       config: this.config,
@@ -167,32 +212,54 @@ export class Broker extends EventEmitter {
       replicas: this.replicas,
       purgatory: this.purgatory,
       topicAdmin,
+      groups,
       logger: getLogger('request'),
       brokerEpoch: () => this.brokerEpoch,
     };
   }
 
-  private registerHandlers(topicAdmin: TopicAdmin): void {
-    const ctx = this.context(topicAdmin);
+  private registerHandlers(topicAdmin: TopicAdmin, groups: GroupCoordinator): void {
+    const ctx = this.context(topicAdmin, groups);
+    const updateMetadata = updateMetadataHandler(ctx);
     this.dispatcher
       .register(Api.ApiVersions, apiVersionsHandler(this.dispatcher))
       .register(Api.Metadata, metadataHandler(ctx))
       .register(Api.Produce, produceHandler(ctx))
+      .register(Api.InitProducerId, initProducerIdHandler(this.producerIds, getLogger('producer-ids')))
       .register(Api.Fetch, fetchHandler(ctx))
+      .register(Api.OffsetForLeaderEpoch, offsetForLeaderEpochHandler(ctx))
       .register(Api.ListOffsets, listOffsetsHandler(ctx))
       .register(Api.CreateTopics, createTopicsHandler(ctx))
       .register(Api.DeleteTopics, deleteTopicsHandler(ctx))
       .register(Api.CreatePartitions, createPartitionsHandler(ctx))
       .register(Api.DescribeConfigs, describeConfigsHandler(ctx))
       .register(Api.LeaderAndIsr, leaderAndIsrHandler(ctx))
-      .register(Api.UpdateMetadata, updateMetadataHandler(ctx))
+      .register(Api.UpdateMetadata, async (req, rc) => {
+        const response = await updateMetadata(req, rc);
+        // The coordinator drops the offsets of topics this update no longer lists.
+        groups.onMetadataUpdate();
+        return response;
+      })
       .register(Api.StopReplica, stopReplicaHandler(ctx))
-      .register(Api.ControlledShutdown, controlledShutdownHandler(() => this.controller));
+      .register(Api.ControlledShutdown, controlledShutdownHandler(() => this.controller))
+      .register(Api.ElectLeaders, electLeadersHandler(() => this.controller))
+      .register(Api.AlterPartitionReassignments, alterPartitionReassignmentsHandler(() => this.controller))
+      .register(Api.ListPartitionReassignments, listPartitionReassignmentsHandler(() => this.controller))
+      .register(Api.FindCoordinator, findCoordinatorHandler(ctx))
+      .register(Api.JoinGroup, joinGroupHandler(ctx))
+      .register(Api.SyncGroup, syncGroupHandler(ctx))
+      .register(Api.Heartbeat, heartbeatHandler(ctx))
+      .register(Api.LeaveGroup, leaveGroupHandler(ctx))
+      .register(Api.OffsetCommit, offsetCommitHandler(ctx))
+      .register(Api.OffsetFetch, offsetFetchHandler(ctx))
+      .register(Api.ListGroups, listGroupsHandler(ctx))
+      .register(Api.DescribeGroups, describeGroupsHandler(ctx))
+      .register(Api.DeleteGroups, deleteGroupsHandler(ctx));
   }
 
-  private async logConfigFor(topic: string): Promise<LogConfig> {
+  private async partitionConfigFor(topic: string): Promise<PartitionConfig> {
     const overrides = this.topicAdmin ? await this.topicAdmin.topicConfig(topic) : {};
-    return storageLogConfig(this.config, overrides);
+    return { log: storageLogConfig(this.config, overrides), minInsyncReplicas: effectiveLogConfig(this.config, overrides).minInsyncReplicas };
   }
 
   /** Waits for a ZooKeeper-bound shutdown step, but never longer than a few seconds. */
@@ -225,8 +292,13 @@ export class Broker extends EventEmitter {
     // The server stops reading synchronously; waking parked fetches lets in-flight requests drain at once.
     const draining = this.server.shutdown(SHUTDOWN_DRAIN_MS);
     this.purgatory.shutdown();
+    this.producePurgatory.shutdown();
+    // Parked JoinGroup/SyncGroup requests are answered (NOT_COORDINATOR) so the drain need not wait for them.
+    this.groups?.shutdown();
     await draining.catch((err) => this.logger.warn(`Listener shutdown: ${(err as Error).message}`));
     this.metadata.close();
+    // Fetchers stop before the logs close, so no follower append races the close.
+    await this.replicas.shutdown().catch((err) => this.logger.warn(`Replica manager shutdown: ${(err as Error).message}`));
     // Logs are flushed and marked clean before anything that needs ZooKeeper, which may be gone.
     await this.logManager.shutdown().catch((err) => this.logger.error(`Log manager shutdown: ${(err as Error).message}`));
     await this.bounded('Controller shutdown', this.controller?.shutdown());

@@ -1,10 +1,19 @@
 /**
- * One partition replica hosted by this broker: its log plus the leadership state the controller
- * last sent (leader, leader epoch, replicas, ISR). Stale LeaderAndIsr states (an older leader
- * epoch) are ignored, so a delayed controller message cannot roll leadership back.
+ * One partition replica hosted by this broker: its log, the leadership state the controller last
+ * sent (leader, leader epoch, replicas, ISR, znode version), and the high watermark.
+ *
+ * As leader it tracks each follower's log end offset and moves the high watermark to the smallest
+ * LEO in the ISR. As follower its high watermark is what the leader last reported, capped by its
+ * own log end. Stale controller states are ignored: an older leader epoch, or the same epoch with
+ * an older znode version, so a delayed message cannot roll leadership or the ISR back.
  */
 import { PartitionStateData } from '../protocol/messages/controller';
 import { PartitionLog } from '../storage/partition-log';
+import {
+  FollowerState, newFollowerState, nextHighWatermark, outOfSyncReplicas, recordFollowerFetch, replicasReadyToJoinIsr,
+} from './replication-rules';
+
+export type ApplyOutcome = 'stale' | 'became-leader' | 'became-follower' | 'updated';
 
 export class Partition {
   leaderId = -1;
@@ -13,8 +22,21 @@ export class Partition {
   isr: number[] = [];
   zkVersion = -1;
   controllerEpoch = -1;
+  /** From the topic's min.insync.replicas: acks=all needs at least this many ISR members. */
+  minInsyncReplicas = 1;
+  /** Offset where the current leader epoch began in this log; followers must reach it to rejoin the ISR. */
+  leaderEpochStartOffset = -1;
+  private hw: number;
+  private readonly followers = new Map<number, FollowerState>();
+  /** Bytes appended past the high watermark, as (end offset, running total) marks, to size consumer wake-ups. */
+  private readonly appendMarks: Array<{ endOffset: number; totalBytes: number }> = [];
+  private appendedBytes = 0;
+  private bytesAtHighWatermark = 0;
 
-  constructor(readonly topic: string, readonly partition: number, readonly log: PartitionLog, private readonly localBrokerId: number) {}
+  constructor(readonly topic: string, readonly partition: number, readonly log: PartitionLog, private readonly localBrokerId: number,
+    initialHighWatermark = 0) {
+    this.hw = Math.min(Math.max(initialHighWatermark, log.logStartOffset), log.logEndOffset);
+  }
 
   get key(): string {
     return partitionKey(this.topic, this.partition);
@@ -24,24 +46,120 @@ export class Partition {
     return this.leaderId === this.localBrokerId;
   }
 
-  /**
-   * The offset below which records are visible to consumers. Until followers replicate, every
-   * appended record is committed as soon as the leader has written it, so this is the log end.
-   */
+  /** Offsets below this are committed: held by every ISR member, visible to consumers. */
   get highWatermark(): number {
-    return this.log.logEndOffset;
+    return this.hw;
   }
 
-  /** Applies a controller state; returns false (and changes nothing) when its leader epoch is older than ours. */
-  applyState(state: PartitionStateData): boolean {
-    if (state.leaderEpoch < this.leaderEpoch) return false;
+  /** Applies a controller state and says what changed; nothing changes when the state is stale. */
+  applyState(state: PartitionStateData, nowMs: number): ApplyOutcome {
+    const newer = state.leaderEpoch > this.leaderEpoch || (state.leaderEpoch === this.leaderEpoch && state.zkVersion > this.zkVersion);
+    if (!newer) return 'stale';
+    const wasLeader = this.isLeader;
+    const epochChanged = state.leaderEpoch !== this.leaderEpoch;
     this.leaderId = state.leader;
     this.leaderEpoch = state.leaderEpoch;
     this.replicas = state.replicas.slice();
     this.isr = state.isr.slice();
     this.zkVersion = state.zkVersion;
     this.controllerEpoch = state.controllerEpoch;
+    if (!this.isLeader) {
+      this.followers.clear();
+      this.appendMarks.length = 0;
+      this.hw = Math.min(this.hw, this.log.logEndOffset);
+      return wasLeader || epochChanged ? 'became-follower' : 'updated';
+    }
+    if (!wasLeader || epochChanged) {
+      this.becomeLeader(nowMs);
+      return 'became-leader';
+    }
+    // Same leader, newer znode: keep what we know of followers that are still assigned.
+    for (const id of [...this.followers.keys()]) if (!this.replicas.includes(id)) this.followers.delete(id);
+    for (const id of this.replicas) if (id !== this.localBrokerId && !this.followers.has(id)) this.followers.set(id, newFollowerState(nowMs));
+    return 'updated';
+  }
+
+  private becomeLeader(nowMs: number): void {
+    this.followers.clear();
+    // ISR members get a full lag period to show up before they can be dropped, as in Kafka.
+    for (const id of this.replicas) {
+      if (id !== this.localBrokerId) this.followers.set(id, newFollowerState(this.isr.includes(id) ? nowMs : 0));
+    }
+    this.leaderEpochStartOffset = this.log.logEndOffset;
+    this.log.leaderEpochs.assign(this.leaderEpoch, this.leaderEpochStartOffset);
+    this.appendMarks.length = 0;
+    this.appendedBytes = 0;
+    this.bytesAtHighWatermark = 0;
+    this.hw = Math.min(this.hw, this.log.logEndOffset);
+  }
+
+  /** Stops leading or following (StopReplica without deletion). */
+  stop(): void {
+    this.leaderId = -1;
+    this.followers.clear();
+    this.appendMarks.length = 0;
+  }
+
+  // ------------------------------------------------------------------ leader side
+
+  /** Notes bytes the leader appended ending at `endOffset`, so a later HW move can say how much became visible. */
+  recordLeaderAppend(endOffset: number, bytes: number): void {
+    this.appendedBytes += bytes;
+    this.appendMarks.push({ endOffset, totalBytes: this.appendedBytes });
+  }
+
+  /** Applies a follower's fetch; returns false when `replicaId` is not an assigned replica. */
+  recordFollowerFetch(replicaId: number, fetchOffset: number, leaderLogEndOffset: number, nowMs: number): boolean {
+    const state = this.followers.get(replicaId);
+    if (!state) return false;
+    this.followers.set(replicaId, recordFollowerFetch(state, fetchOffset, leaderLogEndOffset, nowMs));
     return true;
+  }
+
+  followerLogEndOffset(replicaId: number): number {
+    return this.followers.get(replicaId)?.logEndOffset ?? -1;
+  }
+
+  /**
+   * Moves the high watermark forward if the ISR allows; returns the bytes that became visible
+   * (0 when it did not move).
+   */
+  maybeIncrementHighWatermark(): number {
+    if (!this.isLeader) return 0;
+    const next = nextHighWatermark(this.hw, this.localBrokerId, this.log.logEndOffset, this.isr, this.followers);
+    if (next <= this.hw) return 0;
+    this.hw = next;
+    let total = this.bytesAtHighWatermark;
+    while (this.appendMarks.length > 0 && this.appendMarks[0].endOffset <= next) total = this.appendMarks.shift()!.totalBytes;
+    const visible = Math.max(1, total - this.bytesAtHighWatermark);
+    this.bytesAtHighWatermark = total;
+    return visible;
+  }
+
+  outOfSyncReplicas(nowMs: number, lagTimeMaxMs: number): number[] {
+    return this.isLeader ? outOfSyncReplicas(this.localBrokerId, this.isr, this.followers, nowMs, lagTimeMaxMs) : [];
+  }
+
+  replicasReadyToJoinIsr(): number[] {
+    return this.isLeader ? replicasReadyToJoinIsr(this.replicas, this.isr, this.followers, this.hw, this.leaderEpochStartOffset) : [];
+  }
+
+  /** Records an ISR this leader wrote to ZooKeeper itself. */
+  applyOwnIsrChange(isr: number[], zkVersion: number): void {
+    this.isr = isr.slice();
+    this.zkVersion = zkVersion;
+  }
+
+  // ------------------------------------------------------------------ follower side
+
+  /** A follower learns the committed offset from its leader, never beyond what it holds itself. */
+  updateFollowerHighWatermark(leaderHighWatermark: number): void {
+    this.hw = Math.max(this.log.logStartOffset, Math.min(leaderHighWatermark, this.log.logEndOffset));
+  }
+
+  /** After truncation the high watermark cannot stay above the log end. */
+  clampHighWatermark(): void {
+    this.hw = Math.min(this.hw, this.log.logEndOffset);
   }
 }
 

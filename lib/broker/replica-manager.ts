@@ -1,17 +1,25 @@
 /**
- * The partitions this broker hosts: creating their logs when the controller assigns them, taking
- * leadership or following as told by LeaderAndIsr, appending produced batches as the leader, and
- * serving reads below the high watermark. Batches stay bytes throughout.
+ * The partitions this broker hosts and its role for each: creating their logs when the controller
+ * assigns them, leading or following as LeaderAndIsr says, appending produced batches as the
+ * leader (waiting for the ISR when acks=all), serving consumers below the high watermark and
+ * followers up to the log end, and keeping the ISR honest (shrink laggards, re-admit replicas that
+ * caught up). Batches stay bytes throughout.
  */
+import { EventEmitter } from 'events';
 import { ErrorCode, SamsaError, toErrorCode } from '../protocol/errors';
 import {
-  LeaderAndIsrRequestData, LeaderAndIsrResponseData, StopReplicaRequestData, StopReplicaResponseData,
+  LeaderAndIsrRequestData, LeaderAndIsrResponseData, PartitionStateData, StopReplicaRequestData, StopReplicaResponseData,
 } from '../protocol/messages/controller';
 import { LogManager } from '../storage/log-manager';
 import { LogConfig } from '../storage/log-config';
+import { AppendResult } from '../storage/partition-log-types';
 import { Logger } from '../util/logger';
 import { FetchPurgatory } from './fetch-purgatory';
+import { IsrUpdater } from './isr-updater';
 import { Partition, partitionKey } from './partition';
+import { ProducePurgatory } from './produce-purgatory';
+import { BrokerAddress, FetcherSettings } from './replica-fetcher';
+import { ReplicaFetcherManager } from './replica-fetcher-manager';
 
 export interface ProducePartitionResult {
   errorCode: number;
@@ -28,20 +36,59 @@ export interface ReadPartitionResult {
   records: Buffer | null;
 }
 
-export interface ReplicaManagerOptions {
-  brokerId: number;
+/** Settings a partition takes from its topic's effective configuration. */
+export interface PartitionConfig {
+  log: LogConfig;
+  minInsyncReplicas: number;
+}
+
+export interface LeadershipChange {
+  topic: string;
+  partition: number;
+  isLeader: boolean;
+  leaderEpoch: number;
+}
+
+export interface ReplicaManagerOptions extends FetcherSettings {
   logManager: LogManager;
-  /** Effective log settings for a topic (broker defaults + `/config/topics/<t>` overrides). */
-  logConfigFor: (topic: string) => Promise<LogConfig>;
+  /** Effective settings for a topic (broker defaults + `/config/topics/<t>` overrides). */
+  partitionConfigFor: (topic: string) => Promise<PartitionConfig>;
   purgatory: FetchPurgatory;
+  producePurgatory: ProducePurgatory;
+  isrUpdater: IsrUpdater;
+  replicaLagTimeMaxMs: number;
+  numReplicaFetchers: number;
+  /** Fallback address book (the metadata cache) for leaders LeaderAndIsr did not describe. */
+  brokerAddress: (brokerId: number) => BrokerAddress | undefined;
   logger: Logger;
 }
 
-export class ReplicaManager {
-  private readonly partitions = new Map<string, Partition>();
-  private controllerEpoch = -1;
+/** Follower fetches park under their own key: they wait for appends, consumers for the high watermark. */
+export function replicaWaitKey(key: string): string {
+  return `${key}\u0000replica`;
+}
 
-  constructor(private readonly opts: ReplicaManagerOptions) {}
+export class ReplicaManager extends EventEmitter {
+  private readonly partitions = new Map<string, Partition>();
+  private readonly creating = new Map<string, Promise<Partition>>();
+  private readonly endpoints = new Map<number, BrokerAddress>();
+  private readonly fetchers: ReplicaFetcherManager;
+  private controllerEpoch = -1;
+  private isrTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly opts: ReplicaManagerOptions) {
+    super();
+    this.fetchers = new ReplicaFetcherManager({
+      ...opts,
+      numFetchers: opts.numReplicaFetchers,
+      addressOf: (id) => this.endpoints.get(id) ?? opts.brokerAddress(id),
+      logger: opts.logger,
+    });
+  }
+
+  get brokerId(): number {
+    return this.opts.brokerId;
+  }
 
   getPartition(topic: string, partition: number): Partition | undefined {
     return this.partitions.get(partitionKey(topic, partition));
@@ -49,6 +96,14 @@ export class ReplicaManager {
 
   allPartitions(): Partition[] {
     return [...this.partitions.values()];
+  }
+
+  /** Starts the periodic ISR check (Kafka runs it every replica.lag.time.max.ms / 2). */
+  startIsrMaintenance(): void {
+    if (this.isrTimer) return;
+    const interval = Math.max(50, Math.floor(this.opts.replicaLagTimeMaxMs / 2));
+    this.isrTimer = setInterval(() => this.shrinkIsrs(Date.now()), interval);
+    this.isrTimer.unref();
   }
 
   private checkControllerEpoch(epoch: number): boolean {
@@ -62,11 +117,12 @@ export class ReplicaManager {
       this.opts.logger.warn(`Ignoring LeaderAndIsr from controller ${req.controllerId} with stale epoch ${req.controllerEpoch} (current ${this.controllerEpoch})`);
       return { errorCode: ErrorCode.STALE_CONTROLLER_EPOCH.code, partitionErrors: [] };
     }
+    for (const b of req.liveLeaders) this.endpoints.set(b.id, { host: b.host, port: b.port });
     // One configuration read per topic in the request, however many of its partitions it carries.
-    const configs = new Map<string, Promise<LogConfig>>();
-    const configFor = (topic: string): Promise<LogConfig> => {
+    const configs = new Map<string, Promise<PartitionConfig>>();
+    const configFor = (topic: string): Promise<PartitionConfig> => {
       let config = configs.get(topic);
-      if (!config) configs.set(topic, (config = this.opts.logConfigFor(topic)));
+      if (!config) configs.set(topic, (config = this.opts.partitionConfigFor(topic)));
       return config;
     };
     const partitionErrors = await Promise.all(req.partitionStates.map(async (state) => {
@@ -76,13 +132,7 @@ export class ReplicaManager {
           errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code;
         } else {
           const partition = await this.getOrCreatePartition(state.topicName, state.partitionIndex, configFor);
-          const wasLeader = partition.isLeader;
-          if (!partition.applyState(state)) {
-            errorCode = ErrorCode.FENCED_LEADER_EPOCH.code;
-          } else if (wasLeader !== partition.isLeader) {
-            this.opts.logger.info(`${partition.key}: ${partition.isLeader ? 'became leader' : `now follows broker ${state.leader}`} at leader epoch ${state.leaderEpoch}`);
-            this.opts.purgatory.wakeAll(partition.key);
-          }
+          errorCode = await this.applyPartitionState(partition, state);
         }
       } catch (err) {
         this.opts.logger.error(`Failed to apply LeaderAndIsr for ${state.topicName}-${state.partitionIndex}: ${(err as Error).message}`);
@@ -93,9 +143,42 @@ export class ReplicaManager {
     return { errorCode: 0, partitionErrors };
   }
 
-  private readonly creating = new Map<string, Promise<Partition>>();
+  private async applyPartitionState(partition: Partition, state: PartitionStateData): Promise<number> {
+    if (state.leaderEpoch < partition.leaderEpoch) return ErrorCode.FENCED_LEADER_EPOCH.code;
+    // A new leader must not see a late follower append land after it fixed its epoch start offset.
+    if (state.leader === this.opts.brokerId) await this.fetchers.unfollow(partition.key);
+    const outcome = partition.applyState(state, Date.now());
+    const key = partition.key;
+    switch (outcome) {
+      case 'stale':
+        return 0;
+      case 'became-leader':
+        this.opts.logger.info(`${key}: became leader at leader epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}], log end ${partition.log.logEndOffset}, high watermark ${partition.highWatermark}`);
+        this.opts.purgatory.wakeAll(key);
+        this.afterHighWatermarkMayMove(partition);
+        break;
+      case 'became-follower':
+        this.opts.logger.info(`${key}: ${state.leader >= 0 ? `following broker ${state.leader}` : 'no leader'} at leader epoch ${state.leaderEpoch}`);
+        this.opts.producePurgatory.failAll(key, ErrorCode.NOT_LEADER_FOR_PARTITION, `broker ${this.opts.brokerId} is no longer the leader of ${key}`);
+        this.opts.purgatory.wakeAll(key);
+        this.opts.purgatory.wakeAll(replicaWaitKey(key));
+        await this.followCurrentLeader(partition);
+        break;
+      case 'updated':
+        if (!partition.isLeader && !this.fetchers.isFollowing(key)) await this.followCurrentLeader(partition);
+        if (partition.isLeader) this.afterHighWatermarkMayMove(partition);
+        return 0;
+    }
+    this.emit('leadership-change', { topic: partition.topic, partition: partition.partition, isLeader: partition.isLeader, leaderEpoch: partition.leaderEpoch } satisfies LeadershipChange);
+    return 0;
+  }
 
-  private getOrCreatePartition(topic: string, partition: number, configFor: (topic: string) => Promise<LogConfig>): Promise<Partition> {
+  private async followCurrentLeader(partition: Partition): Promise<void> {
+    if (partition.leaderId >= 0 && partition.leaderId !== this.opts.brokerId) await this.fetchers.follow(partition);
+    else await this.fetchers.unfollow(partition.key);
+  }
+
+  private getOrCreatePartition(topic: string, partition: number, configFor: (topic: string) => Promise<PartitionConfig>): Promise<Partition> {
     const key = partitionKey(topic, partition);
     const existing = this.partitions.get(key);
     if (existing) return Promise.resolve(existing);
@@ -103,8 +186,9 @@ export class ReplicaManager {
     if (!pending) {
       pending = (async () => {
         const config = await configFor(topic);
-        const log = await this.opts.logManager.getOrCreateLog(topic, partition, config);
-        const p = new Partition(topic, partition, log, this.opts.brokerId);
+        const log = await this.opts.logManager.getOrCreateLog(topic, partition, config.log);
+        const p = new Partition(topic, partition, log, this.opts.brokerId, this.opts.logManager.checkpointedHighWatermark(topic, partition) ?? 0);
+        p.minInsyncReplicas = config.minInsyncReplicas;
         this.partitions.set(key, p);
         return p;
       })().finally(() => this.creating.delete(key));
@@ -121,16 +205,22 @@ export class ReplicaManager {
       const key = partitionKey(topicName, partitionIndex);
       let errorCode = 0;
       try {
+        await this.fetchers.unfollow(key);
         const partition = this.partitions.get(key);
-        this.partitions.delete(key);
+        this.opts.producePurgatory.failAll(key, ErrorCode.NOT_LEADER_FOR_PARTITION, `${key} was stopped on broker ${this.opts.brokerId}`);
         this.opts.purgatory.wakeAll(key);
+        this.opts.purgatory.wakeAll(replicaWaitKey(key));
+        if (partition) {
+          const wasLeader = partition.isLeader;
+          partition.stop();
+          if (wasLeader) this.emit('leadership-change', { topic: topicName, partition: partitionIndex, isLeader: false, leaderEpoch: partition.leaderEpoch } satisfies LeadershipChange);
+        }
         if (req.deletePartitions) {
+          this.partitions.delete(key);
           if (partition || this.opts.logManager.getLog(topicName, partitionIndex)) {
             await this.opts.logManager.deleteLog(topicName, partitionIndex);
             this.opts.logger.info(`Deleted log for ${key}`);
           }
-        } else if (partition) {
-          partition.leaderId = -1;
         }
       } catch (err) {
         errorCode = ErrorCode.KAFKA_STORAGE_ERROR.code;
@@ -155,21 +245,128 @@ export class ReplicaManager {
     return p;
   }
 
-  async appendToLeader(partition: Partition, records: Buffer): Promise<ProducePartitionResult> {
-    const result = await partition.log.append(records, { leaderEpoch: partition.leaderEpoch });
-    this.opts.purgatory.onAppend(partition.key, result.sizeInBytes);
+  /**
+   * Appends as the leader with produce semantics. acks=-1 refuses up front when the ISR is below
+   * min.insync.replicas, then waits (up to `timeoutMs`) until the high watermark covers the batch.
+   * Errors come back in the result, never as a rejection, except for programming errors.
+   */
+  async appendRecords(topic: string, index: number, records: Buffer, acks: -1 | 0 | 1, timeoutMs: number): Promise<ProducePartitionResult> {
+    let partition: Partition | undefined;
+    try {
+      partition = this.leaderPartition(topic, index, true);
+      if (acks === -1) this.checkEnoughReplicas(partition);
+      const epoch = partition.leaderEpoch;
+      const appended = await partition.log.append(records, { leaderEpoch: epoch });
+      if (!partition.isLeader || partition.leaderEpoch !== epoch) {
+        throw new SamsaError(ErrorCode.NOT_LEADER_FOR_PARTITION, `broker ${this.opts.brokerId} lost leadership of ${partition.key} during the append`);
+      }
+      if (!appended.duplicate) this.afterLeaderAppend(partition, appended);
+      const result = this.produceResult(partition, appended);
+      if (acks !== -1) return result;
+      return await this.awaitReplication(partition, appended.lastOffset + 1, timeoutMs, result);
+    } catch (err) {
+      if (!(err instanceof SamsaError)) this.opts.logger.error(`Append to ${topic}-${index} failed: ${(err as Error).stack}`);
+      const errorMessage = err instanceof SamsaError ? err.message : 'Unexpected error appending to the log';
+      return { errorCode: toErrorCode(err), errorMessage, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: partition?.log.logStartOffset ?? -1 };
+    }
+  }
+
+  private checkEnoughReplicas(partition: Partition): void {
+    if (partition.isr.length < partition.minInsyncReplicas) {
+      throw new SamsaError(ErrorCode.NOT_ENOUGH_REPLICAS,
+        `The size of the current ISR [${partition.isr.join(',')}] is insufficient to satisfy the min.isr requirement of ${partition.minInsyncReplicas} for partition ${partition.key}`);
+    }
+    if (!this.opts.producePurgatory.hasRoom()) {
+      throw new SamsaError(ErrorCode.REQUEST_TIMED_OUT, `broker ${this.opts.brokerId} has too many acks=all requests waiting for replication`);
+    }
+  }
+
+  private produceResult(partition: Partition, appended: AppendResult): ProducePartitionResult {
     return {
       errorCode: 0,
       errorMessage: null,
-      baseOffset: result.baseOffset,
-      logAppendTimeMs: partition.log.config?.messageTimestampType === 'LogAppendTime' ? result.logAppendTime : -1,
+      baseOffset: appended.baseOffset,
+      logAppendTimeMs: partition.log.config?.messageTimestampType === 'LogAppendTime' ? appended.logAppendTime : -1,
       logStartOffset: partition.log.logStartOffset,
     };
   }
 
+  private async awaitReplication(partition: Partition, requiredOffset: number, timeoutMs: number, result: ProducePartitionResult): Promise<ProducePartitionResult> {
+    if (partition.highWatermark < requiredOffset) {
+      const outcome = await this.opts.producePurgatory.wait(partition.key, requiredOffset, timeoutMs);
+      if (outcome.kind === 'timeout') {
+        throw new SamsaError(ErrorCode.REQUEST_TIMED_OUT, `${partition.key}: the ISR did not replicate offset ${requiredOffset - 1} within ${timeoutMs} ms`);
+      }
+      if (outcome.kind === 'failed') throw new SamsaError(outcome.error, outcome.message);
+    }
+    if (partition.isr.length < partition.minInsyncReplicas) {
+      throw new SamsaError(ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
+        `The size of the current ISR [${partition.isr.join(',')}] is insufficient to satisfy the min.isr requirement of ${partition.minInsyncReplicas} for partition ${partition.key}`);
+    }
+    return result;
+  }
+
+  private afterLeaderAppend(partition: Partition, appended: AppendResult): void {
+    partition.recordLeaderAppend(appended.lastOffset + 1, appended.sizeInBytes);
+    this.opts.purgatory.onAppend(replicaWaitKey(partition.key), appended.sizeInBytes);
+    this.afterHighWatermarkMayMove(partition);
+  }
+
+  /** Publishes a high-watermark move: consumers waiting for bytes and acks=all producers waiting for the ISR. */
+  private afterHighWatermarkMayMove(partition: Partition): void {
+    const visibleBytes = partition.maybeIncrementHighWatermark();
+    if (visibleBytes === 0) return;
+    this.opts.purgatory.onAppend(partition.key, visibleBytes);
+    this.opts.producePurgatory.highWatermarkReached(partition.key, partition.highWatermark);
+  }
+
+  /** Consumers read committed data only: whole batches below the high watermark. */
   async read(partition: Partition, fetchOffset: number, maxBytes: number, minOneBatch: boolean): Promise<ReadPartitionResult> {
     const highWatermark = partition.highWatermark;
     const { records } = await partition.log.read(fetchOffset, maxBytes, { maxOffset: highWatermark, minOneBatch });
     return { errorCode: 0, highWatermark, logStartOffset: partition.log.logStartOffset, records };
+  }
+
+  /** Followers read up to the log end; the high watermark they get back is the leader's. */
+  async readForFollower(partition: Partition, fetchOffset: number, maxBytes: number, minOneBatch: boolean): Promise<ReadPartitionResult> {
+    const { records } = await partition.log.read(fetchOffset, maxBytes, { minOneBatch });
+    return { errorCode: 0, highWatermark: partition.highWatermark, logStartOffset: partition.log.logStartOffset, records };
+  }
+
+  /**
+   * A follower asked for `fetchOffset`, so it holds everything before it: update its state, let it
+   * back into the ISR if it caught up, and move the high watermark.
+   */
+  recordFollowerFetch(partition: Partition, replicaId: number, fetchOffset: number): void {
+    if (!partition.recordFollowerFetch(replicaId, fetchOffset, partition.log.logEndOffset, Date.now())) return;
+    const ready = partition.replicasReadyToJoinIsr();
+    if (ready.length > 0) {
+      const epoch = partition.leaderEpoch;
+      void this.opts.isrUpdater.update(partition, [...partition.isr, ...ready], `replica ${ready.join(',')} caught up`).then((r) => {
+        if (r === 'updated' && partition.leaderEpoch === epoch) this.afterHighWatermarkMayMove(partition);
+      });
+    }
+    this.afterHighWatermarkMayMove(partition);
+  }
+
+  private shrinkIsrs(nowMs: number): void {
+    for (const partition of this.partitions.values()) {
+      const lagging = partition.outOfSyncReplicas(nowMs, this.opts.replicaLagTimeMaxMs);
+      if (lagging.length === 0) continue;
+      const epoch = partition.leaderEpoch;
+      const newIsr = partition.isr.filter((id) => !lagging.includes(id));
+      void this.opts.isrUpdater.update(partition, newIsr, `replica ${lagging.join(',')} fell more than ${this.opts.replicaLagTimeMaxMs} ms behind`).then((r) => {
+        if (r === 'updated' && partition.leaderEpoch === epoch) this.afterHighWatermarkMayMove(partition);
+      });
+    }
+  }
+
+  /** Stops fetchers and fails waiting produces; logs are closed by the log manager afterwards. */
+  async shutdown(): Promise<void> {
+    if (this.isrTimer) clearInterval(this.isrTimer);
+    this.isrTimer = null;
+    await this.fetchers.shutdown();
+    this.opts.producePurgatory.shutdown();
+    this.opts.isrUpdater.shutdown();
   }
 }

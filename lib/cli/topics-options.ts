@@ -37,6 +37,8 @@ export interface TopicCommandOptions {
   ifNotExists: boolean;
   underReplicated: boolean;
   unavailable: boolean;
+  underMinIsr: boolean;
+  atMinIsr: boolean;
   excludeInternal: boolean;
 }
 
@@ -61,6 +63,8 @@ function buildProgram(io: CliIo): Command {
     .option('--if-not-exists', 'When creating, do not fail if the topic already exists.')
     .option('--under-replicated-partitions', 'When describing, only show under-replicated partitions.')
     .option('--unavailable-partitions', 'When describing, only show partitions whose leader is not available.')
+    .option('--under-min-isr-partitions', 'When describing, only show partitions whose ISR count is less than the configured minimum. Not supported with --zookeeper.')
+    .option('--at-min-isr-partitions', 'When describing, only show partitions whose ISR count is equal to the configured minimum. Not supported with --zookeeper.')
     .option('--exclude-internal', 'Exclude internal topics when listing or describing.');
 }
 
@@ -89,6 +93,8 @@ function toOptions(o: Record<string, unknown>): TopicCommandOptions {
     ifNotExists: has('ifNotExists'),
     underReplicated: has('underReplicatedPartitions'),
     unavailable: has('unavailablePartitions'),
+    underMinIsr: has('underMinIsrPartitions'),
+    atMinIsr: has('atMinIsrPartitions'),
     excludeInternal: has('excludeInternal'),
   };
   checkCombinations(o, action);
@@ -118,6 +124,8 @@ const ALLOWED_WITH: ReadonlyArray<[string, string, readonly TopicAction[]]> = [
   ['replicaAssignment', 'replica-assignment', ['create', 'alter']],
   ['underReplicatedPartitions', 'under-replicated-partitions', ['describe']],
   ['unavailablePartitions', 'unavailable-partitions', ['describe']],
+  ['underMinIsrPartitions', 'under-min-isr-partitions', ['describe']],
+  ['atMinIsrPartitions', 'at-min-isr-partitions', ['describe']],
   ['ifExists', 'if-exists', ['alter', 'delete', 'describe']],
   ['ifNotExists', 'if-not-exists', ['create']],
   ['excludeInternal', 'exclude-internal', ['list', 'describe']],
@@ -133,6 +141,7 @@ function checkCombinations(o: Record<string, unknown>, action: TopicAction): voi
   if (o.commandConfig !== undefined && o.zookeeper !== undefined) {
     throw new UsageError('Option "[command-config]" can\'t be used with option "[zookeeper]"');
   }
+  checkReportOptions(o);
   if (action !== 'list' && action !== 'describe' && o.topic === undefined) {
     throw new UsageError('Missing required argument "[topic]"');
   }
@@ -144,6 +153,25 @@ function checkCombinations(o: Record<string, unknown>, action: TopicAction): voi
       if (o[key] !== undefined) throw new UsageError(`Option "[replica-assignment]" can't be used with option "[${flag}]"`);
     }
   }
+}
+
+/** Kafka's partition report filters, in the order its checkArgs tests them. */
+const REPORT_OPTIONS: ReadonlyArray<[string, string]> = [
+  ['underReplicatedPartitions', 'under-replicated-partitions'],
+  ['underMinIsrPartitions', 'under-min-isr-partitions'],
+  ['atMinIsrPartitions', 'at-min-isr-partitions'],
+  ['unavailablePartitions', 'unavailable-partitions'],
+];
+
+/**
+ * At most one report filter per run, and the min-ISR ones need the effective topic config, which
+ * only a broker knows (Kafka rejects them with --zookeeper too).
+ */
+function checkReportOptions(o: Record<string, unknown>): void {
+  const used = REPORT_OPTIONS.filter(([key]) => o[key] !== undefined);
+  if (used.length > 1) throw new UsageError(`Option "[${used[0][1]}]" can't be used with option "[${used[1][1]}]"`);
+  const minIsrFlag = used.find(([key]) => key === 'underMinIsrPartitions' || key === 'atMinIsrPartitions');
+  if (minIsrFlag && o.zookeeper !== undefined) throw new UsageError(`Option "[${minIsrFlag[1]}]" can't be used with option "[zookeeper]"`);
 }
 
 /**

@@ -134,8 +134,12 @@ async function describeTopics(backend: TopicBackend, opts: TopicCommandOptions, 
   if (topics.length === 0) return;
   const descriptions = await backend.describeTopics(topics);
   const liveBrokers = opts.unavailable ? await backend.liveBrokerIds() : undefined;
+  const minIsr = (opts.underMinIsr || opts.atMinIsr) && backend.minInsyncReplicas ? await backend.minInsyncReplicas(descriptions) : undefined;
   const lines = descriptions.flatMap((d) =>
-    describeTopicLines(d, { underReplicated: opts.underReplicated, unavailable: opts.unavailable, liveBrokers }),
+    describeTopicLines(d, {
+      underReplicated: opts.underReplicated, unavailable: opts.unavailable, liveBrokers,
+      underMinIsr: opts.underMinIsr, atMinIsr: opts.atMinIsr, minInsyncReplicas: minIsr?.get(d.name),
+    }),
   );
   if (lines.length > 0) io.out(`${lines.join('\n')}\n`);
 }

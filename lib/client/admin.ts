@@ -1,18 +1,24 @@
 /**
  * The public Admin client: create, delete, grow and describe topics, describe the cluster,
- * look up offsets. Any broker accepts admin requests, so they go to whichever broker is
- * reachable; failures surface as SamsaErrors carrying the broker's user-facing message.
+ * look up offsets, manage consumer groups (admin-groups.ts). Any broker accepts admin requests,
+ * so they go to whichever broker is reachable; failures surface as SamsaErrors carrying the
+ * broker's user-facing message.
  */
-import { Api } from '../protocol/api';
-import { ErrorCode } from '../protocol/errors';
+import { Api, ApiDef } from '../protocol/api';
+import { ErrorCode, SamsaError } from '../protocol/errors';
 import { CreateTopicsRequestData, RESOURCE_TYPE_TOPIC } from '../protocol/messages/admin';
+import { ELECTION_TYPE_PREFERRED, ELECTION_TYPE_UNCLEAN } from '../protocol/messages/elect-reassign';
 import { MetadataResponseData } from '../protocol/messages/metadata';
+import { AdminGroups, ConsumerGroupDescription, ConsumerGroupListing, GroupOffset } from './admin-groups';
 import { closedError, responseError, unknownTopicError } from './client-errors';
 import { ClientOptions, ResolvedClientOptions, resolveClientOptions } from './client-options';
 import { Connection } from './connection';
 import { ConnectionPool } from './connection-pool';
 import { listOffsets, partitionKey } from './list-offsets';
 import { MetadataCache, MetadataFetcher, poolMetadataFetcher } from './metadata-cache';
+import type { TopicPartitionOffset } from './offset-committer';
+import type { TopicPartition } from './partition-state';
+import { exponentialBackoffMs, sleep } from './retry-policy';
 
 export interface NewTopic {
   topic: string;
@@ -57,11 +63,36 @@ export interface ClusterDescription {
   brokers: BrokerNode[];
 }
 
+export type ElectionType = 'preferred' | 'unclean';
+
+/** The outcome for one partition of electLeaders / alterPartitionReassignments; `error` null = done. */
+export interface PartitionResult extends TopicPartition {
+  error: SamsaError | null;
+}
+
+/** Move `topic`-`partition` to `replicas` (in preference order); null cancels its reassignment in progress. */
+export interface NewPartitionReassignment extends TopicPartition {
+  replicas: number[] | null;
+}
+
+/** A reassignment in progress: `replicas` is the full set during the move (targets plus those leaving). */
+export interface PartitionReassignment extends TopicPartition {
+  replicas: number[];
+  addingReplicas: number[];
+  removingReplicas: number[];
+}
+
+/** Errors after which a controller-bound request is retried at the (possibly new) controller. */
+const CONTROLLER_RETRY_CODES: ReadonlySet<number> = new Set([
+  ErrorCode.NOT_CONTROLLER.code, ErrorCode.NETWORK_EXCEPTION.code, ErrorCode.BROKER_NOT_AVAILABLE.code,
+]);
+
 export class Admin {
   private readonly options: ResolvedClientOptions;
   private readonly pool: ConnectionPool;
   private readonly metadata: MetadataCache;
   private readonly fetchMetadata: MetadataFetcher;
+  private readonly groups: AdminGroups;
   private closed = false;
 
   constructor(options: ClientOptions) {
@@ -73,6 +104,7 @@ export class Admin {
       retryBackoffMaxMs: this.options.retryBackoffMaxMs, allowAutoTopicCreation: false,
       onBrokers: (brokers) => this.pool.setNodes(brokers),
     });
+    this.groups = new AdminGroups(this.pool, this.options, async () => (await this.describeCluster()).brokers);
   }
 
   /** Reaches a broker (bootstrap list in order) and loads the broker list. */
@@ -183,6 +215,84 @@ export class Admin {
     return offsets.get(partitionKey(topic, partition)) as number;
   }
 
+  /**
+   * Elects leaders: 'preferred' moves leadership to each partition's first replica; 'unclean'
+   * picks any live replica for partitions without a leader. `partitions` null = all partitions.
+   * A partition that already has the wanted leader reports ELECTION_NOT_NEEDED.
+   */
+  async electLeaders(type: ElectionType, partitions: TopicPartition[] | null, opts: { timeoutMs?: number } = {}): Promise<PartitionResult[]> {
+    const timeoutMs = opts.timeoutMs ?? this.options.requestTimeoutMs;
+    const response = await this.sendToController(Api.ElectLeaders, {
+      electionType: type === 'preferred' ? ELECTION_TYPE_PREFERRED : ELECTION_TYPE_UNCLEAN,
+      topicPartitions: partitions === null ? null : byTopic(partitions).map(([topic, list]) => ({ topic, partitions: list.map((tp) => tp.partition) })),
+      timeoutMs,
+    }, timeoutMs);
+    if (response.errorCode !== 0) throw responseError(response.errorCode, null, `Leader election (${type}) failed.`);
+    return response.replicaElectionResults.flatMap((t) => t.partitionResult.map((p) => ({
+      topic: t.topic, partition: p.partitionId, error: p.errorCode === 0 ? null : responseError(p.errorCode, p.errorMessage),
+    })));
+  }
+
+  /** Starts (or, with `replicas: null`, cancels) partition reassignments; the controller moves the replicas in the background. */
+  async alterPartitionReassignments(reassignments: NewPartitionReassignment[], opts: { timeoutMs?: number } = {}): Promise<PartitionResult[]> {
+    const timeoutMs = opts.timeoutMs ?? this.options.requestTimeoutMs;
+    const response = await this.sendToController(Api.AlterPartitionReassignments, {
+      timeoutMs,
+      topics: byTopic(reassignments).map(([name, list]) => ({
+        name, partitions: list.map((r) => ({ partitionIndex: r.partition, replicas: r.replicas })),
+      })),
+    }, timeoutMs);
+    if (response.errorCode !== 0) throw responseError(response.errorCode, response.errorMessage, 'Altering partition reassignments failed.');
+    return response.responses.flatMap((t) => t.partitions.map((p) => ({
+      topic: t.name, partition: p.partitionIndex, error: p.errorCode === 0 ? null : responseError(p.errorCode, p.errorMessage),
+    })));
+  }
+
+  /** Reassignments in progress, among `partitions` (null = all), sorted by topic and partition. */
+  async listPartitionReassignments(partitions: TopicPartition[] | null = null, opts: { timeoutMs?: number } = {}): Promise<PartitionReassignment[]> {
+    const timeoutMs = opts.timeoutMs ?? this.options.requestTimeoutMs;
+    const response = await this.sendToController(Api.ListPartitionReassignments, {
+      timeoutMs,
+      topics: partitions === null ? null : byTopic(partitions).map(([name, list]) => ({ name, partitionIndexes: list.map((tp) => tp.partition) })),
+    }, timeoutMs);
+    if (response.errorCode !== 0) throw responseError(response.errorCode, response.errorMessage, 'Listing partition reassignments failed.');
+    return response.topics
+      .flatMap((t) => t.partitions.map((p) => ({
+        topic: t.name, partition: p.partitionIndex, replicas: p.replicas, addingReplicas: p.addingReplicas, removingReplicas: p.removingReplicas,
+      })))
+      .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+  }
+
+  /** Consumer groups known to any broker, sorted by id; `states` keeps only groups in those states. */
+  listConsumerGroups(states: string[] = []): Promise<ConsumerGroupListing[]> {
+    this.ensureOpen();
+    return this.groups.listConsumerGroups(states);
+  }
+
+  /** State, assignor, coordinator and members (with decoded assignments) of each group, in the order asked. */
+  describeConsumerGroups(groupIds: string[]): Promise<ConsumerGroupDescription[]> {
+    this.ensureOpen();
+    return this.groups.describeConsumerGroups(groupIds);
+  }
+
+  /** A group's committed offsets (of `partitions`, or all), sorted by topic and partition. */
+  listConsumerGroupOffsets(groupId: string, partitions: TopicPartition[] | null = null): Promise<GroupOffset[]> {
+    this.ensureOpen();
+    return this.groups.listConsumerGroupOffsets(groupId, partitions);
+  }
+
+  /** Overwrites committed offsets of a group without active members (OffsetCommit with generation -1). */
+  alterConsumerGroupOffsets(groupId: string, offsets: TopicPartitionOffset[]): Promise<void> {
+    this.ensureOpen();
+    return this.groups.alterConsumerGroupOffsets(groupId, offsets);
+  }
+
+  /** Deletes empty groups and their offsets; maps each id to null (deleted) or the error that prevented it. */
+  deleteConsumerGroups(groupIds: string[]): Promise<Map<string, SamsaError | null>> {
+    this.ensureOpen();
+    return this.groups.deleteConsumerGroups(groupIds);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.pool.close();
@@ -197,6 +307,32 @@ export class Admin {
     return this.pool.anyConnection();
   }
 
+  /**
+   * Sends a request only the active controller serves, to the controller Metadata names. When that
+   * turns out stale (NOT_CONTROLLER, or the controller's connection fails because it just went
+   * away) it asks Metadata again and retries with backoff, until `requestTimeoutMs` has passed.
+   */
+  private async sendToController<Req, Resp extends { errorCode: number }>(api: ApiDef<Req, Resp>, body: Req, timeoutMs: number): Promise<Resp> {
+    const deadline = Date.now() + this.options.requestTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      let failure: SamsaError;
+      try {
+        const { controllerId } = await this.describe([]);
+        if (controllerId < 0) throw new SamsaError(ErrorCode.NOT_CONTROLLER, 'no controller is elected at the moment');
+        const conn = await this.pool.forNode(controllerId);
+        const response = await conn.send(api, body, { timeoutMs: timeoutMs + this.options.requestTimeoutMs });
+        if (response.errorCode !== ErrorCode.NOT_CONTROLLER.code) return response;
+        failure = responseError(response.errorCode, null, `broker ${controllerId} is no longer the controller`);
+      } catch (err) {
+        if (!(err instanceof SamsaError) || !CONTROLLER_RETRY_CODES.has(err.code)) throw err;
+        failure = err;
+      }
+      const delayMs = exponentialBackoffMs(attempt, this.options.retryBackoffMs, this.options.retryBackoffMaxMs);
+      if (Date.now() + delayMs > deadline) throw failure;
+      await sleep(delayMs);
+    }
+  }
+
   /** A Metadata request (null = every topic) whose answer also refreshes the cache. */
   private async describe(topics: string[] | null): Promise<MetadataResponseData> {
     this.ensureOpen();
@@ -205,7 +341,13 @@ export class Admin {
     return response;
   }
 
-  private async topicConfigs(names: string[]): Promise<Map<string, Record<string, string>>> {
+  /** Every topic's effective configuration: overrides plus the brokers' defaults for the rest. */
+  async describeTopicConfigs(names: string[]): Promise<Map<string, Record<string, string>>> {
+    this.ensureOpen();
+    return this.topicConfigs(names, true);
+  }
+
+  private async topicConfigs(names: string[], includeDefaults = false): Promise<Map<string, Record<string, string>>> {
     const out = new Map<string, Record<string, string>>();
     if (names.length === 0) return out;
     const conn = await this.connection();
@@ -216,9 +358,20 @@ export class Admin {
       if (result.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code) continue; // deleted since the Metadata answer
       if (result.errorCode !== 0) throw responseError(result.errorCode, result.errorMessage);
       const configs: Record<string, string> = {};
-      for (const c of result.configs) if (!c.isDefault && c.value !== null) configs[c.name] = c.value;
+      for (const c of result.configs) if ((includeDefaults || !c.isDefault) && c.value !== null) configs[c.name] = c.value;
       out.set(result.resourceName, configs);
     }
     return out;
   }
+}
+
+/** Items grouped by topic (first-seen order), as the controller APIs' requests nest them. */
+function byTopic<T extends TopicPartition>(items: readonly T[]): Array<[string, T[]]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const list = groups.get(item.topic);
+    if (list) list.push(item);
+    else groups.set(item.topic, [item]);
+  }
+  return [...groups.entries()];
 }

@@ -72,6 +72,8 @@ export interface BrokerConfig {
   replicaFetchWaitMaxMs: number;
   replicaFetchMinBytes: number;
   replicaFetchBackoffMs: number;
+  replicaHighWatermarkCheckpointIntervalMs: number;
+  producerIdExpirationMs: number;
   numReplicaFetchers: number;
   controlledShutdownEnable: boolean;
   autoLeaderRebalanceEnable: boolean;
@@ -82,6 +84,9 @@ export interface BrokerConfig {
   offsetsTopicReplicationFactor: number;
   offsetsTopicSegmentBytes: number;
   offsetsRetentionMinutes: number;
+  offsetsRetentionCheckIntervalMs: number;
+  offsetsCommitTimeoutMs: number;
+  offsetMetadataMaxBytes: number;
   groupInitialRebalanceDelayMs: number;
   groupMinSessionTimeoutMs: number;
   groupMaxSessionTimeoutMs: number;
@@ -216,6 +221,7 @@ function logSettings(v: Values): LogSettings {
 type ReplicationSettings = Pick<BrokerConfig,
   | 'replicaLagTimeMaxMs' | 'minInsyncReplicas' | 'uncleanLeaderElectionEnable' | 'replicaFetchMaxBytes' | 'replicaFetchWaitMaxMs'
   | 'replicaFetchMinBytes' | 'replicaFetchBackoffMs' | 'numReplicaFetchers' | 'controlledShutdownEnable' | 'autoLeaderRebalanceEnable'
+  | 'replicaHighWatermarkCheckpointIntervalMs' | 'producerIdExpirationMs'
   | 'leaderImbalancePerBrokerPercentage' | 'leaderImbalanceCheckIntervalSeconds' | 'fetchMaxBytes'>;
 
 function replicationSettings(v: Values): ReplicationSettings {
@@ -227,6 +233,8 @@ function replicationSettings(v: Values): ReplicationSettings {
     replicaFetchWaitMaxMs: v['replica.fetch.wait.max.ms'],
     replicaFetchMinBytes: v['replica.fetch.min.bytes'],
     replicaFetchBackoffMs: v['replica.fetch.backoff.ms'],
+    replicaHighWatermarkCheckpointIntervalMs: v['replica.high.watermark.checkpoint.interval.ms'],
+    producerIdExpirationMs: v['producer.id.expiration.ms'],
     numReplicaFetchers: v['num.replica.fetchers'],
     controlledShutdownEnable: v['controlled.shutdown.enable'],
     autoLeaderRebalanceEnable: v['auto.leader.rebalance.enable'],
@@ -238,6 +246,7 @@ function replicationSettings(v: Values): ReplicationSettings {
 
 type GroupSettings = Pick<BrokerConfig,
   | 'offsetsTopicNumPartitions' | 'offsetsTopicReplicationFactor' | 'offsetsTopicSegmentBytes' | 'offsetsRetentionMinutes'
+  | 'offsetsRetentionCheckIntervalMs' | 'offsetsCommitTimeoutMs' | 'offsetMetadataMaxBytes'
   | 'groupInitialRebalanceDelayMs' | 'groupMinSessionTimeoutMs' | 'groupMaxSessionTimeoutMs'>;
 
 function groupSettings(v: Values): GroupSettings {
@@ -246,6 +255,9 @@ function groupSettings(v: Values): GroupSettings {
     offsetsTopicReplicationFactor: v['offsets.topic.replication.factor'],
     offsetsTopicSegmentBytes: v['offsets.topic.segment.bytes'],
     offsetsRetentionMinutes: v['offsets.retention.minutes'],
+    offsetsRetentionCheckIntervalMs: v['offsets.retention.check.interval.ms'],
+    offsetsCommitTimeoutMs: v['offsets.commit.timeout.ms'],
+    offsetMetadataMaxBytes: v['offset.metadata.max.bytes'],
     groupInitialRebalanceDelayMs: v['group.initial.rebalance.delay.ms'],
     groupMinSessionTimeoutMs: v['group.min.session.timeout.ms'],
     groupMaxSessionTimeoutMs: v['group.max.session.timeout.ms'],

@@ -13,6 +13,18 @@ import {
   ControlledShutdownRequest, ControlledShutdownResponse, LeaderAndIsrRequest, LeaderAndIsrResponse,
   StopReplicaRequest, StopReplicaResponse, UpdateMetadataRequest, UpdateMetadataResponse,
 } from './messages/controller';
+import {
+  DeleteGroupsRequest, DeleteGroupsResponse, DescribeGroupsRequest, DescribeGroupsResponse, FindCoordinatorRequest,
+  FindCoordinatorResponse, HeartbeatRequest, HeartbeatResponse, JoinGroupRequest, JoinGroupResponse, LeaveGroupRequest,
+  LeaveGroupResponse, ListGroupsRequest, ListGroupsResponse, OffsetCommitRequest, OffsetCommitResponse, OffsetFetchRequest,
+  OffsetFetchResponse, SyncGroupRequest, SyncGroupResponse,
+} from './messages/group';
+import { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from './messages/replication';
+import { InitProducerIdRequest, InitProducerIdResponse } from './messages/init-producer-id';
+import {
+  AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse, ElectLeadersRequest, ElectLeadersResponse,
+  ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse,
+} from './messages/elect-reassign';
 
 export interface ApiDef<Req, Resp> {
   readonly key: number;
@@ -36,11 +48,26 @@ export const Api = {
   StopReplica: api(5, 'StopReplica', StopReplicaRequest, StopReplicaResponse),
   UpdateMetadata: api(6, 'UpdateMetadata', UpdateMetadataRequest, UpdateMetadataResponse),
   ControlledShutdown: api(7, 'ControlledShutdown', ControlledShutdownRequest, ControlledShutdownResponse),
+  OffsetCommit: api(8, 'OffsetCommit', OffsetCommitRequest, OffsetCommitResponse),
+  OffsetFetch: api(9, 'OffsetFetch', OffsetFetchRequest, OffsetFetchResponse),
+  FindCoordinator: api(10, 'FindCoordinator', FindCoordinatorRequest, FindCoordinatorResponse),
+  JoinGroup: api(11, 'JoinGroup', JoinGroupRequest, JoinGroupResponse),
+  Heartbeat: api(12, 'Heartbeat', HeartbeatRequest, HeartbeatResponse),
+  LeaveGroup: api(13, 'LeaveGroup', LeaveGroupRequest, LeaveGroupResponse),
+  SyncGroup: api(14, 'SyncGroup', SyncGroupRequest, SyncGroupResponse),
+  DescribeGroups: api(15, 'DescribeGroups', DescribeGroupsRequest, DescribeGroupsResponse),
+  ListGroups: api(16, 'ListGroups', ListGroupsRequest, ListGroupsResponse),
   ApiVersions: api(18, 'ApiVersions', ApiVersionsRequest, ApiVersionsResponse),
   CreateTopics: api(19, 'CreateTopics', CreateTopicsRequest, CreateTopicsResponse),
   DeleteTopics: api(20, 'DeleteTopics', DeleteTopicsRequest, DeleteTopicsResponse),
+  InitProducerId: api(22, 'InitProducerId', InitProducerIdRequest, InitProducerIdResponse),
+  OffsetForLeaderEpoch: api(23, 'OffsetForLeaderEpoch', OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse),
   DescribeConfigs: api(32, 'DescribeConfigs', DescribeConfigsRequest, DescribeConfigsResponse),
   CreatePartitions: api(37, 'CreatePartitions', CreatePartitionsRequest, CreatePartitionsResponse),
+  DeleteGroups: api(42, 'DeleteGroups', DeleteGroupsRequest, DeleteGroupsResponse),
+  ElectLeaders: api(43, 'ElectLeaders', ElectLeadersRequest, ElectLeadersResponse),
+  AlterPartitionReassignments: api(45, 'AlterPartitionReassignments', AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse),
+  ListPartitionReassignments: api(46, 'ListPartitionReassignments', ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse),
 } as const;
 
 export type ApiName = keyof typeof Api;

@@ -13,6 +13,7 @@ export class MemoryTopicBackend implements TopicBackend {
   readonly grown: Array<{ topic: string; total: number; assignments?: number[][] }> = [];
   readonly deleted: string[] = [];
   closed = false;
+  defaultMinInsyncReplicas = 1;
 
   constructor(private readonly brokers: number[] = [1, 2, 3]) {}
 
@@ -40,6 +41,11 @@ export class MemoryTopicBackend implements TopicBackend {
 
   async liveBrokerIds(): Promise<Set<number>> {
     return new Set(this.brokers);
+  }
+
+  /** The topic's override, else `defaultMinInsyncReplicas` (the cluster default a broker would report). */
+  async minInsyncReplicas(descriptions: readonly TopicDescription[]): Promise<Map<string, number>> {
+    return new Map(descriptions.map((d) => [d.name, Number(d.configs['min.insync.replicas'] ?? this.defaultMinInsyncReplicas)]));
   }
 
   async createTopic(spec: NewTopic, opts: { ifNotExists: boolean }): Promise<void> {

@@ -5,6 +5,7 @@ import {
   DeleteTopicsRequestData, DeleteTopicsResponseData, DescribeConfigsRequestData, DescribeConfigsResponseData,
   RESOURCE_TYPE_TOPIC,
 } from '../../protocol/messages/admin';
+import { topicConfigDefaults } from '../../config/topic-config';
 import { BrokerContext } from '../broker-context';
 import { Handler } from '../request-context';
 
@@ -39,9 +40,12 @@ export function describeConfigsHandler(ctx: BrokerContext): Handler<DescribeConf
       try {
         const overrides = await ctx.topicAdmin.topicConfig(res.resourceName);
         const keys = res.configurationKeys;
-        const configs = Object.entries(overrides)
-          .filter(([name]) => keys === null || keys.includes(name))
-          .map(([name, value]) => ({ name, value, readOnly: false, isDefault: false }));
+        // Like Kafka, every topic key is listed: overrides as set, the rest with the broker's default.
+        const defaults = Object.entries(topicConfigDefaults(ctx.config))
+          .filter(([name]) => !(name in overrides))
+          .map(([name, value]) => ({ name, value, readOnly: false, isDefault: true }));
+        const configs = [...Object.entries(overrides).map(([name, value]) => ({ name, value, readOnly: false, isDefault: false })), ...defaults]
+          .filter(({ name }) => keys === null || keys.includes(name));
         return { ...base, errorCode: 0, errorMessage: null, configs };
       } catch (err) {
         return { ...base, errorCode: toErrorCode(err), errorMessage: (err as Error).message, configs: [] };

@@ -1,26 +1,36 @@
 /**
- * Fetch: read whole batches below the high watermark from each requested partition, within the
- * request's and each partition's byte limits; park in the purgatory until `minBytes` arrive or
- * `maxWaitMs` passes.
+ * Fetch: read whole batches from each requested partition, within the request's and each
+ * partition's byte limits; park in the purgatory until `minBytes` arrive or `maxWaitMs` passes.
+ *
+ * Consumers (replicaId -1) read below the high watermark and wait for it to move. Followers
+ * (replicaId = their broker id) read up to the log end and wait for appends; their fetch offset
+ * is recorded first, since it is how the leader learns what they hold, before any waiting.
  */
-import { SamsaError, toErrorCode } from '../../protocol/errors';
-import { FetchRequestData, FetchResponseData } from '../../protocol/messages/produce-fetch';
+import { ErrorCode, SamsaError, toErrorCode } from '../../protocol/errors';
+import { CONSUMER_REPLICA_ID, FetchRequestData, FetchResponseData } from '../../protocol/messages/produce-fetch';
 import { BrokerContext } from '../broker-context';
-import { partitionKey } from '../partition';
+import { Partition, partitionKey } from '../partition';
+import { replicaWaitKey } from '../replica-manager';
 import { Handler } from '../request-context';
 
 type FetchTopicResponse = FetchResponseData['topics'][number];
+type FetchPartitionRequest = FetchRequestData['topics'][number]['partitions'][number];
 
 export function fetchHandler(ctx: BrokerContext): Handler<FetchRequestData, FetchResponseData> {
   return async (req) => {
     const maxBytes = Math.min(req.maxBytes > 0 ? req.maxBytes : ctx.config.fetchMaxBytes, ctx.config.fetchMaxBytes);
-    let first = await readAll(ctx, req, maxBytes);
+    const follower = req.replicaId !== CONSUMER_REPLICA_ID && req.replicaId >= 0;
+    if (follower) recordFollowerFetches(ctx, req);
+    let first = await readAll(ctx, req, maxBytes, follower);
     if (first.bytes >= req.minBytes || first.errors > 0 || req.maxWaitMs <= 0) {
       return response(first.topics);
     }
-    const keys = req.topics.flatMap((t) => t.partitions.map((p) => partitionKey(t.name, p.partition)));
+    const keys = req.topics.flatMap((t) => t.partitions.map((p) => {
+      const key = partitionKey(t.name, p.partition);
+      return follower ? replicaWaitKey(key) : key;
+    }));
     await ctx.purgatory.wait(keys, Math.max(1, req.minBytes - first.bytes), Math.min(req.maxWaitMs, 5 * 60 * 1000));
-    first = await readAll(ctx, req, maxBytes);
+    first = await readAll(ctx, req, maxBytes, follower);
     return response(first.topics);
   };
 }
@@ -29,7 +39,27 @@ function response(topics: FetchTopicResponse[]): FetchResponseData {
   return { throttleTimeMs: 0, errorCode: 0, topics };
 }
 
-async function readAll(ctx: BrokerContext, req: FetchRequestData, maxBytes: number): Promise<{ topics: FetchTopicResponse[]; bytes: number; errors: number }> {
+function recordFollowerFetches(ctx: BrokerContext, req: FetchRequestData): void {
+  for (const topic of req.topics) {
+    for (const p of topic.partitions) {
+      const partition = ctx.replicas.getPartition(topic.name, p.partition);
+      if (partition?.isLeader && p.currentLeaderEpoch === partition.leaderEpoch && p.fetchOffset <= partition.log.logEndOffset) {
+        ctx.replicas.recordFollowerFetch(partition, req.replicaId, p.fetchOffset);
+      }
+    }
+  }
+}
+
+/** A request naming a leader epoch must match ours: older means the sender is behind, newer that we are. */
+export function checkLeaderEpoch(partition: Partition, currentLeaderEpoch: number): void {
+  if (currentLeaderEpoch < 0 || currentLeaderEpoch === partition.leaderEpoch) return;
+  if (currentLeaderEpoch < partition.leaderEpoch) {
+    throw new SamsaError(ErrorCode.FENCED_LEADER_EPOCH, `${partition.key}: leader epoch ${currentLeaderEpoch} is older than the current ${partition.leaderEpoch}`);
+  }
+  throw new SamsaError(ErrorCode.UNKNOWN_LEADER_EPOCH, `${partition.key}: leader epoch ${currentLeaderEpoch} is newer than broker ${partition.leaderId}'s ${partition.leaderEpoch}`);
+}
+
+async function readAll(ctx: BrokerContext, req: FetchRequestData, maxBytes: number, follower: boolean): Promise<{ topics: FetchTopicResponse[]; bytes: number; errors: number }> {
   let remaining = maxBytes;
   let bytes = 0;
   let errors = 0;
@@ -39,9 +69,7 @@ async function readAll(ctx: BrokerContext, req: FetchRequestData, maxBytes: numb
     const partitions: FetchTopicResponse['partitions'] = [];
     for (const p of topic.partitions) {
       try {
-        const partition = ctx.replicas.leaderPartition(topic.name, p.partition, ctx.metadata.hasTopic(topic.name));
-        const limit = Math.max(0, Math.min(p.partitionMaxBytes, remaining));
-        const result = await ctx.replicas.read(partition, p.fetchOffset, limit, bytes === 0);
+        const result = await readPartition(ctx, topic.name, p, Math.max(0, Math.min(p.partitionMaxBytes, remaining)), bytes === 0, follower);
         const size = result.records?.length ?? 0;
         bytes += size;
         remaining = Math.max(0, remaining - size);
@@ -50,11 +78,23 @@ async function readAll(ctx: BrokerContext, req: FetchRequestData, maxBytes: numb
       } catch (err) {
         errors++;
         if (!(err instanceof SamsaError)) ctx.logger.error(`Fetch from ${topic.name}-${p.partition} failed: ${(err as Error).stack}`);
-        partitions.push({ partitionIndex: p.partition, errorCode: toErrorCode(err), highWatermark: -1,
-          lastStableOffset: -1, logStartOffset: -1, records: null });
+        // Out-of-range answers carry the log bounds so a follower can tell "behind the log start" from "diverged".
+        const known = ctx.replicas.getPartition(topic.name, p.partition);
+        const outOfRange = toErrorCode(err) === ErrorCode.OFFSET_OUT_OF_RANGE.code && known !== undefined;
+        partitions.push({ partitionIndex: p.partition, errorCode: toErrorCode(err),
+          highWatermark: outOfRange ? known.highWatermark : -1, lastStableOffset: -1,
+          logStartOffset: outOfRange ? known.log.logStartOffset : -1, records: null });
       }
     }
     topics.push({ name: topic.name, partitions });
   }
   return { topics, bytes, errors };
+}
+
+async function readPartition(ctx: BrokerContext, topic: string, p: FetchPartitionRequest, limit: number, minOneBatch: boolean, follower: boolean) {
+  const partition = ctx.replicas.leaderPartition(topic, p.partition, ctx.metadata.hasTopic(topic));
+  checkLeaderEpoch(partition, p.currentLeaderEpoch);
+  return follower
+    ? ctx.replicas.readForFollower(partition, p.fetchOffset, limit, minOneBatch)
+    : ctx.replicas.read(partition, p.fetchOffset, limit, minOneBatch);
 }

@@ -1,47 +1,41 @@
 /**
- * Produce: validate acks, route each partition's bytes to its log, answer per partition.
- * acks=0 sends no response; acks=-1 (all) behaves as acks=1 until replication exists.
+ * Produce: validate the request, hand each partition's bytes to the replica manager (which appends
+ * as the leader and, for acks=all, waits for the ISR), answer per partition. acks=0 sends no
+ * response.
  */
-import { ErrorCode, SamsaError, toErrorCode } from '../../protocol/errors';
+import { ErrorCode } from '../../protocol/errors';
 import { ProduceRequestData, ProduceResponseData } from '../../protocol/messages/produce-fetch';
 import { BrokerContext } from '../broker-context';
 import { Handler } from '../request-context';
 import { ProducePartitionResult } from '../replica-manager';
 
-function failed(err: unknown): ProducePartitionResult {
-  const errorMessage = err instanceof SamsaError ? err.message : 'Unexpected error appending to the log';
-  return { errorCode: toErrorCode(err), errorMessage, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };
+function failed(code: number, errorMessage: string): ProducePartitionResult {
+  return { errorCode: code, errorMessage, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };
 }
 
 export function produceHandler(ctx: BrokerContext): Handler<ProduceRequestData, ProduceResponseData> {
   return async (req) => {
-    const validAcks = req.acks === 0 || req.acks === 1 || req.acks === -1;
+    const acks = req.acks;
+    const validAcks = acks === 0 || acks === 1 || acks === -1;
     const topics = await Promise.all(req.topics.map(async (topic) => ({
       name: topic.name,
       partitions: await Promise.all(topic.partitions.map(async (p) => {
         let result: ProducePartitionResult;
-        try {
-          if (!validAcks) throw new SamsaError(ErrorCode.INVALID_REQUIRED_ACKS, `acks must be -1, 0 or 1, got ${req.acks}`);
-          result = await appendPartition(ctx, topic.name, p.index, p.records);
-        } catch (err) {
-          if (!(err instanceof SamsaError)) ctx.logger.error(`Produce to ${topic.name}-${p.index} failed: ${(err as Error).stack}`);
-          result = failed(err);
+        if (!validAcks) {
+          result = failed(ErrorCode.INVALID_REQUIRED_ACKS.code, `acks must be -1, 0 or 1, got ${acks}`);
+        } else if (ctx.metadata.isInternal(topic.name)) {
+          result = failed(ErrorCode.INVALID_TOPIC_EXCEPTION.code, `Cannot produce to internal topic ${topic.name}`);
+        } else if (p.records === null || p.records.length === 0) {
+          result = failed(ErrorCode.CORRUPT_MESSAGE.code, `Produce request for ${topic.name}-${p.index} carries no records`);
+        } else if (!ctx.replicas.getPartition(topic.name, p.index) && !ctx.metadata.hasTopic(topic.name)) {
+          result = failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code, `${topic.name}-${p.index} is not hosted by broker ${ctx.brokerId}`);
+        } else {
+          result = await ctx.replicas.appendRecords(topic.name, p.index, p.records, acks as -1 | 0 | 1, req.timeoutMs);
         }
         return { index: p.index, ...result };
       })),
     })));
-    if (req.acks === 0) return null;
+    if (acks === 0) return null;
     return { topics, throttleTimeMs: 0 };
   };
-}
-
-async function appendPartition(ctx: BrokerContext, topic: string, index: number, records: Buffer | null): Promise<ProducePartitionResult> {
-  if (ctx.metadata.isInternal(topic)) {
-    throw new SamsaError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot produce to internal topic ${topic}`);
-  }
-  if (records === null || records.length === 0) {
-    throw new SamsaError(ErrorCode.CORRUPT_MESSAGE, `Produce request for ${topic}-${index} carries no records`);
-  }
-  const partition = ctx.replicas.leaderPartition(topic, index, ctx.metadata.hasTopic(topic));
-  return ctx.replicas.appendToLeader(partition, records);
 }
