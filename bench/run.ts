@@ -67,6 +67,11 @@ async function replicated(): Promise<void> {
       await runCli('samsa-topics', ['--bootstrap-server', bootstrap, '--create', '--topic', topic, '--partitions', '6', '--replication-factor', '3', '--config', 'min.insync.replicas=2']);
       await producePerf(bootstrap, topic, acks);
     }
+    const latencyRecords = Math.min(records, 200_000);
+    section(`latency: samsa-producer-perf-test --topic bench-rf3-acks-all --num-records ${latencyRecords} --throughput 20000 acks=all linger.ms=0`);
+    const paced = await runCli('samsa-producer-perf-test', ['--topic', 'bench-rf3-acks-all', '--num-records', String(latencyRecords), '--record-size', String(recordSize),
+      '--throughput', '20000', '--producer-props', `bootstrap.servers=${bootstrap}`, 'acks=all', 'linger.ms=0'], { timeoutMs: 600000 });
+    process.stdout.write(paced.stdout + paced.stderr);
   } finally {
     for (const b of brokers) await b.stop('SIGTERM');
     await zk.stop();
