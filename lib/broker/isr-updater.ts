@@ -40,6 +40,15 @@ export class IsrUpdater {
       return 'updated';
     } catch (err) {
       if (isZkError(err, 'BAD_VERSION', 'NO_NODE')) {
+        // Our own earlier write may have landed with its answer lost: then the znode holds exactly it.
+        const current = await store.getPartitionState(partition.topic, partition.partition).catch(() => null);
+        const ours = current !== null && current.value.leader === leaderId && current.value.leaderEpoch === leaderEpoch
+          && sameMembers(current.value.isr, newIsr);
+        if (ours && partition.leaderEpoch === leaderEpoch && partition.zkVersion === zkVersion) {
+          partition.applyOwnIsrChange(newIsr, current.version);
+          this.notify({ topic: partition.topic, partition: partition.partition });
+          return 'updated';
+        }
         this.logger.info(`${partition.key}: ISR update fenced (znode version ${zkVersion} is stale); awaiting the controller's state`);
         return 'fenced';
       }
@@ -73,4 +82,8 @@ export class IsrUpdater {
     this.timer = null;
     this.flush();
   }
+}
+
+function sameMembers(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((id) => b.includes(id));
 }
