@@ -6,10 +6,9 @@ import { RequestContext } from '../../lib/broker/request-context';
 import { Connection } from '../../lib/client/connection';
 import { Api } from '../../lib/protocol/api';
 import { LeaderAndIsrRequestData, PartitionStateData } from '../../lib/protocol/messages/controller';
-import { TestZooKeeper, startTestZooKeeper } from '../helpers/zookeeper';
 import { startBroker } from '../helpers/cluster';
 import { waitUntil } from './fake-broker';
-import { Admin, startNode, stopNode, TestNode } from './controller-harness';
+import { Admin, startNode, stopNode, TestNode, useChrootedZooKeeper } from './controller-harness';
 
 const STALE_BROKER_EPOCH = 77;
 const request = {} as RequestContext;
@@ -60,24 +59,15 @@ describe('controller/broker-epoch', function () {
   });
 
   describe('with ZooKeeper', () => {
-    let server: TestZooKeeper;
-    let chrootCounter = 0;
+    const zk = useChrootedZooKeeper('broker-epoch-test');
     let connect: string;
-
-    before(async () => {
-      server = await startTestZooKeeper();
-    });
-
-    after(async () => {
-      await server?.stop();
-    });
+    let admin: Admin;
 
     beforeEach(() => {
-      connect = `${server.connectString}/broker-epoch-test-${++chrootCounter}`;
+      ({ connect, admin } = zk);
     });
 
     it('the controller refuses a controlled shutdown sent with an earlier broker epoch', async () => {
-      const admin = await Admin.connect(connect);
       const nodes: TestNode[] = [await startNode(1, connect), await startNode(2, connect)];
       try {
         await admin.createTopic('cs', { 0: [2, 1] });
@@ -91,7 +81,6 @@ describe('controller/broker-epoch', function () {
         expect(await admin.state('cs', 0)).to.deep.include({ leader: 1, leaderEpoch: 1, isr: [1] });
       } finally {
         for (const n of nodes) await stopNode(n).catch(() => undefined);
-        await admin.close();
       }
     });
 

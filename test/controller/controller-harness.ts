@@ -7,6 +7,7 @@ import { ClusterStore } from '../../lib/zk/cluster-store';
 import { ZkClient } from '../../lib/zk/zk-client';
 import { LeaderAndIsr } from '../../lib/zk/znodes';
 import { FakeBroker } from './fake-broker';
+import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
 
 export interface TestNode {
   id: number;
@@ -92,4 +93,34 @@ export class Admin {
 export function activeNode(nodes: TestNode[]): TestNode | undefined {
   const active = nodes.filter((n) => n.controller.isActive);
   return active.length === 1 ? active[0] : undefined;
+}
+
+export interface ChrootedZooKeeper {
+  server: TestZooKeeper;
+  /** A connect string with a chroot of its own for the current test. */
+  connect: string;
+  admin: Admin;
+}
+
+/**
+ * Registers the suite's hooks: one ZooKeeper for the whole suite, and for each test a fresh
+ * chroot (`/<prefix>-<n>`) with an admin session on it. Read the fields inside hooks and tests.
+ */
+export function useChrootedZooKeeper(prefix: string): ChrootedZooKeeper {
+  const zk = {} as ChrootedZooKeeper;
+  let tests = 0;
+  before(async () => {
+    zk.server = await startTestZooKeeper();
+  });
+  after(async () => {
+    await zk.server?.stop();
+  });
+  beforeEach(async () => {
+    zk.connect = `${zk.server.connectString}/${prefix}-${++tests}`;
+    zk.admin = await Admin.connect(zk.connect);
+  });
+  afterEach(async () => {
+    await zk.admin?.close();
+  });
+  return zk;
 }

@@ -1,34 +1,24 @@
 import { expect } from 'chai';
-import { TestZooKeeper, startTestZooKeeper } from '../helpers/zookeeper';
+import { TestZooKeeper } from '../helpers/zookeeper';
 import { ZkPaths } from '../../lib/zk/znodes';
 import { waitUntil } from './fake-broker';
-import { activeNode, Admin, killNode, startNode, stopNode, TestNode } from './controller-harness';
+import { activeNode, Admin, killNode, startNode, stopNode, TestNode, useChrootedZooKeeper } from './controller-harness';
 
 describe('controller/controller', function () {
   this.timeout(60000);
+  const zk = useChrootedZooKeeper('controller-test');
   let server: TestZooKeeper;
-  let chrootCounter = 0;
   let connect: string;
   let admin: Admin;
   let nodes: TestNode[];
 
-  before(async () => {
-    server = await startTestZooKeeper();
-  });
-
-  after(async () => {
-    await server?.stop();
-  });
-
   beforeEach(async () => {
-    connect = `${server.connectString}/controller-test-${++chrootCounter}`;
-    admin = await Admin.connect(connect);
+    ({ server, connect, admin } = zk);
     nodes = [];
   });
 
   afterEach(async () => {
     for (const n of nodes) await stopNode(n).catch(() => undefined);
-    await admin.close();
   });
 
   async function start(...ids: number[]): Promise<TestNode[]> {

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
-import { TestZooKeeper, startTestZooKeeper } from '../helpers/zookeeper';
 import { ZkPaths } from '../../lib/zk/znodes';
 import { FakeBroker, waitUntil } from './fake-broker';
-import { Admin, killNode, startNode, stopNode, TestNode } from './controller-harness';
+import { Admin, killNode, startNode, stopNode, TestNode, useChrootedZooKeeper } from './controller-harness';
 
 /**
  * A successor controller carries on from what ZooKeeper holds. Brokers 2-4 are fake brokers with
@@ -12,24 +11,14 @@ import { Admin, killNode, startNode, stopNode, TestNode } from './controller-har
  */
 describe('controller/failover', function () {
   this.timeout(60000);
-  let server: TestZooKeeper;
-  let chrootCounter = 0;
+  const zk = useChrootedZooKeeper('failover-test');
   let connect: string;
   let admin: Admin;
   let nodes: TestNode[];
   let brokers: Map<number, FakeBroker>;
 
-  before(async () => {
-    server = await startTestZooKeeper();
-  });
-
-  after(async () => {
-    await server?.stop();
-  });
-
   beforeEach(async () => {
-    connect = `${server.connectString}/failover-test-${++chrootCounter}`;
-    admin = await Admin.connect(connect);
+    ({ connect, admin } = zk);
     nodes = [await startNode(1, connect)];
     brokers = new Map();
     for (const id of [2, 3, 4]) brokers.set(id, await FakeBroker.start(id, connect));
@@ -38,7 +27,6 @@ describe('controller/failover', function () {
   afterEach(async () => {
     for (const b of brokers.values()) await b.stop().catch(() => undefined);
     for (const n of nodes) await stopNode(n).catch(() => undefined);
-    await admin.close();
   });
 
   async function replaceController(): Promise<TestNode> {

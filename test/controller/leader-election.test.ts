@@ -1,8 +1,7 @@
 import { expect } from 'chai';
-import { TestZooKeeper, startTestZooKeeper } from '../helpers/zookeeper';
 import { ZkPaths } from '../../lib/zk/znodes';
 import { FakeBroker, waitUntil } from './fake-broker';
-import { Admin, startNode, stopNode, TestNode } from './controller-harness';
+import { Admin, startNode, stopNode, TestNode, useChrootedZooKeeper } from './controller-harness';
 
 /**
  * Requested elections (ElectLeaders API, `/admin/preferred_replica_election`) and the per-topic
@@ -11,24 +10,14 @@ import { Admin, startNode, stopNode, TestNode } from './controller-harness';
  */
 describe('controller/leader-election-requests', function () {
   this.timeout(60000);
-  let server: TestZooKeeper;
-  let chrootCounter = 0;
+  const zk = useChrootedZooKeeper('election-test');
   let connect: string;
   let admin: Admin;
   let node: TestNode;
   let brokers: Map<number, FakeBroker>;
 
-  before(async () => {
-    server = await startTestZooKeeper();
-  });
-
-  after(async () => {
-    await server?.stop();
-  });
-
   beforeEach(async () => {
-    connect = `${server.connectString}/election-test-${++chrootCounter}`;
-    admin = await Admin.connect(connect);
+    ({ connect, admin } = zk);
     node = await startNode(1, connect);
     brokers = new Map();
     for (const id of [2, 3]) brokers.set(id, await FakeBroker.start(id, connect));
@@ -37,7 +26,6 @@ describe('controller/leader-election-requests', function () {
   afterEach(async () => {
     for (const b of brokers.values()) await b.stop().catch(() => undefined);
     await stopNode(node).catch(() => undefined);
-    await admin.close();
   });
 
   async function kill(id: number): Promise<void> {

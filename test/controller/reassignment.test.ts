@@ -1,35 +1,23 @@
 import { expect } from 'chai';
-import { TestZooKeeper, startTestZooKeeper } from '../helpers/zookeeper';
 import { ZkPaths } from '../../lib/zk/znodes';
 import { waitUntil } from './fake-broker';
-import { Admin, startNode, stopNode, TestNode } from './controller-harness';
+import { Admin, startNode, stopNode, TestNode, useChrootedZooKeeper } from './controller-harness';
 
 describe('controller/partition-reassignment', function () {
   this.timeout(60000);
-  let server: TestZooKeeper;
-  let chrootCounter = 0;
+  const zk = useChrootedZooKeeper('reassignment-test');
   let connect: string;
   let admin: Admin;
   let nodes: TestNode[];
 
-  before(async () => {
-    server = await startTestZooKeeper();
-  });
-
-  after(async () => {
-    await server?.stop();
-  });
-
   beforeEach(async () => {
-    connect = `${server.connectString}/reassignment-test-${++chrootCounter}`;
-    admin = await Admin.connect(connect);
+    ({ connect, admin } = zk);
     nodes = [];
     for (const id of [1, 2, 3]) nodes.push(await startNode(id, connect));
   });
 
   afterEach(async () => {
     for (const n of nodes) await stopNode(n).catch(() => undefined);
-    await admin.close();
   });
 
   const controller = () => nodes[0].controller;

@@ -19,6 +19,7 @@ export const SESSION_TIMEOUT_MS = 6000;
 
 export class ReplicatedCluster {
   readonly brokers = new Map<number, BrokerProcess>();
+  private readonly loops: ProduceLoop[] = [];
   private readonly ports = new Map<number, number>();
   private readonly logDirs = new Map<number, string>();
   zk!: TestZooKeeper;
@@ -99,11 +100,38 @@ export class ReplicatedCluster {
     await this.waitForFullIsr(name, partitions);
   }
 
+  /** Starts a ProduceLoop that stop() ends before the brokers go. */
+  produceLoop(topic: string, partitions: number): ProduceLoop {
+    const loop = new ProduceLoop(this.bootstrap, topic, partitions);
+    this.loops.push(loop);
+    loop.start();
+    return loop;
+  }
+
   async stop(): Promise<void> {
+    // A test may have left brokers paused (SIGSTOP); paused brokers would stall the loops' last sends.
+    for (const b of this.brokers.values()) b.process.kill('SIGCONT');
+    for (const loop of this.loops.splice(0)) await loop.stop().catch(() => undefined);
     for (const b of this.brokers.values()) await b.stop('SIGKILL');
     await this.zkClient?.close();
     await this.zk?.stop();
   }
+}
+
+/**
+ * Registers the suite's hooks: a started cluster with `topic` created (replication factor = the
+ * number of brokers, min.insync.replicas=2) before the tests, everything stopped after them.
+ */
+export function useReplicatedCluster(topic: string, partitions: number, brokerOverrides: Record<string, string | number | boolean> = {}): ReplicatedCluster {
+  const cluster = new ReplicatedCluster([1, 2, 3], brokerOverrides);
+  before(async () => {
+    await cluster.start();
+    await cluster.createTopic(topic, partitions, { 'min.insync.replicas': '2' });
+  });
+  after(async () => {
+    await cluster.stop();
+  });
+  return cluster;
 }
 
 /**

@@ -4,7 +4,7 @@ import { Consumer } from '../../lib/client/consumer';
 import { Producer } from '../../lib/client/producer';
 import { SamsaError } from '../../lib/protocol/errors';
 import { waitUntil } from '../helpers/cluster';
-import { ReplicatedCluster } from '../helpers/replicated-cluster';
+import { useReplicatedCluster } from '../helpers/replicated-cluster';
 
 const TOPIC = 'replicated';
 
@@ -15,19 +15,15 @@ const TOPIC = 'replicated';
  */
 describe('integration/replication', function () {
   this.timeout(120000);
-  const cluster = new ReplicatedCluster([1, 2, 3], { 'replica.lag.time.max.ms': 1500, 'zookeeper.session.timeout.ms': 20000 });
+  const cluster = useReplicatedCluster(TOPIC, 1, { 'replica.lag.time.max.ms': 1500, 'zookeeper.session.timeout.ms': 20000 });
   let producer: Producer;
 
-  before(async () => {
-    await cluster.start();
-    await cluster.createTopic(TOPIC, 1, { 'min.insync.replicas': '2' });
+  before(() => {
     producer = new Producer({ bootstrapServers: cluster.bootstrap, acks: 'all', enableIdempotence: false, lingerMs: 0, retries: 0, requestTimeoutMs: 5000, deliveryTimeoutMs: 10000 });
   });
 
   after(async () => {
     await producer?.close();
-    for (const b of cluster.brokers.values()) b.process.kill('SIGCONT');
-    await cluster.stop();
   });
 
   async function produce(n: number, tag: string): Promise<void> {

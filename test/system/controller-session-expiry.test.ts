@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Admin } from '../../lib/client/admin';
 import { waitUntil } from '../helpers/cluster';
-import { ReplicatedCluster, SESSION_TIMEOUT_MS } from '../helpers/replicated-cluster';
+import { SESSION_TIMEOUT_MS, useReplicatedCluster } from '../helpers/replicated-cluster';
 
 const TOPIC = 'paused';
 const PARTITIONS = 3;
@@ -13,17 +13,7 @@ const PARTITIONS = 3;
  */
 describe('system/controller-session-expiry', function () {
   this.timeout(180000);
-  const cluster = new ReplicatedCluster();
-
-  before(async () => {
-    await cluster.start();
-    await cluster.createTopic(TOPIC, PARTITIONS, { 'min.insync.replicas': '2' });
-  });
-
-  after(async () => {
-    for (const b of cluster.brokers.values()) b.process.kill('SIGCONT');
-    await cluster.stop();
-  });
+  const cluster = useReplicatedCluster(TOPIC, PARTITIONS);
 
   async function controllerSeenBy(port: number): Promise<number> {
     const admin = new Admin({ bootstrapServers: `127.0.0.1:${port}` });

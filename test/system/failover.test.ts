@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { waitUntil } from '../helpers/cluster';
-import { ProduceLoop, ReplicatedCluster, replicaBytes, verifyTopic } from '../helpers/replicated-cluster';
+import { useReplicatedCluster, replicaBytes, verifyTopic } from '../helpers/replicated-cluster';
 
 const TOPIC = 'failover';
 const PARTITIONS = 6;
@@ -14,22 +14,10 @@ const KILL_CYCLES = 5;
  */
 describe('system/failover', function () {
   this.timeout(300000);
-  const cluster = new ReplicatedCluster();
-  let loop: ProduceLoop | null = null;
-
-  before(async () => {
-    await cluster.start();
-    await cluster.createTopic(TOPIC, PARTITIONS, { 'min.insync.replicas': '2' });
-  });
-
-  after(async () => {
-    await loop?.stop().catch(() => undefined);
-    await cluster.stop();
-  });
+  const cluster = useReplicatedCluster(TOPIC, PARTITIONS);
 
   it('loses and duplicates no acknowledged record through repeated SIGKILLs of any broker, the controller included', async () => {
-    loop = new ProduceLoop(cluster.bootstrap, TOPIC, PARTITIONS);
-    loop.start();
+    const loop = cluster.produceLoop(TOPIC, PARTITIONS);
     await loop.waitForAcks(2000);
 
     for (let cycle = 1; cycle <= KILL_CYCLES; cycle++) {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ProduceLoop, ReplicatedCluster, verifyTopic } from '../helpers/replicated-cluster';
+import { useReplicatedCluster, verifyTopic } from '../helpers/replicated-cluster';
 
 const TOPIC = 'rolling';
 const PARTITIONS = 6;
@@ -10,22 +10,10 @@ const PARTITIONS = 6;
  */
 describe('system/rolling-restart', function () {
   this.timeout(240000);
-  const cluster = new ReplicatedCluster();
-  let loop: ProduceLoop | null = null;
-
-  before(async () => {
-    await cluster.start();
-    await cluster.createTopic(TOPIC, PARTITIONS, { 'min.insync.replicas': '2' });
-  });
-
-  after(async () => {
-    await loop?.stop().catch(() => undefined);
-    await cluster.stop();
-  });
+  const cluster = useReplicatedCluster(TOPIC, PARTITIONS);
 
   it('restarts every broker in turn with SIGTERM while producing, losing nothing', async () => {
-    loop = new ProduceLoop(cluster.bootstrap, TOPIC, PARTITIONS);
-    loop.start();
+    const loop = cluster.produceLoop(TOPIC, PARTITIONS);
     await loop.waitForAcks(2000);
     for (const id of cluster.brokerIds) {
       await cluster.stopBroker(id, 'SIGTERM');
