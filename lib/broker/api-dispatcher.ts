@@ -1,9 +1,17 @@
 /**
  * Maps API keys to handlers. The broker registers one handler per API it serves; ApiVersions
- * answers from this table, so a client only ever sees what is really served.
+ * answers from this table, so a client only ever sees what is really served. With a startup
+ * gate, every handler waits for the broker to be ready unless it is registered as served while
+ * starting (ApiVersions and the controller's requests).
  */
 import { AnyApiDef, ApiDef } from '../protocol/api';
 import { Handler } from './request-context';
+import { StartupGate } from './startup-gate';
+
+export interface RegisterOptions {
+  /** Served before the broker is ready: the controller's requests, which make it ready. */
+  servedWhileStarting?: boolean;
+}
 
 export interface Registration {
   api: AnyApiDef;
@@ -13,9 +21,12 @@ export interface Registration {
 export class ApiDispatcher {
   private readonly handlers = new Map<number, Registration>();
 
-  register<Req, Resp>(api: ApiDef<Req, Resp>, handler: Handler<Req, Resp>): this {
+  constructor(private readonly gate?: StartupGate) {}
+
+  register<Req, Resp>(api: ApiDef<Req, Resp>, handler: Handler<Req, Resp>, options: RegisterOptions = {}): this {
     if (this.handlers.has(api.key)) throw new Error(`handler for ${api.name} registered twice`);
-    this.handlers.set(api.key, { api, handler: handler as Handler<unknown, unknown> });
+    const served = this.gate && !options.servedWhileStarting ? this.gate.guard(handler) : handler;
+    this.handlers.set(api.key, { api, handler: served as Handler<unknown, unknown> });
     return this;
   }
 

@@ -40,6 +40,7 @@ import { requestControlledShutdown } from './controlled-shutdown';
 import { MetadataCache } from './metadata-cache';
 import { PartitionConfig, ReplicaManager } from './replica-manager';
 import { SocketServer } from './socket-server';
+import { StartupGate } from './startup-gate';
 import { TopicAdmin } from './topic-admin';
 
 const SHUTDOWN_DRAIN_MS = 10000;
@@ -58,7 +59,8 @@ export class Broker extends EventEmitter {
   private readonly producePurgatory = new ProducePurgatory();
   private readonly logManager: LogManager;
   private readonly replicas: ReplicaManager;
-  private readonly dispatcher = new ApiDispatcher();
+  private readonly startupGate: StartupGate;
+  private readonly dispatcher: ApiDispatcher;
   private readonly server: SocketServer;
   private readonly producerIds: ProducerIdManager;
   private zk: ZkClient | null = null;
@@ -71,6 +73,8 @@ export class Broker extends EventEmitter {
   constructor(readonly config: BrokerConfig) {
     super();
     this.logger = getLogger('broker');
+    this.startupGate = new StartupGate(config.brokerId, config.requestTimeoutMs);
+    this.dispatcher = new ApiDispatcher(this.startupGate);
     this.producerIds = new ProducerIdManager({
       brokerId: config.brokerId,
       allocateBlock: () => (this.zk ? new ClusterStore(this.zk).allocateProducerIdBlock(config.brokerId) : Promise.reject(new Error('not connected to ZooKeeper'))),
@@ -180,6 +184,7 @@ export class Broker extends EventEmitter {
       listeners: [`${advertised.name}://${host}:${port}`],
     });
     this.registration.on('registration-failed', (err: Error) => this.emit('fatal', err));
+    this.openGateOnFirstMetadata();
     this.controller = new Controller({
       brokerId: this.brokerId,
       zk: this.zk,
@@ -199,6 +204,32 @@ export class Broker extends EventEmitter {
     this.replicas.startIsrMaintenance();
     this.state = 'running';
     this.logger.info(`Broker ${this.brokerId} started in ${Date.now() - started} ms, listening on ${listener.host || '0.0.0.0'}:${this.boundPort}, advertised as ${host}:${port}, cluster id ${this.metadata.clusterId}`);
+  }
+
+  /**
+   * Client requests are held until the controller's first UpdateMetadata lists this broker:
+   * before that the metadata cache is empty and every topic would look missing.
+   */
+  private openGateOnFirstMetadata(): void {
+    const ready = () => this.metadata.broker(this.brokerId) !== undefined;
+    const wait = async (): Promise<void> => {
+      while (this.state === 'starting' || this.state === 'running') {
+        if (await this.metadata.waitFor(ready, this.config.requestTimeoutMs)) {
+          this.logger.info(`Broker ${this.brokerId} received cluster metadata from controller ${this.metadata.controllerId}; serving clients`);
+          this.startupGate.openGate();
+          return;
+        }
+        if (this.state === 'starting' || this.state === 'running') {
+          this.logger.warn(`Broker ${this.brokerId} has had no cluster metadata from a controller for ${this.config.requestTimeoutMs} ms; client requests wait`);
+        }
+      }
+    };
+    void wait();
+  }
+
+  /** True once the broker has registered and received its first metadata: clients are served. */
+  get isReady(): boolean {
+    return this.startupGate.isOpen;
   }
 
   private topicAdmin: TopicAdmin | null = null;
@@ -221,8 +252,9 @@ export class Broker extends EventEmitter {
   private registerHandlers(topicAdmin: TopicAdmin, groups: GroupCoordinator): void {
     const ctx = this.context(topicAdmin, groups);
     const updateMetadata = updateMetadataHandler(ctx);
+    const whileStarting = { servedWhileStarting: true };
     this.dispatcher
-      .register(Api.ApiVersions, apiVersionsHandler(this.dispatcher))
+      .register(Api.ApiVersions, apiVersionsHandler(this.dispatcher), whileStarting)
       .register(Api.Metadata, metadataHandler(ctx))
       .register(Api.Produce, produceHandler(ctx))
       .register(Api.InitProducerId, initProducerIdHandler(this.producerIds, getLogger('producer-ids')))
@@ -233,15 +265,15 @@ export class Broker extends EventEmitter {
       .register(Api.DeleteTopics, deleteTopicsHandler(ctx))
       .register(Api.CreatePartitions, createPartitionsHandler(ctx))
       .register(Api.DescribeConfigs, describeConfigsHandler(ctx))
-      .register(Api.LeaderAndIsr, leaderAndIsrHandler(ctx))
+      .register(Api.LeaderAndIsr, leaderAndIsrHandler(ctx), whileStarting)
       .register(Api.UpdateMetadata, async (req, rc) => {
         const response = await updateMetadata(req, rc);
         // The coordinator drops the offsets of topics this update no longer lists.
         groups.onMetadataUpdate();
         return response;
-      })
-      .register(Api.StopReplica, stopReplicaHandler(ctx))
-      .register(Api.ControlledShutdown, controlledShutdownHandler(() => this.controller))
+      }, whileStarting)
+      .register(Api.StopReplica, stopReplicaHandler(ctx), whileStarting)
+      .register(Api.ControlledShutdown, controlledShutdownHandler(() => this.controller), whileStarting)
       .register(Api.ElectLeaders, electLeadersHandler(() => this.controller))
       .register(Api.AlterPartitionReassignments, alterPartitionReassignmentsHandler(() => this.controller))
       .register(Api.ListPartitionReassignments, listPartitionReassignmentsHandler(() => this.controller))
@@ -291,6 +323,7 @@ export class Broker extends EventEmitter {
     }
     // The server stops reading synchronously; waking parked fetches lets in-flight requests drain at once.
     const draining = this.server.shutdown(SHUTDOWN_DRAIN_MS);
+    this.startupGate.shut('the broker is shutting down');
     this.purgatory.shutdown();
     this.producePurgatory.shutdown();
     // Parked JoinGroup/SyncGroup requests are answered (NOT_COORDINATOR) so the drain need not wait for them.

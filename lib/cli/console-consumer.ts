@@ -12,6 +12,7 @@
  */
 import { Consumer } from '../client/consumer';
 import type { ConsumerRecord, TopicPartition } from '../client/consumer';
+import { connectPatiently } from './connect-retry';
 import { DefaultMessageFormatter } from './message-formatter';
 import {
   CliIo,
@@ -131,7 +132,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     formatter = new DefaultMessageFormatter(opts.formatterProps);
     return Consumer.fromProperties(opts.consumerProps);
   }, async (c) => {
-    await c.connect();
+    // Without --timeout-ms a consumer waits for the cluster as long as Kafka's does: until stopped.
+    await connectPatiently(() => c.connect(), opts.timeoutMs === undefined ? Infinity : Date.now() + opts.timeoutMs);
     await assignPartitions(c, opts);
   });
   if (!consumer) return 1;
@@ -144,12 +146,14 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 }
 
 async function assignPartitions(consumer: Consumer, opts: ConsoleConsumerOptions): Promise<void> {
-  const partitions = await consumer.partitionsFor(opts.topic);
   if (opts.partition === undefined) {
-    // Committed offsets, else auto.offset.reset (from --from-beginning), position the partitions the group hands out.
+    // As Kafka's console consumer, a subscription waits for a topic that does not exist yet
+    // (bounded by --timeout-ms). Committed offsets, else auto.offset.reset (from
+    // --from-beginning), position the partitions the group hands out.
     consumer.subscribe([opts.topic]);
     return;
   }
+  const partitions = await consumer.partitionsFor(opts.topic);
   if (!partitions.includes(opts.partition)) {
     throw new CommandError(`Partition ${opts.partition} does not exist in topic '${opts.topic}' (it has ${partitions.length} partitions).`);
   }

@@ -22,16 +22,54 @@ export function unknownTopicError(topic: string): SamsaError {
   return userError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${topic}' does not exist.`);
 }
 
-/** Client-side only (never on the wire): the application used a client after close(). */
-export const CLIENT_CLOSED: ErrorDefinition = { code: -1, name: 'CLIENT_CLOSED', retriable: false, message: 'The client is closed.' };
+/*
+ * Client-side errors: the application misused the client, or the client itself failed. Their
+ * codes are outside Kafka's range and never travel on the wire, so code-based handling cannot
+ * mistake them for a broker's answer.
+ */
+export const CLIENT_CLOSED: ErrorDefinition = { code: -1001, name: 'CLIENT_CLOSED', retriable: false, message: 'The client is closed.' };
+export const INVALID_ARGUMENT: ErrorDefinition = { code: -1002, name: 'INVALID_ARGUMENT', retriable: false, message: 'An argument passed to the client is invalid.' };
+export const ILLEGAL_STATE: ErrorDefinition = { code: -1003, name: 'ILLEGAL_STATE', retriable: false, message: 'The client is not in a state that allows this call.' };
+export const CLIENT_ERROR: ErrorDefinition = { code: -1004, name: 'CLIENT_ERROR', retriable: false, message: 'The client failed unexpectedly.' };
 
-export function closedError(what: string): SamsaError {
-  return userError(CLIENT_CLOSED, `${what} is closed`);
+/** The application used a client (producer, consumer, admin) after close(). */
+export class ClientClosedError extends SamsaError {
+  constructor(what: string) {
+    super(CLIENT_CLOSED, `${what} is closed`);
+    this.name = 'ClientClosedError';
+    this.message = `${what} is closed`;
+  }
 }
 
-/** Wraps anything thrown into a SamsaError, keeping SamsaErrors as they are. */
+/** The application passed a value the client cannot use (a negative offset, an unassigned partition). */
+export class InvalidArgumentError extends SamsaError {
+  constructor(message: string) {
+    super(INVALID_ARGUMENT, message);
+    this.name = 'InvalidArgumentError';
+    this.message = message;
+  }
+}
+
+/** Kafka's IllegalStateException: a call the client's current mode forbids (subscribe() after assign()). */
+export class IllegalStateError extends SamsaError {
+  constructor(message: string) {
+    super(ILLEGAL_STATE, message);
+    this.name = 'IllegalStateError';
+    this.message = message;
+  }
+}
+
+export function closedError(what: string): ClientClosedError {
+  return new ClientClosedError(what);
+}
+
+/**
+ * Wraps anything thrown into a SamsaError, keeping SamsaErrors as they are. What is not a
+ * SamsaError was thrown on this side (a listener, a bug), so it is a CLIENT_ERROR: labelling it
+ * UNKNOWN_SERVER_ERROR would send the user looking at the broker.
+ */
 export function asSamsaError(err: unknown): SamsaError {
   if (err instanceof SamsaError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  return new SamsaError(ErrorCode.UNKNOWN_SERVER_ERROR, message, { cause: err });
+  return userError(CLIENT_ERROR, message, err);
 }

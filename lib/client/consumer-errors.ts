@@ -7,7 +7,7 @@
  * OFFSET_OUT_OF_RANGE; COMMIT_FAILED is Kafka's CommitFailedException.
  */
 import { ErrorCode, ErrorDefinition, SamsaError } from '../protocol/errors';
-import { userError } from './client-errors';
+import { IllegalStateError, userError } from './client-errors';
 import { TopicPartition } from './partition-state';
 
 export const NO_OFFSET_FOR_PARTITION: ErrorDefinition = {
@@ -17,11 +17,6 @@ export const NO_OFFSET_FOR_PARTITION: ErrorDefinition = {
 export const COMMIT_FAILED: ErrorDefinition = {
   ...ErrorCode.REBALANCE_IN_PROGRESS, name: 'COMMIT_FAILED', retriable: false,
   message: 'Commit cannot be completed since the group has already rebalanced.',
-};
-
-/** Kafka's IllegalStateException for subscribe() after assign() and the reverse. */
-export const ILLEGAL_STATE: ErrorDefinition = {
-  ...ErrorCode.INVALID_REQUEST, name: 'ILLEGAL_STATE', message: 'The consumer is not in a state that allows this call.',
 };
 
 export function noOffsetError(partitions: readonly TopicPartition[]): SamsaError {
@@ -43,5 +38,5 @@ export function missingGroupIdError(): SamsaError {
 }
 
 export function mixedSubscriptionError(): SamsaError {
-  return userError(ILLEGAL_STATE, 'Subscription to topics, partitions and pattern are mutually exclusive');
+  return new IllegalStateError('Subscription to topics, partitions and pattern are mutually exclusive');
 }

@@ -12,7 +12,7 @@
  */
 import { ErrorCode } from '../protocol/errors';
 import { getLogger } from '../util/logger';
-import { asSamsaError, closedError, userError } from './client-errors';
+import { InvalidArgumentError, asSamsaError, closedError, userError } from './client-errors';
 import { ConnectionPool } from './connection-pool';
 import { missingGroupIdError, mixedSubscriptionError } from './consumer-errors';
 import { ConsumerFetcher } from './consumer-fetcher';
@@ -21,6 +21,7 @@ import { ConsumerOptions, ResolvedConsumerOptions, consumerOptionsFromProperties
 import { ConsumerPositions } from './consumer-positions';
 import { partitionKey } from './list-offsets';
 import { MetadataCache, poolMetadataFetcher } from './metadata-cache';
+import { MissingTopicWatch } from './missing-topic-watch';
 import { TopicPartitionOffset } from './offset-committer';
 import { ConsumerRecord, PartitionState, TopicPartition } from './partition-state';
 import { exponentialBackoffMs, sleep } from './retry-policy';
@@ -50,16 +51,20 @@ export class Consumer {
   private readonly metadata: MetadataCache;
   private readonly fetcher: ConsumerFetcher;
   private readonly positions: ConsumerPositions;
+  private readonly missingTopics: MissingTopicWatch;
   /** Present with a groupId: membership, commits, the rebalance listener. */
   private readonly group: ConsumerGroupClient | null;
   private mode: 'none' | 'assigned' | 'subscribed' = 'none';
+  /** Some subscribed topic does not exist yet: poll() wakes up to look for it. */
+  private waitingForTopics = false;
   private states = new Map<string, PartitionState>();
   private stateList: PartitionState[] = [];
   /** Assigned partitions that are not paused: what gets fetched and returned. */
   private activeList: PartitionState[] = [];
   private readonly pausedKeys = new Set<string>();
   private drainStart = 0;
-  private waiters: Array<() => void> = [];
+  /** poll() calls waiting for records; each removes itself on timeout, so at most one per pending poll. */
+  private readonly waiters = new Set<() => void>();
   private closing = false;
   private closed = false;
 
@@ -72,6 +77,7 @@ export class Consumer {
       allowAutoTopicCreation: false, onBrokers: (brokers) => this.pool.setNodes(brokers),
     });
     this.fetcher = new ConsumerFetcher(this.pool, this.metadata, o, () => this.signal());
+    this.missingTopics = new MissingTopicWatch(this.metadata, log);
     this.group = o.groupId === null ? null : new ConsumerGroupClient(this.pool, o, {
       assignment: () => this.assignment(),
       consumedOffsets: () => this.consumedOffsets(),
@@ -124,7 +130,7 @@ export class Consumer {
       return;
     }
     for (const t of topics) {
-      if (typeof t !== 'string' || t.trim() === '') throw userError(ErrorCode.INVALID_TOPIC_EXCEPTION, 'Topic collection to subscribe to cannot contain null or empty topic');
+      if (typeof t !== 'string' || t.trim() === '') throw new InvalidArgumentError('Topic collection to subscribe to cannot contain null or empty topic');
     }
     this.mode = 'subscribed';
     this.metadata.track(topics);
@@ -217,7 +223,7 @@ export class Consumer {
       state.moveTo(null, offset);
     } else {
       if (!Number.isSafeInteger(offset) || offset < 0) {
-        throw userError(ErrorCode.OFFSET_OUT_OF_RANGE, `Seek offset must not be a negative number: ${offset}`);
+        throw new InvalidArgumentError(`Seek offset must not be a negative number: ${offset}`);
       }
       state.moveTo(offset, null);
     }
@@ -257,10 +263,12 @@ export class Consumer {
       this.positions.start(this.activeList);
       this.throwPendingError();
       const records = this.drain();
-      const recheckAtMs = this.fetcher.sendFetches(this.activeList);
+      let recheckAtMs = this.fetcher.sendFetches(this.activeList);
       if (records.length > 0) return records;
       const now = Date.now();
       if (now >= deadline || this.closed) return [];
+      // A subscribed topic that does not exist yet is looked for again after the retry backoff.
+      if (this.waitingForTopics) recheckAtMs = Math.min(recheckAtMs, now + this.options.retryBackoffMs);
       await this.waitForSignal(Math.max(1, Math.min(deadline, recheckAtMs) - now));
     }
   }
@@ -277,6 +285,7 @@ export class Consumer {
       if (listenerError) throw listenerError;
       if (!ready) return false;
       this.metadata.maybeRefresh();
+      this.waitingForTopics = this.missingTopics.check(group.subscription()).length > 0;
       group.coordinator.checkPartitionCounts((topic) => this.metadata.partitionCount(topic));
     }
     group.maybeAutoCommit(Date.now());
@@ -383,7 +392,7 @@ export class Consumer {
     this.ensureOpen();
     const state = this.states.get(partitionKey(tp.topic, tp.partition));
     if (!state) {
-      throw userError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `You can only ${action} partitions assigned to this consumer; ${tp.topic}-${tp.partition} is not assigned.`);
+      throw new InvalidArgumentError(`You can only ${action} partitions assigned to this consumer; ${tp.topic}-${tp.partition} is not assigned.`);
     }
     return state;
   }
@@ -425,20 +434,26 @@ export class Consumer {
   }
 
   private signal(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
+    const waiters = [...this.waiters];
+    this.waiters.clear();
     for (const w of waiters) w();
   }
 
   private waitForSignal(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
+        this.waiters.delete(done);
         resolve();
-      }
-      this.waiters.push(done);
+      };
+      const timer = setTimeout(done, ms);
+      this.waiters.add(done);
     });
+  }
+
+  /** How many poll() calls are parked waiting for records (tests check that timeouts leave none behind). */
+  get parkedPolls(): number {
+    return this.waiters.size;
   }
 }
 
@@ -450,12 +465,12 @@ function sortPartitions(states: readonly TopicPartition[]): TopicPartition[] {
 
 function checkOffset(o: TopicPartitionOffset): TopicPartitionOffset {
   checkTopicPartition(o);
-  if (!Number.isSafeInteger(o.offset) || o.offset < 0) throw userError(ErrorCode.INVALID_COMMIT_OFFSET_SIZE, `Invalid offset ${o.offset} to commit for ${o.topic}-${o.partition}`);
+  if (!Number.isSafeInteger(o.offset) || o.offset < 0) throw new InvalidArgumentError(`Invalid offset ${o.offset} to commit for ${o.topic}-${o.partition}`);
   return { topic: o.topic, partition: o.partition, offset: o.offset, metadata: o.metadata ?? '' };
 }
 
 function checkTopicPartition(tp: TopicPartition): void {
   if (!tp || typeof tp.topic !== 'string' || tp.topic.length === 0 || !Number.isInteger(tp.partition) || tp.partition < 0) {
-    throw userError(ErrorCode.INVALID_REQUEST, `Invalid topic partition: ${JSON.stringify(tp)}`);
+    throw new InvalidArgumentError(`Invalid topic partition: ${JSON.stringify(tp)}`);
   }
 }

@@ -3,9 +3,8 @@
  * ProducerRecordData (strings to UTF-8 Buffers, header maps to lists, a send-time timestamp).
  * Kept apart from the producer so the hot path's one allocation per record is easy to see.
  */
-import { ErrorCode } from '../protocol/errors';
 import { ProducerRecordData, RecordHeader } from '../record/record';
-import { userError } from './client-errors';
+import { InvalidArgumentError } from './client-errors';
 
 export type HeaderValue = Buffer | string | null;
 
@@ -24,7 +23,7 @@ function toBuffer(v: Buffer | string | null | undefined, what: string): Buffer |
   if (Buffer.isBuffer(v)) return v;
   const bytes: unknown = v;
   if (bytes instanceof Uint8Array) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  throw userError(ErrorCode.INVALID_RECORD, `record ${what} must be a Buffer, a string or null`);
+  throw new InvalidArgumentError(`record ${what} must be a Buffer, a string or null`);
 }
 
 function toHeaders(headers: ProducerRecord['headers']): RecordHeader[] | undefined {
@@ -32,7 +31,7 @@ function toHeaders(headers: ProducerRecord['headers']): RecordHeader[] | undefin
   const out: RecordHeader[] = [];
   if (Array.isArray(headers)) {
     for (const h of headers) {
-      if (typeof h.key !== 'string') throw userError(ErrorCode.INVALID_RECORD, 'record header keys must be strings');
+      if (typeof h.key !== 'string') throw new InvalidArgumentError('record header keys must be strings');
       out.push({ key: h.key, value: toBuffer(h.value, `header '${h.key}'`) });
     }
   } else {
@@ -43,13 +42,13 @@ function toHeaders(headers: ProducerRecord['headers']): RecordHeader[] | undefin
 
 /** Converts and validates one record; `nowMs` is its timestamp unless it carries one. */
 export function toRecordData(record: ProducerRecord, nowMs: number): ProducerRecordData {
-  if (record === null || typeof record !== 'object') throw userError(ErrorCode.INVALID_RECORD, 'send() needs a record object');
+  if (record === null || typeof record !== 'object') throw new InvalidArgumentError('send() needs a record object');
   if (typeof record.topic !== 'string' || record.topic.length === 0) {
-    throw userError(ErrorCode.INVALID_TOPIC_EXCEPTION, 'record topic must be a non-empty string');
+    throw new InvalidArgumentError('record topic must be a non-empty string');
   }
   const timestamp = record.timestamp ?? nowMs;
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
-    throw userError(ErrorCode.INVALID_TIMESTAMP, `Invalid timestamp: ${String(record.timestamp)}. Timestamp should always be non-negative or null.`);
+    throw new InvalidArgumentError(`Invalid timestamp: ${String(record.timestamp)}. Timestamp should always be non-negative or null.`);
   }
   return {
     key: toBuffer(record.key, 'key'),

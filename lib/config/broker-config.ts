@@ -14,6 +14,7 @@ import { parseConfig, RawConfig, ValuesOf } from './config-def';
 import { BrokerConfigDefs, brokerConfigDefs, CLEANUP_POLICIES, COMPRESSION_TYPES, LOG_LEVELS, TIMESTAMP_TYPES } from './broker-config-defs';
 import { formatListener, Listener, parseListeners, parseProtocolMap, parseZookeeperConnect, ZookeeperConnect } from './endpoints';
 import { mergeProperties, parseOverrides, readPropertiesFile } from './properties';
+import { refuseUnsupportedSecurity } from './unsupported-security';
 
 export type CleanupPolicy = (typeof CLEANUP_POLICIES)[number];
 export type CompressionType = (typeof COMPRESSION_TYPES)[number];
@@ -112,6 +113,7 @@ export function loadBrokerConfig(file: string, overrides: readonly string[] = []
 
 /** Validates raw properties (or JS values, for brokers started in-process by tests). */
 export function buildBrokerConfig(raw: RawConfig): LoadedBrokerConfig {
+  refuseUnsupportedSecurity(raw);
   const { values: v, unknownKeys, ignoredKeys } = parseConfig(brokerConfigDefs, raw);
   const network = resolveListeners(v);
   const zookeeper = parseZookeeperConnect(v['zookeeper.connect']);
@@ -141,6 +143,11 @@ function resolveListeners(v: Values): NetworkSettings {
   if (!protocolMap.ok) throw ConfigError.invalidValue('listener.security.protocol.map', v['listener.security.protocol.map'], protocolMap.reason);
   const listeners = parseListeners(v.listeners, protocolMap.value, true);
   if (!listeners.ok) throw ConfigError.invalidValue('listeners', v.listeners, listeners.reason);
+  if (listeners.value.length > 1) {
+    // Binding only the first entry while accepting the rest would advertise ports nobody serves.
+    throw ConfigError.invalidValue('listeners', v.listeners,
+      `Samsa binds a single listener for now; ${listeners.value.length} were given (${listeners.value.map((l) => l.name).join(', ')}). Keep one entry`);
+  }
 
   const advertisedKey = v['advertised.listeners'] === null ? 'listeners' : 'advertised.listeners';
   const advertisedRaw = v['advertised.listeners'] ?? v.listeners;

@@ -79,14 +79,43 @@ describe('config/broker-config', () => {
     expect(rejection({ listeners: 'SSL://:9093' }).message).to.contain('Samsa supports only PLAINTEXT');
   });
 
-  it('lets a protocol map declare extra PLAINTEXT listener names', () => {
+  it('lets a protocol map name a PLAINTEXT listener and use it between brokers', () => {
     const { config } = build({
+      listeners: 'CLIENT://localhost:9092',
+      'listener.security.protocol.map': 'CLIENT:PLAINTEXT',
+      'inter.broker.listener.name': 'client',
+    });
+    expect(config.listeners.map((l) => l.name)).to.deep.equal(['CLIENT']);
+    expect(config.interBrokerListenerName).to.equal('CLIENT');
+  });
+
+  it('refuses several listeners instead of binding only the first', () => {
+    const err = rejection({
       listeners: 'CLIENT://localhost:9092,REPLICATION://localhost:9093',
       'listener.security.protocol.map': 'CLIENT:PLAINTEXT,REPLICATION:PLAINTEXT',
-      'inter.broker.listener.name': 'replication',
     });
-    expect(config.listeners.map((l) => l.name)).to.deep.equal(['CLIENT', 'REPLICATION']);
-    expect(config.interBrokerListenerName).to.equal('REPLICATION');
+    expect(err.key).to.equal('listeners');
+    expect(err.message).to.contain('single listener').and.to.contain('CLIENT, REPLICATION');
+  });
+
+  it('refuses security settings it cannot honour, naming the key', () => {
+    for (const [key, value] of [
+      ['authorizer.class.name', 'kafka.security.authorizer.AclAuthorizer'],
+      ['allow.everyone.if.no.acl.found', 'false'],
+      ['ssl.keystore.location', '/etc/samsa/broker.pem'],
+      ['sasl.enabled.mechanisms', 'SCRAM-SHA-256'],
+      ['listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config', 'x'],
+      ['security.inter.broker.protocol', 'SSL'],
+    ]) {
+      const err = rejection({ [key]: value });
+      expect(err.key, key).to.equal(key);
+      expect(err.message).to.contain(key).and.to.contain('does not implement TLS, SASL or ACLs yet');
+    }
+  });
+
+  it("accepts security keys that ask for nothing: an empty authorizer, PLAINTEXT between brokers", () => {
+    const { config } = build({ 'authorizer.class.name': '', 'security.inter.broker.protocol': 'PLAINTEXT', 'ssl.keystore.location': ' ' });
+    expect(config.brokerId).to.equal(1);
   });
 
   it('advertises the listeners, with an empty host replaced by the hostname', () => {
