@@ -98,25 +98,38 @@ export function parseCommandLine(program: Command, argv: readonly string[], io: 
   try {
     program.parse([...argv], { from: 'user' });
   } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') {
-        return { ok: false, exitCode: 0 };
-      }
-      printUsageError(io, program.name(), err.message.replace(/^error: /, ''));
-      return { ok: false, exitCode: 1 };
+    if (!(err instanceof CommanderError)) throw err;
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') {
+      return { ok: false, exitCode: 0 };
     }
-    throw err;
+    const reported = err.code === 'commander.missingMandatoryOptionValue' ? errorBehindMissingOption(program, argv) ?? err : err;
+    printUsageError(io, program.name(), reported.message.replace(/^error: /, ''));
+    return { ok: false, exitCode: 1 };
   }
   return { ok: true, opts: program.opts() };
 }
 
-export function printUsageError(io: CliIo, toolName: string, message: string): void {
-  io.err(`Error: ${firstLine(message)}\nTry '${toolName} --help' for more information.\n`);
+/**
+ * Commander checks required options before unknown ones, so `--topc t` would be reported as
+ * "required option '--topic' not specified" and the "(Did you mean --topic?)" hint lost. A typo
+ * explains the missing option, so this parses again with nothing required and returns the error
+ * that parse finds, if any. The program is thrown away afterwards, so the second parse's side
+ * effects (accumulated option values) do not matter.
+ */
+function errorBehindMissingOption(program: Command, argv: readonly string[]): CommanderError | null {
+  for (const option of program.options) option.makeOptionMandatory(false);
+  try {
+    program.parse([...argv], { from: 'user' });
+    return null;
+  } catch (err) {
+    return err instanceof CommanderError ? err : null;
+  }
 }
 
-function firstLine(text: string): string {
-  const newline = text.indexOf('\n');
-  return newline < 0 ? text : text.slice(0, newline);
+/** Prints every line of the message (commander's second line carries "(Did you mean ...?)"), then the hint. */
+export function printUsageError(io: CliIo, toolName: string, message: string): void {
+  const text = message.endsWith('\n') ? message : `${message}\n`;
+  io.err(`Error: ${text}Try '${toolName} --help' for more information.\n`);
 }
 
 /**
