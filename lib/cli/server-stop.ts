@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { readPropertiesFile } from '../config/properties';
+import { runMain } from './options';
 import { parseServerArgs } from './server-start';
 
 const ENTRY_PATTERN = /dist\/lib\/cli\/server-start\.js$/;
@@ -86,6 +87,4 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => process.exit(code));
-}
+if (require.main === module) runMain(main);
