@@ -9,6 +9,7 @@
  * `main()` in-process and read what it printed.
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import type { Writable } from 'stream';
 import { SamsaError } from '../protocol/errors';
 import { parseHostPort } from '../config/endpoints';
 import { mergeProperties, parseOverrides, propertiesToRecord, readPropertiesFile } from '../config/properties';
@@ -26,7 +27,7 @@ export interface CliIo {
 
 let sharedProcessIo: CliIo | undefined;
 
-/** The real streams. One instance per process so the EPIPE listener is installed once. */
+/** The real streams. One instance per process so the EPIPE listeners are installed once. */
 export function processIo(): CliIo {
   if (sharedProcessIo) return sharedProcessIo;
   let closed = false;
@@ -34,6 +35,10 @@ export function processIo(): CliIo {
     // A closed pipe is a normal way for a reader to say "enough"; anything else is still fatal.
     if (err.code === 'EPIPE') closed = true;
     else throw err;
+  });
+  process.stderr.on('error', (err: NodeJS.ErrnoException) => {
+    // `2>&1 | head`: the final summary has nowhere to go, which is no reason to crash.
+    if (err.code !== 'EPIPE') throw err;
   });
   sharedProcessIo = {
     out: (chunk) => {
@@ -98,25 +103,38 @@ export function parseCommandLine(program: Command, argv: readonly string[], io: 
   try {
     program.parse([...argv], { from: 'user' });
   } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') {
-        return { ok: false, exitCode: 0 };
-      }
-      printUsageError(io, program.name(), err.message.replace(/^error: /, ''));
-      return { ok: false, exitCode: 1 };
+    if (!(err instanceof CommanderError)) throw err;
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') {
+      return { ok: false, exitCode: 0 };
     }
-    throw err;
+    const reported = err.code === 'commander.missingMandatoryOptionValue' ? errorBehindMissingOption(program, argv) ?? err : err;
+    printUsageError(io, program.name(), reported.message.replace(/^error: /, ''));
+    return { ok: false, exitCode: 1 };
   }
   return { ok: true, opts: program.opts() };
 }
 
-export function printUsageError(io: CliIo, toolName: string, message: string): void {
-  io.err(`Error: ${firstLine(message)}\nTry '${toolName} --help' for more information.\n`);
+/**
+ * Commander checks required options before unknown ones, so `--topc t` would be reported as
+ * "required option '--topic' not specified" and the "(Did you mean --topic?)" hint lost. A typo
+ * explains the missing option, so this parses again with nothing required and returns the error
+ * that parse finds, if any. The program is thrown away afterwards, so the second parse's side
+ * effects (accumulated option values) do not matter.
+ */
+function errorBehindMissingOption(program: Command, argv: readonly string[]): CommanderError | null {
+  for (const option of program.options) option.makeOptionMandatory(false);
+  try {
+    program.parse([...argv], { from: 'user' });
+    return null;
+  } catch (err) {
+    return err instanceof CommanderError ? err : null;
+  }
 }
 
-function firstLine(text: string): string {
-  const newline = text.indexOf('\n');
-  return newline < 0 ? text : text.slice(0, newline);
+/** Prints every line of the message (commander's second line carries "(Did you mean ...?)"), then the hint. */
+export function printUsageError(io: CliIo, toolName: string, message: string): void {
+  const text = message.endsWith('\n') ? message : `${message}\n`;
+  io.err(`Error: ${text}Try '${toolName} --help' for more information.\n`);
 }
 
 /**
@@ -220,13 +238,46 @@ export function clientOptionsFromProperties(props: Readonly<Record<string, strin
  * Exiting explicitly matters: a consumer's sockets or stdin would otherwise keep Node alive.
  */
 export function runMain(main: (argv: string[]) => Promise<number>): void {
+  const io = processIo();
   main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    (code) => exitWhenFlushed(code),
     (err: unknown) => {
-      process.stderr.write(`Error: ${errorMessage(err)}\n`);
-      process.exit(1);
+      io.err(`Error: ${errorMessage(err)}\n`);
+      return exitWhenFlushed(1);
     },
   );
+}
+
+/**
+ * Exits once stdout and stderr have handed everything written to the OS. Writes to a pipe are
+ * asynchronous in Node: when the reader is slower than the tool, output waits in the stream's
+ * buffer, and `process.exit()` would silently drop it (`consumer | wc -l` counting short).
+ */
+export async function exitWhenFlushed(code: number): Promise<never> {
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(code);
+}
+
+/**
+ * Resolves when what was written to `stream` so far has been written out, or the stream is gone
+ * (an EPIPE destroys it, and a reader that left will never take the rest). A write callback runs
+ * after all earlier writes, so an empty write marks the end of the queue.
+ */
+export function flushed(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || stream.writableEnded || stream.writableLength === 0) {
+      resolve();
+      return;
+    }
+    const done = (): void => {
+      stream.removeListener('close', done);
+      stream.removeListener('error', done);
+      resolve();
+    };
+    stream.once('close', done);
+    stream.once('error', done);
+    stream.write('', () => done());
+  });
 }
 
 export type ToolArgs<T> = { ok: true; options: T } | { ok: false; exitCode: number };

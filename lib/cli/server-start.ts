@@ -1,16 +1,34 @@
 /**
- * `samsa-server-start config/server.properties [--override key=value]...`: runs one broker in the
- * foreground until SIGTERM/SIGINT, then shuts it down cleanly (stop accepting, finish in-flight
- * requests, flush, clean-shutdown marker, deregister) and exits 0.
+ * `samsa-server-start [-daemon] config/server.properties [--override key=value]...`: runs one
+ * broker in the foreground until SIGTERM/SIGINT, then shuts it down cleanly (stop accepting,
+ * finish in-flight requests, flush, clean-shutdown marker, deregister) and exits 0. With
+ * `-daemon` the broker runs in the background instead (see server-daemon.ts).
  */
 import { loadBrokerConfig } from '../config/broker-config';
 import { Broker } from '../broker/broker';
 import { closeLogging, configureLogging, getLogger } from '../util/logger';
+import { runMain } from './options';
+import { reportReadyToDaemonParent, START_TIMEOUT_ENV, startDaemon } from './server-daemon';
 
 const USAGE = 'USAGE: samsa-server-start [-daemon] server.properties [--override property=value]*';
+const HELP = `${USAGE}
+Starts a Samsa broker with the configuration in server.properties.
 
-export function parseServerArgs(argv: string[]): { configFile: string; overrides: string[] } {
+  -daemon                  Run in the background, console output in <logs.dir>/samsaServer.out.
+                           Returns once the broker serves (exit 0), or with its last log lines
+                           when it fails to start or is not ready within 60 s (exit 1; set the
+                           wait in milliseconds with ${START_TIMEOUT_ENV}).
+  --override key=value     Set a broker property, taking precedence over the file (repeatable).
+  -h, --help               Print this help.
+
+Stop brokers with samsa-server-stop [--node-id <broker id>].
+`;
+
+export type ServerArgs = { help: true } | { help: false; configFile: string; overrides: string[]; daemon: boolean };
+
+export function parseServerArgs(argv: readonly string[]): ServerArgs {
   let configFile: string | null = null;
+  let daemon = false;
   const overrides: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -21,7 +39,9 @@ export function parseServerArgs(argv: string[]): { configFile: string; overrides
     } else if (arg.startsWith('--override=')) {
       overrides.push(arg.slice('--override='.length));
     } else if (arg === '-h' || arg === '--help') {
-      throw new Error(USAGE);
+      return { help: true };
+    } else if (arg === '-daemon' || arg === '--daemon') {
+      daemon = true;
     } else if (arg.startsWith('-')) {
       throw new Error(`unknown option ${arg}\n${USAGE}`);
     } else if (configFile === null) {
@@ -31,13 +51,28 @@ export function parseServerArgs(argv: string[]): { configFile: string; overrides
     }
   }
   if (configFile === null) throw new Error(USAGE);
-  return { configFile, overrides };
+  return { help: false, configFile, overrides, daemon };
 }
 
 export async function main(argv: string[]): Promise<number> {
+  let args: ServerArgs;
+  try {
+    args = parseServerArgs(argv);
+  } catch (err) {
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    return 1;
+  }
+  if (args.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (args.daemon) return startDaemon(args.configFile, args.overrides);
+  return runInForeground(args.configFile, args.overrides);
+}
+
+async function runInForeground(configFile: string, overrides: readonly string[]): Promise<number> {
   let broker: Broker;
   try {
-    const { configFile, overrides } = parseServerArgs(argv);
     const loaded = loadBrokerConfig(configFile, overrides);
     const { config } = loaded;
     configureLogging({ level: config.logLevel, brokerId: config.brokerId, logDir: config.logsDir });
@@ -72,6 +107,7 @@ export async function main(argv: string[]): Promise<number> {
   });
   try {
     await broker.startup();
+    reportReadyToDaemonParent(broker.port);
   } catch (err) {
     log.error(`Startup failed: ${(err as Error).message}`);
     await broker.shutdown().catch(() => undefined);
@@ -83,6 +119,4 @@ export async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => process.exit(code));
-}
+if (require.main === module) runMain(main);

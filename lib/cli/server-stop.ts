@@ -7,8 +7,18 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { readPropertiesFile } from '../config/properties';
+import { runMain } from './options';
 import { parseServerArgs } from './server-start';
 
+const USAGE = 'USAGE: samsa-server-stop [--node-id <broker id>]';
+const HELP = `${USAGE}
+Stops the Samsa brokers running on this machine with SIGTERM (a clean, controlled shutdown) and
+waits for them to exit: all of them, or only the one with the given broker id. Exits 1 when
+there is none to stop.
+
+  --node-id <broker id>    Stop only this broker.
+  -h, --help               Print this help.
+`;
 const ENTRY_PATTERN = /dist\/lib\/cli\/server-start\.js$/;
 const STOP_TIMEOUT_MS = 60000;
 
@@ -19,7 +29,9 @@ export interface RunningBroker {
 
 function brokerIdOf(pid: number, args: string[]): number | null {
   try {
-    const { configFile, overrides } = parseServerArgs(args);
+    const parsed = parseServerArgs(args);
+    if (parsed.help) return null;
+    const { configFile, overrides } = parsed;
     const override = [...overrides].reverse().find((o) => o.trim().startsWith('broker.id='));
     if (override) return Number(override.split('=')[1].trim());
     const cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
@@ -60,9 +72,13 @@ function alive(pid: number): boolean {
 export async function main(argv: string[]): Promise<number> {
   let nodeId: number | null = null;
   for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '-h' || argv[i] === '--help') {
+      process.stdout.write(HELP);
+      return 0;
+    }
     if (argv[i] === '--node-id' && argv[i + 1] !== undefined && /^\d+$/.test(argv[i + 1])) nodeId = Number(argv[++i]);
     else {
-      process.stderr.write(`error: unexpected argument ${argv[i]}\nUSAGE: samsa-server-stop [--node-id <broker id>]\n`);
+      process.stderr.write(`error: unexpected argument ${argv[i]}\n${USAGE}\n`);
       return 1;
     }
   }
@@ -86,6 +102,4 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => process.exit(code));
-}
+if (require.main === module) runMain(main);

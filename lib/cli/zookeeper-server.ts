@@ -13,6 +13,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { findZooKeeperInstallation, resolveZooKeeperConfig, startZooKeeperProcess, ZooKeeperProcess } from '../zk/local-zookeeper';
+import { runMain } from './options';
 
 const USAGE = 'USAGE: zookeeper-server-start [-daemon] [zookeeper.properties]\n       zookeeper-server-stop [zookeeper.properties]';
 const MARKER = 'samsa.zookeeper.config';
@@ -196,6 +197,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => process.exit(code));
-}
+if (require.main === module) runMain(main);

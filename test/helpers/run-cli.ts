@@ -9,9 +9,13 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(script: string, args: string[], opts: { input?: string; timeoutMs?: number; cwd?: string } = {}): Promise<CliResult> {
+export function runCli(script: string, args: string[], opts: { input?: string; timeoutMs?: number; cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(REPO_ROOT, 'bin', script), args, { cwd: opts.cwd ?? REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(path.join(REPO_ROOT, 'bin', script), args, {
+      cwd: opts.cwd ?? REPO_ROOT,
+      env: opts.env === undefined ? process.env : { ...process.env, ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => { stdout += d.toString(); });
