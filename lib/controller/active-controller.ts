@@ -25,9 +25,13 @@ import { RequestSender } from './request-sender';
 import { TopicDeletion } from './topic-deletion';
 import { UncleanElectionConfig } from './unclean-election-config';
 
+import { EventRetrySettings, eventRetryDelayMs } from './event-retry';
+
 const log = getLogger('controller');
 
-export interface ControllerConfig {
+export interface ControllerConfig extends EventRetrySettings {
+  /** Bound of the controller's event queue, in events (default in controller.ts). */
+  maxQueuedEvents?: number;
   deleteTopicEnable: boolean;
   uncleanLeaderElectionEnable: boolean;
   autoLeaderRebalanceEnable?: boolean;
@@ -35,8 +39,6 @@ export interface ControllerConfig {
   leaderImbalanceCheckIntervalMs?: number;
   /** Timeout of each controller-to-broker request before it is retried. */
   requestTimeoutMs?: number;
-  /** Delay before a failed controller event (e.g. ZooKeeper connection loss) runs again. */
-  eventRetryBackoffMs?: number;
 }
 
 export interface ActiveControllerDeps {
@@ -354,12 +356,12 @@ export class ActiveController {
     });
   }
 
-  /** Queues `run` after a delay, unless the tenure ends first. */
-  private schedule(delayMs: number, name: string, run: () => Promise<void>): void {
+  /** Queues `run` after a delay, unless the tenure ends first; `attempt` counts its failed runs. */
+  private schedule(delayMs: number, name: string, run: () => Promise<void>, attempt = 0): void {
     if (this.closed) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.fire(name, run);
+      this.fire(name, run, attempt);
     }, delayMs);
     timer.unref();
     this.timers.add(timer);
@@ -372,10 +374,10 @@ export class ActiveController {
 
   /**
    * Queues an event for this tenure. A fenced write hands over to the owner; any other failure
-   * (say, ZooKeeper connection loss) runs the event again after a pause, since its watch may
-   * not have been re-armed.
+   * (say, ZooKeeper connection loss) runs the event again after a pause that grows with each
+   * failure (event-retry.ts), since its watch may not have been re-armed.
    */
-  fire(name: string, run: () => Promise<void>): void {
+  fire(name: string, run: () => Promise<void>, attempt = 0): void {
     if (this.closed) return;
     this.deps.events.fire(name, async () => {
       if (this.closed) return;
@@ -387,9 +389,9 @@ export class ActiveController {
           await this.deps.onFenced(err);
           return;
         }
-        const delayMs = this.deps.config.eventRetryBackoffMs ?? 1000;
-        log.error(`Controller event ${name} failed, retrying in ${delayMs} ms: ${(err as Error).message}`);
-        this.schedule(delayMs, name, run);
+        const delayMs = eventRetryDelayMs(this.deps.config, attempt);
+        log.error(`Controller event ${name} failed (attempt ${attempt + 1}), retrying in ${delayMs} ms: ${(err as Error).message}`);
+        this.schedule(delayMs, name, run, attempt + 1);
       }
     });
   }

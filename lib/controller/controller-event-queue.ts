@@ -21,7 +21,12 @@ export class ControllerEventQueue {
   private running = false;
   private closed = false;
 
-  constructor(private readonly maxQueuedEvents = 100000) {}
+  /**
+   * @param maxQueuedEvents bound of the queue, in events
+   * @param onOverflow told which event was refused because the queue was full, so the owner can
+   *   react (the controller resigns) instead of the event vanishing with a log line
+   */
+  constructor(private readonly maxQueuedEvents: number, private readonly onOverflow: (dropped: string) => void = () => undefined) {}
 
   get size(): number {
     return this.events.length;
@@ -36,6 +41,7 @@ export class ControllerEventQueue {
       }
       if (this.events.length >= this.maxQueuedEvents) {
         reject(new Error(`controller event queue is full (${this.maxQueuedEvents}); dropped ${name}`));
+        this.onOverflow(name);
         return;
       }
       this.events.push({ name, run, resolve, reject });

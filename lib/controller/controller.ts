@@ -19,6 +19,7 @@ import { ActiveController, ControllerConfig } from './active-controller';
 import { TopicPartition } from './controller-context';
 import { ControllerEventQueue } from './controller-event-queue';
 import { ControllerElection, ControllerMovedError, ControllerZk } from './controller-zk';
+import { eventRetryDelayMs } from './event-retry';
 import type { ElectionResult, ElectionType } from './leader-election-requests';
 import type { OngoingReassignment, ReassignmentResult } from './partition-reassignment';
 
@@ -27,6 +28,13 @@ export type { ElectionResult, ElectionType } from './leader-election-requests';
 export type { OngoingReassignment, ReassignmentResult } from './partition-reassignment';
 
 const log = getLogger('controller');
+
+/**
+ * Bound of the controller's event queue, in events. Watches fire once per change, so even a
+ * burst of topic creations stays far below it; reaching it means the controller has fallen
+ * behind ZooKeeper, and it resigns rather than drop an event (onQueueOverflow).
+ */
+const DEFAULT_MAX_QUEUED_EVENTS = 10000;
 
 export interface ControllerOptions {
   brokerId: number;
@@ -38,7 +46,7 @@ export interface ControllerOptions {
 export class Controller extends EventEmitter {
   private readonly brokerId: number;
   private readonly election: ControllerElection;
-  private readonly events = new ControllerEventQueue();
+  private readonly events: ControllerEventQueue;
   private active: ActiveController | null = null;
   private activeEpoch = 0;
   private knownControllerId = -1;
@@ -56,6 +64,7 @@ export class Controller extends EventEmitter {
     super();
     this.brokerId = options.brokerId;
     this.election = new ControllerElection(options.zk, options.store);
+    this.events = new ControllerEventQueue(options.config.maxQueuedEvents ?? DEFAULT_MAX_QUEUED_EVENTS, (dropped) => this.onQueueOverflow(dropped));
   }
 
   get isActive(): boolean {
@@ -165,17 +174,33 @@ export class Controller extends EventEmitter {
    * watch may not be armed, so the election runs again after a pause; a closed client or a
    * stopped controller ends that.
    */
-  private fireElectionEvent(name: string, run: () => Promise<void>): void {
+  private fireElectionEvent(name: string, run: () => Promise<void>, attempt = 0): void {
     if (this.stopped) return;
     this.events.put(name, async () => {
       if (this.stopped || this.options.zk.state === 'CLOSED') return;
       await run();
     }).catch((err: Error) => {
       if (this.stopped || this.options.zk.state === 'CLOSED') return;
-      const delayMs = this.options.config.eventRetryBackoffMs ?? 1000;
-      log.warn(`Controller event ${name} on broker ${this.brokerId} failed, retrying the election in ${delayMs} ms: ${err.message}`);
-      setTimeout(() => this.fireElectionEvent(`${name}(retry)`, () => this.elect()), delayMs).unref();
+      const delayMs = eventRetryDelayMs(this.options.config, attempt);
+      log.warn(`Controller event ${name} on broker ${this.brokerId} failed (attempt ${attempt + 1}), retrying the election in ${delayMs} ms: ${err.message}`);
+      setTimeout(() => this.fireElectionEvent(name, () => this.elect(), attempt + 1), delayMs).unref();
     });
+  }
+
+  /**
+   * The event queue refused an event. A dropped watch event would leave this controller's view
+   * of ZooKeeper silently stale, so it resigns and hands `/controller` over: whoever wins next
+   * (another broker, or this one once the queue has drained) loads the cluster afresh. The
+   * election itself runs again after a pause, in case the dropped event was its own watch.
+   */
+  private onQueueOverflow(dropped: string): void {
+    if (this.stopped) return;
+    log.error(`Controller event queue of broker ${this.brokerId} is full; dropped ${dropped}`);
+    if (this.isActive) {
+      this.resign(`event queue overflow (dropped ${dropped})`);
+      this.election.releaseController(this.brokerId).catch((err: Error) => log.warn(`could not release /controller: ${err.message}`));
+    }
+    setTimeout(() => this.fireElectionEvent('QueueOverflowRecovery', () => this.elect()), eventRetryDelayMs(this.options.config, 0)).unref();
   }
 
   private async elect(): Promise<void> {

@@ -3,7 +3,7 @@ import { ControllerEventQueue } from '../../lib/controller/controller-event-queu
 
 describe('controller/controller-event-queue', () => {
   it('runs events one at a time in arrival order, even when they await', async () => {
-    const q = new ControllerEventQueue();
+    const q = new ControllerEventQueue(100);
     const log: string[] = [];
     const event = (name: string, pauseMs: number) => q.put(name, async () => {
       log.push(`${name}:start`);
@@ -15,7 +15,7 @@ describe('controller/controller-event-queue', () => {
   });
 
   it('reports a failing event to its caller and keeps going', async () => {
-    const q = new ControllerEventQueue();
+    const q = new ControllerEventQueue(100);
     const failed = q.put('bad', async () => { throw new Error('boom'); });
     let ran = false;
     const next = q.put('good', async () => { ran = true; });
@@ -25,12 +25,14 @@ describe('controller/controller-event-queue', () => {
     expect(ran).to.equal(true);
   });
 
-  it('refuses events past its bound and after close', async () => {
-    const q = new ControllerEventQueue(1);
+  it('refuses events past its bound, telling its owner which, and after close', async () => {
+    const refused: string[] = [];
+    const q = new ControllerEventQueue(1, (name) => refused.push(name));
     const first = q.put('first', () => new Promise((r) => setTimeout(r, 10)));
     const second = q.put('second', async () => undefined);
     const third = await q.put('third', async () => undefined).then(() => null, (e: Error) => e);
     expect(third?.message).to.match(/full/);
+    expect(refused).to.deep.equal(['third']);
     await Promise.all([first, second]);
     q.close();
     const late = await q.put('late', async () => undefined).then(() => null, (e: Error) => e);

@@ -1,0 +1,32 @@
+import { expect } from 'chai';
+import * as fs from 'fs';
+import * as path from 'path';
+import { tempDir } from '../helpers/cluster';
+import { runCli } from '../helpers/run-cli';
+
+/** Settings Samsa cannot honour stop samsa-server-start before it opens a port. */
+describe('cli/server-start-refusals', function () {
+  this.timeout(60000);
+
+  async function startWith(lines: string[]) {
+    const dir = tempDir('refusal');
+    const file = path.join(dir, 'server.properties');
+    fs.writeFileSync(file, ['broker.id=1', 'zookeeper.connect=127.0.0.1:1', `log.dirs=${dir}/data`, `logs.dir=${dir}/logs`, ...lines].join('\n') + '\n');
+    return runCli('samsa-server-start', [file], { cwd: dir, timeoutMs: 30000 });
+  }
+
+  it('refuses to start an open broker when an authorizer or TLS key store is configured', async () => {
+    for (const line of ['authorizer.class.name=kafka.security.authorizer.AclAuthorizer', 'ssl.keystore.location=/etc/samsa/broker.pem']) {
+      const key = line.split('=')[0];
+      const result = await startWith(['listeners=PLAINTEXT://127.0.0.1:0', line]);
+      expect(result.code, line).to.equal(1);
+      expect(result.stdout + result.stderr).to.contain(`Configuration ${key} is set, but Samsa does not implement TLS, SASL or ACLs yet`);
+    }
+  });
+
+  it('refuses a second listener instead of binding only the first', async () => {
+    const result = await startWith(['listeners=PLAINTEXT://127.0.0.1:0,OTHER://127.0.0.1:0', 'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,OTHER:PLAINTEXT']);
+    expect(result.code).to.equal(1);
+    expect(result.stdout + result.stderr).to.contain('for configuration listeners: Samsa binds a single listener for now; 2 were given (PLAINTEXT, OTHER)');
+  });
+});
