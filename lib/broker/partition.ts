@@ -9,11 +9,20 @@
  */
 import { PartitionStateData } from '../protocol/messages/controller';
 import { PartitionLog } from '../storage/partition-log';
+import { assert } from '../util/assert';
 import {
   FollowerState, newFollowerState, nextHighWatermark, outOfSyncReplicas, recordFollowerFetch, replicasReadyToJoinIsr,
 } from './replication-rules';
 
 export type ApplyOutcome = 'stale' | 'became-leader' | 'became-follower' | 'updated';
+
+/**
+ * Bound on the append marks a leader keeps while the high watermark stands still (an ISR follower
+ * stalled for up to replica.lag.time.max.ms while producers keep going); a few hundred kB per
+ * partition at most. When full, every other mark is dropped (amortised O(1) per append): a dropped
+ * mark's bytes are reported when the high watermark passes the next mark, late but never lost.
+ */
+export const MAX_APPEND_MARKS = 10_000;
 
 export class Partition {
   leaderId = -1;
@@ -105,7 +114,13 @@ export class Partition {
   /** Notes bytes the leader appended ending at `endOffset`, so a later HW move can say how much became visible. */
   recordLeaderAppend(endOffset: number, bytes: number): void {
     this.appendedBytes += bytes;
+    if (this.appendMarks.length >= MAX_APPEND_MARKS) thinOut(this.appendMarks);
     this.appendMarks.push({ endOffset, totalBytes: this.appendedBytes });
+  }
+
+  /** Append marks waiting for the high watermark (at most MAX_APPEND_MARKS). */
+  get pendingAppendMarks(): number {
+    return this.appendMarks.length;
   }
 
   /** Applies a follower's fetch; returns false when `replicaId` is not an assigned replica. */
@@ -126,8 +141,11 @@ export class Partition {
    */
   maybeIncrementHighWatermark(): number {
     if (!this.isLeader) return 0;
+    // A leader's log never shrinks (becoming leader clamped the HW to its end), so this held since the last move.
+    assert(this.hw <= this.log.logEndOffset, () => `${this.key}: high watermark ${this.hw} is past the leader's log end ${this.log.logEndOffset}`);
     const next = nextHighWatermark(this.hw, this.localBrokerId, this.log.logEndOffset, this.isr, this.followers);
     if (next <= this.hw) return 0;
+    assert(next <= this.log.logEndOffset, () => `${this.key}: high watermark would move to ${next}, past the log end ${this.log.logEndOffset}`);
     this.hw = next;
     let total = this.bytesAtHighWatermark;
     while (this.appendMarks.length > 0 && this.appendMarks[0].endOffset <= next) total = this.appendMarks.shift()!.totalBytes;
@@ -155,12 +173,20 @@ export class Partition {
   /** A follower learns the committed offset from its leader, never beyond what it holds itself. */
   updateFollowerHighWatermark(leaderHighWatermark: number): void {
     this.hw = Math.max(this.log.logStartOffset, Math.min(leaderHighWatermark, this.log.logEndOffset));
+    assert(this.hw <= this.log.logEndOffset, () => `${this.key}: log start ${this.log.logStartOffset} is past the log end ${this.log.logEndOffset}`);
   }
 
   /** After truncation the high watermark cannot stay above the log end. */
   clampHighWatermark(): void {
     this.hw = Math.min(this.hw, this.log.logEndOffset);
   }
+}
+
+/** Keeps every second mark, always the newest; totals are cumulative, so a dropped mark's bytes fold into the next one. */
+function thinOut(marks: Array<{ endOffset: number; totalBytes: number }>): void {
+  let kept = 0;
+  for (let i = (marks.length - 1) % 2; i < marks.length; i += 2) marks[kept++] = marks[i];
+  marks.length = kept;
 }
 
 export function partitionKey(topic: string, partition: number): string {

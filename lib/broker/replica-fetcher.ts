@@ -15,6 +15,7 @@ import { ErrorCode, SamsaError } from '../protocol/errors';
 import { FetchResponseData } from '../protocol/messages/produce-fetch';
 import { OffsetForLeaderEpochResponseData } from '../protocol/messages/replication';
 import { followerTruncation } from '../storage/epoch-truncation';
+import { isAssertionError } from '../util/assert';
 import { Logger } from '../util/logger';
 import { Partition } from './partition';
 
@@ -218,7 +219,8 @@ export class ReplicaFetcher {
         try {
           await this.applyPartition(f, p);
         } catch (err) {
-          this.logger.error(`${f.partition.key}: follower append failed: ${(err as Error).message}; re-checking divergence`);
+          if (isAssertionError(err)) this.logger.error(`${f.partition.key}: bug in follower append: ${err.stack}; re-checking divergence`);
+          else this.logger.error(`${f.partition.key}: follower append failed: ${(err as Error).message}; re-checking divergence`);
           f.truncateEpoch = f.partition.log.leaderEpochs.latestEpoch;
           f.retryAtMs = Date.now() + this.settings.backoffMs;
         }

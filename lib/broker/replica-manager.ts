@@ -13,6 +13,7 @@ import {
 import { LogManager } from '../storage/log-manager';
 import { LogConfig } from '../storage/log-config';
 import { AppendResult } from '../storage/partition-log-types';
+import { isAssertionError } from '../util/assert';
 import { Logger } from '../util/logger';
 import { FetchPurgatory } from './fetch-purgatory';
 import { IsrUpdater } from './isr-updater';
@@ -135,8 +136,8 @@ export class ReplicaManager extends EventEmitter {
           errorCode = await this.applyPartitionState(partition, state);
         }
       } catch (err) {
-        this.opts.logger.error(`Failed to apply LeaderAndIsr for ${state.topicName}-${state.partitionIndex}: ${(err as Error).message}`);
-        errorCode = toErrorCode(err) === ErrorCode.UNKNOWN_SERVER_ERROR.code ? ErrorCode.KAFKA_STORAGE_ERROR.code : toErrorCode(err);
+        this.opts.logger.error(`${isAssertionError(err) ? 'Bug while applying' : 'Failed to apply'} LeaderAndIsr for ${state.topicName}-${state.partitionIndex}: ${describeFailure(err)}`);
+        errorCode = storageErrorCode(err);
       }
       return { topicName: state.topicName, partitionIndex: state.partitionIndex, errorCode };
     }));
@@ -223,8 +224,8 @@ export class ReplicaManager extends EventEmitter {
           }
         }
       } catch (err) {
-        errorCode = ErrorCode.KAFKA_STORAGE_ERROR.code;
-        this.opts.logger.error(`Failed to stop replica ${key}: ${(err as Error).message}`);
+        errorCode = storageErrorCode(err);
+        this.opts.logger.error(`${isAssertionError(err) ? 'Bug while stopping' : 'Failed to stop'} replica ${key}: ${describeFailure(err)}`);
       }
       return { topicName, partitionIndex, errorCode };
     }));
@@ -265,7 +266,9 @@ export class ReplicaManager extends EventEmitter {
       if (acks !== -1) return result;
       return await this.awaitReplication(partition, appended.lastOffset + 1, timeoutMs, result);
     } catch (err) {
-      if (!(err instanceof SamsaError)) this.opts.logger.error(`Append to ${topic}-${index} failed: ${(err as Error).stack}`);
+      // A broken invariant is a bug: it answers UNKNOWN_SERVER_ERROR (not retriable) and is logged as one.
+      if (isAssertionError(err)) this.opts.logger.error(`Bug in append to ${topic}-${index}: ${err.stack}`);
+      else if (!(err instanceof SamsaError)) this.opts.logger.error(`Append to ${topic}-${index} failed: ${(err as Error).stack}`);
       const errorMessage = err instanceof SamsaError ? err.message : 'Unexpected error appending to the log';
       return { errorCode: toErrorCode(err), errorMessage, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: partition?.log.logStartOffset ?? -1 };
     }
@@ -369,4 +372,19 @@ export class ReplicaManager extends EventEmitter {
     this.opts.producePurgatory.shutdown();
     this.opts.isrUpdater.shutdown();
   }
+}
+
+/**
+ * The code for a failure while opening, changing or deleting a replica's log: UNKNOWN_SERVER_ERROR
+ * for a bug (an AssertionError), a SamsaError's own code, otherwise a disk fault.
+ */
+function storageErrorCode(err: unknown): number {
+  if (isAssertionError(err)) return ErrorCode.UNKNOWN_SERVER_ERROR.code;
+  const code = toErrorCode(err);
+  return code === ErrorCode.UNKNOWN_SERVER_ERROR.code ? ErrorCode.KAFKA_STORAGE_ERROR.code : code;
+}
+
+/** A bug gets its stack in the log; an expected failure its message. */
+function describeFailure(err: unknown): string {
+  return isAssertionError(err) ? String(err.stack) : (err as Error).message;
 }

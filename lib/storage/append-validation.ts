@@ -9,7 +9,9 @@
 import { CorruptRecordError, ErrorCode, SamsaError } from '../protocol/errors';
 import { LOG_OVERHEAD, setMaxTimestamp, stampBatch, validateBatch } from '../record/batch-header';
 import { isControlBatch, readBatchRecords } from './cleaned-batch';
-import { BatchMeta } from './log-segment';
+import type { LogConfig } from './log-config';
+import type { BatchMeta } from './log-segment';
+import type { AppendResult } from './partition-log-types';
 import { ProducerBatch, readProducerBatch } from './producer-state';
 
 /** A validated batch: where it sits in the request buffer and what the log needs to know about it. */
@@ -89,6 +91,37 @@ export function applyLogAppendTime(records: Buffer, batches: ValidBatch[], nowMs
     setMaxTimestamp(records, batch.position, 'LogAppendTime', nowMs);
     batch.maxTimestamp = nowMs;
   }
+}
+
+/**
+ * Places validated batches at `nextOffset` on. Leader (`leaderEpoch` set): assigns consecutive
+ * offsets and stamps the epoch, and for LogAppendTime topics the broker's time, which it returns
+ * (otherwise -1). Follower (`leaderEpoch` null): keeps the leader's offsets, checked to increase.
+ */
+export function placeBatches(
+  records: Buffer, batches: ValidBatch[], nextOffset: number, leaderEpoch: number | null,
+  timestampType: LogConfig['messageTimestampType'], clock: () => number,
+): number {
+  if (leaderEpoch === null) {
+    checkOffsetsIncrease(batches, nextOffset);
+    return -1;
+  }
+  assignOffsets(records, batches, nextOffset, leaderEpoch);
+  if (timestampType !== 'LogAppendTime') return -1;
+  const nowMs = clock();
+  applyLogAppendTime(records, batches, nowMs);
+  return nowMs;
+}
+
+/** What an append of `batches` (placed, not yet written) answers once written. */
+export function appendResult(records: Buffer, batches: ValidBatch[], logAppendTime: number): AppendResult {
+  return {
+    baseOffset: batches[0].baseOffset,
+    lastOffset: batches[batches.length - 1].lastOffset,
+    logAppendTime,
+    recordCount: batches.reduce((sum, b) => sum + b.recordCount, 0),
+    sizeInBytes: records.length,
+  };
 }
 
 /** Follower path: the leader's offsets are kept, but must strictly increase from `nextOffset`. */

@@ -9,6 +9,8 @@
  * File writes for one index run one at a time so a flush and a truncation cannot interleave.
  */
 import { promises as fsp, constants as fsConstants } from 'fs';
+import { assert } from '../util/assert';
+import { writeFully } from './segment-files';
 
 /** The index file failed its sanity check; the caller rebuilds it from the segment's log. */
 export class IndexCorruptError extends Error {
@@ -86,7 +88,8 @@ export abstract class IndexFile {
 
   /** Returns the byte position for a new entry, growing the buffer if needed. */
   protected slotForAppend(): number {
-    if (this.isFull) throw new Error(`index ${this.path} is full (${this.maxEntries} entries)`);
+    // Callers check isFull first (the segment rolls when an index fills up).
+    assert(!this.isFull, () => `index ${this.path} is full (${this.maxEntries} entries)`);
     const position = this.count * this.entrySize;
     if (position + this.entrySize > this.buf.length) {
       const capacity = Math.min(this.maxEntries, Math.max(INITIAL_CAPACITY_ENTRIES, this.count * 2));
@@ -146,11 +149,13 @@ export abstract class IndexFile {
       this.fileNeedsTrim = false;
       // Copy: the in-memory buffer may be regrown or overwritten while the write is in flight.
       const bytes = Buffer.from(this.buf.subarray(from * this.entrySize, to * this.entrySize));
+      // Pair assertion with loadFile's length check: the file only ever grows by whole entries.
+      assert(from <= to && bytes.length % this.entrySize === 0, () => `index ${this.path}: flushing entries [${from}, ${to})`);
       try {
         const handle = await fsp.open(this.path, fsConstants.O_RDWR | fsConstants.O_CREAT, 0o644);
         try {
           if (trim) await handle.truncate(to * this.entrySize);
-          if (bytes.length > 0) await handle.write(bytes, 0, bytes.length, from * this.entrySize);
+          if (bytes.length > 0) await writeFully(handle, [bytes], from * this.entrySize, this.path);
           if (sync) await handle.sync();
           this.unsynced = !sync;
           this.fileExists = true;
@@ -190,7 +195,7 @@ export abstract class IndexFile {
    */
   renameTo(newPath: string): Promise<void> {
     const run = async (): Promise<void> => {
-      if (this.retiredPath !== null) throw new Error(`index ${this.filePath} is retired and cannot be renamed`);
+      assert(this.retiredPath === null, () => `index ${this.filePath} is retired and cannot be renamed`);
       await fsp.rename(this.filePath, newPath).catch((err: NodeJS.ErrnoException) => {
         if (err.code !== 'ENOENT') throw err;
       });

@@ -15,7 +15,7 @@ import { getLogger } from '../util/logger';
 import { formatBytes } from './format-bytes';
 import { CleanerAbortedError, CleanerStats, cleanLog } from './log-cleaner';
 import { DEFAULT_MIN_CLEANABLE_DIRTY_RATIO, MAX_TIMER_MS, isCompacted } from './log-config';
-import { SegmentClosedError } from './log-segment';
+import { SegmentClosedError } from './segment-files';
 import { LogToClean, logToClean } from './log-to-clean';
 import { CheckpointEntry, formatCheckpoint, readOptionalCheckpoint, writeFileAtomically } from './offset-checkpoint';
 import type { PartitionLog } from './partition-log';

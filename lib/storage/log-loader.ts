@@ -10,7 +10,8 @@
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import type { Logger } from '../util/logger';
-import { INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, LogSegment, SegmentConfig, TIME_INDEX_FILE_SUFFIX } from './log-segment';
+import { LogSegment, SegmentConfig } from './log-segment';
+import { INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX } from './segment-files';
 import { recoverSegments } from './recovery';
 import { CLEANED_FILE_SUFFIX, completeInterruptedSwaps } from './segment-swap';
 

@@ -7,7 +7,8 @@
  * writer and hands this module a `LogReadView`.
  */
 import { ErrorCode, SamsaError } from '../protocol/errors';
-import { LogSegment, SegmentClosedError } from './log-segment';
+import { LogSegment } from './log-segment';
+import { SegmentClosedError } from './segment-files';
 import { ReadOptions, ReadResult } from './partition-log-types';
 
 /** What reads see of a log. */

@@ -7,24 +7,27 @@
  * the bytes there. Readers only ever look below `size`, the committed length, and only ask the
  * indexes about offsets that are already visible, so an index entry for a batch still in flight
  * is never used. The file handle stays open for the segment's life; index files are written on
- * flush and close (see index-file.ts).
+ * flush and close (see index-file.ts). File names and the short-write loop live in
+ * segment-files.ts, the Fetch read path in segment-read.ts.
  */
 import { promises as fsp, constants as fsConstants } from 'fs';
 import type { FileHandle } from 'fs/promises';
-import * as path from 'path';
 import { ErrorCode, SamsaError } from '../protocol/errors';
-import { BATCH_HEADER_SIZE, LAST_OFFSET_DELTA_OFFSET, batchSizeAt } from '../record/batch-header';
-import { readInt64 } from '../record/int64';
+import { BATCH_HEADER_SIZE } from '../record/batch-header';
+import { assert } from '../util/assert';
 import { IndexCorruptError, MAX_RELATIVE_OFFSET } from './index-file';
 import { OffsetIndex } from './offset-index';
+import {
+  DELETED_FILE_SUFFIX, INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, SegmentClosedError, TIME_INDEX_FILE_SUFFIX, segmentPath, writeFully,
+} from './segment-files';
+import { SegmentReadOptions, readSegmentBatches } from './segment-read';
 import { BatchHeaderView, parseHeader, readAt, scanBatchHeaders } from './segment-scan';
 import { NO_TIMESTAMP, TimeIndex } from './time-index';
 
-export const LOG_FILE_SUFFIX = '.log';
-export const INDEX_FILE_SUFFIX = '.index';
-export const TIME_INDEX_FILE_SUFFIX = '.timeindex';
-/** Appended to the files of a segment that is being deleted; log-loader removes leftovers. */
-export const DELETED_FILE_SUFFIX = '.deleted';
+export {
+  DELETED_FILE_SUFFIX, INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, SegmentClosedError, TIME_INDEX_FILE_SUFFIX, segmentFileName,
+} from './segment-files';
+export { SegmentReadOptions } from './segment-read';
 
 /** What a segment needs to know about each batch it stores. */
 export type BatchMeta = Omit<BatchHeaderView, 'position'>;
@@ -36,31 +39,6 @@ export interface SegmentConfig {
   indexIntervalBytes: number;
   indexSizeMaxBytes: number;
 }
-
-export interface SegmentReadOptions {
-  /** Do not return bytes at or past this file position. */
-  maxPosition?: number;
-  /** Exclusive upper bound: stop before the first batch whose last offset reaches it. */
-  maxOffset?: number;
-  /** Return the first batch even when it is larger than maxBytes (default true). */
-  minOneBatch?: boolean;
-}
-
-/** A read or write raced with close/delete (truncation, topic deletion); the caller may retry. */
-export class SegmentClosedError extends SamsaError {
-  constructor(file: string) {
-    super(ErrorCode.KAFKA_STORAGE_ERROR, `segment ${file} is closed`);
-    this.name = 'SegmentClosedError';
-  }
-}
-
-export function segmentFileName(baseOffset: number, suffix: string): string {
-  return String(baseOffset).padStart(20, '0') + suffix;
-}
-
-const EMPTY = Buffer.alloc(0);
-/** Extra bytes read before the wanted batch, so the index-to-batch scan usually costs no extra read. */
-const READ_SLACK_BYTES = 8 * 1024;
 
 export class LogSegment {
   /** The `.log` file; carries the cleaner's `.cleaned`/`.swap` suffix while a cleaned segment is swapped in. */
@@ -218,15 +196,14 @@ export class LogSegment {
 
   /**
    * Gives `batch` the next file position and records it in the indexes. Offsets must strictly
-   * increase and fit a relative int32; both are asserted because a violation would corrupt lookups.
+   * increase and fit a relative int32; both are asserted because a violation would corrupt lookups
+   * (the log validates input before it gets here, and shouldRoll keeps the relative offset small).
    */
   reserve(batch: BatchMeta, indexIntervalBytes: number, nowMs: number): number {
-    if (batch.baseOffset < this.nextOffsetValue || batch.lastOffset < batch.baseOffset) {
-      throw new Error(`${this.logPath}: batch [${batch.baseOffset}, ${batch.lastOffset}] does not follow offset ${this.nextOffsetValue - 1}`);
-    }
-    if (batch.lastOffset - this.baseOffset > MAX_RELATIVE_OFFSET) {
-      throw new Error(`${this.logPath}: offset ${batch.lastOffset} overflows the segment's relative offsets`);
-    }
+    assert(batch.baseOffset >= this.nextOffsetValue && batch.lastOffset >= batch.baseOffset,
+      () => `${this.logPath}: batch [${batch.baseOffset}, ${batch.lastOffset}] does not follow offset ${this.nextOffsetValue - 1}`);
+    assert(batch.lastOffset - this.baseOffset <= MAX_RELATIVE_OFFSET,
+      () => `${this.logPath}: offset ${batch.lastOffset} overflows the segment's relative offsets`);
     const position = this.reserved;
     if (batch.maxTimestamp > this.maxTimestampSoFar) {
       this.maxTimestampSoFar = batch.maxTimestamp;
@@ -249,67 +226,17 @@ export class LogSegment {
   /** Writes reserved bytes at `position` (which must be the committed end) and makes them visible. */
   async write(buffers: Buffer[], position: number): Promise<void> {
     if (this.closed) throw new SegmentClosedError(this.logPath);
-    if (position !== this.committed) throw new Error(`${this.logPath}: write at ${position} but committed size is ${this.committed}`);
-    let remaining = buffers;
-    let written = 0;
-    let total = 0;
-    for (const b of buffers) total += b.length;
-    while (written < total) {
-      const { bytesWritten } = await this.handle.writev(remaining, position + written);
-      written += bytesWritten;
-      if (written < total) remaining = dropPrefix(remaining, bytesWritten);
-    }
+    assert(position === this.committed, () => `${this.logPath}: write at ${position} but committed size is ${this.committed}`);
+    const total = await writeFully(this.handle, buffers, position, this.logPath);
+    // Pair assertion with reserve: the bytes written are exactly the bytes that were given positions.
+    assert(position + total <= this.reserved, () => `${this.logPath}: wrote up to ${position + total} but reserved only ${this.reserved}`);
     this.committed = position + total;
     this.dirty = true;
   }
 
-  /**
-   * Whole batches starting with the one that contains `startOffset` (or the first batch after it),
-   * up to `maxBytes`. Null when no batch at or after `startOffset` lies below the read limit, so the
-   * caller moves on to the next segment; an empty buffer when such a batch exists but is excluded
-   * by maxOffset or maxBytes.
-   */
-  async read(startOffset: number, maxBytes: number, options: SegmentReadOptions = {}): Promise<Buffer | null> {
-    const limit = Math.min(options.maxPosition ?? Number.MAX_SAFE_INTEGER, this.committed);
-    const readAhead = Math.max(maxBytes, BATCH_HEADER_SIZE) + READ_SLACK_BYTES;
-    let position = this.offsetIndex.lookup(startOffset).position;
-    let chunkPosition = position;
-    let chunk = position < limit ? await this.readBytes(position, Math.min(limit - position, readAhead)) : EMPTY;
-    for (;;) {
-      if (position >= limit) return null;
-      let at = position - chunkPosition;
-      if (chunk.length - at < BATCH_HEADER_SIZE) {
-        chunk = await this.readBytes(position, Math.min(limit - position, readAhead));
-        chunkPosition = position;
-        at = 0;
-        if (chunk.length < BATCH_HEADER_SIZE) return null;
-      }
-      const header = parseHeader(chunk, at, position);
-      if (header === null) throw new SamsaError(ErrorCode.KAFKA_STORAGE_ERROR, `${this.logPath}: unreadable batch header at ${position}`);
-      if (header.lastOffset >= startOffset) return this.collect(header, chunk, chunkPosition, limit, maxBytes, options);
-      position += header.sizeInBytes;
-    }
-  }
-
-  private async collect(
-    first: BatchHeaderView, chunk: Buffer, chunkPosition: number, limit: number, maxBytes: number, options: SegmentReadOptions,
-  ): Promise<Buffer> {
-    const maxOffset = options.maxOffset ?? Number.MAX_SAFE_INTEGER;
-    if (first.lastOffset >= maxOffset) return EMPTY;
-    const budget = options.minOneBatch === false ? maxBytes : Math.max(maxBytes, first.sizeInBytes);
-    if (first.sizeInBytes > budget) return EMPTY;
-    const length = Math.min(budget, limit - first.position);
-    const at = first.position - chunkPosition;
-    const data = at + length <= chunk.length ? chunk.subarray(at, at + length) : await this.readBytes(first.position, length);
-    let end = 0;
-    while (data.length - end >= BATCH_HEADER_SIZE) {
-      const size = batchSizeAt(data, end);
-      if (size < BATCH_HEADER_SIZE || end + size > data.length) break;
-      const lastOffset = readInt64(data, end, 'baseOffset') + data.readInt32BE(end + LAST_OFFSET_DELTA_OFFSET);
-      if (lastOffset >= maxOffset) break;
-      end += size;
-    }
-    return data.subarray(0, end);
+  /** Whole batches from the one holding `startOffset`, up to `maxBytes`; see segment-read.ts. */
+  read(startOffset: number, maxBytes: number, options: SegmentReadOptions = {}): Promise<Buffer | null> {
+    return readSegmentBatches(this, startOffset, maxBytes, options);
   }
 
   /** The first batch whose last offset is >= offset, or null if there is none in this segment. */
@@ -454,7 +381,7 @@ export class LogSegment {
 
   /** Ends a rebuild: cuts the file after the last valid batch and persists the new indexes. */
   async finishRecovery(validBytes: number): Promise<void> {
-    if (validBytes !== this.reserved) throw new Error(`${this.logPath}: recovered ${validBytes} bytes but reserved ${this.reserved}`);
+    assert(validBytes === this.reserved, () => `${this.logPath}: recovered ${validBytes} bytes but reserved ${this.reserved}`);
     await this.cutFile(validBytes);
     this.recoveryReason = null;
     await this.flush();
@@ -512,23 +439,9 @@ export class LogSegment {
   }
 }
 
-function segmentPath(dir: string, baseOffset: number, suffix: string): string {
-  return path.join(dir, segmentFileName(baseOffset, suffix));
-}
-
 function emptyIndexes(dir: string, baseOffset: number, config: SegmentConfig, suffix: string): { offsetIndex: OffsetIndex; timeIndex: TimeIndex } {
   return {
     offsetIndex: new OffsetIndex(segmentPath(dir, baseOffset, INDEX_FILE_SUFFIX) + suffix, baseOffset, config.indexSizeMaxBytes),
     timeIndex: new TimeIndex(segmentPath(dir, baseOffset, TIME_INDEX_FILE_SUFFIX) + suffix, baseOffset, config.indexSizeMaxBytes),
   };
-}
-
-/** The buffers that remain after the first `bytes` bytes were written (a short writev). */
-function dropPrefix(buffers: Buffer[], bytes: number): Buffer[] {
-  let skip = bytes;
-  let i = 0;
-  while (i < buffers.length && skip >= buffers[i].length) skip -= buffers[i++].length;
-  const rest = buffers.slice(i);
-  if (rest.length > 0 && skip > 0) rest[0] = rest[0].subarray(skip);
-  return rest;
 }

@@ -6,6 +6,7 @@
  * by binary search and scans batch headers from there. Both columns strictly increase; append()
  * asserts it and load() checks it, so a lookup can trust the order.
  */
+import { assert } from '../util/assert';
 import { IndexCorruptError, IndexFile, MAX_RELATIVE_OFFSET } from './index-file';
 
 export interface OffsetPosition {
@@ -46,14 +47,20 @@ export class OffsetIndex extends IndexFile {
     return this.count === 0 ? { offset: this.baseOffset, position: 0 } : this.entry(this.count - 1);
   }
 
+  /**
+   * Adds an entry after the last one. Only the segment's reserve() calls this, in offset order, so
+   * an entry that does not strictly follow the last one (or does not fit the relative offsets) is a
+   * bug, not bad input: lookups binary-search on both columns.
+   */
   append(offset: number, position: number): void {
     const relative = offset - this.baseOffset;
-    if (!(relative >= 0 && relative <= MAX_RELATIVE_OFFSET)) {
-      throw new RangeError(`offset ${offset} does not fit index ${this.path} based at ${this.baseOffset}`);
-    }
-    if (this.count > 0 && (relative <= this.relativeAt(this.count - 1) || position <= this.positionAt(this.count - 1))) {
-      const last = this.lastEntry();
-      throw new Error(`index ${this.path}: entry (${offset}, ${position}) does not follow (${last.offset}, ${last.position})`);
+    assert(relative >= 0 && relative <= MAX_RELATIVE_OFFSET, () => `offset ${offset} does not fit index ${this.path} based at ${this.baseOffset}`);
+    assert(position >= 0, () => `index ${this.path}: negative position ${position}`);
+    if (this.count > 0) {
+      const lastRelative = this.relativeAt(this.count - 1);
+      const lastPosition = this.positionAt(this.count - 1);
+      assert(relative > lastRelative && position > lastPosition,
+        () => `index ${this.path}: entry (${offset}, ${position}) does not follow (${this.baseOffset + lastRelative}, ${lastPosition})`);
     }
     const at = this.slotForAppend();
     this.buf.writeInt32BE(relative, at);

@@ -50,4 +50,6 @@ export interface OpenOptions {
   clock?: () => number;
   /** producer.id.expiration.ms: idempotent producers idle this long are forgotten (default 86400000). */
   producerIdExpirationMs?: number;
+  /** Bound on record bytes waiting to be written (default MAX_QUEUED_APPEND_BYTES in log-writer.ts); tests lower it. */
+  maxQueuedAppendBytes?: number;
 }

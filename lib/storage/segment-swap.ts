@@ -14,7 +14,8 @@
 import { promises as fsp, constants as fsConstants } from 'fs';
 import * as path from 'path';
 import type { Logger } from '../util/logger';
-import { INDEX_FILE_SUFFIX, LogSegment, TIME_INDEX_FILE_SUFFIX } from './log-segment';
+import { LogSegment } from './log-segment';
+import { INDEX_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX } from './segment-files';
 import { scanBatchHeaders } from './segment-scan';
 
 export const CLEANED_FILE_SUFFIX = '.cleaned';

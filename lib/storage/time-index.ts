@@ -7,6 +7,7 @@
  * maximum grows, which keeps both columns increasing.
  */
 import { readInt64, writeInt64 } from '../record/int64';
+import { assert } from '../util/assert';
 import { IndexCorruptError, IndexFile, MAX_RELATIVE_OFFSET } from './index-file';
 
 export interface TimestampOffset {
@@ -55,17 +56,18 @@ export class TimeIndex extends IndexFile {
     return this.count === 0 ? { timestamp: NO_TIMESTAMP, offset: this.baseOffset } : this.entry(this.count - 1);
   }
 
-  /** Appends (timestamp, offset) if timestamp is larger than the last entry's; returns whether it did. */
+  /**
+   * Appends (timestamp, offset) if timestamp is larger than the last entry's; returns whether it
+   * did. A smaller timestamp is normal (producers' clocks differ); an offset that goes backwards or
+   * does not fit the relative offsets is a bug in the caller (the segment's reserve), so asserted.
+   */
   maybeAppend(timestamp: number, offset: number): boolean {
     const relative = offset - this.baseOffset;
-    if (!(relative >= 0 && relative <= MAX_RELATIVE_OFFSET)) {
-      throw new RangeError(`offset ${offset} does not fit time index ${this.path} based at ${this.baseOffset}`);
-    }
+    assert(relative >= 0 && relative <= MAX_RELATIVE_OFFSET, () => `offset ${offset} does not fit time index ${this.path} based at ${this.baseOffset}`);
     if (this.count > 0) {
+      const lastRelative = this.relativeAt(this.count - 1);
+      assert(relative >= lastRelative, () => `time index ${this.path}: offset ${offset} goes backwards from ${this.baseOffset + lastRelative}`);
       if (timestamp <= this.timestampAt(this.count - 1)) return false;
-      if (relative < this.relativeAt(this.count - 1)) {
-        throw new Error(`time index ${this.path}: offset ${offset} goes backwards from ${this.lastEntry().offset}`);
-      }
     }
     const at = this.slotForAppend();
     writeInt64(this.buf, at, timestamp, 'time index timestamp');

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { Partition } from '../../lib/broker/partition';
+import { MAX_APPEND_MARKS, Partition } from '../../lib/broker/partition';
 import { PartitionStateData } from '../../lib/protocol/messages/controller';
 import { PartitionLog } from '../../lib/storage/partition-log';
+import { AssertionError } from '../../lib/util/assert';
 import { buildBatch, tempDir, testConfig } from '../storage/batch-builder';
 
 function state(over: Partial<PartitionStateData>): PartitionStateData {
@@ -68,5 +69,31 @@ describe('broker/partition', () => {
     expect(p.outOfSyncReplicas(10_000, 5000)).to.deep.equal([2]);
     p.recordFollowerFetch(3, 0, 0, 10_000);
     expect(p.replicasReadyToJoinIsr()).to.deep.equal([3]);
+  });
+
+  it('keeps at most MAX_APPEND_MARKS append marks and reports the bytes of dropped ones late, never lost', async () => {
+    await log.append(buildBatch({ records: 3 }), { leaderEpoch: 0 });
+    const p = new Partition('t', 0, log, 1);
+    p.applyState(state({}), 0);
+    for (let end = 1; end <= MAX_APPEND_MARKS + 1; end++) p.recordLeaderAppend(end, 1);
+    expect(p.pendingAppendMarks).to.be.at.most(MAX_APPEND_MARKS);
+    expect(p.pendingAppendMarks).to.be.greaterThan(0);
+    // The mark ending at 1 was dropped when the list filled up: its byte shows up with the next mark.
+    p.recordFollowerFetch(2, 1, log.logEndOffset, 10);
+    expect(p.maybeIncrementHighWatermark()).to.equal(1);
+    p.recordFollowerFetch(2, 2, log.logEndOffset, 20);
+    expect(p.maybeIncrementHighWatermark()).to.equal(2);
+    expect(p.highWatermark).to.equal(2);
+  });
+
+  it('treats a leader high watermark past the log end as a bug', async () => {
+    await log.append(buildBatch({ records: 5 }), { leaderEpoch: 0 });
+    const p = new Partition('t', 0, log, 1);
+    p.applyState(state({ isr: [1], replicas: [1] }), 0);
+    expect(p.maybeIncrementHighWatermark()).to.be.greaterThan(0);
+    expect(p.highWatermark).to.equal(5);
+    // A leader's log never shrinks; if it did, moving the high watermark must not carry on silently.
+    await log.truncateTo(2);
+    expect(() => p.maybeIncrementHighWatermark()).to.throw(AssertionError, /past the leader's log end/);
   });
 });

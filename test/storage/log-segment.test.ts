@@ -2,7 +2,19 @@ import { expect } from 'chai';
 import { readdirSync, statSync } from 'fs';
 import { LogSegment, SegmentConfig, segmentFileName } from '../../lib/storage/log-segment';
 import { BatchHeaderView } from '../../lib/storage/segment-scan';
+import { AssertionError } from '../../lib/util/assert';
 import { buildBatch, listBatches, tempDir } from './batch-builder';
+
+async function expectRejection(promise: Promise<unknown>, type: new (...args: never[]) => Error, message: RegExp): Promise<void> {
+  let caught: unknown;
+  try {
+    await promise;
+  } catch (err) {
+    caught = err;
+  }
+  expect(caught).to.be.instanceOf(type);
+  expect((caught as Error).message).to.match(message);
+}
 
 const config: SegmentConfig = { segmentBytes: 1 << 20, segmentMs: 1e9, indexIntervalBytes: 150, indexSizeMaxBytes: 1024 };
 
@@ -84,10 +96,22 @@ describe('storage/log-segment', () => {
     expect(listBatches((await segment.read(1010, 1 << 20))!).map((b) => b.baseOffset)).to.deep.equal([1010]);
   });
 
-  it('refuses a batch whose offsets go backwards', async () => {
+  it('treats a batch whose offsets go backwards as a bug', async () => {
     await append(2);
+    const nextOffset = segment.nextOffset;
+    const reserved = segment.reservedSize;
     expect(() => segment.reserve({ baseOffset: 1001, lastOffset: 1001, maxTimestamp: 0, sizeInBytes: 80, recordCount: 1 }, 150, 0))
-      .to.throw(/does not follow/);
+      .to.throw(AssertionError, /does not follow/);
+    expect(() => segment.reserve({ baseOffset: nextOffset, lastOffset: nextOffset - 1, maxTimestamp: 0, sizeInBytes: 80, recordCount: 1 }, 150, 0))
+      .to.throw(AssertionError, /does not follow/);
+    expect(segment.nextOffset).to.equal(nextOffset);
+    expect(segment.reservedSize).to.equal(reserved);
+  });
+
+  it('treats a write anywhere but the committed end as a bug', async () => {
+    const [first] = await append(1);
+    await expectRejection(segment.write([first], 0), AssertionError, /committed size is/);
+    expect(segment.size).to.equal(first.length);
   });
 
   it('reloads its state from the files', async () => {

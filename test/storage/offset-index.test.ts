@@ -3,6 +3,7 @@ import { promises as fsp, writeFileSync } from 'fs';
 import * as path from 'path';
 import { IndexCorruptError } from '../../lib/storage/index-file';
 import { OffsetIndex } from '../../lib/storage/offset-index';
+import { AssertionError } from '../../lib/util/assert';
 import { tempDir } from './batch-builder';
 
 describe('storage/offset-index', () => {
@@ -48,11 +49,13 @@ describe('storage/offset-index', () => {
     }
   });
 
-  it('refuses entries that do not increase', () => {
+  it('treats an entry that does not increase as a bug', () => {
     const index = indexWith([[110, 400]]);
-    expect(() => index.append(110, 500)).to.throw(/does not follow/);
-    expect(() => index.append(111, 400)).to.throw(/does not follow/);
-    expect(() => index.append(99, 0)).to.throw(RangeError);
+    expect(() => index.append(110, 500)).to.throw(AssertionError, /does not follow/);
+    expect(() => index.append(109, 500)).to.throw(AssertionError, /does not follow/);
+    expect(() => index.append(111, 400)).to.throw(AssertionError, /does not follow/);
+    expect(() => index.append(99, 0)).to.throw(AssertionError, /does not fit/);
+    expect(index.entries).to.equal(1);
   });
 
   it('is full after maxIndexBytes / 8 entries', () => {
@@ -62,7 +65,7 @@ describe('storage/offset-index', () => {
     expect(index.isFull).to.equal(false);
     index.append(2, 20);
     expect(index.isFull).to.equal(true);
-    expect(() => index.append(3, 30)).to.throw(/full/);
+    expect(() => index.append(3, 30)).to.throw(AssertionError, /full/);
   });
 
   it('truncates by offset and by position', () => {

@@ -4,6 +4,7 @@ import { ErrorCode, SamsaError } from '../../lib/protocol/errors';
 import { CRC_OFFSET, TIMESTAMP_TYPE_MASK, ATTRIBUTES_OFFSET, validateBatch } from '../../lib/record/batch-header';
 import { LogConfig } from '../../lib/storage/log-config';
 import { PartitionLog } from '../../lib/storage/partition-log';
+import { AssertionError } from '../../lib/util/assert';
 import { buildBatch, listBatches, tempDir, testConfig } from './batch-builder';
 
 async function expectSamsaError(promise: Promise<unknown>, code: number): Promise<SamsaError> {
@@ -390,6 +391,70 @@ describe('storage/partition-log', () => {
       const log = await open();
       await log.close();
       await expectSamsaError(log.append(buildBatch(), { leaderEpoch: 0 }), ErrorCode.KAFKA_STORAGE_ERROR.code);
+    });
+  });
+
+  describe('bounds and invariants', () => {
+    async function openBounded(maxQueuedAppendBytes: number): Promise<PartitionLog> {
+      const log = await PartitionLog.open(dir, 'orders', 0, testConfig(), { maxQueuedAppendBytes });
+      opened.push(log);
+      return log;
+    }
+
+    it('answers a retriable REQUEST_TIMED_OUT at once when the write queue is full, without losing earlier appends or an offset', async () => {
+      const size = buildBatch({ fill: 0 }).length;
+      const log = await openBounded(3 * size);
+      const accepted = [0, 1, 2].map((i) => log.append(buildBatch({ fill: i }), { leaderEpoch: 1 }));
+      expect(log.queuedAppendBytes).to.equal(3 * size);
+      const refused = await expectSamsaError(log.append(buildBatch({ fill: 3 }), { leaderEpoch: 1 }), ErrorCode.REQUEST_TIMED_OUT.code);
+      expect(refused.retriable).to.equal(true);
+      expect((await Promise.all(accepted)).map((r) => r.baseOffset)).to.deep.equal([0, 1, 2]);
+      expect(log.queuedAppendBytes).to.equal(0);
+      // The refused append took no offset: the next one continues right after the accepted ones.
+      expect((await log.append(buildBatch({ fill: 4 }), { leaderEpoch: 1 })).baseOffset).to.equal(3);
+      const { records } = await log.read(0, 1 << 20);
+      expect(listBatches(records).map((b) => b.baseOffset)).to.deep.equal([0, 1, 2, 3]);
+    });
+
+    it('takes an append larger than the bound when nothing else is queued', async () => {
+      const log = await openBounded(100);
+      const batch = buildBatch({ records: 20 });
+      expect(batch.length).to.be.greaterThan(100);
+      expect((await log.append(batch, { leaderEpoch: 1 })).lastOffset).to.equal(19);
+    });
+
+    it('reports a broken invariant in the write path as a bug, not a disk error, and then refuses appends', async () => {
+      const log = await open();
+      await appendMany(log, 1);
+      const active = log.segmentsView()[0];
+      active.reserve = () => {
+        throw new AssertionError('injected');
+      };
+      let first: unknown;
+      try {
+        await log.append(buildBatch(), { leaderEpoch: 3 });
+      } catch (err) {
+        first = err;
+      }
+      expect(first).to.be.instanceOf(AssertionError);
+      expect(first).not.to.be.instanceOf(SamsaError);
+      let next: unknown;
+      try {
+        await log.append(buildBatch(), { leaderEpoch: 3 });
+      } catch (err) {
+        next = err;
+      }
+      expect(next).to.equal(first);
+      expect(log.logEndOffset).to.equal(1);
+    });
+
+    it('still reports a failed file write as KAFKA_STORAGE_ERROR', async () => {
+      const log = await open();
+      await appendMany(log, 1);
+      log.segmentsView()[0].write = () => Promise.reject(Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' }));
+      const err = await expectSamsaError(log.append(buildBatch(), { leaderEpoch: 3 }), ErrorCode.KAFKA_STORAGE_ERROR.code);
+      expect(err.message).to.match(/EIO/);
+      await expectSamsaError(log.append(buildBatch(), { leaderEpoch: 3 }), ErrorCode.KAFKA_STORAGE_ERROR.code);
     });
   });
 });

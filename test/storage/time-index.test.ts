@@ -3,6 +3,7 @@ import { writeFileSync } from 'fs';
 import * as path from 'path';
 import { IndexCorruptError } from '../../lib/storage/index-file';
 import { TimeIndex } from '../../lib/storage/time-index';
+import { AssertionError } from '../../lib/util/assert';
 import { tempDir } from './batch-builder';
 
 describe('storage/time-index', () => {
@@ -41,6 +42,14 @@ describe('storage/time-index', () => {
     expect(index.maybeAppend(900, 57)).to.equal(false);
     expect(index.maybeAppend(1001, 58)).to.equal(true);
     expect(index.entries).to.equal(2);
+  });
+
+  it('treats an entry whose offset goes backwards as a bug, whatever its timestamp', () => {
+    const index = indexWith([[1000, 55]]);
+    expect(() => index.maybeAppend(2000, 54)).to.throw(AssertionError, /goes backwards/);
+    expect(() => index.maybeAppend(900, 54)).to.throw(AssertionError, /goes backwards/);
+    expect(() => index.maybeAppend(2000, 49)).to.throw(AssertionError, /does not fit/);
+    expect(index.entries).to.equal(1);
   });
 
   it('is full after maxIndexBytes / 12 entries', () => {
