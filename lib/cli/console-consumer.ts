@@ -187,6 +187,8 @@ async function consumeLoop(
       const take = opts.maxMessages < 0 ? records.length : Math.min(records.length, opts.maxMessages - count);
       io.out(formatBatch(formatter, records, take));
       count += take;
+      // Bounded output: past stdout's high-water mark, wait for the reader before polling more.
+      await io.outputDrained();
       if (take < records.length) return { count, unprinted: records.slice(take) };
     }
     return { count, unprinted: [] };

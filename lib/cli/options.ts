@@ -23,6 +23,12 @@ export interface CliIo {
   stdinIsTTY: boolean;
   /** True once the reader of stdout went away (EPIPE, e.g. `| head`): tools stop early. */
   readonly outputClosed: boolean;
+  /**
+   * Resolves once stdout's buffer is below its high-water mark again (or stdout is gone). Tools
+   * that print without end (the console consumer) wait on it, so a slow reader slows them down
+   * instead of the unread output piling up in memory.
+   */
+  outputDrained(): Promise<void>;
 }
 
 let sharedProcessIo: CliIo | undefined;
@@ -51,6 +57,21 @@ export function processIo(): CliIo {
     stdinIsTTY: process.stdin.isTTY === true,
     get outputClosed() {
       return closed;
+    },
+    outputDrained: () => {
+      const stdout = process.stdout;
+      if (closed || stdout.destroyed || !stdout.writableNeedDrain) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const done = (): void => {
+          stdout.removeListener('drain', done);
+          stdout.removeListener('close', done);
+          stdout.removeListener('error', done);
+          resolve();
+        };
+        stdout.once('drain', done);
+        stdout.once('close', done);
+        stdout.once('error', done);
+      });
     },
   };
   return sharedProcessIo;

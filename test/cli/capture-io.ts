@@ -26,6 +26,7 @@ export function captureIo(options: { tty?: boolean } = {}): CapturedIo {
     stdin,
     stdinIsTTY: options.tty === true,
     outputClosed: false,
+    outputDrained: () => Promise.resolve(),
     stdoutText: () => Buffer.concat(out).toString('utf8'),
     stderrText: () => err.join(''),
     input: (text) => {
