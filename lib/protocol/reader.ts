@@ -116,4 +116,94 @@ export class Reader {
     }
     return len;
   }
+
+  // ---- Kafka's flexible versions (KIP-482): unsigned varints, compact lengths, UUIDs --------
+
+  /** An unsigned varint of at most 5 bytes (31 bits of value), as Kafka's compact lengths and tags use. */
+  readUnsignedVarint(): number {
+    let value = 0;
+    for (let shift = 0; shift <= 28; shift += 7) {
+      this.need(1, 'unsigned varint');
+      const b = this.buffer[this.offset++];
+      value |= (b & 0x7f) << shift;
+      if ((b & 0x80) === 0) {
+        if (value < 0) throw new ProtocolError(`unsigned varint at position ${this.offset} exceeds 31 bits`);
+        return value;
+      }
+    }
+    throw new ProtocolError(`unsigned varint at position ${this.offset} is longer than 5 bytes`);
+  }
+
+  /** A compact length: N+1 on the wire, 0 = null (returned as -1), checked against the bytes left. */
+  private readCompactLength(kind: string): number {
+    const len = this.readUnsignedVarint() - 1;
+    if (len > this.remaining) throw new ProtocolError(`${kind} length ${len} exceeds the ${this.remaining} bytes left in the frame`);
+    return len;
+  }
+
+  readCompactNullableString(): string | null {
+    const len = this.readCompactLength('compact string');
+    if (len === -1) return null;
+    const s = this.buffer.toString('utf8', this.offset, this.offset + len);
+    this.offset += len;
+    return s;
+  }
+
+  readCompactString(): string {
+    const s = this.readCompactNullableString();
+    if (s === null) throw new ProtocolError(`null compact string at position ${this.offset - 1} where a value is required`);
+    return s;
+  }
+
+  /** A view into the frame, like readNullableBytes. */
+  readCompactNullableBytes(): Buffer | null {
+    const len = this.readCompactLength('compact bytes');
+    if (len === -1) return null;
+    const b = this.buffer.subarray(this.offset, this.offset + len);
+    this.offset += len;
+    return b;
+  }
+
+  readCompactBytes(): Buffer {
+    const b = this.readCompactNullableBytes();
+    if (b === null) throw new ProtocolError(`null compact bytes at position ${this.offset - 1} where a value is required`);
+    return b;
+  }
+
+  /** Compact array length; -1 is null. Checked against the bytes left like readArrayLength. */
+  readCompactArrayLength(minItemBytes: number): number {
+    const len = this.readUnsignedVarint() - 1;
+    if (len > 0 && len * Math.max(minItemBytes, 1) > this.remaining) {
+      throw new ProtocolError(`array of ${len} items cannot fit in the ${this.remaining} bytes left in the frame`);
+    }
+    return len;
+  }
+
+  readUInt16(): number {
+    this.need(2, 'uint16');
+    const v = this.buffer.readUInt16BE(this.offset);
+    this.offset += 2;
+    return v;
+  }
+
+  readFloat64(): number {
+    this.need(8, 'float64');
+    const v = this.buffer.readDoubleBE(this.offset);
+    this.offset += 8;
+    return v;
+  }
+
+  /** A UUID as 32 lowercase hex digits (no dashes), Kafka's topic id form on the wire. */
+  readUuid(): string {
+    this.need(16, 'uuid');
+    const s = this.buffer.toString('hex', this.offset, this.offset + 16);
+    this.offset += 16;
+    return s;
+  }
+
+  /** Skips `bytes` bytes (an unknown tagged field). */
+  skip(bytes: number): void {
+    this.need(bytes, 'tagged field');
+    this.offset += bytes;
+  }
 }

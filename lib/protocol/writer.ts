@@ -139,4 +139,63 @@ export class Writer {
     const chunks = this.toChunks();
     return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, this.total);
   }
+
+  // ---- Kafka's flexible versions (KIP-482) -------------------------------------------------
+
+  writeUnsignedVarint(v: number): this {
+    if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff) throw new RangeError(`unsigned varint ${v} out of range`);
+    this.ensure(5);
+    let value = v;
+    while (value > 0x7f) {
+      this.scratch[this.pos++] = (value & 0x7f) | 0x80;
+      value >>>= 7;
+    }
+    this.scratch[this.pos++] = value;
+    return this;
+  }
+
+  writeCompactNullableString(v: string | null): this {
+    if (v === null) return this.writeUnsignedVarint(0);
+    const len = Buffer.byteLength(v, 'utf8');
+    if (len > 0x7fff) throw new RangeError(`string of ${len} bytes exceeds the int16 length limit`);
+    this.writeUnsignedVarint(len + 1);
+    this.ensure(len);
+    this.scratch.write(v, this.pos, len, 'utf8');
+    this.pos += len;
+    return this;
+  }
+
+  writeCompactNullableBytes(v: Buffer | null): this {
+    if (v === null) return this.writeUnsignedVarint(0);
+    this.writeUnsignedVarint(v.length + 1);
+    return this.writeRaw(v);
+  }
+
+  writeCompactArrayLength(n: number | null): this {
+    return this.writeUnsignedVarint(n === null ? 0 : n + 1);
+  }
+
+  writeUInt16(v: number): this {
+    this.ensure(2);
+    this.scratch.writeUInt16BE(v, this.pos);
+    this.pos += 2;
+    return this;
+  }
+
+  writeFloat64(v: number): this {
+    this.ensure(8);
+    this.scratch.writeDoubleBE(v, this.pos);
+    this.pos += 8;
+    return this;
+  }
+
+  /** A UUID given as 32 hex digits (dashes allowed). */
+  writeUuid(v: string): this {
+    const hex = v.replace(/-/g, '');
+    if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new RangeError(`invalid UUID ${v}`);
+    this.ensure(16);
+    this.scratch.write(hex, this.pos, 16, 'hex');
+    this.pos += 16;
+    return this;
+  }
 }
