@@ -29,7 +29,7 @@ import { RetentionOptions, RetentionResult, applyRetention } from './retention';
 import { SegmentDeleter } from './segment-deleter';
 import { swapInCleaned } from './segment-swap';
 
-export { LogConfig, DEFAULT_LOG_CONFIG } from './log-config';
+export { LogConfig } from './log-config';
 export { AppendOptions, AppendResult, OpenOptions, ReadOptions, ReadResult } from './partition-log-types';
 export { RetentionOptions, RetentionResult } from './retention';
 

@@ -15,7 +15,7 @@ import * as path from 'path';
 import { formatProperties, mergeProperties, readPropertiesFile } from '../config/properties';
 import { buildJavaArgs, findZooKeeperInstallation, ZooKeeperInstallation } from './zookeeper-installation';
 
-export { findZooKeeperInstallation, ZooKeeperNotInstalledError } from './zookeeper-installation';
+export { findZooKeeperInstallation } from './zookeeper-installation';
 
 export const GENERATED_CONFIG_NAME = 'zookeeper-effective.cfg';
 export const CONSOLE_LOG_NAME = 'zookeeper.out';

@@ -224,8 +224,6 @@ export interface LeaderAndIsr {
   controllerEpoch: number;
 }
 
-export const NO_LEADER = -1;
-
 export const PartitionStateZNode = {
   version: 1,
   path: ZkPaths.partitionState,
