@@ -43,7 +43,7 @@ const assignorShape = rule<readonly string[]>('range, roundrobin, sticky', (item
   return bad === undefined ? undefined : `Unsupported assignor ${bad}; Samsa supports range, roundrobin and sticky`;
 });
 
-const commonKeys = {
+export const commonKeys = {
   'bootstrap.servers': listKey({ validate: [nonEmptyList(), bootstrapShape], importance: 'HIGH', doc: 'host:port pairs used to discover the cluster.' }),
   'client.id': stringKey({ default: '', importance: 'MEDIUM', doc: 'Name sent with every request, for broker logs.' }),
   'security.protocol': enumKey(['PLAINTEXT'], { default: 'PLAINTEXT', caseInsensitive: true, importance: 'MEDIUM', doc: 'Samsa speaks PLAINTEXT only.' }),

@@ -9,6 +9,8 @@
  * stale tenure can never act after a newer one started. Every handler runs on the shared
  * controller event queue, one at a time.
  */
+import { brokerConfigDefs } from '../config/broker-config-defs';
+import { configDefault } from '../config/config-default';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { getLogger } from '../util/logger';
 import { ControllerChannel } from './controller-channel';
@@ -38,6 +40,8 @@ export interface ControllerConfig {
   /** Delay before a failed controller event (e.g. ZooKeeper connection loss) runs again. */
   eventRetryBackoffMs?: number;
 }
+/** eventRetryBackoffMs when unset: a failing ZooKeeper is retried every second, not in a tight loop. */
+export const EVENT_RETRY_BACKOFF_MS_DEFAULT = 1000;
 
 export interface ActiveControllerDeps {
   brokerId: number;
@@ -285,7 +289,7 @@ export class ActiveController {
   }
 
   private async rebalanceLeaders(): Promise<void> {
-    const candidates = partitionsToRebalance(this.ctx, this.deps.config.leaderImbalancePerBrokerPercentage ?? 10);
+    const candidates = partitionsToRebalance(this.ctx, this.deps.config.leaderImbalancePerBrokerPercentage ?? configDefault(brokerConfigDefs, 'leader.imbalance.per.broker.percentage'));
     const changed = await this.writer.update(candidates, (tp, current) =>
       electPreferredLeader(this.ctx.replicas(tp), current, (id) => this.ctx.isLive(id)), 'preferred replica election');
     this.requests.leaderAndIsrForChanges(changed);
@@ -348,7 +352,7 @@ export class ActiveController {
 
   private scheduleRebalance(): void {
     if (this.deps.config.autoLeaderRebalanceEnable === false) return;
-    this.schedule(this.deps.config.leaderImbalanceCheckIntervalMs ?? 300000, 'AutoLeaderBalance', async () => {
+    this.schedule(this.deps.config.leaderImbalanceCheckIntervalMs ?? configDefault(brokerConfigDefs, 'leader.imbalance.check.interval.seconds') * 1000, 'AutoLeaderBalance', async () => {
       await this.rebalanceLeaders();
       this.scheduleRebalance();
     });
@@ -387,7 +391,7 @@ export class ActiveController {
           await this.deps.onFenced(err);
           return;
         }
-        const delayMs = this.deps.config.eventRetryBackoffMs ?? 1000;
+        const delayMs = this.deps.config.eventRetryBackoffMs ?? EVENT_RETRY_BACKOFF_MS_DEFAULT;
         log.error(`Controller event ${name} failed, retrying in ${delayMs} ms: ${(err as Error).message}`);
         this.schedule(delayMs, name, run);
       }

@@ -15,7 +15,7 @@ import { ErrorCode, SamsaError } from '../protocol/errors';
 import { getLogger } from '../util/logger';
 import type { ClusterStore } from '../zk/cluster-store';
 import type { ZkClient } from '../zk/zk-client';
-import { ActiveController, ControllerConfig } from './active-controller';
+import { ActiveController, ControllerConfig, EVENT_RETRY_BACKOFF_MS_DEFAULT } from './active-controller';
 import { TopicPartition } from './controller-context';
 import { ControllerEventQueue } from './controller-event-queue';
 import { ControllerElection, ControllerMovedError, ControllerZk } from './controller-zk';
@@ -172,7 +172,7 @@ export class Controller extends EventEmitter {
       await run();
     }).catch((err: Error) => {
       if (this.stopped || this.options.zk.state === 'CLOSED') return;
-      const delayMs = this.options.config.eventRetryBackoffMs ?? 1000;
+      const delayMs = this.options.config.eventRetryBackoffMs ?? EVENT_RETRY_BACKOFF_MS_DEFAULT;
       log.warn(`Controller event ${name} on broker ${this.brokerId} failed, retrying the election in ${delayMs} ms: ${err.message}`);
       setTimeout(() => this.fireElectionEvent(`${name}(retry)`, () => this.elect()), delayMs).unref();
     });
