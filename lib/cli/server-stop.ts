@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { readPropertiesFile } from '../config/properties';
+import { sleep } from '../util/time';
 import { parseServerArgs } from './server-start';
 
 const ENTRY_PATTERN = /dist\/lib\/cli\/server-start\.js$/;
@@ -81,7 +82,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`Samsa server(s) ${left.join(', ')} did not stop within ${STOP_TIMEOUT_MS / 1000} s\n`);
       return 1;
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   return 0;
 }

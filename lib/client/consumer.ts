@@ -23,7 +23,8 @@ import { partitionKey } from './list-offsets';
 import { MetadataCache, poolMetadataFetcher } from './metadata-cache';
 import { TopicPartitionOffset } from './offset-committer';
 import { ConsumerRecord, PartitionState, TopicPartition } from './partition-state';
-import { exponentialBackoffMs, sleep } from './retry-policy';
+import { exponentialBackoffMs } from './retry-policy';
+import { sleep } from '../util/time';
 
 export type { ConsumerOptions } from './consumer-options';
 export type { ConsumerRecord, TopicPartition } from './partition-state';

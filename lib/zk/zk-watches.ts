@@ -10,6 +10,7 @@
  * meaning "something changed".
  */
 import { getLogger } from '../util/logger';
+import { sleep } from '../util/time';
 import { isZkError } from './zk-errors';
 import type { ZkNodeData, ZkStat, ZkWatcher } from './zk-types';
 
@@ -97,7 +98,7 @@ class RearmingWatch<T> implements ZkWatch {
         if (isZkError(err, 'SESSION_EXPIRED')) continue;
         const delayMs = isZkError(err, 'CONNECTION_LOSS') ? RETRY_AFTER_CONNECTION_LOSS_MS : RETRY_AFTER_ERROR_MS;
         if (!isZkError(err, 'CONNECTION_LOSS')) log.warn(`Re-arming the watch on ${this.path} failed, retrying: ${(err as Error).message}`);
-        await sleep(delayMs);
+        await sleep(delayMs, { unref: true });
         continue;
       }
       if (this.cancelled) return;
@@ -108,10 +109,6 @@ class RearmingWatch<T> implements ZkWatch {
       }
     }
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 export async function watchChildren(zk: WatchReads, path: string, onChange: ChildrenListener): Promise<ZkWatch> {
