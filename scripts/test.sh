@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # `npm test`: installs what the suite needs (ZooKeeper from Debian, npm dependencies), builds,
-# and runs every test — unit, integration and system — with mocha.
+# checks lib/'s import graph, and runs every test — unit, integration and system — with mocha.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/ensure-zookeeper.sh
 [ -d node_modules ] || npm ci --no-audit --no-fund
 npm run --silent build
+# lib/ must stay free of import cycles, unused files and unused exports (scripts/check-lib-imports.ts).
+node dist/scripts/check-lib-imports.js
 # In-process brokers and clients log errors only; set SAMSA_LOG_LEVEL=info to see everything.
 export SAMSA_LOG_LEVEL="${SAMSA_LOG_LEVEL:-error}"
 exec npx mocha --config .mocharc.json \
-  'dist/test/{protocol,record,storage,zk,config,broker,client,controller,cli,util,group}/**/*.test.js' \
+  'dist/test/{protocol,record,storage,zk,config,broker,client,controller,cli,util,group,scripts}/**/*.test.js' \
   'dist/test/integration/**/*.test.js' 'dist/test/system/**/*.test.js'

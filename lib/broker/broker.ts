@@ -90,7 +90,7 @@ export class Broker extends EventEmitter {
       producerIdExpirationMs: config.producerIdExpirationMs,
       cleanerEnable: config.logCleanerEnable,
       cleanerBackoffMs: config.logCleanerBackoffMs,
-      // Retention never deletes what consumers (and, later, followers) have not been allowed to see.
+      // Retention stops at the high watermark: nothing consumers cannot see yet or an in-sync follower still lacks.
       highWatermarkOf: (topic, partition) => this.replicas.getPartition(topic, partition)?.highWatermark,
     });
     this.replicas = new ReplicaManager({

@@ -8,6 +8,7 @@ import { Connection } from '../client/connection';
 import { Api } from '../protocol/api';
 import { errorForCode } from '../protocol/errors';
 import { Logger } from '../util/logger';
+import { sleep } from '../util/time';
 import { MetadataCache } from './metadata-cache';
 
 const ATTEMPTS = 3;
@@ -49,7 +50,7 @@ export async function requestControlledShutdown(opts: {
         conn.close();
       }
     }
-    await new Promise((r) => setTimeout(r, RETRY_BACKOFF_MS));
+    await sleep(RETRY_BACKOFF_MS);
   }
   return false;
 }

@@ -7,9 +7,9 @@
  * so an ISR storm produces a handful of znodes, not one per partition.
  */
 import { Logger } from '../util/logger';
+import type { TopicPartition } from '../util/topic-partition';
 import { ClusterStore } from '../zk/cluster-store';
 import { isZkError } from '../zk/zk-errors';
-import { TopicPartition } from '../zk/znodes';
 import { Partition } from './partition';
 
 const NOTIFICATION_DELAY_MS = 100;

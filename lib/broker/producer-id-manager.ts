@@ -12,6 +12,7 @@
  */
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { getLogger, Logger } from '../util/logger';
+import { withTimeout } from '../util/time';
 import type { ProducerIdBlock } from '../zk/znodes';
 
 /** Share of a block handed out before the next block is claimed (Kafka's 0.9). */
@@ -103,19 +104,13 @@ export class ProducerIdManager {
     if (!this.allocating && !this.options.zkConnected()) {
       throw new SamsaError(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'no ZooKeeper connection to claim a producer id block');
     }
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new SamsaError(ErrorCode.COORDINATOR_NOT_AVAILABLE,
-        `no producer id block from ZooKeeper within ${this.allocationTimeoutMs} ms`)), this.allocationTimeoutMs);
-    });
     try {
-      await Promise.race([this.allocate(), timeout]);
+      await withTimeout(this.allocate(), this.allocationTimeoutMs, () => new SamsaError(ErrorCode.COORDINATOR_NOT_AVAILABLE,
+        `no producer id block from ZooKeeper within ${this.allocationTimeoutMs} ms`));
     } catch (err) {
       if (err instanceof SamsaError) throw err;
       this.logger.warn(`Could not claim a producer id block: ${(err as Error).message}`);
       throw new SamsaError(ErrorCode.COORDINATOR_NOT_AVAILABLE, `could not claim a producer id block: ${(err as Error).message}`, { cause: err });
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -3,6 +3,7 @@
  * partition always on the same one (by hash), so moving a partition to a new leader is a remove
  * from one fetcher and an add to another. Idle fetchers are shut down.
  */
+import { javaStringHashCode, kafkaAbs } from '../util/java-hash';
 import { Logger } from '../util/logger';
 import { Partition } from './partition';
 import { BrokerAddress, FetcherSettings, ReplicaFetcher } from './replica-fetcher';
@@ -23,7 +24,7 @@ export class ReplicaFetcherManager {
   /** Follows `partition` from its current leader, replacing any previous fetcher for it. */
   async follow(partition: Partition): Promise<void> {
     await this.unfollow(partition.key);
-    const fetcherKey = `${partition.leaderId}:${hashString(partition.key) % this.opts.numFetchers}`;
+    const fetcherKey = `${partition.leaderId}:${kafkaAbs(javaStringHashCode(partition.key)) % this.opts.numFetchers}`;
     let fetcher = this.fetchers.get(fetcherKey);
     if (!fetcher) {
       const leaderId = partition.leaderId;
@@ -58,10 +59,4 @@ export class ReplicaFetcherManager {
     this.assignment.clear();
     await Promise.all(fetchers.map((f) => f.shutdown()));
   }
-}
-
-function hashString(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
-  return Math.abs(h);
 }

@@ -4,6 +4,7 @@
  */
 import * as net from 'net';
 import { Logger } from '../util/logger';
+import { sleep } from '../util/time';
 import { ApiDispatcher } from './api-dispatcher';
 import { ClientConnection, ClientConnectionOptions } from './client-connection';
 
@@ -43,7 +44,7 @@ export class SocketServer {
     for (const conn of this.connections) conn.stopReading();
     const deadline = Date.now() + timeoutMs;
     while ([...this.connections].some((c) => c.inFlight > 0) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 20));
+      await sleep(20);
     }
     for (const conn of this.connections) conn.destroy();
     await closed;

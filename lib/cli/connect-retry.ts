@@ -7,7 +7,8 @@
  * with a growing backoff until `deadlineMs`; anything else fails at once.
  */
 import { asSamsaError } from '../client/client-errors';
-import { exponentialBackoffMs, sleep } from '../client/retry-policy';
+import { exponentialBackoffMs } from '../client/retry-policy';
+import { sleep } from '../util/time';
 import { getLogger } from '../util/logger';
 
 const log = getLogger('cli');

@@ -2,8 +2,9 @@
  * `samsa-consumer-perf-test`: Kafka's kafka-consumer-perf-test — consume N messages as fast as
  * possible and report MB/s and messages/s in Kafka's format (see consumer-perf-format.ts).
  *
- * It assigns every partition of the topic (groups come later; --group is accepted) and starts at
- * the earliest offset, or the latest with --from-latest. It stops after --messages records, or
+ * It assigns itself every partition of the topic rather than joining a group (--group only sets
+ * group.id, so positions are committed under it) and starts at the earliest offset, or the
+ * latest with --from-latest. It stops after --messages records, or
  * when no record arrived for --timeout ms (Kafka's default 10 s), with Kafka's warning.
  */
 import { Consumer } from '../client/consumer';
@@ -35,7 +36,7 @@ function buildProgram(io: CliIo) {
     .option('--reporting-interval <ms>', 'Interval in milliseconds at which to print progress info.', integerArg(1), 5000)
     .option('--consumer.config <file>', 'Consumer config properties file.')
     .option('--fetch-size <bytes>', 'The amount of data to fetch per partition in a single request.', integerArg(1), 1024 * 1024)
-    .option('--group <group>', 'Consumer group id (accepted; partitions are assigned directly for now).')
+    .option('--group <group>', 'Consumer group id to commit positions under; partitions are still assigned directly.')
     .option('--hide-header', 'Skip printing the header for the stats.');
 }
 

@@ -14,7 +14,8 @@ import type { ClientOptions } from '../client/client-options';
 import type { TopicPartition } from '../client/partition-state';
 import { ErrorCode } from '../protocol/errors';
 import { LeaderElectionOptions, TOOL_NAME, electionTypeName, parseLeaderElectionArgs, readElectionJsonFile } from './leader-election-options';
-import { compareTopicPartitions, formatTopicPartition, formatTopicPartitions } from './topic-partition-text';
+import { compareTopicPartitions } from '../util/topic-partition';
+import { formatTopicPartition, formatTopicPartitions } from './topic-partition-text';
 import { CliIo, UsageError, clientOptionsFromProperties, errorMessage, loadClientProperties, openClient, printUsageError, processIo, runMain } from './options';
 
 /** Kafka's tool waits 30 s for the election results. */

@@ -25,17 +25,6 @@ export class LineParseError extends Error {
   }
 }
 
-export const READER_PROPERTIES: readonly string[] = [
-  'parse.key',
-  'key.separator',
-  'parse.headers',
-  'headers.delimiter',
-  'headers.separator',
-  'headers.key.separator',
-  'ignore.error',
-  'null.marker',
-];
-
 function bool(props: Readonly<Record<string, string>>, key: string): boolean {
   return (props[key] ?? '').trim().toLowerCase() === 'true';
 }

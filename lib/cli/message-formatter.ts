@@ -22,19 +22,6 @@ export interface FormatterSettings {
   nullLiteral: Buffer;
 }
 
-export const FORMATTER_PROPERTIES: readonly string[] = [
-  'print.timestamp',
-  'print.partition',
-  'print.offset',
-  'print.headers',
-  'print.key',
-  'print.value',
-  'key.separator',
-  'line.separator',
-  'headers.separator',
-  'null.literal',
-];
-
 /** Kafka reads booleans as "true" (any case, trimmed) and everything else as false. */
 function bool(props: Readonly<Record<string, string>>, key: string, fallback: boolean): boolean {
   const raw = props[key];

@@ -10,13 +10,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Producer } from '../client/producer';
+import { PRODUCER_DEFAULTS } from '../client/producer-options';
 import { ProducerPerfStats } from './producer-perf-stats';
 import { SendWindow } from './send-window';
 import { ThroughputThrottler } from './throughput-throttler';
 import { CliIo, UsageError, errorMessage, integerArg, loadClientProperties, newProgram, numberArg, openClient, parseToolArgs, ToolArgs, processIo, runMain } from './options';
 
 const TOOL_NAME = 'samsa-producer-perf-test';
-const DEFAULT_BUFFER_MEMORY = 33554432;
 /** Distinct random payloads cycled through, so compression sees varied data without a per-record RNG cost. */
 const PAYLOAD_POOL_SIZE = 1000;
 const YIELD_EVERY_RECORDS = 1000;
@@ -167,9 +167,9 @@ async function runTest(producer: Producer, payload: PayloadSource, opts: Produce
 
 /** Unacknowledged records that fit in buffer.memory, so memory stays bounded like Kafka's producer. */
 function maxOutstanding(opts: ProducerPerfOptions, payloadBytes: number): number {
-  const bufferMemory = Number(opts.producerProps['buffer.memory'] ?? DEFAULT_BUFFER_MEMORY);
+  const bufferMemory = Number(opts.producerProps['buffer.memory'] ?? PRODUCER_DEFAULTS.bufferMemory);
   const perRecord = payloadBytes + 64;
-  const fits = Math.floor((Number.isFinite(bufferMemory) && bufferMemory > 0 ? bufferMemory : DEFAULT_BUFFER_MEMORY) / perRecord);
+  const fits = Math.floor((Number.isFinite(bufferMemory) && bufferMemory > 0 ? bufferMemory : PRODUCER_DEFAULTS.bufferMemory) / perRecord);
   return Math.max(100, Math.min(200_000, fits));
 }
 

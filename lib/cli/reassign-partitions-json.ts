@@ -10,7 +10,8 @@
  */
 import type { TopicPartition } from '../client/partition-state';
 import { CommandError } from './options';
-import { compareTopicPartitions, formatTopicPartition } from './topic-partition-text';
+import { compareTopicPartitions } from '../util/topic-partition';
+import { formatTopicPartition } from './topic-partition-text';
 
 export const ANY_LOG_DIR = 'any';
 

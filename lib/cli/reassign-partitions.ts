@@ -20,7 +20,8 @@ import {
   PartitionTarget, formatReassignmentJson, parseBrokerList, parseReassignmentJson, parseTopicsToMoveJson, validateForExecute,
 } from './reassign-partitions-json';
 import { ReassignOptions, TOOL_NAME, parseReassignArgs } from './reassign-partitions-options';
-import { compareTopicPartitions, formatTopicPartition, formatTopicPartitions } from './topic-partition-text';
+import { compareTopicPartitions } from '../util/topic-partition';
+import { formatTopicPartition, formatTopicPartitions } from './topic-partition-text';
 
 /** The part of the Admin client this tool uses; tests substitute a fake. */
 export interface ReassignAdmin {

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { readPropertiesFile } from '../config/properties';
 import { runMain } from './options';
+import { sleep } from '../util/time';
 import { parseServerArgs } from './server-start';
 
 const USAGE = 'USAGE: samsa-server-stop [--node-id <broker id>]';
@@ -97,7 +98,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`Samsa server(s) ${left.join(', ')} did not stop within ${STOP_TIMEOUT_MS / 1000} s\n`);
       return 1;
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   return 0;
 }

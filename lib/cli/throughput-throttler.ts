@@ -8,6 +8,7 @@
  * negative target disables throttling; zero blocks until `wakeup()`. Sleeping is asynchronous
  * here, so the producer's I/O keeps running while the loop waits.
  */
+import { sleep } from '../util/time';
 
 const NS_PER_MS = 1_000_000;
 const NS_PER_SEC = 1000 * NS_PER_MS;
@@ -15,7 +16,7 @@ const MIN_SLEEP_NS = 2 * NS_PER_MS;
 
 export type Sleeper = (ms: number) => Promise<void>;
 
-const defaultSleep: Sleeper = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const defaultSleep: Sleeper = sleep;
 
 export class ThroughputThrottler {
   private readonly sleepTimeNs: number;

@@ -2,15 +2,10 @@
  * How the replication tools write a topic partition: Kafka's `TopicPartition.toString`
  * (`orders-3`), listed in topic-then-partition order so output is stable run to run.
  */
-import type { TopicPartition } from '../client/partition-state';
+import { compareTopicPartitions, TopicPartition } from '../util/topic-partition';
 
 export function formatTopicPartition(tp: TopicPartition): string {
   return `${tp.topic}-${tp.partition}`;
-}
-
-export function compareTopicPartitions(a: TopicPartition, b: TopicPartition): number {
-  if (a.topic !== b.topic) return a.topic < b.topic ? -1 : 1;
-  return a.partition - b.partition;
 }
 
 /** `t-0,t-1` (Kafka joins with "," in the reassignment tool and ", " in the election tool). */

@@ -12,6 +12,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { sleep } from '../util/time';
 import { findZooKeeperInstallation, resolveZooKeeperConfig, startZooKeeperProcess, ZooKeeperProcess } from '../zk/local-zookeeper';
 import { runMain } from './options';
 
@@ -172,7 +173,7 @@ async function stop(args: ZooKeeperServerArgs): Promise<number> {
   const deadline = Date.now() + STOP_TIMEOUT_MS;
   let alive = [...pids];
   while (alive.length > 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     alive = alive.filter(isZooKeeperPid);
   }
   for (const pidFile of pidFiles) {

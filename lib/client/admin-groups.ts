@@ -16,7 +16,8 @@ import { ConnectionPool } from './connection-pool';
 import { CoordinatorNode, findCoordinator, retriableGroupError } from './coordinator-channel';
 import { NO_GENERATION, offsetCommitRequest, offsetFetchTopics, readOffsetFetch, TopicPartitionOffset } from './offset-committer';
 import type { TopicPartition } from './partition-state';
-import { exponentialBackoffMs, sleep } from './retry-policy';
+import { exponentialBackoffMs } from './retry-policy';
+import { sleep } from '../util/time';
 
 export type { CoordinatorNode } from './coordinator-channel';
 

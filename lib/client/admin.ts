@@ -18,7 +18,8 @@ import { listOffsets, partitionKey } from './list-offsets';
 import { MetadataCache, MetadataFetcher, poolMetadataFetcher } from './metadata-cache';
 import type { TopicPartitionOffset } from './offset-committer';
 import type { TopicPartition } from './partition-state';
-import { exponentialBackoffMs, sleep } from './retry-policy';
+import { exponentialBackoffMs } from './retry-policy';
+import { sleep } from '../util/time';
 
 export interface NewTopic {
   topic: string;

@@ -1,8 +1,11 @@
 /**
  * Options every client (Admin, Producer, Consumer) shares, their defaults, and the parsing of
- * `bootstrap.servers`. Resolving them once here keeps the defaults in one place instead of
+ * `bootstrap.servers`. Resolving them once here, with the defaults read from the property
+ * definitions in lib/config/client-config.ts, keeps each default in one place instead of
  * scattering `?? 30000` through the connection, metadata and retry code.
  */
+import { commonKeys as commonClientConfigDefs } from '../config/client-config';
+import { configDefault } from '../config/config-default';
 import { formatHostPort, HostPort } from '../config/endpoints';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { Logger } from '../util/logger';
@@ -37,15 +40,17 @@ export interface ResolvedClientOptions {
   metadataMaxAgeMs: number;
 }
 
+const common = <K extends keyof typeof commonClientConfigDefs & string>(key: K) => configDefault(commonClientConfigDefs, key);
+
 export const CLIENT_DEFAULTS = {
   clientId: 'samsa-client',
-  requestTimeoutMs: 30000,
-  connectTimeoutMs: 10000,
-  retryBackoffMs: 100,
-  retryBackoffMaxMs: 1000,
-  reconnectBackoffMs: 50,
-  reconnectBackoffMaxMs: 1000,
-  metadataMaxAgeMs: 300000,
+  requestTimeoutMs: common('request.timeout.ms'),
+  connectTimeoutMs: common('socket.connection.setup.timeout.ms'),
+  retryBackoffMs: common('retry.backoff.ms'),
+  retryBackoffMaxMs: common('retry.backoff.max.ms'),
+  reconnectBackoffMs: common('reconnect.backoff.ms'),
+  reconnectBackoffMaxMs: common('reconnect.backoff.max.ms'),
+  metadataMaxAgeMs: common('metadata.max.age.ms'),
 } as const;
 
 function invalid(detail: string): SamsaError {

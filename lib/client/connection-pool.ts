@@ -9,7 +9,8 @@
  */
 import { Connection } from './connection';
 import { BrokerAddress, ResolvedClientOptions } from './client-options';
-import { exponentialBackoffMs, sleep } from './retry-policy';
+import { exponentialBackoffMs } from './retry-policy';
+import { sleep } from '../util/time';
 import { closedError, userError } from './client-errors';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { getLogger } from '../util/logger';

@@ -11,6 +11,7 @@ import { ApiDef } from '../protocol/api';
 import { ErrorCode, ProtocolError, SamsaError } from '../protocol/errors';
 import { encodeRequestFrame, FrameDecoder, readResponseHeader } from '../protocol/frame';
 import { Reader } from '../protocol/reader';
+import { CLIENT_DEFAULTS } from './client-options';
 
 export interface ConnectionOptions {
   host: string;
@@ -18,9 +19,12 @@ export interface ConnectionOptions {
   clientId?: string;
   connectTimeoutMs?: number;
   requestTimeoutMs?: number;
-  /** Largest response frame accepted. */
+  /** Largest response frame accepted. Default MAX_RESPONSE_BYTES_DEFAULT. */
   maxResponseBytes?: number;
 }
+
+/** Bounds what one response may make the client buffer; far above any fetch.max.bytes, so in practice only a corrupt size prefix reaches it. */
+const MAX_RESPONSE_BYTES_DEFAULT = 512 * 1024 * 1024;
 
 interface Pending {
   decode: (r: Reader) => unknown;
@@ -47,7 +51,7 @@ export class Connection extends EventEmitter {
 
   constructor(readonly options: ConnectionOptions) {
     super();
-    this.decoder = new FrameDecoder(options.maxResponseBytes ?? 512 * 1024 * 1024);
+    this.decoder = new FrameDecoder(options.maxResponseBytes ?? MAX_RESPONSE_BYTES_DEFAULT);
   }
 
   get address(): string {
@@ -101,7 +105,7 @@ export class Connection extends EventEmitter {
   }
 
   private get connectTimeoutMs(): number {
-    return this.options.connectTimeoutMs ?? 10000;
+    return this.options.connectTimeoutMs ?? CLIENT_DEFAULTS.connectTimeoutMs;
   }
 
   async send<Req, Resp>(api: ApiDef<Req, Resp>, body: Req, opts: SendOptions = {}): Promise<Resp> {
@@ -117,7 +121,7 @@ export class Connection extends EventEmitter {
       return undefined as unknown as Resp;
     }
     return new Promise<Resp>((resolve, reject) => {
-      const timeoutMs = opts.timeoutMs ?? this.options.requestTimeoutMs ?? 30000;
+      const timeoutMs = opts.timeoutMs ?? this.options.requestTimeoutMs ?? CLIENT_DEFAULTS.requestTimeoutMs;
       const timer = setTimeout(() => {
         this.pending.delete(correlationId);
         reject(new SamsaError(ErrorCode.REQUEST_TIMED_OUT, `${api.name} request to ${this.address} timed out after ${timeoutMs} ms`));
@@ -185,7 +189,7 @@ export class Connection extends EventEmitter {
   private onClose(): void {
     this.socket = null;
     this.connecting = null;
-    this.decoder = new FrameDecoder(this.options.maxResponseBytes ?? 512 * 1024 * 1024);
+    this.decoder = new FrameDecoder(this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES_DEFAULT);
     this.rejectAll(networkError(`connection to ${this.address} was closed`));
     this.emit('close');
   }

@@ -24,7 +24,8 @@ import { ResolvedConsumerOptions } from './consumer-options';
 import { coordinatorMoved, CoordinatorChannel } from './coordinator-channel';
 import { Generation } from './offset-committer';
 import { TopicPartition } from './partition-state';
-import { exponentialBackoffMs, sleep } from './retry-policy';
+import { exponentialBackoffMs } from './retry-policy';
+import { settledBy, sleep } from '../util/time';
 
 const log = getLogger('consumer');
 
@@ -133,7 +134,7 @@ export class ConsumerCoordinator {
       throw err;
     }
     if (this.rejoinNeeded && !this.rebalancing) this.rebalancing = this.startRebalance();
-    if (this.rebalancing) await waitUntil(this.rebalancing, deadlineMs);
+    if (this.rebalancing) await settledBy(this.rebalancing, deadlineMs);
     return this.state === 'stable' && !this.rebalancing && !this.rejoinNeeded;
   }
 
@@ -379,18 +380,4 @@ function runAssignor(assignor: PartitionAssignor, members: AssignorMember[], cou
 
 export function formatPartitions(partitions: readonly TopicPartition[]): string {
   return `[${partitions.map((tp) => `${tp.topic}-${tp.partition}`).join(', ')}]`;
-}
-
-/** Resolves when `task` settles or at `deadlineMs`, whichever comes first; never rejects. */
-async function waitUntil(task: Promise<void>, deadlineMs: number): Promise<void> {
-  const ms = deadlineMs - Date.now();
-  if (ms <= 0) return;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    task.catch(() => undefined),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
-    }),
-  ]);
-  clearTimeout(timer);
 }

@@ -4,7 +4,8 @@
  * lib/config/client-config.ts. Group settings are checked here with Kafka's rules (heartbeats
  * beat the session timeout, assignor names exist), so the coordinator never sees a bad mix.
  */
-import { parseConsumerConfig } from '../config/client-config';
+import { consumerConfigDefs, parseConsumerConfig } from '../config/client-config';
+import { configDefault } from '../config/config-default';
 import { assignorsByNames, PartitionAssignor } from '../group/assignors';
 import { ErrorCode } from '../protocol/errors';
 import { getLogger } from '../util/logger';
@@ -58,19 +59,22 @@ export interface ResolvedConsumerOptions extends ResolvedClientOptions {
   defaultApiTimeoutMs: number;
 }
 
+const consumer = <K extends keyof typeof consumerConfigDefs & string>(key: K) => configDefault(consumerConfigDefs, key);
+
+/** The property definitions' defaults, so code and properties files behave alike. */
 export const CONSUMER_DEFAULTS = {
-  autoOffsetReset: 'latest',
-  fetchMinBytes: 1,
-  fetchMaxBytes: 52428800,
-  fetchMaxWaitMs: 500,
-  maxPartitionFetchBytes: 1048576,
-  maxPollRecords: 500,
-  sessionTimeoutMs: 45000,
-  heartbeatIntervalMs: 3000,
-  maxPollIntervalMs: 300000,
-  partitionAssignmentStrategy: ['range'],
-  autoCommitIntervalMs: 5000,
-  defaultApiTimeoutMs: 60000,
+  autoOffsetReset: consumer('auto.offset.reset'),
+  fetchMinBytes: consumer('fetch.min.bytes'),
+  fetchMaxBytes: consumer('fetch.max.bytes'),
+  fetchMaxWaitMs: consumer('fetch.max.wait.ms'),
+  maxPartitionFetchBytes: consumer('max.partition.fetch.bytes'),
+  maxPollRecords: consumer('max.poll.records'),
+  sessionTimeoutMs: consumer('session.timeout.ms'),
+  heartbeatIntervalMs: consumer('heartbeat.interval.ms'),
+  maxPollIntervalMs: consumer('max.poll.interval.ms'),
+  partitionAssignmentStrategy: consumer('partition.assignment.strategy'),
+  autoCommitIntervalMs: consumer('auto.commit.interval.ms'),
+  defaultApiTimeoutMs: consumer('default.api.timeout.ms'),
 } as const;
 
 let clientSequence = 0;

@@ -24,7 +24,8 @@ import { MetadataCache, poolMetadataFetcher } from './metadata-cache';
 import { MissingTopicWatch } from './missing-topic-watch';
 import { TopicPartitionOffset } from './offset-committer';
 import { ConsumerRecord, PartitionState, TopicPartition } from './partition-state';
-import { exponentialBackoffMs, sleep } from './retry-policy';
+import { exponentialBackoffMs } from './retry-policy';
+import { sleep } from '../util/time';
 
 export type { ConsumerOptions } from './consumer-options';
 export type { ConsumerRecord, TopicPartition } from './partition-state';

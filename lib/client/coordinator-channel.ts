@@ -17,7 +17,8 @@ import { asSamsaError, closedError, responseError, userError } from './client-er
 import { ResolvedClientOptions } from './client-options';
 import { Connection } from './connection';
 import { ConnectionPool } from './connection-pool';
-import { exponentialBackoffMs, sleep } from './retry-policy';
+import { exponentialBackoffMs } from './retry-policy';
+import { sleep } from '../util/time';
 
 const log = getLogger('consumer');
 

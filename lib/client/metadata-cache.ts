@@ -14,7 +14,8 @@ import { MetadataResponseData } from '../protocol/messages/metadata';
 import { getLogger } from '../util/logger';
 import { ConnectionPool, NodeAddress } from './connection-pool';
 import { userError } from './client-errors';
-import { exponentialBackoffMs, needsMetadataRefresh, sleep } from './retry-policy';
+import { exponentialBackoffMs, needsMetadataRefresh } from './retry-policy';
+import { sleep } from '../util/time';
 
 const log = getLogger('client');
 

@@ -17,7 +17,8 @@ import { commitFailedError } from './consumer-errors';
 import { coordinatorMoved, CoordinatorChannel, retriableGroupError } from './coordinator-channel';
 import { partitionKey } from './list-offsets';
 import { TopicPartition } from './partition-state';
-import { exponentialBackoffMs, sleep } from './retry-policy';
+import { exponentialBackoffMs } from './retry-policy';
+import { sleep } from '../util/time';
 
 const log = getLogger('consumer');
 

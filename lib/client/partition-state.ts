@@ -9,10 +9,7 @@
 import { SamsaError } from '../protocol/errors';
 import { RecordHeader } from '../record/record';
 
-export interface TopicPartition {
-  topic: string;
-  partition: number;
-}
+export type { TopicPartition } from '../util/topic-partition';
 
 export interface ConsumerRecord {
   topic: string;

@@ -5,7 +5,8 @@
  * Kafka's idempotence rule: on by default, quietly off when acks, retries or in-flight settings
  * contradict it, an error when asked for explicitly against them.
  */
-import { idempotenceConflicts, parseProducerConfig } from '../config/client-config';
+import { idempotenceConflicts, parseProducerConfig, producerConfigDefs } from '../config/client-config';
+import { configDefault } from '../config/config-default';
 import { ErrorCode } from '../protocol/errors';
 import { CompressionType } from '../record/compression';
 import { getLogger } from '../util/logger';
@@ -47,17 +48,19 @@ export interface ResolvedProducerOptions extends ResolvedClientOptions {
   enableIdempotence: boolean;
 }
 
+const producer = <K extends keyof typeof producerConfigDefs & string>(key: K) => configDefault(producerConfigDefs, key);
+
+/** The property definitions' defaults, so code and properties files behave alike. */
 export const PRODUCER_DEFAULTS = {
-  acks: -1,
-  lingerMs: 5,
-  batchSize: 16384,
-  compression: 'none',
-  retries: 2147483647,
-  deliveryTimeoutMs: 120000,
-  maxInFlightRequestsPerConnection: 5,
-  maxRequestSize: 1048576,
-  bufferMemory: 33554432,
-  maxBlockMs: 60000,
+  lingerMs: producer('linger.ms'),
+  batchSize: producer('batch.size'),
+  compression: producer('compression.type'),
+  retries: producer('retries'),
+  deliveryTimeoutMs: producer('delivery.timeout.ms'),
+  maxInFlightRequestsPerConnection: producer('max.in.flight.requests.per.connection'),
+  maxRequestSize: producer('max.request.size'),
+  bufferMemory: producer('buffer.memory'),
+  maxBlockMs: producer('max.block.ms'),
 } as const;
 
 const COMPRESSIONS: readonly CompressionType[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];

@@ -66,7 +66,3 @@ export class RetryPolicy {
     return { retry: true, delayMs };
   }
 }
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

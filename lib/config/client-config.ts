@@ -7,7 +7,7 @@
  * delivery.timeout.ms covers linger.ms + request.timeout.ms, heartbeats beat the session timeout),
  * so the producer and consumer never see an inconsistent combination.
  */
-import { booleanKey, ConfigDefs, enumKey, intKey, listKey, longKey, parseConfig, RawConfig, stringKey, ValuesOf } from './config-def';
+import { booleanKey, enumKey, intKey, listKey, longKey, parseConfig, RawConfig, stringKey, ValuesOf } from './config-def';
 import { ConfigError } from './config-error';
 import { HostPort, parseHostPort } from './endpoints';
 import { atLeast, between, nonEmptyList, rule } from './validators';
@@ -43,7 +43,7 @@ const assignorShape = rule<readonly string[]>('range, roundrobin, sticky', (item
   return bad === undefined ? undefined : `Unsupported assignor ${bad}; Samsa supports range, roundrobin and sticky`;
 });
 
-const commonKeys = {
+export const commonKeys = {
   'bootstrap.servers': listKey({ validate: [nonEmptyList(), bootstrapShape], importance: 'HIGH', doc: 'host:port pairs used to discover the cluster.' }),
   'client.id': stringKey({ default: '', importance: 'MEDIUM', doc: 'Name sent with every request, for broker logs.' }),
   'security.protocol': enumKey(['PLAINTEXT'], { default: 'PLAINTEXT', caseInsensitive: true, importance: 'MEDIUM', doc: 'Samsa speaks PLAINTEXT only.' }),
@@ -268,6 +268,3 @@ export function parseConsumerConfig(raw: RawConfig): ParsedClientConfig<Consumer
   }
   return { config, unknownKeys, ignoredKeys };
 }
-
-/** All client keys, for generated docs. */
-export const clientConfigDefs: { producer: ConfigDefs; consumer: ConfigDefs } = { producer: producerConfigDefs, consumer: consumerConfigDefs };

@@ -9,6 +9,8 @@
  * stale tenure can never act after a newer one started. Every handler runs on the shared
  * controller event queue, one at a time.
  */
+import { brokerConfigDefs } from '../config/broker-config-defs';
+import { configDefault } from '../config/config-default';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { getLogger } from '../util/logger';
 import { ControllerChannel } from './controller-channel';
@@ -287,7 +289,7 @@ export class ActiveController {
   }
 
   private async rebalanceLeaders(): Promise<void> {
-    const candidates = partitionsToRebalance(this.ctx, this.deps.config.leaderImbalancePerBrokerPercentage ?? 10);
+    const candidates = partitionsToRebalance(this.ctx, this.deps.config.leaderImbalancePerBrokerPercentage ?? configDefault(brokerConfigDefs, 'leader.imbalance.per.broker.percentage'));
     const changed = await this.writer.update(candidates, (tp, current) =>
       electPreferredLeader(this.ctx.replicas(tp), current, (id) => this.ctx.isLive(id)), 'preferred replica election');
     this.requests.leaderAndIsrForChanges(changed);
@@ -350,7 +352,7 @@ export class ActiveController {
 
   private scheduleRebalance(): void {
     if (this.deps.config.autoLeaderRebalanceEnable === false) return;
-    this.schedule(this.deps.config.leaderImbalanceCheckIntervalMs ?? 300000, 'AutoLeaderBalance', async () => {
+    this.schedule(this.deps.config.leaderImbalanceCheckIntervalMs ?? configDefault(brokerConfigDefs, 'leader.imbalance.check.interval.seconds') * 1000, 'AutoLeaderBalance', async () => {
       await this.rebalanceLeaders();
       this.scheduleRebalance();
     });

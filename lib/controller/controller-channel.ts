@@ -9,6 +9,8 @@
  * complete-snapshot request (UpdateMetadata) replaces an older one still waiting, and past the
  * bound new requests are refused rather than buffered without limit.
  */
+import { brokerConfigDefs } from '../config/broker-config-defs';
+import { configDefault } from '../config/config-default';
 import { ApiDef } from '../protocol/api';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { Connection } from '../client/connection';
@@ -158,7 +160,7 @@ export class ControllerChannel {
   constructor(options: ControllerChannelOptions) {
     this.opts = {
       controllerId: options.controllerId,
-      requestTimeoutMs: options.requestTimeoutMs ?? 30000,
+      requestTimeoutMs: options.requestTimeoutMs ?? configDefault(brokerConfigDefs, 'request.timeout.ms'),
       connectTimeoutMs: options.connectTimeoutMs ?? 10000,
       retryBackoffMs: options.retryBackoffMs ?? 100,
       retryBackoffMaxMs: options.retryBackoffMaxMs ?? 5000,

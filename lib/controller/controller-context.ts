@@ -7,6 +7,7 @@
  * controller and is changed only after the matching ZooKeeper write succeeded, so that a
  * controller that resigns can throw it away and its successor rebuilds the same picture.
  */
+import type { TopicPartition } from '../util/topic-partition';
 
 export interface LiveBroker {
   id: number;
@@ -17,10 +18,7 @@ export interface LiveBroker {
   epoch: number;
 }
 
-export interface TopicPartition {
-  topic: string;
-  partition: number;
-}
+export type { TopicPartition } from '../util/topic-partition';
 
 /** Leadership of one partition as stored in `/brokers/topics/<t>/partitions/<p>/state`. */
 export interface PartitionState {

@@ -6,7 +6,7 @@
  * when two commits for the same partition complete out of order the one written later still
  * wins, exactly as compaction will decide (Kafka's CommitRecordMetadataAndOffset).
  */
-import { TopicPartition, compareTopicPartitions, topicPartitionKey } from './topic-partition';
+import { TopicPartition, compareTopicPartitions, topicPartitionKey } from '../util/topic-partition';
 
 export interface CommittedOffset {
   /** The next offset the group will consume. */

@@ -24,7 +24,7 @@ import { ProtocolError } from '../protocol/errors';
 import { Reader } from '../protocol/reader';
 import { array, int32, nullableBytes, nullableString, since, string, struct, Type } from '../protocol/schema';
 import { Writer } from '../protocol/writer';
-import { flattenTopicPartitions, groupByTopic, TopicPartition } from './topic-partition';
+import { flattenTopicPartitions, groupByTopic, TopicPartition } from '../util/topic-partition';
 
 /** JoinGroup's protocol_type for consumers. */
 export const CONSUMER_PROTOCOL_TYPE = 'consumer';

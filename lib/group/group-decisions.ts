@@ -5,6 +5,8 @@
  * answer now, what to park until later, and which parked requests to fail. Keeping those shapes
  * separate lets the broker's handlers depend on them without reading the transition logic.
  */
+import { brokerConfigDefs } from '../config/broker-config-defs';
+import { configDefault } from '../config/config-default';
 import { MemberProtocol } from './group-member';
 
 /** Broker settings that bound a group (Kafka's group.* configs). */
@@ -19,11 +21,11 @@ export interface GroupConfig {
   readonly maxSize: number;
 }
 
-/** Kafka's defaults. */
+/** The broker keys' defaults (Kafka's); group.max.size is not a Samsa key. */
 export const DEFAULT_GROUP_CONFIG: GroupConfig = {
-  minSessionTimeoutMs: 6000,
-  maxSessionTimeoutMs: 1_800_000,
-  initialRebalanceDelayMs: 3000,
+  minSessionTimeoutMs: configDefault(brokerConfigDefs, 'group.min.session.timeout.ms'),
+  maxSessionTimeoutMs: configDefault(brokerConfigDefs, 'group.max.session.timeout.ms'),
+  initialRebalanceDelayMs: configDefault(brokerConfigDefs, 'group.initial.rebalance.delay.ms'),
   maxSize: Number.MAX_SAFE_INTEGER,
 };
 

@@ -17,7 +17,7 @@ import { GroupEntry } from './group-entry';
 import { groupMetadataRecord, KeyedRecord, offsetCommitRecord, storeGroupError, storeOffsetsError } from './group-record-writer';
 import { OffsetCommitResult, OffsetFetchResult } from './group-responses';
 import { NO_LEADER_EPOCH, NO_TIMESTAMP } from './offsets-records';
-import { groupByTopic, TopicPartition } from './topic-partition';
+import { groupByTopic, TopicPartition } from '../util/topic-partition';
 
 type OffsetCommitRequestData = Infer<typeof OffsetCommitRequest>;
 type OffsetFetchRequestData = Infer<typeof OffsetFetchRequest>;

@@ -11,7 +11,7 @@ import { Logger } from '../util/logger';
 import { CommittedOffset } from './committed-offsets';
 import { ReadableLog } from './offsets-log';
 import { decodeOffsetsRecord, GroupMetadataValue, OffsetCommitValue, OffsetsRecord } from './offsets-records';
-import { topicPartitionKey } from './topic-partition';
+import { topicPartitionKey } from '../util/topic-partition';
 
 export interface LoadedOffset {
   readonly topic: string;

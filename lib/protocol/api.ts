@@ -70,7 +70,6 @@ export const Api = {
   ListPartitionReassignments: api(46, 'ListPartitionReassignments', ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse),
 } as const;
 
-export type ApiName = keyof typeof Api;
 export type AnyApiDef = ApiDef<any, any>;
 
 const byKey = new Map<number, AnyApiDef>();
@@ -80,12 +79,3 @@ export function apiByKey(key: number): AnyApiDef | undefined {
   return byKey.get(key);
 }
 
-export function allApis(): AnyApiDef[] {
-  return [...byKey.values()].sort((a, b) => a.key - b.key);
-}
-
-/** Registers an API defined elsewhere (e.g. group coordination) so dispatch and ApiVersions see it. */
-export function registerApi(def: AnyApiDef): void {
-  if (byKey.has(def.key)) throw new Error(`API key ${def.key} is already registered`);
-  byKey.set(def.key, def);
-}

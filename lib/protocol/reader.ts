@@ -46,13 +46,6 @@ export class Reader {
     return v;
   }
 
-  readUInt32(): number {
-    this.need(4, 'uint32');
-    const v = this.buffer.readUInt32BE(this.offset);
-    this.offset += 4;
-    return v;
-  }
-
   /** INT64 on the wire; Samsa's offsets and timestamps are numbers, so values beyond ±2^53 are refused here, in one place. */
   readInt64(): number {
     this.need(8, 'int64');

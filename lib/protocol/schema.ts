@@ -44,7 +44,6 @@ export const int8 = primitive<number>('int8', 1, (r) => r.readInt8(), (w, v) => 
 export const int16 = primitive<number>('int16', 2, (r) => r.readInt16(), (w, v) => w.writeInt16(v));
 export const uint16 = primitive<number>('uint16', 2, (r) => r.readUInt16(), (w, v) => w.writeUInt16(v));
 export const int32 = primitive<number>('int32', 4, (r) => r.readInt32(), (w, v) => w.writeInt32(v));
-export const uint32 = primitive<number>('uint32', 4, (r) => r.readUInt32(), (w, v) => w.writeUInt32(v));
 export const int64 = primitive<number>('int64', 8, (r) => r.readInt64(), (w, v) => w.writeInt64(v));
 export const float64 = primitive<number>('float64', 8, (r) => r.readFloat64(), (w, v) => w.writeFloat64(v));
 export const boolean = primitive<boolean>('boolean', 1, (r) => r.readBoolean(), (w, v) => w.writeBoolean(v));

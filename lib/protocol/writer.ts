@@ -65,13 +65,6 @@ export class Writer {
     return this;
   }
 
-  writeUInt32(v: number): this {
-    this.ensure(4);
-    this.scratch.writeUInt32BE(v, this.pos);
-    this.pos += 4;
-    return this;
-  }
-
   writeInt64(v: number): this {
     this.ensure(8);
     this.scratch.writeBigInt64BE(BigInt(v), this.pos);

@@ -11,6 +11,8 @@
  * uncleanable. A log whose high watermark is unknown (its partition is not set up) is left alone.
  */
 import * as path from 'path';
+import { brokerConfigDefs } from '../config/broker-config-defs';
+import { configDefault } from '../config/config-default';
 import { getLogger } from '../util/logger';
 import { formatBytes } from './format-bytes';
 import { CleanerAbortedError, CleanerStats, cleanLog } from './log-cleaner';
@@ -21,8 +23,7 @@ import { CheckpointEntry, formatCheckpoint, readOptionalCheckpoint, writeFileAto
 import type { PartitionLog } from './partition-log';
 
 export const CLEANER_CHECKPOINT_FILE = 'cleaner-offset-checkpoint';
-/** Kafka's log.cleaner.backoff.ms. */
-export const DEFAULT_CLEANER_BACKOFF_MS = 15000;
+export const DEFAULT_CLEANER_BACKOFF_MS = configDefault(brokerConfigDefs, 'log.cleaner.backoff.ms');
 /**
  * Keys one pass may map. Kafka sizes its map by log.cleaner.dedupe.buffer.size (128 MiB, about
  * 5 million keys); a JavaScript Map entry costs more, so the default is smaller.

@@ -2,9 +2,12 @@
  * The per-partition settings a log obeys, with Kafka's defaults, checked once when a log opens.
  *
  * The broker builds a LogConfig from `log.*` broker keys and `/config/topics/<t>` overrides
- * (lib/config); storage only sees the resolved numbers. Values that would break file formats
+ * (lib/config); storage only sees the resolved numbers. The defaults below are those keys'
+ * defaults, read from their definitions. Values that would break file formats
  * (a segment larger than an int32 file position) are refused here rather than discovered on disk.
  */
+import { brokerConfigDefs } from '../config/broker-config-defs';
+import { configDefault } from '../config/config-default';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { BATCH_HEADER_SIZE } from '../record/batch-header';
 
@@ -43,27 +46,30 @@ export interface LogConfig {
   fileDeleteDelayMs?: number;
 }
 
-/** Kafka's log.cleaner.delete.retention.ms: tombstones survive a day in the cleaned part of the log. */
-export const DEFAULT_DELETE_RETENTION_MS = 86400000;
-/** Kafka's log.cleaner.min.cleanable.ratio. */
-export const DEFAULT_MIN_CLEANABLE_DIRTY_RATIO = 0.5;
+const broker = <K extends keyof typeof brokerConfigDefs & string>(key: K) => configDefault(brokerConfigDefs, key);
+const HOUR_MS = 60 * 60 * 1000;
+
+/** log.cleaner.delete.retention.ms: tombstones survive a day in the cleaned part of the log. */
+export const DEFAULT_DELETE_RETENTION_MS = broker('log.cleaner.delete.retention.ms');
+export const DEFAULT_MIN_CLEANABLE_DIRTY_RATIO = broker('log.cleaner.min.cleanable.ratio');
 
 /** Kafka's file.delete.delay.ms: readers that already hold a deleted segment get a minute to finish. */
 export const DEFAULT_FILE_DELETE_DELAY_MS = 60000;
 
-/** Kafka's defaults (log.segment.bytes, log.index.interval.bytes, message.max.bytes, log.roll.hours, ...). */
+/** The broker keys' defaults (log.segment.bytes, log.index.interval.bytes, message.max.bytes, log.roll.hours, ...). */
 export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
-  segmentBytes: 1024 * 1024 * 1024,
-  indexIntervalBytes: 4096,
-  maxMessageBytes: 1048588,
-  segmentMs: 7 * 24 * 60 * 60 * 1000,
-  flushIntervalMessages: Number.MAX_SAFE_INTEGER,
+  segmentBytes: broker('log.segment.bytes'),
+  indexIntervalBytes: broker('log.index.interval.bytes'),
+  maxMessageBytes: broker('message.max.bytes'),
+  segmentMs: broker('log.roll.hours') * HOUR_MS,
+  flushIntervalMessages: broker('log.flush.interval.messages'),
+  // log.flush.interval.ms defaults to unset: no flush timer.
   flushIntervalMs: Number.MAX_SAFE_INTEGER,
-  indexSizeMaxBytes: 10 * 1024 * 1024,
-  messageTimestampType: 'CreateTime',
-  retentionMs: 7 * 24 * 60 * 60 * 1000,
-  retentionBytes: -1,
-  cleanupPolicy: 'delete',
+  indexSizeMaxBytes: broker('log.index.size.max.bytes'),
+  messageTimestampType: broker('log.message.timestamp.type'),
+  retentionMs: broker('log.retention.hours') * HOUR_MS,
+  retentionBytes: broker('log.retention.bytes'),
+  cleanupPolicy: broker('log.cleanup.policy'),
   deleteRetentionMs: DEFAULT_DELETE_RETENTION_MS,
   minCleanableDirtyRatio: DEFAULT_MIN_CLEANABLE_DIRTY_RATIO,
   fileDeleteDelayMs: DEFAULT_FILE_DELETE_DELAY_MS,

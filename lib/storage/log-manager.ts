@@ -17,6 +17,8 @@
 import { randomUUID } from 'crypto';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
+import { brokerConfigDefs } from '../config/broker-config-defs';
+import { configDefault } from '../config/config-default';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { getLogger } from '../util/logger';
 import { formatBytes } from './format-bytes';
@@ -33,6 +35,8 @@ export const HIGH_WATERMARK_CHECKPOINT_FILE = 'replication-offset-checkpoint';
 export { CLEANER_CHECKPOINT_FILE, CleanerOutcome } from './log-cleaner-manager';
 export { formatBytes } from './format-bytes';
 const DELETE_DIR_SUFFIX = '-delete';
+/** Kafka's log.flush.offset.checkpoint.interval.ms, which Samsa does not expose as a broker key. */
+const RECOVERY_POINT_CHECKPOINT_INTERVAL_MS_DEFAULT = 60000;
 
 export interface LogManagerConfig {
   logDirs: string[];
@@ -41,18 +45,18 @@ export interface LogManagerConfig {
   defaultConfig?: LogConfig;
   /** Settings for a log found on disk at startup (topic overrides); defaults to defaultConfig. */
   configFor?: (topic: string) => LogConfig;
-  /** log.flush.offset.checkpoint.interval.ms (Kafka: 60000); 0 disables the periodic checkpoint. */
+  /** log.flush.offset.checkpoint.interval.ms (Kafka: 60000, not a Samsa key); 0 disables the periodic checkpoint. */
   recoveryPointCheckpointIntervalMs?: number;
   /** Logs opened at once during startup, per directory (Kafka's num.recovery.threads.per.data.dir). */
   loadConcurrency?: number;
-  /** log.retention.check.interval.ms (Kafka: 300000); 0 disables the periodic retention run. */
+  /** log.retention.check.interval.ms (default from its definition); 0 disables the periodic retention run. */
   retentionCheckIntervalMs?: number;
   /**
    * The partition's high watermark, if known: retention never deletes data at or past it, and it
    * is what `replication-offset-checkpoint` records.
    */
   highWatermarkOf?: (topic: string, partition: number) => number | undefined;
-  /** replica.high.watermark.checkpoint.interval.ms (Kafka: 5000); 0 disables the periodic checkpoint. */
+  /** replica.high.watermark.checkpoint.interval.ms (default from its definition); 0 disables the periodic checkpoint. */
   highWatermarkCheckpointIntervalMs?: number;
   /** producer.id.expiration.ms for every log (default 86400000), applied on the retention timer. */
   producerIdExpirationMs?: number;
@@ -139,21 +143,21 @@ export class LogManager {
       throw err;
     }
     this.state = 'running';
-    const interval = this.config.recoveryPointCheckpointIntervalMs ?? 60000;
+    const interval = this.config.recoveryPointCheckpointIntervalMs ?? RECOVERY_POINT_CHECKPOINT_INTERVAL_MS_DEFAULT;
     if (interval > 0) {
       this.checkpointTimer = setInterval(() => {
         this.checkpointRecoveryPoints().catch((err) => this.logger.error(`Recovery point checkpoint failed: ${(err as Error).message}`));
       }, interval);
       this.checkpointTimer.unref();
     }
-    const highWatermarkInterval = this.config.highWatermarkCheckpointIntervalMs ?? 5000;
+    const highWatermarkInterval = this.config.highWatermarkCheckpointIntervalMs ?? configDefault(brokerConfigDefs, 'replica.high.watermark.checkpoint.interval.ms');
     if (highWatermarkInterval > 0) {
       this.highWatermarkTimer = setInterval(() => {
         this.checkpointHighWatermarks().catch((err) => this.logger.error(`High watermark checkpoint failed: ${(err as Error).message}`));
       }, Math.min(highWatermarkInterval, MAX_TIMER_MS));
       this.highWatermarkTimer.unref();
     }
-    const retentionInterval = this.config.retentionCheckIntervalMs ?? 300000;
+    const retentionInterval = this.config.retentionCheckIntervalMs ?? configDefault(brokerConfigDefs, 'log.retention.check.interval.ms');
     if (retentionInterval > 0) {
       this.retentionTimer = setInterval(() => {
         // A run slower than the interval just makes the next tick a no-op.

@@ -32,7 +32,7 @@ import { RetentionOptions, RetentionResult, applyRetention } from './retention';
 import { SegmentList } from './segment-list';
 import { swapInCleaned } from './segment-swap';
 
-export { LogConfig, DEFAULT_LOG_CONFIG } from './log-config';
+export { LogConfig } from './log-config';
 export { AppendOptions, AppendResult, OpenOptions, ReadOptions, ReadResult } from './partition-log-types';
 export { RetentionOptions, RetentionResult } from './retention';
 export { MAX_QUEUED_APPEND_BYTES } from './log-writer';

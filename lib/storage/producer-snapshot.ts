@@ -12,7 +12,6 @@
 import { crc32c } from '@node-rs/crc32';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
-import { writeFileAtomically } from './offset-checkpoint';
 import { BatchMetadata, MAX_CACHED_BATCHES, ProducerEntry } from './producer-state';
 
 export const SNAPSHOT_FILE_SUFFIX = '.snapshot';
@@ -78,10 +77,6 @@ function parseEntry(p: Record<string, unknown>): ProducerEntry | null {
     batches.push({ firstSeq: b[0], lastSeq: b[1], firstOffset: b[2], lastOffset: b[3] });
   }
   return { epoch: p.epoch as number, lastTimestamp: p.lastTimestamp as number, batches };
-}
-
-export async function writeSnapshot(dir: string, offset: number, producers: ReadonlyMap<number, Readonly<ProducerEntry>>): Promise<void> {
-  await writeFileAtomically(path.join(dir, snapshotFileName(offset)), formatSnapshot(offset, producers));
 }
 
 /** The snapshot at `offset`, or null if the file is missing or invalid. */

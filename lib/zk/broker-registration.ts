@@ -9,6 +9,7 @@
  */
 import { EventEmitter } from 'events';
 import { getLogger } from '../util/logger';
+import { sleep } from '../util/time';
 import type { ZkClient } from './zk-client';
 import { isZkError, ZkError } from './zk-errors';
 import { NO_EPHEMERAL_OWNER } from './zk-types';
@@ -94,7 +95,7 @@ export class BrokerRegistration extends EventEmitter {
           this.emit('registration-failed', err);
           return;
         }
-        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
+        await sleep(RETRY_DELAY_MS);
       }
     }
   }
@@ -189,7 +190,7 @@ async function awaitPreviousSessionExpiry(zk: ZkClient, brokerId: number, owner:
   while (Date.now() < deadline) {
     const stat = await zk.exists(ZkPaths.brokerId(brokerId));
     if (!stat || stat.ephemeralOwner !== owner) return;
-    await new Promise((r) => setTimeout(r, EXPIRY_POLL_MS));
+    await sleep(EXPIRY_POLL_MS);
   }
   throw new BrokerIdInUseError(brokerId, owner);
 }

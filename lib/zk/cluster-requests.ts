@@ -8,13 +8,14 @@
  * keeps each file to one screenful of concerns. The small read helpers shared by both live here.
  */
 import { getLogger } from '../util/logger';
+import type { TopicPartition } from '../util/topic-partition';
 import { ControllerFence, fencedDeleteIfExists, fencedSetData } from './controller-fence';
 import { childPath, parentPath, ZkClient } from './zk-client';
 import { isZkError, ZkError } from './zk-errors';
 import type { ZkNodeData } from './zk-types';
 import {
   ConfigChangeNotificationZNode, IsrChangeNotificationZNode, PartitionReassignment, PreferredReplicaElectionZNode,
-  ProducerIdBlock, ProducerIdBlockZNode, ReassignPartitionsZNode, sequenceNumber, TopicPartition, ZkPaths, ZnodeFormatError,
+  ProducerIdBlock, ProducerIdBlockZNode, ReassignPartitionsZNode, sequenceNumber, ZkPaths, ZnodeFormatError,
 } from './znodes';
 
 const log = getLogger('zk');

@@ -13,9 +13,10 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { formatProperties, mergeProperties, readPropertiesFile } from '../config/properties';
+import { sleep } from '../util/time';
 import { buildJavaArgs, findZooKeeperInstallation, ZooKeeperInstallation } from './zookeeper-installation';
 
-export { findZooKeeperInstallation, ZooKeeperNotInstalledError } from './zookeeper-installation';
+export { findZooKeeperInstallation } from './zookeeper-installation';
 
 export const GENERATED_CONFIG_NAME = 'zookeeper-effective.cfg';
 export const CONSOLE_LOG_NAME = 'zookeeper.out';
@@ -198,7 +199,7 @@ async function waitUntilServing(port: number, timeoutMs: number, exited: Promise
     if (outcome) throw new ZooKeeperStartError(outcome, log.tail(40));
     const reply = await fourLetterWord('127.0.0.1', port, 'srvr', 1000).catch(() => '');
     if (reply.startsWith('Zookeeper version') && !outcome) return;
-    await new Promise((resolve) => setTimeout(resolve, PROBE_INTERVAL_MS));
+    await sleep(PROBE_INTERVAL_MS);
   }
   if (outcome) throw new ZooKeeperStartError(outcome, log.tail(40));
   throw new ZooKeeperStartError(`ZooKeeper did not start serving on port ${port} within ${timeoutMs} ms`, log.tail(40));

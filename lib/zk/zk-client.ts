@@ -24,6 +24,8 @@
  * knows how to check (e.g. compare a node's ephemeralOwner with `sessionId`).
  */
 import { EventEmitter } from 'events';
+import { brokerConfigDefs } from '../config/broker-config-defs';
+import { configDefault } from '../config/config-default';
 import { parseZookeeperConnect } from '../config/endpoints';
 import { getLogger } from '../util/logger';
 import { pinLastOpVersion } from './node-zk-compat';
@@ -40,13 +42,13 @@ export type ZkState = 'CONNECTING' | 'CONNECTED' | 'DISCONNECTED' | 'EXPIRED' | 
 export interface ZkClientOptions {
   /** `host:port[,host:port...][/chroot]`; every path is relative to the chroot. */
   connectString: string;
-  /** Requested session timeout; the server clamps it to [2, 20] x its tickTime. Default 18000. */
+  /** Requested session timeout; the server clamps it to [2, 20] x its tickTime. Default: zookeeper.session.timeout.ms's. */
   sessionTimeoutMs?: number;
   /** How long `connect` waits for the first session. Default: the session timeout. */
   connectionTimeoutMs?: number;
 }
 
-export const DEFAULT_SESSION_TIMEOUT_MS = 18000;
+export const DEFAULT_SESSION_TIMEOUT_MS = configDefault(brokerConfigDefs, 'zookeeper.session.timeout.ms');
 const CLOSE_TIMEOUT_MS = 2000;
 const READ_RETRIES = 3;
 const REMEMBERED_SESSIONS = 16;

@@ -10,9 +10,9 @@
  * meaning "something changed".
  */
 import { getLogger } from '../util/logger';
+import { sleep } from '../util/time';
 import { isZkError } from './zk-errors';
-import type { ZkClient } from './zk-client';
-import type { ZkNodeData, ZkWatcher } from './zk-types';
+import type { ZkNodeData, ZkStat, ZkWatcher } from './zk-types';
 
 const log = getLogger('zk');
 
@@ -20,6 +20,16 @@ const log = getLogger('zk');
 export type ChildrenListener = (children: string[]) => void | Promise<void>;
 /** Receives the node's data and stat, or null when the node does not exist. */
 export type DataListener = (node: ZkNodeData | null) => void | Promise<void>;
+
+/**
+ * The reads a watch re-arms with. ZkClient has them; naming them here instead of importing the
+ * client keeps this module below zk-client.ts in the import graph (the client builds on watches).
+ */
+interface WatchReads {
+  getChildren(path: string, watcher?: ZkWatcher): Promise<string[]>;
+  getData(path: string, watcher?: ZkWatcher): Promise<ZkNodeData>;
+  exists(path: string, watcher?: ZkWatcher): Promise<ZkStat | null>;
+}
 
 export interface ZkWatch {
   readonly path: string;
@@ -88,7 +98,7 @@ class RearmingWatch<T> implements ZkWatch {
         if (isZkError(err, 'SESSION_EXPIRED')) continue;
         const delayMs = isZkError(err, 'CONNECTION_LOSS') ? RETRY_AFTER_CONNECTION_LOSS_MS : RETRY_AFTER_ERROR_MS;
         if (!isZkError(err, 'CONNECTION_LOSS')) log.warn(`Re-arming the watch on ${this.path} failed, retrying: ${(err as Error).message}`);
-        await sleep(delayMs);
+        await sleep(delayMs, { unref: true });
         continue;
       }
       if (this.cancelled) return;
@@ -101,11 +111,7 @@ class RearmingWatch<T> implements ZkWatch {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-export async function watchChildren(zk: ZkClient, path: string, onChange: ChildrenListener): Promise<ZkWatch> {
+export async function watchChildren(zk: WatchReads, path: string, onChange: ChildrenListener): Promise<ZkWatch> {
   const read = async (watcher: ZkWatcher): Promise<string[]> => {
     for (;;) {
       try {
@@ -122,7 +128,7 @@ export async function watchChildren(zk: ZkClient, path: string, onChange: Childr
   return watch;
 }
 
-export async function watchData(zk: ZkClient, path: string, onChange: DataListener): Promise<ZkWatch> {
+export async function watchData(zk: WatchReads, path: string, onChange: DataListener): Promise<ZkWatch> {
   const read = async (watcher: ZkWatcher): Promise<ZkNodeData | null> => {
     for (;;) {
       try {

@@ -7,6 +7,7 @@
  * encoders always write the current version.
  */
 import { randomUUID } from 'crypto';
+import type { TopicPartition } from '../util/topic-partition';
 import { encodeJson, JsonObject, parseZnodeJson, ZnodeFormatError } from './znode-json';
 
 export { ZnodeFormatError } from './znode-json';
@@ -43,11 +44,6 @@ export const ZkPaths = {
 export const BASE_PATHS: readonly string[] = [
   ZkPaths.brokerIds, ZkPaths.topics, ZkPaths.topicConfigs, ZkPaths.configChanges, ZkPaths.deleteTopics, ZkPaths.isrChangeNotification,
 ];
-
-export interface TopicPartition {
-  topic: string;
-  partition: number;
-}
 
 // ---------------------------------------------------------------- /brokers/ids/<id>
 
@@ -223,8 +219,6 @@ export interface LeaderAndIsr {
   /** Epoch of the controller that wrote this state. */
   controllerEpoch: number;
 }
-
-export const NO_LEADER = -1;
 
 export const PartitionStateZNode = {
   version: 1,

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { electLeadersHandler, LeaderElector, PartitionOutcome, TopicPartition } from '../../lib/broker/handlers/elect-leaders';
+import { electLeadersHandler, LeaderElector, PartitionOutcome } from '../../lib/broker/handlers/elect-leaders';
+import type { TopicPartition } from '../../lib/util/topic-partition';
 import {
   alterPartitionReassignmentsHandler, listPartitionReassignmentsHandler, OngoingReassignment, ReassignmentController, ReassignmentTarget,
 } from '../../lib/broker/handlers/partition-reassignments';

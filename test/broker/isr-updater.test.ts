@@ -5,7 +5,7 @@ import { PartitionLog } from '../../lib/storage/partition-log';
 import { getLogger } from '../../lib/util/logger';
 import { ClusterStore } from '../../lib/zk/cluster-store';
 import { ZkClient } from '../../lib/zk/zk-client';
-import { waitUntil } from '../helpers/cluster';
+import { waitUntil } from '../helpers/wait';
 import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
 
 /** The updater only reads the partition's leadership fields; its log is never touched here. */

@@ -4,6 +4,7 @@ import { resolveClientOptions } from '../../lib/client/client-options';
 import { ConnectionPool } from '../../lib/client/connection-pool';
 import { SamsaError } from '../../lib/protocol/errors';
 import { FakeBroker } from './fake-broker';
+import { waitUntil } from '../helpers/wait';
 
 /** A port nothing listens on (bound, then released). */
 async function closedPort(): Promise<number> {
@@ -76,8 +77,7 @@ describe('client/connection-pool', function () {
     pool.setNodes([{ nodeId: 1, host: '127.0.0.1', port: broker.port }]);
     const first = await pool.forNode(1);
     broker.dropConnections();
-    const deadline = Date.now() + 2000;
-    while (first.isConnected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+    await waitUntil('the dropped connection to be noticed', () => !first.isConnected, 2000);
     expect(first.isConnected).to.equal(false);
     const second = await pool.forNode(1);
     expect(second.isConnected).to.equal(true);

@@ -6,6 +6,7 @@ import { ErrorCode } from '../../lib/protocol/errors';
 import { FakeCluster } from './fake-broker';
 import { FakeGroupCoordinator } from './fake-group-coordinator';
 import { FakeLog, serveLogs } from './fake-log';
+import { waitUntil } from '../helpers/wait';
 
 async function pollUntil(consumer: Consumer, count: number, timeoutMs = 5000): Promise<ConsumerRecord[]> {
   const out: ConsumerRecord[] = [];
@@ -177,8 +178,7 @@ describe('client/consumer groups (against a scripted coordinator)', function () 
     const c = consumer({ maxPollIntervalMs: 150 });
     c.subscribe(['t']);
     await pollUntil(c, 6);
-    const deadline = Date.now() + 3000;
-    while (leaves().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await waitUntil('the member to leave the group', () => leaves().length > 0, 3000);
     expect(leaves()).to.have.length(1);
     await pollFor(c, 'the rejoin', () => joins().length === 4 && c.assignment().length === 2);
   });

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { MetadataCache, MetadataFetcher } from '../../lib/client/metadata-cache';
 import { ErrorCode, SamsaError } from '../../lib/protocol/errors';
 import { MetadataResponseData } from '../../lib/protocol/messages/metadata';
+import { waitUntil } from '../helpers/wait';
 
 interface Call {
   topics: string[] | null;
@@ -32,14 +33,6 @@ function response(topics: Record<string, number[] | 'unknown'>): MetadataRespons
   };
 }
 
-async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
-
 const options = { metadataMaxAgeMs: 60000, retryBackoffMs: 0, retryBackoffMaxMs: 0, allowAutoTopicCreation: false };
 
 describe('client/metadata-cache', () => {
@@ -48,7 +41,7 @@ describe('client/metadata-cache', () => {
     const cache = new MetadataCache(fetcher, options);
     const refreshes = [cache.refresh(['a']), cache.refresh(['a']), cache.refresh(), cache.refresh(['a'])];
     cache.requestRefresh();
-    await until(() => calls.length === 1);
+    await waitUntil('the first metadata request', () => calls.length === 1, 2000);
     calls[0].resolve(response({ a: [1, 2] }));
     await Promise.all(refreshes);
     expect(calls).to.have.length(1);
@@ -62,10 +55,10 @@ describe('client/metadata-cache', () => {
     const first = cache.refresh(['a']);
     const second = cache.refresh(['b']);
     const third = cache.refresh(['c']);
-    await until(() => calls.length === 1);
+    await waitUntil('the first metadata request', () => calls.length === 1, 2000);
     calls[0].resolve(response({ a: [1] }));
     await first;
-    await until(() => calls.length === 2);
+    await waitUntil('the second metadata request', () => calls.length === 2, 2000);
     expect(calls[1].topics).to.have.members(['a', 'b', 'c']);
     calls[1].resolve(response({ a: [1], b: [2], c: [1, 1] }));
     await Promise.all([second, third]);
@@ -78,7 +71,7 @@ describe('client/metadata-cache', () => {
     const brokersSeen: number[][] = [];
     const cache = new MetadataCache(fetcher, { ...options, onBrokers: (b) => brokersSeen.push(b.map((x) => x.nodeId)) });
     const p = cache.refresh(['t']);
-    await until(() => calls.length === 1);
+    await waitUntil('the first metadata request', () => calls.length === 1, 2000);
     calls[0].resolve(response({ t: [2, 1, -1] }));
     await p;
     expect(cache.topic('t')!.partitions.map((x) => x.partition)).to.deep.equal([0, 1, 2]);
@@ -95,7 +88,7 @@ describe('client/metadata-cache', () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(calls).to.have.length(0);
     cache.onError(ErrorCode.NOT_LEADER_FOR_PARTITION.code);
-    await until(() => calls.length === 1);
+    await waitUntil('the first metadata request', () => calls.length === 1, 2000);
     calls[0].resolve(response({}));
   });
 
@@ -104,7 +97,7 @@ describe('client/metadata-cache', () => {
     const { fetcher, calls } = controlledFetcher();
     const cache = new MetadataCache(fetcher, { ...options, metadataMaxAgeMs: 500, now: () => now });
     const p = cache.refresh(['t']);
-    await until(() => calls.length === 1);
+    await waitUntil('the first metadata request', () => calls.length === 1, 2000);
     calls[0].resolve(response({ t: [1] }));
     await p;
     now = 1400;
@@ -113,7 +106,7 @@ describe('client/metadata-cache', () => {
     expect(calls).to.have.length(1);
     now = 1500;
     cache.maybeRefresh();
-    await until(() => calls.length === 2);
+    await waitUntil('the second metadata request', () => calls.length === 2, 2000);
     calls[1].resolve(response({ t: [1] }));
   });
 

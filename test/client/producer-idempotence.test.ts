@@ -7,14 +7,7 @@ import { InitProducerIdResponseData } from '../../lib/protocol/messages/init-pro
 import { ProduceRequestData } from '../../lib/protocol/messages/produce-fetch';
 import { CLOSE_CONNECTION, FakeCluster } from './fake-broker';
 import { SequencedLog } from './producer-sequenced-log';
-
-async function until(what: string, predicate: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
+import { waitUntil } from '../helpers/wait';
 
 function granted(producerId: number): InitProducerIdResponseData {
   return { throttleTimeMs: 0, errorCode: 0, producerId, producerEpoch: 0 };
@@ -106,7 +99,7 @@ describe('client/producer idempotence', function () {
       if (!first) return log.answer(req);
       first = false;
       // Hold the first answer until later batches are in flight, so they meet the gap.
-      await until('more produce requests', () => cluster.broker(1).requestsFor(Api.Produce).length >= 3).catch(() => undefined);
+      await waitUntil('more produce requests', () => cluster.broker(1).requestsFor(Api.Produce).length >= 3, 5000).catch(() => undefined);
       return log.answer(req, () => ErrorCode.NOT_LEADER_FOR_PARTITION.code);
     });
     const p = producer();
@@ -138,8 +131,8 @@ describe('client/producer idempotence', function () {
     cluster.broker(1).on(Api.Produce, async (req: ProduceRequestData) => {
       if (!first) return log.answer(req);
       first = false;
-      await until('a second produce request', () => cluster.broker(1).requestsFor(Api.Produce).length >= 2).catch(() => undefined);
-      await until('the second batch to be written', () => log.values('t-0').length > 0).catch(() => undefined);
+      await waitUntil('a second produce request', () => cluster.broker(1).requestsFor(Api.Produce).length >= 2, 5000).catch(() => undefined);
+      await waitUntil('the second batch to be written', () => log.values('t-0').length > 0, 5000).catch(() => undefined);
       return log.answer(req, () => ErrorCode.NOT_LEADER_FOR_PARTITION.code);
     });
     const p = producer({ deliveryTimeoutMs: 60000 });
@@ -168,7 +161,7 @@ describe('client/producer idempotence', function () {
     cluster.broker(1).on(Api.Produce, async (req: ProduceRequestData) => {
       if (!first) return log.answer(req);
       first = false;
-      await until('more produce requests', () => cluster.broker(1).requestsFor(Api.Produce).length >= 3).catch(() => undefined);
+      await waitUntil('more produce requests', () => cluster.broker(1).requestsFor(Api.Produce).length >= 3, 5000).catch(() => undefined);
       return log.answer(req, () => ErrorCode.MESSAGE_TOO_LARGE.code);
     });
     const p = producer();
@@ -191,11 +184,11 @@ describe('client/producer idempotence', function () {
     cluster.broker(1).on(Api.Produce, (req: ProduceRequestData) => new Promise((resolve) => held.push(() => resolve(log.answer(req)))));
     const p = producer({ maxInFlightRequestsPerConnection: 5 });
     const sends = sendAll(p, 0, ['0', '1', '2', '3', '4', '5', '6']);
-    await until('5 produce requests', () => held.length === 5);
+    await waitUntil('5 produce requests', () => held.length === 5, 5000);
     await new Promise((r) => setTimeout(r, 30));
     expect(held).to.have.length(5);
     while (held.length > 0) held.shift()!();
-    await until('the rest', () => held.length === 2);
+    await waitUntil('the rest', () => held.length === 2, 5000);
     while (held.length > 0) held.shift()!();
     expect((await Promise.all(sends)).map((a) => (a as { offset: number }).offset)).to.deep.equal([0, 1, 2, 3, 4, 5, 6]);
   });

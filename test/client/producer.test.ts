@@ -7,6 +7,7 @@ import { forEachBatch, readBatchInfo } from '../../lib/record/batch-header';
 import { decodeRecordBatches } from '../../lib/record/record-batch';
 import { partitionForKey } from '../../lib/record/partitioner';
 import { CLOSE_CONNECTION, FakeCluster, NO_RESPONSE } from './fake-broker';
+import { waitUntil } from '../helpers/wait';
 
 /** Answers a Produce request like a broker with empty logs, counting offsets per partition. */
 function appendAll(req: ProduceRequestData, logEnds: Map<string, number>, errorFor?: (topic: string, partition: number) => number): ProduceResponseData {
@@ -102,8 +103,7 @@ describe('client/producer', function () {
     const metadataBefore = cluster.metadataRequests;
     const sent = p.send({ topic: 't', partition: 0, value: 'moved' });
     // The first attempt goes to broker 1, which refuses; then the leader moves to broker 2.
-    const deadline = Date.now() + 5000;
-    while (cluster.broker(1).requestsFor(Api.Produce).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+    await waitUntil('the first produce attempt', () => cluster.broker(1).requestsFor(Api.Produce).length > 0, 5000);
     cluster.topics.set('t', [{ leader: 2 }, { leader: 2 }]);
     const ack = await sent;
     expect(ack.offset).to.equal(0);
@@ -117,8 +117,7 @@ describe('client/producer', function () {
     const p = producer({ acks: 0 });
     const ack = await p.send({ topic: 't', partition: 0, value: 'fire-and-forget' });
     expect(ack.offset).to.equal(-1);
-    const deadline = Date.now() + 2000;
-    while (cluster.broker(1).requestsFor(Api.Produce).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+    await waitUntil('the acks=0 produce request', () => cluster.broker(1).requestsFor(Api.Produce).length > 0, 2000);
     expect(cluster.broker(1).requestsFor(Api.Produce)[0].acks).to.equal(0);
   });
 

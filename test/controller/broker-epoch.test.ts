@@ -7,7 +7,7 @@ import { Connection } from '../../lib/client/connection';
 import { Api } from '../../lib/protocol/api';
 import { LeaderAndIsrRequestData, PartitionStateData } from '../../lib/protocol/messages/controller';
 import { startBroker } from '../helpers/cluster';
-import { waitUntil } from './fake-broker';
+import { waitUntil } from '../helpers/wait';
 import { Admin, startNode, stopNode, TestNode, useChrootedZooKeeper } from './controller-harness';
 
 const STALE_BROKER_EPOCH = 77;

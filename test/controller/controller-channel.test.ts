@@ -3,7 +3,8 @@ import * as net from 'net';
 import { BrokerUnavailableError, ControllerChannel } from '../../lib/controller/controller-channel';
 import { Api } from '../../lib/protocol/api';
 import { UpdateMetadataRequestData } from '../../lib/protocol/messages/controller';
-import { FakeBrokerServer, waitUntil } from './fake-broker';
+import { FakeBrokerServer } from './fake-broker';
+import { waitUntil } from '../helpers/wait';
 
 function updateMetadata(controllerEpoch: number): UpdateMetadataRequestData {
   return { controllerId: 0, controllerEpoch, brokerEpoch: 0, clusterId: 'c', partitionStates: [], liveBrokers: [] };

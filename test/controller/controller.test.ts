@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { TestZooKeeper } from '../helpers/zookeeper';
 import { ZkPaths } from '../../lib/zk/znodes';
-import { waitUntil } from './fake-broker';
+import { waitUntil } from '../helpers/wait';
 import { activeNode, Admin, killNode, startNode, stopNode, TestNode, useChrootedZooKeeper } from './controller-harness';
 
 describe('controller/controller', function () {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { ZkPaths } from '../../lib/zk/znodes';
-import { FakeBroker, waitUntil } from './fake-broker';
+import { FakeBroker } from './fake-broker';
+import { waitUntil } from '../helpers/wait';
 import { Admin, killNode, startNode, stopNode, TestNode, useChrootedZooKeeper } from './controller-harness';
 
 /**

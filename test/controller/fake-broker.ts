@@ -145,13 +145,3 @@ export class FakeBroker {
 function write(socket: net.Socket, frame: Buffer[]): void {
   if (!socket.destroyed) socket.write(Buffer.concat(frame));
 }
-
-/** Polls a condition until it holds or the deadline passes. */
-export async function waitUntil(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 10000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

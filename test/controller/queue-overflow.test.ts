@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { waitUntil } from './fake-broker';
+import { waitUntil } from '../helpers/wait';
 import { startNode, stopNode, TestNode, useChrootedZooKeeper } from './controller-harness';
 
 /** A controller whose event queue overflows resigns instead of silently dropping events. */

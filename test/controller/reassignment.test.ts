@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ZkPaths } from '../../lib/zk/znodes';
-import { waitUntil } from './fake-broker';
+import { waitUntil } from '../helpers/wait';
 import { Admin, startNode, stopNode, TestNode, useChrootedZooKeeper } from './controller-harness';
 
 describe('controller/partition-reassignment', function () {

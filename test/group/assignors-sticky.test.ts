@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { StickyAssignor } from '../../lib/group/assignors';
 import { AssignorMember } from '../../lib/group/assignors/partition-assignor';
-import { TopicPartition } from '../../lib/group/topic-partition';
+import { TopicPartition } from '../../lib/util/topic-partition';
 
 const sticky = new StickyAssignor();
 

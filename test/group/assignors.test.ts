@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { assignorByName, assignorsByNames, RangeAssignor, RoundRobinAssignor, StickyAssignor } from '../../lib/group/assignors';
 import { AssignorMember, PartitionAssignor } from '../../lib/group/assignors/partition-assignor';
-import { TopicPartition } from '../../lib/group/topic-partition';
+import { TopicPartition } from '../../lib/util/topic-partition';
 import { ConfigError } from '../../lib/config/config-error';
 
 /** `t0p1`-style names keep expected assignments as short as Kafka's javadoc writes them. */

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import {
   decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription,
 } from '../../lib/group/consumer-protocol';
-import { sortTopicPartitions } from '../../lib/group/topic-partition';
+import { sortTopicPartitions } from '../../lib/util/topic-partition';
 import { ProtocolError } from '../../lib/protocol/errors';
 
 // Golden bytes written by hand from ConsumerProtocolSubscription.json / ConsumerProtocolAssignment.json:

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { coordinatorPartition, javaStringHashCode, kafkaAbs } from '../../lib/group/coordinator-partition';
+import { coordinatorPartition } from '../../lib/group/coordinator-partition';
+import { javaStringHashCode, kafkaAbs } from '../../lib/util/java-hash';
 
 /** An independent model of Java's String.hashCode: exact BigInt arithmetic, wrapped to int32 once at the end. */
 function bigIntHash(s: string): number {

@@ -11,6 +11,7 @@ import * as path from 'path';
 import { Broker } from '../../lib/broker/broker';
 import { buildBrokerConfig } from '../../lib/config/broker-config';
 import { RawValue } from '../../lib/config/config-def';
+import { waitUntil } from './wait';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -27,15 +28,6 @@ export function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
-}
-
-export async function waitUntil(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 20000, intervalMs = 25): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await predicate()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
 }
 
 export interface BrokerSettings {

@@ -11,7 +11,8 @@ import { forEachBatch, readBatchInfo } from '../../lib/record/batch-header';
 import { LogConfig, DEFAULT_LOG_CONFIG } from '../../lib/storage/log-config';
 import { PartitionLog } from '../../lib/storage/partition-log';
 import { ZkClient } from '../../lib/zk/zk-client';
-import { BrokerProcess, freePort, spawnBroker, tempDir, waitUntil } from './cluster';
+import { BrokerProcess, freePort, spawnBroker, tempDir } from './cluster';
+import { waitUntil } from './wait';
 import { startTestZooKeeper, TestZooKeeper } from './zookeeper';
 import * as path from 'path';
 

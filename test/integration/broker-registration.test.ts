@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { Broker } from '../../lib/broker/broker';
 import { ZkClient } from '../../lib/zk/zk-client';
-import { startBroker, waitUntil } from '../helpers/cluster';
+import { startBroker } from '../helpers/cluster';
+import { waitUntil } from '../helpers/wait';
 import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
 
 describe('integration/broker-registration', function () {

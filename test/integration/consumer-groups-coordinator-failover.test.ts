@@ -3,7 +3,7 @@ import { Admin } from '../../lib/client/admin';
 import { Consumer, ConsumerRecord } from '../../lib/client/consumer';
 import { Producer } from '../../lib/client/producer';
 import { ReplicatedCluster } from '../helpers/replicated-cluster';
-import { waitUntil } from '../helpers/cluster';
+import { waitUntil } from '../helpers/wait';
 
 describe('integration/consumer-groups-coordinator-failover', function () {
   this.timeout(180000);

@@ -5,7 +5,8 @@ import { Broker } from '../../lib/broker/broker';
 import { Admin } from '../../lib/client/admin';
 import type { ConsumerGroupDescription } from '../../lib/client/admin-groups';
 import { Producer } from '../../lib/client/producer';
-import { REPO_ROOT, startBroker, waitUntil } from '../helpers/cluster';
+import { REPO_ROOT, startBroker } from '../helpers/cluster';
+import { waitUntil } from '../helpers/wait';
 import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
 
 const SESSION_TIMEOUT_MS = 6000;

@@ -3,7 +3,8 @@ import { Broker } from '../../lib/broker/broker';
 import { Admin } from '../../lib/client/admin';
 import { Consumer, ConsumerOptions, ConsumerRecord } from '../../lib/client/consumer';
 import { Producer } from '../../lib/client/producer';
-import { startBroker, waitUntil } from '../helpers/cluster';
+import { startBroker } from '../helpers/cluster';
+import { waitUntil } from '../helpers/wait';
 import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
 
 const GROUP_BROKER_OVERRIDES = {

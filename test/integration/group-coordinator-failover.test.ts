@@ -5,7 +5,8 @@ import { Connection } from '../../lib/client/connection';
 import { encodeSubscription } from '../../lib/group/consumer-protocol';
 import { Api } from '../../lib/protocol/api';
 import { ErrorCode as E } from '../../lib/protocol/errors';
-import { startBroker, waitUntil } from '../helpers/cluster';
+import { startBroker } from '../helpers/cluster';
+import { waitUntil } from '../helpers/wait';
 import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
 
 const OVERRIDES = {

@@ -7,7 +7,8 @@ import { Consumer } from '../../lib/client/consumer';
 import { Producer, ProducerOptions } from '../../lib/client/producer';
 import { Api } from '../../lib/protocol/api';
 import { ZkClient } from '../../lib/zk/zk-client';
-import { freePort, startBroker, waitUntil } from '../helpers/cluster';
+import { freePort, startBroker } from '../helpers/cluster';
+import { waitUntil } from '../helpers/wait';
 import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
 
 const PRODUCE_KEY = 0;

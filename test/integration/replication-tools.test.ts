@@ -8,7 +8,8 @@ import { main as topicsMain } from '../../lib/cli/topics';
 import { Admin } from '../../lib/client/admin';
 import { Producer } from '../../lib/client/producer';
 import { captureIo } from '../cli/capture-io';
-import { startBroker, tempDir, waitUntil } from '../helpers/cluster';
+import { startBroker, tempDir } from '../helpers/cluster';
+import { waitUntil } from '../helpers/wait';
 import { runCli } from '../helpers/run-cli';
 import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
 

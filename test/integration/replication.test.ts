@@ -3,7 +3,7 @@ import { Admin } from '../../lib/client/admin';
 import { Consumer } from '../../lib/client/consumer';
 import { Producer } from '../../lib/client/producer';
 import { SamsaError } from '../../lib/protocol/errors';
-import { waitUntil } from '../helpers/cluster';
+import { waitUntil } from '../helpers/wait';
 import { useReplicatedCluster } from '../helpers/replicated-cluster';
 
 const TOPIC = 'replicated';

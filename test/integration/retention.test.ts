@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { Broker } from '../../lib/broker/broker';
 import { Admin } from '../../lib/client/admin';
 import { Producer } from '../../lib/client/producer';
-import { startBroker, waitUntil } from '../helpers/cluster';
+import { startBroker } from '../helpers/cluster';
+import { waitUntil } from '../helpers/wait';
 import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
 
 describe('integration/retention', function () {

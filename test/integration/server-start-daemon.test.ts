@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ZkClient } from '../../lib/zk/zk-client';
-import { freePort, tempDir, waitUntil } from '../helpers/cluster';
+import { freePort, tempDir } from '../helpers/cluster';
+import { waitUntil } from '../helpers/wait';
 import { runCli } from '../helpers/run-cli';
 import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
 

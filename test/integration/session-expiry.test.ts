@@ -3,7 +3,8 @@ import { Broker } from '../../lib/broker/broker';
 import { Admin } from '../../lib/client/admin';
 import { Producer } from '../../lib/client/producer';
 import { ZkClient } from '../../lib/zk/zk-client';
-import { startBroker, waitUntil } from '../helpers/cluster';
+import { startBroker } from '../helpers/cluster';
+import { waitUntil } from '../helpers/wait';
 import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
 
 describe('integration/session-expiry', function () {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Broker } from '../../lib/broker/broker';
-import { startBroker, waitUntil } from '../helpers/cluster';
+import { startBroker } from '../helpers/cluster';
+import { waitUntil } from '../helpers/wait';
 import { runCli } from '../helpers/run-cli';
 import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
 

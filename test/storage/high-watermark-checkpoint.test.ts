@@ -4,6 +4,7 @@ import * as path from 'path';
 import { HIGH_WATERMARK_CHECKPOINT_FILE, LogManager, LogManagerConfig } from '../../lib/storage/log-manager';
 import { formatCheckpoint, parseCheckpoint } from '../../lib/storage/offset-checkpoint';
 import { buildBatch, tempDir, testConfig } from './batch-builder';
+import { waitUntil } from '../helpers/wait';
 
 describe('storage/log-manager high watermark checkpoint', () => {
   let dir: string;
@@ -85,8 +86,7 @@ describe('storage/log-manager high watermark checkpoint', () => {
     const manager = await start({ highWatermarkCheckpointIntervalMs: 20 });
     await createWithRecords(manager, 'orders', 0, 6);
     highWatermarks.set('orders-0', 6);
-    const deadline = Date.now() + 5000;
-    while (!(existsSync(checkpointFile()) && readEntries().includes('orders-0=6')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await waitUntil('the periodic checkpoint', () => existsSync(checkpointFile()) && readEntries().includes('orders-0=6'), 5000);
     expect(readEntries()).to.deep.equal(['orders-0=6']);
   });
 });

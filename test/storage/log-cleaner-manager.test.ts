@@ -7,17 +7,10 @@ import { logToClean } from '../../lib/storage/log-to-clean';
 import { PartitionLog } from '../../lib/storage/partition-log';
 import { tempDir, testConfig } from './batch-builder';
 import { KV, appendEach, keyedBatch, readAll } from './compaction-helpers';
+import { waitUntil } from '../helpers/wait';
 
 const ONE = keyedBatch([['k0', 'v000']]).length;
 const distinct = (n: number): KV[] => Array.from({ length: n }, (_, i) => [`k${i}`, `v${String(i).padStart(3, '0')}`]);
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('storage/log-to-clean', () => {
   let dir: string;
@@ -150,7 +143,7 @@ describe('storage/log-cleaner-manager', () => {
   it('cleans in the background every log.cleaner.backoff.ms when enabled', async () => {
     const manager = await start({ cleanerEnable: true, cleanerBackoffMs: 20 });
     const log = await filledLog(manager, 'c', { cleanupPolicy: 'compact' }, [['k0', 'v000'], ['k0', 'v001'], ['k1', 'v002']]);
-    await waitFor(() => log.cleanerCheckpoint === 2, 'the background cleaner');
+    await waitUntil('the background cleaner', () => log.cleanerCheckpoint === 2, 5000);
     expect((await readAll(log)).map((r) => r.offset)).to.deep.equal([1, 2]);
   });
 });

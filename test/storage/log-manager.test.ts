@@ -5,6 +5,7 @@ import { LogManager, parseLogDirName } from '../../lib/storage/log-manager';
 import { InconsistentBrokerMetadataError } from '../../lib/storage/meta-properties';
 import { formatCheckpoint, parseCheckpoint } from '../../lib/storage/offset-checkpoint';
 import { buildBatch, tempDir, testConfig } from './batch-builder';
+import { waitUntil } from '../helpers/wait';
 
 describe('storage/log-manager', () => {
   let root: string;
@@ -117,8 +118,7 @@ describe('storage/log-manager', () => {
     await manager.deleteLog('doomed', 1);
     expect(manager.getLog('doomed', 1)).to.equal(undefined);
     expect(existsSync(path.join(dirs[0], 'doomed-1'))).to.equal(false);
-    const deadline = Date.now() + 2000;
-    while (readdirSync(dirs[0]).some((n) => n.endsWith('-delete')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    await waitUntil('the renamed log directory to be removed', () => !readdirSync(dirs[0]).some((n) => n.endsWith('-delete')), 2000);
     expect(readdirSync(dirs[0]).filter((n) => n.startsWith('doomed'))).to.deep.equal([]);
   });
 

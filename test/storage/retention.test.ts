@@ -6,6 +6,7 @@ import { LogConfig } from '../../lib/storage/log-config';
 import { LogManager, formatBytes } from '../../lib/storage/log-manager';
 import { PartitionLog } from '../../lib/storage/partition-log';
 import { buildBatch, listBatches, tempDir, testConfig } from './batch-builder';
+import { waitUntil } from '../helpers/wait';
 
 const T0 = 1_700_000_000_000;
 const VALUE_BYTES = 100;
@@ -22,14 +23,6 @@ async function expectOutOfRange(promise: Promise<unknown>): Promise<void> {
     return;
   }
   throw new Error('expected OFFSET_OUT_OF_RANGE');
-}
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 describe('storage/retention', () => {
@@ -194,7 +187,7 @@ describe('storage/retention', () => {
       '00000000000000000003.index.deleted', '00000000000000000003.log.deleted', '00000000000000000003.timeindex.deleted',
     ]);
     expect(files().filter((f) => f.endsWith('.log'))).to.deep.equal(['00000000000000000006.log']);
-    await waitFor(() => !files().some((f) => f.endsWith('.deleted')), '.deleted files to go');
+    await waitUntil('.deleted files to go', () => !files().some((f) => f.endsWith('.deleted')), 2000);
     // A flush after the rename must not bring a deleted segment's index back under its live name.
     await log.flush();
     expect(files().filter((f) => f.startsWith('0000000000000000000') && !f.startsWith('00000000000000000006'))).to.deep.equal([]);
@@ -311,7 +304,7 @@ describe('storage/log-manager retention', () => {
     await fill(orders, 9);
     await fill(forever, 9);
     now = T0 + 15_500;
-    await waitFor(() => orders.logStartOffset === 6, 'the periodic retention run');
+    await waitUntil('the periodic retention run', () => orders.logStartOffset === 6, 2000);
     expect(forever.logStartOffset).to.equal(0);
   });
 

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { Admin } from '../../lib/client/admin';
 import { ZkClient } from '../../lib/zk/zk-client';
-import { BrokerProcess, spawnBroker, waitUntil } from '../helpers/cluster';
+import { BrokerProcess, spawnBroker } from '../helpers/cluster';
+import { waitUntil } from '../helpers/wait';
 import { runCli } from '../helpers/run-cli';
 import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
 

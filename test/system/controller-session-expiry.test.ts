@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Admin } from '../../lib/client/admin';
-import { waitUntil } from '../helpers/cluster';
+import { waitUntil } from '../helpers/wait';
 import { SESSION_TIMEOUT_MS, useReplicatedCluster } from '../helpers/replicated-cluster';
 
 const TOPIC = 'paused';

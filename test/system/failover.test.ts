@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { waitUntil } from '../helpers/cluster';
+import { waitUntil } from '../helpers/wait';
 import { useReplicatedCluster, replicaBytes, verifyTopic } from '../helpers/replicated-cluster';
 
 const TOPIC = 'failover';

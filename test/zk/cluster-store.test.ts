@@ -6,6 +6,7 @@ import { ControllerMovedError } from '../../lib/zk/controller-fence';
 import { ZkClient } from '../../lib/zk/zk-client';
 import { ZkError } from '../../lib/zk/zk-errors';
 import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
+import { waitUntil } from '../helpers/wait';
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -77,8 +78,7 @@ describe('zk/cluster-store', function () {
     expect((await store.getTopicAssignment('orders'))?.partitions).to.deep.equal(new Map([[0, [1, 2]], [1, [2, 1]]]));
     expect(await store.getTopicConfig('orders')).to.deep.equal({ 'retention.ms': '1000' });
     expect(await store.getTopicConfig('unknown')).to.deep.equal({});
-    const deadline = Date.now() + 5000;
-    while (order.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await waitUntil('both watches to fire', () => order.length >= 2, 5000);
     expect(order).to.deep.equal(['config', 'assignment']);
   });
 

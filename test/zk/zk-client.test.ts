@@ -3,6 +3,7 @@ import { ZkClient } from '../../lib/zk/zk-client';
 import { ZkError } from '../../lib/zk/zk-errors';
 import { NO_EPHEMERAL_OWNER, ZkNodeData, ZkWatchEvent } from '../../lib/zk/zk-types';
 import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
+import { waitUntil } from '../helpers/wait';
 
 async function rejection(promise: Promise<unknown>): Promise<ZkError> {
   try {
@@ -12,16 +13,6 @@ async function rejection(promise: Promise<unknown>): Promise<ZkError> {
     return err as ZkError;
   }
   throw new Error('expected the operation to fail');
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe('zk/zk-client', function () {
@@ -65,7 +56,7 @@ describe('zk/zk-client', function () {
       const events: ZkWatchEvent[] = [];
       await client.getChildren('/q', (e) => events.push(e));
       await root.create(`/test-${n}/q/from-root`);
-      await waitFor('child watch', () => events.length === 1);
+      await waitUntil('child watch', () => events.length === 1, 5000);
       expect(events[0]).to.deep.equal({ type: 'NODE_CHILDREN_CHANGED', path: '/q' });
     });
 
@@ -189,7 +180,7 @@ describe('zk/zk-client', function () {
       const events: ZkWatchEvent[] = [];
       await client.getData('/w', (e) => events.push(e));
       await root.setData(`/test-${n}/w`, Buffer.from('1'));
-      await waitFor('data watch', () => events.length === 1);
+      await waitUntil('data watch', () => events.length === 1, 5000);
       await root.setData(`/test-${n}/w`, Buffer.from('2'));
       await root.delete(`/test-${n}/w`);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -200,10 +191,10 @@ describe('zk/zk-client', function () {
       const events: ZkWatchEvent[] = [];
       expect(await client.exists('/later', (e) => events.push(e))).to.equal(null);
       await root.create(`/test-${n}/later`);
-      await waitFor('creation', () => events.length === 1);
+      await waitUntil('creation', () => events.length === 1, 5000);
       expect(await client.exists('/later', (e) => events.push(e))).to.not.equal(null);
       await root.delete(`/test-${n}/later`);
-      await waitFor('deletion', () => events.length === 2);
+      await waitUntil('deletion', () => events.length === 2, 5000);
       expect(events.map((e) => e.type)).to.deep.equal(['NODE_CREATED', 'NODE_DELETED']);
     });
 
@@ -215,12 +206,12 @@ describe('zk/zk-client', function () {
       expect(seenChildren).to.deep.equal([[]]);
       expect(seenData).to.deep.equal([null]);
       await client.create('/dir', Buffer.from('d1'));
-      await waitFor('dir created', () => seenData.includes('d1'));
+      await waitUntil('dir created', () => seenData.includes('d1'), 5000);
       await client.create('/dir/x');
       await client.create('/dir/y');
-      await waitFor('both children', () => seenChildren.some((c) => c.length === 2));
+      await waitUntil('both children', () => seenChildren.some((c) => c.length === 2), 5000);
       await client.setData('/dir', Buffer.from('d2'));
-      await waitFor('data change', () => seenData.includes('d2'));
+      await waitUntil('data change', () => seenData.includes('d2'), 5000);
       children.cancel();
       data.cancel();
       const before = seenChildren.length;

@@ -5,6 +5,7 @@ import { ZkError } from '../../lib/zk/zk-errors';
 import { reapSession, SessionCredentials, ZkSession } from '../../lib/zk/zk-session';
 import { ZkNodeData, ZkWatchEvent } from '../../lib/zk/zk-types';
 import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
+import { waitUntil } from '../helpers/wait';
 
 const SESSION_TIMEOUT_MS = 3000;
 
@@ -16,14 +17,6 @@ function once(emitter: ZkClient, event: string, timeoutMs: number): Promise<numb
       resolve(Date.now());
     });
   });
-}
-
-async function waitFor(what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 10000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('zk/zk-client session state machine', function () {
@@ -114,7 +107,7 @@ describe('zk/zk-client session state machine', function () {
     const stat = await observer.exists('/brokers/ids/7');
     expect(stat?.ephemeralOwner).to.equal(client.sessionId);
     expect(stat?.czxid).to.equal(newEpoch);
-    await waitFor('watchData to see the new registration', () => seen.at(-1) === client?.sessionId);
+    await waitUntil('watchData to see the new registration', () => seen.at(-1) === client?.sessionId);
   });
 
   it('starts a new session when ZooKeeper itself reports the old one expired', async () => {
@@ -141,7 +134,7 @@ describe('zk/zk-client session state machine', function () {
     zk.pause();
     await expired;
     zk.resume();
-    await waitFor('the client to close', () => local.state === 'CLOSED');
+    await waitUntil('the client to close', () => local.state === 'CLOSED');
     let err: unknown;
     await local.getData('/').catch((e) => { err = e; });
     expect((err as ZkError).code).to.equal('CLIENT_CLOSED');

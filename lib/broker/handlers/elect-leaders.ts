@@ -11,12 +11,9 @@ import { ErrorCode, SamsaError, toErrorCode } from '../../protocol/errors';
 import {
   ELECTION_TYPE_PREFERRED, ELECTION_TYPE_UNCLEAN, ElectLeadersRequestData, ElectLeadersResponseData,
 } from '../../protocol/messages/elect-reassign';
+import { withTimeout } from '../../util/time';
+import type { TopicPartition } from '../../util/topic-partition';
 import { Handler } from '../request-context';
-
-export interface TopicPartition {
-  topic: string;
-  partition: number;
-}
 
 export interface PartitionOutcome extends TopicPartition {
   errorCode: number;
@@ -72,16 +69,7 @@ function electionTypeOf(code: number): ElectionType | null {
  */
 export function withinTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
   const limitMs = timeoutMs > 0 ? timeoutMs : DEFAULT_CONTROLLER_WAIT_MS;
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new SamsaError(ErrorCode.REQUEST_TIMED_OUT, `the controller did not answer within ${limitMs} ms`));
-    }, limitMs);
-    timer.unref();
-    work.then(
-      (value) => { clearTimeout(timer); resolve(value); },
-      (err: unknown) => { clearTimeout(timer); reject(err); },
-    );
-  });
+  return withTimeout(work, limitMs, () => new SamsaError(ErrorCode.REQUEST_TIMED_OUT, `the controller did not answer within ${limitMs} ms`));
 }
 
 /** Per-partition items grouped by topic, topics in first-seen order, partitions as given. */

@@ -10,7 +10,8 @@ import {
   ListPartitionReassignmentsRequestData, ListPartitionReassignmentsResponseData,
 } from '../../protocol/messages/elect-reassign';
 import { Handler } from '../request-context';
-import { PartitionOutcome, TopicPartition, groupByTopic, withinTimeout } from './elect-leaders';
+import type { TopicPartition } from '../../util/topic-partition';
+import { PartitionOutcome, groupByTopic, withinTimeout } from './elect-leaders';
 
 export interface ReassignmentTarget extends TopicPartition {
   /** null cancels the partition's reassignment in progress. */

@@ -6,7 +6,7 @@
  * answer from the same input, so assignors are pure and deterministic: members are taken in
  * memberId order and partitions in (topic, partition) order, never in Map insertion order.
  */
-import { compareStrings, sortTopicPartitions, TopicPartition } from '../topic-partition';
+import { compareStrings, sortTopicPartitions, TopicPartition } from '../../util/topic-partition';
 
 export interface AssignorMember {
   memberId: string;

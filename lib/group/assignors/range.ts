@@ -4,7 +4,7 @@
  * extra. Co-partitioned topics therefore land together (partition N of every topic goes to the
  * same member), at the price of imbalance across many topics: the low member ids get every extra.
  */
-import { TopicPartition } from '../topic-partition';
+import { TopicPartition } from '../../util/topic-partition';
 import { AssignorMember, emptyAssignment, PartitionAssignor, sortedMembers, sortEachAssignment, subscribedTopics } from './partition-assignor';
 
 export class RangeAssignor implements PartitionAssignor {

@@ -4,7 +4,7 @@
  * the deal continues from the next one. With identical subscriptions the counts differ by at
  * most one; with differing subscriptions it can be lopsided (use sticky for that).
  */
-import { TopicPartition } from '../topic-partition';
+import { TopicPartition } from '../../util/topic-partition';
 import { AssignorMember, emptyAssignment, PartitionAssignor, sortedMembers, sortEachAssignment, subscribedTopics } from './partition-assignor';
 
 export class RoundRobinAssignor implements PartitionAssignor {

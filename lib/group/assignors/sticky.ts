@@ -19,7 +19,7 @@
  * when the assignment is balanced in the sense above. Ties break on memberId order and
  * (topic, partition) order, so every leader computes the same answer.
  */
-import { compareStrings, sortTopicPartitions, TopicPartition, topicPartitionKey } from '../topic-partition';
+import { compareStrings, sortTopicPartitions, TopicPartition, topicPartitionKey } from '../../util/topic-partition';
 import { AssignorMember, PartitionAssignor, sortedMembers, subscribedTopics } from './partition-assignor';
 
 interface MemberState {

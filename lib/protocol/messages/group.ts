@@ -169,14 +169,12 @@ export const DeleteGroupsResponse = struct({
   results: array(struct({ groupId: string, errorCode: int16 }, 'DeletableGroupResult')),
 }, 'DeleteGroupsResponse');
 
-/** Kafka's API keys for the messages above, used when they are registered. */
+/** Kafka's API keys for the messages above; a test checks they match the table in api.ts. */
 export const GROUP_API_KEYS = {
   OffsetCommit: 8, OffsetFetch: 9, FindCoordinator: 10, JoinGroup: 11, Heartbeat: 12, LeaveGroup: 13, SyncGroup: 14,
   DescribeGroups: 15, ListGroups: 16, DeleteGroups: 42,
 } as const;
 
-export type JoinGroupRequestData = Infer<typeof JoinGroupRequest>;
 export type JoinGroupResponseData = Infer<typeof JoinGroupResponse>;
-export type SyncGroupRequestData = Infer<typeof SyncGroupRequest>;
 export type OffsetCommitRequestData = Infer<typeof OffsetCommitRequest>;
 export type OffsetFetchResponseData = Infer<typeof OffsetFetchResponse>;

@@ -53,5 +53,3 @@ export type ApiVersionsResponseData = Infer<typeof ApiVersionsResponse>;
 export type MetadataRequestData = Infer<typeof MetadataRequest>;
 export type MetadataResponseData = Infer<typeof MetadataResponse>;
 export type MetadataTopicData = Infer<typeof MetadataTopic>;
-export type MetadataPartitionData = Infer<typeof MetadataPartition>;
-export type MetadataBrokerData = Infer<typeof MetadataBroker>;

@@ -1,6 +1,7 @@
 /**
- * The (topic, partition) pair that assignors, the consumer protocol and the group coordinator pass
- * around, with the one ordering they all agree on.
+ * The (topic, partition) pair, Samsa's one definition of it: ZooKeeper data, the controller, the
+ * broker's handlers, the clients and the group code all pass it around. With it, the one ordering
+ * they agree on.
  *
  * Assignments must be identical on every client that computes them, so the order is Java's
  * `String.compareTo` on the topic (UTF-16 code units, which is what JS `<` compares, unlike
