@@ -39,6 +39,7 @@ import { deleteGroupsHandler, describeGroupsHandler, listGroupsHandler } from '.
 import { requestControlledShutdown } from './controlled-shutdown';
 import { MetadataCache } from './metadata-cache';
 import { PartitionConfig, ReplicaManager } from './replica-manager';
+import { NativeCodec } from './native-codec';
 import { SocketServer } from './socket-server';
 import { StartupGate } from './startup-gate';
 import { TopicAdmin } from './topic-admin';
@@ -110,7 +111,8 @@ export class Broker extends EventEmitter {
       brokerAddress: (id) => this.metadata.broker(id),
       logger: getLogger('replica-manager'),
     });
-    this.server = new SocketServer(this.dispatcher, {
+    const networkLog = getLogger('network');
+    this.server = new SocketServer((remote) => new NativeCodec(this.dispatcher, networkLog, remote), {
       maxFrameBytes: config.socketRequestMaxBytes,
       maxInFlightRequests: config.queuedMaxRequests,
       logger: getLogger('network'),

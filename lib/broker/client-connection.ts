@@ -1,22 +1,18 @@
 /**
- * One accepted client socket: splits frames, decodes headers and bodies, dispatches, and writes
- * responses back in request order while several requests are in flight.
+ * One accepted client socket: splits frames, hands each to the listener's wire codec (native or
+ * Kafka), runs the handler, and writes responses back in request order while several requests
+ * are in flight.
  *
  * Bad bytes never escape as exceptions: an oversized frame, a truncated or garbage frame, an
- * unknown API key or version each get an error response when a correlation id can be read, one
+ * unknown API key or version each get what the codec decides (an error response, or none), one
  * log line, and the connection is closed after pending responses are flushed. Other clients are
  * unaffected.
  */
 import * as net from 'net';
-import { ErrorCode, ProtocolError, SamsaError } from '../protocol/errors';
-import {
-  encodeErrorResponseFrame, encodeResponseFrame, FrameDecoder, FrameTooLargeError, MIN_REQUEST_HEADER_BYTES,
-  readRequestHeader, RequestHeader,
-} from '../protocol/frame';
-import { Reader } from '../protocol/reader';
+import { FrameDecoder } from '../protocol/frame';
 import { Logger } from '../util/logger';
-import { ApiDispatcher } from './api-dispatcher';
 import { RequestContext } from './request-context';
+import { DecodedRequest, RejectedFrame, WireCodec } from './wire-codec';
 
 export interface ClientConnectionOptions {
   maxFrameBytes: number;
@@ -32,6 +28,7 @@ interface ResponseSlot {
 
 export class ClientConnection {
   private readonly decoder: FrameDecoder;
+  private readonly codec: WireCodec;
   private readonly slots: ResponseSlot[] = [];
   private closing = false;
   private paused = false;
@@ -41,14 +38,23 @@ export class ClientConnection {
   constructor(
     private readonly socket: net.Socket,
     readonly id: string,
-    private readonly dispatcher: ApiDispatcher,
+    codecFor: (remoteAddress: string) => WireCodec,
     private readonly options: ClientConnectionOptions,
     private readonly onClosed: (conn: ClientConnection) => void,
   ) {
     this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    this.codec = codecFor(this.remoteAddress);
     this.decoder = new FrameDecoder(options.maxFrameBytes);
     socket.setNoDelay(true);
-    socket.on('data', (chunk) => this.onData(chunk));
+    socket.on('data', (chunk) => {
+      // A bug in decoding must cost this connection, never the broker: no throw leaves a data handler.
+      try {
+        this.onData(chunk);
+      } catch (err) {
+        options.logger.error(`Bug while reading from ${this.remoteAddress}: ${(err as Error).stack ?? String(err)}`);
+        socket.destroy();
+      }
+    });
     socket.on('error', () => undefined);
     socket.on('close', () => {
       this.closed = true;
@@ -79,76 +85,64 @@ export class ClientConnection {
     }
   }
 
-  /** The byte stream itself is broken: answer if a correlation id is readable, then close. */
+  /** The byte stream itself is broken: answer if the codec can, then close. */
   private rejectStream(err: Error): void {
-    if (err instanceof FrameTooLargeError) {
-      // size(4) apiKey(2) apiVersion(2) correlationId(4): the id is readable without buffering the frame.
-      const head = this.decoder.peekPending(12);
-      const correlationId = head.length >= 12 ? head.readInt32BE(8) : -1;
-      this.failConnection(correlationId, ErrorCode.INVALID_REQUEST.code, err.message);
-    } else {
-      this.failConnection(-1, ErrorCode.INVALID_REQUEST.code, err.message);
-    }
+    this.failConnection(this.codec.rejectStream(err, this.decoder.peekPending(12)));
   }
 
   private onFrame(frame: Buffer): void {
-    if (frame.length < MIN_REQUEST_HEADER_BYTES) {
-      this.failConnection(-1, ErrorCode.INVALID_REQUEST.code, `frame of ${frame.length} bytes is shorter than a request header`);
+    const decoded = this.codec.decode(frame);
+    if (!decoded.ok) {
+      if (decoded.rejected.keepOpen) this.answerAndContinue(decoded.rejected);
+      else this.failConnection(decoded.rejected);
       return;
     }
-    const r = new Reader(frame);
-    let header: RequestHeader;
-    try {
-      header = readRequestHeader(r);
-    } catch (err) {
-      this.failConnection(frame.readInt32BE(4), ErrorCode.INVALID_REQUEST.code, `malformed request header: ${(err as Error).message}`);
-      return;
-    }
-    const registration = this.dispatcher.lookup(header.apiKey);
-    if (!registration) {
-      this.failConnection(header.correlationId, ErrorCode.INVALID_REQUEST.code, `unknown API key ${header.apiKey}`);
-      return;
-    }
-    const { api } = registration;
-    if (header.apiVersion < api.minVersion || header.apiVersion > api.maxVersion) {
-      this.failConnection(header.correlationId, ErrorCode.UNSUPPORTED_VERSION.code,
-        `${api.name} version ${header.apiVersion} is not supported (supported: ${api.minVersion}-${api.maxVersion})`);
-      return;
-    }
-    let body: unknown;
-    try {
-      body = api.request.read(r, header.apiVersion);
-      if (r.remaining !== 0) throw new ProtocolError(`${r.remaining} unexpected trailing bytes`);
-    } catch (err) {
-      this.failConnection(header.correlationId, ErrorCode.INVALID_REQUEST.code, `malformed ${api.name} request: ${(err as Error).message}`);
-      return;
-    }
+    const request = decoded.request;
     const slot: ResponseSlot = { frame: null, done: false };
     this.slots.push(slot);
-    const ctx: RequestContext = { header, connectionId: this.id, remoteAddress: this.remoteAddress };
+    const ctx: RequestContext = { header: request.header, connectionId: this.id, remoteAddress: this.remoteAddress };
     let result: unknown;
     try {
-      result = registration.handler(body, ctx);
+      result = request.run(ctx);
     } catch (err) {
-      this.completeWithError(slot, header, api.name, err);
+      this.completeWithError(slot, request, err);
       return;
     }
     if (result instanceof Promise) {
       result.then(
-        (resp) => this.complete(slot, resp === null ? null : encodeResponseFrame(header.correlationId, api.response, resp, header.apiVersion)),
-        (err) => this.completeWithError(slot, header, api.name, err),
+        (resp) => this.completeWith(slot, request, resp),
+        (err) => this.completeWithError(slot, request, err),
       );
     } else {
-      this.complete(slot, result === null ? null : encodeResponseFrame(header.correlationId, api.response, result, header.apiVersion));
+      this.completeWith(slot, request, result);
     }
   }
 
-  private completeWithError(slot: ResponseSlot, header: RequestHeader, apiName: string, err: unknown): void {
-    const code = err instanceof SamsaError ? err.code : ErrorCode.UNKNOWN_SERVER_ERROR.code;
-    if (!(err instanceof SamsaError)) {
-      this.options.logger.error(`Unexpected error handling ${apiName} from ${this.remoteAddress}: ${(err as Error)?.stack ?? String(err)}`);
+  private completeWith(slot: ResponseSlot, request: DecodedRequest, response: unknown): void {
+    let frame: Buffer[] | null;
+    try {
+      frame = response === null ? null : request.encode(response);
+    } catch (err) {
+      // A handler's answer that does not fit its schema is a bug; the client gets an error, not a hang.
+      this.options.logger.error(`Cannot encode the ${request.apiName} response for ${this.remoteAddress}: ${(err as Error).stack ?? String(err)}`);
+      this.completeWithError(slot, request, err);
+      return;
     }
-    this.complete(slot, encodeErrorResponseFrame(header.correlationId, code, (err as Error)?.message ?? String(err)));
+    this.complete(slot, frame);
+  }
+
+  private completeWithError(slot: ResponseSlot, request: DecodedRequest, err: unknown): void {
+    const frame = request.encodeError(err);
+    if (frame === null) {
+      this.options.logger.warn(`Closing connection from ${this.remoteAddress}: ${request.apiName} failed: ${(err as Error)?.message ?? String(err)}`);
+      slot.done = true;
+      this.closing = true;
+      this.socket.pause();
+      this.flush();
+      setTimeout(() => this.socket.destroy(), 5000).unref();
+      return;
+    }
+    this.complete(slot, frame);
   }
 
   private complete(slot: ResponseSlot, frame: Buffer[] | null): void {
@@ -180,16 +174,21 @@ export class ClientConnection {
     if (this.closing && this.slots.length === 0) this.socket.end();
   }
 
-  private failConnection(correlationId: number, errorCode: number, message: string): void {
-    this.options.logger.warn(`Closing connection from ${this.remoteAddress}: ${message}`);
+  private failConnection(rejected: RejectedFrame): void {
+    this.options.logger.warn(`Closing connection from ${this.remoteAddress}: ${rejected.message}`);
     this.closing = true;
     this.socket.pause();
-    if (correlationId >= 0) {
-      this.slots.push({ frame: encodeErrorResponseFrame(correlationId, errorCode, message), done: true });
-    }
+    if (rejected.reply) this.slots.push({ frame: rejected.reply, done: true });
     this.flush();
     // A client that never reads must not hold the socket open forever.
     setTimeout(() => this.socket.destroy(), 5000).unref();
+  }
+
+  /** An answered rejection that leaves the connection usable (Kafka's ApiVersions fallback). */
+  private answerAndContinue(rejected: RejectedFrame): void {
+    this.options.logger.info(`Answering ${this.remoteAddress} without serving: ${rejected.message}`);
+    this.slots.push({ frame: rejected.reply, done: true });
+    this.flush();
   }
 
   /** Stop reading new requests; answered requests still flush. */

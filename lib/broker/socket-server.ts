@@ -5,15 +5,15 @@
 import * as net from 'net';
 import { Logger } from '../util/logger';
 import { sleep } from '../util/time';
-import { ApiDispatcher } from './api-dispatcher';
 import { ClientConnection, ClientConnectionOptions } from './client-connection';
+import { WireCodec } from './wire-codec';
 
 export class SocketServer {
   private readonly server: net.Server;
   private readonly connections = new Set<ClientConnection>();
   private nextId = 0;
 
-  constructor(private readonly dispatcher: ApiDispatcher, private readonly options: ClientConnectionOptions, private readonly logger: Logger) {
+  constructor(private readonly codecFor: (remoteAddress: string) => WireCodec, private readonly options: ClientConnectionOptions, private readonly logger: Logger) {
     this.server = net.createServer((socket) => this.accept(socket));
     this.server.on('error', (err) => this.logger.error(`Listener error: ${err.message}`));
   }
@@ -34,7 +34,7 @@ export class SocketServer {
   }
 
   private accept(socket: net.Socket): void {
-    const conn = new ClientConnection(socket, `conn-${this.nextId++}`, this.dispatcher, this.options, (c) => this.connections.delete(c));
+    const conn = new ClientConnection(socket, `conn-${this.nextId++}`, this.codecFor, this.options, (c) => this.connections.delete(c));
     this.connections.add(conn);
   }
 

@@ -117,7 +117,8 @@ export class FrameDecoder {
 
   /** The first buffered bytes not yet returned as frames (size prefix included), for best-effort error replies. */
   peekPending(bytes: number): Buffer {
-    return this.peek(Math.min(bytes, this.buffered));
+    const n = Math.min(bytes, this.buffered);
+    return n === 0 ? Buffer.alloc(0) : this.peek(n);
   }
 
   private peek(n: number): Buffer {
