@@ -79,3 +79,8 @@ export function apiByKey(key: number): AnyApiDef | undefined {
   return byKey.get(key);
 }
 
+
+/** Every native API, by key (ApiVersions answers from the broker's dispatcher; tests and the fuzzer walk this). */
+export function allApis(): AnyApiDef[] {
+  return [...byKey.values()].sort((a, b) => a.key - b.key);
+}

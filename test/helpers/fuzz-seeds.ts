@@ -61,7 +61,6 @@ class SlotRecordingWriter extends Writer {
   override writeInt8(v: number): this { this.value(1); return super.writeInt8(v); }
   override writeInt16(v: number): this { this.value(2); return super.writeInt16(v); }
   override writeInt32(v: number): this { this.value(4); return super.writeInt32(v); }
-  override writeUInt32(v: number): this { this.value(4); return super.writeUInt32(v); }
   override writeInt64(v: number): this { this.value(8); return super.writeInt64(v); }
   override writeBigInt64(v: bigint): this { this.value(8); return super.writeBigInt64(v); }
   override writeNullableString(v: string | null): this { return this.lengthPrefix(2, () => super.writeNullableString(v)); }
