@@ -6,17 +6,19 @@ import { Logger } from '../../util/logger';
 import { ApiDispatcher } from '../api-dispatcher';
 import { KafkaCodec } from './kafka-codec';
 import { KafkaDispatcher } from './kafka-dispatcher';
+import { registerDataApis } from './data-handlers';
 import { registerMetadataApis } from './metadata-handlers';
 import { WireCodec } from '../wire-codec';
 
-export function buildKafkaDispatcher(native: ApiDispatcher): KafkaDispatcher {
+export function buildKafkaDispatcher(native: ApiDispatcher, logger: Logger): KafkaDispatcher {
   const kafka = new KafkaDispatcher();
   registerMetadataApis(kafka, native);
+  registerDataApis(kafka, native, logger);
   return kafka;
 }
 
 /** One codec per accepted connection of a Kafka listener, sharing one API table. */
 export function kafkaCodecFactory(native: ApiDispatcher, logger: Logger): (remoteAddress: string) => WireCodec {
-  const kafka = buildKafkaDispatcher(native);
+  const kafka = buildKafkaDispatcher(native, logger);
   return (remoteAddress) => new KafkaCodec(kafka, logger, remoteAddress);
 }
