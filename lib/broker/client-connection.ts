@@ -19,6 +19,8 @@ import { ApiDispatcher } from './api-dispatcher';
 import { RequestContext } from './request-context';
 
 export interface ClientConnectionOptions {
+  /** The listener that accepted the connection; handed to handlers in each RequestContext. */
+  listenerName: string;
   maxFrameBytes: number;
   /** queued.max.requests: requests decoded but not yet answered; reading pauses past it. */
   maxInFlightRequests: number;
@@ -125,7 +127,7 @@ export class ClientConnection {
     }
     const slot: ResponseSlot = { frame: null, done: false };
     this.slots.push(slot);
-    const ctx: RequestContext = { header, connectionId: this.id, remoteAddress: this.remoteAddress };
+    const ctx: RequestContext = { header, connectionId: this.id, remoteAddress: this.remoteAddress, listenerName: this.options.listenerName };
     let result: unknown;
     try {
       result = registration.handler(body, ctx);

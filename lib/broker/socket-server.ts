@@ -1,20 +1,22 @@
 /**
- * The acceptor: listens on the broker's listener, owns the set of live client connections, and
- * drains them on shutdown (stop accepting, let in-flight requests finish, then close).
+ * The acceptor of one native-protocol listener: listens on its address, owns the set of live
+ * client connections, and drains them on shutdown (stop accepting, let in-flight requests
+ * finish, then close). A broker runs one per listener (see listener-server.ts).
  */
 import * as net from 'net';
 import { Logger } from '../util/logger';
 import { ApiDispatcher } from './api-dispatcher';
 import { ClientConnection, ClientConnectionOptions } from './client-connection';
+import type { ListenerServer } from './listener-server';
 
-export class SocketServer {
+export class SocketServer implements ListenerServer {
   private readonly server: net.Server;
   private readonly connections = new Set<ClientConnection>();
   private nextId = 0;
 
   constructor(private readonly dispatcher: ApiDispatcher, private readonly options: ClientConnectionOptions, private readonly logger: Logger) {
     this.server = net.createServer((socket) => this.accept(socket));
-    this.server.on('error', (err) => this.logger.error(`Listener error: ${err.message}`));
+    this.server.on('error', (err) => this.logger.error(`Listener ${options.listenerName} error: ${err.message}`));
   }
 
   listen(host: string, port: number): Promise<number> {
@@ -33,7 +35,7 @@ export class SocketServer {
   }
 
   private accept(socket: net.Socket): void {
-    const conn = new ClientConnection(socket, `conn-${this.nextId++}`, this.dispatcher, this.options, (c) => this.connections.delete(c));
+    const conn = new ClientConnection(socket, `${this.options.listenerName}-${this.nextId++}`, this.dispatcher, this.options, (c) => this.connections.delete(c));
     this.connections.add(conn);
   }
 

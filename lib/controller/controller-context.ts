@@ -10,11 +10,20 @@
 
 export interface LiveBroker {
   id: number;
+  /** The broker's endpoint on the controller's inter-broker listener: where controller requests go. */
   host: string;
   port: number;
+  /** Every advertised listener, passed on to all brokers in UpdateMetadata. */
+  endpoints: LiveBrokerEndpoint[];
   rack: string | null;
   /** The czxid of the broker's registration znode: a restarted broker gets a larger one. */
   epoch: number;
+}
+
+export interface LiveBrokerEndpoint {
+  listenerName: string;
+  host: string;
+  port: number;
 }
 
 export interface TopicPartition {
