@@ -46,7 +46,8 @@ export const Api = {
   Metadata: api(3, 'Metadata', MetadataRequest, MetadataResponse),
   LeaderAndIsr: api(4, 'LeaderAndIsr', LeaderAndIsrRequest, LeaderAndIsrResponse),
   StopReplica: api(5, 'StopReplica', StopReplicaRequest, StopReplicaResponse),
-  UpdateMetadata: api(6, 'UpdateMetadata', UpdateMetadataRequest, UpdateMetadataResponse),
+  // v1 adds every advertised endpoint of each live broker (lib/protocol/messages/controller.ts).
+  UpdateMetadata: api(6, 'UpdateMetadata', UpdateMetadataRequest, UpdateMetadataResponse, 1),
   ControlledShutdown: api(7, 'ControlledShutdown', ControlledShutdownRequest, ControlledShutdownResponse),
   OffsetCommit: api(8, 'OffsetCommit', OffsetCommitRequest, OffsetCommitResponse),
   OffsetFetch: api(9, 'OffsetFetch', OffsetFetchRequest, OffsetFetchResponse),

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import { isFlexible, responseHeaderVersion } from '../../../lib/protocol/kafka/kafka-api';
-import { kafkaApiByKey } from '../../../lib/protocol/kafka/kafka-apis';
+import { allKafkaApis, kafkaApiByKey } from '../../../lib/protocol/kafka/kafka-apis';
 import { readKafkaHeaderPrefix, readKafkaHeaderRest } from '../../../lib/protocol/kafka/kafka-frame';
 import { Reader } from '../../../lib/protocol/reader';
 import { Writer } from '../../../lib/protocol/writer';
@@ -50,6 +50,12 @@ function reencodeResponse(apiKey: number, version: number, hex: string): string 
 }
 
 describe('protocol/kafka client fixtures', () => {
+  it('has one definition per API key in the Kafka table', () => {
+    const keys = allKafkaApis().map((a) => a.key);
+    expect(new Set(keys).size).to.equal(keys.length);
+    expect(keys).to.include.members([0, 1, 2, 3, 18]);
+  });
+
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
     const { client, exchanges } = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { client: string; exchanges: Exchange[] };
     describe(client, () => {

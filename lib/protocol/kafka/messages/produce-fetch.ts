@@ -110,8 +110,6 @@ const FetchResponse = struct({
 }, 'KafkaFetchResponse');
 
 export const KafkaFetch = kafkaApi(1, 'Fetch', { min: 4, max: 12, flexibleFrom: 12 }, FetchRequest, FetchResponse);
-export type KafkaFetchRequestData = Infer<typeof FetchRequest>;
-export type KafkaFetchResponseData = Infer<typeof FetchResponse>;
 
 /**
  * ListOffsets Request (v1-5; flexible from v6, not served) => replicaId isolationLevel(v2+) [topics]
