@@ -4,6 +4,7 @@
  */
 import { Logger } from '../../util/logger';
 import { ApiDispatcher } from '../api-dispatcher';
+import { registerAdminApis } from './admin-handlers';
 import { KafkaCodec } from './kafka-codec';
 import { KafkaDispatcher } from './kafka-dispatcher';
 import { registerMetadataApis } from './metadata-handlers';
@@ -12,6 +13,7 @@ import { WireCodec } from '../wire-codec';
 export function buildKafkaDispatcher(native: ApiDispatcher): KafkaDispatcher {
   const kafka = new KafkaDispatcher();
   registerMetadataApis(kafka, native);
+  registerAdminApis(kafka, native);
   return kafka;
 }
 
