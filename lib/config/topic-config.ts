@@ -127,17 +127,6 @@ export function brokerLogDefaults(broker: BrokerConfig): LogConfig {
   };
 }
 
-/** Each topic key's broker-level default as the string DescribeConfigs reports (null when unset). */
-export function topicConfigDefaults(broker: BrokerConfig): Record<TopicConfigName, string | null> {
-  const defaults = brokerLogDefaults(broker) as unknown as Record<string, unknown>;
-  const out = {} as Record<TopicConfigName, string | null>;
-  for (const name of Object.keys(FIELD_OF) as TopicConfigName[]) {
-    const value = defaults[FIELD_OF[name]];
-    out[name] = value === null || value === undefined ? null : String(value);
-  }
-  return out;
-}
-
 /**
  * Topic overrides win over broker defaults. `overrides` may be typed (from parseTopicConfig) or
  * the raw strings of `/config/topics/<t>`; raw input is validated on the way.

@@ -78,6 +78,7 @@ export const ErrorCode = {
   ELECTION_NOT_NEEDED: def(84, 'ELECTION_NOT_NEEDED', false, 'Leader election not needed for topic partition.'),
   NO_REASSIGNMENT_IN_PROGRESS: def(85, 'NO_REASSIGNMENT_IN_PROGRESS', false, 'No partition reassignment is in progress.'),
   INVALID_RECORD: def(87, 'INVALID_RECORD', false, 'This record has failed the validation on broker and hence will be rejected.'),
+  UNKNOWN_TOPIC_ID: def(100, 'UNKNOWN_TOPIC_ID', true, 'This server does not host this topic ID.'),
 } as const;
 
 export type ErrorName = keyof typeof ErrorCode;

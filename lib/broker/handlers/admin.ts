@@ -1,16 +1,43 @@
-/** CreateTopics, DeleteTopics, CreatePartitions and DescribeConfigs, served by any broker. */
-import { ErrorCode, toErrorCode } from '../../protocol/errors';
+/**
+ * CreateTopics, DeleteTopics, CreatePartitions and DescribeConfigs, served by any broker.
+ *
+ * The answers carry, besides the native fields, what Kafka's later versions report (each config's
+ * source, synonyms, type and documentation; a created topic's configs). The native encoder skips
+ * those fields; the Kafka listener's adapters (lib/broker/kafka/admin-handlers.ts) encode them.
+ */
+import { ErrorCode, SamsaError, toErrorCode } from '../../protocol/errors';
 import {
   CreatePartitionsRequestData, CreatePartitionsResponseData, CreateTopicsRequestData, CreateTopicsResponseData,
   DeleteTopicsRequestData, DeleteTopicsResponseData, DescribeConfigsRequestData, DescribeConfigsResponseData,
-  RESOURCE_TYPE_TOPIC,
+  RESOURCE_TYPE_BROKER, RESOURCE_TYPE_TOPIC,
 } from '../../protocol/messages/admin';
-import { topicConfigDefaults } from '../../config/topic-config';
 import { BrokerContext } from '../broker-context';
+import { brokerConfigEntries, ConfigEntry, DescribeOptions, topicConfigEntries } from '../config-entries';
 import { Handler } from '../request-context';
 
-export function createTopicsHandler(ctx: BrokerContext): Handler<CreateTopicsRequestData, CreateTopicsResponseData> {
-  return async (req) => ({ throttleTimeMs: 0, topics: await ctx.topicAdmin.createTopics(req) });
+/** A created topic's configs, as CreateTopics v5+ reports them. */
+export type CreatedTopicConfig = Pick<ConfigEntry, 'name' | 'value' | 'readOnly' | 'configSource' | 'isSensitive'>;
+
+export type CreateTopicsAnswer = Omit<CreateTopicsResponseData, 'topics'> & {
+  topics: Array<CreateTopicsResponseData['topics'][number] & { configs: CreatedTopicConfig[] }>;
+};
+
+export function createTopicsHandler(ctx: BrokerContext): Handler<CreateTopicsRequestData, CreateTopicsAnswer> {
+  return async (req) => {
+    const results = await ctx.topicAdmin.createTopics(req);
+    return {
+      throttleTimeMs: 0,
+      topics: results.map((result) => {
+        const topic = req.topics.find((t) => t.name === result.name);
+        if (result.errorCode !== 0 || !topic) return { ...result, configs: [] };
+        const overrides: Record<string, string> = {};
+        for (const c of topic.configs) if (c.value !== null) overrides[c.name] = c.value;
+        const configs = topicConfigEntries(ctx.config, overrides, { includeSynonyms: false, includeDocumentation: false })
+          .map(({ name, value, readOnly, configSource, isSensitive }) => ({ name, value, readOnly, configSource, isSensitive }));
+        return { ...result, configs };
+      }),
+    };
+  };
 }
 
 export function deleteTopicsHandler(ctx: BrokerContext): Handler<DeleteTopicsRequestData, DeleteTopicsResponseData> {
@@ -25,31 +52,52 @@ export function createPartitionsHandler(ctx: BrokerContext): Handler<CreateParti
   });
 }
 
-/** Topic resources answer with the topic's overrides (what `samsa-topics --describe` prints as Configs). */
-export function describeConfigsHandler(ctx: BrokerContext): Handler<DescribeConfigsRequestData, DescribeConfigsResponseData> {
-  return async (req) => ({
-    throttleTimeMs: 0,
-    results: await Promise.all(req.resources.map(async (res) => {
-      const base = { resourceType: res.resourceType, resourceName: res.resourceName };
-      if (res.resourceType !== RESOURCE_TYPE_TOPIC) {
-        return { ...base, errorCode: ErrorCode.INVALID_REQUEST.code, errorMessage: `Unsupported resource type ${res.resourceType}`, configs: [] };
-      }
-      if (!ctx.metadata.hasTopic(res.resourceName)) {
-        return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code, errorMessage: `Topic '${res.resourceName}' does not exist.`, configs: [] };
-      }
-      try {
-        const overrides = await ctx.topicAdmin.topicConfig(res.resourceName);
-        const keys = res.configurationKeys;
-        // Like Kafka, every topic key is listed: overrides as set, the rest with the broker's default.
-        const defaults = Object.entries(topicConfigDefaults(ctx.config))
-          .filter(([name]) => !(name in overrides))
-          .map(([name, value]) => ({ name, value, readOnly: false, isDefault: true }));
-        const configs = [...Object.entries(overrides).map(([name, value]) => ({ name, value, readOnly: false, isDefault: false })), ...defaults]
-          .filter(({ name }) => keys === null || keys.includes(name));
-        return { ...base, errorCode: 0, errorMessage: null, configs };
-      } catch (err) {
-        return { ...base, errorCode: toErrorCode(err), errorMessage: (err as Error).message, configs: [] };
-      }
-    })),
-  });
+type DescribeResult = DescribeConfigsResponseData['results'][number];
+
+/** The native request plus Kafka's v1+/v3+ flags (absent from native requests: both false). */
+export type DescribeConfigsQuery = DescribeConfigsRequestData & Partial<DescribeOptions>;
+
+export type DescribeConfigsAnswer = Omit<DescribeConfigsResponseData, 'results'> & {
+  results: Array<Omit<DescribeResult, 'configs'> & { configs: ConfigEntry[] }>;
+};
+
+/**
+ * Topic resources list every topic key (overrides first, the rest with the broker's value);
+ * broker resources, this broker's keys. As in Kafka, a broker resource must name this broker, or
+ * be '' for the cluster-wide dynamic defaults (Samsa has none, so the list is empty).
+ */
+export function describeConfigsHandler(ctx: BrokerContext): Handler<DescribeConfigsQuery, DescribeConfigsAnswer> {
+  return async (req) => {
+    const options = { includeSynonyms: req.includeSynonyms ?? false, includeDocumentation: req.includeDocumentation ?? false };
+    return {
+      throttleTimeMs: 0,
+      results: await Promise.all(req.resources.map(async (res) => {
+        const base = { resourceType: res.resourceType, resourceName: res.resourceName };
+        try {
+          const all = await describeResource(ctx, res.resourceType, res.resourceName, options);
+          const keys = res.configurationKeys;
+          return { ...base, errorCode: 0, errorMessage: null, configs: all.filter(({ name }) => keys === null || keys.includes(name)) };
+        } catch (err) {
+          const message = err instanceof SamsaError ? err.message.replace(/^[A-Z_]+: /, '') : (err as Error).message;
+          return { ...base, errorCode: toErrorCode(err), errorMessage: message, configs: [] };
+        }
+      })),
+    };
+  };
+}
+
+async function describeResource(ctx: BrokerContext, type: number, name: string, options: DescribeOptions): Promise<ConfigEntry[]> {
+  if (type === RESOURCE_TYPE_TOPIC) {
+    if (!ctx.metadata.hasTopic(name)) throw new SamsaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${name}' does not exist.`);
+    return topicConfigEntries(ctx.config, await ctx.topicAdmin.topicConfig(name), options);
+  }
+  if (type === RESOURCE_TYPE_BROKER) {
+    if (name === '') return [];
+    if (!/^-?\d+$/.test(name)) throw new SamsaError(ErrorCode.INVALID_REQUEST, `Broker id must be an integer, but it is: ${name}`);
+    if (Number(name) !== ctx.config.brokerId) {
+      throw new SamsaError(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${ctx.config.brokerId} or empty string, but received ${name}`);
+    }
+    return brokerConfigEntries(ctx.config, options);
+  }
+  throw new SamsaError(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${type}`);
 }

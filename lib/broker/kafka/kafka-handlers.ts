@@ -4,6 +4,7 @@
  */
 import { Logger } from '../../util/logger';
 import { ApiDispatcher } from '../api-dispatcher';
+import { registerAdminApis } from './admin-handlers';
 import { KafkaCodec } from './kafka-codec';
 import { KafkaDispatcher } from './kafka-dispatcher';
 import { registerDataApis } from './data-handlers';
@@ -14,6 +15,7 @@ export function buildKafkaDispatcher(native: ApiDispatcher, logger: Logger): Kaf
   const kafka = new KafkaDispatcher();
   registerMetadataApis(kafka, native);
   registerDataApis(kafka, native, logger);
+  registerAdminApis(kafka, native);
   return kafka;
 }
 

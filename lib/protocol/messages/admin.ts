@@ -64,6 +64,7 @@ export const CreatePartitionsResponse = struct({
 
 /** Resource types, as in Kafka. */
 export const RESOURCE_TYPE_TOPIC = 2;
+export const RESOURCE_TYPE_BROKER = 4;
 
 /**
  * DescribeConfigs Request (v0) => [resources]

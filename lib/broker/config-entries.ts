@@ -1,0 +1,202 @@
+/**
+ * Config entries as Kafka's DescribeConfigs reports them: for a topic, every topic key with its
+ * effective value, and for this broker, every key of its server.properties Samsa uses, each with
+ * its source (topic override, static broker config, default) and its synonyms (the keys the value
+ * could come from, highest precedence first), its type and its documentation.
+ *
+ * Kafka's precedence is the order of the synonyms: a topic override, then the broker's value from
+ * server.properties, then the broker key's default. Samsa has no dynamic (ZooKeeper-stored)
+ * broker configs, so broker entries are read-only and the two DYNAMIC sources never appear.
+ * BrokerConfig keeps resolved values, not which keys the file set, so a broker key counts as set
+ * (STATIC_BROKER_CONFIG) when its value differs from the one the defaults give.
+ */
+import { brokerConfigDefs } from '../config/broker-config-defs';
+import { BrokerConfig, buildBrokerConfig } from '../config/broker-config';
+import { ConfigKey, ConfigType as DefType } from '../config/config-def';
+import { formatListener, Listener } from '../config/endpoints';
+import { describeTopicConfig, TopicConfigName, topicConfigDefs } from '../config/topic-config';
+
+/** DescribeConfigsResponse.ConfigSource, as Kafka numbers it. */
+export const ConfigSource = {
+  UNKNOWN: 0,
+  TOPIC_CONFIG: 1,
+  DYNAMIC_BROKER_CONFIG: 2,
+  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
+  STATIC_BROKER_CONFIG: 4,
+  DEFAULT_CONFIG: 5,
+} as const;
+
+/** DescribeConfigsResponse.ConfigType, as Kafka numbers it. */
+export const ConfigType = { UNKNOWN: 0, BOOLEAN: 1, STRING: 2, INT: 3, SHORT: 4, LONG: 5, DOUBLE: 6, LIST: 7, CLASS: 8, PASSWORD: 9 } as const;
+
+export interface ConfigSynonym {
+  name: string;
+  value: string | null;
+  source: number;
+}
+
+export interface ConfigEntry {
+  name: string;
+  value: string | null;
+  readOnly: boolean;
+  /** Kafka's v0 flag: for a topic, "not overridden"; for a broker, "not set in server.properties". */
+  isDefault: boolean;
+  configSource: number;
+  isSensitive: boolean;
+  /** Empty unless asked for. */
+  synonyms: ConfigSynonym[];
+  configType: number;
+  /** null unless asked for. */
+  documentation: string | null;
+}
+
+export interface DescribeOptions {
+  includeSynonyms: boolean;
+  includeDocumentation: boolean;
+}
+
+/** The broker key each topic key falls back to (Kafka's ServerTopicConfigSynonyms). */
+const BROKER_SYNONYM: { readonly [K in TopicConfigName]: string } = {
+  'cleanup.policy': 'log.cleanup.policy',
+  'retention.ms': 'log.retention.ms',
+  'retention.bytes': 'log.retention.bytes',
+  'segment.bytes': 'log.segment.bytes',
+  'segment.ms': 'log.roll.ms',
+  'segment.index.bytes': 'log.index.size.max.bytes',
+  'index.interval.bytes': 'log.index.interval.bytes',
+  'max.message.bytes': 'message.max.bytes',
+  'min.insync.replicas': 'min.insync.replicas',
+  'flush.messages': 'log.flush.interval.messages',
+  'flush.ms': 'log.flush.interval.ms',
+  'unclean.leader.election.enable': 'unclean.leader.election.enable',
+  'compression.type': 'compression.type',
+  'message.timestamp.type': 'log.message.timestamp.type',
+  'delete.retention.ms': 'log.cleaner.delete.retention.ms',
+  'min.cleanable.dirty.ratio': 'log.cleaner.min.cleanable.ratio',
+};
+
+/**
+ * The broker keys a broker resource lists, with the BrokerConfig field holding each one's
+ * resolved value (log.retention.ms holds whichever of ms/minutes/hours won). Keys Samsa accepts
+ * but ignores, and aliases, are left out: they have no value the broker runs with.
+ */
+const BROKER_FIELD: ReadonlyArray<readonly [keyof typeof brokerConfigDefs, keyof BrokerConfig]> = [
+  ['broker.id', 'brokerId'], ['broker.rack', 'brokerRack'], ['listeners', 'listeners'],
+  ['advertised.listeners', 'advertisedListeners'], ['inter.broker.listener.name', 'interBrokerListenerName'],
+  ['zookeeper.connect', 'zookeeperConnect'], ['zookeeper.session.timeout.ms', 'zookeeperSessionTimeoutMs'],
+  ['zookeeper.connection.timeout.ms', 'zookeeperConnectionTimeoutMs'],
+  ['socket.request.max.bytes', 'socketRequestMaxBytes'], ['queued.max.requests', 'queuedMaxRequests'],
+  ['request.timeout.ms', 'requestTimeoutMs'], ['log.dirs', 'logDirs'],
+  ['num.partitions', 'numPartitions'], ['default.replication.factor', 'defaultReplicationFactor'],
+  ['auto.create.topics.enable', 'autoCreateTopicsEnable'], ['delete.topic.enable', 'deleteTopicEnable'],
+  ['log.segment.bytes', 'segmentBytes'], ['log.index.interval.bytes', 'indexIntervalBytes'],
+  ['log.index.size.max.bytes', 'indexSizeMaxBytes'], ['log.roll.ms', 'segmentMs'],
+  ['log.flush.interval.messages', 'flushIntervalMessages'], ['log.flush.interval.ms', 'flushIntervalMs'],
+  ['log.retention.ms', 'retentionMs'], ['log.retention.bytes', 'retentionBytes'],
+  ['log.retention.check.interval.ms', 'retentionCheckIntervalMs'], ['log.cleanup.policy', 'cleanupPolicy'],
+  ['log.cleaner.enable', 'logCleanerEnable'], ['log.cleaner.backoff.ms', 'logCleanerBackoffMs'],
+  ['log.cleaner.min.cleanable.ratio', 'minCleanableDirtyRatio'], ['log.cleaner.delete.retention.ms', 'deleteRetentionMs'],
+  ['log.message.timestamp.type', 'messageTimestampType'], ['compression.type', 'compressionType'],
+  ['message.max.bytes', 'messageMaxBytes'], ['replica.lag.time.max.ms', 'replicaLagTimeMaxMs'],
+  ['min.insync.replicas', 'minInsyncReplicas'], ['unclean.leader.election.enable', 'uncleanLeaderElectionEnable'],
+  ['replica.fetch.max.bytes', 'replicaFetchMaxBytes'], ['replica.fetch.wait.max.ms', 'replicaFetchWaitMaxMs'],
+  ['replica.fetch.min.bytes', 'replicaFetchMinBytes'], ['replica.fetch.backoff.ms', 'replicaFetchBackoffMs'],
+  ['replica.high.watermark.checkpoint.interval.ms', 'replicaHighWatermarkCheckpointIntervalMs'],
+  ['producer.id.expiration.ms', 'producerIdExpirationMs'], ['num.replica.fetchers', 'numReplicaFetchers'],
+  ['controlled.shutdown.enable', 'controlledShutdownEnable'], ['auto.leader.rebalance.enable', 'autoLeaderRebalanceEnable'],
+  ['leader.imbalance.per.broker.percentage', 'leaderImbalancePerBrokerPercentage'],
+  ['leader.imbalance.check.interval.seconds', 'leaderImbalanceCheckIntervalSeconds'], ['fetch.max.bytes', 'fetchMaxBytes'],
+  ['offsets.topic.num.partitions', 'offsetsTopicNumPartitions'], ['offsets.topic.replication.factor', 'offsetsTopicReplicationFactor'],
+  ['offsets.topic.segment.bytes', 'offsetsTopicSegmentBytes'], ['offsets.retention.minutes', 'offsetsRetentionMinutes'],
+  ['offsets.retention.check.interval.ms', 'offsetsRetentionCheckIntervalMs'], ['offsets.commit.timeout.ms', 'offsetsCommitTimeoutMs'],
+  ['offset.metadata.max.bytes', 'offsetMetadataMaxBytes'], ['group.initial.rebalance.delay.ms', 'groupInitialRebalanceDelayMs'],
+  ['group.min.session.timeout.ms', 'groupMinSessionTimeoutMs'], ['group.max.session.timeout.ms', 'groupMaxSessionTimeoutMs'],
+];
+const BROKER_FIELD_OF = new Map<string, keyof BrokerConfig>(BROKER_FIELD);
+
+/** The configuration every key's default gives, to tell set keys from defaulted ones. */
+let defaultsOnly: BrokerConfig | null = null;
+function defaultBrokerConfig(): BrokerConfig {
+  defaultsOnly ??= buildBrokerConfig({ 'broker.id': 0, 'zookeeper.connect': '127.0.0.1:2181' }).config;
+  return defaultsOnly;
+}
+
+/** Kafka's ConfigDef.convertToString: lists comma-joined, null stays null. */
+function configString(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'object' && v !== null ? formatListener(v as Listener) : String(v))).join(',');
+  return String(value);
+}
+
+function kafkaType(type: DefType, name: string): number {
+  // Kafka's cleanup.policy is a list ("compact,delete"); Samsa accepts one value of it.
+  if (name === 'cleanup.policy' || name === 'log.cleanup.policy') return ConfigType.LIST;
+  switch (type) {
+    case 'BOOLEAN': return ConfigType.BOOLEAN;
+    case 'INT': return ConfigType.INT;
+    case 'LONG': return ConfigType.LONG;
+    case 'DOUBLE': return ConfigType.DOUBLE;
+    case 'LIST': return ConfigType.LIST;
+    case 'STRING':
+    case 'ENUM': return ConfigType.STRING;
+    default: return ConfigType.UNKNOWN;
+  }
+}
+
+/** Where a broker key's value comes from, highest precedence first. */
+function brokerSynonyms(broker: BrokerConfig, name: string): ConfigSynonym[] {
+  const field = BROKER_FIELD_OF.get(name);
+  const key = (brokerConfigDefs as Record<string, ConfigKey<unknown>>)[name];
+  if (field === undefined || key === undefined) return [];
+  const value = configString(broker[field]);
+  const out: ConfigSynonym[] = [];
+  if (key.required || value !== configString(defaultBrokerConfig()[field])) {
+    out.push({ name, value, source: ConfigSource.STATIC_BROKER_CONFIG });
+  }
+  // Kafka lists a DEFAULT_CONFIG synonym only for keys whose definition has a default.
+  const fallback = configString(key.defaultValue);
+  if (fallback !== null) out.push({ name, value: fallback, source: ConfigSource.DEFAULT_CONFIG });
+  return out;
+}
+
+function entry(name: string, value: string | null, synonyms: ConfigSynonym[], key: ConfigKey<unknown>, readOnly: boolean,
+  isDefault: boolean, options: DescribeOptions): ConfigEntry {
+  return {
+    name,
+    value,
+    readOnly,
+    isDefault,
+    configSource: synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG,
+    isSensitive: false,
+    synonyms: options.includeSynonyms ? synonyms : [],
+    configType: kafkaType(key.type, name),
+    documentation: options.includeDocumentation ? key.doc : null,
+  };
+}
+
+/**
+ * Every topic key of a topic with `overrides` (as stored in `/config/topics/<t>`, or as sent in
+ * CreateTopics), each with its effective value: overrides first, then the rest, each group in key order.
+ */
+export function topicConfigEntries(broker: BrokerConfig, overrides: Record<string, string>, options: DescribeOptions): ConfigEntry[] {
+  const entries = describeTopicConfig(broker, overrides).map(({ name, value: shown, isOverride }) => {
+    // describeTopicConfig shows an unset value (flush.ms: no flush timer) as ''; Kafka's null.
+    const value = shown === '' ? null : shown;
+    const synonyms = [
+      ...(isOverride ? [{ name, value, source: ConfigSource.TOPIC_CONFIG }] : []),
+      ...brokerSynonyms(broker, BROKER_SYNONYM[name]),
+    ];
+    return entry(name, value, synonyms, topicConfigDefs[name] as ConfigKey<unknown>, false, !isOverride, options);
+  });
+  return [...entries.filter((e) => !e.isDefault), ...entries.filter((e) => e.isDefault)];
+}
+
+/** This broker's keys with the values it runs with; read-only, since nothing changes them at runtime. */
+export function brokerConfigEntries(broker: BrokerConfig, options: DescribeOptions): ConfigEntry[] {
+  return BROKER_FIELD.map(([name, field]) => {
+    const synonyms = brokerSynonyms(broker, name);
+    const key = brokerConfigDefs[name] as ConfigKey<unknown>;
+    const isDefault = (synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG) === ConfigSource.DEFAULT_CONFIG;
+    return entry(name, configString(broker[field]), synonyms, key, true, isDefault, options);
+  });
+}
