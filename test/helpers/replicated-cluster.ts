@@ -22,17 +22,21 @@ export class ReplicatedCluster {
   readonly brokers = new Map<number, BrokerProcess>();
   private readonly loops: ProduceLoop[] = [];
   private readonly ports = new Map<number, number>();
+  /** Ports of the brokers' Kafka-protocol listeners, when the cluster was built with them. */
+  private readonly kafkaPorts = new Map<number, number>();
   private readonly logDirs = new Map<number, string>();
   zk!: TestZooKeeper;
   zkClient!: ZkClient;
 
-  constructor(readonly brokerIds: number[] = [1, 2, 3], private readonly overrides: Record<string, string | number | boolean> = {}) {}
+  constructor(readonly brokerIds: number[] = [1, 2, 3], private readonly overrides: Record<string, string | number | boolean> = {},
+    private readonly withKafkaListener = false) {}
 
   async start(): Promise<void> {
     this.zk = await startTestZooKeeper();
     this.zkClient = await ZkClient.connect({ connectString: this.zk.connectString, sessionTimeoutMs: 10000 });
     for (const id of this.brokerIds) {
       this.ports.set(id, await freePort());
+      if (this.withKafkaListener) this.kafkaPorts.set(id, await freePort());
       this.logDirs.set(id, tempDir(`replicated-broker${id}`));
     }
     await Promise.all(this.brokerIds.map((id) => this.startBroker(id)));
@@ -41,6 +45,11 @@ export class ReplicatedCluster {
 
   get bootstrap(): string {
     return this.brokerIds.map((id) => `127.0.0.1:${this.ports.get(id)}`).join(',');
+  }
+
+  /** Bootstrap list of the Kafka-protocol listeners (clusters built with them only). */
+  get kafkaBootstrap(): string {
+    return this.brokerIds.map((id) => `127.0.0.1:${this.kafkaPorts.get(id)}`).join(',');
   }
 
   logDir(id: number): string {
@@ -57,6 +66,7 @@ export class ReplicatedCluster {
         'default.replication.factor': 3,
         'offsets.topic.replication.factor': 3,
         'leader.imbalance.check.interval.seconds': 5,
+        ...(this.withKafkaListener ? { listeners: `PLAINTEXT://127.0.0.1:${this.ports.get(id)},KAFKA://127.0.0.1:${this.kafkaPorts.get(id)}` } : {}),
         ...this.overrides,
       },
     }));
