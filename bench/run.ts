@@ -7,15 +7,18 @@
  *    it, printing the tools' own output.
  * 3. Replicated: three broker processes, a 6-partition topic with replication factor 3 and
  *    min.insync.replicas=2, produced to with acks=1 and with acks=all.
+ * 4. Kafka listener: kcat produce/consume against the Kafka listener next to the native perf
+ *    tools against the native listener, same broker process, same run (bench/kafka-listener.ts).
  *
  * Options via environment: BENCH_RECORDS (default 1,000,000), BENCH_RECORD_SIZE (100),
- * BENCH_ONLY (storage | single | replicated: run one section).
+ * BENCH_ONLY (storage | single | replicated | kafka: run one section).
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { spawnBroker, REPO_ROOT } from '../test/helpers/cluster';
 import { runCli } from '../test/helpers/run-cli';
 import { startTestZooKeeper } from '../test/helpers/zookeeper';
+import { kafkaListenerBench } from './kafka-listener';
 
 const records = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const recordSize = Number(process.env.BENCH_RECORD_SIZE ?? 100);
@@ -87,6 +90,7 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'single') await endToEnd();
   if (!only || only === 'replicated') await replicated();
+  if (!only || only === 'kafka') await kafkaListenerBench(records, recordSize, section);
 }
 
 main().then(() => process.exit(0), (err) => {

@@ -1,0 +1,69 @@
+/**
+ * The Kafka listener next to the native protocol, in one run on one broker process: the native
+ * perf tools against the native listener, and kcat (librdkafka) producing and consuming the
+ * same number of records of the same size against the Kafka listener. Each figure is wall time
+ * of the whole command, as a user would measure it.
+ */
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { spawnBroker, freePort } from '../test/helpers/cluster';
+import { runCli } from '../test/helpers/run-cli';
+import { startTestZooKeeper } from '../test/helpers/zookeeper';
+
+function timeCommand(command: string, args: string[], stdoutFile: string | null): Promise<{ seconds: number; code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(command, args, { stdio: ['ignore', stdoutFile ? fs.openSync(stdoutFile, 'w') : 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => { stderr += d.toString(); });
+    child.on('exit', (code) => resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, code, stderr }));
+  });
+}
+
+function rate(records: number, recordSize: number, seconds: number): string {
+  return `${Math.round(records / seconds).toLocaleString('en-US')} records/s, ${(records * recordSize / seconds / 1048576).toFixed(1)} MB/s (${seconds.toFixed(2)} s)`;
+}
+
+export async function kafkaListenerBench(records: number, recordSize: number, section: (title: string) => void): Promise<void> {
+  const zk = await startTestZooKeeper();
+  const kafkaPort = await freePort();
+  const nativePort = await freePort();
+  const broker = await spawnBroker({
+    brokerId: 1, zkConnect: zk.connectString, port: nativePort,
+    overrides: { 'log.level': 'warn', listeners: `PLAINTEXT://127.0.0.1:${nativePort},KAFKA://127.0.0.1:${kafkaPort}` },
+  });
+  const native = `127.0.0.1:${nativePort}`;
+  const kafka = `127.0.0.1:${kafkaPort}`;
+  const input = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'samsa-kcat-bench-')), 'records.txt');
+  // One record per line, recordSize bytes each (the newline is the separator, not payload).
+  const line = 'x'.repeat(recordSize);
+  fs.writeFileSync(input, (line + '\n').repeat(records));
+  try {
+    for (const topic of ['bench-native', 'bench-kcat']) {
+      await runCli('samsa-topics', ['--bootstrap-server', native, '--create', '--topic', topic, '--partitions', '6', '--replication-factor', '1']);
+    }
+    section(`native: samsa-producer-perf-test --num-records ${records} --record-size ${recordSize} acks=1 (native listener)`);
+    const produced = await runCli('samsa-producer-perf-test', ['--topic', 'bench-native', '--num-records', String(records), '--record-size', String(recordSize),
+      '--throughput', '-1', '--producer-props', `bootstrap.servers=${native}`, 'acks=1', 'linger.ms=5', 'batch.size=65536'], { timeoutMs: 600000 });
+    process.stdout.write(produced.stdout + produced.stderr);
+    section(`native: samsa-consumer-perf-test --messages ${records} (native listener)`);
+    const consumed = await runCli('samsa-consumer-perf-test', ['--bootstrap-server', native, '--topic', 'bench-native', '--messages', String(records), '--timeout', '60000'], { timeoutMs: 600000 });
+    process.stdout.write(consumed.stdout + consumed.stderr);
+
+    section(`kafka: kcat -P -l <file of ${records} lines of ${recordSize} bytes> acks=1 linger.ms=5 (Kafka listener)`);
+    const kcatProduce = await timeCommand('kcat', ['-b', kafka, '-P', '-t', 'bench-kcat', '-X', 'acks=1', '-X', 'linger.ms=5',
+      '-X', 'batch.size=65536', '-X', 'queue.buffering.max.messages=1000000', '-l', input], null);
+    console.log(kcatProduce.code === 0 ? rate(records, recordSize, kcatProduce.seconds) : `kcat -P failed (${kcatProduce.code}): ${kcatProduce.stderr}`);
+    section(`kafka: kcat -C -e -o beginning (all ${records} records, output to a file) (Kafka listener)`);
+    const out = `${input}.out`;
+    const kcatConsume = await timeCommand('kcat', ['-b', kafka, '-C', '-t', 'bench-kcat', '-o', 'beginning', '-e', '-q'], out);
+    const lines = fs.readFileSync(out, 'utf8').split('\n').length - 1;
+    console.log(kcatConsume.code === 0 && lines === records ? rate(records, recordSize, kcatConsume.seconds) : `kcat -C read ${lines} of ${records} (${kcatConsume.code}): ${kcatConsume.stderr}`);
+  } finally {
+    fs.rmSync(path.dirname(input), { recursive: true, force: true });
+    await broker.stop('SIGTERM');
+    await zk.stop();
+  }
+}
