@@ -6,17 +6,22 @@ import { Logger } from '../../util/logger';
 import { ApiDispatcher } from '../api-dispatcher';
 import { KafkaCodec } from './kafka-codec';
 import { KafkaDispatcher } from './kafka-dispatcher';
+import { KafkaGroupServices, registerGroupApis } from './group-handlers';
 import { registerMetadataApis } from './metadata-handlers';
 import { WireCodec } from '../wire-codec';
 
-export function buildKafkaDispatcher(native: ApiDispatcher): KafkaDispatcher {
+/** Services Kafka APIs need beyond the native handlers (APIs the native protocol does not have). */
+export type KafkaServices = KafkaGroupServices;
+
+export function buildKafkaDispatcher(native: ApiDispatcher, services: KafkaServices): KafkaDispatcher {
   const kafka = new KafkaDispatcher();
   registerMetadataApis(kafka, native);
+  registerGroupApis(kafka, native, services);
   return kafka;
 }
 
 /** One codec per accepted connection of a Kafka listener, sharing one API table. */
-export function kafkaCodecFactory(native: ApiDispatcher, logger: Logger): (remoteAddress: string) => WireCodec {
-  const kafka = buildKafkaDispatcher(native);
+export function kafkaCodecFactory(native: ApiDispatcher, services: KafkaServices, logger: Logger): (remoteAddress: string) => WireCodec {
+  const kafka = buildKafkaDispatcher(native, services);
   return (remoteAddress) => new KafkaCodec(kafka, logger, remoteAddress);
 }
