@@ -3,7 +3,7 @@
  * DescribeGroups (key 15), ListGroups (16) and DeleteGroups (42). Field names are the native
  * messages' (lib/protocol/messages/group.ts).
  */
-import { array, boolean, bytes, Infer, int16, int32, nullableString, since, string, struct } from '../../schema';
+import { array, boolean, bytes, int16, int32, nullableString, since, string, struct } from '../../schema';
 import { kafkaApi } from '../kafka-api';
 
 /** Kafka's "authorized operations not requested" marker (Integer.MIN_VALUE). */
@@ -41,7 +41,6 @@ const DescribeGroupsResponse = struct({
 }, 'KafkaDescribeGroupsResponse');
 
 export const KafkaDescribeGroups = kafkaApi(15, 'DescribeGroups', { min: 0, max: 5, flexibleFrom: 5 }, DescribeGroupsRequest, DescribeGroupsResponse);
-export type KafkaDescribeGroupsResponseData = Infer<typeof DescribeGroupsResponse>;
 
 /** ListGroups Request (v0-4, flexible v3+) => [statesFilter](v4+) */
 const ListGroupsRequest = struct({ statesFilter: since(4, array(string), []) }, 'KafkaListGroupsRequest');
