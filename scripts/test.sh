@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# `npm test`: installs what the suite needs (ZooKeeper from Debian, npm dependencies), builds,
+# `npm test`: installs what the suite needs (ZooKeeper and kcat from Debian, npm dependencies), builds,
 # checks lib/'s import graph, and runs every test — unit, integration and system — with mocha.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/ensure-zookeeper.sh
-[ -d node_modules ] || npm ci --no-audit --no-fund
+bash scripts/ensure-kcat.sh
+# A lock file newer than the installed tree (a new devDependency, say) installs again.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
 npm run --silent build
 # lib/ must stay free of import cycles, unused files and unused exports (scripts/check-lib-imports.ts).
 node dist/scripts/check-lib-imports.js

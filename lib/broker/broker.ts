@@ -1,9 +1,10 @@
 /**
  * A Samsa broker: wires storage, ZooKeeper registration, the controller contender, the request
- * handlers and the listener together, and owns the order of startup and shutdown.
+ * handlers and the listeners together, and owns the order of startup and shutdown.
  */
 import { EventEmitter } from 'events';
 import { BrokerConfig } from '../config/broker-config';
+import { formatListener, Listener } from '../config/endpoints';
 import { effectiveLogConfig } from '../config/topic-config';
 import { Controller } from '../controller/controller';
 import { Api } from '../protocol/api';
@@ -12,7 +13,7 @@ import { LogConfig, MAX_TIMER_MS } from '../storage/log-config';
 import { getLogger, Logger } from '../util/logger';
 import { ZkClient } from '../zk/zk-client';
 import { ClusterStore } from '../zk/cluster-store';
-import { BrokerRegistration, registerBroker } from '../zk/broker-registration';
+import { BrokerRegistration, BrokerRegistrationInfo, registerBroker } from '../zk/broker-registration';
 import { ApiDispatcher } from './api-dispatcher';
 import { BrokerContext } from './broker-context';
 import { FetchPurgatory } from './fetch-purgatory';
@@ -39,8 +40,7 @@ import { deleteGroupsHandler, describeGroupsHandler, listGroupsHandler } from '.
 import { requestControlledShutdown } from './controlled-shutdown';
 import { MetadataCache } from './metadata-cache';
 import { PartitionConfig, ReplicaManager } from './replica-manager';
-import { NativeCodec } from './native-codec';
-import { SocketServer } from './socket-server';
+import { createListenerServer, ListenerServer } from './listener-server';
 import { StartupGate } from './startup-gate';
 import { TopicAdmin } from './topic-admin';
 
@@ -55,25 +55,28 @@ function storageLogConfig(config: BrokerConfig, overrides: Record<string, string
 
 export class Broker extends EventEmitter {
   private readonly logger: Logger;
-  private readonly metadata = new MetadataCache();
+  private readonly metadata: MetadataCache;
   private readonly purgatory = new FetchPurgatory();
   private readonly producePurgatory = new ProducePurgatory();
   private readonly logManager: LogManager;
   private readonly replicas: ReplicaManager;
   private readonly startupGate: StartupGate;
   private readonly dispatcher: ApiDispatcher;
-  private readonly server: SocketServer;
+  /** One server per configured listener, in `listeners` order. */
+  private readonly servers: Array<{ listener: Listener; server: ListenerServer }>;
+  private readonly bound = new Map<string, number>();
+  private brokerContext: BrokerContext | null = null;
   private readonly producerIds: ProducerIdManager;
   private zk: ZkClient | null = null;
   private store: ClusterStore | null = null;
   private controller: Controller | null = null;
   private registration: BrokerRegistration | null = null;
-  private boundPort = -1;
   private state: 'created' | 'starting' | 'running' | 'stopping' | 'stopped' = 'created';
 
   constructor(readonly config: BrokerConfig) {
     super();
     this.logger = getLogger('broker');
+    this.metadata = new MetadataCache(config.interBrokerListenerName);
     this.startupGate = new StartupGate(config.brokerId, config.requestTimeoutMs);
     this.dispatcher = new ApiDispatcher(this.startupGate);
     this.producerIds = new ProducerIdManager({
@@ -108,24 +111,44 @@ export class Broker extends EventEmitter {
       fetchMinBytes: config.replicaFetchMinBytes,
       backoffMs: config.replicaFetchBackoffMs,
       requestTimeoutMs: config.requestTimeoutMs,
+      // Followers fetch over the inter-broker listener, which speaks the native protocol.
       brokerAddress: (id) => this.metadata.broker(id),
       logger: getLogger('replica-manager'),
     });
-    const networkLog = getLogger('network');
-    this.server = new SocketServer((remote) => new NativeCodec(this.dispatcher, networkLog, remote), {
-      maxFrameBytes: config.socketRequestMaxBytes,
-      maxInFlightRequests: config.queuedMaxRequests,
-      logger: getLogger('network'),
-    }, getLogger('network'));
+    // Built before anything starts, so a listener this build cannot serve fails fast.
+    const deps = {
+      config, dispatcher: this.dispatcher, startupGate: this.startupGate, logger: getLogger('network'),
+      services: (): BrokerContext => {
+        if (!this.brokerContext) throw new Error(`broker ${config.brokerId} has not connected to ZooKeeper yet`);
+        return this.brokerContext;
+      },
+    };
+    this.servers = config.listeners.map((listener) => ({ listener, server: createListenerServer(listener, deps) }));
   }
 
   get brokerId(): number {
     return this.config.brokerId;
   }
 
-  /** The port the listener is bound to (useful when configured with port 0). */
+  /** The bound port of the first native-protocol listener (useful when configured with port 0); -1 before binding. */
   get port(): number {
-    return this.boundPort;
+    const native = this.config.listeners.find((l) => l.wireProtocol === 'samsa');
+    return native ? this.boundPort(native.name) : -1;
+  }
+
+  /** The port a listener is bound to, -1 before binding or for a name not in `listeners`. */
+  boundPort(listenerName: string): number {
+    return this.bound.get(listenerName.toUpperCase()) ?? -1;
+  }
+
+  /** Listener name → bound port, for every listener bound so far. */
+  get boundPorts(): ReadonlyMap<string, number> {
+    return new Map(this.bound);
+  }
+
+  /** Open client connections on one listener (0 for a name not in `listeners`). */
+  connectionCount(listenerName: string): number {
+    return this.servers.find(({ listener }) => listener.name === listenerName.toUpperCase())?.server.connectionCount ?? 0;
   }
 
   /** The czxid of the current registration; it changes when a new ZooKeeper session re-registers. */
@@ -175,16 +198,10 @@ export class Broker extends EventEmitter {
     });
     this.groups = groups;
     groups.startup();
-    this.registerHandlers(topicAdmin, groups);
-    const listener = this.config.listeners[0];
-    this.boundPort = await this.server.listen(listener.host, listener.port);
-    const advertised = this.config.advertisedListeners[0];
-    const host = advertised.host || 'localhost';
-    const port = advertised.port === 0 ? this.boundPort : advertised.port;
-    this.registration = await registerBroker(this.zk, {
-      brokerId: this.brokerId, host, port, rack: this.config.brokerRack,
-      listeners: [`${advertised.name}://${host}:${port}`],
-    });
+    this.brokerContext = this.context(topicAdmin, groups);
+    this.registerHandlers(this.brokerContext, groups);
+    await this.bindListeners();
+    this.registration = await registerBroker(this.zk, this.registrationInfo());
     this.registration.on('registration-failed', (err: Error) => this.emit('fatal', err));
     this.openGateOnFirstMetadata();
     this.controller = new Controller({
@@ -198,6 +215,7 @@ export class Broker extends EventEmitter {
         leaderImbalancePerBrokerPercentage: this.config.leaderImbalancePerBrokerPercentage,
         leaderImbalanceCheckIntervalMs: this.config.leaderImbalanceCheckIntervalSeconds * 1000,
         requestTimeoutMs: this.config.requestTimeoutMs,
+        interBrokerListenerName: this.config.interBrokerListenerName,
       },
     });
     this.controller.on('elected', (epoch: number) => this.logger.info(`Broker ${this.brokerId} is now the controller (epoch ${epoch})`));
@@ -205,7 +223,37 @@ export class Broker extends EventEmitter {
     await this.controller.startup();
     this.replicas.startIsrMaintenance();
     this.state = 'running';
-    this.logger.info(`Broker ${this.brokerId} started in ${Date.now() - started} ms, listening on ${listener.host || '0.0.0.0'}:${this.boundPort}, advertised as ${host}:${port}, cluster id ${this.metadata.clusterId}`);
+    const advertised = this.advertisedEndpoints().map((l) => formatListener(l)).join(',');
+    this.logger.info(`Broker ${this.brokerId} started in ${Date.now() - started} ms, advertised as ${advertised}, inter-broker listener ${this.config.interBrokerListenerName}, cluster id ${this.metadata.clusterId}`);
+  }
+
+  private async bindListeners(): Promise<void> {
+    for (const { listener, server } of this.servers) {
+      const port = await server.listen(listener.host, listener.port);
+      this.bound.set(listener.name, port);
+      this.logger.info(`Listening on ${formatListener({ ...listener, host: listener.host || '0.0.0.0', port })} (${listener.wireProtocol} protocol)`);
+    }
+  }
+
+  /** The advertised listeners with each port 0 replaced by the port its listener got bound to, as Kafka registers them. */
+  private advertisedEndpoints(): Listener[] {
+    return this.config.advertisedListeners.map((l) => (l.port === 0 ? { ...l, port: this.boundPort(l.name) } : l));
+  }
+
+  /**
+   * Kafka's `/brokers/ids/<id>` content: every advertised endpoint, and at the top level the first
+   * endpoint whose security protocol is PLAINTEXT (for clients that predate `endpoints`).
+   */
+  private registrationInfo(): BrokerRegistrationInfo {
+    const endpoints = this.advertisedEndpoints();
+    const plaintext = endpoints.find((l) => l.securityProtocol === 'PLAINTEXT');
+    return {
+      brokerId: this.brokerId,
+      host: plaintext?.host ?? null,
+      port: plaintext?.port ?? -1,
+      rack: this.config.brokerRack,
+      listeners: endpoints.map((l) => ({ listenerName: l.name, securityProtocol: l.securityProtocol, host: l.host, port: l.port })),
+    };
   }
 
   /**
@@ -213,7 +261,7 @@ export class Broker extends EventEmitter {
    * before that the metadata cache is empty and every topic would look missing.
    */
   private openGateOnFirstMetadata(): void {
-    const ready = () => this.metadata.broker(this.brokerId) !== undefined;
+    const ready = () => this.metadata.isLive(this.brokerId);
     const wait = async (): Promise<void> => {
       while (this.state === 'starting' || this.state === 'running') {
         if (await this.metadata.waitFor(ready, this.config.requestTimeoutMs)) {
@@ -251,8 +299,7 @@ export class Broker extends EventEmitter {
     };
   }
 
-  private registerHandlers(topicAdmin: TopicAdmin, groups: GroupCoordinator): void {
-    const ctx = this.context(topicAdmin, groups);
+  private registerHandlers(ctx: BrokerContext, groups: GroupCoordinator): void {
     const updateMetadata = updateMetadataHandler(ctx);
     const whileStarting = { servedWhileStarting: true };
     this.dispatcher
@@ -324,13 +371,14 @@ export class Broker extends EventEmitter {
       });
     }
     // The server stops reading synchronously; waking parked fetches lets in-flight requests drain at once.
-    const draining = this.server.shutdown(SHUTDOWN_DRAIN_MS);
+    const draining = Promise.all(this.servers.map(({ listener, server }) => server.shutdown(SHUTDOWN_DRAIN_MS)
+      .catch((err) => this.logger.warn(`Listener ${listener.name} shutdown: ${(err as Error).message}`))));
     this.startupGate.shut('the broker is shutting down');
     this.purgatory.shutdown();
     this.producePurgatory.shutdown();
     // Parked JoinGroup/SyncGroup requests are answered (NOT_COORDINATOR) so the drain need not wait for them.
     this.groups?.shutdown();
-    await draining.catch((err) => this.logger.warn(`Listener shutdown: ${(err as Error).message}`));
+    await draining;
     this.metadata.close();
     // Fetchers stop before the logs close, so no follower append races the close.
     await this.replicas.shutdown().catch((err) => this.logger.warn(`Replica manager shutdown: ${(err as Error).message}`));

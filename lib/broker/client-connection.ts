@@ -15,6 +15,8 @@ import { RequestContext } from './request-context';
 import { DecodedRequest, RejectedFrame, WireCodec } from './wire-codec';
 
 export interface ClientConnectionOptions {
+  /** The listener that accepted the connection; handed to handlers in each RequestContext. */
+  listenerName: string;
   maxFrameBytes: number;
   /** queued.max.requests: requests decoded but not yet answered; reading pauses past it. */
   maxInFlightRequests: number;
@@ -100,7 +102,7 @@ export class ClientConnection {
     const request = decoded.request;
     const slot: ResponseSlot = { frame: null, done: false };
     this.slots.push(slot);
-    const ctx: RequestContext = { header: request.header, connectionId: this.id, remoteAddress: this.remoteAddress };
+    const ctx: RequestContext = { header: request.header, connectionId: this.id, remoteAddress: this.remoteAddress, listenerName: this.options.listenerName };
     let result: unknown;
     try {
       result = request.run(ctx);

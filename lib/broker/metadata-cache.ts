@@ -5,6 +5,10 @@
  * no incremental state to reconcile. Handlers that must wait for the cluster to reach a state
  * (CreateTopics waiting for leaders, DeleteTopics waiting for the topic to disappear) use
  * `waitFor`, which re-checks its predicate after each update.
+ *
+ * Brokers are kept with an endpoint per listener. Without a listener name, lookups answer for the
+ * inter-broker listener (replica fetchers, controlled shutdown); client-facing answers pass the
+ * listener the request came in on, and a broker lacking that listener is left out, as in Kafka.
  */
 import { PartitionStateData, UpdateMetadataRequestData } from '../protocol/messages/controller';
 
@@ -13,6 +17,13 @@ export interface BrokerEndpoint {
   host: string;
   port: number;
   rack: string | null;
+}
+
+interface LiveBroker {
+  id: number;
+  rack: string | null;
+  /** Listener name → address. */
+  endpoints: Map<string, { host: string; port: number }>;
 }
 
 interface Waiter {
@@ -25,11 +36,14 @@ export const INTERNAL_TOPICS = new Set(['__consumer_offsets']);
 
 export class MetadataCache {
   private topics = new Map<string, PartitionStateData[]>();
-  private brokers = new Map<number, BrokerEndpoint>();
+  private brokers = new Map<number, LiveBroker>();
   private waiters = new Set<Waiter>();
   controllerId = -1;
   controllerEpoch = -1;
   clusterId: string | null = null;
+
+  /** @param interBrokerListenerName the listener lookups without a listener name answer for. */
+  constructor(readonly interBrokerListenerName = 'PLAINTEXT') {}
 
   update(req: UpdateMetadataRequestData): void {
     const topics = new Map<string, PartitionStateData[]>();
@@ -43,7 +57,13 @@ export class MetadataCache {
       if (list.some((p) => p === undefined) || list.length === 0) topics.delete(name);
     }
     this.topics = topics;
-    this.brokers = new Map(req.liveBrokers.map((b) => [b.id, { id: b.id, host: b.host, port: b.port, rack: b.rack }]));
+    this.brokers = new Map(req.liveBrokers.map((b) => {
+      // Version 0 carries only the controller's inter-broker endpoint, which must be ours as well.
+      const endpoints = b.endpoints.length > 0
+        ? b.endpoints.map((e): [string, { host: string; port: number }] => [e.listenerName, { host: e.host, port: e.port }])
+        : [[this.interBrokerListenerName, { host: b.host, port: b.port }] as [string, { host: string; port: number }]];
+      return [b.id, { id: b.id, rack: b.rack, endpoints: new Map(endpoints) }];
+    }));
     this.controllerId = req.controllerId;
     this.controllerEpoch = req.controllerEpoch;
     if (req.clusterId) this.clusterId = req.clusterId;
@@ -66,12 +86,23 @@ export class MetadataCache {
     return this.topics.get(topic)?.[partition];
   }
 
-  liveBrokers(): BrokerEndpoint[] {
-    return [...this.brokers.values()].sort((a, b) => a.id - b.id);
+  /** Live brokers with their endpoint on `listenerName`; brokers without that listener are left out. */
+  liveBrokers(listenerName = this.interBrokerListenerName): BrokerEndpoint[] {
+    return [...this.brokers.keys()].sort((a, b) => a - b)
+      .map((id) => this.broker(id, listenerName))
+      .filter((b): b is BrokerEndpoint => b !== undefined);
   }
 
-  broker(id: number): BrokerEndpoint | undefined {
-    return this.brokers.get(id);
+  /** A live broker's endpoint on `listenerName`; undefined when it is not live or lacks that listener. */
+  broker(id: number, listenerName = this.interBrokerListenerName): BrokerEndpoint | undefined {
+    const b = this.brokers.get(id);
+    const address = b?.endpoints.get(listenerName);
+    return b && address ? { id, host: address.host, port: address.port, rack: b.rack } : undefined;
+  }
+
+  /** Whether the controller lists the broker as live, whatever listeners it has. */
+  isLive(id: number): boolean {
+    return this.brokers.has(id);
   }
 
   isInternal(topic: string): boolean {

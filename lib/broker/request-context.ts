@@ -5,6 +5,12 @@ export interface RequestContext {
   readonly header: RequestHeader;
   readonly connectionId: string;
   readonly remoteAddress: string;
+  /**
+   * The listener the request arrived on (e.g. `PLAINTEXT`). Answers that name brokers (Metadata,
+   * FindCoordinator) give that listener's endpoints, as Kafka does, so a client that came in on
+   * an internal or external address keeps being sent to addresses of the same network.
+   */
+  readonly listenerName: string;
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * The acceptor: listens on the broker's listener, owns the set of live client connections, and
- * drains them on shutdown (stop accepting, let in-flight requests finish, then close).
+ * The acceptor of one native-protocol listener: listens on its address, owns the set of live
+ * client connections, and drains them on shutdown (stop accepting, let in-flight requests
+ * finish, then close). A broker runs one per listener (see listener-server.ts).
  */
 import * as net from 'net';
 import { Logger } from '../util/logger';
@@ -8,6 +9,7 @@ import { sleep } from '../util/time';
 import { ClientConnection, ClientConnectionOptions } from './client-connection';
 import { WireCodec } from './wire-codec';
 
+/** A listener's acceptor (it is the broker's ListenerServer for both wire protocols). */
 export class SocketServer {
   private readonly server: net.Server;
   private readonly connections = new Set<ClientConnection>();
@@ -15,7 +17,7 @@ export class SocketServer {
 
   constructor(private readonly codecFor: (remoteAddress: string) => WireCodec, private readonly options: ClientConnectionOptions, private readonly logger: Logger) {
     this.server = net.createServer((socket) => this.accept(socket));
-    this.server.on('error', (err) => this.logger.error(`Listener error: ${err.message}`));
+    this.server.on('error', (err) => this.logger.error(`Listener ${options.listenerName} error: ${err.message}`));
   }
 
   listen(host: string, port: number): Promise<number> {
@@ -34,7 +36,7 @@ export class SocketServer {
   }
 
   private accept(socket: net.Socket): void {
-    const conn = new ClientConnection(socket, `conn-${this.nextId++}`, this.codecFor, this.options, (c) => this.connections.delete(c));
+    const conn = new ClientConnection(socket, `${this.options.listenerName}-${this.nextId++}`, this.codecFor, this.options, (c) => this.connections.delete(c));
     this.connections.add(conn);
   }
 

@@ -82,6 +82,7 @@ export class TopicAdmin {
     const partitions = numPartitions === -1 ? this.config.numPartitions : numPartitions;
     const rf = replicationFactor === -1 ? this.config.defaultReplicationFactor : replicationFactor;
     if (partitions <= 0) throw new SamsaError(ErrorCode.INVALID_PARTITIONS, 'Number of partitions must be larger than 0.');
+    checkPartitionCount(partitions);
     if (rf <= 0) throw new SamsaError(ErrorCode.INVALID_REPLICATION_FACTOR, 'Replication factor must be larger than 0.');
     if (rf > liveBrokers.length) {
       throw new SamsaError(ErrorCode.INVALID_REPLICATION_FACTOR, `Replication factor: ${rf} larger than available brokers: ${liveBrokers.length}.`);
@@ -138,6 +139,7 @@ export class TopicAdmin {
       if (count <= current.size) {
         throw new SamsaError(ErrorCode.INVALID_PARTITIONS, `Topic currently has ${current.size} partitions, which is higher than the requested ${count}.`);
       }
+      checkPartitionCount(count);
       const liveBrokers = await this.store.liveBrokerIds();
       const rf = current.get(0)?.length ?? 1;
       const added = assignments
@@ -209,4 +211,17 @@ function validateAddedAssignment(assignments: number[][], added: number, start: 
     out.set(start + i, replicas);
   });
   return out;
+}
+
+/**
+ * Partitions one topic may have. Kafka sets no bound, but a request for millions of partitions
+ * would hold the event loop for seconds just planning the assignment (even with validateOnly)
+ * and then exhaust the broker's file descriptors; no real topic comes near this.
+ */
+export const MAX_PARTITIONS_PER_TOPIC = 10_000;
+
+function checkPartitionCount(count: number): void {
+  if (count > MAX_PARTITIONS_PER_TOPIC) {
+    throw new SamsaError(ErrorCode.INVALID_PARTITIONS, `Number of partitions ${count} exceeds the limit of ${MAX_PARTITIONS_PER_TOPIC} per topic.`);
+  }
 }

@@ -9,7 +9,7 @@
  */
 import { booleanKey, doubleKey, enumKey, intKey, listKey, longKey, stringKey } from './config-def';
 import { atLeast, between, nonEmptyList, nonEmptyString, rule } from './validators';
-import { parseListeners, parseProtocolMap, parseZookeeperConnect } from './endpoints';
+import { parseListeners, parseProtocolMap, parseWireProtocolMap, parseZookeeperConnect } from './endpoints';
 
 export const COMPRESSION_TYPES = ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'] as const;
 export const CLEANUP_POLICIES = ['delete', 'compact'] as const;
@@ -17,7 +17,9 @@ export const TIMESTAMP_TYPES = ['CreateTime', 'LogAppendTime'] as const;
 /** Winston's npm levels, which lib/util/logger.ts uses. */
 export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
 
-const DEFAULT_PROTOCOL_MAP = 'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL';
+// Kafka's default map plus KAFKA:PLAINTEXT, so `KAFKA://:19092` works without a custom map.
+const DEFAULT_PROTOCOL_MAP = 'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL,KAFKA:PLAINTEXT';
+export const DEFAULT_WIRE_PROTOCOL_MAP = ['KAFKA:kafka'];
 /** Smallest segment Kafka accepts: a legacy v0 record's overhead. */
 const MIN_SEGMENT_BYTES = 14;
 
@@ -40,24 +42,33 @@ const protocolMapShape = rule<readonly string[]>('NAME:PROTOCOL,...', (items) =>
   return parsed.ok ? undefined : parsed.reason;
 });
 
+const wireProtocolMapShape = rule<readonly string[]>('NAME:samsa|kafka,...', (items) => {
+  const parsed = parseWireProtocolMap(items);
+  return parsed.ok ? undefined : parsed.reason;
+});
+
 const serverKeys = {
   'broker.id': intKey({ validate: atLeast(0), importance: 'HIGH', doc: 'The unique id of this broker in the cluster.' }),
   'broker.rack': stringKey({ default: null, importance: 'MEDIUM', doc: 'Rack of the broker, reported in metadata.' }),
   listeners: listKey({
     default: ['PLAINTEXT://:9092'], validate: [nonEmptyList(), listenerSyntax(true)], importance: 'HIGH',
-    doc: 'Comma-separated NAME://host:port addresses to listen on. An empty host binds every interface; port 0 picks a free port.',
+    doc: 'Comma-separated NAME://host:port addresses to listen on; every entry is bound. Names must be unique and mapped in listener.security.protocol.map; ports must differ (port 0, a free port, may repeat). An empty host binds every interface. At least one listener must speak Samsa\'s native protocol (see listener.wire.protocol.map).',
   }),
   'advertised.listeners': listKey({
     default: null, validate: listenerSyntax(false), importance: 'HIGH',
-    doc: 'Addresses published in ZooKeeper for clients and other brokers; defaults to listeners. An empty host advertises os.hostname().',
+    doc: 'Addresses published in ZooKeeper for clients and other brokers; defaults to listeners. Names must be equal to or a subset of those in listeners. An empty host advertises os.hostname(); port 0 advertises the port the listener got bound to.',
   }),
   'listener.security.protocol.map': listKey({
     default: DEFAULT_PROTOCOL_MAP.split(','), validate: protocolMapShape, importance: 'LOW',
-    doc: 'Maps listener names to security protocols. Samsa accepts only listeners mapped to PLAINTEXT.',
+    doc: 'Maps listener names to security protocols. Samsa accepts only listeners mapped to PLAINTEXT. Kafka\'s default plus KAFKA:PLAINTEXT, so a KAFKA:// listener needs no custom map.',
+  }),
+  'listener.wire.protocol.map': listKey({
+    default: DEFAULT_WIRE_PROTOCOL_MAP, validate: wireProtocolMapShape, importance: 'MEDIUM',
+    doc: 'Samsa: maps listener names to the wire protocol their connections speak, kafka (Apache Kafka\'s) or samsa (native). Listeners not named speak samsa. Entries must name listeners in listeners, except the default KAFKA:kafka.',
   }),
   'inter.broker.listener.name': stringKey({
     default: null, importance: 'MEDIUM',
-    doc: 'Listener used between brokers; defaults to PLAINTEXT when advertised, else the first advertised listener.',
+    doc: 'Listener the controller and replica fetchers use to reach brokers; must be an advertised listener speaking the native protocol. Defaults to PLAINTEXT when it is one, else the first such listener.',
   }),
   'zookeeper.connect': stringKey({
     validate: [nonEmptyString(), zookeeperConnectShape], importance: 'HIGH',

@@ -7,12 +7,12 @@
  * surfacing later as NaN. Unknown keys are returned rather than logged so the caller decides how
  * loudly to warn (the broker logs one warning per key, like Kafka).
  */
-import * as os from 'os';
 import * as path from 'path';
 import { ConfigError } from './config-error';
 import { parseConfig, RawConfig, ValuesOf } from './config-def';
 import { BrokerConfigDefs, brokerConfigDefs, CLEANUP_POLICIES, COMPRESSION_TYPES, LOG_LEVELS, TIMESTAMP_TYPES } from './broker-config-defs';
-import { formatListener, Listener, parseListeners, parseProtocolMap, parseZookeeperConnect, ZookeeperConnect } from './endpoints';
+import { formatListener, Listener, parseZookeeperConnect, ZookeeperConnect } from './endpoints';
+import { resolveListeners } from './listener-config';
 import { mergeProperties, parseOverrides, readPropertiesFile } from './properties';
 import { refuseUnsupportedSecurity } from './unsupported-security';
 
@@ -24,9 +24,11 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export interface BrokerConfig {
   brokerId: number;
   brokerRack: string | null;
+  /** Every listener to bind (see listener-config.ts for the rules). */
   listeners: Listener[];
   /** What goes into `/brokers/ids/<id>`; a port of 0 means "the port the listener got bound to". */
   advertisedListeners: Listener[];
+  /** A native-protocol listener: the controller and replica fetchers reach brokers through it. */
   interBrokerListenerName: string;
   /** Absolute data directories (relative paths were resolved against the working directory). */
   logDirs: string[];
@@ -114,8 +116,8 @@ export function loadBrokerConfig(file: string, overrides: readonly string[] = []
 /** Validates raw properties (or JS values, for brokers started in-process by tests). */
 export function buildBrokerConfig(raw: RawConfig): LoadedBrokerConfig {
   refuseUnsupportedSecurity(raw);
-  const { values: v, unknownKeys, ignoredKeys } = parseConfig(brokerConfigDefs, raw);
-  const network = resolveListeners(v);
+  const { values: v, unknownKeys, ignoredKeys, providedKeys } = parseConfig(brokerConfigDefs, raw);
+  const network = resolveListeners(v, providedKeys.has('listener.wire.protocol.map'));
   const zookeeper = parseZookeeperConnect(v['zookeeper.connect']);
   if (!zookeeper.ok) throw ConfigError.invalidValue('zookeeper.connect', v['zookeeper.connect'], zookeeper.reason);
   const config: BrokerConfig = {
@@ -134,44 +136,6 @@ export function buildBrokerConfig(raw: RawConfig): LoadedBrokerConfig {
   };
   checkCrossKeyRules(config);
   return { config, unknownKeys, ignoredKeys };
-}
-
-type NetworkSettings = Pick<BrokerConfig, 'listeners' | 'advertisedListeners' | 'interBrokerListenerName'>;
-
-function resolveListeners(v: Values): NetworkSettings {
-  const protocolMap = parseProtocolMap(v['listener.security.protocol.map']);
-  if (!protocolMap.ok) throw ConfigError.invalidValue('listener.security.protocol.map', v['listener.security.protocol.map'], protocolMap.reason);
-  const listeners = parseListeners(v.listeners, protocolMap.value, true);
-  if (!listeners.ok) throw ConfigError.invalidValue('listeners', v.listeners, listeners.reason);
-  if (listeners.value.length > 1) {
-    // Binding only the first entry while accepting the rest would advertise ports nobody serves.
-    throw ConfigError.invalidValue('listeners', v.listeners,
-      `Samsa binds a single listener for now; ${listeners.value.length} were given (${listeners.value.map((l) => l.name).join(', ')}). Keep one entry`);
-  }
-
-  const advertisedKey = v['advertised.listeners'] === null ? 'listeners' : 'advertised.listeners';
-  const advertisedRaw = v['advertised.listeners'] ?? v.listeners;
-  const parsed = parseListeners(advertisedRaw, protocolMap.value, false);
-  if (!parsed.ok) throw ConfigError.invalidValue(advertisedKey, advertisedRaw, parsed.reason);
-  const listenerNames = new Set(listeners.value.map((l) => l.name));
-  const advertisedListeners = parsed.value.map((l) => {
-    if (l.host === '0.0.0.0') {
-      throw ConfigError.invalidValue(advertisedKey, advertisedRaw, 'advertised.listeners cannot use the nonroutable meta-address 0.0.0.0. Use a routable IP address.');
-    }
-    if (!listenerNames.has(l.name)) {
-      throw ConfigError.invalidValue(advertisedKey, advertisedRaw, `Listener ${l.name} is not defined in listeners`);
-    }
-    // Clients cannot connect to "every interface"; Kafka advertises the machine's name instead.
-    return l.host === '' ? { ...l, host: os.hostname() } : l;
-  });
-
-  const advertisedNames = advertisedListeners.map((l) => l.name);
-  const configured = v['inter.broker.listener.name']?.toUpperCase() ?? null;
-  if (configured !== null && !advertisedNames.includes(configured)) {
-    throw ConfigError.invalidValue('inter.broker.listener.name', configured, 'inter.broker.listener.name must be a listener name defined in advertised.listeners');
-  }
-  const interBrokerListenerName = configured ?? (advertisedNames.includes('PLAINTEXT') ? 'PLAINTEXT' : advertisedNames[0]);
-  return { listeners: listeners.value, advertisedListeners, interBrokerListenerName };
 }
 
 function resolveDirectories(v: Values): Pick<BrokerConfig, 'logDirs' | 'logsDir'> {

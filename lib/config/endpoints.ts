@@ -13,11 +13,19 @@ export interface HostPort {
   port: number;
 }
 
+/**
+ * What a listener's connections speak: Samsa's native protocol, or Apache Kafka's wire protocol
+ * (`listener.wire.protocol.map`). The controller and replica fetchers speak the native one.
+ */
+export type WireProtocol = 'samsa' | 'kafka';
+export const WIRE_PROTOCOLS: readonly WireProtocol[] = ['samsa', 'kafka'];
+
 export interface Listener extends HostPort {
   /** Upper-cased listener name, e.g. `PLAINTEXT`. */
   name: string;
   /** Samsa speaks plaintext only; the field exists so registrations match Kafka's shape. */
   securityProtocol: 'PLAINTEXT';
+  wireProtocol: WireProtocol;
 }
 
 export interface ZookeeperConnect {
@@ -69,10 +77,13 @@ export function formatListener(listener: Listener): string {
 }
 
 /**
- * Parses one `NAME://host:port` entry. Security protocols come from the listener name (or the
- * protocol map); anything but PLAINTEXT is rejected because Samsa has no TLS or SASL.
+ * Parses one `NAME://host:port` entry. Security protocols come from the protocol map; anything
+ * but PLAINTEXT is rejected because Samsa has no TLS or SASL. A listener absent from
+ * `wireProtocols` speaks Samsa's native protocol.
  */
-export function parseListener(text: string, protocolMap: ReadonlyMap<string, string>): Parsed<Listener> {
+export function parseListener(
+  text: string, protocolMap: ReadonlyMap<string, string>, wireProtocols: ReadonlyMap<string, WireProtocol> = new Map(),
+): Parsed<Listener> {
   const match = LISTENER.exec(text.trim());
   if (!match) return { ok: false, reason: `Listener '${text}' is not of the form NAME://host:port` };
   const [, rawName, rawHost, rawPort] = match;
@@ -85,14 +96,18 @@ export function parseListener(text: string, protocolMap: ReadonlyMap<string, str
   if (protocol !== 'PLAINTEXT') {
     return { ok: false, reason: `Listener ${name} uses security protocol ${protocol}; Samsa supports only PLAINTEXT` };
   }
-  return { ok: true, value: { name, host: unbracket(rawHost), port: port.value, securityProtocol: 'PLAINTEXT' } };
+  const wireProtocol = wireProtocols.get(name) ?? 'samsa';
+  return { ok: true, value: { name, host: unbracket(rawHost), port: port.value, securityProtocol: 'PLAINTEXT', wireProtocol } };
 }
 
 /** Parses a listener list and enforces Kafka's uniqueness rules (names always, ports when bound). */
-export function parseListeners(items: readonly string[], protocolMap: ReadonlyMap<string, string>, distinctPorts: boolean): Parsed<Listener[]> {
+export function parseListeners(
+  items: readonly string[], protocolMap: ReadonlyMap<string, string>, distinctPorts: boolean,
+  wireProtocols: ReadonlyMap<string, WireProtocol> = new Map(),
+): Parsed<Listener[]> {
   const listeners: Listener[] = [];
   for (const item of items) {
-    const parsed = parseListener(item, protocolMap);
+    const parsed = parseListener(item, protocolMap, wireProtocols);
     if (!parsed.ok) return parsed;
     listeners.push(parsed.value);
   }
@@ -111,6 +126,26 @@ export function parseProtocolMap(items: readonly string[]): Parsed<Map<string, s
     const match = /^([A-Za-z0-9_]+):([A-Za-z0-9_]+)$/.exec(item);
     if (!match) return { ok: false, reason: `Entry '${item}' is not of the form LISTENER_NAME:SECURITY_PROTOCOL` };
     map.set(match[1].toUpperCase(), match[2].toUpperCase());
+  }
+  return { ok: true, value: map };
+}
+
+/**
+ * `NAME:samsa|kafka,...` (Samsa's listener.wire.protocol.map): which listeners speak Kafka's wire
+ * protocol. Values are case-insensitive; a name listed twice is a mistake, not an override.
+ */
+export function parseWireProtocolMap(items: readonly string[]): Parsed<Map<string, WireProtocol>> {
+  const map = new Map<string, WireProtocol>();
+  for (const item of items) {
+    const match = /^([A-Za-z0-9_]+):([A-Za-z]+)$/.exec(item);
+    if (!match) return { ok: false, reason: `Entry '${item}' is not of the form LISTENER_NAME:WIRE_PROTOCOL` };
+    const name = match[1].toUpperCase();
+    const protocol = match[2].toLowerCase() as WireProtocol;
+    if (!WIRE_PROTOCOLS.includes(protocol)) {
+      return { ok: false, reason: `Listener ${name} has wire protocol '${match[2]}'; expected one of: ${WIRE_PROTOCOLS.join(', ')}` };
+    }
+    if (map.has(name)) return { ok: false, reason: `Listener ${name} is listed more than once` };
+    map.set(name, protocol);
   }
   return { ok: true, value: map };
 }

@@ -41,6 +41,8 @@ export interface ControllerConfig extends EventRetrySettings {
   leaderImbalanceCheckIntervalMs?: number;
   /** Timeout of each controller-to-broker request before it is retried. */
   requestTimeoutMs?: number;
+  /** The listener whose endpoint the controller connects to on each broker (default PLAINTEXT). */
+  interBrokerListenerName?: string;
 }
 
 export interface ActiveControllerDeps {
@@ -106,7 +108,7 @@ export class ActiveController {
     // Listed before the states are read, so those states include every change these announce;
     // they are deleted below, as Kafka does on failover. Later ones fire the watch.
     const pendingIsrChanges = await zk.isrChangeNotifications(this.watcher('IsrChange', () => this.onIsrChangeNotification()));
-    for (const b of await zk.liveBrokers(this.watcher('BrokerChange', () => this.onBrokersChanged()))) this.addBroker(b);
+    for (const b of await zk.liveBrokers(this.interBrokerListenerName, this.watcher('BrokerChange', () => this.onBrokersChanged()))) this.addBroker(b);
     const topics = await zk.topics(this.watcher('TopicChange', () => this.onTopicsChanged()));
     await Promise.all(topics.map((t) => this.loadTopic(t, true)));
     log.info(`Controller ${this.deps.brokerId} (epoch ${this.deps.epoch}) loaded ${topics.length} topics and ${this.ctx.liveBrokers.size} live brokers [${this.ctx.liveBrokerIds().join(',')}]`);
@@ -177,7 +179,7 @@ export class ActiveController {
   // ---- event handlers -------------------------------------------------------------------
 
   private async onBrokersChanged(): Promise<void> {
-    const registered = await this.deps.zk.liveBrokers(this.watcher('BrokerChange', () => this.onBrokersChanged()));
+    const registered = await this.deps.zk.liveBrokers(this.interBrokerListenerName, this.watcher('BrokerChange', () => this.onBrokersChanged()));
     const now = new Map(registered.map((b) => [b.id, b]));
     const dead: number[] = [];
     const bounced: number[] = [];
@@ -332,6 +334,10 @@ export class ActiveController {
   /** Partitions the controller manages leadership for: not part of a topic being deleted. */
   private eligible(partitions: TopicPartition[]): TopicPartition[] {
     return partitions.filter((tp) => !this.ctx.topicsToDelete.has(tp.topic));
+  }
+
+  private get interBrokerListenerName(): string {
+    return this.deps.config.interBrokerListenerName ?? 'PLAINTEXT';
   }
 
   private addBroker(b: LiveBroker): void {

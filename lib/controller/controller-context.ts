@@ -11,14 +11,22 @@ import type { TopicPartition } from '../util/topic-partition';
 
 export interface LiveBroker {
   id: number;
+  /** The broker's endpoint on the controller's inter-broker listener: where controller requests go. */
   host: string;
   port: number;
+  /** Every advertised listener, passed on to all brokers in UpdateMetadata. */
+  endpoints: LiveBrokerEndpoint[];
   rack: string | null;
   /** The czxid of the broker's registration znode: a restarted broker gets a larger one. */
   epoch: number;
 }
 
 export type { TopicPartition } from '../util/topic-partition';
+export interface LiveBrokerEndpoint {
+  listenerName: string;
+  host: string;
+  port: number;
+}
 
 /** Leadership of one partition as stored in `/brokers/topics/<t>/partitions/<p>/state`. */
 export interface PartitionState {

@@ -7,7 +7,7 @@
  * replace their metadata cache with it instead of merging deltas.
  */
 import {
-  LeaderAndIsrRequestData, LiveBrokerData, PartitionStateData, StopReplicaRequestData, UpdateMetadataRequestData,
+  LeaderAndIsrRequestData, LiveBrokerData, LiveLeaderData, PartitionStateData, StopReplicaRequestData, UpdateMetadataRequestData,
 } from '../protocol/messages/controller';
 import { ControllerContext, NO_LEADER, partitionKey, TopicPartition } from './controller-context';
 
@@ -34,9 +34,18 @@ export function partitionStateData(ctx: ControllerContext, tp: TopicPartition, i
   };
 }
 
-function liveBrokerData(ctx: ControllerContext, id: number): LiveBrokerData | null {
+/** A leader as its followers reach it: the inter-broker listener's endpoint only, as in Kafka. */
+function liveLeaderData(ctx: ControllerContext, id: number): LiveLeaderData | null {
   const b = ctx.liveBrokers.get(id);
   return b ? { id: b.id, host: b.host, port: b.port, rack: b.rack } : null;
+}
+
+/** A live broker with every advertised endpoint, so each broker can answer on any listener. */
+function liveBrokerData(ctx: ControllerContext, id: number): LiveBrokerData | null {
+  const b = ctx.liveBrokers.get(id);
+  if (!b) return null;
+  const endpoints = b.endpoints.map((e) => ({ listenerName: e.listenerName, host: e.host, port: e.port }));
+  return { id: b.id, host: b.host, port: b.port, rack: b.rack, endpoints };
 }
 
 function brokerEpoch(ctx: ControllerContext, brokerId: number): number {
@@ -60,8 +69,8 @@ export function buildLeaderAndIsr(
     if (data.leader !== NO_LEADER) leaders.add(data.leader);
   }
   const liveLeaders = [...leaders].sort((a, b) => a - b)
-    .map((id) => liveBrokerData(ctx, id))
-    .filter((b): b is LiveBrokerData => b !== null);
+    .map((id) => liveLeaderData(ctx, id))
+    .filter((b): b is LiveLeaderData => b !== null);
   return { ...sender, brokerEpoch: brokerEpoch(ctx, brokerId), partitionStates, liveLeaders };
 }
 

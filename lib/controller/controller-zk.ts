@@ -86,8 +86,12 @@ export class ControllerZk {
     return this.store.getOrCreateClusterId();
   }
 
-  /** Registered brokers; arms `watcher` on the children of `/brokers/ids`. */
-  async liveBrokers(watcher: Watcher): Promise<LiveBroker[]> {
+  /**
+   * Registered brokers that advertise `interBrokerListenerName`, whose endpoint the controller
+   * connects to; arms `watcher` on the children of `/brokers/ids`. A broker without that listener
+   * cannot be reached, so it is logged and left out (Kafka's controller fails on it instead).
+   */
+  async liveBrokers(interBrokerListenerName: string, watcher: Watcher): Promise<LiveBroker[]> {
     const ids = (await this.zk.getChildren(ZkPaths.brokerIds, watcher)).filter((c) => /^\d+$/.test(c)).map(Number);
     const brokers = await Promise.all(ids.map(async (id) => {
       try {
@@ -98,9 +102,19 @@ export class ControllerZk {
         return null;
       }
     }));
-    return brokers.filter((b): b is NonNullable<typeof b> => b !== null).map((b) => ({
-      id: b.brokerId, host: b.host, port: b.port, rack: b.rack, epoch: Number(b.epoch),
-    })).sort((a, b) => a.id - b.id);
+    const live: LiveBroker[] = [];
+    for (const b of brokers) {
+      if (b === null) continue;
+      const endpoint = b.endpoints.find((e) => e.listenerName === interBrokerListenerName);
+      if (!endpoint) {
+        log.error(`Broker ${b.brokerId} advertises no ${interBrokerListenerName} listener (inter.broker.listener.name), only ` +
+          `${b.endpoints.map((e) => e.listenerName).join(', ')}; ignoring it until it registers one`);
+        continue;
+      }
+      const endpoints = b.endpoints.map((e) => ({ listenerName: e.listenerName, host: e.host, port: e.port }));
+      live.push({ id: b.brokerId, host: endpoint.host, port: endpoint.port, endpoints, rack: b.rack, epoch: Number(b.epoch) });
+    }
+    return live.sort((a, b) => a.id - b.id);
   }
 
   topics(watcher: Watcher): Promise<string[]> {

@@ -20,7 +20,8 @@ export const COORDINATOR_TYPE_GROUP = 0;
 
 export interface OffsetsTopicMetadata {
   partitions(topic: string): ReadonlyArray<{ readonly leader: number }> | undefined;
-  broker(id: number): { readonly host: string; readonly port: number } | undefined;
+  /** The broker's endpoint on `listenerName`; undefined when it is not live or lacks that listener. */
+  broker(id: number, listenerName: string): { readonly host: string; readonly port: number } | undefined;
   liveBrokers(): readonly unknown[];
 }
 
@@ -47,7 +48,8 @@ export class OffsetsTopic {
     return coordinatorPartition(groupId, this.partitionCount());
   }
 
-  async findCoordinator(key: string, keyType: number): Promise<FindCoordinatorResult> {
+  /** `listenerName`: the listener the request came in on; the answer is the coordinator's endpoint there. */
+  async findCoordinator(key: string, keyType: number, listenerName: string): Promise<FindCoordinatorResult> {
     const fail = (code: number, message?: string): FindCoordinatorResult => ({
       throttleTimeMs: 0, errorCode: code, errorMessage: message ?? null, nodeId: -1, host: '', port: -1,
     });
@@ -60,7 +62,7 @@ export class OffsetsTopic {
     }
     const partition = coordinatorPartition(key, partitions.length);
     const leader = partitions[partition].leader;
-    const endpoint = leader >= 0 ? this.metadata.broker(leader) : undefined;
+    const endpoint = leader >= 0 ? this.metadata.broker(leader, listenerName) : undefined;
     if (!endpoint) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE.code, `Partition ${partition} of ${OFFSETS_TOPIC} has no live leader.`);
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE.code, errorMessage: null, nodeId: leader, host: endpoint.host, port: endpoint.port };
   }

@@ -46,7 +46,8 @@ export const Api = {
   Metadata: api(3, 'Metadata', MetadataRequest, MetadataResponse),
   LeaderAndIsr: api(4, 'LeaderAndIsr', LeaderAndIsrRequest, LeaderAndIsrResponse),
   StopReplica: api(5, 'StopReplica', StopReplicaRequest, StopReplicaResponse),
-  UpdateMetadata: api(6, 'UpdateMetadata', UpdateMetadataRequest, UpdateMetadataResponse),
+  // v1 adds every advertised endpoint of each live broker (lib/protocol/messages/controller.ts).
+  UpdateMetadata: api(6, 'UpdateMetadata', UpdateMetadataRequest, UpdateMetadataResponse, 1),
   ControlledShutdown: api(7, 'ControlledShutdown', ControlledShutdownRequest, ControlledShutdownResponse),
   OffsetCommit: api(8, 'OffsetCommit', OffsetCommitRequest, OffsetCommitResponse),
   OffsetFetch: api(9, 'OffsetFetch', OffsetFetchRequest, OffsetFetchResponse),
@@ -79,3 +80,8 @@ export function apiByKey(key: number): AnyApiDef | undefined {
   return byKey.get(key);
 }
 
+
+/** Every native API, by key (ApiVersions answers from the broker's dispatcher; tests and the fuzzer walk this). */
+export function allApis(): AnyApiDef[] {
+  return [...byKey.values()].sort((a, b) => a.key - b.key);
+}

@@ -162,8 +162,11 @@ export interface Tagged<T> {
   readonly defaultValue: T;
 }
 
-export function tagged<T>(tag: number, type: Type<T>, defaultValue: T, min = 0, max = Number.MAX_SAFE_INTEGER): Tagged<T> {
-  return { tagged: true, tag, type, min, max, defaultValue };
+export function tagged<T>(tag: number, type: Type<T>, defaultValue: T, min?: number, max?: number): Tagged<T>;
+/** A tagged struct absent by default (Kafka's tagged fields whose default is "not present"). */
+export function tagged<T>(tag: number, type: Type<T>, defaultValue: null, min?: number, max?: number): Tagged<T | null>;
+export function tagged<T>(tag: number, type: Type<T>, defaultValue: T | null, min = 0, max = Number.MAX_SAFE_INTEGER): Tagged<T | null> {
+  return { tagged: true, tag, type: type as Type<T | null>, min, max, defaultValue };
 }
 
 type FieldSpec = Type<any> | Versioned<any> | Tagged<any>;

@@ -7,6 +7,7 @@
  */
 import { crc32c } from '@node-rs/crc32';
 import { CorruptRecordError } from '../protocol/errors';
+import { readInt64 } from './int64';
 
 export const BASE_OFFSET_OFFSET = 0;
 export const BATCH_LENGTH_OFFSET = 8;
@@ -117,6 +118,10 @@ export function validateBatch(buf: Buffer, position: number): BatchInfo {
   if (info.recordCount < 0 || info.lastOffsetDelta < 0) {
     throw new CorruptRecordError(`record batch has recordCount ${info.recordCount}, lastOffsetDelta ${info.lastOffsetDelta}`);
   }
+  // Timestamps become numbers in the log's time index; one past 2^53 must be refused here, not
+  // fail the append halfway and leave the partition refusing every later write.
+  readInt64(buf, position + FIRST_TIMESTAMP_OFFSET, 'record batch firstTimestamp');
+  readInt64(buf, position + MAX_TIMESTAMP_OFFSET, 'record batch maxTimestamp');
   return info;
 }
 

@@ -22,8 +22,8 @@ const RETRY_DELAY_MS = 1000;
 
 export interface BrokerRegistrationInfo {
   brokerId: number;
-  /** The advertised PLAINTEXT host and port (Kafka's top-level `host`/`port`). */
-  host: string;
+  /** The advertised PLAINTEXT host and port (Kafka's top-level `host`/`port`); null and -1 when there is none. */
+  host: string | null;
   port: number;
   /** Advertised listeners as `NAME://host:port` or endpoints; default: PLAINTEXT://host:port. */
   listeners?: ReadonlyArray<string | BrokerEndpoint>;

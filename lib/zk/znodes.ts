@@ -84,7 +84,11 @@ export function parseEndpoint(text: string, protocolMap: Readonly<Record<string,
 export const BrokerIdZNode = {
   version: 5,
   path: ZkPaths.brokerId,
-  encode(info: Omit<BrokerInfo, 'brokerId'>): Buffer {
+  /**
+   * `host`/`port` are Kafka's top-level fields: the first PLAINTEXT endpoint, or null and -1 when
+   * there is none (older clients then cannot connect, as in Kafka).
+   */
+  encode(info: Omit<BrokerInfo, 'brokerId' | 'host'> & { host: string | null }): Buffer {
     const json: Record<string, unknown> = {
       version: 5,
       host: info.host,

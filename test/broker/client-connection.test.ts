@@ -27,7 +27,7 @@ describe('broker/client-connection', () => {
       return metadataResponse(delay);
     });
     dispatcher.register(Api.Produce, (req) => (req.acks === 0 ? null : { topics: [], throttleTimeMs: 0 }));
-    server = new SocketServer((remote) => new NativeCodec(dispatcher, getLogger('test'), remote), { maxFrameBytes: 4096, maxInFlightRequests: 100, logger: getLogger('test') }, getLogger('test'));
+    server = new SocketServer((remote) => new NativeCodec(dispatcher, getLogger('test'), remote), { listenerName: 'PLAINTEXT', maxFrameBytes: 4096, maxInFlightRequests: 100, logger: getLogger('test') }, getLogger('test'));
     port = await server.listen('127.0.0.1', 0);
     client = new Connection({ host: '127.0.0.1', port, requestTimeoutMs: 5000 });
   });

@@ -24,9 +24,15 @@ describe('cli/server-start-refusals', function () {
     }
   });
 
-  it('refuses a second listener instead of binding only the first', async () => {
-    const result = await startWith(['listeners=PLAINTEXT://127.0.0.1:0,OTHER://127.0.0.1:0', 'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,OTHER:PLAINTEXT']);
+  it('refuses a Kafka-protocol listener as the inter-broker listener, naming the key', async () => {
+    const result = await startWith(['listeners=PLAINTEXT://127.0.0.1:0,KAFKA://127.0.0.1:0', 'inter.broker.listener.name=KAFKA']);
     expect(result.code).to.equal(1);
-    expect(result.stdout + result.stderr).to.contain('for configuration listeners: Samsa binds a single listener for now; 2 were given (PLAINTEXT, OTHER)');
+    expect(result.stdout + result.stderr).to.contain('inter.broker.listener.name');
+  });
+
+  it('refuses two listeners on one port, naming listeners', async () => {
+    const result = await startWith(['listeners=PLAINTEXT://127.0.0.1:19092,OTHER://127.0.0.1:19092', 'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,OTHER:PLAINTEXT']);
+    expect(result.code).to.equal(1);
+    expect(result.stdout + result.stderr).to.contain('for configuration listeners: Each listener must have a different port');
   });
 });

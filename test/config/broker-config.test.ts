@@ -42,7 +42,7 @@ describe('config/broker-config', () => {
     });
     expect(config.logDirs).to.deep.equal(['/tmp/samsa-logs']);
     expect(config.logsDir).to.equal(path.resolve('logs'));
-    expect(config.listeners).to.deep.equal([{ name: 'PLAINTEXT', host: '', port: 9092, securityProtocol: 'PLAINTEXT' }]);
+    expect(config.listeners).to.deep.equal([{ name: 'PLAINTEXT', host: '', port: 9092, securityProtocol: 'PLAINTEXT', wireProtocol: 'samsa' }]);
   });
 
   it('requires broker.id, naming the key', () => {
@@ -89,15 +89,6 @@ describe('config/broker-config', () => {
     expect(config.interBrokerListenerName).to.equal('CLIENT');
   });
 
-  it('refuses several listeners instead of binding only the first', () => {
-    const err = rejection({
-      listeners: 'CLIENT://localhost:9092,REPLICATION://localhost:9093',
-      'listener.security.protocol.map': 'CLIENT:PLAINTEXT,REPLICATION:PLAINTEXT',
-    });
-    expect(err.key).to.equal('listeners');
-    expect(err.message).to.contain('single listener').and.to.contain('CLIENT, REPLICATION');
-  });
-
   it('refuses security settings it cannot honour, naming the key', () => {
     for (const [key, value] of [
       ['authorizer.class.name', 'kafka.security.authorizer.AclAuthorizer'],
@@ -120,7 +111,7 @@ describe('config/broker-config', () => {
 
   it('advertises the listeners, with an empty host replaced by the hostname', () => {
     const { config } = build({ listeners: 'PLAINTEXT://:9092' });
-    expect(config.advertisedListeners).to.deep.equal([{ name: 'PLAINTEXT', host: os.hostname(), port: 9092, securityProtocol: 'PLAINTEXT' }]);
+    expect(config.advertisedListeners).to.deep.equal([{ name: 'PLAINTEXT', host: os.hostname(), port: 9092, securityProtocol: 'PLAINTEXT', wireProtocol: 'samsa' }]);
   });
 
   it('advertises localhost as given', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import {
-  formatListener, parseHostPort, parseListener, parseListeners, parseZookeeperConnect,
+  formatListener, parseHostPort, parseListener, parseListeners, parseWireProtocolMap, parseZookeeperConnect,
 } from '../../lib/config/endpoints';
 
 const plaintext = new Map([['PLAINTEXT', 'PLAINTEXT'], ['INTERNAL', 'PLAINTEXT'], ['SSL', 'SSL']]);
@@ -9,7 +9,7 @@ describe('config/endpoints', () => {
   describe('parseListener', () => {
     it('parses NAME://host:port and upper-cases the name', () => {
       expect(parseListener('plaintext://localhost:9092', plaintext)).to.deep.equal({
-        ok: true, value: { name: 'PLAINTEXT', host: 'localhost', port: 9092, securityProtocol: 'PLAINTEXT' },
+        ok: true, value: { name: 'PLAINTEXT', host: 'localhost', port: 9092, securityProtocol: 'PLAINTEXT', wireProtocol: 'samsa' },
       });
     });
 
@@ -59,6 +59,23 @@ describe('config/endpoints', () => {
       expect(!clash.ok && clash.reason).to.equal('Each listener must have a different port');
       expect(parseListeners(['PLAINTEXT://:9092', 'INTERNAL://:9092'], plaintext, false).ok).to.equal(true);
       expect(parseListeners(['PLAINTEXT://:0', 'INTERNAL://:0'], plaintext, true).ok).to.equal(true);
+    });
+  });
+
+  describe('parseWireProtocolMap', () => {
+    it('reads NAME:kafka|samsa case-insensitively and marks parsed listeners with it', () => {
+      const parsed = parseWireProtocolMap(['kafka:KAFKA', 'Internal:samsa']);
+      if (!parsed.ok) throw new Error(parsed.reason);
+      expect([...parsed.value]).to.deep.equal([['KAFKA', 'kafka'], ['INTERNAL', 'samsa']]);
+      const listener = parseListener('KAFKA://:19092', new Map([['KAFKA', 'PLAINTEXT']]), parsed.value);
+      expect(listener.ok && listener.value.wireProtocol).to.equal('kafka');
+    });
+
+    it('rejects unknown protocols, malformed entries and names listed twice', () => {
+      const reasons = [['A:http'], ['A'], ['A:kafka', 'a:samsa']].map((items) => { const p = parseWireProtocolMap(items); return p.ok ? 'ok' : p.reason; });
+      expect(reasons[0]).to.equal("Listener A has wire protocol 'http'; expected one of: samsa, kafka");
+      expect(reasons[1]).to.contain('is not of the form LISTENER_NAME:WIRE_PROTOCOL');
+      expect(reasons[2]).to.equal('Listener A is listed more than once');
     });
   });
 

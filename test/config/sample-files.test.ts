@@ -13,7 +13,11 @@ describe('config/sample files', () => {
     expect(unknownKeys).to.deep.equal([]);
     expect(ignoredKeys).to.deep.equal([]);
     expect(config.brokerId).to.equal(1);
-    expect(config.listeners).to.deep.equal([{ name: 'PLAINTEXT', host: 'localhost', port: 9092, securityProtocol: 'PLAINTEXT' }]);
+    expect(config.listeners).to.deep.equal([
+      { name: 'PLAINTEXT', host: 'localhost', port: 9092, securityProtocol: 'PLAINTEXT', wireProtocol: 'samsa' },
+      { name: 'KAFKA', host: 'localhost', port: 19092, securityProtocol: 'PLAINTEXT', wireProtocol: 'kafka' },
+    ]);
+    expect(config.interBrokerListenerName).to.equal('PLAINTEXT');
     expect(config.logDirs).to.deep.equal([path.resolve('data/samsa-logs')]);
     expect(config.zookeeperConnect).to.equal('localhost:2181');
     expect(config.offsetsTopicReplicationFactor).to.equal(1);

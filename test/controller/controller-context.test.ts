@@ -3,7 +3,7 @@ import { ControllerContext } from '../../lib/controller/controller-context';
 
 function context(): ControllerContext {
   const ctx = new ControllerContext();
-  for (const id of [1, 2, 3]) ctx.liveBrokers.set(id, { id, host: 'h', port: 1, rack: null, epoch: id });
+  for (const id of [1, 2, 3]) ctx.liveBrokers.set(id, { id, host: 'h', port: 1, endpoints: [], rack: null, epoch: id });
   ctx.setAssignment('t', new Map([[0, [1, 2]], [1, [2, 3]], [2, [3, 1]], [3, [1]]]));
   ctx.setState({ topic: 't', partition: 0 }, { leader: 1, leaderEpoch: 0, isr: [1, 2], controllerEpoch: 1, zkVersion: 0 });
   ctx.setState({ topic: 't', partition: 1 }, { leader: 2, leaderEpoch: 0, isr: [2, 3], controllerEpoch: 1, zkVersion: 0 });

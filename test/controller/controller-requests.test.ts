@@ -5,7 +5,10 @@ import { buildLeaderAndIsr, buildStopReplica, buildUpdateMetadata, partitionsByR
 function cluster(): ControllerContext {
   const ctx = new ControllerContext();
   ctx.clusterId = 'cluster-1';
-  for (const id of [1, 2, 3]) ctx.liveBrokers.set(id, { id, host: `h${id}`, port: 9000 + id, rack: null, epoch: 100 + id });
+  for (const id of [1, 2, 3]) {
+    const endpoints = [{ listenerName: 'INTERNAL', host: `h${id}`, port: 9000 + id }, { listenerName: 'EXTERNAL', host: `pub${id}`, port: 19000 + id }];
+    ctx.liveBrokers.set(id, { id, host: `h${id}`, port: 9000 + id, endpoints, rack: null, epoch: 100 + id });
+  }
   ctx.setAssignment('a', new Map([[0, [1, 2]], [1, [2, 3]]]));
   ctx.setAssignment('b', new Map([[0, [3]]]));
   ctx.setState({ topic: 'a', partition: 0 }, { leader: 1, leaderEpoch: 2, isr: [1, 2], controllerEpoch: 4, zkVersion: 7 });
@@ -33,6 +36,17 @@ describe('controller/controller-requests', () => {
     expect(req.brokerEpoch).to.equal(102);
     expect(req.liveBrokers.map((b) => b.id)).to.deep.equal([1, 2, 3]);
     expect(req.partitionStates.map((p) => `${p.topicName}-${p.partitionIndex}:${p.leader}`)).to.deep.equal(['a-0:1', 'a-1:2', 'b-0:-1']);
+  });
+
+  it('lists every advertised endpoint of each live broker in UpdateMetadata, and only the inter-broker one for leaders', () => {
+    const ctx = cluster();
+    const req = buildUpdateMetadata(ctx, sender, 2);
+    expect(req.liveBrokers[0]).to.deep.equal({
+      id: 1, host: 'h1', port: 9001, rack: null,
+      endpoints: [{ listenerName: 'INTERNAL', host: 'h1', port: 9001 }, { listenerName: 'EXTERNAL', host: 'pub1', port: 19001 }],
+    });
+    const leaders = buildLeaderAndIsr(ctx, sender, 2, ctx.allPartitions()).liveLeaders;
+    expect(leaders.map((b) => Object.keys(b).sort())).to.deep.equal([['host', 'id', 'port', 'rack'], ['host', 'id', 'port', 'rack']]);
   });
 
   it('shows no leader for partitions of a topic being deleted', () => {

@@ -64,7 +64,8 @@ describe('controller/controller', function () {
         (n.broker.server.lastUpdateMetadata()?.partitionStates.filter((p) => p.topicName === 'orders').length ?? 0) === 3);
       const um = n.broker.server.lastUpdateMetadata()!;
       expect(um.liveBrokers.map((b) => b.id)).to.deep.equal([1, 2, 3]);
-      expect(um.liveBrokers[1]).to.deep.equal({ id: 2, host: '127.0.0.1', port: n2.broker.server.port, rack: null });
+      const port = n2.broker.server.port;
+      expect(um.liveBrokers[1]).to.deep.equal({ id: 2, host: '127.0.0.1', port, rack: null, endpoints: [{ listenerName: 'PLAINTEXT', host: '127.0.0.1', port }] });
       expect(um.clusterId).to.be.a('string').with.length(22);
     }
   });

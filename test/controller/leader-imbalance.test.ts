@@ -5,7 +5,7 @@ import { partitionsToRebalance } from '../../lib/controller/leader-imbalance';
 /** Broker 1 prefers partitions 0..3 of topic t; `ledBy2` of them are led by broker 2 instead. */
 function context(ledBy2: number): ControllerContext {
   const ctx = new ControllerContext();
-  for (const id of [1, 2]) ctx.liveBrokers.set(id, { id, host: 'h', port: 1, rack: null, epoch: id });
+  for (const id of [1, 2]) ctx.liveBrokers.set(id, { id, host: 'h', port: 1, endpoints: [], rack: null, epoch: id });
   ctx.setAssignment('t', new Map([[0, [1, 2]], [1, [1, 2]], [2, [1, 2]], [3, [1, 2]]]));
   for (let p = 0; p < 4; p++) {
     ctx.setState({ topic: 't', partition: p }, { leader: p < ledBy2 ? 2 : 1, leaderEpoch: 1, isr: [1, 2], controllerEpoch: 1, zkVersion: 1 });

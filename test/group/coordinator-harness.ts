@@ -137,8 +137,11 @@ export class FakeMetadata {
     return n === undefined ? undefined : Array.from({ length: n }, () => ({ leader: 1 }));
   }
 
-  broker(id: number): { host: string; port: number } | undefined {
-    return id === 1 ? { host: 'localhost', port: 9092 } : undefined;
+  /** Broker 1 has a PLAINTEXT and an EXTERNAL listener. */
+  broker(id: number, listenerName = 'PLAINTEXT'): { host: string; port: number } | undefined {
+    if (id !== 1) return undefined;
+    if (listenerName === 'PLAINTEXT') return { host: 'localhost', port: 9092 };
+    return listenerName === 'EXTERNAL' ? { host: 'broker1.example.com', port: 19092 } : undefined;
   }
 
   liveBrokers(): unknown[] {

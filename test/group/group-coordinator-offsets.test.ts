@@ -172,10 +172,18 @@ describe('group/group-coordinator offsets', () => {
   });
 
   it('finds the coordinator from the metadata and reports a missing leader', async () => {
-    expect(await h.coordinator.offsetsTopic.findCoordinator('g', 0)).to.deep.include({ errorCode: 0, nodeId: 1, host: 'localhost', port: 9092 });
+    expect(await h.coordinator.offsetsTopic.findCoordinator('g', 0, 'PLAINTEXT')).to.deep.include({ errorCode: 0, nodeId: 1, host: 'localhost', port: 9092 });
     h.metadata.offsetsLeader = -1;
-    expect((await h.coordinator.offsetsTopic.findCoordinator('g', 0)).errorCode).to.equal(E.COORDINATOR_NOT_AVAILABLE.code);
-    expect((await h.coordinator.offsetsTopic.findCoordinator('', 0)).errorCode).to.equal(E.INVALID_GROUP_ID.code);
-    expect((await h.coordinator.offsetsTopic.findCoordinator('g', 1)).errorCode).to.equal(E.INVALID_REQUEST.code);
+    expect((await h.coordinator.offsetsTopic.findCoordinator('g', 0, 'PLAINTEXT')).errorCode).to.equal(E.COORDINATOR_NOT_AVAILABLE.code);
+    expect((await h.coordinator.offsetsTopic.findCoordinator('', 0, 'PLAINTEXT')).errorCode).to.equal(E.INVALID_GROUP_ID.code);
+    expect((await h.coordinator.offsetsTopic.findCoordinator('g', 1, 'PLAINTEXT')).errorCode).to.equal(E.INVALID_REQUEST.code);
+  });
+
+  it("answers with the coordinator's endpoint on the listener the request came in on", async () => {
+    expect(await h.coordinator.offsetsTopic.findCoordinator('g', 0, 'EXTERNAL'))
+      .to.deep.include({ errorCode: 0, nodeId: 1, host: 'broker1.example.com', port: 19092 });
+    // A coordinator without the client's listener cannot be reached from the client's network.
+    const missing = await h.coordinator.offsetsTopic.findCoordinator('g', 0, 'OTHER');
+    expect(missing).to.deep.include({ errorCode: E.COORDINATOR_NOT_AVAILABLE.code, nodeId: -1 });
   });
 });

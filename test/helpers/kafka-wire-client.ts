@@ -4,16 +4,10 @@
  * same definitions (response header v0, or v1 with its tagged-field section when flexible).
  */
 import * as net from 'net';
-import { ApiDispatcher } from '../../lib/broker/api-dispatcher';
-import { Broker } from '../../lib/broker/broker';
-import { SocketServer } from '../../lib/broker/socket-server';
-import { KafkaServices, kafkaCodecFactory } from '../../lib/broker/kafka/kafka-handlers';
-import { GroupCoordinator } from '../../lib/group/group-coordinator';
 import { FrameDecoder } from '../../lib/protocol/frame';
 import { isFlexible, KafkaApiDef, responseHeaderVersion } from '../../lib/protocol/kafka/kafka-api';
 import { encodeKafkaRequestFrame } from '../../lib/protocol/kafka/kafka-frame';
 import { Reader } from '../../lib/protocol/reader';
-import { getLogger } from '../../lib/util/logger';
 
 interface Pending {
   decode: (r: Reader) => unknown;
@@ -94,21 +88,4 @@ export class KafkaWireClient {
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
   }
-}
-
-/**
- * Serves the Kafka protocol over an in-process broker's native handlers on a port of its own:
- * what the broker's KAFKA listener does, for tests that run before (or without) it.
- */
-export async function startKafkaSocket(broker: Broker): Promise<{ port: number; stop: () => Promise<void> }> {
-  // Test-only access to the broker's internals, so lib/broker/broker.ts needs no test hook.
-  const internals = broker as unknown as { dispatcher: ApiDispatcher; groups: GroupCoordinator | null };
-  if (!internals.groups) throw new Error('the broker has not started its group coordinator');
-  const services: KafkaServices = { offsets: internals.groups.offsets };
-  const logger = getLogger('kafka-test-listener');
-  const server = new SocketServer(kafkaCodecFactory(internals.dispatcher, services, logger), {
-    maxFrameBytes: 100 << 20, maxInFlightRequests: 100, logger,
-  }, logger);
-  const port = await server.listen('127.0.0.1', 0);
-  return { port, stop: () => server.shutdown(1000) };
 }

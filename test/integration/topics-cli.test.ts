@@ -93,6 +93,17 @@ describe('integration/topics-cli', function () {
     expect(tolerated.code).to.equal(0);
   });
 
+  it('refuses a partition count past the per-topic limit at once, without planning it', async () => {
+    const started = Date.now();
+    const created = await topics('--bootstrap-server', bootstrap, '--create', '--topic', 'huge', '--partitions', '20000000');
+    expect(created.code).to.equal(1);
+    expect(created.stderr).to.contain('Number of partitions 20000000 exceeds the limit of 10000 per topic.');
+    const grown = await topics('--bootstrap-server', bootstrap, '--alter', '--topic', 'events', '--partitions', '10001');
+    expect(grown.code).to.equal(1);
+    expect(grown.stderr).to.contain('exceeds the limit of 10000 per topic');
+    expect(Date.now() - started).to.be.below(20000);
+  });
+
   it('rejects bad flags with exit code 1', async () => {
     const none = await topics('--bootstrap-server', bootstrap);
     expect(none.code).to.equal(1);

@@ -112,6 +112,17 @@ describe('record/record-batch', () => {
       }
     });
 
+    it('rejects a batch whose timestamps lie outside the safe integer range, even with a valid CRC', () => {
+      for (const at of [27, 35]) {
+        const bad = Buffer.from(good);
+        bad.writeBigInt64BE(288232172388204300n, at);
+        expect(() => validateBatch(fixCrc(bad), 0), `offset ${at}`).to.throw(CorruptRecordError, /Timestamp at position \d+ is outside the safe integer range/);
+      }
+      const early = Buffer.from(good);
+      early.writeBigInt64BE(-(2n ** 60n), 35);
+      expect(() => validateBatch(fixCrc(early), 0)).to.throw(CorruptRecordError, /maxTimestamp/);
+    });
+
     it('rejects a batch cut short', () => {
       expect(() => decodeRecordBatch(good.subarray(0, good.length - 1))).to.throw(CorruptRecordError, /declares/);
       expect(() => decodeRecordBatch(good.subarray(0, 30))).to.throw(CorruptRecordError, /truncated/);

@@ -51,6 +51,11 @@ describe('zk/znodes', () => {
       });
     });
 
+    it('writes a null top-level host and port -1 when no endpoint is PLAINTEXT, as Kafka does', () => {
+      const written = JSON.parse(BrokerIdZNode.encode({ ...info, host: null, port: -1 }).toString());
+      expect(written).to.deep.include({ host: null, port: -1, endpoints: ['PLAINTEXT://h1:9092'] });
+    });
+
     it('includes the rack only when there is one', () => {
       expect(JSON.parse(BrokerIdZNode.encode({ ...info, rack: 'r1' }).toString()).rack).to.equal('r1');
       expect(JSON.parse(BrokerIdZNode.encode(info).toString())).to.not.have.property('rack');

@@ -1,6 +1,7 @@
 /**
  * FindCoordinator: any broker tells a client which broker coordinates its group, creating
- * `__consumer_offsets` on first use (see lib/group/offsets-topic.ts).
+ * `__consumer_offsets` on first use (see lib/group/offsets-topic.ts). The coordinator's address
+ * is its endpoint on the listener the request came in on.
  */
 import { Infer } from '../../protocol/schema';
 import { FindCoordinatorRequest, FindCoordinatorResponse } from '../../protocol/messages/group';
@@ -8,5 +9,5 @@ import { BrokerContext } from '../broker-context';
 import { Handler } from '../request-context';
 
 export function findCoordinatorHandler(ctx: BrokerContext): Handler<Infer<typeof FindCoordinatorRequest>, Infer<typeof FindCoordinatorResponse>> {
-  return (req) => ctx.groups.offsetsTopic.findCoordinator(req.key, req.keyType);
+  return (req, rc) => ctx.groups.offsetsTopic.findCoordinator(req.key, req.keyType, rc.listenerName);
 }

@@ -1,8 +1,9 @@
-/** ListOffsets: earliest (-2), latest (-1, the high watermark) or the first offset at a timestamp. */
+/** ListOffsets: earliest (-2), latest (-1, the high watermark) or the first record at or after a timestamp. */
 import { SamsaError, toErrorCode } from '../../protocol/errors';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, ListOffsetsRequestData, ListOffsetsResponseData } from '../../protocol/messages/produce-fetch';
 import { BrokerContext } from '../broker-context';
 import { Handler } from '../request-context';
+import { recordAtTimestamp } from '../timestamp-lookup';
 
 export function listOffsetsHandler(ctx: BrokerContext): Handler<ListOffsetsRequestData, ListOffsetsResponseData> {
   return async (req) => ({
@@ -17,9 +18,10 @@ export function listOffsetsHandler(ctx: BrokerContext): Handler<ListOffsetsReque
           if (p.timestamp === LATEST_TIMESTAMP) offset = partition.highWatermark;
           else if (p.timestamp === EARLIEST_TIMESTAMP) offset = partition.log.logStartOffset;
           else {
-            const found = await partition.log.offsetForTimestamp(p.timestamp);
-            offset = found === null || found >= partition.highWatermark ? -1 : found;
-            if (offset >= 0) timestamp = p.timestamp;
+            // Kafka's answer: the first record at or after the timestamp, with its own timestamp.
+            const found = await recordAtTimestamp(partition.log, p.timestamp, partition.highWatermark);
+            offset = found?.offset ?? -1;
+            timestamp = found?.timestamp ?? -1;
           }
           return { partitionIndex: p.partitionIndex, errorCode: 0, timestamp, offset, leaderEpoch: partition.leaderEpoch };
         } catch (err) {

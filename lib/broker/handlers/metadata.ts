@@ -1,6 +1,10 @@
 /**
  * Metadata and ApiVersions. Metadata answers from the cache the controller pushes; asking for an
  * unknown topic creates it when `auto.create.topics.enable` and the client allow it.
+ *
+ * Brokers are described by their endpoint on the listener the request came in on (Kafka's rule):
+ * a broker lacking that listener is left out of the broker list, and a partition it leads shows
+ * LEADER_NOT_AVAILABLE, so clients never get an address from another network.
  */
 import { validateTopicName } from '../../config/topic-config';
 import { ErrorCode, SamsaError } from '../../protocol/errors';
@@ -16,11 +20,11 @@ export function apiVersionsHandler(dispatcher: ApiDispatcher): Handler<Record<st
 }
 
 export function metadataHandler(ctx: BrokerContext): Handler<MetadataRequestData, MetadataResponseData> {
-  return async (req) => {
+  return async (req, rc) => {
     const names = req.topics ?? ctx.metadata.topicNames();
-    const topics = await Promise.all(names.map((name) => describeTopic(ctx, name, req.allowAutoTopicCreation && req.topics !== null)));
+    const topics = await Promise.all(names.map((name) => describeTopic(ctx, name, req.allowAutoTopicCreation && req.topics !== null, rc.listenerName)));
     return {
-      brokers: ctx.metadata.liveBrokers().map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: b.rack })),
+      brokers: ctx.metadata.liveBrokers(rc.listenerName).map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: b.rack })),
       clusterId: ctx.metadata.clusterId,
       controllerId: ctx.metadata.controllerId,
       topics,
@@ -32,7 +36,7 @@ function emptyTopic(name: string, errorCode: number): MetadataTopicData {
   return { errorCode, name, isInternal: false, partitions: [] };
 }
 
-async function describeTopic(ctx: BrokerContext, name: string, mayCreate: boolean): Promise<MetadataTopicData> {
+async function describeTopic(ctx: BrokerContext, name: string, mayCreate: boolean, listenerName: string): Promise<MetadataTopicData> {
   const states = ctx.metadata.partitions(name);
   if (!states) {
     try {
@@ -56,8 +60,8 @@ async function describeTopic(ctx: BrokerContext, name: string, mayCreate: boolea
     name,
     isInternal: ctx.metadata.isInternal(name),
     partitions: states.map((s) => {
-      const offlineReplicas = s.replicas.filter((id) => !ctx.metadata.broker(id));
-      const leaderLive = s.leader >= 0 && ctx.metadata.broker(s.leader) !== undefined;
+      const offlineReplicas = s.replicas.filter((id) => !ctx.metadata.isLive(id));
+      const leaderLive = s.leader >= 0 && ctx.metadata.broker(s.leader, listenerName) !== undefined;
       return {
         errorCode: leaderLive ? 0 : ErrorCode.LEADER_NOT_AVAILABLE.code,
         partitionIndex: s.partitionIndex,

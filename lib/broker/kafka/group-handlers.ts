@@ -4,11 +4,9 @@
  * FindCoordinator and the admin APIs (DescribeGroups, ListGroups, DeleteGroups); membership and
  * offsets have their own modules.
  *
- * FindCoordinator answers with the endpoint of the listener the request came in on, as Kafka
- * does: the adapter hands the native handler the request's own RequestContext, and the native
- * handler picks the endpoint (per-listener endpoints live in the RequestContext and the metadata
- * cache). Until the native handler reads the listener from the context, both listeners answer
- * with the broker's native endpoint.
+ * FindCoordinator answers with the coordinator's endpoint on the listener the request came in
+ * on, as Kafka does: the adapter hands the native handler the request's own RequestContext,
+ * whose listenerName the native handler looks the endpoint up by.
  */
 import { Api } from '../../protocol/api';
 import { ErrorCode } from '../../protocol/errors';
@@ -25,11 +23,6 @@ import { callNative, nativeHandler } from './native-handlers';
 const KEY_TYPE_TRANSACTION = 1;
 /** FindCoordinator's first version with batched keys. */
 const BATCHED_KEYS_FROM = 4;
-
-/** What the group APIs need besides the native handlers: the coordinator, for OffsetDelete. */
-export interface KafkaGroupServices {
-  readonly offsets: OffsetDeleter;
-}
 
 interface CoordinatorAnswer {
   errorCode: number;
@@ -50,10 +43,11 @@ function findCoordinatorError(req: { coordinatorKeys: string[] }, errorCode: num
   };
 }
 
-export function registerGroupApis(kafka: KafkaDispatcher, native: ApiDispatcher, services: KafkaGroupServices): void {
+/** `offsets`: the coordinator's offsets, for OffsetDelete, which no native handler serves. */
+export function registerGroupApis(kafka: KafkaDispatcher, native: ApiDispatcher, offsets: () => OffsetDeleter): void {
   registerFindCoordinator(kafka, native);
   registerMembershipApis(kafka, native);
-  registerOffsetApis(kafka, native, services.offsets);
+  registerOffsetApis(kafka, native, offsets);
   registerAdminApis(kafka, native);
 }
 

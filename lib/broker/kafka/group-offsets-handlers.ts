@@ -9,7 +9,7 @@
  *   its own error. requireStable (v7+) is answered as if no transaction were pending: Samsa has
  *   none. A partition without a committed offset is offset -1 with no error.
  * - OffsetDelete exists only on the Kafka listener; it calls the coordinator directly, since no
- *   native handler serves it (the coordinator answers COORDINATOR_NOT_AVAILABLE until it runs).
+ *   native handler serves it, behind the same startup gate as the native handlers.
  */
 import { Api } from '../../protocol/api';
 import { ErrorCode } from '../../protocol/errors';
@@ -48,7 +48,7 @@ function commitErrors(topics: ReadonlyArray<{ name: string; partitions: Readonly
   };
 }
 
-export function registerOffsetApis(kafka: KafkaDispatcher, native: ApiDispatcher, offsets: OffsetDeleter): void {
+export function registerOffsetApis(kafka: KafkaDispatcher, native: ApiDispatcher, offsets: () => OffsetDeleter): void {
   const commit = nativeHandler(native, Api.OffsetCommit);
   const fetch = nativeHandler(native, Api.OffsetFetch);
 
@@ -86,8 +86,8 @@ export function registerOffsetApis(kafka: KafkaDispatcher, native: ApiDispatcher
       if (version < GROUP_ERROR_FROM) return { throttleTimeMs: 0, topics: partitionsWithError(req.topics, errorCode), errorCode: 0, groups: [] };
       return { throttleTimeMs: 0, topics: [], errorCode, groups: [] };
     })
-    .register(KafkaOffsetDelete, async (req) => {
-      const answer = await offsets.delete(req.groupId, req.topics);
+    .register(KafkaOffsetDelete, native.guard(async (req) => {
+      const answer = await offsets().delete(req.groupId, req.topics);
       return { errorCode: answer.errorCode, throttleTimeMs: 0, topics: answer.topics };
-    }, (_req, errorCode) => ({ errorCode, throttleTimeMs: 0, topics: [] }));
+    }), (_req, errorCode) => ({ errorCode, throttleTimeMs: 0, topics: [] }));
 }

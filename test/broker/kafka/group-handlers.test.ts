@@ -10,11 +10,12 @@ import {
 } from '../../../lib/protocol/kafka/messages/group-membership';
 import { KafkaOffsetCommit, KafkaOffsetDelete, KafkaOffsetFetch } from '../../../lib/protocol/kafka/messages/group-offsets';
 import { startBroker, tempDir } from '../../helpers/cluster';
-import { KafkaWireClient, startKafkaSocket } from '../../helpers/kafka-wire-client';
+import { KafkaWireClient } from '../../helpers/kafka-wire-client';
 import { waitUntil } from '../../helpers/wait';
 import { startTestZooKeeper, TestZooKeeper } from '../../helpers/zookeeper';
 
 const OVERRIDES = {
+  listeners: 'PLAINTEXT://127.0.0.1:0,KAFKA://127.0.0.1:0',
   'offsets.topic.num.partitions': 3,
   'offsets.topic.replication.factor': 1,
   // Long enough for two members sent together to land in the first generation.
@@ -51,7 +52,7 @@ describe('broker/kafka group APIs over a real broker', function () {
   this.timeout(120000);
   let zk: TestZooKeeper;
   let broker: Broker;
-  let listener: { port: number; stop: () => Promise<void> };
+  let kafkaPort: number;
   let a: KafkaWireClient;
   let b: KafkaWireClient;
 
@@ -62,9 +63,9 @@ describe('broker/kafka group APIs over a real broker', function () {
     await admin.createTopic({ topic: 'events', numPartitions: 4, replicationFactor: 1 });
     await admin.createTopic({ topic: 'side', numPartitions: 1, replicationFactor: 1 });
     await admin.close();
-    listener = await startKafkaSocket(broker);
-    a = new KafkaWireClient(listener.port, 'member-a');
-    b = new KafkaWireClient(listener.port, 'member-b');
+    kafkaPort = broker.boundPort('KAFKA');
+    a = new KafkaWireClient(kafkaPort, 'member-a');
+    b = new KafkaWireClient(kafkaPort, 'member-b');
     // The first FindCoordinator creates __consumer_offsets; wait until its partitions are led and loaded.
     await waitUntil('a group coordinator', async () => (await a.send(KafkaFindCoordinator, 0, { key: 'warmup', keyType: 0, coordinatorKeys: [] })).errorCode === 0, 20000, 100);
     await waitUntil('the offsets partitions to load', async () => (await a.send(KafkaListGroups, 4, { statesFilter: [] })).errorCode === 0, 20000, 50);
@@ -73,7 +74,6 @@ describe('broker/kafka group APIs over a real broker', function () {
   after(async () => {
     a?.close();
     b?.close();
-    await listener?.stop();
     await broker?.shutdown();
     await zk?.stop();
   });
@@ -85,15 +85,15 @@ describe('broker/kafka group APIs over a real broker', function () {
   });
 
   it('finds group coordinators one key at a time (v0-3) and in batches (v4), and has none for transactions', async () => {
-    // This test's Kafka socket is not a listener the broker registered, so the coordinator is
-    // named at the broker's registered endpoint.
+    // The coordinator is named by its endpoint on the listener the request came in on.
+    expect(kafkaPort).to.not.equal(broker.port);
     for (const version of [0, 1, 3]) {
       const r = await a.send(KafkaFindCoordinator, version, { key: 'orders', keyType: 0, coordinatorKeys: [] });
-      expect(r).to.deep.include({ errorCode: 0, nodeId: 1, host: '127.0.0.1', port: broker.port });
+      expect(r).to.deep.include({ errorCode: 0, nodeId: 1, host: '127.0.0.1', port: kafkaPort });
     }
     const batch = await a.send(KafkaFindCoordinator, 4, { key: '', keyType: 0, coordinatorKeys: ['orders', 'other', ''] });
     expect(batch.coordinators.map((c) => `${c.key}:${c.errorCode}:${c.nodeId}`)).to.deep.equal(['orders:0:1', 'other:0:1', `:${E.INVALID_GROUP_ID.code}:-1`]);
-    expect(batch.coordinators[0]).to.deep.include({ host: '127.0.0.1', port: broker.port, errorMessage: null });
+    expect(batch.coordinators[0]).to.deep.include({ host: '127.0.0.1', port: kafkaPort, errorMessage: null });
     const txn = await a.send(KafkaFindCoordinator, 4, { key: '', keyType: 1, coordinatorKeys: ['tx-1', 'tx-2'] });
     expect(txn.coordinators.map((c) => `${c.key}:${c.errorCode}:${c.nodeId}`)).to.deep.equal([`tx-1:${E.COORDINATOR_NOT_AVAILABLE.code}:-1`, `tx-2:${E.COORDINATOR_NOT_AVAILABLE.code}:-1`]);
     expect((await a.send(KafkaFindCoordinator, 1, { key: 'tx-1', keyType: 1, coordinatorKeys: [] })).errorCode).to.equal(E.COORDINATOR_NOT_AVAILABLE.code);

@@ -1,6 +1,6 @@
 /** Kafka's ApiVersions (key 18) and Metadata (key 3), served on the Kafka listener. */
 import {
-  array, boolean, int16, int32, int64, Infer, nullableArray, nullableSince, nullableString, since, between, string, struct, tagged,
+  array, boolean, int16, int32, int64, nullableArray, nullableSince, nullableString, since, between, string, struct, tagged,
 } from '../../schema';
 import { kafkaApi } from '../kafka-api';
 
@@ -30,7 +30,6 @@ const ApiVersionsResponse = struct({
 }, 'KafkaApiVersionsResponse');
 
 export const KafkaApiVersions = kafkaApi(18, 'ApiVersions', { min: 0, max: 3, flexibleFrom: 3 }, ApiVersionsRequest, ApiVersionsResponse);
-export type KafkaApiVersionsResponseData = Infer<typeof ApiVersionsResponse>;
 
 /**
  * Metadata Request (v1-9, flexible v9+; v10+ carry topic ids and are not served)
@@ -80,4 +79,3 @@ const MetadataResponse = struct({
 }, 'KafkaMetadataResponse');
 
 export const KafkaMetadata = kafkaApi(3, 'Metadata', { min: 1, max: 9, flexibleFrom: 9 }, MetadataRequest, MetadataResponse);
-export type KafkaMetadataRequestData = Infer<typeof MetadataRequest>;
