@@ -54,7 +54,7 @@ export const createListenerServer: ListenerServerFactory = (listener, deps) => {
 
 /** A Kafka-protocol listener: the same acceptor, the Kafka codec over the same handlers. */
 const createKafkaListenerServer: ListenerServerFactory = (listener, deps) =>
-  new SocketServer(kafkaCodecFactory(deps.dispatcher, deps.logger), {
+  new SocketServer(kafkaCodecFactory(deps.dispatcher, deps.logger, deps.services), {
     listenerName: listener.name,
     maxFrameBytes: deps.config.socketRequestMaxBytes,
     maxInFlightRequests: deps.config.queuedMaxRequests,

@@ -77,6 +77,7 @@ export const ErrorCode = {
   ELIGIBLE_LEADERS_NOT_AVAILABLE: def(83, 'ELIGIBLE_LEADERS_NOT_AVAILABLE', true, 'Eligible topic partition leaders are not available.'),
   ELECTION_NOT_NEEDED: def(84, 'ELECTION_NOT_NEEDED', false, 'Leader election not needed for topic partition.'),
   NO_REASSIGNMENT_IN_PROGRESS: def(85, 'NO_REASSIGNMENT_IN_PROGRESS', false, 'No partition reassignment is in progress.'),
+  GROUP_SUBSCRIBED_TO_TOPIC: def(86, 'GROUP_SUBSCRIBED_TO_TOPIC', false, 'Deleting offsets of a topic is forbidden while the consumer group is actively subscribed to it.'),
   INVALID_RECORD: def(87, 'INVALID_RECORD', false, 'This record has failed the validation on broker and hence will be rejected.'),
   UNKNOWN_TOPIC_ID: def(100, 'UNKNOWN_TOPIC_ID', true, 'This server does not host this topic ID.'),
 } as const;

@@ -5,22 +5,31 @@
 import { Logger } from '../../util/logger';
 import { ApiDispatcher } from '../api-dispatcher';
 import { registerAdminApis } from './admin-handlers';
+import { BrokerContext } from '../broker-context';
 import { KafkaCodec } from './kafka-codec';
 import { KafkaDispatcher } from './kafka-dispatcher';
 import { registerDataApis } from './data-handlers';
+import { registerGroupApis } from './group-handlers';
 import { registerMetadataApis } from './metadata-handlers';
 import { WireCodec } from '../wire-codec';
 
-export function buildKafkaDispatcher(native: ApiDispatcher, logger: Logger): KafkaDispatcher {
+/**
+ * The broker's services, for the Kafka APIs no native handler serves (OffsetDelete). Called per
+ * request: they exist once the broker has connected to ZooKeeper, before any listener is bound.
+ */
+export type KafkaServices = () => Pick<BrokerContext, 'groups'>;
+
+export function buildKafkaDispatcher(native: ApiDispatcher, logger: Logger, services: KafkaServices): KafkaDispatcher {
   const kafka = new KafkaDispatcher();
   registerMetadataApis(kafka, native);
   registerDataApis(kafka, native, logger);
   registerAdminApis(kafka, native);
+  registerGroupApis(kafka, native, () => services().groups.offsets);
   return kafka;
 }
 
 /** One codec per accepted connection of a Kafka listener, sharing one API table. */
-export function kafkaCodecFactory(native: ApiDispatcher, logger: Logger): (remoteAddress: string) => WireCodec {
-  const kafka = buildKafkaDispatcher(native, logger);
+export function kafkaCodecFactory(native: ApiDispatcher, logger: Logger, services: KafkaServices): (remoteAddress: string) => WireCodec {
+  const kafka = buildKafkaDispatcher(native, logger, services);
   return (remoteAddress) => new KafkaCodec(kafka, logger, remoteAddress);
 }

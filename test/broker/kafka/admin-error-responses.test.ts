@@ -36,7 +36,7 @@ describe('broker/kafka admin-handlers error responses', () => {
       }) as Handler<unknown, unknown>);
     }
     const logger = getLogger('kafka-error-responses-test');
-    server = new SocketServer(kafkaCodecFactory(native, logger), { listenerName: 'KAFKA', maxFrameBytes: 1 << 20, maxInFlightRequests: 4, logger }, logger);
+    server = new SocketServer(kafkaCodecFactory(native, logger, () => { throw new Error('no broker services in this test'); }), { listenerName: 'KAFKA', maxFrameBytes: 1 << 20, maxInFlightRequests: 4, logger }, logger);
     kafka = await KafkaTestClient.connect(await server.listen('127.0.0.1', 0));
   });
 
