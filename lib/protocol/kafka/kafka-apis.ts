@@ -1,15 +1,22 @@
 /** Every Kafka API definition Samsa serves, by key: the codec tests and the fuzzer walk this table. */
 import { AnyKafkaApiDef } from './kafka-api';
+import { KafkaCreatePartitions, KafkaCreateTopics, KafkaDeleteTopics, KafkaDescribeConfigs } from './messages/admin';
 import { KafkaDeleteGroups, KafkaDescribeGroups, KafkaListGroups } from './messages/group-admin';
 import { KafkaFindCoordinator, KafkaHeartbeat, KafkaJoinGroup, KafkaLeaveGroup, KafkaSyncGroup } from './messages/group-membership';
 import { KafkaOffsetCommit, KafkaOffsetDelete, KafkaOffsetFetch } from './messages/group-offsets';
 import { KafkaApiVersions, KafkaMetadata } from './messages/metadata';
 import { KafkaFetch, KafkaListOffsets, KafkaProduce } from './messages/produce-fetch';
+import { KafkaInitProducerId } from './messages/producer-id';
+import {
+  KafkaAlterPartitionReassignments, KafkaElectLeaders, KafkaListPartitionReassignments, KafkaOffsetForLeaderEpoch,
+} from './messages/replication';
 
 const ALL: AnyKafkaApiDef[] = [
   KafkaProduce, KafkaFetch, KafkaListOffsets, KafkaMetadata, KafkaApiVersions,
   KafkaFindCoordinator, KafkaJoinGroup, KafkaSyncGroup, KafkaHeartbeat, KafkaLeaveGroup,
   KafkaOffsetCommit, KafkaOffsetFetch, KafkaOffsetDelete, KafkaDescribeGroups, KafkaListGroups, KafkaDeleteGroups,
+  KafkaInitProducerId, KafkaCreateTopics, KafkaDeleteTopics, KafkaCreatePartitions, KafkaDescribeConfigs,
+  KafkaOffsetForLeaderEpoch, KafkaElectLeaders, KafkaAlterPartitionReassignments, KafkaListPartitionReassignments,
 ];
 
 const byKey = new Map(ALL.map((api) => [api.key, api]));

@@ -1,7 +1,11 @@
 import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
+import { ApiDispatcher } from '../../../lib/broker/api-dispatcher';
+import { buildKafkaDispatcher } from '../../../lib/broker/kafka/kafka-handlers';
+import { AnyApiDef, Api } from '../../../lib/protocol/api';
 import { isFlexible, responseHeaderVersion } from '../../../lib/protocol/kafka/kafka-api';
+import { getLogger } from '../../../lib/util/logger';
 import { allKafkaApis, kafkaApiByKey } from '../../../lib/protocol/kafka/kafka-apis';
 import { readKafkaHeaderPrefix, readKafkaHeaderRest } from '../../../lib/protocol/kafka/kafka-frame';
 import { Reader } from '../../../lib/protocol/reader';
@@ -50,10 +54,17 @@ function reencodeResponse(apiKey: number, version: number, hex: string): string 
 }
 
 describe('protocol/kafka client fixtures', () => {
-  it('has one definition per API key in the Kafka table', () => {
+  it('has one definition per API key in the Kafka table, and the listener serves exactly that table', () => {
     const keys = allKafkaApis().map((a) => a.key);
     expect(new Set(keys).size).to.equal(keys.length);
-    expect(keys).to.include.members([0, 1, 2, 3, 18]);
+    const native = new ApiDispatcher();
+    for (const def of Object.values(Api) as AnyApiDef[]) native.register(def, () => null);
+    const served = buildKafkaDispatcher(native, getLogger('test'), () => { throw new Error('unused'); }).supported();
+    expect(served).to.deep.equal(allKafkaApis().map((a) => ({ apiKey: a.key, minVersion: a.minVersion, maxVersion: a.maxVersion })));
+    expect(served.map((s) => `${s.apiKey}:${s.minVersion}-${s.maxVersion}`)).to.include.members([
+      '0:3-9', '1:4-12', '2:1-5', '3:1-9', '8:2-8', '9:1-8', '10:0-4', '11:0-9', '12:0-4', '13:0-5', '14:0-5', '15:0-5', '16:0-4',
+      '18:0-3', '19:0-7', '20:0-6', '22:0-4', '23:0-4', '32:0-4', '37:0-3', '42:0-2', '43:0-2', '45:0-0', '46:0-0', '47:0-0',
+    ]);
   });
 
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
