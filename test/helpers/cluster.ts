@@ -111,3 +111,11 @@ export function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
     sock.once('error', () => resolve(false));
   });
 }
+
+/** Both listeners, native and Kafka, on free ports: what the Kafka-listener tests start brokers with. */
+export const BOTH_LISTENERS = 'PLAINTEXT://127.0.0.1:0,KAFKA://127.0.0.1:0';
+
+/** Settings that make a one-broker group coordinator quick to start in tests. */
+export const SINGLE_BROKER_GROUPS = {
+  'group.initial.rebalance.delay.ms': 0, 'offsets.topic.num.partitions': 3, 'offsets.topic.replication.factor': 1,
+};

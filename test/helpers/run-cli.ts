@@ -1,4 +1,4 @@
-/** Runs a bin/ script as a user would and captures its exit code and output. */
+/** Runs a bin/ script (or any command) as a user would and captures its exit code and output. */
 import { spawn } from 'child_process';
 import * as path from 'path';
 import { REPO_ROOT } from './cluster';
@@ -9,12 +9,19 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(script: string, args: string[], opts: { input?: string; timeoutMs?: number; cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+export interface RunOptions {
+  input?: string;
+  timeoutMs?: number;
+  cwd?: string;
+  env?: Record<string, string>;
+}
+
+/** Spawns `command`, feeds `input` (or closes stdin), and collects stdout and stderr until it exits. */
+export function runProcess(command: string, args: string[], opts: RunOptions = {}): Promise<CliResult> {
+  const timeoutMs = opts.timeoutMs ?? 60000;
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(REPO_ROOT, 'bin', script), args, {
-      cwd: opts.cwd ?? REPO_ROOT,
-      env: opts.env === undefined ? process.env : { ...process.env, ...opts.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
+    const child = spawn(command, args, {
+      cwd: opts.cwd ?? REPO_ROOT, env: opts.env ? { ...process.env, ...opts.env } : process.env, stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
@@ -22,13 +29,20 @@ export function runCli(script: string, args: string[], opts: { input?: string; t
     child.stderr.on('data', (d) => { stderr += d.toString(); });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${script} ${args.join(' ')} did not finish within ${opts.timeoutMs ?? 60000} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, opts.timeoutMs ?? 60000);
+      reject(new Error(`${path.basename(command)} ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
-    if (opts.input !== undefined) child.stdin.end(opts.input);
-    else child.stdin.end();
+    child.stdin.end(opts.input ?? '');
   });
+}
+
+export function runCli(script: string, args: string[], opts: RunOptions = {}): Promise<CliResult> {
+  return runProcess(path.join(REPO_ROOT, 'bin', script), args, opts);
 }

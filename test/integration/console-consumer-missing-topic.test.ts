@@ -1,31 +1,18 @@
 import { expect } from 'chai';
-import { Broker } from '../../lib/broker/broker';
 import { Admin } from '../../lib/client/admin';
 import { Consumer } from '../../lib/client/consumer';
 import { Producer } from '../../lib/client/producer';
-import { startBroker } from '../helpers/cluster';
 import { runCli } from '../helpers/run-cli';
-import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
+import { useOneBroker } from '../helpers/one-broker';
 
 /** Kafka's console consumer and subscribe() wait for a topic that does not exist yet. */
 describe('integration/console-consumer-missing-topic', function () {
   this.timeout(120000);
-  let zk: TestZooKeeper;
-  let broker: Broker;
+  const cluster = useOneBroker();
   let bootstrap: string;
 
-  before(async () => {
-    zk = await startTestZooKeeper();
-    broker = await startBroker({
-      brokerId: 1, zkConnect: zk.connectString,
-      overrides: { 'group.initial.rebalance.delay.ms': 0, 'offsets.topic.num.partitions': 3, 'offsets.topic.replication.factor': 1 },
-    });
-    bootstrap = `127.0.0.1:${broker.port}`;
-  });
-
-  after(async () => {
-    await broker?.shutdown();
-    await zk?.stop();
+  before(() => {
+    bootstrap = cluster.native;
   });
 
   it('waits for a topic created after it started, then prints its records', async () => {

@@ -2,17 +2,16 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { Broker } from '../../lib/broker/broker';
 import { encodeKafkaRequestFrame } from '../../lib/protocol/kafka/kafka-frame';
 import { KafkaApiVersions, KafkaMetadata } from '../../lib/protocol/kafka/messages/metadata';
 import { KafkaProduce } from '../../lib/protocol/kafka/messages/produce-fetch';
 import { FrameDecoder } from '../../lib/protocol/frame';
 import { Reader } from '../../lib/protocol/reader';
 import { encodeRecordBatch } from '../../lib/record/record-batch';
-import { REPO_ROOT, startBroker } from '../helpers/cluster';
+import { REPO_ROOT } from '../helpers/cluster';
 import { Prng } from '../helpers/frame-mutator';
 import { runKcat } from '../helpers/kcat';
-import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
+import { useOneBroker } from '../helpers/one-broker';
 
 interface Outcome { frames: Buffer[]; closed: boolean }
 
@@ -45,22 +44,11 @@ function answeredProbe(o: Outcome): boolean {
 /** Kafka's rule on its listener: what cannot be served closes the connection; nothing else is affected. */
 describe('integration/kafka-listener-bad-input', function () {
   this.timeout(120000);
-  let zk: TestZooKeeper;
-  let broker: Broker;
+  const cluster = useOneBroker({ 'socket.request.max.bytes': 1 << 20 });
   let port: number;
 
-  before(async () => {
-    zk = await startTestZooKeeper();
-    broker = await startBroker({
-      brokerId: 1, zkConnect: zk.connectString,
-      overrides: { listeners: 'PLAINTEXT://127.0.0.1:0,KAFKA://127.0.0.1:0', 'socket.request.max.bytes': 1 << 20 },
-    });
-    port = broker.boundPort('KAFKA');
-  });
-
-  after(async () => {
-    await broker?.shutdown();
-    await zk?.stop();
+  before(() => {
+    port = cluster.broker.boundPort('KAFKA');
   });
 
   async function stillServes(): Promise<void> {

@@ -1,32 +1,20 @@
 import { expect } from 'chai';
 import { Kafka, logLevel } from 'kafkajs';
-import { Broker } from '../../lib/broker/broker';
 import { Admin } from '../../lib/client/admin';
 import { Producer } from '../../lib/client/producer';
-import { startBroker } from '../helpers/cluster';
 import { runKcat } from '../helpers/kcat';
 import { waitUntil } from '../helpers/wait';
-import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
+import { useOneBroker } from '../helpers/one-broker';
 
 /** Consumer groups of real Kafka clients (KafkaJS 2.2, kcat on librdkafka 2.0) on the Kafka listener. */
 describe('integration/kafka-listener-groups', function () {
   this.timeout(120000);
-  let zk: TestZooKeeper;
-  let broker: Broker;
+  const cluster = useOneBroker();
   let kafka: string;
   let native: string;
 
   before(async () => {
-    zk = await startTestZooKeeper();
-    broker = await startBroker({
-      brokerId: 1, zkConnect: zk.connectString,
-      overrides: {
-        listeners: 'PLAINTEXT://127.0.0.1:0,KAFKA://127.0.0.1:0',
-        'group.initial.rebalance.delay.ms': 0, 'offsets.topic.num.partitions': 3, 'offsets.topic.replication.factor': 1,
-      },
-    });
-    kafka = `127.0.0.1:${broker.boundPort('KAFKA')}`;
-    native = `127.0.0.1:${broker.port}`;
+    ({ kafka, native } = cluster);
     const admin = new Admin({ bootstrapServers: native });
     await admin.createTopic({ topic: 'jobs', numPartitions: 4, replicationFactor: 1 });
     await admin.createTopic({ topic: 'lines', numPartitions: 2, replicationFactor: 1 });
@@ -35,11 +23,6 @@ describe('integration/kafka-listener-groups', function () {
     await Promise.all([...Array(40).keys()].map((i) => producer.send({ topic: 'jobs', partition: i % 4, value: `job-${i}` })));
     await Promise.all([...Array(10).keys()].map((i) => producer.send({ topic: 'lines', partition: i % 2, value: `line-${i}` })));
     await producer.close();
-  });
-
-  after(async () => {
-    await broker?.shutdown();
-    await zk?.stop();
   });
 
   it('lets two KafkaJS consumers share a topic in one group, commit, and shows the group to the KafkaJS admin', async () => {

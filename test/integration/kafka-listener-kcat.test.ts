@@ -1,35 +1,18 @@
 import { expect } from 'chai';
-import { Broker } from '../../lib/broker/broker';
 import { Producer } from '../../lib/client/producer';
-import { startBroker } from '../helpers/cluster';
 import { runKcat } from '../helpers/kcat';
 import { runCli } from '../helpers/run-cli';
-import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
+import { useOneBroker } from '../helpers/one-broker';
 
 /** kcat (librdkafka 2.0) against the Kafka listener, run as a user runs it. */
 describe('integration/kafka-listener-kcat', function () {
   this.timeout(120000);
-  let zk: TestZooKeeper;
-  let broker: Broker;
+  const cluster = useOneBroker();
   let kafka: string;
   let native: string;
 
-  before(async () => {
-    zk = await startTestZooKeeper();
-    broker = await startBroker({
-      brokerId: 1, zkConnect: zk.connectString,
-      overrides: {
-        listeners: 'PLAINTEXT://127.0.0.1:0,KAFKA://127.0.0.1:0',
-        'group.initial.rebalance.delay.ms': 0, 'offsets.topic.num.partitions': 3, 'offsets.topic.replication.factor': 1,
-      },
-    });
-    kafka = `127.0.0.1:${broker.boundPort('KAFKA')}`;
-    native = `127.0.0.1:${broker.port}`;
-  });
-
-  after(async () => {
-    await broker?.shutdown();
-    await zk?.stop();
+  before(() => {
+    ({ kafka, native } = cluster);
   });
 
   it('lists the broker at its Kafka endpoint and the topics with -L', async () => {

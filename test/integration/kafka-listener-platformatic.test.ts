@@ -1,8 +1,6 @@
 import { expect } from 'chai';
-import { Broker } from '../../lib/broker/broker';
-import { startBroker } from '../helpers/cluster';
 import { waitUntil } from '../helpers/wait';
-import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
+import { useOneBroker } from '../helpers/one-broker';
 
 // An ES module; Node 20.19+ loads it with require().
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -11,25 +9,11 @@ const platformatic = require('@platformatic/kafka') as typeof import('@platforma
 /** @platformatic/kafka (a modern pure TypeScript client) against the Kafka listener, unchanged. */
 describe('integration/kafka-listener-platformatic', function () {
   this.timeout(120000);
-  let zk: TestZooKeeper;
-  let broker: Broker;
+  const cluster = useOneBroker({ 'num.partitions': 2 });
   let bootstrap: string;
 
-  before(async () => {
-    zk = await startTestZooKeeper();
-    broker = await startBroker({
-      brokerId: 1, zkConnect: zk.connectString,
-      overrides: {
-        listeners: 'PLAINTEXT://127.0.0.1:0,KAFKA://127.0.0.1:0', 'num.partitions': 2,
-        'group.initial.rebalance.delay.ms': 0, 'offsets.topic.num.partitions': 3, 'offsets.topic.replication.factor': 1,
-      },
-    });
-    bootstrap = `127.0.0.1:${broker.boundPort('KAFKA')}`;
-  });
-
-  after(async () => {
-    await broker?.shutdown();
-    await zk?.stop();
+  before(() => {
+    bootstrap = cluster.kafka;
   });
 
   it('produces and consumes with a consumer group, committing what it consumed', async () => {

@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Broker } from '../../lib/broker/broker';
@@ -7,6 +6,7 @@ import { Admin } from '../../lib/client/admin';
 import { Producer } from '../../lib/client/producer';
 import { REPO_ROOT, startBroker, tempDir } from '../helpers/cluster';
 import { startCpuLoad } from '../helpers/cpu-load';
+import { runProcess } from '../helpers/run-cli';
 import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
 
 const TOTAL = 20000;
@@ -26,23 +26,10 @@ interface ShellResult {
 }
 
 /** Runs a bash pipeline (real pipe(2)s between the stages, as a user's shell makes them). */
-function runShell(script: string, env: Record<string, string>, timeoutMs: number): Promise<ShellResult> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const child = spawn('bash', ['-c', script], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d.toString(); });
-    child.stderr.on('data', (d) => { stderr += d.toString(); });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`pipeline did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, elapsedMs: Date.now() - started });
-    });
-  });
+async function runShell(script: string, env: Record<string, string>, timeoutMs: number): Promise<ShellResult> {
+  const started = Date.now();
+  const result = await runProcess('bash', ['-c', script], { env, timeoutMs });
+  return { ...result, elapsedMs: Date.now() - started };
 }
 
 describe('system/console-consumer output through pipes', function () {
