@@ -188,9 +188,12 @@ function encodeSeed(api: AnyKafkaApiDef, version: number, body: unknown, source:
   };
 }
 
-/** A body for any API at any version: the schema reads itself from a reader that invents every value. */
-export function synthesizeBody(api: AnyKafkaApiDef, text: string): unknown {
-  return api.request.read(new SynthesizingReader(text), api.maxVersion, false);
+/**
+ * A body for any API at `version`: the schema reads itself from a reader that invents every value.
+ * Read at the version it will be written at, so fields only older versions carry get values too.
+ */
+export function synthesizeBody(api: AnyKafkaApiDef, version: number, text: string): unknown {
+  return api.request.read(new SynthesizingReader(text), version, false);
 }
 
 /** Richer bodies than synthesized ones for the data-path APIs: the fuzz topic, a real record batch. Keyed by API key. */
@@ -228,8 +231,9 @@ export function buildApiSeeds(names: SeedNames): KafkaSeedFrame[] {
   const table = tableBodies(names, records);
   return allKafkaApis().flatMap((api) => {
     const fromTable = table.get(api.key);
-    const b = fromTable ?? synthesizeBody(api, `${names.topic}-any`);
-    return boundaryVersions(api).map((v) => encodeSeed(api, v, b, fromTable ? 'table' : 'synthesized', CLIENT_ID));
+    return boundaryVersions(api).map((v) => (fromTable !== undefined
+      ? encodeSeed(api, v, fromTable, 'table', CLIENT_ID)
+      : encodeSeed(api, v, synthesizeBody(api, v, `${names.topic}-any`), 'synthesized', CLIENT_ID)));
   });
 }
 
