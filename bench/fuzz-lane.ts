@@ -24,13 +24,15 @@ export interface FuzzCounters {
   connectionsClosedByBroker: number;
   /** Connections the fuzzer gave up on: the broker neither answered nor closed within the idle limit. */
   connectionsAbandoned: number;
+  /** The same, by the kind and seed API of the last frame written (`kind/apiKey`), to tell expected silences from stuck requests. */
+  abandonedAfter: Map<string, number>;
   connectFailures: number;
 }
 
 export function emptyCounters(kinds: readonly string[]): FuzzCounters {
   return {
     framesSent: 0, framesByKind: Object.fromEntries(kinds.map((k) => [k, 0])), responses: 0, refusedResponses: 0,
-    malformedResponses: 0, malformedSamples: [], connectionsOpened: 0, connectionsClosedByBroker: 0, connectionsAbandoned: 0, connectFailures: 0,
+    malformedResponses: 0, malformedSamples: [], connectionsOpened: 0, connectionsClosedByBroker: 0, connectionsAbandoned: 0, abandonedAfter: new Map(), connectFailures: 0,
   };
 }
 
@@ -183,6 +185,9 @@ export async function runLane(o: LaneOptions): Promise<void> {
       conn = null;
     } else if (outcome === 'idle') {
       c.connectionsAbandoned++;
+      const last = burst[burst.length - 1];
+      const key = `${last.kind}/${last.seedApiKey}`;
+      c.abandonedAfter.set(key, (c.abandonedAfter.get(key) ?? 0) + 1);
       conn.socket.destroy();
       conn = null;
     }

@@ -238,6 +238,10 @@ function printProtocolTable(runs: ProtocolRun[], seconds: number, idleMs: number
   row('connections opened', (r) => count(r.counters.connectionsOpened));
   row('  closed by the broker', (r) => count(r.counters.connectionsClosedByBroker));
   row(`  dropped by the fuzzer (${idleMs} ms)`, (r) => count(r.counters.connectionsAbandoned));
+  for (const r of runs) {
+    const top = [...r.counters.abandonedAfter].sort((a, b) => b[1] - a[1]).slice(0, 6);
+    if (top.length > 0) console.log(`    ${`${r.protocol}, after kind/API key`.padEnd(30)}${top.map(([k, n]) => `${k} ${count(n)}`).join(', ')}`);
+  }
   row('  connect failures', (r) => count(r.counters.connectFailures));
   row('broker crashes', () => String(crashes));
   for (const r of runs) for (const s of r.counters.malformedSamples) console.log(`  malformed (${r.protocol}): ${s}`);
