@@ -1,40 +1,52 @@
 /**
- * One lane of `npm run fuzz`: a loop that keeps a socket to the broker, writes mutated frames on
- * it until the broker closes it, then opens the next one. Runs of well-formed frames are
- * pipelined; a mutated frame is written alone and its fate (answer, close, silence) awaited
- * before the next, so every counted frame reached a connection the broker was still reading.
+ * One lane of `npm run fuzz`: a loop that keeps a socket to one of the broker's listeners, writes
+ * mutated frames on it until the broker closes it, then opens the next one. Runs of well-formed
+ * frames are pipelined; a mutated frame is written alone and its fate (answer, close, silence)
+ * awaited before the next, so every counted frame reached a connection the broker was still
+ * reading. What an answer must look like depends on the listener's protocol
+ * (test/helpers/fuzz-wire-profiles.ts).
  */
 import * as net from 'net';
 import { FrameDecoder } from '../lib/protocol/frame';
-import { MUTATION_KINDS, MutatedFrame, MutationKind } from '../test/helpers/frame-mutator';
+import { WireProfile } from '../test/helpers/fuzz-wire-profiles';
 
 export interface FuzzCounters {
   framesSent: number;
-  framesByKind: Record<MutationKind, number>;
+  framesByKind: Record<string, number>;
   responses: number;
-  /** Responses whose header carries an error code (the request was refused as a whole). */
-  errorResponses: number;
-  /** Response bytes that did not split into frames with a readable header: a broker bug. */
+  /** Answers refusing the request as a whole (native: a header error code; Kafka: the KIP-511 ApiVersions fallback). */
+  refusedResponses: number;
+  /** Answers that do not split into frames, or fail the profile's check: a broker bug. */
   malformedResponses: number;
+  /** The first few malformed answers, with the request that got them, in hex. */
+  malformedSamples: string[];
   connectionsOpened: number;
   connectionsClosedByBroker: number;
   /** Connections the fuzzer gave up on: the broker neither answered nor closed within the idle limit. */
   connectionsAbandoned: number;
+  /** The same, by the kind and seed API of the last frame written (`kind/apiKey`), to tell expected silences from stuck requests. */
+  abandonedAfter: Map<string, number>;
   connectFailures: number;
 }
 
-export function emptyCounters(): FuzzCounters {
-  const framesByKind = Object.fromEntries(MUTATION_KINDS.map((k) => [k, 0])) as Record<MutationKind, number>;
+export function emptyCounters(kinds: readonly string[]): FuzzCounters {
   return {
-    framesSent: 0, framesByKind, responses: 0, errorResponses: 0, malformedResponses: 0,
-    connectionsOpened: 0, connectionsClosedByBroker: 0, connectionsAbandoned: 0, connectFailures: 0,
+    framesSent: 0, framesByKind: Object.fromEntries(kinds.map((k) => [k, 0])), responses: 0, refusedResponses: 0,
+    malformedResponses: 0, malformedSamples: [], connectionsOpened: 0, connectionsClosedByBroker: 0, connectionsAbandoned: 0, abandonedAfter: new Map(), connectFailures: 0,
   };
+}
+
+export interface LaneFrame {
+  kind: string;
+  seedApiKey: number;
+  bytes: Buffer;
 }
 
 export interface LaneOptions {
   port: number;
-  /** The next frame to send (of `kind` if given). */
-  next: (kind?: MutationKind) => MutatedFrame;
+  profile: WireProfile;
+  /** The next frame to send ('valid' for a well-formed one). */
+  next: (kind?: 'valid') => LaneFrame;
   counters: FuzzCounters;
   /** Takes one frame from the shared budget; false when the run is over or aborted. */
   take: () => boolean;
@@ -43,25 +55,23 @@ export interface LaneOptions {
   /** Most well-formed frames pipelined in one burst. */
   maxBurst: number;
   /** The last frames this lane wrote, newest last, for naming the culprit if the broker dies. */
-  recent: MutatedFrame[];
+  recent: LaneFrame[];
 }
 
 type Outcome = 'answered' | 'closed' | 'idle';
 
 const RECENT_FRAMES_KEPT = 4;
-/** How long to wait for the close that follows a refusal (the broker ends the socket right after the error answer). */
-const CLOSE_AFTER_ERROR_MS = 50;
+const MALFORMED_SAMPLES_KEPT = 10;
 
 /** A socket plus the bookkeeping to know when everything written on it has been answered. */
 class FuzzSocket {
   private readonly decoder = new FrameDecoder(256 * 1024 * 1024);
-  private written = 0;
-  private answered = 0;
-  private lastErrorCode = 0;
+  private readonly unanswered: Array<{ bytes: Buffer; expected: unknown }> = [];
+  private lastRefused = false;
   private wake: (() => void) | null = null;
   closed = false;
 
-  constructor(readonly socket: net.Socket, private readonly counters: FuzzCounters) {
+  constructor(readonly socket: net.Socket, private readonly counters: FuzzCounters, private readonly profile: WireProfile) {
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('error', () => undefined);
     socket.on('close', () => {
@@ -70,43 +80,53 @@ class FuzzSocket {
     });
   }
 
-  static open(port: number, counters: FuzzCounters): Promise<FuzzSocket | null> {
+  static open(port: number, counters: FuzzCounters, profile: WireProfile): Promise<FuzzSocket | null> {
     return new Promise((resolve) => {
       const socket = net.connect({ port, host: '127.0.0.1' });
       socket.setNoDelay(true);
       socket.once('connect', () => {
         socket.removeAllListeners('error');
-        resolve(new FuzzSocket(socket, counters));
+        resolve(new FuzzSocket(socket, counters, profile));
       });
       socket.once('error', () => resolve(null));
     });
+  }
+
+  private malformed(reason: string, request: Buffer | undefined, response: Buffer | null): void {
+    const c = this.counters;
+    c.malformedResponses++;
+    if (c.malformedSamples.length < MALFORMED_SAMPLES_KEPT) {
+      c.malformedSamples.push(`${reason}; request ${request?.toString('hex') ?? '(none outstanding)'}; response ${response?.toString('hex').slice(0, 400) ?? '-'}`);
+    }
   }
 
   private onData(chunk: Buffer): void {
     let frames: Buffer[];
     try {
       frames = this.decoder.push(chunk);
-    } catch {
-      this.counters.malformedResponses++;
+    } catch (err) {
+      this.malformed(`response framing: ${(err as Error).message}`, this.unanswered[0]?.bytes, null);
       this.socket.destroy();
       return;
     }
     for (const f of frames) {
-      this.answered++;
       this.counters.responses++;
-      if (f.length < 6) {
-        this.counters.malformedResponses++;
+      const request = this.unanswered.shift();
+      if (!request) {
+        this.malformed('an answer to no outstanding request', undefined, f);
         continue;
       }
-      this.lastErrorCode = f.readInt16BE(4);
-      if (this.lastErrorCode !== 0) this.counters.errorResponses++;
+      const verdict = this.profile.check(f, request.expected);
+      this.lastRefused = verdict === 'refused';
+      if (verdict === 'refused') this.counters.refusedResponses++;
+      else if (verdict !== 'ok') this.malformed(verdict.malformed, request.bytes, f);
     }
     this.wake?.();
   }
 
   write(bytes: Buffer): void {
-    this.written++;
-    this.lastErrorCode = 0;
+    this.unanswered.push({ bytes, expected: this.profile.expect(bytes) });
+    this.lastRefused = false;
     this.socket.write(bytes);
   }
 
@@ -114,13 +134,13 @@ class FuzzSocket {
   async settle(idleMs: number): Promise<Outcome> {
     for (;;) {
       if (this.closed) return 'closed';
-      if (this.answered >= this.written) break;
-      const before = this.answered;
+      if (this.unanswered.length === 0) break;
+      const before = this.unanswered.length;
       await this.waitForEvent(idleMs);
-      if (!this.closed && this.answered === before) return 'idle';
+      if (!this.closed && this.unanswered.length === before) return 'idle';
     }
-    if (this.lastErrorCode !== 0) {
-      await this.waitForEvent(CLOSE_AFTER_ERROR_MS);
+    if (this.lastRefused && this.profile.closeAfterRefusalMs > 0) {
+      await this.waitForEvent(this.profile.closeAfterRefusalMs);
       if (this.closed) return 'closed';
     }
     return 'answered';
@@ -139,7 +159,7 @@ export async function runLane(o: LaneOptions): Promise<void> {
   let conn: FuzzSocket | null = null;
   while (o.take()) {
     if (!conn) {
-      conn = await FuzzSocket.open(o.port, c);
+      conn = await FuzzSocket.open(o.port, c, o.profile);
       if (!conn) {
         c.connectFailures++;
         return;
@@ -155,7 +175,7 @@ export async function runLane(o: LaneOptions): Promise<void> {
     for (const frame of burst) {
       conn.write(frame.bytes);
       c.framesSent++;
-      c.framesByKind[frame.kind]++;
+      c.framesByKind[frame.kind] = (c.framesByKind[frame.kind] ?? 0) + 1;
       o.recent.push(frame);
       if (o.recent.length > RECENT_FRAMES_KEPT) o.recent.shift();
     }
@@ -165,6 +185,9 @@ export async function runLane(o: LaneOptions): Promise<void> {
       conn = null;
     } else if (outcome === 'idle') {
       c.connectionsAbandoned++;
+      const last = burst[burst.length - 1];
+      const key = `${last.kind}/${last.seedApiKey}`;
+      c.abandonedAfter.set(key, (c.abandonedAfter.get(key) ?? 0) + 1);
       conn.socket.destroy();
       conn = null;
     }

@@ -1,29 +1,41 @@
 /**
- * `npm run fuzz`: a long fuzz run of the native protocol against a live broker.
+ * `npm run fuzz`: a long fuzz run of both wire protocols against one live broker.
  *
  * Starts a real ZooKeeper and one broker process through bin/samsa-server-start (a child process,
- * so its memory is measured alone), creates a topic for the fuzz seeds and a `canary` topic no
- * seed names, then sends mutated frames (test/helpers/frame-mutator.ts) over many connections in
- * parallel. At the end the broker must still be running, answer ApiVersions and Metadata, and
- * complete a produce + fetch round trip on the canary; otherwise the run fails (exit 1).
+ * so its memory is measured alone) with a native and a Kafka listener, creates a topic for the
+ * fuzz seeds and a `canary` topic no seed names, then sends mutated frames over many
+ * connections in parallel: native ones (test/helpers/frame-mutator.ts) to the native listener
+ * and Kafka ones (test/helpers/kafka-frame-mutator.ts) to the Kafka listener, at the same time.
+ * At the end the broker must still be running and serve both listeners (version tables,
+ * Metadata, a produce + fetch round trip on the canary); otherwise the run fails (exit 1).
  * Broker RSS is read from /proc/<pid>/status before, at the end, and after a settle period.
  *
- *   npm run fuzz -- [--frames N] [--concurrency N] [--seed N] [--idle-ms N] [--settle-ms N] [--include-known-issues]
+ *   npm run fuzz -- [--frames N] [--protocols native,kafka] [--concurrency N] [--seed N]
+ *                   [--idle-ms N] [--settle-ms N] [--include-known-issues]
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { Connection } from '../lib/client/connection';
 import { Api } from '../lib/protocol/api';
-import { decodeRecordBatches, encodeRecordBatch } from '../lib/record/record-batch';
-import { BrokerProcess, spawnBroker, tempDir } from '../test/helpers/cluster';
-import { FrameMutator, MutatedFrame, MUTATION_KINDS, MutationKind } from '../test/helpers/frame-mutator';
+import { allKafkaApis } from '../lib/protocol/kafka/kafka-apis';
+import { BrokerProcess, freePort, portOpen, spawnBroker, tempDir } from '../test/helpers/cluster';
+import { FrameMutator, MUTATION_KINDS } from '../test/helpers/frame-mutator';
 import { buildSeedFrames } from '../test/helpers/fuzz-seeds';
+import { KAFKA_MUTATION_KINDS, KafkaFrameMutator } from '../test/helpers/kafka-frame-mutator';
+import { kafkaProfile, nativeProfile, ServedVersions, WireProfile } from '../test/helpers/fuzz-wire-profiles';
+import { buildKafkaSeedFrames, KafkaSeedFrame } from '../test/helpers/kafka-fuzz-seeds';
+import { waitUntil } from '../test/helpers/wait';
 import { startTestZooKeeper } from '../test/helpers/zookeeper';
-import { emptyCounters, FuzzCounters, runLane } from './fuzz-lane';
-import { knownIssue } from './fuzz-known-issues';
+import { CANARY_TOPIC, checkKafkaServes, checkNativeServes, FUZZ_TOPIC, hostedTopics, kafkaServedVersions } from './fuzz-checks';
+import { knownIssue, knownKafkaIssue } from './fuzz-known-issues';
+import { emptyCounters, FuzzCounters, LaneFrame, runLane } from './fuzz-lane';
+
+const PROTOCOLS = ['native', 'kafka'] as const;
+type Protocol = typeof PROTOCOLS[number];
 
 interface FuzzOptions {
   frames: number;
+  protocols: Protocol[];
   concurrency: number;
   seed: number;
   idleMs: number;
@@ -31,12 +43,11 @@ interface FuzzOptions {
   includeKnownIssues: boolean;
 }
 
-const FUZZ_TOPIC = 'fuzz';
-const CANARY_TOPIC = 'canary';
+const USAGE = 'usage: fuzz [--frames N] [--protocols native,kafka] [--concurrency N] [--seed N] [--idle-ms N] [--settle-ms N] [--include-known-issues]';
 
 function parseArgs(argv: string[]): FuzzOptions {
-  const o: FuzzOptions = { frames: 1_000_000, concurrency: 32, seed: 1, idleMs: 300, settleMs: 15000, includeKnownIssues: false };
-  const names: Record<string, Exclude<keyof FuzzOptions, 'includeKnownIssues'>> = {
+  const o: FuzzOptions = { frames: 1_000_000, protocols: [...PROTOCOLS], concurrency: 32, seed: 1, idleMs: 300, settleMs: 15000, includeKnownIssues: false };
+  const names: Record<string, 'frames' | 'concurrency' | 'seed' | 'idleMs' | 'settleMs'> = {
     '--frames': 'frames', '--concurrency': 'concurrency', '--seed': 'seed', '--idle-ms': 'idleMs', '--settle-ms': 'settleMs',
   };
   for (let i = 0; i < argv.length; i++) {
@@ -44,12 +55,20 @@ function parseArgs(argv: string[]): FuzzOptions {
       o.includeKnownIssues = true;
       continue;
     }
+    if (argv[i] === '--protocols') {
+      const list = (argv[i + 1] ?? '').split(',').filter((p) => p !== '');
+      if (list.length === 0 || list.some((p) => !(PROTOCOLS as readonly string[]).includes(p))) throw new Error(`${USAGE} (bad: --protocols ${argv[i + 1] ?? ''})`);
+      o.protocols = [...new Set(list)] as Protocol[];
+      i++;
+      continue;
+    }
     const key = names[argv[i]];
     const value = Number(argv[i + 1]);
-    if (!key || !Number.isInteger(value) || value < 0) throw new Error(`usage: fuzz [--frames N] [--concurrency N] [--seed N] [--idle-ms N] [--settle-ms N] [--include-known-issues] (bad: ${argv[i]} ${argv[i + 1] ?? ''})`);
+    if (!key || !Number.isInteger(value) || value < 0) throw new Error(`${USAGE} (bad: ${argv[i]} ${argv[i + 1] ?? ''})`);
     o[key] = value;
     i++;
   }
+  if (o.concurrency < o.protocols.length) throw new Error(`--concurrency must be at least ${o.protocols.length}, one lane per protocol`);
   return o;
 }
 
@@ -102,151 +121,194 @@ async function warmUpCoordinator(port: number): Promise<void> {
   }
 }
 
-/** ApiVersions, Metadata, then produce one record to the canary and fetch it back. Throws with the reason on any failure. */
-async function checkServes(port: number, marker: string): Promise<string> {
-  const conn = new Connection({ host: '127.0.0.1', port, clientId: 'fuzz-check', requestTimeoutMs: 10000 });
-  try {
-    const versions = await conn.send(Api.ApiVersions, {});
-    if (versions.errorCode !== 0) throw new Error(`ApiVersions answered error ${versions.errorCode}`);
-    const md = await conn.send(Api.Metadata, { topics: [CANARY_TOPIC], allowAutoTopicCreation: false });
-    const partition = md.topics[0]?.partitions[0];
-    if (md.topics[0]?.errorCode !== 0 || partition?.leaderId !== 1) throw new Error(`Metadata for ${CANARY_TOPIC}: ${JSON.stringify(md.topics)}`);
-    const records = encodeRecordBatch([{ key: null, value: Buffer.from(marker) }], {});
-    const produced = await conn.send(Api.Produce, {
-      transactionalId: null, acks: -1, timeoutMs: 10000, topics: [{ name: CANARY_TOPIC, partitions: [{ index: 0, records }] }],
-    });
-    const p = produced.topics[0].partitions[0];
-    if (p.errorCode !== 0) throw new Error(`Produce to ${CANARY_TOPIC} answered error ${p.errorCode} ${p.errorMessage}`);
-    const fetched = await conn.send(Api.Fetch, {
-      replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0,
-      topics: [{ name: CANARY_TOPIC, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: p.baseOffset, logStartOffset: -1, partitionMaxBytes: 1 << 20 }] }],
-    });
-    const f = fetched.topics[0].partitions[0];
-    if (f.errorCode !== 0 || !f.records) throw new Error(`Fetch from ${CANARY_TOPIC} answered error ${f.errorCode}`);
-    const value = decodeRecordBatches(f.records).batches[0]?.records[0]?.value?.toString();
-    if (value !== marker) throw new Error(`Fetch at offset ${p.baseOffset} returned ${JSON.stringify(value)}, expected ${JSON.stringify(marker)}`);
-    return `ApiVersions (${versions.apiKeys.length} APIs), Metadata, produce at offset ${p.baseOffset} and fetch back: ok`;
-  } finally {
-    conn.close();
-  }
+/** One protocol's share of the run: its listener, generator, budget, lanes and figures. */
+interface ProtocolRun {
+  protocol: Protocol;
+  port: number;
+  profile: WireProfile;
+  kinds: readonly string[];
+  next: (kind?: 'valid') => LaneFrame;
+  frames: number;
+  lanes: number;
+  counters: FuzzCounters;
+  /** Frames held back per known issue. */
+  held: Map<string, number>;
+  recent: LaneFrame[][];
+  seeds: string;
 }
 
-/** Topics and partitions the broker hosts: well-formed creation requests among the fuzzed ones are obeyed. */
-async function hostedTopics(port: number): Promise<string> {
-  const conn = new Connection({ host: '127.0.0.1', port, clientId: 'fuzz-check', requestTimeoutMs: 10000 });
-  try {
-    const md = await conn.send(Api.Metadata, { topics: null, allowAutoTopicCreation: false });
-    const partitions = md.topics.reduce((n, t) => n + t.partitions.length, 0);
-    return `${md.topics.length} topics, ${partitions} partitions (${md.topics.map((t) => t.name).sort().join(', ')})`;
-  } catch (err) {
-    return `unknown (${(err as Error).message})`;
-  } finally {
-    conn.close();
-  }
-}
-
-async function fuzz(broker: BrokerProcess, o: FuzzOptions, counters: FuzzCounters, held: Map<string, number>, crashed: () => boolean): Promise<MutatedFrame[][]> {
-  const mutator = new FrameMutator(buildSeedFrames({ topic: FUZZ_TOPIC, group: 'fuzz-group' }), o.seed);
-  const next = (kind?: MutationKind): MutatedFrame => {
+/** A generator that skips (and counts) frames hitting a known issue unless they are asked for. */
+function filtered(o: FuzzOptions, held: Map<string, number>, next: (kind?: 'valid') => LaneFrame, issue: (frame: Buffer) => string | null): (kind?: 'valid') => LaneFrame {
+  return (kind) => {
     for (;;) {
-      const frame = mutator.next(kind);
-      const issue = o.includeKnownIssues ? null : knownIssue(frame.bytes);
-      if (issue === null) return frame;
-      held.set(issue, (held.get(issue) ?? 0) + 1);
+      const frame = next(kind);
+      const found = o.includeKnownIssues ? null : issue(frame.bytes);
+      if (found === null) return frame;
+      held.set(found, (held.get(found) ?? 0) + 1);
     }
   };
-  let budget = o.frames;
-  const take = (): boolean => !crashed() && budget-- > 0;
-  const recent: MutatedFrame[][] = [];
+}
+
+function describeKafkaSeeds(seeds: readonly KafkaSeedFrame[], served: ServedVersions): string {
+  const bySource = new Map<string, number>();
+  for (const s of seeds) bySource.set(s.source, (bySource.get(s.source) ?? 0) + 1);
+  const defined = new Set(allKafkaApis().map((a) => a.key));
+  const undefinedServed = [...served.keys()].filter((k) => !defined.has(k));
+  const synthesized = [...new Set(seeds.filter((s) => s.source === 'synthesized').map((s) => s.name))];
+  return `${seeds.length} (${[...bySource].map(([k, n]) => `${n} ${k}`).join(', ')}) over ${defined.size} APIs`
+    + (synthesized.length > 0 ? `; bodies synthesized from the schema for ${synthesized.join(', ')}` : '')
+    + (undefinedServed.length > 0 ? `; WARNING: served without a definition in allKafkaApis(): keys ${undefinedServed.join(', ')}` : '');
+}
+
+function planRuns(o: FuzzOptions, broker: BrokerProcess, kafkaPort: number, served: ServedVersions): ProtocolRun[] {
+  return o.protocols.map((protocol, i) => {
+    const frames = Math.floor(o.frames / o.protocols.length) + (i < o.frames % o.protocols.length ? 1 : 0);
+    const lanes = Math.floor(o.concurrency / o.protocols.length) + (i < o.concurrency % o.protocols.length ? 1 : 0);
+    const held = new Map<string, number>();
+    const names = { topic: FUZZ_TOPIC, group: 'fuzz-group' };
+    const base = { protocol, frames, lanes, held, recent: [] as LaneFrame[][] };
+    if (protocol === 'native') {
+      const seeds = buildSeedFrames(names);
+      const mutator = new FrameMutator(seeds, o.seed);
+      return {
+        ...base, port: broker.port, profile: nativeProfile, kinds: MUTATION_KINDS, counters: emptyCounters(MUTATION_KINDS),
+        next: filtered(o, held, (kind) => mutator.next(kind), knownIssue), seeds: `${seeds.length}, one per API`,
+      };
+    }
+    const seeds = buildKafkaSeedFrames(names);
+    const mutator = new KafkaFrameMutator(seeds, o.seed);
+    return {
+      ...base, port: kafkaPort, profile: kafkaProfile(served), kinds: KAFKA_MUTATION_KINDS, counters: emptyCounters(KAFKA_MUTATION_KINDS),
+      next: filtered(o, held, (kind) => mutator.next(kind), knownKafkaIssue), seeds: describeKafkaSeeds(seeds, served),
+    };
+  });
+}
+
+async function fuzz(broker: BrokerProcess, o: FuzzOptions, runs: ProtocolRun[], crashed: () => boolean): Promise<void> {
   const started = Date.now();
   const progress = setInterval(() => {
     const s = (Date.now() - started) / 1000;
     const { rssKiB } = crashed() ? { rssKiB: NaN } : memoryOf(broker.process.pid!);
-    console.log(`  ${s.toFixed(0)} s: ${count(counters.framesSent)} frames (${count(Math.round(counters.framesSent / s))}/s), `
-      + `${count(counters.connectionsOpened)} connections, broker RSS ${mib(rssKiB)}`);
+    const perProtocol = runs.map((r) => `${r.protocol} ${count(r.counters.framesSent)} frames / ${count(r.counters.connectionsOpened)} connections`);
+    console.log(`  ${s.toFixed(0)} s: ${perProtocol.join(', ')}; broker RSS ${mib(rssKiB)}`);
   }, 10000);
   try {
-    await Promise.all(Array.from({ length: o.concurrency }, () => {
-      const lane: MutatedFrame[] = [];
-      recent.push(lane);
-      return runLane({ port: broker.port, next, counters, take, idleMs: o.idleMs, maxBurst: 8, recent: lane });
+    await Promise.all(runs.flatMap((run) => {
+      let budget = run.frames;
+      const take = (): boolean => !crashed() && budget-- > 0;
+      return Array.from({ length: run.lanes }, () => {
+        const lane: LaneFrame[] = [];
+        run.recent.push(lane);
+        return runLane({ port: run.port, profile: run.profile, next: run.next, counters: run.counters, take, idleMs: o.idleMs, maxBurst: 8, recent: lane });
+      });
     }));
   } finally {
     clearInterval(progress);
   }
-  return recent;
 }
 
-function reportCrash(broker: BrokerProcess, recent: MutatedFrame[][], logDir: string): void {
+function reportCrash(broker: BrokerProcess, runs: ProtocolRun[], logDir: string): void {
   const file = path.join(logDir, 'last-frames.txt');
-  const lines = recent.flatMap((lane, i) => lane.map((f) => `lane ${i} kind=${f.kind} seedApiKey=${f.seedApiKey} ${f.bytes.toString('hex')}`));
+  const lines = runs.flatMap((run) => run.recent.flatMap((lane, i) => lane.map((f) => `${run.protocol} lane ${i} kind=${f.kind} seedApiKey=${f.seedApiKey} ${f.bytes.toString('hex')}`)));
   fs.writeFileSync(file, lines.join('\n') + '\n');
   console.log(`\nBROKER DIED (exit code ${broker.process.exitCode}, signal ${broker.process.signalCode}).`);
   console.log(`Last frames written by each lane (newest last): ${file}`);
   console.log(`Broker output (tail):\n${broker.output().split('\n').slice(-40).join('\n')}`);
 }
 
+/** Runs a check; its failure becomes the reported line instead of an exception. */
+async function attempt(check: () => Promise<string>): Promise<{ ok: boolean; line: string }> {
+  try {
+    return { ok: true, line: await check() };
+  } catch (err) {
+    return { ok: false, line: `FAILED: ${(err as Error).message}` };
+  }
+}
+
+function printProtocolTable(runs: ProtocolRun[], seconds: number, idleMs: number, crashes: number): void {
+  const row = (label: string, cell: (r: ProtocolRun) => string): void => {
+    console.log(`${label.padEnd(34)}${runs.map((r) => `${r.protocol}: ${cell(r)}`).join('  |  ')}`);
+  };
+  row('frames sent', (r) => `${count(r.counters.framesSent)} (${count(Math.round(r.counters.framesSent / seconds))}/s)`);
+  for (const r of runs) console.log(`  ${`${r.protocol} by kind`.padEnd(32)}${r.kinds.map((k) => `${k} ${count(r.counters.framesByKind[k] ?? 0)}`).join(', ')}`);
+  for (const r of runs) console.log(`  ${`${r.protocol} seeds`.padEnd(32)}${r.seeds}`);
+  row('held back (known issues)', (r) => (r.held.size === 0 ? 'none' : [...r.held].map(([k, n]) => `${count(n)} x ${k}`).join(', ')));
+  row('responses received', (r) => `${count(r.counters.responses)} (${count(r.counters.refusedResponses)} ${r.protocol === 'native' ? 'with a header error code' : 'KIP-511 fallbacks'})`);
+  row('malformed responses', (r) => count(r.counters.malformedResponses));
+  row('connections opened', (r) => count(r.counters.connectionsOpened));
+  row('  closed by the broker', (r) => count(r.counters.connectionsClosedByBroker));
+  row(`  dropped by the fuzzer (${idleMs} ms)`, (r) => count(r.counters.connectionsAbandoned));
+  for (const r of runs) {
+    const top = [...r.counters.abandonedAfter].sort((a, b) => b[1] - a[1]).slice(0, 6);
+    if (top.length > 0) console.log(`    ${`${r.protocol}, after kind/API key`.padEnd(30)}${top.map(([k, n]) => `${k} ${count(n)}`).join(', ')}`);
+  }
+  row('  connect failures', (r) => count(r.counters.connectFailures));
+  row('broker crashes', () => String(crashes));
+  for (const r of runs) for (const s of r.counters.malformedSamples) console.log(`  malformed (${r.protocol}): ${s}`);
+}
+
+async function startBroker(zkConnect: string, logDir: string): Promise<{ broker: BrokerProcess; kafkaPort: number }> {
+  const port = await freePort();
+  const kafkaPort = await freePort();
+  const broker = await spawnBroker({
+    brokerId: 1, zkConnect, logDir, port,
+    overrides: { 'log.level': 'error', listeners: `PLAINTEXT://127.0.0.1:${port},KAFKA://127.0.0.1:${kafkaPort}` },
+  });
+  await waitUntil(`the Kafka listener on ${kafkaPort}`, () => portOpen(kafkaPort), 30000, 50);
+  return { broker, kafkaPort };
+}
+
 async function main(): Promise<number> {
   const o = parseArgs(process.argv.slice(2));
   const zk = await startTestZooKeeper();
   const logDir = tempDir('fuzz');
-  const broker = await spawnBroker({ brokerId: 1, zkConnect: zk.connectString, logDir, overrides: { 'log.level': 'error' } });
+  const { broker, kafkaPort } = await startBroker(zk.connectString, logDir);
   let died = false;
   broker.process.once('exit', () => { died = true; });
   const pid = broker.process.pid!;
   try {
     await createTopics(broker.port);
     await warmUpCoordinator(broker.port);
-    console.log(`Broker pid ${pid} on port ${broker.port}; ${o.concurrency} lanes, ${count(o.frames)} frames, seed ${o.seed}; logs in ${logDir}`);
-    console.log(`Before: ${await checkServes(broker.port, 'before')}`);
+    const runs = planRuns(o, broker, kafkaPort, await kafkaServedVersions(kafkaPort));
+    console.log(`Broker pid ${pid}: native listener on ${broker.port}, Kafka listener on ${kafkaPort}; seed ${o.seed}; logs in ${logDir}`);
+    for (const r of runs) console.log(`  ${r.protocol}: ${count(r.frames)} frames over ${r.lanes} lanes; seeds ${r.seeds}`);
+    console.log(`Before (native): ${await checkNativeServes(broker.port, 'before-native')}`);
+    console.log(`Before (kafka):  ${await checkKafkaServes(kafkaPort, 'before-kafka')}`);
     const before = memoryOf(pid);
     const fdsBefore = openFds(pid);
-    const counters = emptyCounters();
     const started = Date.now();
-    const held = new Map<string, number>();
-    const recent = await fuzz(broker, o, counters, held, () => died);
+    await fuzz(broker, o, runs, () => died);
     const seconds = (Date.now() - started) / 1000;
     if (died) {
-      reportCrash(broker, recent, logDir);
+      reportCrash(broker, runs, logDir);
       return 1;
     }
     const atEnd = memoryOf(pid);
-    let served: string;
-    let serves = true;
-    try {
-      served = await checkServes(broker.port, 'after');
-    } catch (err) {
-      served = `FAILED: ${(err as Error).message}`;
-      serves = false;
-    }
-    const topics = serves ? await hostedTopics(broker.port) : 'not asked';
+    const nativeServes = await attempt(() => checkNativeServes(broker.port, 'after-native'));
+    const kafkaServes = await attempt(() => checkKafkaServes(kafkaPort, 'after-kafka'));
+    const topics = nativeServes.ok ? await hostedTopics(broker.port) : 'not asked';
     await new Promise((r) => setTimeout(r, o.settleMs));
     const alive = !died;
     const settled = alive ? memoryOf(pid) : { rssKiB: NaN, peakKiB: NaN };
     const fdsAfter = alive ? openFds(pid) : NaN;
     const errorLines = broker.output().split('\n').filter((l) => l.trim() !== '');
+    const total = runs.reduce((n, r) => n + r.counters.framesSent, 0);
 
     console.log('\n=== Fuzz summary ===');
-    console.log(`frames sent:                    ${count(counters.framesSent)} in ${seconds.toFixed(1)} s (${count(Math.round(counters.framesSent / seconds))} frames/s)`);
-    console.log(`  by kind:                      ${MUTATION_KINDS.map((k) => `${k} ${count(counters.framesByKind[k])}`).join(', ')}`);
-    console.log(`held back (known issues):       ${held.size === 0 ? 'none' : [...held].map(([k, n]) => `${count(n)} x ${k}`).join(', ')}`);
-    console.log(`responses received:             ${count(counters.responses)} (${count(counters.errorResponses)} with a header error code)`);
-    console.log(`malformed responses:            ${count(counters.malformedResponses)}`);
-    console.log(`connections opened:             ${count(counters.connectionsOpened)}`);
-    console.log(`  closed by the broker:         ${count(counters.connectionsClosedByBroker)}`);
-    console.log(`  dropped by the fuzzer (silent ${o.idleMs} ms): ${count(counters.connectionsAbandoned)}`);
-    console.log(`  connect failures:             ${count(counters.connectFailures)}`);
-    console.log(`broker crashes:                 ${alive ? 0 : 1}`);
-    console.log(`broker error log lines:         ${errorLines.length}`);
-    console.log(`still serves:                   ${served}`);
-    console.log(`hosted at the end:              ${topics}`);
-    console.log(`broker RSS before:              ${mib(before.rssKiB)}`);
-    console.log(`broker RSS at end:              ${mib(atEnd.rssKiB)} (peak ${mib(atEnd.peakKiB)})`);
-    console.log(`broker RSS after ${o.settleMs / 1000} s settle:   ${mib(settled.rssKiB)} (growth ${mib(settled.rssKiB - before.rssKiB)})`);
-    console.log(`broker open fds:                ${fdsBefore} before, ${fdsAfter} after settle`);
+    console.log(`frames sent in total:             ${count(total)} in ${seconds.toFixed(1)} s (${count(Math.round(total / seconds))} frames/s)`);
+    printProtocolTable(runs, seconds, o.idleMs, alive ? 0 : 1);
+    console.log(`broker error log lines:           ${errorLines.length}`);
+    console.log(`still serves (native listener):   ${nativeServes.line}`);
+    console.log(`still serves (Kafka listener):    ${kafkaServes.line}`);
+    console.log(`hosted at the end:                ${topics}`);
+    console.log(`broker RSS before:                ${mib(before.rssKiB)}`);
+    console.log(`broker RSS at end:                ${mib(atEnd.rssKiB)} (peak ${mib(atEnd.peakKiB)})`);
+    console.log(`broker RSS after ${o.settleMs / 1000} s settle:     ${mib(settled.rssKiB)} (growth ${mib(settled.rssKiB - before.rssKiB)})`);
+    console.log(`broker open fds:                  ${fdsBefore} before, ${fdsAfter} after settle`);
     if (errorLines.length > 0) console.log(`\nBroker error output (first 20 lines):\n${errorLines.slice(0, 20).join('\n')}`);
-    const ok = alive && serves && counters.malformedResponses === 0 && counters.connectFailures === 0;
-    console.log(`\n${ok ? 'PASS' : 'FAIL'}: the broker ${ok ? 'survived and still serves' : 'did not survive the run intact'}`);
+    const clean = runs.every((r) => r.counters.malformedResponses === 0 && r.counters.connectFailures === 0);
+    const ok = alive && nativeServes.ok && kafkaServes.ok && clean;
+    console.log(`\n${ok ? 'PASS' : 'FAIL'}: the broker ${ok ? 'survived and still serves both listeners' : 'did not survive the run intact'}`);
     if (ok) fs.rmSync(logDir, { recursive: true, force: true });
     return ok ? 0 : 1;
   } finally {

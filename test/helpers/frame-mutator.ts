@@ -119,10 +119,11 @@ export class FrameMutator {
         }
         return bytes;
       }
+      // The payload only: keeping the old size prefix inside would shift the header by 4 bytes.
       case 'truncate':
-        return withSize(bytes.subarray(0, 4 + p.int(bytes.length - 4)));
+        return withSize(bytes.subarray(4, 4 + p.int(bytes.length - 4)));
       case 'junk':
-        return withSize(Buffer.concat([bytes, p.bytes(1 + p.int(16))]));
+        return withSize(Buffer.concat([bytes.subarray(4), p.bytes(1 + p.int(16))]));
       case 'header': {
         const apiKey = p.int(3) === 0 ? p.int(65536) - 32768 : p.int(64) - 2;
         const version = p.int(3) === 0 ? p.int(65536) - 32768 : p.int(6) - 1;
