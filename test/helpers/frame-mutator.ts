@@ -182,14 +182,14 @@ export class FrameMutator {
   }
 }
 
-function writeSlot(bytes: Buffer, slot: FieldSlot, value: number): void {
+export function writeSlot(bytes: Buffer, slot: FieldSlot, value: number): void {
   if (slot.size === 2) bytes.writeInt16BE(((value << 16) >> 16), slot.at);
   else if (slot.size === 4) bytes.writeInt32BE(value | 0, slot.at);
   else if (slot.size === 1) bytes.writeInt8(((value << 24) >> 24), slot.at);
   else bytes.writeBigInt64BE(BigInt(value), slot.at);
 }
 
-function withSize(payload: Buffer): Buffer {
+export function withSize(payload: Buffer): Buffer {
   const out = Buffer.allocUnsafe(4 + payload.length);
   out.writeInt32BE(payload.length, 0);
   payload.copy(out, 4);

@@ -39,16 +39,16 @@ export interface SeedNames {
  * A Writer that records field positions. Lengths are written through the same int writers, so a
  * depth counter keeps a string's length prefix from also being recorded as a plain value.
  */
-class SlotRecordingWriter extends Writer {
+export class SlotRecordingWriter extends Writer {
   readonly values: FieldSlot[] = [];
   readonly lengths: FieldSlot[] = [];
-  private inLength = 0;
+  protected inLength = 0;
 
-  private value(size: FieldSlot['size']): void {
+  protected value(size: FieldSlot['size']): void {
     if (this.inLength === 0) this.values.push({ at: this.length, size });
   }
 
-  private lengthPrefix<T>(size: 2 | 4, write: () => T): T {
+  protected lengthPrefix<T>(size: 2 | 4, write: () => T): T {
     this.lengths.push({ at: this.length, size });
     this.inLength++;
     try {

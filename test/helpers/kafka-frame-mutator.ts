@@ -13,7 +13,7 @@
 import { allKafkaApis } from '../../lib/protocol/kafka/kafka-apis';
 import { computeBatchCrc } from '../../lib/record/batch-header';
 import { FieldSlot } from './fuzz-seeds';
-import { Prng } from './frame-mutator';
+import { Prng, withSize, writeSlot } from './frame-mutator';
 import { KafkaSeedFrame, VarintSlot } from './kafka-fuzz-seeds';
 
 export const KAFKA_MUTATION_KINDS = ['valid', 'value', 'length', 'varint', 'tagged', 'flip', 'truncate', 'junk', 'header', 'records', 'garbage', 'size'] as const;
@@ -244,19 +244,6 @@ function batchIn(seed: KafkaSeedFrame): { at: number; size: number } | null {
   return seed.blobs.find((b) => b.size >= BATCH_HEADER_BYTES && seed.bytes[b.at + 16] === 2) ?? null;
 }
 
-function writeSlot(bytes: Buffer, slot: FieldSlot, value: number): void {
-  if (slot.size === 2) bytes.writeInt16BE(((value << 16) >> 16), slot.at);
-  else if (slot.size === 4) bytes.writeInt32BE(value | 0, slot.at);
-  else if (slot.size === 1) bytes.writeInt8(((value << 24) >> 24), slot.at);
-  else bytes.writeBigInt64BE(BigInt(value), slot.at);
-}
-
-function withSize(payload: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(4 + payload.length);
-  out.writeInt32BE(payload.length, 0);
-  payload.copy(out, 4);
-  return out;
-}
 
 function readVarint(bytes: Buffer, at: number): number {
   let value = 0;

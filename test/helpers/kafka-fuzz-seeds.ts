@@ -23,10 +23,9 @@ import { readKafkaHeaderPrefix, readKafkaHeaderRest } from '../../lib/protocol/k
 import { KafkaApiVersions, KafkaMetadata } from '../../lib/protocol/kafka/messages/metadata';
 import { KafkaFetch, KafkaListOffsets, KafkaProduce } from '../../lib/protocol/kafka/messages/produce-fetch';
 import { Reader } from '../../lib/protocol/reader';
-import { Writer } from '../../lib/protocol/writer';
 import { encodeRecordBatch } from '../../lib/record/record-batch';
 import { REPO_ROOT } from './cluster';
-import { FieldSlot, SeedNames } from './fuzz-seeds';
+import { FieldSlot, SeedNames, SlotRecordingWriter } from './fuzz-seeds';
 
 /** An unsigned varint in a frame: where it starts and how many bytes it takes. */
 export interface VarintSlot {
@@ -61,29 +60,12 @@ export interface KafkaSeedFrame {
  * A Writer that records field positions. Length prefixes are written through the same int and
  * varint writers, so a depth counter keeps them from also being recorded as plain values.
  */
-class KafkaSlotRecordingWriter extends Writer {
-  readonly values: FieldSlot[] = [];
-  readonly lengths: FieldSlot[] = [];
+class KafkaSlotRecordingWriter extends SlotRecordingWriter {
   readonly compactLengths: VarintSlot[] = [];
   readonly tagVarints: VarintSlot[] = [];
   readonly blobs: Array<{ at: number; size: number }> = [];
-  private inLength = 0;
   /** Set while a compact string, bytes or array writes its length: the next varint is that length. */
   private compactLengthNext = false;
-
-  private value(size: FieldSlot['size']): void {
-    if (this.inLength === 0) this.values.push({ at: this.length, size });
-  }
-
-  private lengthPrefix<T>(size: 2 | 4, write: () => T): T {
-    this.lengths.push({ at: this.length, size });
-    this.inLength++;
-    try {
-      return write();
-    } finally {
-      this.inLength--;
-    }
-  }
 
   private compact<T>(write: () => T): T {
     this.compactLengthNext = true;
@@ -98,12 +80,7 @@ class KafkaSlotRecordingWriter extends Writer {
     if (v !== null && v.length > 0) this.blobs.push({ at: this.length - v.length, size: v.length });
   }
 
-  override writeInt8(v: number): this { this.value(1); return super.writeInt8(v); }
-  override writeInt16(v: number): this { this.value(2); return super.writeInt16(v); }
   override writeUInt16(v: number): this { this.value(2); return super.writeUInt16(v); }
-  override writeInt32(v: number): this { this.value(4); return super.writeInt32(v); }
-  override writeInt64(v: number): this { this.value(8); return super.writeInt64(v); }
-  override writeBigInt64(v: bigint): this { this.value(8); return super.writeBigInt64(v); }
   override writeFloat64(v: number): this { this.value(8); return super.writeFloat64(v); }
   override writeUuid(v: string): this {
     this.value(8);
