@@ -125,9 +125,11 @@ describe('controller/controller', function () {
     expect(await admin.zk.exists(ZkPaths.topic('doomed')), 'topic znode kept while an ack is missing').to.not.equal(null);
 
     n2.broker.server.releaseStopReplica();
-    await waitUntil('topic znodes removed', async () => (await admin.zk.exists(ZkPaths.topic('doomed'))) === null);
-    expect(await admin.zk.exists(ZkPaths.topicConfig('doomed'))).to.equal(null);
-    expect(await admin.zk.exists(ZkPaths.deleteTopic('doomed'))).to.equal(null);
+    // The topic tree, its config and the deletion marker go in that order, in separate writes.
+    await waitUntil('topic, config and marker znodes removed', async () =>
+      (await admin.zk.exists(ZkPaths.topic('doomed'))) === null
+      && (await admin.zk.exists(ZkPaths.topicConfig('doomed'))) === null
+      && (await admin.zk.exists(ZkPaths.deleteTopic('doomed'))) === null);
     await waitUntil('metadata without the topic', () =>
       n1.broker.server.lastUpdateMetadata()!.partitionStates.every((p) => p.topicName !== 'doomed'));
   });
