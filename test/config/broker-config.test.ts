@@ -2,26 +2,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { expect } from 'chai';
+import { build, rejection } from './broker-config-helpers';
 import { brokerConfigDefs } from '../../lib/config/broker-config-defs';
 import { buildBrokerConfig, describeBrokerConfig, loadBrokerConfig } from '../../lib/config/broker-config';
 import { ConfigError } from '../../lib/config/config-error';
-import { ConfigDefs, RawValue } from '../../lib/config/config-def';
-
-const BASE = { 'broker.id': '1', 'zookeeper.connect': 'localhost:2181' };
-
-function build(extra: Record<string, RawValue> = {}) {
-  return buildBrokerConfig({ ...BASE, ...extra });
-}
-
-function rejection(extra: Record<string, RawValue>): ConfigError {
-  try {
-    build(extra);
-  } catch (err) {
-    expect(err).to.be.instanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error(`expected ${JSON.stringify(extra)} to be rejected`);
-}
+import { ConfigDefs } from '../../lib/config/config-def';
 
 describe('config/broker-config', () => {
   it("uses Kafka's defaults when only the required keys are set", () => {

@@ -1,23 +1,8 @@
 import { expect } from 'chai';
-import { buildBrokerConfig } from '../../lib/config/broker-config';
-import { ConfigError } from '../../lib/config/config-error';
+import { build as buildLoaded, rejection } from './broker-config-helpers';
 import { RawValue } from '../../lib/config/config-def';
 
-const BASE = { 'broker.id': '1', 'zookeeper.connect': 'localhost:2181' };
-
-function build(extra: Record<string, RawValue>) {
-  return buildBrokerConfig({ ...BASE, ...extra }).config;
-}
-
-function rejection(extra: Record<string, RawValue>): ConfigError {
-  try {
-    build(extra);
-  } catch (err) {
-    expect(err).to.be.instanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error(`expected ${JSON.stringify(extra)} to be rejected`);
-}
+const build = (extra: Record<string, RawValue>) => buildLoaded(extra).config;
 
 const names = (listeners: ReadonlyArray<{ name: string }>) => listeners.map((l) => l.name);
 

@@ -212,3 +212,18 @@ export async function peek<T>(p: Promise<T>): Promise<T | 'pending'> {
   const result = await Promise.race([p, settle().then(() => marker)]);
   return result === marker ? 'pending' : result as T;
 }
+
+/**
+ * Registers hooks for a suite over one coordinator leading `__consumer_offsets` partition 0: a
+ * fresh one before each test (filled into the returned object), shut down after it.
+ */
+export function useLeadingCoordinator(): Harness {
+  const h = {} as Harness;
+  beforeEach(async () => {
+    Object.assign(h, newCoordinator());
+    h.replicas.lead(0);
+    await settle();
+  });
+  afterEach(() => h.coordinator.shutdown());
+  return h;
+}

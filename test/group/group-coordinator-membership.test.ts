@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { ErrorCode as E } from '../../lib/protocol/errors';
 import { encodeAssignment } from '../../lib/group/consumer-protocol';
 import {
-  CLIENT, Harness, joinRequest, joinWithId, newCoordinator, peek, REBALANCE_MS, SESSION_MS, settle,
+  CLIENT, Harness, joinRequest, joinWithId, newCoordinator, peek, REBALANCE_MS, SESSION_MS, settle, useLeadingCoordinator,
 } from './coordinator-harness';
 
 function assignment(partitions: number[]): Buffer {
@@ -38,15 +38,7 @@ async function twoMemberGroup(h: Harness) {
 }
 
 describe('group/group-coordinator membership', () => {
-  let h: Harness;
-
-  beforeEach(async () => {
-    h = newCoordinator();
-    h.replicas.lead(0);
-    await settle();
-  });
-
-  afterEach(() => h.coordinator.shutdown());
+  const h = useLeadingCoordinator();
 
   it('answers NOT_COORDINATOR for groups of partitions it does not lead, and LOAD_IN_PROGRESS while loading', async () => {
     const other = newCoordinator();

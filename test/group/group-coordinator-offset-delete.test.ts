@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ErrorCode as E } from '../../lib/protocol/errors';
 import { OffsetDeleteResult } from '../../lib/group/group-offsets';
-import { CLIENT, Harness, joinRequest, newCoordinator, settle } from './coordinator-harness';
+import { CLIENT, Harness, joinRequest, useLeadingCoordinator } from './coordinator-harness';
 
 function simpleCommit(groupId: string, partitions: Array<[string, number, number]>) {
   return {
@@ -41,15 +41,7 @@ async function stableGroup(h: Harness, groupId: string, topics: string[], protoc
 }
 
 describe('group/group-coordinator offset deletion (OffsetDelete)', () => {
-  let h: Harness;
-
-  beforeEach(async () => {
-    h = newCoordinator();
-    h.replicas.lead(0);
-    await settle();
-  });
-
-  afterEach(() => h.coordinator.shutdown());
+  const h = useLeadingCoordinator();
 
   it('deletes any offset of an Empty group and writes a tombstone for each', async () => {
     await h.coordinator.offsets.commit(simpleCommit('g', [['t', 0, 5], ['t', 1, 6], ['u', 0, 7]]));

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { ErrorCode as E } from '../../lib/protocol/errors';
 import { encodeRecordBatch } from '../../lib/record/record-batch';
 import { encodeGroupMetadataKey, encodeOffsetCommitKey, encodeOffsetCommitValue } from '../../lib/group/offsets-records';
-import { Harness, joinWithId, newCoordinator, peek, settle, TEST_CONFIG } from './coordinator-harness';
+import { Harness, joinWithId, newCoordinator, peek, settle, TEST_CONFIG, useLeadingCoordinator } from './coordinator-harness';
 
 function commit(partitions: Array<[string, number, number]>, overrides: { groupId?: string; generationId?: number; memberId?: string; metadata?: string } = {}) {
   const byTopic = new Map<string, Array<{ partitionIndex: number; committedOffset: number; committedLeaderEpoch: number; committedMetadata: string | null }>>();
@@ -28,15 +28,7 @@ function fetched(h: Harness, groupId = 'g', topics: Array<{ name: string; partit
 }
 
 describe('group/group-coordinator offsets', () => {
-  let h: Harness;
-
-  beforeEach(async () => {
-    h = newCoordinator();
-    h.replicas.lead(0);
-    await settle();
-  });
-
-  afterEach(() => h.coordinator.shutdown());
+  const h = useLeadingCoordinator();
 
   it('answers a commit only after the append succeeds, and only then shows the offset', async () => {
     let release!: () => void;

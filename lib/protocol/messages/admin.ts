@@ -8,14 +8,17 @@ import { array, boolean, int16, int32, int8, nullableArray, nullableString, stri
  *   configs => name value
  * numPartitions / replicationFactor are -1 when assignments are given or to take the broker defaults.
  */
+/** One topic to create; Kafka's CreatableTopic, the same in every version (the Kafka listener uses it too). */
+export const CreatableTopic = struct({
+  name: string,
+  numPartitions: int32,
+  replicationFactor: int16,
+  assignments: array(struct({ partitionIndex: int32, brokerIds: array(int32) }, 'CreatableReplicaAssignment')),
+  configs: array(struct({ name: string, value: nullableString }, 'CreatableTopicConfig')),
+}, 'CreatableTopic');
+
 export const CreateTopicsRequest = struct({
-  topics: array(struct({
-    name: string,
-    numPartitions: int32,
-    replicationFactor: int16,
-    assignments: array(struct({ partitionIndex: int32, brokerIds: array(int32) }, 'CreatableReplicaAssignment')),
-    configs: array(struct({ name: string, value: nullableString }, 'CreatableTopicConfig')),
-  }, 'CreatableTopic')),
+  topics: array(CreatableTopic),
   timeoutMs: int32,
   validateOnly: boolean,
 }, 'CreateTopicsRequest');

@@ -6,6 +6,9 @@
 import {
   array, boolean, int16, int32, int8, Infer, nullableArray, nullableSince, nullableString, since, between, string, struct, tagged, uuid,
 } from '../../schema';
+import {
+  CreatableTopic, CreatePartitionsRequest as NativeCreatePartitionsRequest, CreatePartitionsResponse as NativeCreatePartitionsResponse,
+} from '../../messages/admin';
 import { kafkaApi } from '../kafka-api';
 
 /** Kafka's Uuid.ZERO_UUID: what a topic id field holds when there is none (Samsa topics have no ids yet). */
@@ -19,13 +22,7 @@ export const ZERO_UUID = '00000000000000000000000000000000';
  * numPartitions / replicationFactor -1: broker default (v4+), or an explicit assignment.
  */
 const CreateTopicsRequest = struct({
-  topics: array(struct({
-    name: string,
-    numPartitions: int32,
-    replicationFactor: int16,
-    assignments: array(struct({ partitionIndex: int32, brokerIds: array(int32) }, 'CreatableReplicaAssignment')),
-    configs: array(struct({ name: string, value: nullableString }, 'CreatableTopicConfig')),
-  }, 'CreatableTopic')),
+  topics: array(CreatableTopic),
   timeoutMs: int32,
   validateOnly: since(1, boolean, false),
 }, 'KafkaCreateTopicsRequest');
@@ -87,30 +84,10 @@ export const KafkaDeleteTopics = kafkaApi(20, 'DeleteTopics', { min: 0, max: 6, 
 export type KafkaDeleteTopicsRequestData = Infer<typeof DeleteTopicsRequest>;
 export type KafkaDeleteTopicsResponseData = Infer<typeof DeleteTopicsResponse>;
 
-/**
- * CreatePartitions Request (v0-3, flexible v2+) => [topics] timeoutMs validateOnly
- *   topics => name count [assignments]?   (count = the new total)
- *   assignments => [brokerIds]
- * CreatePartitions Response (v0-3) => throttleTimeMs [results]
- *   results => name errorCode errorMessage
- * The same shape as Samsa's native message in every version.
- */
-const CreatePartitionsRequest = struct({
-  topics: array(struct({
-    name: string,
-    count: int32,
-    assignments: nullableArray(struct({ brokerIds: array(int32) }, 'CreatePartitionsAssignment')),
-  }, 'CreatePartitionsTopic')),
-  timeoutMs: int32,
-  validateOnly: boolean,
-}, 'KafkaCreatePartitionsRequest');
-
-const CreatePartitionsResponse = struct({
-  throttleTimeMs: int32,
-  results: array(struct({ name: string, errorCode: int16, errorMessage: nullableString }, 'CreatePartitionsTopicResult')),
-}, 'KafkaCreatePartitionsResponse');
-
-export const KafkaCreatePartitions = kafkaApi(37, 'CreatePartitions', { min: 0, max: 3, flexibleFrom: 2 }, CreatePartitionsRequest, CreatePartitionsResponse);
+// CreatePartitions (v0-3, flexible v2+) has the native message's shape in every version, so it is
+// that definition; grammar in lib/protocol/messages/admin.ts.
+export const KafkaCreatePartitions = kafkaApi(37, 'CreatePartitions', { min: 0, max: 3, flexibleFrom: 2 },
+  NativeCreatePartitionsRequest, NativeCreatePartitionsResponse);
 
 /**
  * DescribeConfigs Request (v0-4, flexible v4+) => [resources] includeSynonyms(v1+) includeDocumentation(v3+)

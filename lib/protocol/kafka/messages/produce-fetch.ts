@@ -2,23 +2,11 @@
 import {
   array, int16, int32, int64, int8, Infer, nullableArray, nullableString, records, since, string, struct, tagged,
 } from '../../schema';
+import { ProduceRequest as NativeProduceRequest } from '../../messages/produce-fetch';
 import { kafkaApi } from '../kafka-api';
 
-/**
- * Produce Request (v3-9, flexible v9+) => transactionalId acks timeoutMs [topics]
- *   topics => name [partitions]
- *   partitions => index records
- */
-const ProduceRequest = struct({
-  transactionalId: nullableString,
-  acks: int16,
-  timeoutMs: int32,
-  topics: array(struct({
-    name: string,
-    partitions: array(struct({ index: int32, records }, 'ProducePartition')),
-  }, 'ProduceTopic')),
-}, 'KafkaProduceRequest');
-
+// Produce Request (v3-9, flexible v9+) carries exactly the native request's fields
+// (transactionalId acks timeoutMs [topics [partitions index records]]), so it is that definition.
 /**
  * Produce Response (v3-9) => [topics] throttleTimeMs
  *   topics => name [partitions]
@@ -41,7 +29,7 @@ const ProduceResponse = struct({
   throttleTimeMs: int32,
 }, 'KafkaProduceResponse');
 
-export const KafkaProduce = kafkaApi(0, 'Produce', { min: 3, max: 9, flexibleFrom: 9 }, ProduceRequest, ProduceResponse);
+export const KafkaProduce = kafkaApi(0, 'Produce', { min: 3, max: 9, flexibleFrom: 9 }, NativeProduceRequest, ProduceResponse);
 export type KafkaProduceResponseData = Infer<typeof ProduceResponse>;
 
 /**

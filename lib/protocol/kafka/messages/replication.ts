@@ -5,6 +5,10 @@
  * native messages' (lib/protocol/messages/{replication,elect-reassign}.ts).
  */
 import { array, int16, int32, int64, int8, Infer, nullableArray, nullableString, since, string, struct } from '../../schema';
+import {
+  AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse, ListPartitionReassignmentsRequest,
+  ListPartitionReassignmentsResponse,
+} from '../../messages/elect-reassign';
 import { kafkaApi } from '../kafka-api';
 
 /** Kafka's default replicaId before v3: a "debug" consumer. */
@@ -77,63 +81,11 @@ export const KafkaElectLeaders = kafkaApi(43, 'ElectLeaders', { min: 0, max: 2, 
 export type KafkaElectLeadersRequestData = Infer<typeof ElectLeadersRequest>;
 export type KafkaElectLeadersResponseData = Infer<typeof ElectLeadersResponse>;
 
-/**
- * AlterPartitionReassignments Request (v0, flexible) => timeoutMs [topics]
- *   topics => name [partitions]
- *   partitions => partitionIndex [replicas]?   (null = cancel the partition's reassignment)
- */
-const AlterPartitionReassignmentsRequest = struct({
-  timeoutMs: int32,
-  topics: array(struct({
-    name: string,
-    partitions: array(struct({ partitionIndex: int32, replicas: nullableArray(int32) }, 'ReassignablePartition')),
-  }, 'ReassignableTopic')),
-}, 'KafkaAlterPartitionReassignmentsRequest');
-
-/**
- * AlterPartitionReassignments Response (v0) => throttleTimeMs errorCode errorMessage [responses]
- *   responses => name [partitions]
- *   partitions => partitionIndex errorCode errorMessage
- */
-const AlterPartitionReassignmentsResponse = struct({
-  throttleTimeMs: int32,
-  errorCode: int16,
-  errorMessage: nullableString,
-  responses: array(struct({
-    name: string,
-    partitions: array(struct({ partitionIndex: int32, errorCode: int16, errorMessage: nullableString }, 'ReassignablePartitionResponse')),
-  }, 'ReassignableTopicResponse')),
-}, 'KafkaAlterPartitionReassignmentsResponse');
-
+// AlterPartitionReassignments and ListPartitionReassignments are Kafka's from their first
+// version (v0, flexible): the native definitions are byte for byte Kafka's, so they serve both
+// (the flexible encoding comes from the schema walker). Grammar: lib/protocol/messages/elect-reassign.ts.
 export const KafkaAlterPartitionReassignments = kafkaApi(45, 'AlterPartitionReassignments', { min: 0, max: 0, flexibleFrom: 0 },
   AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse);
-
-/**
- * ListPartitionReassignments Request (v0, flexible) => timeoutMs [topics]?   (null = every reassignment in progress)
- *   topics => name [partitionIndexes]
- * ListPartitionReassignments Response (v0) => throttleTimeMs errorCode errorMessage [topics]
- *   topics => name [partitions]
- *   partitions => partitionIndex [replicas] [addingReplicas] [removingReplicas]
- */
-const ListPartitionReassignmentsRequest = struct({
-  timeoutMs: int32,
-  topics: nullableArray(struct({ name: string, partitionIndexes: array(int32) }, 'ListPartitionReassignmentsTopics')),
-}, 'KafkaListPartitionReassignmentsRequest');
-
-const ListPartitionReassignmentsResponse = struct({
-  throttleTimeMs: int32,
-  errorCode: int16,
-  errorMessage: nullableString,
-  topics: array(struct({
-    name: string,
-    partitions: array(struct({
-      partitionIndex: int32,
-      replicas: array(int32),
-      addingReplicas: array(int32),
-      removingReplicas: array(int32),
-    }, 'OngoingPartitionReassignment')),
-  }, 'OngoingTopicReassignment')),
-}, 'KafkaListPartitionReassignmentsResponse');
 
 export const KafkaListPartitionReassignments = kafkaApi(46, 'ListPartitionReassignments', { min: 0, max: 0, flexibleFrom: 0 },
   ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse);
