@@ -11,12 +11,16 @@
 import * as net from 'net';
 import { FrameDecoder } from '../protocol/frame';
 import { Logger } from '../util/logger';
+import { ConnectionSession } from '../security/session';
+import { SecurityProtocol } from '../security/security-protocol';
 import { RequestContext } from './request-context';
 import { DecodedRequest, RejectedFrame, WireCodec } from './wire-codec';
 
 export interface ClientConnectionOptions {
   /** The listener that accepted the connection; handed to handlers in each RequestContext. */
   listenerName: string;
+  /** The listener's security protocol; PLAINTEXT when absent. */
+  securityProtocol?: SecurityProtocol;
   maxFrameBytes: number;
   /** queued.max.requests: requests decoded but not yet answered; reading pauses past it. */
   maxInFlightRequests: number;
@@ -36,6 +40,7 @@ export class ClientConnection {
   private paused = false;
   private closed = false;
   readonly remoteAddress: string;
+  readonly session: ConnectionSession;
 
   constructor(
     private readonly socket: net.Socket,
@@ -45,6 +50,7 @@ export class ClientConnection {
     private readonly onClosed: (conn: ClientConnection) => void,
   ) {
     this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    this.session = new ConnectionSession(options.listenerName, options.securityProtocol ?? 'PLAINTEXT', socket.remoteAddress ?? '');
     this.codec = codecFor(this.remoteAddress);
     this.decoder = new FrameDecoder(options.maxFrameBytes);
     socket.setNoDelay(true);
@@ -102,7 +108,7 @@ export class ClientConnection {
     const request = decoded.request;
     const slot: ResponseSlot = { frame: null, done: false };
     this.slots.push(slot);
-    const ctx: RequestContext = { header: request.header, connectionId: this.id, remoteAddress: this.remoteAddress, listenerName: this.options.listenerName };
+    const ctx: RequestContext = { header: request.header, connectionId: this.id, remoteAddress: this.remoteAddress, listenerName: this.options.listenerName, session: this.session };
     let result: unknown;
     try {
       result = request.run(ctx);

@@ -1,5 +1,6 @@
 /** What a handler knows about the request it is serving, besides its body. */
 import { RequestHeader } from '../protocol/frame';
+import { ConnectionSession } from '../security/session';
 
 export interface RequestContext {
   readonly header: RequestHeader;
@@ -11,6 +12,11 @@ export interface RequestContext {
    * an internal or external address keeps being sent to addresses of the same network.
    */
   readonly listenerName: string;
+  /**
+   * Who the connection is (lib/security/session.ts): the principal every authorization check
+   * uses, and the SASL state the SaslHandshake/SaslAuthenticate handlers advance.
+   */
+  readonly session: ConnectionSession;
 }
 
 /**
