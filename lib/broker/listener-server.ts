@@ -46,6 +46,7 @@ export const createListenerServer: ListenerServerFactory = (listener, deps) => {
   if (listener.wireProtocol === 'kafka') return createKafkaListenerServer(listener, deps);
   return new SocketServer((remote) => new NativeCodec(deps.dispatcher, deps.logger, remote), {
     listenerName: listener.name,
+    securityProtocol: listener.securityProtocol,
     maxFrameBytes: deps.config.socketRequestMaxBytes,
     maxInFlightRequests: deps.config.queuedMaxRequests,
     logger: deps.logger,
@@ -56,6 +57,7 @@ export const createListenerServer: ListenerServerFactory = (listener, deps) => {
 const createKafkaListenerServer: ListenerServerFactory = (listener, deps) =>
   new SocketServer(kafkaCodecFactory(deps.dispatcher, deps.logger, deps.services), {
     listenerName: listener.name,
+    securityProtocol: listener.securityProtocol,
     maxFrameBytes: deps.config.socketRequestMaxBytes,
     maxInFlightRequests: deps.config.queuedMaxRequests,
     logger: deps.logger,

@@ -9,6 +9,7 @@ import { configDefault } from '../config/config-default';
 import { formatHostPort, HostPort } from '../config/endpoints';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { Logger } from '../util/logger';
+import { ClientSecurity } from '../security/client-security';
 
 export interface ClientOptions {
   /** "host:port,host:port" or a list of "host:port". */
@@ -20,6 +21,8 @@ export interface ClientOptions {
   reconnectBackoffMs?: number;
   reconnectBackoffMaxMs?: number;
   metadataMaxAgeMs?: number;
+  /** TLS and SASL (Kafka's security.protocol, ssl.*, sasl.*); PLAINTEXT when absent. */
+  security?: ClientSecurity;
 }
 
 export interface BrokerAddress {
@@ -38,6 +41,7 @@ export interface ResolvedClientOptions {
   reconnectBackoffMs: number;
   reconnectBackoffMaxMs: number;
   metadataMaxAgeMs: number;
+  security: ClientSecurity | undefined;
 }
 
 const common = <K extends keyof typeof commonClientConfigDefs & string>(key: K) => configDefault(commonClientConfigDefs, key);
@@ -100,6 +104,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
       nonNegative('reconnectBackoffMaxMs', options.reconnectBackoffMaxMs, CLIENT_DEFAULTS.reconnectBackoffMaxMs),
     ),
     metadataMaxAgeMs: nonNegative('metadataMaxAgeMs', options.metadataMaxAgeMs, CLIENT_DEFAULTS.metadataMaxAgeMs),
+    security: options.security,
   };
 }
 

@@ -130,6 +130,7 @@ export class ConnectionPool {
       clientId: this.options.clientId,
       connectTimeoutMs: this.options.connectTimeoutMs,
       requestTimeoutMs: this.options.requestTimeoutMs,
+      security: this.options.security,
     });
     const created: Slot = { key, conn, failures: 0, nextAttemptAtMs: 0, connecting: null };
     conn.on('close', () => {

@@ -11,6 +11,7 @@ import { ApiDef } from '../protocol/api';
 import { ErrorCode, ProtocolError, SamsaError } from '../protocol/errors';
 import { encodeRequestFrame, FrameDecoder, readResponseHeader } from '../protocol/frame';
 import { Reader } from '../protocol/reader';
+import { ClientSecurity } from '../security/client-security';
 import { CLIENT_DEFAULTS } from './client-options';
 
 export interface ConnectionOptions {
@@ -21,6 +22,8 @@ export interface ConnectionOptions {
   requestTimeoutMs?: number;
   /** Largest response frame accepted. Default MAX_RESPONSE_BYTES_DEFAULT. */
   maxResponseBytes?: number;
+  /** TLS and SASL settings; plain TCP without authentication when absent. */
+  security?: ClientSecurity;
 }
 
 /** Bounds what one response may make the client buffer; far above any fetch.max.bytes, so in practice only a corrupt size prefix reaches it. */

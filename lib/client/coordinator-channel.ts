@@ -143,6 +143,7 @@ export class CoordinatorChannel {
       const conn = new Connection({
         host: node.host, port: node.port, clientId: this.options.clientId,
         connectTimeoutMs: this.options.connectTimeoutMs, requestTimeoutMs: this.options.requestTimeoutMs,
+        security: this.options.security,
       });
       try {
         await conn.connect();

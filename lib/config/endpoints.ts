@@ -6,6 +6,7 @@
  * in a ConfigError that names the key being parsed. IPv6 literals are written in brackets
  * (`[::1]:9092`), as Kafka and ZooKeeper expect.
  */
+import { isSecurityProtocol, SecurityProtocol } from '../security/security-protocol';
 
 export interface HostPort {
   /** Empty for a listener bound to every interface (`PLAINTEXT://:9092`). */
@@ -23,8 +24,8 @@ export const WIRE_PROTOCOLS: readonly WireProtocol[] = ['samsa', 'kafka'];
 export interface Listener extends HostPort {
   /** Upper-cased listener name, e.g. `PLAINTEXT`. */
   name: string;
-  /** Samsa speaks plaintext only; the field exists so registrations match Kafka's shape. */
-  securityProtocol: 'PLAINTEXT';
+  /** From listener.security.protocol.map: TLS for SSL/SASL_SSL, SASL for SASL_PLAINTEXT/SASL_SSL. */
+  securityProtocol: SecurityProtocol;
   wireProtocol: WireProtocol;
 }
 
@@ -77,8 +78,8 @@ export function formatListener(listener: Listener): string {
 }
 
 /**
- * Parses one `NAME://host:port` entry. Security protocols come from the protocol map; anything
- * but PLAINTEXT is rejected because Samsa has no TLS or SASL. A listener absent from
+ * Parses one `NAME://host:port` entry. Security protocols come from the protocol map and must be
+ * one of Kafka's four. A listener absent from
  * `wireProtocols` speaks Samsa's native protocol.
  */
 export function parseListener(
@@ -93,11 +94,11 @@ export function parseListener(
   const name = rawName.toUpperCase();
   const protocol = protocolMap.get(name);
   if (protocol === undefined) return { ok: false, reason: `No security protocol defined for listener ${name}` };
-  if (protocol !== 'PLAINTEXT') {
-    return { ok: false, reason: `Listener ${name} uses security protocol ${protocol}; Samsa supports only PLAINTEXT` };
+  if (!isSecurityProtocol(protocol)) {
+    return { ok: false, reason: `Listener ${name} uses unknown security protocol ${protocol}; expected PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL` };
   }
   const wireProtocol = wireProtocols.get(name) ?? 'samsa';
-  return { ok: true, value: { name, host: unbracket(rawHost), port: port.value, securityProtocol: 'PLAINTEXT', wireProtocol } };
+  return { ok: true, value: { name, host: unbracket(rawHost), port: port.value, securityProtocol: protocol, wireProtocol } };
 }
 
 /** Parses a listener list and enforces Kafka's uniqueness rules (names always, ports when bound). */

@@ -60,8 +60,8 @@ describe('config/broker-config', () => {
     expect(rejection({ listeners: '' }).key).to.equal('listeners');
   });
 
-  it('rejects TLS listeners, which Samsa does not speak', () => {
-    expect(rejection({ listeners: 'SSL://:9093' }).message).to.contain('Samsa supports only PLAINTEXT');
+  it('rejects listeners mapped to a security protocol Kafka does not have', () => {
+    expect(rejection({ listeners: 'X://:9093', 'listener.security.protocol.map': 'X:TLS' }).message).to.contain('Listener X uses unknown security protocol TLS');
   });
 
   it('lets a protocol map name a PLAINTEXT listener and use it between brokers', () => {

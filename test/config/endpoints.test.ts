@@ -40,10 +40,13 @@ describe('config/endpoints', () => {
       expect(reasons[3]).to.contain("invalid host 'bad host'");
     });
 
-    it('rejects listeners whose security protocol is not PLAINTEXT or is unmapped', () => {
-      const ssl = parseListener('SSL://:9093', plaintext);
+    it('takes each of Kafka\'s four security protocols from the map, and rejects unknown or unmapped ones', () => {
+      const map = new Map([['A', 'SSL'], ['B', 'SASL_PLAINTEXT'], ['C', 'SASL_SSL'], ['D', 'TLS']]);
+      expect([parseListener('A://:1', map), parseListener('B://:2', map), parseListener('C://:3', map)].map((l) => l.ok && l.value.securityProtocol))
+        .to.deep.equal(['SSL', 'SASL_PLAINTEXT', 'SASL_SSL']);
+      const unknown = parseListener('D://:4', map);
+      expect(!unknown.ok && unknown.reason).to.contain('Listener D uses unknown security protocol TLS');
       const unmapped = parseListener('CLIENT://:9094', plaintext);
-      expect(!ssl.ok && ssl.reason).to.contain('Samsa supports only PLAINTEXT');
       expect(!unmapped.ok && unmapped.reason).to.equal('No security protocol defined for listener CLIENT');
     });
   });
