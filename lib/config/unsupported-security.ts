@@ -10,16 +10,15 @@ import { ConfigError } from './config-error';
 import { RawConfig, rawEntries } from './config-def';
 
 /** Keys whose presence (with a non-empty value) asks for protection Samsa cannot give. */
-const EXACT_KEYS = new Set([
-  'authorizer.class.name',
-  'allow.everyone.if.no.acl.found',
-  'super.users',
-  'security.inter.broker.protocol',
-  'principal.builder.class',
-  'connections.max.reauth.ms',
-]);
+// One list per concern, so each part of the security work removes exactly its own keys.
+const AUTHORIZATION_KEYS = ['authorizer.class.name', 'allow.everyone.if.no.acl.found', 'super.users'];
+const TRANSPORT_KEYS = ['security.inter.broker.protocol', 'principal.builder.class'];
+const SASL_KEYS = ['connections.max.reauth.ms'];
+const EXACT_KEYS = new Set([...AUTHORIZATION_KEYS, ...TRANSPORT_KEYS, ...SASL_KEYS]);
 
-const PREFIXES = ['ssl.', 'sasl.', 'listener.name.'];
+const TLS_PREFIXES = ['ssl.'];
+const SASL_PREFIXES = ['sasl.', 'listener.name.'];
+const PREFIXES = [...TLS_PREFIXES, ...SASL_PREFIXES];
 
 function asksForSecurity(key: string): boolean {
   return EXACT_KEYS.has(key) || PREFIXES.some((prefix) => key.startsWith(prefix));
