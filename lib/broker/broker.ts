@@ -37,6 +37,8 @@ import { findCoordinatorHandler } from './handlers/group-find-coordinator';
 import { heartbeatHandler, joinGroupHandler, leaveGroupHandler, syncGroupHandler } from './handlers/group-membership';
 import { offsetCommitHandler, offsetFetchHandler } from './handlers/group-offsets';
 import { deleteGroupsHandler, describeGroupsHandler, listGroupsHandler } from './handlers/group-admin';
+import { createAclsHandler, deleteAclsHandler, describeAclsHandler, openAclAdminGate } from './handlers/acls';
+import { AclStore } from '../security/acl/acl-store';
 import { requestControlledShutdown } from './controlled-shutdown';
 import { MetadataCache } from './metadata-cache';
 import { PartitionConfig, ReplicaManager } from './replica-manager';
@@ -189,6 +191,9 @@ export class Broker extends EventEmitter {
     this.store = store;
     await store.ensureBasePaths();
     this.metadata.clusterId = await store.getOrCreateClusterId();
+    // Kafka's AclAuthorizer creates the ACL roots at startup; the ACL APIs read and write below them.
+    const acls = new AclStore(this.zk);
+    await acls.ensureRoots();
     const topicAdmin = new TopicAdmin(store, this.metadata, this.config, getLogger('admin'));
     this.topicAdmin = topicAdmin;
     // Follows __consumer_offsets leadership from the first LeaderAndIsr on, so it starts before registration.
@@ -199,7 +204,7 @@ export class Broker extends EventEmitter {
     this.groups = groups;
     groups.startup();
     this.brokerContext = this.context(topicAdmin, groups);
-    this.registerHandlers(this.brokerContext, groups);
+    this.registerHandlers(this.brokerContext, groups, acls);
     await this.bindListeners();
     this.registration = await registerBroker(this.zk, this.registrationInfo());
     this.registration.on('registration-failed', (err: Error) => this.emit('fatal', err));
@@ -299,7 +304,7 @@ export class Broker extends EventEmitter {
     };
   }
 
-  private registerHandlers(ctx: BrokerContext, groups: GroupCoordinator): void {
+  private registerHandlers(ctx: BrokerContext, groups: GroupCoordinator, acls: AclStore): void {
     const updateMetadata = updateMetadataHandler(ctx);
     const whileStarting = { servedWhileStarting: true };
     this.dispatcher
@@ -335,7 +340,11 @@ export class Broker extends EventEmitter {
       .register(Api.OffsetFetch, offsetFetchHandler(ctx))
       .register(Api.ListGroups, listGroupsHandler(ctx))
       .register(Api.DescribeGroups, describeGroupsHandler(ctx))
-      .register(Api.DeleteGroups, deleteGroupsHandler(ctx));
+      .register(Api.DeleteGroups, deleteGroupsHandler(ctx))
+      // openAclAdminGate: where SECURITY_DISABLED and Cluster authorization are decided (handlers/acls.ts).
+      .register(Api.DescribeAcls, describeAclsHandler(acls, openAclAdminGate))
+      .register(Api.CreateAcls, createAclsHandler(acls, openAclAdminGate))
+      .register(Api.DeleteAcls, deleteAclsHandler(acls, openAclAdminGate));
   }
 
   private async partitionConfigFor(topic: string): Promise<PartitionConfig> {

@@ -19,6 +19,8 @@ import { MetadataCache, MetadataFetcher, poolMetadataFetcher } from './metadata-
 import type { TopicPartitionOffset } from './offset-committer';
 import type { TopicPartition } from './partition-state';
 import { exponentialBackoffMs } from './retry-policy';
+import type { AclBinding, AclBindingFilter } from '../security/acl/acl-types';
+import { bindingFromWire, bindingToWire, filterToWire } from '../security/acl/acl-wire';
 import { sleep } from '../util/time';
 
 export interface NewTopic {
@@ -262,6 +264,41 @@ export class Admin {
         topic: t.name, partition: p.partitionIndex, replicas: p.replicas, addingReplicas: p.addingReplicas, removingReplicas: p.removingReplicas,
       })))
       .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+  }
+
+  /** Adds ACLs (CreateAcls); any broker stores them in ZooKeeper. Fails with the first creation's error. */
+  async createAcls(bindings: readonly AclBinding[]): Promise<void> {
+    if (bindings.length === 0) return;
+    const conn = await this.connection();
+    const response = await conn.send(Api.CreateAcls, {
+      creations: bindings.map((b) => {
+        const { patternType, ...fields } = bindingToWire(b);
+        return { ...fields, resourcePatternType: patternType };
+      }),
+    });
+    const failed = response.results.find((r) => r.errorCode !== 0);
+    if (failed) throw responseError(failed.errorCode, failed.errorMessage, 'Creating ACLs failed.');
+  }
+
+  /** The ACLs a filter selects (DescribeAcls), in the broker's resource order. */
+  async describeAcls(filter: AclBindingFilter): Promise<AclBinding[]> {
+    const conn = await this.connection();
+    const response = await conn.send(Api.DescribeAcls, filterToWire(filter));
+    if (response.errorCode !== 0) throw responseError(response.errorCode, response.errorMessage, 'Describing ACLs failed.');
+    return response.resources.flatMap((r) => r.acls.map((acl) => bindingFromWire(r, acl)));
+  }
+
+  /** Deletes what each filter selects (DeleteAcls); returns the deleted ACLs per filter, in order. */
+  async deleteAcls(filters: readonly AclBindingFilter[]): Promise<AclBinding[][]> {
+    if (filters.length === 0) return [];
+    const conn = await this.connection();
+    const response = await conn.send(Api.DeleteAcls, { filters: filters.map(filterToWire) });
+    return response.filterResults.map((r) => {
+      if (r.errorCode !== 0) throw responseError(r.errorCode, r.errorMessage, 'Deleting ACLs failed.');
+      const failed = r.matchingAcls.find((m) => m.errorCode !== 0);
+      if (failed) throw responseError(failed.errorCode, failed.errorMessage, 'Deleting ACLs failed.');
+      return r.matchingAcls.map((m) => bindingFromWire(m, m));
+    });
   }
 
   /** Consumer groups known to any broker, sorted by id; `states` keeps only groups in those states. */

@@ -20,6 +20,9 @@ import {
   OffsetFetchResponse, SyncGroupRequest, SyncGroupResponse,
 } from './messages/group';
 import { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from './messages/replication';
+import {
+  CreateAclsRequest, CreateAclsResponse, DeleteAclsRequest, DeleteAclsResponse, DescribeAclsRequest, DescribeAclsResponse,
+} from './messages/acls';
 import { InitProducerIdRequest, InitProducerIdResponse } from './messages/init-producer-id';
 import {
   AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse, ElectLeadersRequest, ElectLeadersResponse,
@@ -63,6 +66,9 @@ export const Api = {
   DeleteTopics: api(20, 'DeleteTopics', DeleteTopicsRequest, DeleteTopicsResponse),
   InitProducerId: api(22, 'InitProducerId', InitProducerIdRequest, InitProducerIdResponse),
   OffsetForLeaderEpoch: api(23, 'OffsetForLeaderEpoch', OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse),
+  DescribeAcls: api(29, 'DescribeAcls', DescribeAclsRequest, DescribeAclsResponse),
+  CreateAcls: api(30, 'CreateAcls', CreateAclsRequest, CreateAclsResponse),
+  DeleteAcls: api(31, 'DeleteAcls', DeleteAclsRequest, DeleteAclsResponse),
   DescribeConfigs: api(32, 'DescribeConfigs', DescribeConfigsRequest, DescribeConfigsResponse),
   CreatePartitions: api(37, 'CreatePartitions', CreatePartitionsRequest, CreatePartitionsResponse),
   DeleteGroups: api(42, 'DeleteGroups', DeleteGroupsRequest, DeleteGroupsResponse),

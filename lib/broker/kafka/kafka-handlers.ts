@@ -4,6 +4,7 @@
  */
 import { Logger } from '../../util/logger';
 import { ApiDispatcher } from '../api-dispatcher';
+import { registerAclApis } from './acl-handlers';
 import { registerAdminApis } from './admin-handlers';
 import { BrokerContext } from '../broker-context';
 import { KafkaCodec } from './kafka-codec';
@@ -24,6 +25,7 @@ export function buildKafkaDispatcher(native: ApiDispatcher, logger: Logger, serv
   registerMetadataApis(kafka, native);
   registerDataApis(kafka, native, logger);
   registerAdminApis(kafka, native);
+  registerAclApis(kafka, native);
   registerGroupApis(kafka, native, () => services().groups.offsets);
   return kafka;
 }

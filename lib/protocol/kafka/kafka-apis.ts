@@ -1,5 +1,6 @@
 /** Every Kafka API definition Samsa serves, by key: the codec tests and the fuzzer walk this table. */
 import { AnyKafkaApiDef } from './kafka-api';
+import { KafkaCreateAcls, KafkaDeleteAcls, KafkaDescribeAcls } from './messages/acls';
 import { KafkaCreatePartitions, KafkaCreateTopics, KafkaDeleteTopics, KafkaDescribeConfigs } from './messages/admin';
 import { KafkaDeleteGroups, KafkaDescribeGroups, KafkaListGroups } from './messages/group-admin';
 import { KafkaFindCoordinator, KafkaHeartbeat, KafkaJoinGroup, KafkaLeaveGroup, KafkaSyncGroup } from './messages/group-membership';
@@ -17,6 +18,7 @@ const ALL: AnyKafkaApiDef[] = [
   KafkaOffsetCommit, KafkaOffsetFetch, KafkaOffsetDelete, KafkaDescribeGroups, KafkaListGroups, KafkaDeleteGroups,
   KafkaInitProducerId, KafkaCreateTopics, KafkaDeleteTopics, KafkaCreatePartitions, KafkaDescribeConfigs,
   KafkaOffsetForLeaderEpoch, KafkaElectLeaders, KafkaAlterPartitionReassignments, KafkaListPartitionReassignments,
+  KafkaDescribeAcls, KafkaCreateAcls, KafkaDeleteAcls,
 ];
 
 const byKey = new Map(ALL.map((api) => [api.key, api]));
