@@ -15,6 +15,8 @@ export type {
   CommitCallback, CommittedOffset, ConsumerOptions, ConsumerRebalanceListener, ConsumerRecord, TopicPartition, TopicPartitionOffset,
 } from './client/consumer';
 export type { ConsumerGroupDescription, ConsumerGroupListing, CoordinatorNode, GroupOffset, MemberDescription } from './client/admin-groups';
+export type { AccessControlEntry, AclBinding, AclBindingFilter, ResourcePattern } from './security/acl/acl-types';
+export { ANY_ACL_FILTER } from './security/acl/acl-filter';
 export type { RecordHeader } from './record/record';
 export type { CompressionType } from './record/compression';
 export { COMPRESSION_TYPES } from './record/compression';
