@@ -15,6 +15,9 @@ export type {
   CommitCallback, CommittedOffset, ConsumerOptions, ConsumerRebalanceListener, ConsumerRecord, TopicPartition, TopicPartitionOffset,
 } from './client/consumer';
 export type { ConsumerGroupDescription, ConsumerGroupListing, CoordinatorNode, GroupOffset, MemberDescription } from './client/admin-groups';
+export type {
+  ScramCredentialAlteration, ScramCredentialDeletion, ScramCredentialInfo, ScramCredentialUpsertion, UserScramCredentialsDescription,
+} from './client/admin-scram';
 export type { RecordHeader } from './record/record';
 export type { CompressionType } from './record/compression';
 export { COMPRESSION_TYPES } from './record/compression';
