@@ -132,6 +132,8 @@ function seedBodies({ topic, group }: SeedNames, records: Buffer): Map<number, u
     [Api.ElectLeaders, { electionType: 0, topicPartitions: [{ topic, partitions: [0] }], timeoutMs: 1000 }],
     [Api.AlterPartitionReassignments, { timeoutMs: 1000, topics: [{ name: topic, partitions: [{ partitionIndex: 0, replicas: null }] }] }],
     [Api.ListPartitionReassignments, { timeoutMs: 1000, topics: null }],
+    [Api.DescribeUserScramCredentials, { users: [{ name: `${topic}-user` }] }],
+    [Api.AlterUserScramCredentials, { deletions: [{ name: `${topic}-user`, mechanism: 1 }], upsertions: [] }],
   ];
   return new Map(bodies.map(([api, body]) => [api.key, body]));
 }
