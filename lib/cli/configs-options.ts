@@ -127,16 +127,17 @@ function checkEntityTypes(typeNames: readonly string[], target: ConfigsTarget): 
   if (types.length > 1 && !(set.size === 2 && set.has('users') && set.has('clients'))) {
     throw new UsageError("Only 'users' and 'clients' entity types may be specified together");
   }
-  const unsupported = types.filter((t) => !t.supported);
-  if (types.length > 1 || unsupported.length > 0) {
-    const what = types.length > 1 ? "user and client configs ('users' with 'clients')" : `entity type '${unsupported[0].type}'`;
-    throw new UsageError(`${what} is not yet supported by samsa-configs (issue 11); only --entity-type users is`);
+  if (types.length > 1) throw new UsageError("User and client configs ('users' with 'clients') are not yet supported by samsa-configs (issue 11)");
+  const spec = types[0];
+  if (!spec.supported[target.kind]) {
+    const where = ENTITY_TYPES.filter((t) => t.supported[target.kind]).map((t) => t.type).join(', ');
+    throw new UsageError(`Entity type '${spec.type}' is not yet supported by samsa-configs with ${option} (issue 11); supported: ${where}`);
   }
   return types;
 }
 
 function checkAlter(o: Record<string, unknown>, options: ConfigsCommandOptions): void {
-  const type = options.entityTypes[0].type as EntityTypeName;
+  const type: EntityTypeName = options.entityTypes[0].type;
   if (options.entityNames.length === 0) {
     if (['users', 'clients', 'brokers', 'ips'].includes(type)) {
       throw new UsageError('an entity-name or default entity must be specified with --alter of users, clients, brokers or ips');

@@ -2,7 +2,8 @@
  * `samsa-configs`: Kafka 2.8's kafka-configs tool for Samsa. Today it manages users' SCRAM
  * credentials (`--entity-type users`), through a broker (`--bootstrap-server`, the
  * DescribeUserScramCredentials/AlterUserScramCredentials APIs) or straight in ZooKeeper
- * (`--zookeeper`); the other entity types of configs-entities.ts come with issue 11.
+ * (`--zookeeper`), and topic config overrides in ZooKeeper; the rest of configs-entities.ts's
+ * table comes with issue 11.
  *
  * Output and errors are ConfigCommand's: the --zookeeper deprecation warning, `Completed
  * updating config for ...`, a refused command's reason alone on stderr with exit code 1, and
@@ -16,6 +17,7 @@ import { ZkClient } from '../zk/zk-client';
 import { ConfigsCommandOptions, parseConfigsArgs } from './configs-options';
 import { hidePasswords } from './configs-parse';
 import { alterUsersAdmin, ConfigCommandFailure, describeUsersAdmin, prepareUsersAdminAlter } from './configs-users-admin';
+import { alterTopicsZk, describeTopicsZk, prepareTopicsZkAlter } from './configs-topics-zk';
 import { alterUsersZk, describeUsersZk, prepareUsersZkAlter } from './configs-users-zk';
 import { CliIo, clientOptionsFromProperties, CommandError, errorMessage, loadClientProperties, processIo, runMain, UsageError } from './options';
 
@@ -46,14 +48,22 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   }
 }
 
+/** What --zookeeper does per entity type: check an alteration before connecting, then alter or describe. */
+const ZK_RUNNERS = {
+  users: { prepare: prepareUsersZkAlter, alter: alterUsersZk, describe: describeUsersZk },
+  topics: { prepare: prepareTopicsZkAlter, alter: alterTopicsZk, describe: describeTopicsZk },
+} as const;
+
 async function runWithZk(connectString: string, opts: ConfigsCommandOptions, io: CliIo): Promise<void> {
   const spec = opts.entityTypes[0];
-  const additions = opts.action === 'alter' ? prepareUsersZkAlter(opts) : new Map<string, string>();
+  // configs-options.ts lets through only the types the entity table marks supported with --zookeeper.
+  const runner = ZK_RUNNERS[spec.type as keyof typeof ZK_RUNNERS];
+  const additions = opts.action === 'alter' ? runner.prepare(opts) : new Map<string, string>();
   const zk = await ZkClient.connect({ connectString, sessionTimeoutMs: ZK_SESSION_TIMEOUT_MS, connectionTimeoutMs: ZK_CONNECTION_TIMEOUT_MS });
   try {
     const store = new EntityConfigStore(zk);
-    if (opts.action === 'alter') await alterUsersZk(store, spec, opts, additions, io);
-    else await describeUsersZk(store, spec, opts, io);
+    if (opts.action === 'alter') await runner.alter(store, spec, opts, additions, io);
+    else await runner.describe(store, spec, opts, io);
   } finally {
     await zk.close().catch(() => undefined);
   }

@@ -1,5 +1,9 @@
 import { expect } from 'chai';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { main } from '../../lib/cli/configs';
+import { Admin } from '../../lib/client/admin';
 import { clientKey, hash, parseCredential, saltedPassword, ScramMechanism, serverKey } from '../../lib/security/scram/scram-credential';
 import { ZkClient } from '../../lib/zk/zk-client';
 import { useOneBroker } from '../helpers/one-broker';
@@ -140,6 +144,53 @@ describe('cli/configs (samsa-configs, users and SCRAM credentials)', function ()
     });
   });
 
+  describe('topics with --zookeeper', () => {
+    async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+      const io = captureIo();
+      const code = await main(['--zookeeper', fixture.zk.connectString, ...args], io);
+      return { code, out: io.stdoutText().slice(ZK_WARNING.length), err: io.stderrText() };
+    }
+
+    before(async () => {
+      const admin = new Admin({ bootstrapServers: fixture.native });
+      try {
+        await admin.createTopic({ topic: 'cfg', numPartitions: 1, replicationFactor: 1, configs: { 'cleanup.policy': 'delete' } });
+      } finally {
+        await admin.close();
+      }
+    });
+
+    it("changes a topic's overrides in /config/topics, keeps the others, and notifies brokers", async () => {
+      const before = await changeCount();
+      const alter = await run('--alter', '--entity-type', 'topics', '--entity-name', 'cfg', '--add-config', 'retention.ms=60000,min.insync.replicas=1');
+      expect(alter).to.deep.equal({ code: 0, out: "Completed updating config for entity: topic 'cfg'.\n", err: '' });
+      const node = JSON.parse(((await zk.getData('/config/topics/cfg')).data as Buffer).toString('utf8'));
+      expect(node).to.deep.equal({ version: 1, config: { 'cleanup.policy': 'delete', 'retention.ms': '60000', 'min.insync.replicas': '1' } });
+      expect(await changeCount()).to.equal(before + 1);
+      expect(await lastChange()).to.deep.equal({ version: 2, entity_path: 'topics/cfg' });
+      expect((await run('--alter', '--topic', 'cfg', '--delete-config', 'min.insync.replicas')).code).to.equal(0);
+      const describe = await run('--describe', '--topic', 'cfg');
+      expect(describe.out).to.equal("Configs for topic 'cfg' are cleanup.policy=delete,retention.ms=60000\n");
+    });
+
+    it('refuses a topic that does not exist', async () => {
+      const missing = await run('--alter', '--topic', 'nope', '--add-config', 'retention.ms=1');
+      expect(missing.code).to.equal(1);
+      expect(missing.err).to.contain("Topic 'nope' does not exist.");
+    });
+  });
+
+  describe('--add-config-file', () => {
+    it('reads the configs from a properties file, taking values as written', async () => {
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'samsa-configs-')), 'scram.properties');
+      fs.writeFileSync(file, 'SCRAM-SHA-256=iterations=4500,password=file-secret\n');
+      const io = captureIo();
+      const code = await main(['--zookeeper', fixture.zk.connectString, '--alter', '--user', 'filed', '--add-config-file', file], io);
+      expect(code, io.stderrText()).to.equal(0);
+      expectVerifies((await userConfig('filed'))['SCRAM-SHA-256'], 'SCRAM-SHA-256', 'file-secret', 4500);
+    });
+  });
+
   describe('bad input: a clear error, exit code 1, nothing written', () => {
     const bad: Array<[string, string[], string]> = [
       ['an unknown entity type', ['--alter', '--entity-type', 'people', '--entity-name', 'x', '--add-config', 'SCRAM-SHA-256=[password=p]'],
@@ -154,8 +205,10 @@ describe('cli/configs (samsa-configs, users and SCRAM credentials)', function ()
         'Invalid credential property SCRAM_SHA_512=iterations=8192'],
       ['both --zookeeper and --bootstrap-server', ['--bootstrap-server', 'localhost:9092', '--describe', '--user', 'x'],
         'Only one of --bootstrap-server or --zookeeper must be specified'],
-      ['an entity type not implemented yet', ['--alter', '--entity-type', 'topics', '--entity-name', 't', '--add-config', 'retention.ms=1'],
-        "entity type 'topics' is not yet supported by samsa-configs (issue 11)"],
+      ['an entity type not implemented yet', ['--alter', '--entity-type', 'clients', '--entity-name', 'c', '--add-config', 'producer_byte_rate=1'],
+        "Entity type 'clients' is not yet supported by samsa-configs with --zookeeper (issue 11)"],
+      ['an invalid topic config value', ['--alter', '--topic', 'cfg', '--add-config', 'retention.ms=soon'],
+        'Invalid value soon for configuration retention.ms: Not a number of type LONG'],
       ['no action', ['--user', 'x'], 'Command must include exactly one action: --describe, --alter'],
       ['nothing to change', ['--alter', '--user', 'x'], 'At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter'],
       ['an unknown user config', ['--alter', '--user', 'x', '--add-config', 'colour=blue'], 'Unknown Dynamic Configuration: Set(colour).'],
@@ -173,7 +226,7 @@ describe('cli/configs (samsa-configs, users and SCRAM credentials)', function ()
     }
 
     it('leaves ZooKeeper untouched after all of them, and refuses bad --bootstrap-server input before connecting', async () => {
-      expect((await zk.getChildren('/config/users')).sort()).to.deep.equal(['alice', 'bob%20b', 'carol']);
+      expect((await zk.getChildren('/config/users')).sort()).to.deep.equal(['alice', 'bob%20b', 'carol', 'filed']);
       const io = captureIo();
       const code = await main(['--bootstrap-server', '127.0.0.1:1', '--alter', '--user', 'x', '--add-config', 'SCRAM-SHA-256=[iterations=10,password=p]'], io);
       expect(code).to.equal(1);
