@@ -1,14 +1,15 @@
 /**
  * DescribeUserScramCredentials (50) and AlterUserScramCredentials (51), served by any broker.
- * Kafka 2.8 forwards neither to the controller: the receiving broker reads and writes
- * `/config/users/<user>` in ZooKeeper itself, and every broker learns of the change through
- * `/config/changes`. Samsa does the same from whichever broker the request reaches.
+ * Kafka 2.8's admin client sends Alter to the controller, which writes ZooKeeper; Samsa lets
+ * whichever broker the request reaches read and write `/config/users/<user>` itself (the same
+ * znodes and the same `/config/changes` notification, so every broker learns of the change), and
+ * a Kafka client that sends it to the controller is served there as well.
  *
  * Authorization: Kafka requires Describe (resp. Alter) on the Cluster resource and otherwise
  * answers CLUSTER_AUTHORIZATION_FAILED for the whole request. `authorize` below is the one place
  * that check plugs in; without it every principal is allowed.
  */
-import { ErrorCode } from '../../protocol/errors';
+import { ErrorCode, errorForCode } from '../../protocol/errors';
 import type {
   AlterUserScramCredentialsRequestData, AlterUserScramCredentialsResponseData, DescribeUserScramCredentialsRequestData,
   DescribeUserScramCredentialsResponseData,
@@ -42,8 +43,9 @@ export function scramCredentialHandlers(store: () => UserCredentialsStore, autho
   };
 }
 
-function messageFor(errorCode: number): string | null {
-  return ErrorCode.CLUSTER_AUTHORIZATION_FAILED.code === errorCode ? ErrorCode.CLUSTER_AUTHORIZATION_FAILED.message : null;
+/** Kafka's ApiError message for an error without detail: the code's English text. */
+function messageFor(errorCode: number): string {
+  return errorForCode(errorCode).message;
 }
 
 /** Kafka's DescribeUserScramCredentialsRequest.getErrorResponse: the error at the top and for every user. */
@@ -55,8 +57,8 @@ export function describeErrorResponse(req: DescribeUserScramCredentialsRequestDa
   };
 }
 
-/** Kafka's AlterUserScramCredentialsRequest.getErrorResponse: the error for every user named. */
+/** Kafka's AlterUserScramCredentialsRequest.getErrorResponse: the error for every user named, sorted. */
 export function alterErrorResponse(req: AlterUserScramCredentialsRequestData, errorCode: number): AlterUserScramCredentialsResponseData {
-  const users = [...new Set([...req.deletions, ...req.upsertions].map((x) => x.name))];
+  const users = [...new Set([...req.deletions, ...req.upsertions].map((x) => x.name))].sort();
   return { throttleTimeMs: 0, results: users.map((user) => ({ user, errorCode, errorMessage: messageFor(errorCode) })) };
 }
