@@ -7,11 +7,14 @@
  * Written by the DescribeUserScramCredentials/AlterUserScramCredentials handlers and by
  * `samsa-configs --zookeeper`; read back by the brokers' credential cache (SASL/SCRAM).
  */
+import { getLogger } from '../../util/logger';
 import { EntityConfigStore } from '../../zk/entity-config';
 import { ZkClient } from '../../zk/zk-client';
 import {
   clientKey, formatCredential, hash, isScramMechanism, parseCredential, SCRAM_MECHANISMS, ScramCredential, ScramMechanism, serverKey,
 } from './scram-credential';
+
+const log = getLogger('scram-credentials');
 
 /** Kafka's ScramMechanism type bytes on the wire (0 is UNKNOWN). */
 export const SCRAM_MECHANISM_TYPES: Readonly<Record<ScramMechanism, number>> = { 'SCRAM-SHA-256': 1, 'SCRAM-SHA-512': 2 };
@@ -77,7 +80,11 @@ export class UserCredentialsStore {
   async usersWithCredentials(): Promise<string[]> {
     const users = await this.configs.listEntities('users');
     const withCredentials = await Promise.all(users.map(async (user) => {
-      const config = await this.userConfig(user).catch(() => ({} as Record<string, string>));
+      const config = await this.userConfig(user).catch((err: Error) => {
+        // One hand-damaged znode must not hide every other user from a listing.
+        log.warn(`Leaving user ${user} out of the SCRAM credential listing: ${err.message}`);
+        return {} as Record<string, string>;
+      });
       return Object.keys(config).some(isScramMechanism) ? user : null;
     }));
     return withCredentials.filter((u): u is string => u !== null);

@@ -131,6 +131,21 @@ describe('security/scram/user-credentials-store (real ZooKeeper)', function () {
     ]);
   });
 
+  it('loses no concurrent change to the same user: each write is a compare-and-set on the znode version', async () => {
+    const credential = (iterations: number) => ({ salt: Buffer.from([1]), storedKey: Buffer.from([2]), serverKey: Buffer.from([3]), iterations });
+    // Both writers find no znode, race to create it, and the loser retries on the winner's version.
+    await Promise.all([
+      store.changeCredentials('ivy', { upsert: new Map([['SCRAM-SHA-256', credential(5000)]]) }),
+      UserCredentialsStore.forZk(client).changeCredentials('ivy', { upsert: new Map([['SCRAM-SHA-512', credential(6000)]]) }),
+    ]);
+    await Promise.all([4100, 4200, 4300].map((i) => store.changeCredentials('ivy', { upsert: new Map([['SCRAM-SHA-256', credential(i)]]) })));
+    const infos = await store.credentialInfos('ivy');
+    expect(infos.map((i) => i.mechanism)).to.deep.equal(['SCRAM-SHA-256', 'SCRAM-SHA-512']);
+    expect([4100, 4200, 4300]).to.include(infos[0].iterations);
+    expect(infos[1].iterations).to.equal(6000);
+    expect((await client.getData('/config/users/ivy')).stat.version).to.equal(4);
+  });
+
   it('answers UNKNOWN_SERVER_ERROR for a user whose stored credential is malformed, without failing the others', async () => {
     await client.createPersistentPath('/config/users/broken', Buffer.from('{"version":1,"config":{"SCRAM-SHA-256":"salt=,iterations=x"}}'));
     await alterUserScramCredentials(store, { deletions: [], upsertions: [upsertion('gina', 'g')] });
