@@ -65,7 +65,6 @@ function toOptions(o: Record<string, unknown>): ConfigsCommandOptions {
   const actions = (['alter', 'describe'] as const).filter(has);
   if (actions.length !== 1) throw new UsageError('Command must include exactly one action: --describe, --alter');
   const action = actions[0];
-  if (action === 'alter' && has('describe')) throw new UsageError('Option "[alter]" can\'t be used with option "[describe]"');
   if (action === 'describe') {
     for (const [key, flag] of [['addConfig', 'add-config'], ['deleteConfig', 'delete-config']]) {
       if (has(key)) throw new UsageError(`Option "[describe]" can't be used with option "[${flag}]"`);
@@ -143,6 +142,9 @@ function checkAlter(o: Record<string, unknown>, options: ConfigsCommandOptions):
       throw new UsageError('an entity-name or default entity must be specified with --alter of users, clients, brokers or ips');
     }
     throw new UsageError(`an entity name must be specified with --alter of ${type}`);
+  }
+  if (options.target.kind === 'zookeeper' && (type === 'users' || type === 'clients') && options.entityNames.length !== options.entityTypes.length) {
+    throw new UsageError('--entity-name or --entity-default must be specified with each --entity-type for --alter');
   }
   if (o.addConfig !== undefined && o.addConfigFile !== undefined) throw new UsageError('Only one of --add-config or --add-config-file must be specified');
   if (o.addConfig === undefined && o.addConfigFile === undefined && o.deleteConfig === undefined) {

@@ -209,6 +209,8 @@ describe('cli/configs (samsa-configs, users and SCRAM credentials)', function ()
         "Entity type 'clients' is not yet supported by samsa-configs with --zookeeper (issue 11)"],
       ['an invalid topic config value', ['--alter', '--topic', 'cfg', '--add-config', 'retention.ms=soon'],
         'Invalid value soon for configuration retention.ms: Not a number of type LONG'],
+      ['two names for one entity type', ['--alter', '--entity-type', 'users', '--entity-name', 'a', '--entity-name', 'b', '--add-config', 'SCRAM-SHA-256=[password=p]'],
+        '--entity-name or --entity-default must be specified with each --entity-type for --alter'],
       ['no action', ['--user', 'x'], 'Command must include exactly one action: --describe, --alter'],
       ['nothing to change', ['--alter', '--user', 'x'], 'At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter'],
       ['an unknown user config', ['--alter', '--user', 'x', '--add-config', 'colour=blue'], 'Unknown Dynamic Configuration: Set(colour).'],
