@@ -34,8 +34,9 @@ function enumName(mechanism: ScramMechanism): string {
   return mechanism.replace(/-/g, '_');
 }
 
+/** Hides every `password=...` up to its closing bracket or the end of `text` (a password may hold commas or spaces). */
 export function hidePasswords(text: string): string {
-  return text.replace(/password=[^,\]\s']*/g, 'password=[hidden]');
+  return text.replace(/password=[^\]]*/g, 'password=[hidden]');
 }
 
 /**

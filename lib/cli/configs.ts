@@ -41,7 +41,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     if (err instanceof UsageError || err instanceof CommandError) {
       io.err(`${err.message}\n`);
     } else {
-      io.err(`Error while executing config command with args '${hidePasswords(argv.join(' '))}'\n`);
+      io.err(`Error while executing config command with args '${argv.map(hidePasswords).join(' ')}'\n`);
       io.err(`${err instanceof ConfigCommandFailure ? err.exception : errorMessage(err)}\n`);
     }
     return 1;

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../lib/cli/configs';
+import { hidePasswords } from '../../lib/cli/configs-parse';
 import { Admin } from '../../lib/client/admin';
 import { clientKey, hash, parseCredential, saltedPassword, ScramMechanism, serverKey } from '../../lib/security/scram/scram-credential';
 import { ZkClient } from '../../lib/zk/zk-client';
@@ -226,6 +227,12 @@ describe('cli/configs (samsa-configs, users and SCRAM credentials)', function ()
         expect(io.stderrText()).to.not.match(/\n\s+at /);
       });
     }
+
+    it('never repeats a password in a message, even one holding commas or spaces', () => {
+      expect(hidePasswords('SCRAM-SHA-256=[iterations=8192,password=a, b],SCRAM-SHA-512=[password=c]'))
+        .to.equal('SCRAM-SHA-256=[iterations=8192,password=[hidden]],SCRAM-SHA-512=[password=[hidden]]');
+      expect(hidePasswords('iterations=x,password=p q,r')).to.equal('iterations=x,password=[hidden]');
+    });
 
     it('leaves ZooKeeper untouched after all of them, and refuses bad --bootstrap-server input before connecting', async () => {
       expect((await zk.getChildren('/config/users')).sort()).to.deep.equal(['alice', 'bob%20b', 'carol', 'filed']);
