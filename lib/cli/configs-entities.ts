@@ -35,6 +35,9 @@ export const ENTITY_TYPES: readonly EntityTypeSpec[] = [
   { type: 'broker-loggers', displayName: 'broker-loggers', flag: 'broker-logger', zookeeper: false, supported: NOT_YET },
 ];
 
+/** The quota keys Kafka 2.8 takes for users (DynamicConfig.User, besides SCRAM); quotas come with issue 11. */
+export const USER_QUOTA_KEYS: ReadonlySet<string> = new Set(['producer_byte_rate', 'consumer_byte_rate', 'request_percentage', 'controller_mutation_rate']);
+
 export function entityTypeSpec(type: string): EntityTypeSpec | undefined {
   return ENTITY_TYPES.find((t) => t.type === type);
 }

@@ -9,11 +9,10 @@ import type { Admin } from '../client/admin';
 import type { ScramCredentialAlteration } from '../client/admin-scram';
 import { SamsaError } from '../protocol/errors';
 import { isScramMechanism } from '../security/scram/scram-credential';
+import { USER_QUOTA_KEYS } from './configs-entities';
 import type { ConfigsCommandOptions } from './configs-options';
 import { parseScramValue } from './configs-parse';
 import { CommandError, CliIo, UsageError } from './options';
-
-const QUOTA_KEYS: ReadonlySet<string> = new Set(['producer_byte_rate', 'consumer_byte_rate', 'request_percentage', 'controller_mutation_rate']);
 
 /** Kafka's exception class for a wire error, as ConfigCommand prints it (`ResourceNotFoundException`). */
 export function kafkaExceptionName(err: SamsaError): string {
@@ -38,15 +37,15 @@ export class ConfigCommandFailure extends Error {
 /** Kafka's checks for a user alteration over --bootstrap-server; returns what to send. Runs before connecting. */
 export function prepareUsersAdminAlter(opts: ConfigsCommandOptions): ScramCredentialAlteration[] {
   const adds = [...opts.addConfigs.keys()];
-  const unknownAdds = adds.filter((k) => !isScramMechanism(k) && !QUOTA_KEYS.has(k));
-  const unknownDeletes = opts.deleteConfigs.filter((k) => !isScramMechanism(k) && !QUOTA_KEYS.has(k));
+  const unknownAdds = adds.filter((k) => !isScramMechanism(k) && !USER_QUOTA_KEYS.has(k));
+  const unknownDeletes = opts.deleteConfigs.filter((k) => !isScramMechanism(k) && !USER_QUOTA_KEYS.has(k));
   if (unknownAdds.length > 0) {
     throw new UsageError(`Only quota and SCRAM credential configs can be added for 'users' using --bootstrap-server. Unexpected config names: Set(${unknownAdds.join(', ')})`);
   }
   if (unknownDeletes.length > 0) {
     throw new UsageError(`Only quota and SCRAM credential configs can be deleted for 'users' using --bootstrap-server. Unexpected config names: ArrayBuffer(${unknownDeletes.join(', ')})`);
   }
-  const quota = [...adds, ...opts.deleteConfigs].filter((k) => QUOTA_KEYS.has(k));
+  const quota = [...adds, ...opts.deleteConfigs].filter((k) => USER_QUOTA_KEYS.has(k));
   const scram = [...adds, ...opts.deleteConfigs].filter(isScramMechanism);
   if (scram.length > 0 && opts.entityNames.includes('')) {
     throw new UsageError('The use of --entity-default or --user-defaults is not allowed with User SCRAM Credentials using --bootstrap-server.');

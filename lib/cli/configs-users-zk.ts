@@ -10,13 +10,10 @@
  */
 import { checkIterations, createCredential, formatCredential, isScramMechanism, parseCredential } from '../security/scram/scram-credential';
 import { DEFAULT_ENTITY_NAME, EntityConfigStore } from '../zk/entity-config';
-import { describeEntity, EntityTypeSpec } from './configs-entities';
+import { describeEntity, EntityTypeSpec, USER_QUOTA_KEYS } from './configs-entities';
 import type { ConfigsCommandOptions } from './configs-options';
 import { parseScramValue } from './configs-parse';
 import { CliIo, CommandError } from './options';
-
-/** User quota keys Kafka 2.8 accepts (DynamicConfig.User besides SCRAM); quotas come with issue 11. */
-const QUOTA_KEYS: ReadonlySet<string> = new Set(['producer_byte_rate', 'consumer_byte_rate', 'request_percentage', 'controller_mutation_rate']);
 
 /** Internal znode name of an entity the command line names ('' is the default entity). */
 function znodeEntity(name: string): string {
@@ -57,7 +54,7 @@ export function prepareUsersZkAlter(opts: ConfigsCommandOptions): Map<string, st
       const problem = checkIterations(key, iterations);
       if (problem) throw new CommandError(problem);
       prepared.set(key, formatCredential(createCredential(key, password, iterations)));
-    } else if (QUOTA_KEYS.has(key)) {
+    } else if (USER_QUOTA_KEYS.has(key)) {
       throw new CommandError(`Quota configs (${key}) are not yet supported by samsa-configs (issue 11)`);
     } else {
       unknown.push(key);
