@@ -17,6 +17,9 @@ export type {
 export type { ConsumerGroupDescription, ConsumerGroupListing, CoordinatorNode, GroupOffset, MemberDescription } from './client/admin-groups';
 export type { AccessControlEntry, AclBinding, AclBindingFilter, ResourcePattern } from './security/acl/acl-types';
 export { ANY_ACL_FILTER } from './security/acl/acl-filter';
+export type {
+  ScramCredentialAlteration, ScramCredentialDeletion, ScramCredentialInfo, ScramCredentialUpsertion, UserScramCredentialsDescription,
+} from './client/admin-scram';
 export type { RecordHeader } from './record/record';
 export type { CompressionType } from './record/compression';
 export { COMPRESSION_TYPES } from './record/compression';

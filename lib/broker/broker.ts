@@ -30,6 +30,9 @@ import { IsrUpdater } from './isr-updater';
 import { ProducePurgatory } from './produce-purgatory';
 import { controlledShutdownHandler } from './handlers/controlled-shutdown';
 import { electLeadersHandler } from './handlers/elect-leaders';
+import { scramCredentialHandlers } from './handlers/scram-credentials';
+import { UserCredentialsStore } from '../security/scram/user-credentials-store';
+import { assert } from '../util/assert';
 import { alterPartitionReassignmentsHandler, listPartitionReassignmentsHandler } from './handlers/partition-reassignments';
 import { GroupCoordinator } from '../group/group-coordinator';
 import { groupCoordinatorConfig } from '../group/coordinator-runtime';
@@ -307,6 +310,10 @@ export class Broker extends EventEmitter {
   private registerHandlers(ctx: BrokerContext, groups: GroupCoordinator, acls: AclStore): void {
     const updateMetadata = updateMetadataHandler(ctx);
     const whileStarting = { servedWhileStarting: true };
+    assert(this.zk !== null, 'handlers are registered once connected to ZooKeeper');
+    // The Cluster Describe/Alter authorization check goes in as scramCredentialHandlers' second argument.
+    const credentials = UserCredentialsStore.forZk(this.zk);
+    const scram = scramCredentialHandlers(() => credentials);
     this.dispatcher
       .register(Api.ApiVersions, apiVersionsHandler(this.dispatcher), whileStarting)
       .register(Api.Metadata, metadataHandler(ctx))
@@ -344,7 +351,9 @@ export class Broker extends EventEmitter {
       // openAclAdminGate: where SECURITY_DISABLED and Cluster authorization are decided (handlers/acls.ts).
       .register(Api.DescribeAcls, describeAclsHandler(acls, openAclAdminGate))
       .register(Api.CreateAcls, createAclsHandler(acls, openAclAdminGate))
-      .register(Api.DeleteAcls, deleteAclsHandler(acls, openAclAdminGate));
+      .register(Api.DeleteAcls, deleteAclsHandler(acls, openAclAdminGate))
+      .register(Api.DescribeUserScramCredentials, scram.describe)
+      .register(Api.AlterUserScramCredentials, scram.alter);
   }
 
   private async partitionConfigFor(topic: string): Promise<PartitionConfig> {

@@ -10,6 +10,7 @@ import { CreateTopicsRequestData, RESOURCE_TYPE_TOPIC } from '../protocol/messag
 import { ELECTION_TYPE_PREFERRED, ELECTION_TYPE_UNCLEAN } from '../protocol/messages/elect-reassign';
 import { MetadataResponseData } from '../protocol/messages/metadata';
 import { AdminGroups, ConsumerGroupDescription, ConsumerGroupListing, GroupOffset } from './admin-groups';
+import * as scram from './admin-scram';
 import { closedError, responseError, unknownTopicError } from './client-errors';
 import { ClientOptions, ResolvedClientOptions, resolveClientOptions } from './client-options';
 import { Connection } from './connection';
@@ -329,6 +330,16 @@ export class Admin {
   deleteConsumerGroups(groupIds: string[]): Promise<Map<string, SamsaError | null>> {
     this.ensureOpen();
     return this.groups.deleteConsumerGroups(groupIds);
+  }
+
+  /** Which SCRAM mechanisms (and iteration counts) users have; none given: every user with a credential. */
+  async describeUserScramCredentials(users?: string[]): Promise<scram.UserScramCredentialsDescription[]> {
+    return scram.describeUserScramCredentials(await this.connection(), users);
+  }
+
+  /** Upserts and deletes SCRAM credentials; maps each user to null (done) or the error the broker gave. */
+  async alterUserScramCredentials(alterations: scram.ScramCredentialAlteration[]): Promise<Map<string, SamsaError | null>> {
+    return scram.alterUserScramCredentials(await this.connection(), alterations);
   }
 
   async close(): Promise<void> {

@@ -28,6 +28,10 @@ import {
   AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse, ElectLeadersRequest, ElectLeadersResponse,
   ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse,
 } from './messages/elect-reassign';
+import {
+  AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse, DescribeUserScramCredentialsRequest,
+  DescribeUserScramCredentialsResponse,
+} from './messages/scram-credentials';
 
 export interface ApiDef<Req, Resp> {
   readonly key: number;
@@ -75,6 +79,8 @@ export const Api = {
   ElectLeaders: api(43, 'ElectLeaders', ElectLeadersRequest, ElectLeadersResponse),
   AlterPartitionReassignments: api(45, 'AlterPartitionReassignments', AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse),
   ListPartitionReassignments: api(46, 'ListPartitionReassignments', ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse),
+  DescribeUserScramCredentials: api(50, 'DescribeUserScramCredentials', DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse),
+  AlterUserScramCredentials: api(51, 'AlterUserScramCredentials', AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse),
 } as const;
 
 export type AnyApiDef = ApiDef<any, any>;

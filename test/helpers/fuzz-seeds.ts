@@ -135,6 +135,8 @@ function seedBodies({ topic, group }: SeedNames, records: Buffer): Map<number, u
     [Api.DescribeAcls, { resourceTypeFilter: 2, resourceNameFilter: topic, patternTypeFilter: 2, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1 }],
     [Api.CreateAcls, { creations: [{ resourceType: 2, resourceName: `${topic}-acl`, resourcePatternType: 3, principal: 'User:fuzz', host: '*', operation: 3, permissionType: 3 }] }],
     [Api.DeleteAcls, { filters: [{ resourceTypeFilter: 2, resourceNameFilter: `${topic}-acl`, patternTypeFilter: 3, principalFilter: 'User:fuzz', hostFilter: null, operation: 1, permissionType: 1 }] }],
+    [Api.DescribeUserScramCredentials, { users: [{ name: `${topic}-user` }] }],
+    [Api.AlterUserScramCredentials, { deletions: [{ name: `${topic}-user`, mechanism: 1 }], upsertions: [] }],
   ];
   return new Map(bodies.map(([api, body]) => [api.key, body]));
 }

@@ -12,6 +12,7 @@ import { KafkaDispatcher } from './kafka-dispatcher';
 import { registerDataApis } from './data-handlers';
 import { registerGroupApis } from './group-handlers';
 import { registerMetadataApis } from './metadata-handlers';
+import { registerScramCredentialApis } from './scram-credential-handlers';
 import { WireCodec } from '../wire-codec';
 
 /**
@@ -27,6 +28,7 @@ export function buildKafkaDispatcher(native: ApiDispatcher, logger: Logger, serv
   registerAdminApis(kafka, native);
   registerAclApis(kafka, native);
   registerGroupApis(kafka, native, () => services().groups.offsets);
+  registerScramCredentialApis(kafka, native);
   return kafka;
 }
 

@@ -11,6 +11,7 @@ import { KafkaInitProducerId } from './messages/producer-id';
 import {
   KafkaAlterPartitionReassignments, KafkaElectLeaders, KafkaListPartitionReassignments, KafkaOffsetForLeaderEpoch,
 } from './messages/replication';
+import { KafkaAlterUserScramCredentials, KafkaDescribeUserScramCredentials } from './messages/scram-credentials';
 
 const ALL: AnyKafkaApiDef[] = [
   KafkaProduce, KafkaFetch, KafkaListOffsets, KafkaMetadata, KafkaApiVersions,
@@ -19,6 +20,7 @@ const ALL: AnyKafkaApiDef[] = [
   KafkaInitProducerId, KafkaCreateTopics, KafkaDeleteTopics, KafkaCreatePartitions, KafkaDescribeConfigs,
   KafkaOffsetForLeaderEpoch, KafkaElectLeaders, KafkaAlterPartitionReassignments, KafkaListPartitionReassignments,
   KafkaDescribeAcls, KafkaCreateAcls, KafkaDeleteAcls,
+  KafkaDescribeUserScramCredentials, KafkaAlterUserScramCredentials,
 ];
 
 const byKey = new Map(ALL.map((api) => [api.key, api]));

@@ -1,0 +1,90 @@
+/**
+ * `samsa-configs --bootstrap-server --entity-type users`: SCRAM credentials through a broker
+ * with DescribeUserScramCredentials / AlterUserScramCredentials, as Kafka 2.8's ConfigCommand
+ * does. The tool sends a salted password, never the password. Output lines are Kafka's:
+ * `SCRAM credential configs for user-principal 'alice' are SCRAM-SHA-256=iterations=8192` and
+ * `Completed updating config for user alice.`
+ */
+import type { Admin } from '../client/admin';
+import type { ScramCredentialAlteration } from '../client/admin-scram';
+import { SamsaError } from '../protocol/errors';
+import { isScramMechanism } from '../security/scram/scram-credential';
+import { USER_QUOTA_KEYS } from './configs-entities';
+import type { ConfigsCommandOptions } from './configs-options';
+import { parseScramValue } from './configs-parse';
+import { CommandError, CliIo, UsageError } from './options';
+
+/** Kafka's exception class for a wire error, as ConfigCommand prints it (`ResourceNotFoundException`). */
+export function kafkaExceptionName(err: SamsaError): string {
+  const special: Record<string, string> = {
+    CLUSTER_AUTHORIZATION_FAILED: 'ClusterAuthorizationException',
+    UNKNOWN_SERVER_ERROR: 'UnknownServerException',
+    SASL_AUTHENTICATION_FAILED: 'SaslAuthenticationException',
+  };
+  const name = special[err.errorName]
+    ?? `${err.errorName.toLowerCase().replace(/(^|_)([a-z])/g, (_, __, c: string) => c.toUpperCase())}Exception`;
+  return `org.apache.kafka.common.errors.${name}`;
+}
+
+/** A failure Kafka reports through its generic handler: the command line, then the exception. */
+export class ConfigCommandFailure extends Error {
+  constructor(readonly exception: string) {
+    super(exception);
+    this.name = 'ConfigCommandFailure';
+  }
+}
+
+/** Kafka's checks for a user alteration over --bootstrap-server; returns what to send. Runs before connecting. */
+export function prepareUsersAdminAlter(opts: ConfigsCommandOptions): ScramCredentialAlteration[] {
+  const adds = [...opts.addConfigs.keys()];
+  const unknownAdds = adds.filter((k) => !isScramMechanism(k) && !USER_QUOTA_KEYS.has(k));
+  const unknownDeletes = opts.deleteConfigs.filter((k) => !isScramMechanism(k) && !USER_QUOTA_KEYS.has(k));
+  if (unknownAdds.length > 0) {
+    throw new UsageError(`Only quota and SCRAM credential configs can be added for 'users' using --bootstrap-server. Unexpected config names: Set(${unknownAdds.join(', ')})`);
+  }
+  if (unknownDeletes.length > 0) {
+    throw new UsageError(`Only quota and SCRAM credential configs can be deleted for 'users' using --bootstrap-server. Unexpected config names: ArrayBuffer(${unknownDeletes.join(', ')})`);
+  }
+  const quota = [...adds, ...opts.deleteConfigs].filter((k) => USER_QUOTA_KEYS.has(k));
+  const scram = [...adds, ...opts.deleteConfigs].filter(isScramMechanism);
+  if (scram.length > 0 && opts.entityNames.includes('')) {
+    throw new UsageError('The use of --entity-default or --user-defaults is not allowed with User SCRAM Credentials using --bootstrap-server.');
+  }
+  if (scram.length > 0 && quota.length > 0) {
+    throw new UsageError("Cannot alter both quota and SCRAM credential configs simultaneously for 'users' using --bootstrap-server.");
+  }
+  if (quota.length > 0) throw new UsageError(`Quota configs (${quota.join(', ')}) are not yet supported by samsa-configs (issue 11)`);
+  const user = opts.entityNames[0];
+  const alterations: ScramCredentialAlteration[] = [];
+  for (const mechanism of opts.deleteConfigs.filter(isScramMechanism)) alterations.push({ user, mechanism, delete: true });
+  for (const [mechanism, value] of opts.addConfigs) {
+    if (!isScramMechanism(mechanism)) continue;
+    const { iterations, password } = parseScramValue(mechanism, value, 'bootstrap');
+    alterations.push({ user, mechanism, iterations, password });
+  }
+  return alterations;
+}
+
+export async function alterUsersAdmin(admin: Admin, opts: ConfigsCommandOptions, alterations: ScramCredentialAlteration[], io: CliIo): Promise<void> {
+  const user = opts.entityNames[0];
+  const results = await admin.alterUserScramCredentials(alterations);
+  const error = results.get(user);
+  if (error === undefined) throw new CommandError(`The broker did not answer for user ${user}`);
+  if (error !== null) throw new ConfigCommandFailure(`java.util.concurrent.ExecutionException: ${kafkaExceptionName(error)}: ${error.message}`);
+  io.out(`Completed updating config for user ${user}.\n`);
+}
+
+export async function describeUsersAdmin(admin: Admin, opts: ConfigsCommandOptions, io: CliIo): Promise<void> {
+  // Kafka also prints the quota configs first (DescribeClientQuotas); Samsa has none yet (issue 11).
+  // SCRAM credentials are described only without --entity-default.
+  if (opts.entityNames.includes('')) return;
+  const descriptions = await admin.describeUserScramCredentials(opts.entityNames);
+  for (const d of descriptions) {
+    if (d.error) {
+      io.out(`Error retrieving SCRAM credential configs for user-principal '${d.user}': ExecutionException: ${kafkaExceptionName(d.error)}: ${d.error.message}\n`);
+      continue;
+    }
+    const text = d.credentialInfos.map((c) => `${c.mechanism}=iterations=${c.iterations}`).join(', ');
+    io.out(`SCRAM credential configs for user-principal '${d.user}' are ${text}\n`);
+  }
+}
