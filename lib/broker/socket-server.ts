@@ -15,6 +15,7 @@ import { ANONYMOUS, formatPrincipal, KafkaPrincipal, userPrincipal } from '../se
 import { ConnectionSession } from '../security/session';
 import { ListenerTls, tlsServerOptions } from '../security/tls/listener-tls';
 import { distinguishedName } from '../security/tls/principal-mapper';
+import { tlsErrorReason } from '../security/tls/tls-parameters';
 import { sleep } from '../util/time';
 import { ClientConnection, ClientConnectionOptions } from './client-connection';
 import { WireCodec } from './wire-codec';
@@ -35,7 +36,7 @@ export class SocketServer {
     if (tlsSettings) {
       const server = tls.createServer(tlsServerOptions(tlsSettings));
       server.on('secureConnection', (socket) => this.acceptTls(socket, tlsSettings));
-      server.on('tlsClientError', (err, socket) => this.handshakeFailed(socket, err.message));
+      server.on('tlsClientError', (err, socket) => this.handshakeFailed(socket, tlsErrorReason(err)));
       this.server = server;
     } else {
       this.server = net.createServer((socket) => this.accept(socket));

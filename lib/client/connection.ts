@@ -14,6 +14,7 @@ import { encodeRequestFrame, FrameDecoder, readResponseHeader } from '../protoco
 import { Reader } from '../protocol/reader';
 import { ClientSecurity } from '../security/client-security';
 import { usesTls } from '../security/security-protocol';
+import { tlsErrorReason } from '../security/tls/tls-parameters';
 import { CLIENT_DEFAULTS } from './client-options';
 
 export interface ConnectionOptions {
@@ -239,8 +240,9 @@ function networkError(detail: string, cause?: unknown): SamsaError {
 
 /** Kafka's SslAuthenticationException: not retriable, since retrying cannot change certificates. */
 function sslHandshakeError(address: string, cause: Error): SamsaError {
-  const err = new SamsaError(ErrorCode.SASL_AUTHENTICATION_FAILED, `SSL handshake failed: ${cause.message} (connecting to ${address})`, { cause });
-  err.message = `SSL handshake failed: ${cause.message} (connecting to ${address})`;
+  const detail = `SSL handshake failed: ${tlsErrorReason(cause)} (connecting to ${address})`;
+  const err = new SamsaError(ErrorCode.SASL_AUTHENTICATION_FAILED, detail, { cause });
+  err.message = detail;
   return err;
 }
 

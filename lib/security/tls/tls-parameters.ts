@@ -44,3 +44,10 @@ export function tlsParameters(v: TlsParameterValues, name: KeyNamer): TlsParamet
   }
   return { minVersion, maxVersion, ciphers };
 }
+
+/** OpenSSL's reason ("peer did not return a certificate") instead of its multi-line error stack. */
+export function tlsErrorReason(err: Error): string {
+  const reason = (err as { reason?: unknown }).reason;
+  if (typeof reason === 'string' && reason !== '') return reason;
+  return err.message.split('\n')[0].trim();
+}

@@ -15,9 +15,10 @@ describe('security/tls end to end on a broker', function () {
   this.timeout(120000);
   const certs = testCerts();
   const fixture = useOneBroker({
-    listeners: 'PLAINTEXT://127.0.0.1:0,SSL://127.0.0.1:0,KAFKA://127.0.0.1:0',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,SSL:SSL,KAFKA:SSL',
+    listeners: 'PLAINTEXT://127.0.0.1:0,SSL://127.0.0.1:0,KAFKA://127.0.0.1:0,MTLS://127.0.0.1:0',
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,SSL:SSL,KAFKA:SSL,MTLS:SSL',
     ...brokerTlsOverrides(certs),
+    'listener.name.mtls.ssl.client.auth': 'required',
   });
   const ssl = () => `localhost:${fixture.broker.boundPort('SSL')}`;
   const kafkaSsl = () => `127.0.0.1:${fixture.broker.boundPort('KAFKA')}`;
@@ -50,14 +51,35 @@ describe('security/tls end to end on a broker', function () {
     fs.writeFileSync(config, `security.protocol=SSL\nssl.truststore.type=PEM\nssl.truststore.location=${certs.ca}\n`);
     const produced = await runCli('samsa-console-producer', ['--bootstrap-server', ssl(), '--topic', 'tls-console', '--producer.config', config], { input: 'one\ntwo\nthree\n' });
     expect(produced.code, produced.stderr).to.equal(0);
-    const consumed = await runCli('samsa-console-consumer', ['--bootstrap-server', ssl(), '--topic', 'tls-console', '--from-beginning',
+    const consumed = await runCli('samsa-console-consumer', ['--bootstrap-server', ssl(), '--topic', 'tls-console', '--partition', '0', '--offset', 'earliest',
       '--max-messages', '3', '--consumer.config', config]);
     expect(consumed.code, consumed.stderr).to.equal(0);
     expect(consumed.stdout.trim().split('\n')).to.deep.equal(['one', 'two', 'three']);
+    const perf = await runCli('samsa-producer-perf-test', ['--topic', 'tls-perf', '--num-records', '200', '--record-size', '100', '--throughput', '-1',
+      '--producer.config', config, '--producer-props', `bootstrap.servers=${ssl()}`]);
+    expect(perf.code, perf.stderr).to.equal(0);
+    expect(perf.stdout).to.match(/200 records sent/);
     const refused = await runCli('samsa-console-consumer', ['--bootstrap-server', ssl(), '--topic', 'tls-console', '--from-beginning',
       '--max-messages', '1', '--timeout-ms', '3000', '--consumer-property', 'security.protocol=SSL', '--consumer-property', 'ssl.truststore.location=/missing/ca.pem']);
     expect(refused.code).to.equal(1);
     expect(refused.stderr).to.contain('ssl.truststore.location');
+  });
+
+  it('with ssl.client.auth=required fails a tool without a client certificate at once and serves one with it', async () => {
+    const dir = tempDir('tls-mtls');
+    const mtls = `127.0.0.1:${fixture.broker.boundPort('MTLS')}`;
+    const anonymous = path.join(dir, 'anonymous.properties');
+    fs.writeFileSync(anonymous, `security.protocol=SSL\nssl.truststore.location=${certs.ca}\n`);
+    const started = Date.now();
+    const refused = await runCli('samsa-topics', ['--bootstrap-server', mtls, '--list', '--command-config', anonymous]);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.contain('SSL handshake failed');
+    expect(Date.now() - started).to.be.lessThan(15000);
+    const withCert = path.join(dir, 'alice.properties');
+    fs.writeFileSync(withCert, `security.protocol=SSL\nssl.truststore.location=${certs.ca}\nssl.keystore.type=PEM\nssl.keystore.location=${certs.client.keystore}\n`);
+    const listed = await runCli('samsa-topics', ['--bootstrap-server', mtls, '--list', '--command-config', withCert]);
+    expect(listed.code, listed.stderr).to.equal(0);
+    expect(listed.stdout).to.contain('tls-lib');
   });
 
   it('serves kcat over TLS on the Kafka listener', async () => {
