@@ -24,6 +24,8 @@ import { WireCodec } from './wire-codec';
 export class SocketServer {
   private readonly server: net.Server;
   private readonly connections = new Set<ClientConnection>();
+  /** Every TCP socket of a TLS listener, handshake done or not: a client that never finishes its handshake must not hold up shutdown. */
+  private readonly tcpSockets = new Set<net.Socket>();
   private nextId = 0;
 
   constructor(
@@ -37,6 +39,10 @@ export class SocketServer {
       const server = tls.createServer(tlsServerOptions(tlsSettings));
       server.on('secureConnection', (socket) => this.acceptTls(socket, tlsSettings));
       server.on('tlsClientError', (err, socket) => this.handshakeFailed(socket, tlsErrorReason(err)));
+      server.on('connection', (raw: net.Socket) => {
+        this.tcpSockets.add(raw);
+        raw.once('close', () => this.tcpSockets.delete(raw));
+      });
       this.server = server;
     } else {
       this.server = net.createServer((socket) => this.accept(socket));
@@ -111,6 +117,7 @@ export class SocketServer {
       await sleep(20);
     }
     for (const conn of this.connections) conn.destroy();
+    for (const raw of this.tcpSockets) raw.destroy();
     await closed;
   }
 }

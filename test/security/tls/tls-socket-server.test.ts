@@ -116,6 +116,16 @@ describe('security/tls on a native listener', function () {
     expect(await metadata(client(port, { 'ssl.truststore.location': certs.ca }))).to.equal(7);
   });
 
+  it('shuts down at once while a client sits in the middle of its handshake', async () => {
+    const { server, port } = await start(BROKER);
+    const idle = net.connect(port, '127.0.0.1');
+    idle.on('error', () => undefined);
+    await new Promise((r) => idle.once('connect', r));
+    const started = Date.now();
+    await server.shutdown(200);
+    expect(Date.now() - started).to.be.lessThan(2000);
+  });
+
   it('verifies the host name by default and not with an empty ssl.endpoint.identification.algorithm', async () => {
     const { port } = await start({ 'ssl.keystore.location': certs.wrongHost.keystore });
     const err = await metadata(client(port, { 'ssl.truststore.location': certs.ca }, 'localhost')).catch((e: Error) => e);
