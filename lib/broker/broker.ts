@@ -46,6 +46,7 @@ import { requestControlledShutdown } from './controlled-shutdown';
 import { MetadataCache } from './metadata-cache';
 import { PartitionConfig, ReplicaManager } from './replica-manager';
 import { createListenerServer, ListenerServer } from './listener-server';
+import { interBrokerClientSecurity } from '../security/inter-broker-security';
 import { StartupGate } from './startup-gate';
 import { TopicAdmin } from './topic-admin';
 
@@ -116,6 +117,7 @@ export class Broker extends EventEmitter {
       fetchMinBytes: config.replicaFetchMinBytes,
       backoffMs: config.replicaFetchBackoffMs,
       requestTimeoutMs: config.requestTimeoutMs,
+      security: interBrokerClientSecurity(config),
       // Followers fetch over the inter-broker listener, which speaks the native protocol.
       brokerAddress: (id) => this.metadata.broker(id),
       logger: getLogger('replica-manager'),
@@ -224,6 +226,7 @@ export class Broker extends EventEmitter {
         leaderImbalanceCheckIntervalMs: this.config.leaderImbalanceCheckIntervalSeconds * 1000,
         requestTimeoutMs: this.config.requestTimeoutMs,
         interBrokerListenerName: this.config.interBrokerListenerName,
+        interBrokerSecurity: interBrokerClientSecurity(this.config),
       },
     });
     this.controller.on('elected', (epoch: number) => this.logger.info(`Broker ${this.brokerId} is now the controller (epoch ${epoch})`));
@@ -386,6 +389,7 @@ export class Broker extends EventEmitter {
       await requestControlledShutdown({
         brokerId: this.brokerId, brokerEpoch: this.brokerEpoch, metadata: this.metadata,
         timeoutMs: Math.min(this.config.requestTimeoutMs, 10000), logger: this.logger,
+        security: interBrokerClientSecurity(this.config),
       });
     }
     // The server stops reading synchronously; waking parked fetches lets in-flight requests drain at once.

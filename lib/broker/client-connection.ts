@@ -12,6 +12,7 @@ import * as net from 'net';
 import { FrameDecoder } from '../protocol/frame';
 import { Logger } from '../util/logger';
 import { ConnectionSession } from '../security/session';
+import { ANONYMOUS, KafkaPrincipal } from '../security/principal';
 import { SecurityProtocol } from '../security/security-protocol';
 import { RequestContext } from './request-context';
 import { DecodedRequest, RejectedFrame, WireCodec } from './wire-codec';
@@ -48,9 +49,11 @@ export class ClientConnection {
     codecFor: (remoteAddress: string) => WireCodec,
     private readonly options: ClientConnectionOptions,
     private readonly onClosed: (conn: ClientConnection) => void,
+    /** Who the transport says the peer is: a TLS client certificate's mapped DN, else ANONYMOUS. */
+    transportPrincipal: KafkaPrincipal = ANONYMOUS,
   ) {
     this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    this.session = new ConnectionSession(options.listenerName, options.securityProtocol ?? 'PLAINTEXT', socket.remoteAddress ?? '');
+    this.session = new ConnectionSession(options.listenerName, options.securityProtocol ?? 'PLAINTEXT', socket.remoteAddress ?? '', transportPrincipal);
     this.codec = codecFor(this.remoteAddress);
     this.decoder = new FrameDecoder(options.maxFrameBytes);
     socket.setNoDelay(true);

@@ -5,6 +5,7 @@
  * replica cannot move, so they are logged and the shutdown proceeds at once.
  */
 import { Connection } from '../client/connection';
+import { ClientSecurity } from '../security/client-security';
 import { Api } from '../protocol/api';
 import { errorForCode } from '../protocol/errors';
 import { Logger } from '../util/logger';
@@ -20,13 +21,15 @@ export async function requestControlledShutdown(opts: {
   metadata: MetadataCache;
   timeoutMs: number;
   logger: Logger;
+  /** TLS/SASL of the inter-broker listener; PLAINTEXT when absent. */
+  security?: ClientSecurity;
 }): Promise<boolean> {
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const controller = opts.metadata.broker(opts.metadata.controllerId);
     if (!controller) {
       opts.logger.warn(`Controlled shutdown attempt ${attempt}: no known controller`);
     } else {
-      const conn = new Connection({ host: controller.host, port: controller.port, clientId: `broker-${opts.brokerId}-shutdown`, requestTimeoutMs: opts.timeoutMs });
+      const conn = new Connection({ host: controller.host, port: controller.port, clientId: `broker-${opts.brokerId}-shutdown`, requestTimeoutMs: opts.timeoutMs, security: opts.security });
       try {
         const res = await conn.send(Api.ControlledShutdown, { brokerId: opts.brokerId, brokerEpoch: opts.brokerEpoch });
         // A replicated partition may still move once a follower catches up: retry, as Kafka does.

@@ -50,7 +50,7 @@ export const createListenerServer: ListenerServerFactory = (listener, deps) => {
     maxFrameBytes: deps.config.socketRequestMaxBytes,
     maxInFlightRequests: deps.config.queuedMaxRequests,
     logger: deps.logger,
-  }, deps.logger);
+  }, deps.logger, deps.config.listenerTls[listener.name]);
 };
 
 /** A Kafka-protocol listener: the same acceptor, the Kafka codec over the same handlers. */
@@ -61,4 +61,4 @@ const createKafkaListenerServer: ListenerServerFactory = (listener, deps) =>
     maxFrameBytes: deps.config.socketRequestMaxBytes,
     maxInFlightRequests: deps.config.queuedMaxRequests,
     logger: deps.logger,
-  }, deps.logger);
+  }, deps.logger, deps.config.listenerTls[listener.name]);

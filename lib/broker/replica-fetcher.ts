@@ -9,6 +9,7 @@
  * partition state it was sent for, and `remove` waits for an in-progress append so that a
  * partition handed to leadership never sees a late follower write.
  */
+import { ClientSecurity } from '../security/client-security';
 import { Connection } from '../client/connection';
 import { Api } from '../protocol/api';
 import { ErrorCode, SamsaError } from '../protocol/errors';
@@ -26,6 +27,8 @@ export interface FetcherSettings {
   fetchMinBytes: number;
   backoffMs: number;
   requestTimeoutMs: number;
+  /** TLS/SASL of the inter-broker listener; PLAINTEXT when absent. */
+  security?: ClientSecurity;
 }
 
 export interface BrokerAddress {
@@ -143,6 +146,7 @@ export class ReplicaFetcher {
     const connection = new Connection({
       host: address.host, port: address.port, clientId: `samsa-replica-fetcher-${this.settings.brokerId}`,
       requestTimeoutMs: this.settings.requestTimeoutMs + this.settings.fetchWaitMaxMs,
+      security: this.settings.security,
     });
     await connection.connect();
     this.connection = connection;

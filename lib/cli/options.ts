@@ -14,6 +14,7 @@ import { SamsaError } from '../protocol/errors';
 import { parseHostPort } from '../config/endpoints';
 import { mergeProperties, parseOverrides, propertiesToRecord, readPropertiesFile } from '../config/properties';
 import type { ClientOptions } from '../client/client-options';
+import { clientSecurityFromProperties } from '../security/client-security-config';
 
 /** The process's streams, or test doubles of them. */
 export interface CliIo {
@@ -240,7 +241,7 @@ const CLIENT_NUMBER_KEYS: ReadonlyArray<[string, keyof ClientOptions]> = [
   ['metadata.max.age.ms', 'metadataMaxAgeMs'],
 ];
 
-/** Admin client options from Kafka-named properties (`--command-config`); unknown keys are ignored. */
+/** Admin client options from Kafka-named properties (`--command-config`), security.protocol/ssl.* included; unknown keys are ignored. */
 export function clientOptionsFromProperties(props: Readonly<Record<string, string>>, bootstrapServers: string): ClientOptions {
   const options: ClientOptions = { bootstrapServers };
   if (props['client.id'] !== undefined) options.clientId = props['client.id'];
@@ -251,6 +252,8 @@ export function clientOptionsFromProperties(props: Readonly<Record<string, strin
     if (!Number.isInteger(n) || n < 0) throw new UsageError(`Invalid value ${raw} for configuration ${key}: Not a non-negative integer`);
     (options as unknown as Record<string, unknown>)[field] = n;
   }
+  const security = clientSecurityFromProperties(props);
+  if (security) options.security = security;
   return options;
 }
 

@@ -108,6 +108,8 @@ export class ConnectionPool {
         return await this.forAddress(address);
       } catch (err) {
         if (this.closed) throw err;
+        // An SSL handshake failure is a verdict, not an outage: another broker or a retry gets the same one.
+        if (err instanceof SamsaError && err.code === ErrorCode.SASL_AUTHENTICATION_FAILED.code) throw err;
         failures.push(`${keyOf(address)}: ${(err as Error).message}`);
       }
     }

@@ -7,11 +7,14 @@
  */
 import { EventEmitter } from 'events';
 import * as net from 'net';
+import * as tls from 'tls';
 import { ApiDef } from '../protocol/api';
 import { ErrorCode, ProtocolError, SamsaError } from '../protocol/errors';
 import { encodeRequestFrame, FrameDecoder, readResponseHeader } from '../protocol/frame';
 import { Reader } from '../protocol/reader';
 import { ClientSecurity } from '../security/client-security';
+import { usesTls } from '../security/security-protocol';
+import { tlsErrorReason } from '../security/tls/tls-parameters';
 import { CLIENT_DEFAULTS } from './client-options';
 
 export interface ConnectionOptions {
@@ -51,6 +54,8 @@ export class Connection extends EventEmitter {
   private decoder: FrameDecoder;
   private closed = false;
   private connecting: Promise<void> | null = null;
+  /** A TLS alert received after the handshake seemed done: what pending requests fail with. */
+  private tlsFailure: SamsaError | null = null;
 
   constructor(readonly options: ConnectionOptions) {
     super();
@@ -74,13 +79,21 @@ export class Connection extends EventEmitter {
     if (this.connecting) return this.connecting;
     if (this.socket) return Promise.resolve();
     this.connecting = new Promise<void>((resolve, reject) => {
-      const socket = net.connect({ host: this.options.host, port: this.options.port });
+      const tlsOptions = this.options.security && usesTls(this.options.security.protocol) ? this.options.security.tls ?? {} : null;
+      const socket = tlsOptions === null
+        ? net.connect({ host: this.options.host, port: this.options.port })
+        : tls.connect({ ...tlsOptions, host: this.options.host, port: this.options.port, servername: net.isIP(this.options.host) === 0 ? this.options.host : undefined });
       socket.setNoDelay(true);
+      // The connect timeout covers the TLS handshake too: a server that never answers it is as dead as one that never accepts.
       const timer = setTimeout(() => {
         socket.destroy();
         reject(networkError(`connection to ${this.address} timed out after ${this.connectTimeoutMs} ms`));
       }, this.connectTimeoutMs);
+      let tcpConnected = false;
       socket.once('connect', () => {
+        tcpConnected = true;
+      });
+      socket.once(tlsOptions === null ? 'connect' : 'secureConnect', () => {
         clearTimeout(timer);
         this.connecting = null;
         resolve();
@@ -90,7 +103,7 @@ export class Connection extends EventEmitter {
         if (this.connecting) {
           this.connecting = null;
           this.socket = null;
-          reject(networkError(`cannot connect to ${this.address}: ${err.message}`, err));
+          reject(tlsOptions !== null && tcpConnected ? sslHandshakeError(this.address, err) : networkError(`cannot connect to ${this.address}: ${err.message}`, err));
         }
       });
       // close() during a connect destroys the socket without an 'error': settle the attempt now,
@@ -101,7 +114,11 @@ export class Connection extends EventEmitter {
       });
       socket.on('data', (chunk) => this.onData(chunk));
       socket.on('close', () => this.onClose());
-      socket.on('error', () => undefined);
+      // TLS 1.3 finishes the client's side of the handshake before the server checks the client's
+      // certificate: a refusal arrives as an alert after 'secureConnect', and must read as one.
+      socket.on('error', (err) => {
+        if (tlsOptions !== null && isTlsAlert(err)) this.tlsFailure = sslHandshakeError(this.address, err);
+      });
       this.socket = socket;
     });
     return this.connecting;
@@ -193,7 +210,8 @@ export class Connection extends EventEmitter {
     this.socket = null;
     this.connecting = null;
     this.decoder = new FrameDecoder(this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES_DEFAULT);
-    this.rejectAll(networkError(`connection to ${this.address} was closed`));
+    this.rejectAll(this.tlsFailure ?? networkError(`connection to ${this.address} was closed`));
+    this.tlsFailure = null;
     this.emit('close');
   }
 
@@ -218,6 +236,19 @@ export class Connection extends EventEmitter {
 
 function networkError(detail: string, cause?: unknown): SamsaError {
   return new SamsaError(ErrorCode.NETWORK_EXCEPTION, detail, { cause });
+}
+
+/** Kafka's SslAuthenticationException: not retriable, since retrying cannot change certificates. */
+function sslHandshakeError(address: string, cause: Error): SamsaError {
+  const detail = `SSL handshake failed: ${tlsErrorReason(cause)} (connecting to ${address})`;
+  const err = new SamsaError(ErrorCode.SASL_AUTHENTICATION_FAILED, detail, { cause });
+  err.message = detail;
+  return err;
+}
+
+function isTlsAlert(err: Error): boolean {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  return code.startsWith('ERR_SSL_') || /alert|certificate/i.test(err.message);
 }
 
 function writeFrame(socket: net.Socket, frame: Buffer[]): void {

@@ -10,6 +10,8 @@
 import { booleanKey, doubleKey, enumKey, intKey, listKey, longKey, stringKey } from './config-def';
 import { atLeast, between, nonEmptyList, nonEmptyString, rule } from './validators';
 import { parseListeners, parseProtocolMap, parseWireProtocolMap, parseZookeeperConnect } from './endpoints';
+import { sslListenerKeys } from './security-config-defs';
+import { SECURITY_PROTOCOLS } from '../security/security-protocol';
 
 export const COMPRESSION_TYPES = ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'] as const;
 export const CLEANUP_POLICIES = ['delete', 'compact'] as const;
@@ -60,7 +62,7 @@ const serverKeys = {
   }),
   'listener.security.protocol.map': listKey({
     default: DEFAULT_PROTOCOL_MAP.split(','), validate: protocolMapShape, importance: 'LOW',
-    doc: 'Maps listener names to security protocols. Samsa accepts only listeners mapped to PLAINTEXT. Kafka\'s default plus KAFKA:PLAINTEXT, so a KAFKA:// listener needs no custom map.',
+    doc: 'Maps listener names to security protocols (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL). Kafka\'s default plus KAFKA:PLAINTEXT, so a KAFKA:// listener needs no custom map.',
   }),
   'listener.wire.protocol.map': listKey({
     default: DEFAULT_WIRE_PROTOCOL_MAP, validate: wireProtocolMapShape, importance: 'MEDIUM',
@@ -69,6 +71,10 @@ const serverKeys = {
   'inter.broker.listener.name': stringKey({
     default: null, importance: 'MEDIUM',
     doc: 'Listener the controller and replica fetchers use to reach brokers; must be an advertised listener speaking the native protocol. Defaults to PLAINTEXT when it is one, else the first such listener.',
+  }),
+  'security.inter.broker.protocol': enumKey(SECURITY_PROTOCOLS, {
+    default: null, caseInsensitive: true, importance: 'MEDIUM',
+    doc: 'Security protocol between brokers: picks the listener named after it (or else the first native listener with that protocol). Cannot be set together with inter.broker.listener.name.',
   }),
   'zookeeper.connect': stringKey({
     validate: [nonEmptyString(), zookeeperConnectShape], importance: 'HIGH',
@@ -157,5 +163,5 @@ const groupKeys = {
   'group.max.session.timeout.ms': intKey({ default: 1800000, validate: atLeast(0), importance: 'MEDIUM', doc: 'Largest session timeout a member may ask for.' }),
 };
 
-export const brokerConfigDefs = { ...serverKeys, ...logKeys, ...replicationKeys, ...groupKeys };
+export const brokerConfigDefs = { ...serverKeys, ...logKeys, ...replicationKeys, ...groupKeys, ...sslListenerKeys };
 export type BrokerConfigDefs = typeof brokerConfigDefs;

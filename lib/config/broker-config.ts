@@ -15,6 +15,8 @@ import { formatListener, Listener, parseZookeeperConnect, ZookeeperConnect } fro
 import { resolveListeners } from './listener-config';
 import { mergeProperties, parseOverrides, readPropertiesFile } from './properties';
 import { refuseUnsupportedSecurity } from './unsupported-security';
+import { isListenerSslKey, ListenerTls, resolveListenerTls } from '../security/tls/listener-tls';
+import { usesTls } from '../security/security-protocol';
 
 export type CleanupPolicy = (typeof CLEANUP_POLICIES)[number];
 export type CompressionType = (typeof COMPRESSION_TYPES)[number];
@@ -30,6 +32,8 @@ export interface BrokerConfig {
   advertisedListeners: Listener[];
   /** A native-protocol listener: the controller and replica fetchers reach brokers through it. */
   interBrokerListenerName: string;
+  /** TLS settings of every SSL and SASL_SSL listener, by listener name; stores already read and checked. */
+  listenerTls: Readonly<Record<string, ListenerTls>>;
   /** Absolute data directories (relative paths were resolved against the working directory). */
   logDirs: string[];
   /** Absolute directory for server.log. */
@@ -116,14 +120,17 @@ export function loadBrokerConfig(file: string, overrides: readonly string[] = []
 /** Validates raw properties (or JS values, for brokers started in-process by tests). */
 export function buildBrokerConfig(raw: RawConfig): LoadedBrokerConfig {
   refuseUnsupportedSecurity(raw);
-  const { values: v, unknownKeys, ignoredKeys, providedKeys } = parseConfig(brokerConfigDefs, raw);
+  const { values: v, unknownKeys: unknown, ignoredKeys, providedKeys } = parseConfig(brokerConfigDefs, raw);
+  const unknownKeys = unknown.filter((key) => !isListenerSslKey(key));
   const network = resolveListeners(v, providedKeys.has('listener.wire.protocol.map'));
+  const listenerTls = Object.fromEntries(network.listeners.filter((l) => usesTls(l.securityProtocol)).map((l) => [l.name, resolveListenerTls(raw, l.name)]));
   const zookeeper = parseZookeeperConnect(v['zookeeper.connect']);
   if (!zookeeper.ok) throw ConfigError.invalidValue('zookeeper.connect', v['zookeeper.connect'], zookeeper.reason);
   const config: BrokerConfig = {
     brokerId: v['broker.id'],
     brokerRack: v['broker.rack'],
     ...network,
+    listenerTls,
     ...resolveDirectories(v),
     logLevel: v['log.level'],
     zookeeperConnect: v['zookeeper.connect'],
@@ -243,13 +250,15 @@ function checkCrossKeyRules(c: BrokerConfig): void {
   }
 }
 
-function show(value: unknown): string {
-  if (Array.isArray(value)) return value.map(show).join(',');
+function show(value: unknown, key = ''): string {
+  // Key stores and passwords stay out of the startup log: only which listeners use TLS.
+  if (key === 'listenerTls') return Object.keys(value as object).join(',');
+  if (Array.isArray(value)) return value.map((item) => show(item)).join(',');
   if (value !== null && typeof value === 'object') return 'securityProtocol' in value ? formatListener(value as Listener) : JSON.stringify(value);
   return String(value);
 }
 
 /** `key = value` lines for the startup log, like Kafka's "KafkaConfig values:" dump. */
 export function describeBrokerConfig(config: BrokerConfig): string[] {
-  return Object.entries(config).map(([key, value]) => `${key} = ${show(value)}`);
+  return Object.entries(config).map(([key, value]) => `${key} = ${show(value, key)}`);
 }

@@ -11,6 +11,9 @@ import { booleanKey, enumKey, intKey, listKey, longKey, parseConfig, RawConfig, 
 import { ConfigError } from './config-error';
 import { HostPort, parseHostPort } from './endpoints';
 import { atLeast, between, nonEmptyList, rule } from './validators';
+import { clientSecurityKeys } from './security-config-defs';
+import { ClientSecurity } from '../security/client-security';
+import { clientSecurityFromProperties } from '../security/client-security-config';
 
 export const PRODUCER_COMPRESSION_TYPES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 export type ProducerCompressionType = (typeof PRODUCER_COMPRESSION_TYPES)[number];
@@ -46,7 +49,7 @@ const assignorShape = rule<readonly string[]>('range, roundrobin, sticky', (item
 export const commonKeys = {
   'bootstrap.servers': listKey({ validate: [nonEmptyList(), bootstrapShape], importance: 'HIGH', doc: 'host:port pairs used to discover the cluster.' }),
   'client.id': stringKey({ default: '', importance: 'MEDIUM', doc: 'Name sent with every request, for broker logs.' }),
-  'security.protocol': enumKey(['PLAINTEXT'], { default: 'PLAINTEXT', caseInsensitive: true, importance: 'MEDIUM', doc: 'Samsa speaks PLAINTEXT only.' }),
+  ...clientSecurityKeys,
   'request.timeout.ms': intKey({ default: 30000, validate: atLeast(0), importance: 'MEDIUM', doc: 'How long to wait for a response before retrying or failing.' }),
   'retry.backoff.ms': longKey({ default: 100, validate: atLeast(0), importance: 'LOW', doc: 'Wait before retrying a failed request.' }),
   'retry.backoff.max.ms': longKey({ default: 1000, validate: atLeast(0), importance: 'LOW', doc: 'Cap of the exponential retry backoff.' }),
@@ -111,6 +114,8 @@ export interface CommonClientConfig {
   socketConnectionSetupTimeoutMs: number;
   socketConnectionSetupTimeoutMaxMs: number;
   connectionsMaxIdleMs: number;
+  /** From security.protocol and ssl.* (lib/security/client-security-config.ts); undefined for PLAINTEXT. */
+  security: ClientSecurity | undefined;
 }
 
 export interface ProducerConfig extends CommonClientConfig {
@@ -156,6 +161,16 @@ export interface ParsedClientConfig<C> {
   ignoredKeys: string[];
 }
 
+/** The parsed security keys, handed on under their own names (unset ones left out). */
+function pickSecurityValues(v: ValuesOf<typeof commonKeys>): Record<string, string | readonly string[]> {
+  const picked: Record<string, string | readonly string[]> = {};
+  for (const key of Object.keys(clientSecurityKeys) as (keyof typeof clientSecurityKeys)[]) {
+    const value = v[key];
+    if (value !== null && value !== undefined) picked[key] = value;
+  }
+  return picked;
+}
+
 function common(v: ValuesOf<typeof commonKeys>): CommonClientConfig {
   return {
     // Shapes were validated already, so every entry parses.
@@ -170,6 +185,7 @@ function common(v: ValuesOf<typeof commonKeys>): CommonClientConfig {
     socketConnectionSetupTimeoutMs: v['socket.connection.setup.timeout.ms'],
     socketConnectionSetupTimeoutMaxMs: v['socket.connection.setup.timeout.max.ms'],
     connectionsMaxIdleMs: v['connections.max.idle.ms'],
+    security: clientSecurityFromProperties(pickSecurityValues(v)),
   };
 }
 

@@ -11,6 +11,9 @@
  * - `inter.broker.listener.name`: an advertised listener speaking the native protocol, because the
  *   controller and the replica fetchers speak it; by default PLAINTEXT when that qualifies, else
  *   the first native listener. A broker with no native listener cannot join a cluster.
+ * - `security.inter.broker.protocol` (exclusive with inter.broker.listener.name, as in Kafka):
+ *   the listener named after the protocol, as Kafka picks it; Samsa also accepts the first native
+ *   advertised listener mapped to that protocol when none carries its name.
  *
  * Every error names the key a user would edit.
  */
@@ -24,6 +27,7 @@ export interface ListenerKeys {
   readonly 'listener.security.protocol.map': readonly string[];
   readonly 'listener.wire.protocol.map': readonly string[];
   readonly 'inter.broker.listener.name': string | null;
+  readonly 'security.inter.broker.protocol': string | null;
 }
 
 export interface NetworkSettings {
@@ -92,7 +96,11 @@ function advertisable(key: string, raw: readonly string[]): (l: Listener) => Lis
 
 function resolveInterBrokerListener(v: ListenerKeys, advertised: readonly Listener[]): string {
   const advertisedNames = advertised.map((l) => l.name).join(',');
-  const configured = v['inter.broker.listener.name']?.toUpperCase() ?? null;
+  const byProtocol = v['security.inter.broker.protocol']?.toUpperCase() ?? null;
+  if (byProtocol !== null && v['inter.broker.listener.name'] !== null) {
+    throw new ConfigError('Only one of inter.broker.listener.name and security.inter.broker.protocol should be set.', { key: 'security.inter.broker.protocol' });
+  }
+  const configured = v['inter.broker.listener.name']?.toUpperCase() ?? (byProtocol === null ? null : listenerForProtocol(byProtocol, advertised));
   if (configured !== null) {
     const listener = advertised.find((l) => l.name === configured);
     if (!listener) {
@@ -100,7 +108,7 @@ function resolveInterBrokerListener(v: ListenerKeys, advertised: readonly Listen
         `inter.broker.listener.name must be a listener name defined in advertised.listeners. The valid options based on currently configured listeners are ${advertisedNames}`);
     }
     if (listener.wireProtocol !== 'samsa') {
-      throw ConfigError.invalidValue('inter.broker.listener.name', configured,
+      throw ConfigError.invalidValue(byProtocol === null ? 'inter.broker.listener.name' : 'security.inter.broker.protocol', configured,
         `Listener ${configured} speaks the Kafka protocol (listener.wire.protocol.map), but the controller and replica fetchers speak Samsa's native protocol; name a native listener`);
     }
     return configured;
@@ -113,4 +121,13 @@ function resolveInterBrokerListener(v: ListenerKeys, advertised: readonly Listen
       'No advertised listener speaks Samsa\'s native protocol, so other brokers and the controller could not reach this one; advertise a native listener');
   }
   return chosen.name;
+}
+
+/** Kafka's ListenerName.forSecurityProtocol (the listener named after the protocol), else the first native listener using it. */
+function listenerForProtocol(protocol: string, advertised: readonly Listener[]): string {
+  if (advertised.some((l) => l.name === protocol)) return protocol;
+  const native = advertised.find((l) => l.securityProtocol === protocol && l.wireProtocol === 'samsa');
+  if (native) return native.name;
+  throw ConfigError.invalidValue('security.inter.broker.protocol', protocol,
+    `No advertised listener uses ${protocol}; the valid options based on currently configured listeners are ${[...new Set(advertised.map((l) => l.securityProtocol))].join(',')}`);
 }

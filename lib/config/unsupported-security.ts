@@ -12,29 +12,29 @@ import { RawConfig, rawEntries } from './config-def';
 /** Keys whose presence (with a non-empty value) asks for protection Samsa cannot give. */
 // One list per concern, so each part of the security work removes exactly its own keys.
 const AUTHORIZATION_KEYS = ['authorizer.class.name', 'allow.everyone.if.no.acl.found', 'super.users'];
-const TRANSPORT_KEYS = ['security.inter.broker.protocol', 'principal.builder.class'];
+const TRANSPORT_KEYS = ['principal.builder.class'];
 const SASL_KEYS = ['connections.max.reauth.ms'];
 const EXACT_KEYS = new Set([...AUTHORIZATION_KEYS, ...TRANSPORT_KEYS, ...SASL_KEYS]);
 
-const TLS_PREFIXES = ['ssl.'];
 const SASL_PREFIXES = ['sasl.', 'listener.name.'];
-const PREFIXES = [...TLS_PREFIXES, ...SASL_PREFIXES];
+const PREFIXES = [...SASL_PREFIXES];
+/** TLS is implemented (lib/security/tls/), including Kafka's per-listener `listener.name.<l>.ssl.*` overrides. */
+const IMPLEMENTED = /^listener\.name\.[^.]+\.ssl\./;
 
 function asksForSecurity(key: string): boolean {
+  if (IMPLEMENTED.test(key)) return false;
   return EXACT_KEYS.has(key) || PREFIXES.some((prefix) => key.startsWith(prefix));
 }
 
 /**
  * Throws a ConfigError naming the first security key set to a non-empty value. An empty value
  * (`authorizer.class.name=`) is Kafka's own way of saying "none" and is accepted.
- * `security.inter.broker.protocol=PLAINTEXT` asks for nothing Samsa lacks, so it passes too.
  */
 export function refuseUnsupportedSecurity(raw: RawConfig): void {
   for (const [key, value] of rawEntries(raw)) {
     if (value === undefined || value === null || !asksForSecurity(key)) continue;
     const text = Array.isArray(value) ? value.join(',') : String(value);
     if (text.trim() === '') continue;
-    if (key === 'security.inter.broker.protocol' && text.trim().toUpperCase() === 'PLAINTEXT') continue;
     throw new ConfigError(
       `Configuration ${key} is set, but Samsa does not implement TLS, SASL or ACLs yet; ` +
       'refusing to start a broker that would accept every client. Remove the key to run without security.',

@@ -9,6 +9,7 @@
  * complete-snapshot request (UpdateMetadata) replaces an older one still waiting, and past the
  * bound new requests are refused rather than buffered without limit.
  */
+import { ClientSecurity } from '../security/client-security';
 import { brokerConfigDefs } from '../config/broker-config-defs';
 import { configDefault } from '../config/config-default';
 import { ApiDef } from '../protocol/api';
@@ -31,6 +32,8 @@ export interface ControllerChannelOptions {
   retryBackoffMs?: number;
   retryBackoffMaxMs?: number;
   maxQueuedRequests?: number;
+  /** TLS/SASL of the inter-broker listener (lib/security/inter-broker-security.ts); PLAINTEXT when absent. */
+  security?: ClientSecurity;
 }
 
 export interface EnqueueOptions {
@@ -62,13 +65,14 @@ class BrokerQueue {
   private backoffTimer: NodeJS.Timeout | null = null;
   private wakeBackoff: (() => void) | null = null;
 
-  constructor(readonly broker: ChannelBroker, private readonly opts: Required<ControllerChannelOptions>) {
+  constructor(readonly broker: ChannelBroker, private readonly opts: Required<Omit<ControllerChannelOptions, 'security'>> & Pick<ControllerChannelOptions, 'security'>) {
     this.connection = new Connection({
       host: broker.host,
       port: broker.port,
       clientId: `controller-${opts.controllerId}`,
       requestTimeoutMs: opts.requestTimeoutMs,
       connectTimeoutMs: opts.connectTimeoutMs,
+      security: opts.security,
     });
     this.connection.on('error-detail', () => undefined);
   }
@@ -154,11 +158,12 @@ class BrokerQueue {
 
 export class ControllerChannel {
   private readonly brokers = new Map<number, BrokerQueue>();
-  private readonly opts: Required<ControllerChannelOptions>;
+  private readonly opts: Required<Omit<ControllerChannelOptions, 'security'>> & Pick<ControllerChannelOptions, 'security'>;
   private closed = false;
 
   constructor(options: ControllerChannelOptions) {
     this.opts = {
+      security: options.security,
       controllerId: options.controllerId,
       requestTimeoutMs: options.requestTimeoutMs ?? configDefault(brokerConfigDefs, 'request.timeout.ms'),
       connectTimeoutMs: options.connectTimeoutMs ?? 10000,

@@ -78,10 +78,8 @@ describe('config/broker-config', () => {
     for (const [key, value] of [
       ['authorizer.class.name', 'kafka.security.authorizer.AclAuthorizer'],
       ['allow.everyone.if.no.acl.found', 'false'],
-      ['ssl.keystore.location', '/etc/samsa/broker.pem'],
       ['sasl.enabled.mechanisms', 'SCRAM-SHA-256'],
       ['listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config', 'x'],
-      ['security.inter.broker.protocol', 'SSL'],
     ]) {
       const err = rejection({ [key]: value });
       expect(err.key, key).to.equal(key);

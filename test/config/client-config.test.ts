@@ -67,8 +67,11 @@ describe('config/client-config', () => {
       expect(() => parseProducerConfig({ ...BOOTSTRAP, 'linger.ms': 'soon' })).to.throw(ConfigError, 'configuration linger.ms');
     });
 
-    it('rejects security protocols other than PLAINTEXT', () => {
-      expect(() => parseProducerConfig({ ...BOOTSTRAP, 'security.protocol': 'SSL' })).to.throw(ConfigError, 'configuration security.protocol');
+    it("takes Kafka's four security protocols, case-insensitively, and rejects others", () => {
+      expect(parseProducerConfig({ ...BOOTSTRAP }).config.security).to.equal(undefined);
+      expect(parseProducerConfig({ ...BOOTSTRAP, 'security.protocol': 'sasl_plaintext' }).config.security).to.deep.equal({ protocol: 'SASL_PLAINTEXT' });
+      expect(parseProducerConfig({ ...BOOTSTRAP, 'security.protocol': 'ssl' }).config.security?.protocol).to.equal('SSL');
+      expect(() => parseProducerConfig({ ...BOOTSTRAP, 'security.protocol': 'TLS' })).to.throw(ConfigError, 'configuration security.protocol');
     });
   });
 

@@ -68,6 +68,8 @@ export class ReplicatedCluster {
         'leader.imbalance.check.interval.seconds': 5,
         ...(this.withKafkaListener ? { listeners: `PLAINTEXT://127.0.0.1:${this.ports.get(id)},KAFKA://127.0.0.1:${this.kafkaPorts.get(id)}` } : {}),
         ...this.overrides,
+        // A `listeners` override may add listeners next to the broker's own PLAINTEXT port, written `{port}`.
+        ...(typeof this.overrides.listeners === 'string' ? { listeners: this.overrides.listeners.replace('{port}', String(this.ports.get(id))) } : {}),
       },
     }));
   }
