@@ -43,6 +43,9 @@ import { PartitionConfig, ReplicaManager } from './replica-manager';
 import { createListenerServer, ListenerServer } from './listener-server';
 import { StartupGate } from './startup-gate';
 import { TopicAdmin } from './topic-admin';
+import { saslAuthenticateHandler, saslHandshakeHandler } from './handlers/sasl';
+import { ScramCredentialCache } from '../security/scram/credential-cache';
+import { SaslAuthenticator } from '../security/sasl/sasl-authenticator';
 
 const SHUTDOWN_DRAIN_MS = 10000;
 const ZK_SHUTDOWN_STEP_MS = 5000;
@@ -70,6 +73,8 @@ export class Broker extends EventEmitter {
   private zk: ZkClient | null = null;
   private store: ClusterStore | null = null;
   private controller: Controller | null = null;
+  /** SCRAM credentials from /config/users, followed through /config/changes; only with a SASL listener. */
+  private credentials: ScramCredentialCache | null = null;
   private registration: BrokerRegistration | null = null;
   private state: 'created' | 'starting' | 'running' | 'stopping' | 'stopped' = 'created';
 
@@ -199,6 +204,10 @@ export class Broker extends EventEmitter {
     this.groups = groups;
     groups.startup();
     this.brokerContext = this.context(topicAdmin, groups);
+    if (this.config.sasl.listeners.size > 0) {
+      this.credentials = new ScramCredentialCache(this.zk, getLogger('scram-credentials'));
+      await this.credentials.start();
+    }
     this.registerHandlers(this.brokerContext, groups);
     await this.bindListeners();
     this.registration = await registerBroker(this.zk, this.registrationInfo());
@@ -302,8 +311,13 @@ export class Broker extends EventEmitter {
   private registerHandlers(ctx: BrokerContext, groups: GroupCoordinator): void {
     const updateMetadata = updateMetadataHandler(ctx);
     const whileStarting = { servedWhileStarting: true };
+    const authenticator = new SaslAuthenticator({
+      config: this.config.sasl, credentials: this.credentials ?? { credential: () => undefined }, logger: getLogger('sasl'),
+    });
     this.dispatcher
       .register(Api.ApiVersions, apiVersionsHandler(this.dispatcher), whileStarting)
+      .register(Api.SaslHandshake, saslHandshakeHandler(authenticator), whileStarting)
+      .register(Api.SaslAuthenticate, saslAuthenticateHandler(authenticator), whileStarting)
       .register(Api.Metadata, metadataHandler(ctx))
       .register(Api.Produce, produceHandler(ctx))
       .register(Api.InitProducerId, initProducerIdHandler(this.producerIds, getLogger('producer-ids')))
@@ -384,6 +398,7 @@ export class Broker extends EventEmitter {
     await this.replicas.shutdown().catch((err) => this.logger.warn(`Replica manager shutdown: ${(err as Error).message}`));
     // Logs are flushed and marked clean before anything that needs ZooKeeper, which may be gone.
     await this.logManager.shutdown().catch((err) => this.logger.error(`Log manager shutdown: ${(err as Error).message}`));
+    this.credentials?.stop();
     await this.bounded('Controller shutdown', this.controller?.shutdown());
     await this.bounded('Deregistration', this.registration?.deregister());
     await this.bounded('ZooKeeper close', this.zk?.close());

@@ -27,6 +27,12 @@ export interface ClientConnectionOptions {
   logger: Logger;
 }
 
+/**
+ * What a SASL listener serves before authentication (Kafka's SaslServerAuthenticator): ApiVersions,
+ * SaslHandshake and SaslAuthenticate, with the same keys in both wire protocols.
+ */
+const PRE_AUTHENTICATION_API_KEYS: ReadonlySet<number> = new Set([17, 18, 36]);
+
 interface ResponseSlot {
   frame: Buffer[] | null;
   done: boolean;
@@ -106,6 +112,11 @@ export class ClientConnection {
       return;
     }
     const request = decoded.request;
+    if (!this.session.authenticated && !PRE_AUTHENTICATION_API_KEYS.has(request.header.apiKey)) {
+      // Kafka closes the connection too: nothing but the SASL exchange is served before it completes.
+      this.failConnection({ message: `Unexpected request of type ${request.apiName} during SASL handshake`, reply: request.rejectUnauthenticated(), keepOpen: false });
+      return;
+    }
     const slot: ResponseSlot = { frame: null, done: false };
     this.slots.push(slot);
     const ctx: RequestContext = { header: request.header, connectionId: this.id, remoteAddress: this.remoteAddress, listenerName: this.options.listenerName, session: this.session };
@@ -156,6 +167,14 @@ export class ClientConnection {
   private complete(slot: ResponseSlot, frame: Buffer[] | null): void {
     slot.frame = frame;
     slot.done = true;
+    const closeReason = this.session.closeRequested;
+    if (closeReason !== null && !this.closing) {
+      // A failed SASL exchange: the answer goes out, then the connection closes (the authenticator logged why).
+      this.options.logger.debug(`Closing connection from ${this.remoteAddress} after its response: ${closeReason}`);
+      this.closing = true;
+      this.socket.pause();
+      setTimeout(() => this.socket.destroy(), 5000).unref();
+    }
     this.flush();
   }
 

@@ -8,6 +8,7 @@
  * live here once. Tools write through a `CliIo` rather than `process.stdout` so tests can run
  * `main()` in-process and read what it printed.
  */
+import { saslPlaintextSecurity } from '../security/sasl/client-sasl-config';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { Writable } from 'stream';
 import { SamsaError } from '../protocol/errors';
@@ -244,6 +245,8 @@ const CLIENT_NUMBER_KEYS: ReadonlyArray<[string, keyof ClientOptions]> = [
 export function clientOptionsFromProperties(props: Readonly<Record<string, string>>, bootstrapServers: string): ClientOptions {
   const options: ClientOptions = { bootstrapServers };
   if (props['client.id'] !== undefined) options.clientId = props['client.id'];
+  const security = saslPlaintextSecurity(props);
+  if (security) options.security = security;
   for (const [key, field] of CLIENT_NUMBER_KEYS) {
     const raw = props[key];
     if (raw === undefined) continue;

@@ -10,6 +10,7 @@
 import { booleanKey, doubleKey, enumKey, intKey, listKey, longKey, stringKey } from './config-def';
 import { atLeast, between, nonEmptyList, nonEmptyString, rule } from './validators';
 import { parseListeners, parseProtocolMap, parseWireProtocolMap, parseZookeeperConnect } from './endpoints';
+import { saslBrokerKeys } from '../security/sasl/broker-sasl-config';
 
 export const COMPRESSION_TYPES = ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'] as const;
 export const CLEANUP_POLICIES = ['delete', 'compact'] as const;
@@ -157,5 +158,5 @@ const groupKeys = {
   'group.max.session.timeout.ms': intKey({ default: 1800000, validate: atLeast(0), importance: 'MEDIUM', doc: 'Largest session timeout a member may ask for.' }),
 };
 
-export const brokerConfigDefs = { ...serverKeys, ...logKeys, ...replicationKeys, ...groupKeys };
+export const brokerConfigDefs = { ...serverKeys, ...logKeys, ...replicationKeys, ...groupKeys, ...saslBrokerKeys };
 export type BrokerConfigDefs = typeof brokerConfigDefs;

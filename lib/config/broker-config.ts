@@ -15,6 +15,7 @@ import { formatListener, Listener, parseZookeeperConnect, ZookeeperConnect } fro
 import { resolveListeners } from './listener-config';
 import { mergeProperties, parseOverrides, readPropertiesFile } from './properties';
 import { refuseUnsupportedSecurity } from './unsupported-security';
+import { BrokerSaslConfig, resolveBrokerSasl } from '../security/sasl/broker-sasl-config';
 
 export type CleanupPolicy = (typeof CLEANUP_POLICIES)[number];
 export type CompressionType = (typeof COMPRESSION_TYPES)[number];
@@ -93,6 +94,8 @@ export interface BrokerConfig {
   groupInitialRebalanceDelayMs: number;
   groupMinSessionTimeoutMs: number;
   groupMaxSessionTimeoutMs: number;
+  /** SASL listeners' mechanisms and PLAIN users, the inter-broker credentials (lib/security/sasl/broker-sasl-config.ts). */
+  sasl: BrokerSaslConfig;
 }
 
 export interface LoadedBrokerConfig {
@@ -120,6 +123,7 @@ export function buildBrokerConfig(raw: RawConfig): LoadedBrokerConfig {
   const network = resolveListeners(v, providedKeys.has('listener.wire.protocol.map'));
   const zookeeper = parseZookeeperConnect(v['zookeeper.connect']);
   if (!zookeeper.ok) throw ConfigError.invalidValue('zookeeper.connect', v['zookeeper.connect'], zookeeper.reason);
+  const sasl = resolveBrokerSasl(raw, v, network.listeners, network.interBrokerListenerName);
   const config: BrokerConfig = {
     brokerId: v['broker.id'],
     brokerRack: v['broker.rack'],
@@ -133,9 +137,10 @@ export function buildBrokerConfig(raw: RawConfig): LoadedBrokerConfig {
     ...logSettings(v),
     ...replicationSettings(v),
     ...groupSettings(v),
+    sasl: sasl.sasl,
   };
   checkCrossKeyRules(config);
-  return { config, unknownKeys, ignoredKeys };
+  return { config, unknownKeys: unknownKeys.filter((key) => !sasl.consumedKeys.has(key)), ignoredKeys };
 }
 
 function resolveDirectories(v: Values): Pick<BrokerConfig, 'logDirs' | 'logsDir'> {

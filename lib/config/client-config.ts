@@ -7,6 +7,8 @@
  * delivery.timeout.ms covers linger.ms + request.timeout.ms, heartbeats beat the session timeout),
  * so the producer and consumer never see an inconsistent combination.
  */
+import { ClientSecurity } from '../security/client-security';
+import { saslPlaintextSecurity } from '../security/sasl/client-sasl-config';
 import { booleanKey, enumKey, intKey, listKey, longKey, parseConfig, RawConfig, stringKey, ValuesOf } from './config-def';
 import { ConfigError } from './config-error';
 import { HostPort, parseHostPort } from './endpoints';
@@ -46,7 +48,9 @@ const assignorShape = rule<readonly string[]>('range, roundrobin, sticky', (item
 export const commonKeys = {
   'bootstrap.servers': listKey({ validate: [nonEmptyList(), bootstrapShape], importance: 'HIGH', doc: 'host:port pairs used to discover the cluster.' }),
   'client.id': stringKey({ default: '', importance: 'MEDIUM', doc: 'Name sent with every request, for broker logs.' }),
-  'security.protocol': enumKey(['PLAINTEXT'], { default: 'PLAINTEXT', caseInsensitive: true, importance: 'MEDIUM', doc: 'Samsa speaks PLAINTEXT only.' }),
+  'security.protocol': enumKey(['PLAINTEXT', 'SASL_PLAINTEXT'], { default: 'PLAINTEXT', caseInsensitive: true, importance: 'MEDIUM', doc: 'PLAINTEXT, or SASL_PLAINTEXT to authenticate with sasl.mechanism and sasl.jaas.config.' }),
+  'sasl.mechanism': stringKey({ default: null, importance: 'MEDIUM', doc: 'PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (Kafka\'s GSSAPI default is not supported, so SASL clients must set it).' }),
+  'sasl.jaas.config': stringKey({ default: null, importance: 'MEDIUM', doc: 'The login module with the credentials: org.apache.kafka.common.security.scram.ScramLoginModule (or plain.PlainLoginModule) required username="..." password="...";' }),
   'request.timeout.ms': intKey({ default: 30000, validate: atLeast(0), importance: 'MEDIUM', doc: 'How long to wait for a response before retrying or failing.' }),
   'retry.backoff.ms': longKey({ default: 100, validate: atLeast(0), importance: 'LOW', doc: 'Wait before retrying a failed request.' }),
   'retry.backoff.max.ms': longKey({ default: 1000, validate: atLeast(0), importance: 'LOW', doc: 'Cap of the exponential retry backoff.' }),
@@ -111,6 +115,8 @@ export interface CommonClientConfig {
   socketConnectionSetupTimeoutMs: number;
   socketConnectionSetupTimeoutMaxMs: number;
   connectionsMaxIdleMs: number;
+  /** From security.protocol, sasl.mechanism and sasl.jaas.config; undefined for PLAINTEXT. */
+  security: ClientSecurity | undefined;
 }
 
 export interface ProducerConfig extends CommonClientConfig {
@@ -170,6 +176,7 @@ function common(v: ValuesOf<typeof commonKeys>): CommonClientConfig {
     socketConnectionSetupTimeoutMs: v['socket.connection.setup.timeout.ms'],
     socketConnectionSetupTimeoutMaxMs: v['socket.connection.setup.timeout.max.ms'],
     connectionsMaxIdleMs: v['connections.max.idle.ms'],
+    security: saslPlaintextSecurity({ 'security.protocol': v['security.protocol'], 'sasl.mechanism': v['sasl.mechanism'], 'sasl.jaas.config': v['sasl.jaas.config'] }),
   };
 }
 

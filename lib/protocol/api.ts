@@ -25,6 +25,7 @@ import {
   AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse, ElectLeadersRequest, ElectLeadersResponse,
   ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse,
 } from './messages/elect-reassign';
+import { SaslAuthenticateRequest, SaslAuthenticateResponse, SaslHandshakeRequest, SaslHandshakeResponse } from './messages/sasl';
 
 export interface ApiDef<Req, Resp> {
   readonly key: number;
@@ -58,12 +59,14 @@ export const Api = {
   SyncGroup: api(14, 'SyncGroup', SyncGroupRequest, SyncGroupResponse),
   DescribeGroups: api(15, 'DescribeGroups', DescribeGroupsRequest, DescribeGroupsResponse),
   ListGroups: api(16, 'ListGroups', ListGroupsRequest, ListGroupsResponse),
+  SaslHandshake: api(17, 'SaslHandshake', SaslHandshakeRequest, SaslHandshakeResponse),
   ApiVersions: api(18, 'ApiVersions', ApiVersionsRequest, ApiVersionsResponse),
   CreateTopics: api(19, 'CreateTopics', CreateTopicsRequest, CreateTopicsResponse),
   DeleteTopics: api(20, 'DeleteTopics', DeleteTopicsRequest, DeleteTopicsResponse),
   InitProducerId: api(22, 'InitProducerId', InitProducerIdRequest, InitProducerIdResponse),
   OffsetForLeaderEpoch: api(23, 'OffsetForLeaderEpoch', OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse),
   DescribeConfigs: api(32, 'DescribeConfigs', DescribeConfigsRequest, DescribeConfigsResponse),
+  SaslAuthenticate: api(36, 'SaslAuthenticate', SaslAuthenticateRequest, SaslAuthenticateResponse),
   CreatePartitions: api(37, 'CreatePartitions', CreatePartitionsRequest, CreatePartitionsResponse),
   DeleteGroups: api(42, 'DeleteGroups', DeleteGroupsRequest, DeleteGroupsResponse),
   ElectLeaders: api(43, 'ElectLeaders', ElectLeadersRequest, ElectLeadersResponse),

@@ -10,6 +10,7 @@ import { SecurityProtocol } from './security-protocol';
 export class ConnectionSession {
   private current: KafkaPrincipal;
   private saslDone = false;
+  private closeReason: string | null = null;
 
   constructor(
     readonly listenerName: string,
@@ -34,5 +35,15 @@ export class ConnectionSession {
   authenticatedAs(principal: KafkaPrincipal): void {
     this.current = principal;
     this.saslDone = true;
+  }
+
+  /** Asks the connection to close once the response being prepared is written (a failed SASL exchange). */
+  closeAfterResponse(reason: string): void {
+    this.closeReason ??= reason;
+  }
+
+  /** Why the connection must close after its current response; null while it may stay open. */
+  get closeRequested(): string | null {
+    return this.closeReason;
   }
 }

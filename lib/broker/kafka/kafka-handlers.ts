@@ -11,6 +11,7 @@ import { KafkaDispatcher } from './kafka-dispatcher';
 import { registerDataApis } from './data-handlers';
 import { registerGroupApis } from './group-handlers';
 import { registerMetadataApis } from './metadata-handlers';
+import { registerSaslApis } from './sasl-handlers';
 import { WireCodec } from '../wire-codec';
 
 /**
@@ -25,6 +26,7 @@ export function buildKafkaDispatcher(native: ApiDispatcher, logger: Logger, serv
   registerDataApis(kafka, native, logger);
   registerAdminApis(kafka, native);
   registerGroupApis(kafka, native, () => services().groups.offsets);
+  registerSaslApis(kafka, native);
   return kafka;
 }
 

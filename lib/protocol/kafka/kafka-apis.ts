@@ -7,6 +7,7 @@ import { KafkaOffsetCommit, KafkaOffsetDelete, KafkaOffsetFetch } from './messag
 import { KafkaApiVersions, KafkaMetadata } from './messages/metadata';
 import { KafkaFetch, KafkaListOffsets, KafkaProduce } from './messages/produce-fetch';
 import { KafkaInitProducerId } from './messages/producer-id';
+import { KafkaSaslAuthenticate, KafkaSaslHandshake } from './messages/sasl';
 import {
   KafkaAlterPartitionReassignments, KafkaElectLeaders, KafkaListPartitionReassignments, KafkaOffsetForLeaderEpoch,
 } from './messages/replication';
@@ -17,6 +18,7 @@ const ALL: AnyKafkaApiDef[] = [
   KafkaOffsetCommit, KafkaOffsetFetch, KafkaOffsetDelete, KafkaDescribeGroups, KafkaListGroups, KafkaDeleteGroups,
   KafkaInitProducerId, KafkaCreateTopics, KafkaDeleteTopics, KafkaCreatePartitions, KafkaDescribeConfigs,
   KafkaOffsetForLeaderEpoch, KafkaElectLeaders, KafkaAlterPartitionReassignments, KafkaListPartitionReassignments,
+  KafkaSaslHandshake, KafkaSaslAuthenticate,
 ];
 
 const byKey = new Map(ALL.map((api) => [api.key, api]));
