@@ -105,6 +105,11 @@ export class ClientConnection {
   }
 
   private onFrame(frame: Buffer): void {
+    const exchange = this.session.rawTokenExchange;
+    if (exchange && !this.session.authenticated) {
+      this.onRawSaslToken(frame, exchange);
+      return;
+    }
     const decoded = this.codec.decode(frame);
     if (!decoded.ok) {
       if (decoded.rejected.keepOpen) this.answerAndContinue(decoded.rejected);
@@ -135,6 +140,26 @@ export class ClientConnection {
     } else {
       this.completeWith(slot, request, result);
     }
+  }
+
+  /** A bare SASL token (after Kafka's SaslHandshake v0): the answer is a bare size-prefixed challenge. */
+  private onRawSaslToken(token: Buffer, exchange: (token: Buffer) => Promise<Buffer | null>): void {
+    const slot: ResponseSlot = { frame: null, done: false };
+    this.slots.push(slot);
+    exchange(token).then((challenge) => {
+      if (challenge === null) {
+        this.session.closeAfterResponse('failed SASL exchange');
+        this.complete(slot, null);
+        return;
+      }
+      const size = Buffer.alloc(4);
+      size.writeInt32BE(challenge.length);
+      this.complete(slot, [size, challenge]);
+    }, (err: unknown) => {
+      this.options.logger.error(`SASL token exchange with ${this.remoteAddress} failed: ${(err as Error)?.stack ?? String(err)}`);
+      this.session.closeAfterResponse('SASL token exchange failed');
+      this.complete(slot, null);
+    });
   }
 
   private completeWith(slot: ResponseSlot, request: DecodedRequest, response: unknown): void {

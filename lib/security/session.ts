@@ -11,6 +11,12 @@ export class ConnectionSession {
   private current: KafkaPrincipal;
   private saslDone = false;
   private closeReason: string | null = null;
+  /**
+   * Set after a Kafka SaslHandshake v0 (clients before Kafka 1.0, and librdkafka's probe): the
+   * frames that follow are bare SASL tokens without a request header, each answered by a bare
+   * challenge frame; null (answer nothing) means the exchange failed and the connection closes.
+   */
+  rawTokenExchange: ((token: Buffer) => Promise<Buffer | null>) | null = null;
 
   constructor(
     readonly listenerName: string,

@@ -60,7 +60,8 @@ export class ScramServer implements SaslServerMechanism {
         const { first, serverFirst, nonce, credential, known } = this.state;
         const final = parseClientFinal(token.toString('utf8'));
         if (!final) return fail('malformed SCRAM client-final message');
-        if (final.nonce !== nonce) return fail('the client-final nonce does not match');
+        // Kafka's ScramSaslServer checks endsWith, not equality; librdkafka before 2.2 sends the client nonce twice.
+        if (!final.nonce.endsWith(nonce)) return fail('the client-final nonce does not match');
         if (final.channelBinding !== Buffer.from(first.gs2Header, 'utf8').toString('base64')) return fail('the channel binding does not match the GS2 header');
         const message = authMessage(first.bare, serverFirst, final.withoutProof);
         const clientSignature = hmac(this.mechanism, credential.storedKey, message);

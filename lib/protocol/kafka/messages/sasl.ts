@@ -4,11 +4,11 @@ import { SaslHandshakeRequest, SaslHandshakeResponse } from '../../messages/sasl
 import { kafkaApi } from '../kafka-api';
 
 /**
- * SaslHandshake Request (v1) => mechanism; Response (v1) => errorCode [mechanisms]. Identical
- * to the native message. Only v1 is served: v0 sends the tokens that follow as raw frames
- * without a request header, which Samsa does not read (clients since Kafka 1.0 use v1).
+ * SaslHandshake Request (v0-1) => mechanism; Response (v0-1) => errorCode [mechanisms]. Identical
+ * to the native message. After v0 the tokens follow as bare size-prefixed frames without a
+ * request header; after v1 they travel in SaslAuthenticate requests.
  */
-export const KafkaSaslHandshake = kafkaApi(17, 'SaslHandshake', { min: 1, max: 1 }, SaslHandshakeRequest, SaslHandshakeResponse);
+export const KafkaSaslHandshake = kafkaApi(17, 'SaslHandshake', { min: 0, max: 1 }, SaslHandshakeRequest, SaslHandshakeResponse);
 
 /** SaslAuthenticate Request (v0-2, flexible v2+) => authBytes */
 const SaslAuthenticateRequest = struct({ authBytes: bytes }, 'KafkaSaslAuthenticateRequest');
