@@ -46,6 +46,7 @@ import { TopicAdmin } from './topic-admin';
 import { saslAuthenticateHandler, saslHandshakeHandler } from './handlers/sasl';
 import { ScramCredentialCache } from '../security/scram/credential-cache';
 import { SaslAuthenticator } from '../security/sasl/sasl-authenticator';
+import { interBrokerClientSecurity } from '../security/inter-broker-security';
 
 const SHUTDOWN_DRAIN_MS = 10000;
 const ZK_SHUTDOWN_STEP_MS = 5000;
@@ -116,6 +117,7 @@ export class Broker extends EventEmitter {
       fetchMinBytes: config.replicaFetchMinBytes,
       backoffMs: config.replicaFetchBackoffMs,
       requestTimeoutMs: config.requestTimeoutMs,
+      security: interBrokerClientSecurity(config),
       // Followers fetch over the inter-broker listener, which speaks the native protocol.
       brokerAddress: (id) => this.metadata.broker(id),
       logger: getLogger('replica-manager'),
@@ -225,6 +227,7 @@ export class Broker extends EventEmitter {
         leaderImbalanceCheckIntervalMs: this.config.leaderImbalanceCheckIntervalSeconds * 1000,
         requestTimeoutMs: this.config.requestTimeoutMs,
         interBrokerListenerName: this.config.interBrokerListenerName,
+        interBrokerSecurity: interBrokerClientSecurity(this.config),
       },
     });
     this.controller.on('elected', (epoch: number) => this.logger.info(`Broker ${this.brokerId} is now the controller (epoch ${epoch})`));
@@ -381,7 +384,7 @@ export class Broker extends EventEmitter {
     if (wasRunning && this.config.controlledShutdownEnable && this.zk?.state === 'CONNECTED') {
       await requestControlledShutdown({
         brokerId: this.brokerId, brokerEpoch: this.brokerEpoch, metadata: this.metadata,
-        timeoutMs: Math.min(this.config.requestTimeoutMs, 10000), logger: this.logger,
+        timeoutMs: Math.min(this.config.requestTimeoutMs, 10000), logger: this.logger, security: interBrokerClientSecurity(this.config),
       });
     }
     // The server stops reading synchronously; waking parked fetches lets in-flight requests drain at once.

@@ -10,6 +10,7 @@ import { errorForCode } from '../protocol/errors';
 import { Logger } from '../util/logger';
 import { sleep } from '../util/time';
 import { MetadataCache } from './metadata-cache';
+import { ClientSecurity } from '../security/client-security';
 
 const ATTEMPTS = 3;
 const RETRY_BACKOFF_MS = 500;
@@ -20,13 +21,15 @@ export async function requestControlledShutdown(opts: {
   metadata: MetadataCache;
   timeoutMs: number;
   logger: Logger;
+  /** The inter-broker listener's security (the controller is reached on it). */
+  security?: ClientSecurity;
 }): Promise<boolean> {
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const controller = opts.metadata.broker(opts.metadata.controllerId);
     if (!controller) {
       opts.logger.warn(`Controlled shutdown attempt ${attempt}: no known controller`);
     } else {
-      const conn = new Connection({ host: controller.host, port: controller.port, clientId: `broker-${opts.brokerId}-shutdown`, requestTimeoutMs: opts.timeoutMs });
+      const conn = new Connection({ host: controller.host, port: controller.port, clientId: `broker-${opts.brokerId}-shutdown`, requestTimeoutMs: opts.timeoutMs, security: opts.security });
       try {
         const res = await conn.send(Api.ControlledShutdown, { brokerId: opts.brokerId, brokerEpoch: opts.brokerEpoch });
         // A replicated partition may still move once a follower catches up: retry, as Kafka does.

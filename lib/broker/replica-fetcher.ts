@@ -18,6 +18,7 @@ import { followerTruncation } from '../storage/epoch-truncation';
 import { isAssertionError } from '../util/assert';
 import { Logger } from '../util/logger';
 import { Partition } from './partition';
+import { ClientSecurity } from '../security/client-security';
 
 export interface FetcherSettings {
   brokerId: number;
@@ -26,6 +27,8 @@ export interface FetcherSettings {
   fetchMinBytes: number;
   backoffMs: number;
   requestTimeoutMs: number;
+  /** How to reach the leader's inter-broker listener (TLS, SASL); plain TCP when absent. */
+  security?: ClientSecurity;
 }
 
 export interface BrokerAddress {
@@ -143,6 +146,7 @@ export class ReplicaFetcher {
     const connection = new Connection({
       host: address.host, port: address.port, clientId: `samsa-replica-fetcher-${this.settings.brokerId}`,
       requestTimeoutMs: this.settings.requestTimeoutMs + this.settings.fetchWaitMaxMs,
+      security: this.settings.security,
     });
     await connection.connect();
     this.connection = connection;

@@ -9,6 +9,7 @@
  * stale tenure can never act after a newer one started. Every handler runs on the shared
  * controller event queue, one at a time.
  */
+import { ClientSecurity } from '../security/client-security';
 import { brokerConfigDefs } from '../config/broker-config-defs';
 import { configDefault } from '../config/config-default';
 import { ErrorCode, SamsaError } from '../protocol/errors';
@@ -43,6 +44,8 @@ export interface ControllerConfig extends EventRetrySettings {
   requestTimeoutMs?: number;
   /** The listener whose endpoint the controller connects to on each broker (default PLAINTEXT). */
   interBrokerListenerName?: string;
+  /** How the controller's connections to brokers are secured (the inter-broker listener's protocol). */
+  interBrokerSecurity?: ClientSecurity;
 }
 
 export interface ActiveControllerDeps {
@@ -68,7 +71,7 @@ export class ActiveController {
   private closed = false;
 
   constructor(private readonly deps: ActiveControllerDeps) {
-    this.channel = new ControllerChannel({ controllerId: deps.brokerId, requestTimeoutMs: deps.config.requestTimeoutMs });
+    this.channel = new ControllerChannel({ controllerId: deps.brokerId, requestTimeoutMs: deps.config.requestTimeoutMs, security: deps.config.interBrokerSecurity });
     this.writer = new PartitionStateWriter(this.ctx, deps.zk, deps.epoch);
     this.requests = new RequestSender(this.ctx, this.channel, this.sender);
     this.unclean = new UncleanElectionConfig(deps.zk, deps.config.uncleanLeaderElectionEnable);

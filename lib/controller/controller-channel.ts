@@ -9,6 +9,7 @@
  * complete-snapshot request (UpdateMetadata) replaces an older one still waiting, and past the
  * bound new requests are refused rather than buffered without limit.
  */
+import { ClientSecurity } from '../security/client-security';
 import { brokerConfigDefs } from '../config/broker-config-defs';
 import { configDefault } from '../config/config-default';
 import { ApiDef } from '../protocol/api';
@@ -31,7 +32,11 @@ export interface ControllerChannelOptions {
   retryBackoffMs?: number;
   retryBackoffMaxMs?: number;
   maxQueuedRequests?: number;
+  /** How to reach each broker's inter-broker listener (TLS, SASL); undefined for plain TCP. */
+  security?: ClientSecurity;
 }
+
+type ResolvedChannelOptions = Required<Omit<ControllerChannelOptions, 'security'>> & Pick<ControllerChannelOptions, 'security'>;
 
 export interface EnqueueOptions {
   /** Requests with the same key replace each other while still queued (complete snapshots). */
@@ -62,13 +67,14 @@ class BrokerQueue {
   private backoffTimer: NodeJS.Timeout | null = null;
   private wakeBackoff: (() => void) | null = null;
 
-  constructor(readonly broker: ChannelBroker, private readonly opts: Required<ControllerChannelOptions>) {
+  constructor(readonly broker: ChannelBroker, private readonly opts: ResolvedChannelOptions) {
     this.connection = new Connection({
       host: broker.host,
       port: broker.port,
       clientId: `controller-${opts.controllerId}`,
       requestTimeoutMs: opts.requestTimeoutMs,
       connectTimeoutMs: opts.connectTimeoutMs,
+      security: opts.security,
     });
     this.connection.on('error-detail', () => undefined);
   }
@@ -154,7 +160,7 @@ class BrokerQueue {
 
 export class ControllerChannel {
   private readonly brokers = new Map<number, BrokerQueue>();
-  private readonly opts: Required<ControllerChannelOptions>;
+  private readonly opts: ResolvedChannelOptions;
   private closed = false;
 
   constructor(options: ControllerChannelOptions) {
@@ -165,6 +171,7 @@ export class ControllerChannel {
       retryBackoffMs: options.retryBackoffMs ?? 100,
       retryBackoffMaxMs: options.retryBackoffMaxMs ?? 5000,
       maxQueuedRequests: options.maxQueuedRequests ?? 10000,
+      security: options.security,
     };
   }
 
