@@ -4,7 +4,7 @@
  * as Kafka's PlainServerCallbackHandler does. Only over TLS does PLAIN keep the password secret.
  */
 import * as crypto from 'crypto';
-import { SaslAuthenticationError } from './sasl-errors';
+import { loggedName, SaslAuthenticationError } from './sasl-errors';
 import { SaslClientMechanism, SaslServerMechanism } from './sasl-mechanism';
 
 export interface PlainMessage {
@@ -46,9 +46,9 @@ export class PlainServer implements SaslServerMechanism {
     const expected = this.users.get(message.username);
     // Compare even for an unknown user, so the time taken does not tell whether the user exists.
     const ok = secretsEqual(expected ?? '\u0000no such user', message.password) && expected !== undefined;
-    if (!ok) throw new SaslAuthenticationError('PLAIN', expected === undefined ? `unknown user ${message.username}` : `wrong password for user ${message.username}`);
+    if (!ok) throw new SaslAuthenticationError('PLAIN', expected === undefined ? `unknown user ${loggedName(message.username)}` : `wrong password for user ${loggedName(message.username)}`);
     if (message.authzid !== '' && message.authzid !== message.username) {
-      throw new SaslAuthenticationError('PLAIN', `user ${message.username} asked to act as ${message.authzid}`);
+      throw new SaslAuthenticationError('PLAIN', `user ${loggedName(message.username)} asked to act as ${loggedName(message.authzid)}`);
     }
     this.authenticatedUser = message.username;
     return Buffer.alloc(0);

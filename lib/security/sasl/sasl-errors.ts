@@ -12,6 +12,11 @@ export class SaslAuthenticationError extends SamsaError {
   }
 }
 
+/** A client-chosen name as it goes into a log line: quoted (no forged lines) and bounded. */
+export function loggedName(name: string): string {
+  return JSON.stringify(name.length > 128 ? `${name.slice(0, 128)}...` : name);
+}
+
 /** Kafka 2.8's message for every credential failure. */
 export function genericFailureMessage(mechanism: string): string {
   return `Authentication failed during authentication due to invalid credentials with SASL mechanism ${mechanism}`;

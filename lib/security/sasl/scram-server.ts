@@ -11,7 +11,7 @@ import * as crypto from 'crypto';
 import {
   hash, hmac, ScramCredential, ScramCredentialSource, ScramMechanism, SCRAM_MIN_ITERATIONS,
 } from '../scram/scram-credential';
-import { SaslAuthenticationError } from './sasl-errors';
+import { loggedName, SaslAuthenticationError } from './sasl-errors';
 import { SaslServerMechanism } from './sasl-mechanism';
 import {
   authMessage, ClientFirst, formatServerFirst, parseClientFinal, parseClientFirst, xor,
@@ -48,7 +48,7 @@ export class ScramServer implements SaslServerMechanism {
         const first = parseClientFirst(token.toString('utf8'));
         if (!first) return fail('malformed SCRAM client-first message');
         if (first.extensions.get('tokenauth') === 'true') return fail('delegation tokens are not supported');
-        if (first.authzid !== '' && first.authzid !== first.username) return fail(`user ${first.username} asked to act as ${first.authzid}`);
+        if (first.authzid !== '' && first.authzid !== first.username) return fail(`user ${loggedName(first.username)} asked to act as ${loggedName(first.authzid)}`);
         const stored = this.credentials.credential(this.mechanism, first.username);
         const credential = stored ?? fakeCredential(this.mechanism, first.username);
         const nonce = first.nonce + this.serverNonce();
@@ -68,7 +68,7 @@ export class ScramServer implements SaslServerMechanism {
         if (final.proof.length !== clientSignature.length) return fail('the client proof has the wrong length');
         const computedStoredKey = hash(this.mechanism, xor(final.proof, clientSignature));
         if (!crypto.timingSafeEqual(computedStoredKey, credential.storedKey) || !known) {
-          return fail(known ? `wrong password for user ${first.username}` : `unknown user ${first.username}`);
+          return fail(known ? `wrong password for user ${loggedName(first.username)}` : `unknown user ${loggedName(first.username)}`);
         }
         this.state = { step: 'done' };
         this.authenticatedUser = first.username;

@@ -40,4 +40,16 @@ describe('security/sasl/plain', () => {
     expect(new Set(messages).size).to.equal(1);
     expect(messages[0]).to.contain('invalid credentials with SASL mechanism PLAIN').and.not.contain('mallory');
   });
+
+  it('quotes and bounds the user name in the logged reason, so a client cannot forge log lines', () => {
+    try {
+      new PlainServer(users).evaluate(formatPlainMessage(`evil\nFAKE LINE${'x'.repeat(500)}`, 'pw'));
+    } catch (err) {
+      const reason = (err as SaslAuthenticationError).reason;
+      expect(reason).to.not.contain('\n').and.contain('\\nFAKE LINE');
+      expect(reason.length).to.be.lessThan(200);
+      return;
+    }
+    throw new Error('accepted');
+  });
 });
