@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import { build, rejection } from '../../config/broker-config-helpers';
-import { describeBrokerConfig } from '../../../lib/config/broker-config';
+import * as fs from 'fs';
+import * as path from 'path';
+import { describeBrokerConfig, loadBrokerConfig } from '../../../lib/config/broker-config';
+import { tempDir } from '../../helpers/cluster';
 
 const PLAIN_JAAS = 'org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="admin-secret" user_admin="admin-secret" user_alice="alice-secret";';
 const SASL_LISTENERS = {
@@ -69,5 +72,23 @@ describe('security/sasl/broker-sasl-config', () => {
   it('accepts connections.max.reauth.ms=0 only, and connection.failed.authentication.delay.ms', () => {
     expect(build({ 'connections.max.reauth.ms': '0', 'connection.failed.authentication.delay.ms': '5' }).config.sasl.failedAuthenticationDelayMs).to.equal(5);
     expect(rejection({ 'connections.max.reauth.ms': '3600000' }).message).to.contain('does not re-authenticate');
+  });
+
+  it('reads a JAAS entry from server.properties as Kafka writes it', () => {
+    const file = path.join(tempDir('sasl-props'), 'server.properties');
+    fs.writeFileSync(file, [
+      'broker.id=1', 'zookeeper.connect=localhost:2181',
+      'listeners=SASL_PLAINTEXT://localhost:9093',
+      'sasl.enabled.mechanisms=PLAIN',
+      'sasl.mechanism.inter.broker.protocol=PLAIN',
+      'listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required \\',
+      '    username="admin" password="admin-secret" \\',
+      '    user_admin="admin-secret" user_alice="alice-secret";',
+      '',
+    ].join('\n'));
+    const { config, unknownKeys } = loadBrokerConfig(file);
+    expect(unknownKeys).to.deep.equal([]);
+    expect(config.sasl.interBroker).to.deep.equal({ mechanism: 'PLAIN', username: 'admin', password: 'admin-secret' });
+    expect([...config.sasl.listeners.get('SASL_PLAINTEXT')!.plainUsers.keys()]).to.deep.equal(['admin', 'alice']);
   });
 });
