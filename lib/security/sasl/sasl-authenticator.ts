@@ -23,7 +23,7 @@ import { isScramMechanism } from '../scram/scram-credential';
 import { usesSasl } from '../security-protocol';
 import { ConnectionSession } from '../session';
 import { BrokerSaslConfig } from './broker-sasl-config';
-import { FailedAuthenticationThrottle } from './failed-auth-throttle';
+import { FailedAuthenticationThrottle, MAX_FAILURES_PER_WINDOW, WINDOW_MS } from './failed-auth-throttle';
 import { PlainServer } from './plain';
 import { genericFailureMessage, SaslAuthenticationError } from './sasl-errors';
 import { isSaslMechanism, SaslServerMechanism } from './sasl-mechanism';
@@ -74,8 +74,12 @@ export class SaslAuthenticator {
     }
     const { server } = state;
     const ip = session.clientHost;
+    if (this.throttle.isBlocked(ip)) {
+      // Logged once, when the address crossed the bound; refusals after that would only flood the log.
+      this.deps.logger.debug(`Refused SASL authentication from ${remoteAddress} without checking: too many failures from ${ip}`);
+      return this.failed(server.mechanism, session);
+    }
     try {
-      if (this.throttle.isBlocked(ip)) throw new SaslAuthenticationError(server.mechanism, 'too many failed authentications from this address; refused without checking');
       const challenge = server.evaluate(authBytes);
       if (server.authenticatedUser !== undefined) {
         session.authenticatedAs(userPrincipal(server.authenticatedUser));
@@ -85,12 +89,20 @@ export class SaslAuthenticator {
       return { errorCode: 0, errorMessage: null, authBytes: challenge, sessionLifetimeMs: 0 };
     } catch (err) {
       if (!(err instanceof SaslAuthenticationError)) throw err;
-      this.states.set(session, { step: 'failed' });
       const failures = this.throttle.recordFailure(ip);
-      this.deps.logger.warn(`Failed authentication with ${remoteAddress} (${err.message}: ${err.reason}; ${failures} failure(s) from ${ip} in the current window)`);
-      session.closeAfterResponse('failed authentication');
-      await sleep(this.deps.config.failedAuthenticationDelayMs);
-      return { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED.code, errorMessage: genericFailureMessage(server.mechanism), authBytes: Buffer.alloc(0), sessionLifetimeMs: 0 };
+      this.deps.logger.warn(`Failed authentication with ${remoteAddress} (${err.message}: ${err.reason})`);
+      if (failures === MAX_FAILURES_PER_WINDOW) {
+        this.deps.logger.warn(`${failures} failed SASL authentications from ${ip} within ${WINDOW_MS / 1000} s: refusing its further attempts until the window ends`);
+      }
+      return this.failed(server.mechanism, session);
     }
+  }
+
+  /** The generic failure, answered after connection.failed.authentication.delay.ms; the connection then closes. */
+  private async failed(mechanism: string, session: ConnectionSession): Promise<SaslAuthenticateResponseData> {
+    this.states.set(session, { step: 'failed' });
+    session.closeAfterResponse('failed authentication');
+    await sleep(this.deps.config.failedAuthenticationDelayMs);
+    return { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED.code, errorMessage: genericFailureMessage(mechanism), authBytes: Buffer.alloc(0), sessionLifetimeMs: 0 };
   }
 }
