@@ -21,3 +21,4 @@ export { COMPRESSION_TYPES } from './record/compression';
 export { CorruptRecordError, ErrorCode, ProtocolError, SamsaError } from './protocol/errors';
 export { ClientClosedError, IllegalStateError, InvalidArgumentError } from './client/client-errors';
 export type { ErrorDefinition, ErrorName } from './protocol/errors';
+export type { ClientSaslCredentials, ClientSecurity, SaslMechanismName } from './security/client-security';
