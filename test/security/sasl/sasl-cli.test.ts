@@ -65,4 +65,10 @@ describe('security/sasl console tools', function () {
     expect(listed.code).to.not.equal(0);
     expect(listed.stderr).to.contain('sasl.mechanism').and.contain('GSSAPI is not supported');
   });
+
+  it('tells a client without SASL settings that the listener requires SASL', async () => {
+    const listed = await runCli('samsa-topics', ['--bootstrap-server', sasl, '--list']);
+    expect(listed.code).to.not.equal(0);
+    expect(listed.stderr).to.contain('this listener requires SASL (clients set security.protocol, sasl.mechanism and sasl.jaas.config)');
+  });
 });
