@@ -108,6 +108,30 @@ describe('security/sasl Kafka listener', function () {
     }
   });
 
+  it('answers a failed exchange with error 58 and the generic message, then closes the connection', async () => {
+    const client = new KafkaWireClient(port);
+    try {
+      expect((await client.send(KafkaSaslHandshake, 1, { mechanism: 'PLAIN' })).errorCode).to.equal(0);
+      const answer = await client.send(KafkaSaslAuthenticate, 1, { authBytes: Buffer.from('\u0000nobody\u0000guess') });
+      expect(answer).to.deep.include({ errorCode: 58, errorMessage: 'Authentication failed during authentication due to invalid credentials with SASL mechanism PLAIN' });
+      const next = await client.send(KafkaSaslHandshake, 1, { mechanism: 'PLAIN' }).then(() => null, (err: Error) => err);
+      expect(next?.message).to.contain('closed the connection');
+    } finally {
+      client.close();
+    }
+  });
+
+  it('answers an unknown mechanism with 33 and the enabled list, then closes the connection', async () => {
+    const client = new KafkaWireClient(port);
+    try {
+      expect(await client.send(KafkaSaslHandshake, 1, { mechanism: 'OAUTHBEARER' })).to.deep.equal({ errorCode: 33, mechanisms: ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] });
+      const next = await client.send(KafkaSaslHandshake, 1, { mechanism: 'PLAIN' }).then(() => null, (err: Error) => err);
+      expect(next?.message).to.contain('closed the connection');
+    } finally {
+      client.close();
+    }
+  });
+
   it('after SaslHandshake v0, exchanges bare token frames (pre-1.0 framing), then serves requests', async () => {
     const frames: Buffer[] = [];
     const decoder = new FrameDecoder(1 << 20);
