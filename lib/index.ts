@@ -26,5 +26,5 @@ export { COMPRESSION_TYPES } from './record/compression';
 export { CorruptRecordError, ErrorCode, ProtocolError, SamsaError } from './protocol/errors';
 export { ClientClosedError, IllegalStateError, InvalidArgumentError } from './client/client-errors';
 export type { ErrorDefinition, ErrorName } from './protocol/errors';
-export type { ClientSecurity } from './security/client-security';
+export type { ClientSaslCredentials, ClientSecurity, SaslMechanismName } from './security/client-security';
 export { clientSecurityFromProperties } from './security/client-security-config';

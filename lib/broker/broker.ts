@@ -49,6 +49,9 @@ import { createListenerServer, ListenerServer } from './listener-server';
 import { interBrokerClientSecurity } from '../security/inter-broker-security';
 import { StartupGate } from './startup-gate';
 import { TopicAdmin } from './topic-admin';
+import { saslAuthenticateHandler, saslHandshakeHandler } from './handlers/sasl';
+import { ScramCredentialCache } from '../security/scram/credential-cache';
+import { SaslAuthenticator } from '../security/sasl/sasl-authenticator';
 
 const SHUTDOWN_DRAIN_MS = 10000;
 const ZK_SHUTDOWN_STEP_MS = 5000;
@@ -76,6 +79,8 @@ export class Broker extends EventEmitter {
   private zk: ZkClient | null = null;
   private store: ClusterStore | null = null;
   private controller: Controller | null = null;
+  /** SCRAM credentials from /config/users, followed through /config/changes; only with a SASL listener. */
+  private credentials: ScramCredentialCache | null = null;
   private registration: BrokerRegistration | null = null;
   private state: 'created' | 'starting' | 'running' | 'stopping' | 'stopped' = 'created';
 
@@ -209,6 +214,10 @@ export class Broker extends EventEmitter {
     this.groups = groups;
     groups.startup();
     this.brokerContext = this.context(topicAdmin, groups);
+    if (this.config.sasl.listeners.size > 0) {
+      this.credentials = new ScramCredentialCache(this.zk, getLogger('scram-credentials'));
+      await this.credentials.start();
+    }
     this.registerHandlers(this.brokerContext, groups, acls);
     await this.bindListeners();
     this.registration = await registerBroker(this.zk, this.registrationInfo());
@@ -317,8 +326,13 @@ export class Broker extends EventEmitter {
     // The Cluster Describe/Alter authorization check goes in as scramCredentialHandlers' second argument.
     const credentials = UserCredentialsStore.forZk(this.zk);
     const scram = scramCredentialHandlers(() => credentials);
+    const authenticator = new SaslAuthenticator({
+      config: this.config.sasl, credentials: this.credentials ?? { credential: () => undefined }, logger: getLogger('sasl'),
+    });
     this.dispatcher
       .register(Api.ApiVersions, apiVersionsHandler(this.dispatcher), whileStarting)
+      .register(Api.SaslHandshake, saslHandshakeHandler(authenticator), whileStarting)
+      .register(Api.SaslAuthenticate, saslAuthenticateHandler(authenticator), whileStarting)
       .register(Api.Metadata, metadataHandler(ctx))
       .register(Api.Produce, produceHandler(ctx))
       .register(Api.InitProducerId, initProducerIdHandler(this.producerIds, getLogger('producer-ids')))
@@ -406,6 +420,7 @@ export class Broker extends EventEmitter {
     await this.replicas.shutdown().catch((err) => this.logger.warn(`Replica manager shutdown: ${(err as Error).message}`));
     // Logs are flushed and marked clean before anything that needs ZooKeeper, which may be gone.
     await this.logManager.shutdown().catch((err) => this.logger.error(`Log manager shutdown: ${(err as Error).message}`));
+    this.credentials?.stop();
     await this.bounded('Controller shutdown', this.controller?.shutdown());
     await this.bounded('Deregistration', this.registration?.deregister());
     await this.bounded('ZooKeeper close', this.zk?.close());

@@ -28,6 +28,12 @@ export interface ClientConnectionOptions {
   logger: Logger;
 }
 
+/**
+ * What a SASL listener serves before authentication (Kafka's SaslServerAuthenticator): ApiVersions,
+ * SaslHandshake and SaslAuthenticate, with the same keys in both wire protocols.
+ */
+const PRE_AUTHENTICATION_API_KEYS: ReadonlySet<number> = new Set([17, 18, 36]);
+
 interface ResponseSlot {
   frame: Buffer[] | null;
   done: boolean;
@@ -102,6 +108,11 @@ export class ClientConnection {
   }
 
   private onFrame(frame: Buffer): void {
+    const exchange = this.session.rawTokenExchange;
+    if (exchange && !this.session.authenticated) {
+      this.onRawSaslToken(frame, exchange);
+      return;
+    }
     const decoded = this.codec.decode(frame);
     if (!decoded.ok) {
       if (decoded.rejected.keepOpen) this.answerAndContinue(decoded.rejected);
@@ -109,6 +120,11 @@ export class ClientConnection {
       return;
     }
     const request = decoded.request;
+    if (!this.session.authenticated && !PRE_AUTHENTICATION_API_KEYS.has(request.header.apiKey)) {
+      // Kafka closes the connection too: nothing but the SASL exchange is served before it completes.
+      this.failConnection({ message: `Unexpected request of type ${request.apiName} during SASL handshake`, reply: request.rejectUnauthenticated(), keepOpen: false });
+      return;
+    }
     const slot: ResponseSlot = { frame: null, done: false };
     this.slots.push(slot);
     const ctx: RequestContext = { header: request.header, connectionId: this.id, remoteAddress: this.remoteAddress, listenerName: this.options.listenerName, session: this.session };
@@ -127,6 +143,26 @@ export class ClientConnection {
     } else {
       this.completeWith(slot, request, result);
     }
+  }
+
+  /** A bare SASL token (after Kafka's SaslHandshake v0): the answer is a bare size-prefixed challenge. */
+  private onRawSaslToken(token: Buffer, exchange: (token: Buffer) => Promise<Buffer | null>): void {
+    const slot: ResponseSlot = { frame: null, done: false };
+    this.slots.push(slot);
+    exchange(token).then((challenge) => {
+      if (challenge === null) {
+        this.session.closeAfterResponse('failed SASL exchange');
+        this.complete(slot, null);
+        return;
+      }
+      const size = Buffer.alloc(4);
+      size.writeInt32BE(challenge.length);
+      this.complete(slot, [size, challenge]);
+    }, (err: unknown) => {
+      this.options.logger.error(`SASL token exchange with ${this.remoteAddress} failed: ${(err as Error)?.stack ?? String(err)}`);
+      this.session.closeAfterResponse('SASL token exchange failed');
+      this.complete(slot, null);
+    });
   }
 
   private completeWith(slot: ResponseSlot, request: DecodedRequest, response: unknown): void {
@@ -159,6 +195,14 @@ export class ClientConnection {
   private complete(slot: ResponseSlot, frame: Buffer[] | null): void {
     slot.frame = frame;
     slot.done = true;
+    const closeReason = this.session.closeRequested;
+    if (closeReason !== null && !this.closing) {
+      // A failed SASL exchange: the answer goes out, then the connection closes (the authenticator logged why).
+      this.options.logger.debug(`Closing connection from ${this.remoteAddress} after its response: ${closeReason}`);
+      this.closing = true;
+      this.socket.pause();
+      setTimeout(() => this.socket.destroy(), 5000).unref();
+    }
     this.flush();
   }
 

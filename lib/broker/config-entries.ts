@@ -159,17 +159,27 @@ function brokerSynonyms(broker: BrokerConfig, name: string): ConfigSynonym[] {
   return out;
 }
 
+/**
+ * Kafka's PASSWORD-typed keys (JAAS entries, key store and key passwords, an inline private key),
+ * plain or listener-prefixed: DescribeConfigs reports them with a null value and isSensitive, so a
+ * secret never leaves the broker.
+ */
+export function isSensitiveConfigName(name: string): boolean {
+  return name.endsWith('sasl.jaas.config') || name.endsWith('.password') || name.endsWith('ssl.keystore.key');
+}
+
 function entry(name: string, value: string | null, synonyms: ConfigSynonym[], key: ConfigKey<unknown>, readOnly: boolean,
   isDefault: boolean, options: DescribeOptions): ConfigEntry {
+  const sensitive = isSensitiveConfigName(name);
   return {
     name,
-    value,
+    value: sensitive ? null : value,
     readOnly,
     isDefault,
     configSource: synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG,
-    isSensitive: false,
-    synonyms: options.includeSynonyms ? synonyms : [],
-    configType: kafkaType(key.type, name),
+    isSensitive: sensitive,
+    synonyms: !options.includeSynonyms ? [] : sensitive ? synonyms.map((syn) => ({ ...syn, value: null })) : synonyms,
+    configType: sensitive ? ConfigType.PASSWORD : kafkaType(key.type, name),
     documentation: options.includeDocumentation ? key.doc : null,
   };
 }

@@ -62,6 +62,8 @@ export class NativeCodec implements WireCodec {
           }
           return encodeErrorResponseFrame(header.correlationId, code, (err as Error)?.message ?? String(err));
         },
+        rejectUnauthenticated: () => encodeErrorResponseFrame(header.correlationId, ErrorCode.ILLEGAL_SASL_STATE.code,
+          `${api.name} is not served before SASL authentication: this listener requires SASL (clients set security.protocol, sasl.mechanism and sasl.jaas.config)`),
       },
     };
   }

@@ -15,6 +15,8 @@ export interface DecodedRequest {
   encode(response: unknown): Buffer[];
   /** The answer to a handler that threw; null closes the connection (protocols with no header error). */
   encodeError(err: unknown): Buffer[] | null;
+  /** The answer to this request arriving before SASL authentication completed (then the connection closes); null for none. */
+  rejectUnauthenticated(): Buffer[] | null;
   readonly header: RequestContext['header'];
 }
 

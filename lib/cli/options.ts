@@ -8,6 +8,7 @@
  * live here once. Tools write through a `CliIo` rather than `process.stdout` so tests can run
  * `main()` in-process and read what it printed.
  */
+import { isAuthenticationError } from '../security/sasl/sasl-errors';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { Writable } from 'stream';
 import { SamsaError } from '../protocol/errors';
@@ -166,7 +167,8 @@ export function printUsageError(io: CliIo, toolName: string, message: string): v
 export function errorMessage(err: unknown): string {
   if (err instanceof SamsaError) {
     const prefix = `${err.errorName}: `;
-    return err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+    const message = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+    return isAuthenticationError(err) && !message.startsWith('Authentication failed') ? `Authentication failed: ${message}` : message;
   }
   if (err instanceof Error) return err.message;
   return String(err);

@@ -118,7 +118,7 @@ export interface ParsedCommonClientConfig {
   reconnectBackoffMs: number;
   reconnectBackoffMaxMs: number;
   metadataMaxAgeMs: number;
-  security: ClientSecurity | undefined;
+  security?: ClientSecurity;
 }
 
 /** Maps the shared settings to ClientOptions and warns once per unknown key, as Kafka's clients do. */
@@ -133,6 +133,6 @@ export function commonClientOptions(config: ParsedCommonClientConfig, unknownKey
     reconnectBackoffMs: config.reconnectBackoffMs,
     reconnectBackoffMaxMs: config.reconnectBackoffMaxMs,
     metadataMaxAgeMs: config.metadataMaxAgeMs,
-    ...(config.security ? { security: config.security } : {}),
+    security: config.security,
   };
 }

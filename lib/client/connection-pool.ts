@@ -7,6 +7,7 @@
  * address waits an exponential backoff (reconnectBackoffMs doubling up to reconnectBackoffMaxMs),
  * and the first success resets it. Bootstrap addresses are tried in order until one answers.
  */
+import { isAuthenticationError } from '../security/sasl/sasl-errors';
 import { Connection } from './connection';
 import { BrokerAddress, ResolvedClientOptions } from './client-options';
 import { exponentialBackoffMs } from './retry-policy';
@@ -107,9 +108,7 @@ export class ConnectionPool {
       try {
         return await this.forAddress(address);
       } catch (err) {
-        if (this.closed) throw err;
-        // An SSL handshake failure is a verdict, not an outage: another broker or a retry gets the same one.
-        if (err instanceof SamsaError && err.code === ErrorCode.SASL_AUTHENTICATION_FAILED.code) throw err;
+        if (this.closed || isAuthenticationError(err)) throw err;
         failures.push(`${keyOf(address)}: ${(err as Error).message}`);
       }
     }

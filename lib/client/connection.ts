@@ -13,8 +13,9 @@ import { ErrorCode, ProtocolError, SamsaError } from '../protocol/errors';
 import { encodeRequestFrame, FrameDecoder, readResponseHeader } from '../protocol/frame';
 import { Reader } from '../protocol/reader';
 import { ClientSecurity } from '../security/client-security';
-import { usesTls } from '../security/security-protocol';
+import { usesSasl, usesTls } from '../security/security-protocol';
 import { tlsErrorReason } from '../security/tls/tls-parameters';
+import { authenticateClient } from '../security/sasl/sasl-client';
 import { CLIENT_DEFAULTS } from './client-options';
 
 export interface ConnectionOptions {
@@ -95,8 +96,15 @@ export class Connection extends EventEmitter {
       });
       socket.once(tlsOptions === null ? 'connect' : 'secureConnect', () => {
         clearTimeout(timer);
-        this.connecting = null;
-        resolve();
+        this.authenticate().then(() => {
+          this.connecting = null;
+          resolve();
+        }, (err: Error) => {
+          // A refused login is final: the socket goes, and the caller sees the broker's reason.
+          this.connecting = null;
+          reject(err);
+          socket.destroy();
+        });
       });
       socket.once('error', (err) => {
         clearTimeout(timer);
@@ -124,21 +132,34 @@ export class Connection extends EventEmitter {
     return this.connecting;
   }
 
+  /** The SASL step of connect(), for SASL_PLAINTEXT/SASL_SSL; nothing to do otherwise. */
+  private async authenticate(): Promise<void> {
+    const security = this.options.security;
+    if (!security || !usesSasl(security.protocol)) return;
+    if (!security.sasl) throw new SamsaError(ErrorCode.SASL_AUTHENTICATION_FAILED, `security.protocol ${security.protocol} needs sasl.mechanism and sasl.jaas.config credentials`);
+    await authenticateClient((api, body) => this.request(api, body, {}), security.sasl, this.address);
+  }
+
   private get connectTimeoutMs(): number {
     return this.options.connectTimeoutMs ?? CLIENT_DEFAULTS.connectTimeoutMs;
   }
 
   async send<Req, Resp>(api: ApiDef<Req, Resp>, body: Req, opts: SendOptions = {}): Promise<Resp> {
     await this.connect();
+    return this.request(api, body, opts);
+  }
+
+  /** Writes a request on the open socket (also during connect's SASL step) and awaits its answer. */
+  private request<Req, Resp>(api: ApiDef<Req, Resp>, body: Req, opts: SendOptions): Promise<Resp> {
     const socket = this.socket;
-    if (!socket || this.closed) throw networkError(`connection to ${this.address} is closed`);
+    if (!socket || this.closed) return Promise.reject(networkError(`connection to ${this.address} is closed`));
     const version = opts.version ?? api.maxVersion;
     const correlationId = this.nextCorrelationId;
     this.nextCorrelationId = this.nextCorrelationId >= 0x7fffffff ? 1 : this.nextCorrelationId + 1;
     const frame = encodeRequestFrame({ apiKey: api.key, apiVersion: version, correlationId, clientId: this.options.clientId ?? null }, api.request, body);
     if (opts.expectResponse === false) {
       writeFrame(socket, frame);
-      return undefined as unknown as Resp;
+      return Promise.resolve(undefined as unknown as Resp);
     }
     return new Promise<Resp>((resolve, reject) => {
       const timeoutMs = opts.timeoutMs ?? this.options.requestTimeoutMs ?? CLIENT_DEFAULTS.requestTimeoutMs;

@@ -8,6 +8,7 @@
  * coalesced: callers share the request in flight when it covers their topics, or the single one
  * queued behind it otherwise, so a burst of errors costs one Metadata request, not hundreds.
  */
+import { isAuthenticationError } from '../security/sasl/sasl-errors';
 import { Api } from '../protocol/api';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { MetadataResponseData } from '../protocol/messages/metadata';
@@ -199,7 +200,7 @@ export class MetadataCache {
         await this.refresh([topic]);
       } catch (err) {
         log.debug(`metadata refresh for ${topic} failed: ${(err as Error).message}`);
-        if (this.now() >= deadline) throw err;
+        if (this.now() >= deadline || isAuthenticationError(err)) throw err;
       }
     }
   }

@@ -12,6 +12,7 @@ import { atLeast, between, nonEmptyList, nonEmptyString, rule } from './validato
 import { parseListeners, parseProtocolMap, parseWireProtocolMap, parseZookeeperConnect } from './endpoints';
 import { sslListenerKeys } from './security-config-defs';
 import { SECURITY_PROTOCOLS } from '../security/security-protocol';
+import { saslBrokerKeys } from '../security/sasl/broker-sasl-config';
 
 export const COMPRESSION_TYPES = ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'] as const;
 export const CLEANUP_POLICIES = ['delete', 'compact'] as const;
@@ -163,5 +164,5 @@ const groupKeys = {
   'group.max.session.timeout.ms': intKey({ default: 1800000, validate: atLeast(0), importance: 'MEDIUM', doc: 'Largest session timeout a member may ask for.' }),
 };
 
-export const brokerConfigDefs = { ...serverKeys, ...logKeys, ...replicationKeys, ...groupKeys, ...sslListenerKeys };
+export const brokerConfigDefs = { ...serverKeys, ...logKeys, ...replicationKeys, ...groupKeys, ...sslListenerKeys, ...saslBrokerKeys };
 export type BrokerConfigDefs = typeof brokerConfigDefs;

@@ -17,6 +17,7 @@ import { mergeProperties, parseOverrides, readPropertiesFile } from './propertie
 import { refuseUnsupportedSecurity } from './unsupported-security';
 import { isListenerSslKey, ListenerTls, resolveListenerTls } from '../security/tls/listener-tls';
 import { usesTls } from '../security/security-protocol';
+import { BrokerSaslConfig, resolveBrokerSasl } from '../security/sasl/broker-sasl-config';
 
 export type CleanupPolicy = (typeof CLEANUP_POLICIES)[number];
 export type CompressionType = (typeof COMPRESSION_TYPES)[number];
@@ -97,6 +98,8 @@ export interface BrokerConfig {
   groupInitialRebalanceDelayMs: number;
   groupMinSessionTimeoutMs: number;
   groupMaxSessionTimeoutMs: number;
+  /** SASL listeners' mechanisms and PLAIN users, the inter-broker credentials (lib/security/sasl/broker-sasl-config.ts). */
+  sasl: BrokerSaslConfig;
 }
 
 export interface LoadedBrokerConfig {
@@ -126,6 +129,7 @@ export function buildBrokerConfig(raw: RawConfig): LoadedBrokerConfig {
   const listenerTls = Object.fromEntries(network.listeners.filter((l) => usesTls(l.securityProtocol)).map((l) => [l.name, resolveListenerTls(raw, l.name)]));
   const zookeeper = parseZookeeperConnect(v['zookeeper.connect']);
   if (!zookeeper.ok) throw ConfigError.invalidValue('zookeeper.connect', v['zookeeper.connect'], zookeeper.reason);
+  const sasl = resolveBrokerSasl(raw, v, network.listeners, network.interBrokerListenerName);
   const config: BrokerConfig = {
     brokerId: v['broker.id'],
     brokerRack: v['broker.rack'],
@@ -140,9 +144,10 @@ export function buildBrokerConfig(raw: RawConfig): LoadedBrokerConfig {
     ...logSettings(v),
     ...replicationSettings(v),
     ...groupSettings(v),
+    sasl: sasl.sasl,
   };
   checkCrossKeyRules(config);
-  return { config, unknownKeys, ignoredKeys };
+  return { config, unknownKeys: unknownKeys.filter((key) => !sasl.consumedKeys.has(key)), ignoredKeys };
 }
 
 function resolveDirectories(v: Values): Pick<BrokerConfig, 'logDirs' | 'logsDir'> {

@@ -7,12 +7,12 @@
  * delivery.timeout.ms covers linger.ms + request.timeout.ms, heartbeats beat the session timeout),
  * so the producer and consumer never see an inconsistent combination.
  */
+import { ClientSecurity } from '../security/client-security';
 import { booleanKey, enumKey, intKey, listKey, longKey, parseConfig, RawConfig, stringKey, ValuesOf } from './config-def';
 import { ConfigError } from './config-error';
 import { HostPort, parseHostPort } from './endpoints';
 import { atLeast, between, nonEmptyList, rule } from './validators';
 import { clientSecurityKeys } from './security-config-defs';
-import { ClientSecurity } from '../security/client-security';
 import { clientSecurityFromProperties } from '../security/client-security-config';
 
 export const PRODUCER_COMPRESSION_TYPES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;

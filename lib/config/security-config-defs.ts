@@ -61,8 +61,10 @@ export const sslBrokerKeys = {
 /** Every TLS key a broker listener resolves (the listener-prefixed overrides take the same keys). */
 export const sslListenerKeys = { ...sslCommonKeys, ...sslBrokerKeys };
 
-/** The client keys that decide how a client secures its connections (the SASL part adds sasl.* here). */
+/** The client keys that decide how a client secures its connections. */
 export const clientSecurityKeys = {
   'security.protocol': enumKey(SECURITY_PROTOCOLS, { default: 'PLAINTEXT', caseInsensitive: true, importance: 'MEDIUM', doc: 'PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.' }),
   ...sslCommonKeys,
+  'sasl.mechanism': stringKey({ default: null, importance: 'MEDIUM', doc: 'PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (Kafka\'s GSSAPI default is not supported, so SASL clients must set it).' }),
+  'sasl.jaas.config': stringKey({ default: null, importance: 'MEDIUM', doc: 'The login module with the credentials: org.apache.kafka.common.security.scram.ScramLoginModule (or plain.PlainLoginModule) required username="..." password="...";' }),
 };

@@ -13,16 +13,24 @@ import { RawConfig, rawEntries } from './config-def';
 // One list per concern, so each part of the security work removes exactly its own keys.
 const AUTHORIZATION_KEYS = ['authorizer.class.name', 'allow.everyone.if.no.acl.found', 'super.users'];
 const TRANSPORT_KEYS = ['principal.builder.class'];
-const SASL_KEYS = ['connections.max.reauth.ms'];
+// SASL is implemented (lib/security/sasl/); a custom callback handler or login class would change
+// who is accepted in ways Samsa cannot honour, so those stay refused, listener-prefixed or not.
+const SASL_KEYS = ['sasl.server.callback.handler.class', 'sasl.login.class', 'sasl.login.callback.handler.class'];
 const EXACT_KEYS = new Set([...AUTHORIZATION_KEYS, ...TRANSPORT_KEYS, ...SASL_KEYS]);
 
-const SASL_PREFIXES = ['sasl.', 'listener.name.'];
-const PREFIXES = [...SASL_PREFIXES];
+/** `listener.name.<l>.` keys other than the TLS and SASL ones are per-listener settings Samsa does not have. */
+const LISTENER_PREFIX = 'listener.name.';
 /** TLS is implemented (lib/security/tls/), including Kafka's per-listener `listener.name.<l>.ssl.*` overrides. */
-const IMPLEMENTED = /^listener\.name\.[^.]+\.ssl\./;
+const LISTENER_TLS_KEY = /^listener\.name\.[^.]+\.ssl\./;
+const LISTENER_SASL_KEY = /^listener\.name\.[^.]+\.(?:[^.]+\.)?sasl\.(.+)$/;
+const PREFIXES: readonly string[] = [];
 
 function asksForSecurity(key: string): boolean {
-  if (IMPLEMENTED.test(key)) return false;
+  if (key.startsWith(LISTENER_PREFIX)) {
+    if (LISTENER_TLS_KEY.test(key)) return false;
+    const sasl = LISTENER_SASL_KEY.exec(key);
+    return sasl === null || EXACT_KEYS.has(`sasl.${sasl[1]}`);
+  }
   return EXACT_KEYS.has(key) || PREFIXES.some((prefix) => key.startsWith(prefix));
 }
 
@@ -36,7 +44,7 @@ export function refuseUnsupportedSecurity(raw: RawConfig): void {
     const text = Array.isArray(value) ? value.join(',') : String(value);
     if (text.trim() === '') continue;
     throw new ConfigError(
-      `Configuration ${key} is set, but Samsa does not implement TLS, SASL or ACLs yet; ` +
+      `Configuration ${key} is set, but Samsa does not implement it (TLS, ACLs, custom SASL callback handlers or login classes); ` +
       'refusing to start a broker that would accept every client. Remove the key to run without security.',
       { key, value },
     );

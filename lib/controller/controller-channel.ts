@@ -36,6 +36,8 @@ export interface ControllerChannelOptions {
   security?: ClientSecurity;
 }
 
+type ResolvedChannelOptions = Required<Omit<ControllerChannelOptions, 'security'>> & Pick<ControllerChannelOptions, 'security'>;
+
 export interface EnqueueOptions {
   /** Requests with the same key replace each other while still queued (complete snapshots). */
   coalesceKey?: string;
@@ -65,7 +67,7 @@ class BrokerQueue {
   private backoffTimer: NodeJS.Timeout | null = null;
   private wakeBackoff: (() => void) | null = null;
 
-  constructor(readonly broker: ChannelBroker, private readonly opts: Required<Omit<ControllerChannelOptions, 'security'>> & Pick<ControllerChannelOptions, 'security'>) {
+  constructor(readonly broker: ChannelBroker, private readonly opts: ResolvedChannelOptions) {
     this.connection = new Connection({
       host: broker.host,
       port: broker.port,
@@ -158,7 +160,7 @@ class BrokerQueue {
 
 export class ControllerChannel {
   private readonly brokers = new Map<number, BrokerQueue>();
-  private readonly opts: Required<Omit<ControllerChannelOptions, 'security'>> & Pick<ControllerChannelOptions, 'security'>;
+  private readonly opts: ResolvedChannelOptions;
   private closed = false;
 
   constructor(options: ControllerChannelOptions) {

@@ -32,6 +32,7 @@ import {
   AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse, DescribeUserScramCredentialsRequest,
   DescribeUserScramCredentialsResponse,
 } from './messages/scram-credentials';
+import { SaslAuthenticateRequest, SaslAuthenticateResponse, SaslHandshakeRequest, SaslHandshakeResponse } from './messages/sasl';
 
 export interface ApiDef<Req, Resp> {
   readonly key: number;
@@ -65,6 +66,7 @@ export const Api = {
   SyncGroup: api(14, 'SyncGroup', SyncGroupRequest, SyncGroupResponse),
   DescribeGroups: api(15, 'DescribeGroups', DescribeGroupsRequest, DescribeGroupsResponse),
   ListGroups: api(16, 'ListGroups', ListGroupsRequest, ListGroupsResponse),
+  SaslHandshake: api(17, 'SaslHandshake', SaslHandshakeRequest, SaslHandshakeResponse),
   ApiVersions: api(18, 'ApiVersions', ApiVersionsRequest, ApiVersionsResponse),
   CreateTopics: api(19, 'CreateTopics', CreateTopicsRequest, CreateTopicsResponse),
   DeleteTopics: api(20, 'DeleteTopics', DeleteTopicsRequest, DeleteTopicsResponse),
@@ -74,6 +76,7 @@ export const Api = {
   CreateAcls: api(30, 'CreateAcls', CreateAclsRequest, CreateAclsResponse),
   DeleteAcls: api(31, 'DeleteAcls', DeleteAclsRequest, DeleteAclsResponse),
   DescribeConfigs: api(32, 'DescribeConfigs', DescribeConfigsRequest, DescribeConfigsResponse),
+  SaslAuthenticate: api(36, 'SaslAuthenticate', SaslAuthenticateRequest, SaslAuthenticateResponse),
   CreatePartitions: api(37, 'CreatePartitions', CreatePartitionsRequest, CreatePartitionsResponse),
   DeleteGroups: api(42, 'DeleteGroups', DeleteGroupsRequest, DeleteGroupsResponse),
   ElectLeaders: api(43, 'ElectLeaders', ElectLeadersRequest, ElectLeadersResponse),

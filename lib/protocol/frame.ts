@@ -131,6 +131,8 @@ export class FrameDecoder {
   }
 
   private take(n: number): Buffer {
+    // An empty frame (a bare SASL challenge can be one) may end exactly where the buffered bytes do.
+    if (n === 0) return Buffer.alloc(0);
     const first = this.chunks[0];
     let out: Buffer;
     if (first.length >= n) {

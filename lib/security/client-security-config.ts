@@ -7,11 +7,12 @@
 import { parseConfig, RawConfig } from '../config/config-def';
 import { clientSecurityKeys } from '../config/security-config-defs';
 import { ClientSecurity } from './client-security';
-import { usesTls } from './security-protocol';
+import { usesSasl, usesTls } from './security-protocol';
+import { saslCredentialsFromProperties } from './sasl/client-sasl-config';
 import { clientTlsOptions } from './tls/client-tls-config';
 
 /**
- * Reads security.protocol and the ssl.* keys from `props` (other keys are ignored); undefined for
+ * Reads security.protocol, the ssl.* and the sasl.* keys from `props` (other keys are ignored); undefined for
  * PLAINTEXT. Throws ConfigError naming the key for a bad value or an unreadable store.
  */
 export function clientSecurityFromProperties(props: RawConfig): ClientSecurity | undefined {
@@ -21,5 +22,6 @@ export function clientSecurityFromProperties(props: RawConfig): ClientSecurity |
   return {
     protocol,
     ...(usesTls(protocol) ? { tls: clientTlsOptions(v) } : {}),
+    ...(usesSasl(protocol) ? { sasl: saslCredentialsFromProperties(v) } : {}),
   };
 }

@@ -1,14 +1,16 @@
 /**
  * How this broker secures its own connections to other brokers (controller channel, replica
- * fetchers, controlled shutdown): the inter-broker listener's security protocol, and for SSL and
- * SASL_SSL the TLS client settings taken from that listener's own ssl.* keys, as Kafka does: the
+ * fetchers, controlled shutdown): the inter-broker listener's security protocol; for SSL and
+ * SASL_SSL the TLS client settings taken from that listener's own ssl.* keys, as Kafka does (the
  * trust store verifies the other broker, the key store is this broker's client certificate for
- * mutual TLS, and ssl.endpoint.identification.algorithm decides the host name check.
+ * mutual TLS, and ssl.endpoint.identification.algorithm decides the host name check); for
+ * SASL_PLAINTEXT and SASL_SSL the broker's own credentials from that listener's JAAS entry for
+ * `sasl.mechanism.inter.broker.protocol` (resolved in lib/security/sasl/broker-sasl-config.ts).
  */
 import * as tls from 'tls';
 import { BrokerConfig } from '../config/broker-config';
 import { ClientSecurity } from './client-security';
-import { usesTls } from './security-protocol';
+import { usesSasl, usesTls } from './security-protocol';
 import { keyMaterialOptions } from './tls/tls-material';
 import { ListenerTls } from './tls/listener-tls';
 
@@ -30,8 +32,10 @@ export function interBrokerClientSecurity(config: BrokerConfig): ClientSecurity 
     ?? config.listeners.find((l) => l.name === config.interBrokerListenerName);
   if (!listener || listener.securityProtocol === 'PLAINTEXT') return undefined;
   const tlsSettings = config.listenerTls[listener.name];
+  const sasl = usesSasl(listener.securityProtocol) ? config.sasl.interBroker ?? undefined : undefined;
   return {
     protocol: listener.securityProtocol,
     ...(usesTls(listener.securityProtocol) && tlsSettings ? { tls: clientOptionsOf(tlsSettings) } : {}),
+    ...(sasl ? { sasl } : {}),
   };
 }

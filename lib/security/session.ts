@@ -10,6 +10,13 @@ import { SecurityProtocol } from './security-protocol';
 export class ConnectionSession {
   private current: KafkaPrincipal;
   private saslDone = false;
+  private closeReason: string | null = null;
+  /**
+   * Set after a Kafka SaslHandshake v0 (clients before Kafka 1.0, and librdkafka's probe): the
+   * frames that follow are bare SASL tokens without a request header, each answered by a bare
+   * challenge frame; null (answer nothing) means the exchange failed and the connection closes.
+   */
+  rawTokenExchange: ((token: Buffer) => Promise<Buffer | null>) | null = null;
 
   constructor(
     readonly listenerName: string,
@@ -34,5 +41,15 @@ export class ConnectionSession {
   authenticatedAs(principal: KafkaPrincipal): void {
     this.current = principal;
     this.saslDone = true;
+  }
+
+  /** Asks the connection to close once the response being prepared is written (a failed SASL exchange). */
+  closeAfterResponse(reason: string): void {
+    this.closeReason ??= reason;
+  }
+
+  /** Why the connection must close after its current response; null while it may stay open. */
+  get closeRequested(): string | null {
+    return this.closeReason;
   }
 }

@@ -121,6 +121,8 @@ function seedBodies({ topic, group }: SeedNames, records: Buffer): Map<number, u
     [Api.DescribeGroups, { groups: [group] }],
     [Api.ListGroups, { statesFilter: [] }],
     [Api.ApiVersions, {}],
+    [Api.SaslHandshake, { mechanism: 'PLAIN' }],
+    [Api.SaslAuthenticate, { authBytes: Buffer.from('\u0000user\u0000password') }],
     [Api.CreateTopics, { topics: [{ name: `${topic}-new`, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{ name: 'retention.ms', value: '1000' }] }],
       timeoutMs: 0, validateOnly: true }],
     [Api.DeleteTopics, { topicNames: [`${topic}-gone`], timeoutMs: 0 }],

@@ -62,6 +62,8 @@ export class KafkaCodec implements WireCodec {
           const code = err instanceof SamsaError ? err.code : ErrorCode.UNKNOWN_SERVER_ERROR.code;
           return encodeKafkaResponseFrame(api, version, prefix.correlationId, errorResponse(body, code, version));
         },
+        // Kafka has no header error to explain with: it closes without an answer.
+        rejectUnauthenticated: () => null,
       },
     };
   }

@@ -13,6 +13,7 @@ import { registerDataApis } from './data-handlers';
 import { registerGroupApis } from './group-handlers';
 import { registerMetadataApis } from './metadata-handlers';
 import { registerScramCredentialApis } from './scram-credential-handlers';
+import { registerSaslApis } from './sasl-handlers';
 import { WireCodec } from '../wire-codec';
 
 /**
@@ -29,6 +30,7 @@ export function buildKafkaDispatcher(native: ApiDispatcher, logger: Logger, serv
   registerAclApis(kafka, native);
   registerGroupApis(kafka, native, () => services().groups.offsets);
   registerScramCredentialApis(kafka, native);
+  registerSaslApis(kafka, native);
   return kafka;
 }
 

@@ -8,6 +8,7 @@ import { KafkaOffsetCommit, KafkaOffsetDelete, KafkaOffsetFetch } from './messag
 import { KafkaApiVersions, KafkaMetadata } from './messages/metadata';
 import { KafkaFetch, KafkaListOffsets, KafkaProduce } from './messages/produce-fetch';
 import { KafkaInitProducerId } from './messages/producer-id';
+import { KafkaSaslAuthenticate, KafkaSaslHandshake } from './messages/sasl';
 import {
   KafkaAlterPartitionReassignments, KafkaElectLeaders, KafkaListPartitionReassignments, KafkaOffsetForLeaderEpoch,
 } from './messages/replication';
@@ -21,6 +22,7 @@ const ALL: AnyKafkaApiDef[] = [
   KafkaOffsetForLeaderEpoch, KafkaElectLeaders, KafkaAlterPartitionReassignments, KafkaListPartitionReassignments,
   KafkaDescribeAcls, KafkaCreateAcls, KafkaDeleteAcls,
   KafkaDescribeUserScramCredentials, KafkaAlterUserScramCredentials,
+  KafkaSaslHandshake, KafkaSaslAuthenticate,
 ];
 
 const byKey = new Map(ALL.map((api) => [api.key, api]));
