@@ -9,9 +9,11 @@
  *    min.insync.replicas=2, produced to with acks=1 and with acks=all.
  * 4. Kafka listener: kcat produce/consume against the Kafka listener next to the native perf
  *    tools against the native listener, same broker process, same run (bench/kafka-listener.ts).
+ * 5. Security: the producer perf tool over PLAINTEXT, SSL and SASL_SSL listeners of one broker
+ *    (bench/security.ts).
  *
  * Options via environment: BENCH_RECORDS (default 1,000,000), BENCH_RECORD_SIZE (100),
- * BENCH_ONLY (storage | single | replicated | kafka: run one section).
+ * BENCH_ONLY (storage | single | replicated | kafka | security: run one section).
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
@@ -19,6 +21,7 @@ import { spawnBroker, REPO_ROOT } from '../test/helpers/cluster';
 import { runCli } from '../test/helpers/run-cli';
 import { startTestZooKeeper } from '../test/helpers/zookeeper';
 import { kafkaListenerBench } from './kafka-listener';
+import { securityBench } from './security';
 
 const records = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const recordSize = Number(process.env.BENCH_RECORD_SIZE ?? 100);
@@ -91,6 +94,7 @@ async function main(): Promise<void> {
   if (!only || only === 'single') await endToEnd();
   if (!only || only === 'replicated') await replicated();
   if (!only || only === 'kafka') await kafkaListenerBench(records, recordSize, section);
+  if (!only || only === 'security') await securityBench(records, recordSize, section);
 }
 
 main().then(() => process.exit(0), (err) => {

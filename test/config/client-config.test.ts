@@ -69,7 +69,9 @@ describe('config/client-config', () => {
 
     it("takes Kafka's four security protocols, case-insensitively, and rejects others", () => {
       expect(parseProducerConfig({ ...BOOTSTRAP }).config.security).to.equal(undefined);
-      expect(parseProducerConfig({ ...BOOTSTRAP, 'security.protocol': 'sasl_plaintext' }).config.security).to.deep.equal({ protocol: 'SASL_PLAINTEXT' });
+      expect(parseProducerConfig({ ...BOOTSTRAP, 'security.protocol': 'sasl_plaintext', 'sasl.mechanism': 'SCRAM-SHA-256', 'sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required username="alice" password="alice-secret";' }).config.security)
+        .to.deep.equal({ protocol: 'SASL_PLAINTEXT', sasl: { mechanism: 'SCRAM-SHA-256', username: 'alice', password: 'alice-secret' } });
+      expect(() => parseProducerConfig({ ...BOOTSTRAP, 'security.protocol': 'sasl_plaintext' })).to.throw(ConfigError, 'sasl.mechanism must be set');
       expect(parseProducerConfig({ ...BOOTSTRAP, 'security.protocol': 'ssl' }).config.security?.protocol).to.equal('SSL');
       expect(() => parseProducerConfig({ ...BOOTSTRAP, 'security.protocol': 'TLS' })).to.throw(ConfigError, 'configuration security.protocol');
     });

@@ -24,8 +24,15 @@ describe('security/inter-broker-security', () => {
     expect(interBrokerClientSecurity(lenient.config)?.tls?.checkServerIdentity).to.be.a('function');
   });
 
-  it('gives the protocol alone for SASL_PLAINTEXT, for the SASL part to complete', () => {
-    const { config } = build({ listeners: 'PLAINTEXT://:9092,SASL_PLAINTEXT://:9093', 'security.inter.broker.protocol': 'SASL_PLAINTEXT' });
-    expect(interBrokerClientSecurity(config)).to.deep.equal({ protocol: 'SASL_PLAINTEXT' });
+  it('gives the broker\'s own SASL login for SASL_PLAINTEXT, and TLS with it for SASL_SSL', () => {
+    const login = 'org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="admin-secret";';
+    const { config } = build({ listeners: 'PLAINTEXT://:9092,SASL_PLAINTEXT://:9093', 'security.inter.broker.protocol': 'SASL_PLAINTEXT',
+      'listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config': login });
+    expect(interBrokerClientSecurity(config)).to.deep.equal({ protocol: 'SASL_PLAINTEXT', sasl: { mechanism: 'SCRAM-SHA-256', username: 'admin', password: 'admin-secret' } });
+    const both = build({ listeners: 'PLAINTEXT://:9092,SASL_SSL://:9093', 'security.inter.broker.protocol': 'SASL_SSL',
+      'listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config': login, ...brokerTlsOverrides(certs) });
+    const security = interBrokerClientSecurity(both.config);
+    expect(security?.sasl?.username).to.equal('admin');
+    expect(security?.tls?.ca).to.have.length(1);
   });
 });

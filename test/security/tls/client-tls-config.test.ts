@@ -23,8 +23,9 @@ describe('security/client-security-config', () => {
     const security = clientSecurityFromProperties({
       'security.protocol': 'SASL_SSL', 'ssl.keystore.location': certs.client.keystore,
       'ssl.truststore.type': 'PKCS12', 'ssl.truststore.location': certs.pkcs12Truststore, 'ssl.truststore.password': certs.password,
-      'ssl.endpoint.identification.algorithm': '',
+      'ssl.endpoint.identification.algorithm': '', 'sasl.mechanism': 'SCRAM-SHA-256', 'sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required username="alice" password="alice-secret";',
     });
+    expect(security?.sasl?.username).to.equal('alice');
     expect(security?.tls?.key).to.equal(fs.readFileSync(certs.client.key, 'utf8').trim());
     expect(security?.tls?.ca).to.have.length(1);
     expect(security?.tls?.checkServerIdentity).to.be.a('function');
