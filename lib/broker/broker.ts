@@ -43,6 +43,9 @@ import { PartitionConfig, ReplicaManager } from './replica-manager';
 import { createListenerServer, ListenerServer } from './listener-server';
 import { StartupGate } from './startup-gate';
 import { TopicAdmin } from './topic-admin';
+import { AclCache } from '../security/acl/acl-cache';
+import { AclAuthorizer } from '../security/acl/acl-authorizer';
+import { Authorizer } from '../security/acl/acl-types';
 
 const SHUTDOWN_DRAIN_MS = 10000;
 const ZK_SHUTDOWN_STEP_MS = 5000;
@@ -189,6 +192,8 @@ export class Broker extends EventEmitter {
     this.store = store;
     await store.ensureBasePaths();
     this.metadata.clusterId = await store.getOrCreateClusterId();
+    // ACLs are loaded before any handler is registered, so no request is ever decided on an empty cache.
+    const authorizer = await this.startAuthorizer(this.zk);
     const topicAdmin = new TopicAdmin(store, this.metadata, this.config, getLogger('admin'));
     this.topicAdmin = topicAdmin;
     // Follows __consumer_offsets leadership from the first LeaderAndIsr on, so it starts before registration.
@@ -198,7 +203,7 @@ export class Broker extends EventEmitter {
     });
     this.groups = groups;
     groups.startup();
-    this.brokerContext = this.context(topicAdmin, groups);
+    this.brokerContext = this.context(topicAdmin, groups, authorizer);
     this.registerHandlers(this.brokerContext, groups);
     await this.bindListeners();
     this.registration = await registerBroker(this.zk, this.registrationInfo());
@@ -285,7 +290,34 @@ export class Broker extends EventEmitter {
   private topicAdmin: TopicAdmin | null = null;
   private groups: GroupCoordinator | null = null;
 
-  private context(topicAdmin: TopicAdmin, groups: GroupCoordinator): BrokerContext {
+  /**
+   * The ACL authorizer when `authorizer.class.name` names it, over a cache of every ACL in
+   * ZooKeeper that follows changes; null (everything allowed) otherwise.
+   */
+  private async startAuthorizer(zk: ZkClient): Promise<Authorizer | null> {
+    if (this.config.authorizer === null) return null;
+    const logger = getLogger('authorizer');
+    const cache = new AclCache(zk, logger);
+    this.aclCache = cache;
+    await cache.start();
+    const superUsers = this.config.superUsers.length > 0 ? this.config.superUsers.join(';') : 'none';
+    this.logger.info(`Authorizing requests with ACLs from ZooKeeper; super users: ${superUsers}; allow.everyone.if.no.acl.found=${this.config.allowEveryoneIfNoAclFound}`);
+    return new AclAuthorizer(cache, {
+      superUsers: new Set(this.config.superUsers),
+      allowEveryoneIfNoAclFound: this.config.allowEveryoneIfNoAclFound,
+      auditLogLevel: this.config.authorizerAuditLogLevel,
+      logger,
+    });
+  }
+
+  private aclCache: AclCache | null = null;
+
+  /** The ACLs this broker authorizes with; null without an authorizer. */
+  get acls(): AclCache | null {
+    return this.aclCache;
+  }
+
+  private context(topicAdmin: TopicAdmin, groups: GroupCoordinator, authorizer: Authorizer | null): BrokerContext {
     return {
       brokerId: this.brokerId,
       config: this.config,
@@ -295,6 +327,7 @@ export class Broker extends EventEmitter {
       topicAdmin,
       groups,
       logger: getLogger('request'),
+      authorizer,
       brokerEpoch: () => this.brokerEpoch,
     };
   }
@@ -306,7 +339,7 @@ export class Broker extends EventEmitter {
       .register(Api.ApiVersions, apiVersionsHandler(this.dispatcher), whileStarting)
       .register(Api.Metadata, metadataHandler(ctx))
       .register(Api.Produce, produceHandler(ctx))
-      .register(Api.InitProducerId, initProducerIdHandler(this.producerIds, getLogger('producer-ids')))
+      .register(Api.InitProducerId, initProducerIdHandler(this.producerIds, getLogger('producer-ids'), ctx))
       .register(Api.Fetch, fetchHandler(ctx))
       .register(Api.OffsetForLeaderEpoch, offsetForLeaderEpochHandler(ctx))
       .register(Api.ListOffsets, listOffsetsHandler(ctx))
@@ -322,10 +355,10 @@ export class Broker extends EventEmitter {
         return response;
       }, whileStarting)
       .register(Api.StopReplica, stopReplicaHandler(ctx), whileStarting)
-      .register(Api.ControlledShutdown, controlledShutdownHandler(() => this.controller), whileStarting)
-      .register(Api.ElectLeaders, electLeadersHandler(() => this.controller))
-      .register(Api.AlterPartitionReassignments, alterPartitionReassignmentsHandler(() => this.controller))
-      .register(Api.ListPartitionReassignments, listPartitionReassignmentsHandler(() => this.controller))
+      .register(Api.ControlledShutdown, controlledShutdownHandler(() => this.controller, ctx), whileStarting)
+      .register(Api.ElectLeaders, electLeadersHandler(() => this.controller, ctx))
+      .register(Api.AlterPartitionReassignments, alterPartitionReassignmentsHandler(() => this.controller, ctx))
+      .register(Api.ListPartitionReassignments, listPartitionReassignmentsHandler(() => this.controller, ctx))
       .register(Api.FindCoordinator, findCoordinatorHandler(ctx))
       .register(Api.JoinGroup, joinGroupHandler(ctx))
       .register(Api.SyncGroup, syncGroupHandler(ctx))
@@ -380,6 +413,7 @@ export class Broker extends EventEmitter {
     this.groups?.shutdown();
     await draining;
     this.metadata.close();
+    this.aclCache?.stop();
     // Fetchers stop before the logs close, so no follower append races the close.
     await this.replicas.shutdown().catch((err) => this.logger.warn(`Replica manager shutdown: ${(err as Error).message}`));
     // Logs are flushed and marked clean before anything that needs ZooKeeper, which may be gone.

@@ -11,10 +11,9 @@ import { RawConfig, rawEntries } from './config-def';
 
 /** Keys whose presence (with a non-empty value) asks for protection Samsa cannot give. */
 // One list per concern, so each part of the security work removes exactly its own keys.
-const AUTHORIZATION_KEYS = ['authorizer.class.name', 'allow.everyone.if.no.acl.found', 'super.users'];
 const TRANSPORT_KEYS = ['security.inter.broker.protocol', 'principal.builder.class'];
 const SASL_KEYS = ['connections.max.reauth.ms'];
-const EXACT_KEYS = new Set([...AUTHORIZATION_KEYS, ...TRANSPORT_KEYS, ...SASL_KEYS]);
+const EXACT_KEYS = new Set([...TRANSPORT_KEYS, ...SASL_KEYS]);
 
 const TLS_PREFIXES = ['ssl.'];
 const SASL_PREFIXES = ['sasl.', 'listener.name.'];

@@ -15,8 +15,14 @@ describe('cli/server-start-refusals', function () {
     return runCli('samsa-server-start', [file], { cwd: dir, timeoutMs: 30000 });
   }
 
-  it('refuses to start an open broker when an authorizer or TLS key store is configured', async () => {
-    for (const line of ['authorizer.class.name=kafka.security.authorizer.AclAuthorizer', 'ssl.keystore.location=/etc/samsa/broker.pem']) {
+  it('refuses an authorizer class it does not have, naming the key', async () => {
+    const result = await startWith(['listeners=PLAINTEXT://127.0.0.1:0', 'authorizer.class.name=com.example.OpenDoorAuthorizer']);
+    expect(result.code).to.equal(1);
+    expect(result.stdout + result.stderr).to.contain('authorizer.class.name').and.to.contain('com.example.OpenDoorAuthorizer');
+  });
+
+  it('refuses to start an open broker when a TLS key store is configured', async () => {
+    for (const line of ['ssl.keystore.location=/etc/samsa/broker.pem']) {
       const key = line.split('=')[0];
       const result = await startWith(['listeners=PLAINTEXT://127.0.0.1:0', line]);
       expect(result.code, line).to.equal(1);
