@@ -3,21 +3,13 @@ import { getLogger } from '../../../lib/util/logger';
 import { ZkClient } from '../../../lib/zk/zk-client';
 import { AclCache } from '../../../lib/security/acl/acl-cache';
 import { AccessControlEntry, ResourcePattern } from '../../../lib/security/acl/acl-types';
-import { changesRoot, encodeAcls, encodeChange, resourcePath, ACL_CHANGE_PREFIX } from '../../../lib/security/acl/acl-zk-format';
+import { ACL_CHANGE_PREFIX, changesRoot } from '../../../lib/security/acl/acl-zk-format';
+import { writeAcls } from './acl-fixtures';
 import { startTestZooKeeper, TestZooKeeper } from '../../helpers/zookeeper';
 import { waitUntil } from '../../helpers/wait';
 
 const READ: AccessControlEntry = { principal: 'User:alice', host: '*', operation: 'Read', permissionType: 'Allow' };
 const WRITE: AccessControlEntry = { principal: 'User:bob', host: '*', operation: 'Write', permissionType: 'Allow' };
-
-/** What samsa-acls (and Kafka's AclAuthorizer) write: the resource znode, then a change node naming it. */
-async function writeAcls(zk: ZkClient, pattern: ResourcePattern, entries: AccessControlEntry[], notify = true): Promise<void> {
-  const path = resourcePath(pattern);
-  if (entries.length === 0) await zk.delete(path).catch(() => undefined);
-  else if (await zk.exists(path)) await zk.setData(path, encodeAcls(entries));
-  else await zk.createPersistentPath(path, encodeAcls(entries));
-  if (notify) await zk.create(`${changesRoot(pattern.patternType)}/${ACL_CHANGE_PREFIX}`, encodeChange(pattern), 'PERSISTENT_SEQUENTIAL');
-}
 
 const principals = (cache: AclCache, name: string) => cache.matching({ resourceType: 'Topic', name }).map((b) => b.entry.principal).sort();
 
