@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { Kafka, logLevel } from 'kafkajs';
 import { Admin } from '../../../lib/client/admin';
 import { Consumer } from '../../../lib/client/consumer';
 import { Producer } from '../../../lib/client/producer';
@@ -119,5 +120,19 @@ describe('security/acl/authorization (every client is User:ANONYMOUS)', function
     expect(consumed.stdout + consumed.stderr).to.match(/[Aa]uthoriz/);
     const ok = await runKcat(['-b', cluster.kafka, '-C', '-t', 'pre-a', '-o', 'beginning', '-c', '1', '-e'], { timeoutMs: 30000 });
     expect(ok.stdout.trim()).to.equal('hello');
+  });
+
+  it('gives KafkaJS Kafka\'s error types on the Kafka listener: produce and metadata of a topic without ACLs denied', async () => {
+    const kafka = new Kafka({ clientId: 'acl-test', brokers: [cluster.kafka], logLevel: logLevel.NOTHING, retry: { retries: 1, initialRetryTime: 100 } });
+    const producer = kafka.producer();
+    await producer.connect();
+    const err = await failure(producer.send({ topic: 'hidden', messages: [{ value: 'x' }] }) as Promise<unknown>);
+    await producer.disconnect();
+    expect(err.message).to.contain('Not authorized to access topics');
+    const admin = kafka.admin();
+    await admin.connect();
+    const metadataErr = await failure(admin.fetchTopicMetadata({ topics: ['hidden'] }));
+    await admin.disconnect();
+    expect((metadataErr as unknown as { type?: string }).type).to.equal('TOPIC_AUTHORIZATION_FAILED');
   });
 });
