@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { authorize } from '../../lib/broker/authorize';
 import { BrokerContext } from '../../lib/broker/broker-context';
-import { createPartitionsHandler, deleteTopicsHandler, describeConfigsHandler } from '../../lib/broker/handlers/admin';
+import { createTopicsHandler, createPartitionsHandler, deleteTopicsHandler, describeConfigsHandler } from '../../lib/broker/handlers/admin';
 import { controlledShutdownHandler } from '../../lib/broker/handlers/controlled-shutdown';
 import { leaderAndIsrHandler, stopReplicaHandler, updateMetadataHandler } from '../../lib/broker/handlers/controller-requests';
 import { electLeadersHandler } from '../../lib/broker/handlers/elect-leaders';
@@ -152,5 +152,21 @@ describe('broker/handlers authorization (every check, before any work)', () => {
     const del = await call(deleteGroupsHandler(ctx), { groupsNames: ['a', 'b'] }, 42);
     expect(del.results).to.deep.equal([{ groupId: 'a', errorCode: 0 }, { groupId: 'b', errorCode: GROUP }]);
     expect(asked[0]).to.equal('Describe Cluster:kafka-cluster');
+  });
+
+  it('creates topics with Create on the Cluster, leaving out the configs of topics the principal may not DescribeConfigs', async () => {
+    const createOnly: Authorizer = { authorize: (r) => r.operation === 'Create' && r.resource.resourceType === 'Cluster', authorizeByResourceType: () => false };
+    const created: string[] = [];
+    const ctx = {
+      authorizer: createOnly,
+      topicAdmin: { createTopics: async (req: { topics: Array<{ name: string }> }) => req.topics.map((t) => { created.push(t.name); return { name: t.name, errorCode: 0, errorMessage: null, numPartitions: 1, replicationFactor: 1 }; }) },
+    } as unknown as BrokerContext;
+    const answer = await call(createTopicsHandler(ctx), { topics: [{ name: 'n', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000, validateOnly: false }, 19);
+    expect(created).to.deep.equal(['n']);
+    expect(answer.topics[0]).to.include({ errorCode: 0, topicConfigErrorCode: TOPIC });
+    expect(answer.topics[0].configs).to.deep.equal([]);
+    const noCreate = { authorizer: new DenyAll(), topicAdmin: { createTopics: async () => [] } } as unknown as BrokerContext;
+    const refused = await call(createTopicsHandler(noCreate), { topics: [{ name: 'm', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000, validateOnly: false }, 19);
+    expect(refused.topics[0]).to.include({ name: 'm', errorCode: TOPIC, errorMessage: 'Authorization failed.' });
   });
 });

@@ -20,7 +20,8 @@ import { Handler, RequestContext } from '../request-context';
 export type CreatedTopicConfig = Pick<ConfigEntry, 'name' | 'value' | 'readOnly' | 'configSource' | 'isSensitive'>;
 
 export type CreateTopicsAnswer = Omit<CreateTopicsResponseData, 'topics'> & {
-  topics: Array<CreateTopicsResponseData['topics'][number] & { configs: CreatedTopicConfig[] }>;
+  /** topicConfigErrorCode: TOPIC_AUTHORIZATION_FAILED when the principal may not DescribeConfigs the topic (its configs are then left out, as Kafka does). */
+  topics: Array<CreateTopicsResponseData['topics'][number] & { configs: CreatedTopicConfig[]; topicConfigErrorCode?: number }>;
 };
 
 export function createTopicsHandler(ctx: BrokerContext): Handler<CreateTopicsRequestData, CreateTopicsAnswer> {
@@ -29,6 +30,7 @@ export function createTopicsHandler(ctx: BrokerContext): Handler<CreateTopicsReq
     const creatable = authorizeCluster(ctx, rc, 'Create', { logIfDenied: false })
       ? new Set(req.topics.map((t) => t.name)) : authorizedNames(ctx, rc, 'Create', 'Topic', req.topics.map((t) => t.name));
     const created = await ctx.topicAdmin.createTopics({ ...req, topics: req.topics.filter((t) => creatable.has(t.name)) });
+    const describable = authorizedNames(ctx, rc, 'DescribeConfigs', 'Topic', req.topics.map((t) => t.name), { logIfDenied: false });
     let next = 0;
     const results = req.topics.map((t) => (creatable.has(t.name)
       ? created[next++]
@@ -37,6 +39,7 @@ export function createTopicsHandler(ctx: BrokerContext): Handler<CreateTopicsReq
       throttleTimeMs: 0,
       topics: results.map((result) => {
         const topic = req.topics.find((t) => t.name === result.name);
+        if (!describable.has(result.name)) return { ...result, configs: [], topicConfigErrorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED.code };
         if (result.errorCode !== 0 || !topic) return { ...result, configs: [] };
         const overrides: Record<string, string> = {};
         for (const c of topic.configs) if (c.value !== null) overrides[c.name] = c.value;

@@ -67,7 +67,7 @@ function registerTopicAdmin(kafka: KafkaDispatcher, native: ApiDispatcher): void
   kafka
     .register(KafkaCreateTopics, async (req, ctx) => {
       const answer = await callNative(createTopics, req, ctx);
-      return { throttleTimeMs: 0, topics: answer.topics.map((t) => ({ ...t, topicId: ZERO_UUID, topicConfigErrorCode: 0 })) };
+      return { throttleTimeMs: 0, topics: answer.topics.map((t) => ({ ...t, topicId: ZERO_UUID, topicConfigErrorCode: t.topicConfigErrorCode ?? 0 })) };
     }, (req, errorCode) => ({
       throttleTimeMs: 0,
       topics: req.topics.map(({ name }) => ({
