@@ -77,7 +77,7 @@ function registerAdminApis(kafka: KafkaDispatcher, native: ApiDispatcher): void 
   kafka
     .register(KafkaDescribeGroups, async (req, ctx) => {
       const answer = await callNative(describe, { groups: req.groups }, ctx);
-      // No authorizer: the operations are answered as not requested, whether asked for or not.
+      // Authorized operations are not computed (Samsa's authorizer only answers yes or no): answered as not requested.
       return { ...answer, groups: answer.groups.map((g) => ({ ...g, authorizedOperations: OPERATIONS_NOT_REQUESTED })) };
     }, (req, errorCode) => ({
       throttleTimeMs: 0,

@@ -25,7 +25,7 @@ export function buildKafkaDispatcher(native: ApiDispatcher, logger: Logger, serv
   // Most checks happen in the native handlers these adapters call; this is for the few answered here.
   const access: AccessControl = { get authorizer() { return services().authorizer; } };
   registerMetadataApis(kafka, native);
-  registerDataApis(kafka, native, logger);
+  registerDataApis(kafka, native, logger, access);
   registerAdminApis(kafka, native, access);
   registerGroupApis(kafka, native, () => services().groups.offsets, access);
   return kafka;
