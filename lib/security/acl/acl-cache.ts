@@ -22,6 +22,8 @@ import {
 /** Kafka's ZkNodeChangeNotificationListener.DefaultExpirationMs. */
 export const CHANGE_EXPIRATION_MS = 15 * 60 * 1000;
 const PATTERN_TYPES: readonly ConcretePatternType[] = ['Literal', 'Prefixed'];
+/** More new change nodes than this at once (a bulk import, a long disconnection) are cheaper as one full reload. */
+const MAX_CHANGES_PER_ROUND = 1000;
 
 export interface AclCacheOptions {
   /** Change nodes older than this are deleted; Kafka's 15 minutes unless a test says otherwise. */
@@ -159,8 +161,12 @@ export class AclCache {
     const root = changesRoot(patternType);
     const last = this.lastSequence.get(patternType) ?? -1;
     const fresh = children.filter((c) => sequenceOf(c) > last).sort((a, b) => sequenceOf(a) - sequenceOf(b));
-    let reloadAll = false;
-    for (const child of fresh) {
+    let reloadAll = fresh.length > MAX_CHANGES_PER_ROUND;
+    if (reloadAll) {
+      this.logger.info(`${fresh.length} ACL changes under ${root} at once; reloading every ACL instead of reading them one by one`);
+      this.lastSequence.set(patternType, sequenceOf(fresh[fresh.length - 1]));
+    }
+    for (const child of reloadAll ? [] : fresh) {
       let data: Buffer | null = null;
       try {
         data = (await this.zk.getData(`${root}/${child}`)).data;
