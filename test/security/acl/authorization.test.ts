@@ -135,4 +135,16 @@ describe('security/acl/authorization (every client is User:ANONYMOUS)', function
     await admin.disconnect();
     expect((metadataErr as unknown as { type?: string }).type).to.equal('TOPIC_AUTHORIZATION_FAILED');
   });
+
+  it('rejects a commit of offsets of a topic without Read, naming the topic, while the group is allowed', async () => {
+    const consumer = new Consumer({ bootstrapServers: cluster.native, groupId: 'pre-committer' });
+    const err = await failure(consumer.commitSync([{ topic: 'hidden', partition: 0, offset: 0 }], 10000));
+    const locked = new Consumer({ bootstrapServers: cluster.native, groupId: 'locked' });
+    const groupErr = await failure(locked.commitSync([{ topic: 'other', partition: 0, offset: 0 }], 10000));
+    await consumer.close();
+    await locked.close();
+    expect(err.message).to.equal('Not authorized to access topics: [hidden]');
+    expect(err.code).to.equal(ErrorCode.TOPIC_AUTHORIZATION_FAILED.code);
+    expect(groupErr.message).to.equal('Not authorized to access group: locked');
+  });
 });
