@@ -137,6 +137,8 @@ describe('security/acl/authorization (every client is User:ANONYMOUS)', function
   });
 
   it('rejects a commit of offsets of a topic without Read, naming the topic, while the group is allowed', async () => {
+    await cluster.setAcls(group('pre-', 'Prefixed'), [entry('Read')]);
+    await cluster.setAcls(topic('other'), [entry('Read')]);
     const consumer = new Consumer({ bootstrapServers: cluster.native, groupId: 'pre-committer' });
     const err = await failure(consumer.commitSync([{ topic: 'hidden', partition: 0, offset: 0 }], 10000));
     const locked = new Consumer({ bootstrapServers: cluster.native, groupId: 'locked' });
