@@ -24,7 +24,7 @@ export type { RecordHeader } from './record/record';
 export type { CompressionType } from './record/compression';
 export { COMPRESSION_TYPES } from './record/compression';
 export { CorruptRecordError, ErrorCode, ProtocolError, SamsaError } from './protocol/errors';
-export { ClientClosedError, IllegalStateError, InvalidArgumentError } from './client/client-errors';
+export { ClientClosedError, GroupAuthorizationError, IllegalStateError, InvalidArgumentError, TopicAuthorizationError } from './client/client-errors';
 export type { ErrorDefinition, ErrorName } from './protocol/errors';
 export type { ClientSaslCredentials, ClientSecurity, SaslMechanismName } from './security/client-security';
 export { clientSecurityFromProperties } from './security/client-security-config';

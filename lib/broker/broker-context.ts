@@ -9,6 +9,7 @@ import { MetadataCache } from './metadata-cache';
 import { ReplicaManager } from './replica-manager';
 import { TopicAdmin } from './topic-admin';
 import { Logger } from '../util/logger';
+import { Authorizer } from '../security/acl/acl-types';
 
 export interface BrokerContext {
   readonly brokerId: number;
@@ -20,6 +21,8 @@ export interface BrokerContext {
   /** Consumer groups of the `__consumer_offsets` partitions this broker leads. */
   readonly groups: GroupCoordinator;
   readonly logger: Logger;
+  /** Decides every request's access (lib/broker/authorize.ts); null without `authorizer.class.name`: all allowed. */
+  readonly authorizer: Authorizer | null;
   /** The broker epoch (czxid of our registration), checked on controller requests. */
   brokerEpoch(): number;
 }

@@ -40,7 +40,8 @@ import { findCoordinatorHandler } from './handlers/group-find-coordinator';
 import { heartbeatHandler, joinGroupHandler, leaveGroupHandler, syncGroupHandler } from './handlers/group-membership';
 import { offsetCommitHandler, offsetFetchHandler } from './handlers/group-offsets';
 import { deleteGroupsHandler, describeGroupsHandler, listGroupsHandler } from './handlers/group-admin';
-import { createAclsHandler, deleteAclsHandler, describeAclsHandler, openAclAdminGate } from './handlers/acls';
+import { aclAdminGate, createAclsHandler, deleteAclsHandler, describeAclsHandler } from './handlers/acls';
+import { authorizeCluster } from './authorize';
 import { AclStore } from '../security/acl/acl-store';
 import { requestControlledShutdown } from './controlled-shutdown';
 import { MetadataCache } from './metadata-cache';
@@ -52,6 +53,9 @@ import { TopicAdmin } from './topic-admin';
 import { saslAuthenticateHandler, saslHandshakeHandler } from './handlers/sasl';
 import { ScramCredentialCache } from '../security/scram/credential-cache';
 import { SaslAuthenticator } from '../security/sasl/sasl-authenticator';
+import { AclCache } from '../security/acl/acl-cache';
+import { AclAuthorizer } from '../security/acl/acl-authorizer';
+import { Authorizer } from '../security/acl/acl-types';
 
 const SHUTDOWN_DRAIN_MS = 10000;
 const ZK_SHUTDOWN_STEP_MS = 5000;
@@ -204,6 +208,8 @@ export class Broker extends EventEmitter {
     // Kafka's AclAuthorizer creates the ACL roots at startup; the ACL APIs read and write below them.
     const acls = new AclStore(this.zk);
     await acls.ensureRoots();
+    // ACLs are loaded before any handler is registered, so no request is ever decided on an empty cache.
+    const authorizer = await this.startAuthorizer(this.zk);
     const topicAdmin = new TopicAdmin(store, this.metadata, this.config, getLogger('admin'));
     this.topicAdmin = topicAdmin;
     // Follows __consumer_offsets leadership from the first LeaderAndIsr on, so it starts before registration.
@@ -213,7 +219,7 @@ export class Broker extends EventEmitter {
     });
     this.groups = groups;
     groups.startup();
-    this.brokerContext = this.context(topicAdmin, groups);
+    this.brokerContext = this.context(topicAdmin, groups, authorizer);
     if (this.config.sasl.listeners.size > 0) {
       this.credentials = new ScramCredentialCache(this.zk, getLogger('scram-credentials'));
       await this.credentials.start();
@@ -305,7 +311,34 @@ export class Broker extends EventEmitter {
   private topicAdmin: TopicAdmin | null = null;
   private groups: GroupCoordinator | null = null;
 
-  private context(topicAdmin: TopicAdmin, groups: GroupCoordinator): BrokerContext {
+  /**
+   * The ACL authorizer when `authorizer.class.name` names it, over a cache of every ACL in
+   * ZooKeeper that follows changes; null (everything allowed) otherwise.
+   */
+  private async startAuthorizer(zk: ZkClient): Promise<Authorizer | null> {
+    if (this.config.authorizer === null) return null;
+    const logger = getLogger('authorizer');
+    const cache = new AclCache(zk, logger);
+    this.aclCache = cache;
+    await cache.start();
+    const superUsers = this.config.superUsers.length > 0 ? this.config.superUsers.join(';') : 'none';
+    this.logger.info(`Authorizing requests with ACLs from ZooKeeper; super users: ${superUsers}; allow.everyone.if.no.acl.found=${this.config.allowEveryoneIfNoAclFound}`);
+    return new AclAuthorizer(cache, {
+      superUsers: new Set(this.config.superUsers),
+      allowEveryoneIfNoAclFound: this.config.allowEveryoneIfNoAclFound,
+      auditLogLevel: this.config.authorizerAuditLogLevel,
+      logger,
+    });
+  }
+
+  private aclCache: AclCache | null = null;
+
+  /** The ACLs this broker authorizes with; null without an authorizer. */
+  get acls(): AclCache | null {
+    return this.aclCache;
+  }
+
+  private context(topicAdmin: TopicAdmin, groups: GroupCoordinator, authorizer: Authorizer | null): BrokerContext {
     return {
       brokerId: this.brokerId,
       config: this.config,
@@ -315,6 +348,7 @@ export class Broker extends EventEmitter {
       topicAdmin,
       groups,
       logger: getLogger('request'),
+      authorizer,
       brokerEpoch: () => this.brokerEpoch,
     };
   }
@@ -323,9 +357,9 @@ export class Broker extends EventEmitter {
     const updateMetadata = updateMetadataHandler(ctx);
     const whileStarting = { servedWhileStarting: true };
     assert(this.zk !== null, 'handlers are registered once connected to ZooKeeper');
-    // The Cluster Describe/Alter authorization check goes in as scramCredentialHandlers' second argument.
     const credentials = UserCredentialsStore.forZk(this.zk);
-    const scram = scramCredentialHandlers(() => credentials);
+    const scram = scramCredentialHandlers(() => credentials, (rc, operation) => authorizeCluster(ctx, rc, operation === 'DESCRIBE' ? 'Describe' : 'Alter'));
+    const aclGate = aclAdminGate(ctx);
     const authenticator = new SaslAuthenticator({
       config: this.config.sasl, credentials: this.credentials ?? { credential: () => undefined }, logger: getLogger('sasl'),
     });
@@ -335,7 +369,7 @@ export class Broker extends EventEmitter {
       .register(Api.SaslAuthenticate, saslAuthenticateHandler(authenticator), whileStarting)
       .register(Api.Metadata, metadataHandler(ctx))
       .register(Api.Produce, produceHandler(ctx))
-      .register(Api.InitProducerId, initProducerIdHandler(this.producerIds, getLogger('producer-ids')))
+      .register(Api.InitProducerId, initProducerIdHandler(this.producerIds, getLogger('producer-ids'), ctx))
       .register(Api.Fetch, fetchHandler(ctx))
       .register(Api.OffsetForLeaderEpoch, offsetForLeaderEpochHandler(ctx))
       .register(Api.ListOffsets, listOffsetsHandler(ctx))
@@ -351,10 +385,10 @@ export class Broker extends EventEmitter {
         return response;
       }, whileStarting)
       .register(Api.StopReplica, stopReplicaHandler(ctx), whileStarting)
-      .register(Api.ControlledShutdown, controlledShutdownHandler(() => this.controller), whileStarting)
-      .register(Api.ElectLeaders, electLeadersHandler(() => this.controller))
-      .register(Api.AlterPartitionReassignments, alterPartitionReassignmentsHandler(() => this.controller))
-      .register(Api.ListPartitionReassignments, listPartitionReassignmentsHandler(() => this.controller))
+      .register(Api.ControlledShutdown, controlledShutdownHandler(() => this.controller, ctx), whileStarting)
+      .register(Api.ElectLeaders, electLeadersHandler(() => this.controller, ctx))
+      .register(Api.AlterPartitionReassignments, alterPartitionReassignmentsHandler(() => this.controller, ctx))
+      .register(Api.ListPartitionReassignments, listPartitionReassignmentsHandler(() => this.controller, ctx))
       .register(Api.FindCoordinator, findCoordinatorHandler(ctx))
       .register(Api.JoinGroup, joinGroupHandler(ctx))
       .register(Api.SyncGroup, syncGroupHandler(ctx))
@@ -365,10 +399,9 @@ export class Broker extends EventEmitter {
       .register(Api.ListGroups, listGroupsHandler(ctx))
       .register(Api.DescribeGroups, describeGroupsHandler(ctx))
       .register(Api.DeleteGroups, deleteGroupsHandler(ctx))
-      // openAclAdminGate: where SECURITY_DISABLED and Cluster authorization are decided (handlers/acls.ts).
-      .register(Api.DescribeAcls, describeAclsHandler(acls, openAclAdminGate))
-      .register(Api.CreateAcls, createAclsHandler(acls, openAclAdminGate))
-      .register(Api.DeleteAcls, deleteAclsHandler(acls, openAclAdminGate))
+      .register(Api.DescribeAcls, describeAclsHandler(acls, aclGate))
+      .register(Api.CreateAcls, createAclsHandler(acls, aclGate))
+      .register(Api.DeleteAcls, deleteAclsHandler(acls, aclGate))
       .register(Api.DescribeUserScramCredentials, scram.describe)
       .register(Api.AlterUserScramCredentials, scram.alter);
   }
@@ -416,6 +449,7 @@ export class Broker extends EventEmitter {
     this.groups?.shutdown();
     await draining;
     this.metadata.close();
+    this.aclCache?.stop();
     // Fetchers stop before the logs close, so no follower append races the close.
     await this.replicas.shutdown().catch((err) => this.logger.warn(`Replica manager shutdown: ${(err as Error).message}`));
     // Logs are flushed and marked clean before anything that needs ZooKeeper, which may be gone.

@@ -104,7 +104,7 @@ export class AdminGroups {
   /** The group's committed offsets (of `partitions`, or all of them), sorted by topic and partition. */
   async listConsumerGroupOffsets(groupId: string, partitions: readonly TopicPartition[] | null = null): Promise<GroupOffset[]> {
     const offsets = await this.onCoordinator(groupId, `fetching the offsets of group '${groupId}'`, async (conn) => {
-      const outcome = readOffsetFetch(await conn.send(Api.OffsetFetch, { groupId, topics: offsetFetchTopics(partitions) }));
+      const outcome = readOffsetFetch(await conn.send(Api.OffsetFetch, { groupId, topics: offsetFetchTopics(partitions) }), groupId);
       return 'offsets' in outcome ? { done: outcome.offsets } : outcome;
     });
     return [...offsets.values()]

@@ -18,6 +18,38 @@ export function responseError(code: number, errorMessage: string | null | undefi
   return userError(definition, errorMessage ?? fallback ?? definition.message);
 }
 
+/**
+ * Kafka's TopicAuthorizationException: the principal may not use these topics. Fatal (no retry
+ * changes an ACL's mind); the message is Kafka's, so tools print what Kafka's tools print.
+ */
+export class TopicAuthorizationError extends SamsaError {
+  constructor(readonly unauthorizedTopics: readonly string[]) {
+    super(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+    this.name = 'TopicAuthorizationError';
+    this.message = `Not authorized to access topics: [${unauthorizedTopics.join(', ')}]`;
+  }
+}
+
+/** Kafka's GroupAuthorizationException, fatal like the topic one. */
+export class GroupAuthorizationError extends SamsaError {
+  constructor(readonly groupId: string) {
+    super(ErrorCode.GROUP_AUTHORIZATION_FAILED);
+    this.name = 'GroupAuthorizationError';
+    this.message = `Not authorized to access group: ${groupId}`;
+  }
+}
+
+/**
+ * The typed error for an authorization code about `subject` (a topic for 29, a group for 30);
+ * undefined for any other code, which the caller handles as before.
+ */
+export function authorizationError(code: number, subject: { topic?: string; group?: string }): SamsaError | undefined {
+  if (code === ErrorCode.TOPIC_AUTHORIZATION_FAILED.code && subject.topic !== undefined) return new TopicAuthorizationError([subject.topic]);
+  if (code === ErrorCode.GROUP_AUTHORIZATION_FAILED.code && subject.group !== undefined) return new GroupAuthorizationError(subject.group);
+  if (code === ErrorCode.CLUSTER_AUTHORIZATION_FAILED.code) return userError(ErrorCode.CLUSTER_AUTHORIZATION_FAILED, 'Cluster authorization failed.');
+  return undefined;
+}
+
 export function unknownTopicError(topic: string): SamsaError {
   return userError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${topic}' does not exist.`);
 }

@@ -19,7 +19,7 @@ import { JoinGroupResponseData } from '../protocol/messages/group';
 import { AssignorMember, PartitionAssignor } from '../group/assignors';
 import { CONSUMER_PROTOCOL_TYPE, decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../group/consumer-protocol';
 import { getLogger } from '../util/logger';
-import { asSamsaError, closedError, responseError } from './client-errors';
+import { asSamsaError, authorizationError, closedError, responseError } from './client-errors';
 import { ResolvedConsumerOptions } from './consumer-options';
 import { coordinatorMoved, CoordinatorChannel } from './coordinator-channel';
 import { Generation } from './offset-committer';
@@ -250,7 +250,7 @@ export class ConsumerCoordinator {
       return;
     }
     if (code === ErrorCode.REBALANCE_IN_PROGRESS.code || code === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS.code || code === ErrorCode.REQUEST_TIMED_OUT.code) return;
-    throw responseError(code, null, `${api} for group ${this.channel.groupId} failed: ${responseError(code, null).message}`);
+    throw authorizationError(code, { group: this.channel.groupId }) ?? responseError(code, null, `${api} for group ${this.channel.groupId} failed: ${responseError(code, null).message}`);
   }
 
   /** SyncGroup after a successful join; null means "join again". */

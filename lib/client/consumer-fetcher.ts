@@ -13,7 +13,7 @@ import { ErrorCode, errorForCode } from '../protocol/errors';
 import { CONSUMER_REPLICA_ID, FetchRequestData, FetchResponseData } from '../protocol/messages/produce-fetch';
 import { decodeRecordBatches } from '../record/record-batch';
 import { getLogger } from '../util/logger';
-import { asSamsaError, responseError, userError } from './client-errors';
+import { asSamsaError, authorizationError, responseError, userError } from './client-errors';
 import { ConnectionPool } from './connection-pool';
 import { ResolvedConsumerOptions } from './consumer-options';
 import { MetadataCache } from './metadata-cache';
@@ -194,6 +194,6 @@ export class ConsumerFetcher {
       state.retryAtMs = this.now() + this.options.retryBackoffMs;
       return;
     }
-    state.error = responseError(code, null, `Fetch for ${state.topic}-${state.partition} failed: ${errorForCode(code).message}`);
+    state.error = authorizationError(code, { topic: state.topic }) ?? responseError(code, null, `Fetch for ${state.topic}-${state.partition} failed: ${errorForCode(code).message}`);
   }
 }

@@ -13,7 +13,7 @@
 import { Api, ApiDef } from '../protocol/api';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { getLogger } from '../util/logger';
-import { asSamsaError, closedError, responseError, userError } from './client-errors';
+import { asSamsaError, authorizationError, closedError, responseError, userError } from './client-errors';
 import { ResolvedClientOptions } from './client-options';
 import { Connection } from './connection';
 import { ConnectionPool } from './connection-pool';
@@ -59,7 +59,7 @@ export async function findCoordinator(pool: ConnectionPool, groupId: string, dea
       const conn = await pool.anyConnection();
       const response = await conn.send(Api.FindCoordinator, { key: groupId, keyType: KEY_TYPE_GROUP });
       if (response.errorCode === 0) return { nodeId: response.nodeId, host: response.host, port: response.port };
-      failure = responseError(response.errorCode, response.errorMessage);
+      failure = authorizationError(response.errorCode, { group: groupId }) ?? responseError(response.errorCode, response.errorMessage);
     } catch (err) {
       failure = asSamsaError(err);
     }

@@ -14,7 +14,7 @@ import { ErrorCode, SamsaError } from '../protocol/errors';
 import { MetadataResponseData } from '../protocol/messages/metadata';
 import { getLogger } from '../util/logger';
 import { ConnectionPool, NodeAddress } from './connection-pool';
-import { userError } from './client-errors';
+import { TopicAuthorizationError, userError } from './client-errors';
 import { exponentialBackoffMs, needsMetadataRefresh } from './retry-policy';
 import { sleep } from '../util/time';
 
@@ -189,6 +189,8 @@ export class MetadataCache {
       const known = this.topics.get(topic);
       if (known && known.partitions.length > 0) return known;
       const code = this.topicErrors.get(topic);
+      // No retry changes an ACL's answer: fail at once, as Kafka's clients do.
+      if (code === ErrorCode.TOPIC_AUTHORIZATION_FAILED.code) throw new TopicAuthorizationError([topic]);
       if (failFastOnUnknown && code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code) {
         throw userError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${topic}' does not exist.`);
       }

@@ -5,9 +5,11 @@
  * topic's metadata (logging UNKNOWN_TOPIC_OR_PARTITION) and the group's leader rebalances once
  * the topic appears. This asks again, at most once per retry backoff, while any subscribed topic
  * is missing, and warns when the set of missing topics changes and then every WARN_INTERVAL_MS,
- * so a long wait is visible without flooding the log.
+ * so a long wait is visible without flooding the log. A topic the principal may not access is
+ * not waited for: as in Kafka, poll() fails with the topics named.
  */
-import { errorForCode } from '../protocol/errors';
+import { ErrorCode, errorForCode } from '../protocol/errors';
+import { TopicAuthorizationError } from './client-errors';
 import { Logger } from '../util/logger';
 import { MetadataCache } from './metadata-cache';
 
@@ -26,6 +28,8 @@ export class MissingTopicWatch {
       this.warnedFor = '';
       return missing;
     }
+    const denied = missing.filter((t) => this.metadata.topicError(t) === ErrorCode.TOPIC_AUTHORIZATION_FAILED.code);
+    if (denied.length > 0) throw new TopicAuthorizationError(denied);
     this.metadata.requestRefresh();
     const names = missing.join(', ');
     const now = this.now();

@@ -12,7 +12,7 @@ import { Api } from '../protocol/api';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { OffsetCommitRequestData, OffsetFetchResponseData } from '../protocol/messages/group';
 import { getLogger } from '../util/logger';
-import { asSamsaError, responseError, userError } from './client-errors';
+import { asSamsaError, authorizationError, GroupAuthorizationError, responseError, TopicAuthorizationError, userError } from './client-errors';
 import { commitFailedError } from './consumer-errors';
 import { coordinatorMoved, CoordinatorChannel, retriableGroupError } from './coordinator-channel';
 import { partitionKey } from './list-offsets';
@@ -81,10 +81,10 @@ export type OffsetFetchOutcome = { retryCode: number } | { offsets: Map<string, 
  * left out), or the code to retry on. Per-partition UNKNOWN_TOPIC_OR_PARTITION means "nothing
  * committed"; other errors are thrown.
  */
-export function readOffsetFetch(response: OffsetFetchResponseData): OffsetFetchOutcome {
+export function readOffsetFetch(response: OffsetFetchResponseData, groupId?: string): OffsetFetchOutcome {
   if (response.errorCode !== 0) {
     if (retriableGroupError(response.errorCode)) return { retryCode: response.errorCode };
-    throw responseError(response.errorCode, null);
+    throw authorizationError(response.errorCode, { group: groupId }) ?? responseError(response.errorCode, null);
   }
   const offsets = new Map<string, TopicPartition & OffsetAndMetadata>();
   for (const t of response.topics) {
@@ -92,7 +92,7 @@ export function readOffsetFetch(response: OffsetFetchResponseData): OffsetFetchO
       if (p.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code) continue;
       if (p.errorCode !== 0) {
         if (retriableGroupError(p.errorCode)) return { retryCode: p.errorCode };
-        throw responseError(p.errorCode, null, `Fetching the committed offset of ${t.name}-${p.partitionIndex} failed.`);
+        throw authorizationError(p.errorCode, { topic: t.name }) ?? responseError(p.errorCode, null, `Fetching the committed offset of ${t.name}-${p.partitionIndex} failed.`);
       }
       if (p.committedOffset < 0) continue;
       offsets.set(partitionKey(t.name, p.partitionIndex), { topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, metadata: p.metadata });
@@ -121,7 +121,9 @@ export class OffsetCommitter {
         const response = await this.channel.send(Api.OffsetCommit, body, this.options.requestTimeoutMs, deadlineMs);
         const code = firstPartitionError(response.topics);
         if (code === 0) return;
-        failure = this.commitError(code);
+        const denied = response.topics.filter((t) => t.partitions.some((p) => p.errorCode === ErrorCode.TOPIC_AUTHORIZATION_FAILED.code)).map((t) => t.name);
+        failure = code === ErrorCode.GROUP_AUTHORIZATION_FAILED.code ? new GroupAuthorizationError(this.channel.groupId)
+          : denied.length > 0 ? new TopicAuthorizationError(denied) : this.commitError(code);
       } catch (err) {
         failure = asSamsaError(err);
       }
@@ -136,7 +138,7 @@ export class OffsetCommitter {
     for (let attempt = 0; ; attempt++) {
       let failure: SamsaError;
       try {
-        const outcome = readOffsetFetch(await this.channel.send(Api.OffsetFetch, body, this.options.requestTimeoutMs, deadlineMs));
+        const outcome = readOffsetFetch(await this.channel.send(Api.OffsetFetch, body, this.options.requestTimeoutMs, deadlineMs), this.channel.groupId);
         if ('offsets' in outcome) return outcome.offsets;
         if (coordinatorMoved(outcome.retryCode)) this.channel.markUnknown(ErrorCode.NOT_COORDINATOR.name);
         failure = responseError(outcome.retryCode, null);

@@ -236,6 +236,12 @@ export class ProducerIdempotence {
         err = asSamsaError(thrown);
       }
       if (this.closed) return;
+      if (!err.retriable && err.code === ErrorCode.CLUSTER_AUTHORIZATION_FAILED.code) {
+        // Kafka's ClusterAuthorizationException: the principal needs IdempotentWrite on the cluster or Write on a topic.
+        this.fatalError = userError(ErrorCode.CLUSTER_AUTHORIZATION_FAILED, 'Cluster authorization failed: an idempotent producer needs IdempotentWrite on the cluster or Write on some topic.', err);
+        log.warn(this.fatalError.message);
+        return;
+      }
       if (!err.retriable) {
         this.fatalError = userError(errorDefinitionOf(err), `Could not get a producer id for the idempotent producer (${err.errorName}: `
           + `${err.message.replace(/\.$/, '')}). Brokers without InitProducerId need enable.idempotence=false.`, err);

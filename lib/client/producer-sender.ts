@@ -16,7 +16,7 @@ import { ErrorCode, SamsaError } from '../protocol/errors';
 import { ProduceRequestData, ProduceResponseData } from '../protocol/messages/produce-fetch';
 import { CompressionType } from '../record/compression';
 import { getLogger } from '../util/logger';
-import { asSamsaError, responseError, userError } from './client-errors';
+import { asSamsaError, authorizationError, responseError, userError } from './client-errors';
 import { ConnectionPool } from './connection-pool';
 import { MetadataCache } from './metadata-cache';
 import { ProducerBatch } from './producer-batch';
@@ -239,7 +239,7 @@ export class ProducerSender {
           // Written before, too long ago for the broker to still know its offsets (Kafka does the same).
           this.finish(batch, null, -1, -1);
         } else {
-          this.retryOrFail(batch, this.classify(batch, responseError(p.errorCode, p.errorMessage,
+          this.retryOrFail(batch, this.classify(batch, authorizationError(p.errorCode, { topic: t.name }) ?? responseError(p.errorCode, p.errorMessage,
             `${errorNameFor(p.errorCode)} for ${t.name}-${p.index}`)));
         }
       }

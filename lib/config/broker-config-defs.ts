@@ -9,6 +9,8 @@
  */
 import { booleanKey, doubleKey, enumKey, intKey, listKey, longKey, stringKey } from './config-def';
 import { atLeast, between, nonEmptyList, nonEmptyString, rule } from './validators';
+import { parseSuperUsers } from '../security/acl/acl-match';
+import { parsePrincipal } from '../security/principal';
 import { parseListeners, parseProtocolMap, parseWireProtocolMap, parseZookeeperConnect } from './endpoints';
 import { sslListenerKeys } from './security-config-defs';
 import { SECURITY_PROTOCOLS } from '../security/security-protocol';
@@ -164,5 +166,30 @@ const groupKeys = {
   'group.max.session.timeout.ms': intKey({ default: 1800000, validate: atLeast(0), importance: 'MEDIUM', doc: 'Largest session timeout a member may ask for.' }),
 };
 
-export const brokerConfigDefs = { ...serverKeys, ...logKeys, ...replicationKeys, ...groupKeys, ...sslListenerKeys, ...saslBrokerKeys };
+/** What `authorizer.class.name` may name: Kafka's class, its pre-2.4 name, and Samsa's short alias. */
+export const AUTHORIZER_CLASS_NAMES = ['kafka.security.authorizer.AclAuthorizer', 'kafka.security.auth.SimpleAclAuthorizer', 'samsa'] as const;
+
+const authorizerKeys = {
+  'authorizer.class.name': stringKey({
+    default: '', importance: 'LOW',
+    validate: rule<string>(`empty or one of ${AUTHORIZER_CLASS_NAMES.join(', ')}`,
+      (v) => (v === '' || (AUTHORIZER_CLASS_NAMES as readonly string[]).includes(v) ? undefined : `Samsa has no authorizer class ${v}; use ${AUTHORIZER_CLASS_NAMES[0]} (ACLs in ZooKeeper) or leave it empty`)),
+    doc: 'The authorizer: empty (every request allowed) or kafka.security.authorizer.AclAuthorizer (ACLs in ZooKeeper, as Kafka stores them); kafka.security.auth.SimpleAclAuthorizer and samsa are accepted as aliases.',
+  }),
+  'super.users': stringKey({
+    default: '', importance: 'LOW',
+    validate: rule<string>('User:name;User:name', (v) => {
+      const bad = parseSuperUsers(v).find((p) => parsePrincipal(p) === undefined);
+      return bad === undefined ? undefined : `Super user ${bad} is not of the form Type:name`;
+    }),
+    doc: 'Semicolon-separated principals (User:admin;User:bob) allowed everything by the authorizer. The brokers\' own principal (User:ANONYMOUS on a PLAINTEXT inter-broker listener) must be here or have ClusterAction.',
+  }),
+  'allow.everyone.if.no.acl.found': booleanKey({ default: false, importance: 'LOW', doc: 'With an authorizer, allow a request on a resource no ACL matches.' }),
+  'authorizer.audit.log.level': enumKey(LOG_LEVELS, {
+    default: 'info', caseInsensitive: true, importance: 'LOW',
+    doc: 'Samsa: level of the authorizer log line written for each denied request (allowed ones are logged at debug).',
+  }),
+};
+
+export const brokerConfigDefs = { ...serverKeys, ...logKeys, ...replicationKeys, ...groupKeys, ...sslListenerKeys, ...saslBrokerKeys, ...authorizerKeys };
 export type BrokerConfigDefs = typeof brokerConfigDefs;

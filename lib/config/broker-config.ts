@@ -10,6 +10,7 @@
 import * as path from 'path';
 import { ConfigError } from './config-error';
 import { parseConfig, RawConfig, ValuesOf } from './config-def';
+import { parseSuperUsers } from '../security/acl/acl-match';
 import { BrokerConfigDefs, brokerConfigDefs, CLEANUP_POLICIES, COMPRESSION_TYPES, LOG_LEVELS, TIMESTAMP_TYPES } from './broker-config-defs';
 import { formatListener, Listener, parseZookeeperConnect, ZookeeperConnect } from './endpoints';
 import { resolveListeners } from './listener-config';
@@ -100,6 +101,12 @@ export interface BrokerConfig {
   groupMaxSessionTimeoutMs: number;
   /** SASL listeners' mechanisms and PLAIN users, the inter-broker credentials (lib/security/sasl/broker-sasl-config.ts). */
   sasl: BrokerSaslConfig;
+  /** `authorizer.class.name` resolved: the ACL authorizer, or null for none (everything allowed). */
+  authorizer: 'acl' | null;
+  /** `super.users`, as `User:name` strings. */
+  superUsers: string[];
+  allowEveryoneIfNoAclFound: boolean;
+  authorizerAuditLogLevel: LogLevel;
 }
 
 export interface LoadedBrokerConfig {
@@ -145,6 +152,10 @@ export function buildBrokerConfig(raw: RawConfig): LoadedBrokerConfig {
     ...replicationSettings(v),
     ...groupSettings(v),
     sasl: sasl.sasl,
+    authorizer: v['authorizer.class.name'] === '' ? null : 'acl',
+    superUsers: parseSuperUsers(v['super.users']),
+    allowEveryoneIfNoAclFound: v['allow.everyone.if.no.acl.found'],
+    authorizerAuditLogLevel: v['authorizer.audit.log.level'],
   };
   checkCrossKeyRules(config);
   return { config, unknownKeys: unknownKeys.filter((key) => !sasl.consumedKeys.has(key)), ignoredKeys };

@@ -1,22 +1,21 @@
 /**
- * Security settings Samsa does not implement yet, refused at startup.
+ * Security extensions Samsa does not implement, refused at startup.
  *
- * A `server.properties` copied from a secured Kafka cluster names an authorizer, TLS key stores
- * or SASL mechanisms. Starting anyway, with only an "unknown key" warning, would leave an open
+ * A `server.properties` copied from a secured Kafka cluster may name a custom principal builder or
+ * SASL callback handler. Starting anyway, with only an "unknown key" warning, would leave an open
  * broker where the operator believes there is a locked one; refusing names the key instead.
- * Entries leave this list as the security issue implements them.
+ * TLS (`ssl.*`), SASL (`sasl.*`) and the ACL authorizer are implemented (lib/security/).
  */
 import { ConfigError } from './config-error';
 import { RawConfig, rawEntries } from './config-def';
 
 /** Keys whose presence (with a non-empty value) asks for protection Samsa cannot give. */
 // One list per concern, so each part of the security work removes exactly its own keys.
-const AUTHORIZATION_KEYS = ['authorizer.class.name', 'allow.everyone.if.no.acl.found', 'super.users'];
 const TRANSPORT_KEYS = ['principal.builder.class'];
 // SASL is implemented (lib/security/sasl/); a custom callback handler or login class would change
 // who is accepted in ways Samsa cannot honour, so those stay refused, listener-prefixed or not.
 const SASL_KEYS = ['sasl.server.callback.handler.class', 'sasl.login.class', 'sasl.login.callback.handler.class'];
-const EXACT_KEYS = new Set([...AUTHORIZATION_KEYS, ...TRANSPORT_KEYS, ...SASL_KEYS]);
+const EXACT_KEYS = new Set([...TRANSPORT_KEYS, ...SASL_KEYS]);
 
 /** `listener.name.<l>.` keys other than the TLS and SASL ones are per-listener settings Samsa does not have. */
 const LISTENER_PREFIX = 'listener.name.';
@@ -44,8 +43,8 @@ export function refuseUnsupportedSecurity(raw: RawConfig): void {
     const text = Array.isArray(value) ? value.join(',') : String(value);
     if (text.trim() === '') continue;
     throw new ConfigError(
-      `Configuration ${key} is set, but Samsa does not implement it (TLS, ACLs, custom SASL callback handlers or login classes); ` +
-      'refusing to start a broker that would accept every client. Remove the key to run without security.',
+      `Configuration ${key} is set, but Samsa does not implement it (custom principal builders, SASL callback handlers and login classes); ` +
+      'refusing to start a broker that would not check clients the way the key asks. Remove the key to run without it.',
       { key, value },
     );
   }

@@ -100,14 +100,14 @@ describe('broker/producer-id-manager', () => {
     const ctx = { header: { apiKey: 22, apiVersion: 0, correlationId: 1, clientId: null }, connectionId: 'c', remoteAddress: '127.0.0.1:1' } as RequestContext;
 
     it('answers a fresh producer id with epoch 0', async () => {
-      const handler = initProducerIdHandler(manager(new FakeBlocks()), getLogger('test'));
+      const handler = initProducerIdHandler(manager(new FakeBlocks()), getLogger('test'), { authorizer: null });
       expect(await handler({ transactionalId: null, transactionTimeoutMs: 60000 }, ctx)).to.deep.equal({ throttleTimeMs: 0, errorCode: 0, producerId: 0, producerEpoch: 0 });
       expect(await handler({ transactionalId: null, transactionTimeoutMs: 60000 }, ctx)).to.include({ producerId: 1 });
     });
 
     it('refuses a transactional id with INVALID_REQUEST: Samsa has no transactions', async () => {
       const blocks = new FakeBlocks();
-      const handler = initProducerIdHandler(manager(blocks), getLogger('test'));
+      const handler = initProducerIdHandler(manager(blocks), getLogger('test'), { authorizer: null });
       expect(await handler({ transactionalId: 'tx-1', transactionTimeoutMs: 60000 }, ctx)).to.deep.equal({ throttleTimeMs: 0, errorCode: 42, producerId: -1, producerEpoch: -1 });
       expect(blocks.claims).to.equal(0);
     });
@@ -115,7 +115,7 @@ describe('broker/producer-id-manager', () => {
     it('passes COORDINATOR_NOT_AVAILABLE on to the client', async () => {
       const blocks = new FakeBlocks();
       blocks.connected = false;
-      const handler = initProducerIdHandler(manager(blocks), getLogger('test'));
+      const handler = initProducerIdHandler(manager(blocks), getLogger('test'), { authorizer: null });
       expect(await handler({ transactionalId: null, transactionTimeoutMs: 60000 }, ctx)).to.include({ errorCode: 15, producerId: -1 });
     });
   });

@@ -15,7 +15,7 @@ const current = (resource: string, entries: string[]): string => block('Current 
 
 describe('cli/samsa-acls', function () {
   this.timeout(60000);
-  const fixture = useOneBroker();
+  const fixture = useOneBroker({ 'authorizer.class.name': 'kafka.security.authorizer.AclAuthorizer', 'super.users': 'User:ANONYMOUS' });
   let zk: ZkClient;
   let admin: Admin;
 

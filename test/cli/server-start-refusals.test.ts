@@ -15,12 +15,18 @@ describe('cli/server-start-refusals', function () {
     return runCli('samsa-server-start', [file], { cwd: dir, timeoutMs: 30000 });
   }
 
-  it('refuses to start an open broker when an authorizer is configured', async () => {
-    for (const line of ['authorizer.class.name=kafka.security.authorizer.AclAuthorizer']) {
+  it('refuses an authorizer class it does not have, naming the key', async () => {
+    const result = await startWith(['listeners=PLAINTEXT://127.0.0.1:0', 'authorizer.class.name=com.example.OpenDoorAuthorizer']);
+    expect(result.code).to.equal(1);
+    expect(result.stdout + result.stderr).to.contain('authorizer.class.name').and.to.contain('com.example.OpenDoorAuthorizer');
+  });
+
+  it('refuses security extensions it cannot honour, naming the key', async () => {
+    for (const line of ['principal.builder.class=com.example.Builder', 'sasl.server.callback.handler.class=com.example.Handler']) {
       const key = line.split('=')[0];
       const result = await startWith(['listeners=PLAINTEXT://127.0.0.1:0', line]);
       expect(result.code, line).to.equal(1);
-      expect(result.stdout + result.stderr).to.contain(`Configuration ${key} is set, but Samsa does not implement TLS, SASL or ACLs yet`);
+      expect(result.stdout + result.stderr).to.contain(`Configuration ${key} is set, but Samsa does not implement it`);
     }
   });
 

@@ -76,14 +76,36 @@ describe('config/broker-config', () => {
 
   it('refuses security settings it cannot honour, naming the key', () => {
     for (const [key, value] of [
-      ['authorizer.class.name', 'kafka.security.authorizer.AclAuthorizer'],
-      ['allow.everyone.if.no.acl.found', 'false'],
       ['sasl.server.callback.handler.class', 'com.example.Handler'],
       ['listener.name.sasl_ssl.plain.sasl.server.callback.handler.class', 'com.example.Handler'],
     ]) {
       const err = rejection({ [key]: value });
       expect(err.key, key).to.equal(key);
       expect(err.message).to.contain(key).and.to.contain('does not implement');
+    }
+  });
+
+  it('takes the authorizer keys: Kafka\'s class names and the samsa alias, super.users, allow.everyone.if.no.acl.found, the audit level', () => {
+    expect(build({}).config).to.include({ authorizer: null, allowEveryoneIfNoAclFound: false, authorizerAuditLogLevel: 'info' });
+    for (const name of ['kafka.security.authorizer.AclAuthorizer', 'kafka.security.auth.SimpleAclAuthorizer', 'samsa']) {
+      expect(build({ 'authorizer.class.name': name }).config.authorizer, name).to.equal('acl');
+    }
+    const { config } = build({
+      'authorizer.class.name': 'samsa', 'super.users': 'User:admin; User:bob;', 'allow.everyone.if.no.acl.found': 'true', 'authorizer.audit.log.level': 'WARN',
+    });
+    expect(config.superUsers).to.deep.equal(['User:admin', 'User:bob']);
+    expect(config).to.include({ allowEveryoneIfNoAclFound: true, authorizerAuditLogLevel: 'warn' });
+  });
+
+  it('refuses an authorizer class it does not have, a malformed super user and an unknown audit level, naming the key', () => {
+    for (const [key, value] of [
+      ['authorizer.class.name', 'org.apache.ranger.authorization.kafka.authorizer.RangerKafkaAuthorizer'],
+      ['super.users', 'admin'],
+      ['authorizer.audit.log.level', 'loud'],
+    ]) {
+      const err = rejection({ [key]: value });
+      expect(err.key, key).to.equal(key);
+      expect(err.message).to.contain(key);
     }
   });
 

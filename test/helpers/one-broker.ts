@@ -17,10 +17,12 @@ export interface OneBroker {
 }
 
 /** Registers before/after hooks; the returned object is filled in by the time tests run. */
-export function useOneBroker(overrides: Record<string, RawValue> = {}): OneBroker {
+/** `prepare` runs against the fresh ZooKeeper before the broker starts (e.g. to seed ACLs it must find at startup). */
+export function useOneBroker(overrides: Record<string, RawValue> = {}, prepare?: (zkConnect: string) => Promise<void>): OneBroker {
   const fixture = {} as OneBroker;
   before(async () => {
     fixture.zk = await startTestZooKeeper();
+    await prepare?.(fixture.zk.connectString);
     fixture.broker = await startBroker({
       brokerId: 1, zkConnect: fixture.zk.connectString,
       overrides: { listeners: BOTH_LISTENERS, ...SINGLE_BROKER_GROUPS, ...overrides },

@@ -13,6 +13,7 @@ import type { AclStore } from '../../security/acl/acl-store';
 import { AclBinding, OPERATIONS, PATTERN_TYPES, PERMISSION_TYPES, RESOURCE_TYPES } from '../../security/acl/acl-types';
 import { bindingToWire, filterFromWire, operationName, patternTypeName, permissionTypeName, resourceTypeName } from '../../security/acl/acl-wire';
 import { Handler, RequestContext } from '../request-context';
+import { AccessControl, authorizeCluster } from '../authorize';
 
 /**
  * Whether the caller may administer ACLs at all: 0, or the error code that refuses the whole
@@ -22,13 +23,16 @@ import { Handler, RequestContext } from '../request-context';
 export type AclAdminGate = (ctx: RequestContext, operation: 'Alter' | 'Describe') => number;
 
 /**
- * LEAD: SECURITY_DISABLED and cluster authorization go here. Until the authorizer is wired in,
- * every caller may administer ACLs. Replace with: no `authorizer.class.name` →
- * ErrorCode.SECURITY_DISABLED.code; otherwise authorize `operation` on the Cluster resource
- * (`kafka-cluster`) for ctx.session's principal and ctx.remoteAddress →
- * ErrorCode.CLUSTER_AUTHORIZATION_FAILED.code when denied.
+ * Who may administer ACLs, as Kafka decides it: without an authorizer there are no ACLs to manage
+ * (SECURITY_DISABLED); with one, Alter on the Cluster to create or delete and Describe on the
+ * Cluster to list (CLUSTER_AUTHORIZATION_FAILED otherwise).
  */
-export const openAclAdminGate: AclAdminGate = () => 0;
+export function aclAdminGate(access: AccessControl): AclAdminGate {
+  return (ctx, operation) => {
+    if (access.authorizer === null) return ErrorCode.SECURITY_DISABLED.code;
+    return authorizeCluster(access, ctx, operation) ? 0 : ErrorCode.CLUSTER_AUTHORIZATION_FAILED.code;
+  };
+}
 
 export function describeAclsHandler(store: AclStore, gate: AclAdminGate): Handler<AclFilterData, DescribeAclsResponseData> {
   return async (req, ctx) => {

@@ -11,24 +11,35 @@ import {
   DeleteTopicsRequestData, DeleteTopicsResponseData, DescribeConfigsRequestData, DescribeConfigsResponseData,
   RESOURCE_TYPE_BROKER, RESOURCE_TYPE_TOPIC,
 } from '../../protocol/messages/admin';
+import { authorize, authorizeCluster, authorizedNames } from '../authorize';
 import { BrokerContext } from '../broker-context';
 import { brokerConfigEntries, ConfigEntry, DescribeOptions, topicConfigEntries } from '../config-entries';
-import { Handler } from '../request-context';
+import { Handler, RequestContext } from '../request-context';
 
 /** A created topic's configs, as CreateTopics v5+ reports them. */
 export type CreatedTopicConfig = Pick<ConfigEntry, 'name' | 'value' | 'readOnly' | 'configSource' | 'isSensitive'>;
 
 export type CreateTopicsAnswer = Omit<CreateTopicsResponseData, 'topics'> & {
-  topics: Array<CreateTopicsResponseData['topics'][number] & { configs: CreatedTopicConfig[] }>;
+  /** topicConfigErrorCode: TOPIC_AUTHORIZATION_FAILED when the principal may not DescribeConfigs the topic (its configs are then left out, as Kafka does). */
+  topics: Array<CreateTopicsResponseData['topics'][number] & { configs: CreatedTopicConfig[]; topicConfigErrorCode?: number }>;
 };
 
 export function createTopicsHandler(ctx: BrokerContext): Handler<CreateTopicsRequestData, CreateTopicsAnswer> {
-  return async (req) => {
-    const results = await ctx.topicAdmin.createTopics(req);
+  return async (req, rc) => {
+    // Kafka: Create on the Cluster covers every topic; without it, Create on each topic.
+    const creatable = authorizeCluster(ctx, rc, 'Create', { logIfDenied: false })
+      ? new Set(req.topics.map((t) => t.name)) : authorizedNames(ctx, rc, 'Create', 'Topic', req.topics.map((t) => t.name));
+    const created = await ctx.topicAdmin.createTopics({ ...req, topics: req.topics.filter((t) => creatable.has(t.name)) });
+    const describable = authorizedNames(ctx, rc, 'DescribeConfigs', 'Topic', req.topics.map((t) => t.name), { logIfDenied: false });
+    let next = 0;
+    const results = req.topics.map((t) => (creatable.has(t.name)
+      ? created[next++]
+      : { name: t.name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED.code, errorMessage: 'Authorization failed.', numPartitions: -1, replicationFactor: -1 }));
     return {
       throttleTimeMs: 0,
       topics: results.map((result) => {
         const topic = req.topics.find((t) => t.name === result.name);
+        if (!describable.has(result.name)) return { ...result, configs: [], topicConfigErrorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED.code };
         if (result.errorCode !== 0 || !topic) return { ...result, configs: [] };
         const overrides: Record<string, string> = {};
         for (const c of topic.configs) if (c.value !== null) overrides[c.name] = c.value;
@@ -41,15 +52,30 @@ export function createTopicsHandler(ctx: BrokerContext): Handler<CreateTopicsReq
 }
 
 export function deleteTopicsHandler(ctx: BrokerContext): Handler<DeleteTopicsRequestData, DeleteTopicsResponseData> {
-  return async (req) => ({ throttleTimeMs: 0, responses: await ctx.topicAdmin.deleteTopics(req.topicNames, req.timeoutMs) });
+  return async (req, rc) => {
+    // Kafka: Delete on the topic; without it TOPIC_AUTHORIZATION_FAILED, whether the topic exists or not.
+    const deletable = authorizedNames(ctx, rc, 'Delete', 'Topic', req.topicNames);
+    const deleted = await ctx.topicAdmin.deleteTopics(req.topicNames.filter((n) => deletable.has(n)), req.timeoutMs);
+    let next = 0;
+    return {
+      throttleTimeMs: 0,
+      responses: req.topicNames.map((name) => (deletable.has(name)
+        ? deleted[next++] : { name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED.code, errorMessage: null })),
+    };
+  };
 }
 
 export function createPartitionsHandler(ctx: BrokerContext): Handler<CreatePartitionsRequestData, CreatePartitionsResponseData> {
-  return async (req) => ({
-    throttleTimeMs: 0,
-    results: await Promise.all(req.topics.map((t) => ctx.topicAdmin.createPartitions(
-      t.name, t.count, t.assignments?.map((a) => a.brokerIds) ?? null, req.validateOnly, req.timeoutMs))),
-  });
+  return async (req, rc) => {
+    // Kafka: Alter on the topic.
+    const alterable = authorizedNames(ctx, rc, 'Alter', 'Topic', req.topics.map((t) => t.name));
+    return {
+      throttleTimeMs: 0,
+      results: await Promise.all(req.topics.map((t) => (alterable.has(t.name)
+        ? ctx.topicAdmin.createPartitions(t.name, t.count, t.assignments?.map((a) => a.brokerIds) ?? null, req.validateOnly, req.timeoutMs)
+        : { name: t.name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED.code, errorMessage: 'The topic authorization is failed.' }))),
+    };
+  };
 }
 
 type DescribeResult = DescribeConfigsResponseData['results'][number];
@@ -67,13 +93,14 @@ export type DescribeConfigsAnswer = Omit<DescribeConfigsResponseData, 'results'>
  * be '' for the cluster-wide dynamic defaults (Samsa has none, so the list is empty).
  */
 export function describeConfigsHandler(ctx: BrokerContext): Handler<DescribeConfigsQuery, DescribeConfigsAnswer> {
-  return async (req) => {
+  return async (req, rc) => {
     const options = { includeSynonyms: req.includeSynonyms ?? false, includeDocumentation: req.includeDocumentation ?? false };
     return {
       throttleTimeMs: 0,
       results: await Promise.all(req.resources.map(async (res) => {
         const base = { resourceType: res.resourceType, resourceName: res.resourceName };
         try {
+          mayDescribeConfigs(ctx, rc, res.resourceType, res.resourceName);
           const all = await describeResource(ctx, res.resourceType, res.resourceName, options);
           const keys = res.configurationKeys;
           return { ...base, errorCode: 0, errorMessage: null, configs: all.filter(({ name }) => keys === null || keys.includes(name)) };
@@ -84,6 +111,16 @@ export function describeConfigsHandler(ctx: BrokerContext): Handler<DescribeConf
       })),
     };
   };
+}
+
+/** Kafka: DescribeConfigs on the topic, or on the Cluster for a broker resource. */
+function mayDescribeConfigs(ctx: BrokerContext, rc: RequestContext, type: number, name: string): void {
+  if (type === RESOURCE_TYPE_TOPIC && !authorize(ctx, rc, 'DescribeConfigs', 'Topic', name)) {
+    throw new SamsaError(ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Topic authorization failed.');
+  }
+  if (type === RESOURCE_TYPE_BROKER && !authorizeCluster(ctx, rc, 'DescribeConfigs')) {
+    throw new SamsaError(ErrorCode.CLUSTER_AUTHORIZATION_FAILED, 'Cluster authorization failed.');
+  }
 }
 
 async function describeResource(ctx: BrokerContext, type: number, name: string, options: DescribeOptions): Promise<ConfigEntry[]> {

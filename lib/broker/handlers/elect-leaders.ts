@@ -13,6 +13,7 @@ import {
 } from '../../protocol/messages/elect-reassign';
 import { withTimeout } from '../../util/time';
 import type { TopicPartition } from '../../util/topic-partition';
+import { AccessControl, authorizeCluster } from '../authorize';
 import { Handler } from '../request-context';
 
 export interface PartitionOutcome extends TopicPartition {
@@ -32,8 +33,8 @@ export interface LeaderElector {
 /** Used when a request asks for no limit (timeoutMs ≤ 0): the wait is still bounded. */
 export const DEFAULT_CONTROLLER_WAIT_MS = 30000;
 
-export function electLeadersHandler(controller: () => LeaderElector | null): Handler<ElectLeadersRequestData, ElectLeadersResponseData> {
-  return async (req) => {
+export function electLeadersHandler(controller: () => LeaderElector | null, access: AccessControl): Handler<ElectLeadersRequestData, ElectLeadersResponseData> {
+  return async (req, rc) => {
     const answer = (errorCode: number, outcomes: PartitionOutcome[] = []): ElectLeadersResponseData => ({
       throttleTimeMs: 0,
       errorCode,
@@ -42,6 +43,12 @@ export function electLeadersHandler(controller: () => LeaderElector | null): Han
         partitionResult: results.map((r) => ({ partitionId: r.partition, errorCode: r.errorCode, errorMessage: r.errorMessage })),
       })),
     });
+    // Kafka: Alter on the Cluster, else CLUSTER_AUTHORIZATION_FAILED for the request and every partition named.
+    if (!authorizeCluster(access, rc, 'Alter')) {
+      const code = ErrorCode.CLUSTER_AUTHORIZATION_FAILED.code;
+      const named = (req.topicPartitions ?? []).flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition, errorCode: code, errorMessage: null })));
+      return answer(code, named);
+    }
     const type = electionTypeOf(req.electionType);
     if (type === null) return answer(ErrorCode.INVALID_REQUEST.code);
     const active = controller();

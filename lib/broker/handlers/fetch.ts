@@ -8,31 +8,69 @@
  */
 import { ErrorCode, SamsaError, toErrorCode } from '../../protocol/errors';
 import { CONSUMER_REPLICA_ID, FetchRequestData, FetchResponseData } from '../../protocol/messages/produce-fetch';
+import { authorizeCluster, authorizedNames } from '../authorize';
 import { BrokerContext } from '../broker-context';
 import { Partition, partitionKey } from '../partition';
 import { replicaWaitKey } from '../replica-manager';
-import { Handler } from '../request-context';
+import { Handler, RequestContext } from '../request-context';
 
 type FetchTopicResponse = FetchResponseData['topics'][number];
 type FetchPartitionRequest = FetchRequestData['topics'][number]['partitions'][number];
 
 export function fetchHandler(ctx: BrokerContext): Handler<FetchRequestData, FetchResponseData> {
-  return async (req) => {
-    const maxBytes = Math.min(req.maxBytes > 0 ? req.maxBytes : ctx.config.fetchMaxBytes, ctx.config.fetchMaxBytes);
-    const follower = req.replicaId !== CONSUMER_REPLICA_ID && req.replicaId >= 0;
-    if (follower) recordFollowerFetches(ctx, req);
-    let first = await readAll(ctx, req, maxBytes, follower);
-    if (first.bytes >= req.minBytes || first.errors > 0 || req.maxWaitMs <= 0) {
-      return response(first.topics);
-    }
-    const keys = req.topics.flatMap((t) => t.partitions.map((p) => {
-      const key = partitionKey(t.name, p.partition);
-      return follower ? replicaWaitKey(key) : key;
-    }));
-    await ctx.purgatory.wait(keys, Math.max(1, req.minBytes - first.bytes), Math.min(req.maxWaitMs, 5 * 60 * 1000));
-    first = await readAll(ctx, req, maxBytes, follower);
-    return response(first.topics);
+  return async (req, rc) => {
+    const denied = unauthorizedPartitions(ctx, rc, req);
+    if (denied.size === 0) return fetchAuthorized(ctx, req);
+    const topics = req.topics
+      .map((t) => ({ ...t, partitions: t.partitions.filter((p) => !denied.has(partitionKey(t.name, p.partition))) }))
+      .filter((t) => t.partitions.length > 0);
+    // Nothing left to read: answer at once, as Kafka does when every partition is in error.
+    const answer = topics.length > 0 ? await fetchAuthorized(ctx, { ...req, topics }) : response([]);
+    return withDenied(answer, denied);
   };
+}
+
+/**
+ * Kafka: a follower (replica id >= 0) needs ClusterAction on the Cluster, else every partition
+ * fails; a consumer needs Read on each topic. Either failure is TOPIC_AUTHORIZATION_FAILED.
+ * Returns the denied partitions by key.
+ */
+function unauthorizedPartitions(ctx: BrokerContext, rc: RequestContext, req: FetchRequestData): Map<string, { topic: string; partition: number }> {
+  const all = req.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition })));
+  const follower = req.replicaId !== CONSUMER_REPLICA_ID && req.replicaId >= 0;
+  const readable = follower
+    ? (authorizeCluster(ctx, rc, 'ClusterAction') ? new Set(all.map((tp) => tp.topic)) : new Set<string>())
+    : authorizedNames(ctx, rc, 'Read', 'Topic', all.map((tp) => tp.topic));
+  return new Map(all.filter((tp) => !readable.has(tp.topic)).map((tp) => [partitionKey(tp.topic, tp.partition), tp]));
+}
+
+/** The answer with the denied partitions put back, each in its topic as asked. */
+function withDenied(answer: FetchResponseData, denied: Map<string, { topic: string; partition: number }>): FetchResponseData {
+  const topics = [...answer.topics];
+  for (const { topic, partition } of denied.values()) {
+    const failure = { partitionIndex: partition, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED.code, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: null };
+    const existing = topics.find((t) => t.name === topic);
+    if (existing) existing.partitions = [...existing.partitions, failure];
+    else topics.push({ name: topic, partitions: [failure] });
+  }
+  return { ...answer, topics };
+}
+
+async function fetchAuthorized(ctx: BrokerContext, req: FetchRequestData): Promise<FetchResponseData> {
+  const maxBytes = Math.min(req.maxBytes > 0 ? req.maxBytes : ctx.config.fetchMaxBytes, ctx.config.fetchMaxBytes);
+  const follower = req.replicaId !== CONSUMER_REPLICA_ID && req.replicaId >= 0;
+  if (follower) recordFollowerFetches(ctx, req);
+  let first = await readAll(ctx, req, maxBytes, follower);
+  if (first.bytes >= req.minBytes || first.errors > 0 || req.maxWaitMs <= 0) {
+    return response(first.topics);
+  }
+  const keys = req.topics.flatMap((t) => t.partitions.map((p) => {
+    const key = partitionKey(t.name, p.partition);
+    return follower ? replicaWaitKey(key) : key;
+  }));
+  await ctx.purgatory.wait(keys, Math.max(1, req.minBytes - first.bytes), Math.min(req.maxWaitMs, 5 * 60 * 1000));
+  first = await readAll(ctx, req, maxBytes, follower);
+  return response(first.topics);
 }
 
 function response(topics: FetchTopicResponse[]): FetchResponseData {

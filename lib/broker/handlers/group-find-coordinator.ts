@@ -1,13 +1,25 @@
 /**
  * FindCoordinator: any broker tells a client which broker coordinates its group, creating
  * `__consumer_offsets` on first use (see lib/group/offsets-topic.ts). The coordinator's address
- * is its endpoint on the listener the request came in on.
+ * is its endpoint on the listener the request came in on. Asking needs Describe on the group
+ * (key type 0) or on the transactional id (key type 1), as in Kafka.
  */
+import { ErrorCode } from '../../protocol/errors';
 import { Infer } from '../../protocol/schema';
 import { FindCoordinatorRequest, FindCoordinatorResponse } from '../../protocol/messages/group';
+import { authorize } from '../authorize';
 import { BrokerContext } from '../broker-context';
 import { Handler } from '../request-context';
 
+const KEY_TYPE_GROUP = 0;
+const KEY_TYPE_TRANSACTION = 1;
+
 export function findCoordinatorHandler(ctx: BrokerContext): Handler<Infer<typeof FindCoordinatorRequest>, Infer<typeof FindCoordinatorResponse>> {
-  return (req, rc) => ctx.groups.offsetsTopic.findCoordinator(req.key, req.keyType, rc.listenerName);
+  return (req, rc) => {
+    const denied = req.keyType === KEY_TYPE_TRANSACTION
+      ? !authorize(ctx, rc, 'Describe', 'TransactionalId', req.key) && ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+      : req.keyType === KEY_TYPE_GROUP && !authorize(ctx, rc, 'Describe', 'Group', req.key) && ErrorCode.GROUP_AUTHORIZATION_FAILED;
+    if (denied) return { throttleTimeMs: 0, errorCode: denied.code, errorMessage: denied.message, nodeId: -1, host: '', port: -1 };
+    return ctx.groups.offsetsTopic.findCoordinator(req.key, req.keyType, rc.listenerName);
+  };
 }

@@ -12,8 +12,9 @@ import {
   ApiVersionsResponseData, MetadataRequestData, MetadataResponseData, MetadataTopicData,
 } from '../../protocol/messages/metadata';
 import { ApiDispatcher } from '../api-dispatcher';
+import { authorize, authorizeCluster, authorizedNames } from '../authorize';
 import { BrokerContext } from '../broker-context';
-import { Handler } from '../request-context';
+import { Handler, RequestContext } from '../request-context';
 
 export function apiVersionsHandler(dispatcher: ApiDispatcher): Handler<Record<string, never>, ApiVersionsResponseData> {
   return () => ({ errorCode: 0, apiKeys: dispatcher.supported(), throttleTimeMs: 0 });
@@ -21,8 +22,18 @@ export function apiVersionsHandler(dispatcher: ApiDispatcher): Handler<Record<st
 
 export function metadataHandler(ctx: BrokerContext): Handler<MetadataRequestData, MetadataResponseData> {
   return async (req, rc) => {
-    const names = req.topics ?? ctx.metadata.topicNames();
-    const topics = await Promise.all(names.map((name) => describeTopic(ctx, name, req.allowAutoTopicCreation && req.topics !== null, rc.listenerName)));
+    const allTopics = req.topics === null;
+    const asked = req.topics ?? ctx.metadata.topicNames();
+    // Kafka: listing every topic silently leaves out those the principal may not Describe; a
+    // topic asked for by name gets TOPIC_AUTHORIZATION_FAILED, whether it exists or not.
+    const describable = authorizedNames(ctx, rc, 'Describe', 'Topic', asked, { logIfDenied: !allTopics });
+    const names = allTopics ? asked.filter((name) => describable.has(name)) : asked;
+    const autoCreate = req.allowAutoTopicCreation && !allTopics && ctx.config.autoCreateTopicsEnable;
+    const topics = await Promise.all(names.map((name) => {
+      if (!describable.has(name)) return emptyTopic(name, ErrorCode.TOPIC_AUTHORIZATION_FAILED.code);
+      if (autoCreate && !ctx.metadata.partitions(name) && !mayCreate(ctx, rc, name)) return emptyTopic(name, ErrorCode.TOPIC_AUTHORIZATION_FAILED.code);
+      return describeTopic(ctx, name, autoCreate, rc.listenerName);
+    }));
     return {
       brokers: ctx.metadata.liveBrokers(rc.listenerName).map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: b.rack })),
       clusterId: ctx.metadata.clusterId,
@@ -30,6 +41,11 @@ export function metadataHandler(ctx: BrokerContext): Handler<MetadataRequestData
       topics,
     };
   };
+}
+
+/** Kafka: auto-creation needs Create on the Cluster or on the topic. */
+function mayCreate(ctx: BrokerContext, rc: RequestContext, name: string): boolean {
+  return authorizeCluster(ctx, rc, 'Create', { logIfDenied: false }) || authorize(ctx, rc, 'Create', 'Topic', name);
 }
 
 function emptyTopic(name: string, errorCode: number): MetadataTopicData {

@@ -9,6 +9,7 @@ import {
   AlterPartitionReassignmentsRequestData, AlterPartitionReassignmentsResponseData,
   ListPartitionReassignmentsRequestData, ListPartitionReassignmentsResponseData,
 } from '../../protocol/messages/elect-reassign';
+import { AccessControl, authorizeCluster } from '../authorize';
 import { Handler } from '../request-context';
 import type { TopicPartition } from '../../util/topic-partition';
 import { PartitionOutcome, groupByTopic, withinTimeout } from './elect-leaders';
@@ -32,9 +33,9 @@ export interface ReassignmentController {
 }
 
 export function alterPartitionReassignmentsHandler(
-  controller: () => ReassignmentController | null,
+  controller: () => ReassignmentController | null, access: AccessControl,
 ): Handler<AlterPartitionReassignmentsRequestData, AlterPartitionReassignmentsResponseData> {
-  return async (req) => {
+  return async (req, rc) => {
     const answer = (errorCode: number, errorMessage: string | null, outcomes: PartitionOutcome[] = []): AlterPartitionReassignmentsResponseData => ({
       throttleTimeMs: 0,
       errorCode,
@@ -44,6 +45,8 @@ export function alterPartitionReassignmentsHandler(
         partitions: results.map((r) => ({ partitionIndex: r.partition, errorCode: r.errorCode, errorMessage: r.errorMessage })),
       })),
     });
+    // Kafka: Alter on the Cluster.
+    if (!authorizeCluster(access, rc, 'Alter')) return answer(ErrorCode.CLUSTER_AUTHORIZATION_FAILED.code, null);
     const active = controller();
     if (!active?.isActive) return answer(ErrorCode.NOT_CONTROLLER.code, null);
     const targets = req.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, replicas: p.replicas })));
@@ -56,9 +59,9 @@ export function alterPartitionReassignmentsHandler(
 }
 
 export function listPartitionReassignmentsHandler(
-  controller: () => ReassignmentController | null,
+  controller: () => ReassignmentController | null, access: AccessControl,
 ): Handler<ListPartitionReassignmentsRequestData, ListPartitionReassignmentsResponseData> {
-  return async (req) => {
+  return async (req, rc) => {
     const answer = (errorCode: number, errorMessage: string | null, ongoing: OngoingReassignment[] = []): ListPartitionReassignmentsResponseData => ({
       throttleTimeMs: 0,
       errorCode,
@@ -70,6 +73,8 @@ export function listPartitionReassignmentsHandler(
         })),
       })),
     });
+    // Kafka: Describe on the Cluster.
+    if (!authorizeCluster(access, rc, 'Describe')) return answer(ErrorCode.CLUSTER_AUTHORIZATION_FAILED.code, null);
     const active = controller();
     if (!active?.isActive) return answer(ErrorCode.NOT_CONTROLLER.code, null);
     const partitions = req.topics === null

@@ -5,6 +5,7 @@
  */
 import { ErrorCode } from '../../protocol/errors';
 import { ProduceRequestData, ProduceResponseData } from '../../protocol/messages/produce-fetch';
+import { authorizedNames } from '../authorize';
 import { BrokerContext } from '../broker-context';
 import { Handler } from '../request-context';
 import { ProducePartitionResult } from '../replica-manager';
@@ -14,14 +15,18 @@ function failed(code: number, errorMessage: string): ProducePartitionResult {
 }
 
 export function produceHandler(ctx: BrokerContext): Handler<ProduceRequestData, ProduceResponseData> {
-  return async (req) => {
+  return async (req, rc) => {
     const acks = req.acks;
     const validAcks = acks === 0 || acks === 1 || acks === -1;
+    // Kafka checks Write on each topic first: an unauthorized topic's partitions fail whatever else is wrong.
+    const writable = authorizedNames(ctx, rc, 'Write', 'Topic', req.topics.flatMap((t) => t.partitions.map(() => t.name)));
     const topics = await Promise.all(req.topics.map(async (topic) => ({
       name: topic.name,
       partitions: await Promise.all(topic.partitions.map(async (p) => {
         let result: ProducePartitionResult;
-        if (!validAcks) {
+        if (!writable.has(topic.name)) {
+          result = failed(ErrorCode.TOPIC_AUTHORIZATION_FAILED.code, `Not authorized to write to topic ${topic.name}`);
+        } else if (!validAcks) {
           result = failed(ErrorCode.INVALID_REQUIRED_ACKS.code, `acks must be -1, 0 or 1, got ${acks}`);
         } else if (ctx.metadata.isInternal(topic.name)) {
           result = failed(ErrorCode.INVALID_TOPIC_EXCEPTION.code, `Cannot produce to internal topic ${topic.name}`);

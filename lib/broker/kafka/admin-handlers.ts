@@ -18,6 +18,7 @@ import {
 } from '../../protocol/kafka/messages/replication';
 import { CreateTopicsRequestData, DeleteTopicsRequestData, DeleteTopicsResponseData } from '../../protocol/messages/admin';
 import { ApiDispatcher } from '../api-dispatcher';
+import { AccessControl, authorize } from '../authorize';
 import { CreateTopicsAnswer, DescribeConfigsAnswer, DescribeConfigsQuery } from '../handlers/admin';
 import { Handler, RequestContext } from '../request-context';
 import { KafkaDispatcher } from './kafka-dispatcher';
@@ -28,19 +29,21 @@ const CONSUMER_REPLICA_ID = -1;
 /** Before v3, Kafka refused DeleteTopics with delete.topic.enable=false as INVALID_REQUEST. */
 const TOPIC_DELETION_DISABLED_SINCE = 3;
 
-export function registerAdminApis(kafka: KafkaDispatcher, native: ApiDispatcher): void {
-  registerInitProducerId(kafka, native);
+export function registerAdminApis(kafka: KafkaDispatcher, native: ApiDispatcher, access: AccessControl): void {
+  registerInitProducerId(kafka, native, access);
   registerTopicAdmin(kafka, native);
   registerReplicationApis(kafka, native);
 }
 
-function registerInitProducerId(kafka: KafkaDispatcher, native: ApiDispatcher): void {
+function registerInitProducerId(kafka: KafkaDispatcher, native: ApiDispatcher, access: AccessControl): void {
   const initProducerId = nativeHandler(native, Api.InitProducerId);
   const failure = (errorCode: number) => ({ throttleTimeMs: 0, errorCode, producerId: -1, producerEpoch: -1 });
   kafka.register(KafkaInitProducerId, async (req, ctx) => {
     // Kafka's own check (KIP-360): an id without an epoch, or an epoch without an id, is malformed.
     if ((req.producerId === -1) !== (req.producerEpoch === -1)) return failure(ErrorCode.INVALID_REQUEST.code);
     if (req.transactionalId !== null) {
+      // Kafka checks Write on the transactional id before anything else about it.
+      if (!authorize(access, ctx, 'Write', 'TransactionalId', req.transactionalId)) return failure(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code);
       // Kafka's transaction coordinator answers INVALID_REQUEST for an empty id, and NOT_COORDINATOR
       // for an id whose __transaction_state partition this broker does not lead. A Samsa broker
       // leads none (there is no transaction log), so that is Kafka's answer: the client goes back
@@ -64,7 +67,7 @@ function registerTopicAdmin(kafka: KafkaDispatcher, native: ApiDispatcher): void
   kafka
     .register(KafkaCreateTopics, async (req, ctx) => {
       const answer = await callNative(createTopics, req, ctx);
-      return { throttleTimeMs: 0, topics: answer.topics.map((t) => ({ ...t, topicId: ZERO_UUID, topicConfigErrorCode: 0 })) };
+      return { throttleTimeMs: 0, topics: answer.topics.map((t) => ({ ...t, topicId: ZERO_UUID, topicConfigErrorCode: t.topicConfigErrorCode ?? 0 })) };
     }, (req, errorCode) => ({
       throttleTimeMs: 0,
       topics: req.topics.map(({ name }) => ({

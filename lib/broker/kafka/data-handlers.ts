@@ -12,6 +12,7 @@ import { CONSUMER_REPLICA_ID, ProduceRequestData, ProduceResponseData } from '..
 import { CURRENT_MAGIC, MAGIC_OFFSET } from '../../record/batch-header';
 import { Logger } from '../../util/logger';
 import { ApiDispatcher } from '../api-dispatcher';
+import { AccessControl, authorize } from '../authorize';
 import { Handler, RequestContext } from '../request-context';
 import { KafkaDispatcher } from './kafka-dispatcher';
 import { callNative, nativeHandler } from './native-handlers';
@@ -29,14 +30,17 @@ function produceFailure(index: number, errorCode: number, errorMessage: string |
   return { index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage };
 }
 
-function produceHandler(native: Handler<ProduceRequestData, ProduceResponseData>, logger: Logger) {
+function produceHandler(native: Handler<ProduceRequestData, ProduceResponseData>, logger: Logger, access: AccessControl) {
   return async (req: ProduceRequestData, ctx: RequestContext): Promise<KafkaProduceResponseData | null> => {
     const refused = new Map<string, ProducePartitionAnswer>();
+    // As in Kafka, authorization comes before any look at the records: the native handler denies
+    // (and audits) a topic the principal may not write, whatever format its records are in.
+    const writable = (topic: string) => authorize(access, ctx, 'Write', 'Topic', topic, { logIfDenied: false });
     const accepted = req.topics.map((topic) => ({
       name: topic.name,
       partitions: topic.partitions.filter((p) => {
         const magic = recordsMagic(p.records);
-        if (magic === null || magic === CURRENT_MAGIC) return true;
+        if (magic === null || magic === CURRENT_MAGIC || !writable(topic.name)) return true;
         const message = `message format v${magic} is not supported: Samsa stores record batches v2 (magic 2) only`;
         logger.warn(`Refusing Produce to ${topic.name}-${p.index} from ${ctx.remoteAddress} (client ${ctx.header.clientId ?? '?'}): ${message}`);
         refused.set(`${topic.name}\u0000${p.index}`, produceFailure(p.index, ErrorCode.UNSUPPORTED_VERSION.code, message));
@@ -62,11 +66,11 @@ function produceHandler(native: Handler<ProduceRequestData, ProduceResponseData>
   };
 }
 
-export function registerDataApis(kafka: KafkaDispatcher, native: ApiDispatcher, logger: Logger): void {
+export function registerDataApis(kafka: KafkaDispatcher, native: ApiDispatcher, logger: Logger, access: AccessControl): void {
   const fetch = nativeHandler(native, Api.Fetch);
   const listOffsets = nativeHandler(native, Api.ListOffsets);
   kafka
-    .register(KafkaProduce, produceHandler(nativeHandler(native, Api.Produce), logger), (req, errorCode) => ({
+    .register(KafkaProduce, produceHandler(nativeHandler(native, Api.Produce), logger, access), (req, errorCode) => ({
       throttleTimeMs: 0,
       topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => produceFailure(p.index, errorCode, null)) })),
     }))

@@ -13,6 +13,7 @@ import { ErrorCode } from '../../protocol/errors';
 import { KafkaDeleteGroups, KafkaDescribeGroups, KafkaListGroups, OPERATIONS_NOT_REQUESTED } from '../../protocol/kafka/messages/group-admin';
 import { KafkaFindCoordinator, KafkaFindCoordinatorResponseData } from '../../protocol/kafka/messages/group-membership';
 import { ApiDispatcher } from '../api-dispatcher';
+import { AccessControl, authorize } from '../authorize';
 import { RequestContext } from '../request-context';
 import { registerMembershipApis } from './group-membership-handlers';
 import { OffsetDeleter, registerOffsetApis } from './group-offsets-handlers';
@@ -44,17 +45,19 @@ function findCoordinatorError(req: { coordinatorKeys: string[] }, errorCode: num
 }
 
 /** `offsets`: the coordinator's offsets, for OffsetDelete, which no native handler serves. */
-export function registerGroupApis(kafka: KafkaDispatcher, native: ApiDispatcher, offsets: () => OffsetDeleter): void {
-  registerFindCoordinator(kafka, native);
+export function registerGroupApis(kafka: KafkaDispatcher, native: ApiDispatcher, offsets: () => OffsetDeleter, access: AccessControl): void {
+  registerFindCoordinator(kafka, native, access);
   registerMembershipApis(kafka, native);
-  registerOffsetApis(kafka, native, offsets);
+  registerOffsetApis(kafka, native, offsets, access);
   registerAdminApis(kafka, native);
 }
 
-function registerFindCoordinator(kafka: KafkaDispatcher, native: ApiDispatcher): void {
+function registerFindCoordinator(kafka: KafkaDispatcher, native: ApiDispatcher, access: AccessControl): void {
   const find = nativeHandler(native, Api.FindCoordinator);
   const one = async (key: string, keyType: number, ctx: RequestContext): Promise<CoordinatorAnswer> => {
     if (keyType === KEY_TYPE_TRANSACTION) {
+      const denied = ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+      if (!authorize(access, ctx, 'Describe', 'TransactionalId', key)) return noCoordinator(denied.code, denied.message);
       return noCoordinator(ErrorCode.COORDINATOR_NOT_AVAILABLE.code, 'Samsa has no transaction coordinator.');
     }
     const { errorCode, errorMessage, nodeId, host, port } = await callNative(find, { key, keyType }, ctx);
@@ -74,7 +77,7 @@ function registerAdminApis(kafka: KafkaDispatcher, native: ApiDispatcher): void 
   kafka
     .register(KafkaDescribeGroups, async (req, ctx) => {
       const answer = await callNative(describe, { groups: req.groups }, ctx);
-      // No authorizer: the operations are answered as not requested, whether asked for or not.
+      // Authorized operations are not computed (Samsa's authorizer only answers yes or no): answered as not requested.
       return { ...answer, groups: answer.groups.map((g) => ({ ...g, authorizedOperations: OPERATIONS_NOT_REQUESTED })) };
     }, (req, errorCode) => ({
       throttleTimeMs: 0,

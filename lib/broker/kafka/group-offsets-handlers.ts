@@ -18,6 +18,7 @@ import {
 } from '../../protocol/kafka/messages/group-offsets';
 import { OffsetDeleteResult, OffsetDeleteTopics } from '../../group/group-offsets';
 import { ApiDispatcher } from '../api-dispatcher';
+import { AccessControl, authorize, authorizedNames } from '../authorize';
 import { KafkaDispatcher } from './kafka-dispatcher';
 import { callNative, nativeHandler } from './native-handlers';
 
@@ -48,7 +49,7 @@ function commitErrors(topics: ReadonlyArray<{ name: string; partitions: Readonly
   };
 }
 
-export function registerOffsetApis(kafka: KafkaDispatcher, native: ApiDispatcher, offsets: () => OffsetDeleter): void {
+export function registerOffsetApis(kafka: KafkaDispatcher, native: ApiDispatcher, offsets: () => OffsetDeleter, access: AccessControl): void {
   const commit = nativeHandler(native, Api.OffsetCommit);
   const fetch = nativeHandler(native, Api.OffsetFetch);
 
@@ -86,8 +87,15 @@ export function registerOffsetApis(kafka: KafkaDispatcher, native: ApiDispatcher
       if (version < GROUP_ERROR_FROM) return { throttleTimeMs: 0, topics: partitionsWithError(req.topics, errorCode), errorCode: 0, groups: [] };
       return { throttleTimeMs: 0, topics: [], errorCode, groups: [] };
     })
-    .register(KafkaOffsetDelete, native.guard(async (req) => {
-      const answer = await offsets().delete(req.groupId, req.topics);
-      return { errorCode: answer.errorCode, throttleTimeMs: 0, topics: answer.topics };
+    .register(KafkaOffsetDelete, native.guard(async (req, ctx) => {
+      // Kafka: Delete on the group, then Read on each topic.
+      if (!authorize(access, ctx, 'Delete', 'Group', req.groupId)) return { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED.code, throttleTimeMs: 0, topics: [] };
+      const readable = authorizedNames(access, ctx, 'Read', 'Topic', req.topics.flatMap((t) => t.partitions.map(() => t.name)));
+      const allowed = req.topics.filter((t) => readable.has(t.name));
+      const denied = req.topics.filter((t) => !readable.has(t.name)).map((t) => ({
+        name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED.code })),
+      }));
+      const answer = allowed.length > 0 || denied.length === 0 ? await offsets().delete(req.groupId, allowed) : { errorCode: 0, topics: [] };
+      return { errorCode: answer.errorCode, throttleTimeMs: 0, topics: [...answer.topics, ...denied] };
     }), (_req, errorCode) => ({ errorCode, throttleTimeMs: 0, topics: [] }));
 }

@@ -6,6 +6,7 @@ import { Logger } from '../../util/logger';
 import { ApiDispatcher } from '../api-dispatcher';
 import { registerAclApis } from './acl-handlers';
 import { registerAdminApis } from './admin-handlers';
+import { AccessControl } from '../authorize';
 import { BrokerContext } from '../broker-context';
 import { KafkaCodec } from './kafka-codec';
 import { KafkaDispatcher } from './kafka-dispatcher';
@@ -20,15 +21,17 @@ import { WireCodec } from '../wire-codec';
  * The broker's services, for the Kafka APIs no native handler serves (OffsetDelete). Called per
  * request: they exist once the broker has connected to ZooKeeper, before any listener is bound.
  */
-export type KafkaServices = () => Pick<BrokerContext, 'groups'>;
+export type KafkaServices = () => Pick<BrokerContext, 'groups' | 'authorizer'>;
 
 export function buildKafkaDispatcher(native: ApiDispatcher, logger: Logger, services: KafkaServices): KafkaDispatcher {
   const kafka = new KafkaDispatcher();
+  // Most checks happen in the native handlers these adapters call; this is for the few answered here.
+  const access: AccessControl = { get authorizer() { return services().authorizer; } };
   registerMetadataApis(kafka, native);
-  registerDataApis(kafka, native, logger);
-  registerAdminApis(kafka, native);
+  registerDataApis(kafka, native, logger, access);
+  registerAdminApis(kafka, native, access);
   registerAclApis(kafka, native);
-  registerGroupApis(kafka, native, () => services().groups.offsets);
+  registerGroupApis(kafka, native, () => services().groups.offsets, access);
   registerScramCredentialApis(kafka, native);
   registerSaslApis(kafka, native);
   return kafka;

@@ -80,10 +80,18 @@ export interface AuthorizationRequest {
   readonly resource: Resource;
   /** Whether a denial is worth an audit line at the configured level (Kafka's logIfDenied). */
   readonly logIfDenied?: boolean;
+  /** The API asking, for the audit line (Kafka's `for request = Produce`). */
+  readonly apiName?: string;
+  /** How many times the request names the resource (Kafka's resourceRefCount), for the audit line. */
+  readonly resourceRefCount?: number;
 }
+
+/** "May the principal do `operation` on some resource of this type?" (Kafka's authorizeByResourceType). */
+export type ResourceTypeRequest = Omit<AuthorizationRequest, 'resource'> & { readonly resourceType: ConcreteResourceType };
 
 export interface Authorizer {
   authorize(request: AuthorizationRequest): boolean;
+  authorizeByResourceType(request: ResourceTypeRequest): boolean;
 }
 
 export function nameOfCode<T extends Record<string, number>>(table: T, code: number): keyof T | undefined {
