@@ -25,6 +25,8 @@ import { asSamsaError, responseError, userError } from './client-errors';
 import { ConnectionPool } from './connection-pool';
 import { ProducerBatch } from './producer-batch';
 import { exponentialBackoffMs } from './retry-policy';
+import { isAuthenticationError } from '../security/sasl/sasl-errors';
+
 
 const log = getLogger('producer');
 
@@ -240,6 +242,12 @@ export class ProducerIdempotence {
         // Kafka's ClusterAuthorizationException: the principal needs IdempotentWrite on the cluster or Write on a topic.
         this.fatalError = userError(ErrorCode.CLUSTER_AUTHORIZATION_FAILED, 'Cluster authorization failed: an idempotent producer needs IdempotentWrite on the cluster or Write on some topic.', err);
         log.warn(this.fatalError.message);
+        return;
+      }
+      const refusedLogin: boolean = isAuthenticationError(err);
+      if (refusedLogin) {
+        // A refused login says nothing about InitProducerId: report it as it is.
+        this.fatalError = err;
         return;
       }
       if (!err.retriable) {

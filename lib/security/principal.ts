@@ -25,7 +25,3 @@ export function parsePrincipal(text: string): KafkaPrincipal | undefined {
   if (colon <= 0 || colon === text.length - 1) return undefined;
   return { type: text.slice(0, colon), name: text.slice(colon + 1) };
 }
-
-export function samePrincipal(a: KafkaPrincipal, b: KafkaPrincipal): boolean {
-  return a.type === b.type && a.name === b.name;
-}
