@@ -15,7 +15,7 @@
  * broker without a restart; connections already authenticated stay open, as in Kafka.
  */
 import { ScramCredential, ScramCredentialSource, ScramMechanism, SCRAM_MECHANISMS, parseCredential } from './scram-credential';
-import { desanitize, sanitize } from './sanitizer';
+import { desanitize, sanitize } from '../../zk/entity-config';
 import { ZkClient } from '../../zk/zk-client';
 import { ZkWatch } from '../../zk/zk-watches';
 import { isZkError } from '../../zk/zk-errors';
@@ -44,10 +44,7 @@ export class ScramCredentialCache implements ScramCredentialSource {
   async start(): Promise<void> {
     await this.zk.createPersistentPath(USERS_CONFIG_PATH);
     await this.zk.createPersistentPath(CHANGES_PATH);
-    for (const node of await this.zk.getChildren(USERS_CONFIG_PATH)) {
-      const user = desanitize(node);
-      if (user !== undefined) await this.reload(user);
-    }
+    for (const node of await this.zk.getChildren(USERS_CONFIG_PATH)) await this.reload(desanitize(node));
     this.logger.info(`Loaded SCRAM credentials of ${this.users.size} user(s) from ZooKeeper`);
     this.watch = await this.zk.watchChildren(CHANGES_PATH, (children) => this.onChanges(children));
   }
@@ -86,8 +83,7 @@ export class ScramCredentialCache implements ScramCredentialSource {
   /** `users/<sanitized>`; `users/<u>/clients/<c>` (client quotas) is not about credentials. */
   private async onUserChanged(sanitized: string): Promise<void> {
     if (sanitized.includes('/')) return;
-    const user = desanitize(sanitized);
-    if (user !== undefined) await this.reload(user);
+    await this.reload(desanitize(sanitized));
   }
 
   private async reload(user: string): Promise<void> {

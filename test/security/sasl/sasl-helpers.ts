@@ -2,7 +2,7 @@
 import { RawValue } from '../../../lib/config/config-def';
 import { ClientSecurity, SaslMechanismName } from '../../../lib/security/client-security';
 import { createCredential, formatCredential, ScramMechanism } from '../../../lib/security/scram/scram-credential';
-import { sanitize } from '../../../lib/security/scram/sanitizer';
+import { sanitize } from '../../../lib/zk/entity-config';
 import { ZkClient } from '../../../lib/zk/zk-client';
 
 export const PLAIN_JAAS = 'org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="admin-secret" user_admin="admin-secret" user_carol="carol-secret";';
@@ -45,7 +45,11 @@ export function saslSecurity(mechanism: SaslMechanismName, username: string, pas
 }
 
 /** Collects what the process writes to stderr (where the broker's warnings go in tests) while `body` runs. */
-export async function captureStderr<T>(body: () => Promise<T>): Promise<{ result: T; stderr: string }> {
+/**
+ * Runs `body` while recording stderr; with `until`, keeps recording (up to 5 s) until it holds: winston
+ * hands lines to its transports through streams, so a line logged before an answer may land after it.
+ */
+export async function captureStderr<T>(body: () => Promise<T>, until?: (stderr: string) => boolean): Promise<{ result: T; stderr: string }> {
   const original = process.stderr.write.bind(process.stderr);
   let stderr = '';
   (process.stderr as { write: unknown }).write = (chunk: string | Uint8Array, ...rest: unknown[]) => {
@@ -53,7 +57,10 @@ export async function captureStderr<T>(body: () => Promise<T>): Promise<{ result
     return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
   };
   try {
-    return { result: await body(), stderr };
+    const result = await body();
+    const deadline = Date.now() + 5000;
+    while (until && !until(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    return { result, stderr };
   } finally {
     (process.stderr as { write: unknown }).write = original;
   }

@@ -70,7 +70,7 @@ describe('security/sasl native listener', function () {
 
   it('fails a wrong password with the generic message, logs the address, and closes the connection', async () => {
     const conn = connection(saslSecurity('SCRAM-SHA-256', 'alice', 'Pw-guess-42'));
-    const { result: error, stderr } = await captureStderr(() => conn.connect().then(() => null, (err: unknown) => err));
+    const { result: error, stderr } = await captureStderr(() => conn.connect().then(() => null, (err: unknown) => err), (out) => out.includes('Failed authentication with'));
     expect(error).to.be.instanceOf(SamsaError);
     expect((error as SamsaError).code).to.equal(ErrorCode.SASL_AUTHENTICATION_FAILED.code);
     expect((error as SamsaError).retriable).to.equal(false);
