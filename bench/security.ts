@@ -3,6 +3,8 @@
  * PLAINTEXT, an SSL and a SASL_SSL (SCRAM-SHA-256) listener of the same broker, same records,
  * same producer settings, back to back. The SCRAM user is created with samsa-configs as an
  * operator would; the client side reads Kafka's client keys from a --producer.config file.
+ * Next to each tool's own line: the broker's CPU time for the run (from /proc), which shows what
+ * TLS costs the broker even when the producer tool is the throughput ceiling.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -13,6 +15,14 @@ import { runCli } from '../test/helpers/run-cli';
 import { startTestZooKeeper } from '../test/helpers/zookeeper';
 
 const USER = 'bench';
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** User + system CPU seconds a process has used so far (Linux /proc/<pid>/stat, fields 14 and 15). */
+function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
 const PASSWORD = 'bench-secret';
 
 export async function securityBench(records: number, recordSize: number, section: (title: string) => void): Promise<void> {
@@ -52,8 +62,11 @@ export async function securityBench(records: number, recordSize: number, section
       const args = ['--topic', 'bench-security', '--num-records', String(records), '--record-size', String(recordSize), '--throughput', '-1',
         '--producer-props', `bootstrap.servers=127.0.0.1:${run.port}`, 'acks=1', 'linger.ms=5', 'batch.size=65536'];
       if (run.config) args.push('--producer.config', run.config);
+      const cpuBefore = cpuSeconds(broker.process.pid!);
       const produced = await runCli('samsa-producer-perf-test', args, { timeoutMs: 600000 });
+      const brokerCpu = cpuSeconds(broker.process.pid!) - cpuBefore;
       process.stdout.write(produced.stdout + produced.stderr);
+      console.log(`broker CPU: ${brokerCpu.toFixed(2)} s for ${records} records (${(brokerCpu / records * 1e6).toFixed(2)} µs per record)`);
     }
   } finally {
     await broker.stop('SIGTERM');
