@@ -267,5 +267,23 @@ describe('system/security', function () {
       expect(read.code, read.stderr).to.equal(0);
       expect(read.stdout.split('\n').filter((l) => l !== '')).to.deep.equal([...first, ...second]);
     });
+
+    it('lets a user created in ZooKeeper log in on every broker, and no broker once deleted, without restarts', async () => {
+      const live = [...brokers.keys()].filter((id) => brokers.get(id)!.process.exitCode === null && brokers.get(id)!.process.signalCode === null);
+      const dave = clientProperties(dir, 'dave', 'dave', 'dave-secret');
+      const listAs = (id: number) => runCli('samsa-topics', ['--bootstrap-server', bootstrapOf([id]), '--command-config', dave, '--list'], { timeoutMs: 60000 });
+      await addUser(zk.connectString, 'dave', 'dave-secret');
+      for (const id of live) {
+        await waitUntil(`broker ${id} accepts dave`, async () => (await listAs(id)).code === 0, 20000, 300);
+      }
+      const deleted = await runCli('samsa-configs', ['--zookeeper', zk.connectString, '--alter', '--entity-type', 'users', '--entity-name', 'dave', '--delete-config', 'SCRAM-SHA-256']);
+      expect(deleted.code, deleted.stderr).to.equal(0);
+      for (const id of live) {
+        await waitUntil(`broker ${id} refuses dave`, async () => {
+          const res = await listAs(id);
+          return res.code === 1 && (res.stdout + res.stderr).includes('Authentication failed');
+        }, 20000, 300);
+      }
+    });
   });
 });
