@@ -132,6 +132,20 @@ export function nullableSince<T>(fromVersion: number, type: Type<T | null>): Typ
   };
 }
 
+/**
+ * `type` as it is encoded at Kafka's `version`, whatever version the caller asks for: one
+ * versioned definition then also serves Samsa's native protocol, whose single version carries
+ * the fields of one Kafka version (plain encoding, no tagged fields).
+ */
+export function atVersion<T>(type: Type<T>, version: number): Type<T> {
+  return {
+    ...type,
+    name: `${type.name}@v${version}`,
+    read: (r) => type.read(r, version, false),
+    write: (w, value) => type.write(w, value, version, false),
+  };
+}
+
 /** A field present only in versions [min, max]; older/newer versions read it as `defaultValue`. */
 export interface Versioned<T> {
   readonly versioned: true;
