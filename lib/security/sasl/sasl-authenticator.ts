@@ -90,7 +90,8 @@ export class SaslAuthenticator {
     } catch (err) {
       if (!(err instanceof SaslAuthenticationError)) throw err;
       const failures = this.throttle.recordFailure(ip);
-      this.deps.logger.warn(`Failed authentication with ${remoteAddress} (${err.message}: ${err.reason})`);
+      // Kafka's line, with the peer as Java prints an address (`/ip`), as the TLS failure line does.
+      this.deps.logger.warn(`Failed authentication with /${remoteAddress} (${err.message}: ${err.reason})`);
       if (failures === MAX_FAILURES_PER_WINDOW) {
         this.deps.logger.warn(`${failures} failed SASL authentications from ${ip} within ${WINDOW_MS / 1000} s: refusing its further attempts until the window ends`);
       }

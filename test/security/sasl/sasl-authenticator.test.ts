@@ -4,6 +4,8 @@ import { ConnectionSession } from '../../../lib/security/session';
 import { formatPlainMessage } from '../../../lib/security/sasl/plain';
 import { SaslAuthenticator } from '../../../lib/security/sasl/sasl-authenticator';
 import { MAX_FAILURES_PER_WINDOW } from '../../../lib/security/sasl/failed-auth-throttle';
+import * as stream from 'stream';
+import winston from 'winston';
 import { getLogger } from '../../../lib/util/logger';
 import { build } from '../../config/broker-config-helpers';
 import { PLAIN_JAAS } from './sasl-helpers';
@@ -32,6 +34,18 @@ describe('security/sasl/sasl-authenticator', () => {
     expect(s.principal).to.deep.equal({ type: 'User', name: 'carol' });
     expect(a.handshake('PLAIN', s, 'x').errorCode).to.equal(ErrorCode.ILLEGAL_SASL_STATE.code);
     expect(s.closeRequested).to.equal(null);
+  });
+
+  it('logs one line per failure with the peer address and the user, never the password', async () => {
+    const lines: string[] = [];
+    const sink = new stream.Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk)).message as string); done(); } });
+    const logger = winston.createLogger({ level: 'warn', format: winston.format.json(), transports: [new winston.transports.Stream({ stream: sink })] });
+    const a = new SaslAuthenticator({ config: config.sasl, credentials: { credential: () => undefined }, logger });
+    const s = session('10.2.2.2');
+    expect(await login(a, s, 'Pw-guess-42')).to.equal(ErrorCode.SASL_AUTHENTICATION_FAILED.code);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines).to.have.length(1);
+    expect(lines[0]).to.match(/^Failed authentication with \/10\.2\.2\.2:1 \(.*"carol"/).and.not.contain('Pw-guess-42');
   });
 
   it('marks a failed or out-of-order exchange for closing', async () => {

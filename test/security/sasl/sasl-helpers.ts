@@ -45,23 +45,3 @@ export function saslSecurity(mechanism: SaslMechanismName, username: string, pas
 }
 
 /** Collects what the process writes to stderr (where the broker's warnings go in tests) while `body` runs. */
-/**
- * Runs `body` while recording stderr; with `until`, keeps recording (up to 5 s) until it holds: winston
- * hands lines to its transports through streams, so a line logged before an answer may land after it.
- */
-export async function captureStderr<T>(body: () => Promise<T>, until?: (stderr: string) => boolean): Promise<{ result: T; stderr: string }> {
-  const original = process.stderr.write.bind(process.stderr);
-  let stderr = '';
-  (process.stderr as { write: unknown }).write = (chunk: string | Uint8Array, ...rest: unknown[]) => {
-    stderr += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
-    return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
-  };
-  try {
-    const result = await body();
-    const deadline = Date.now() + 5000;
-    while (until && !until(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    return { result, stderr };
-  } finally {
-    (process.stderr as { write: unknown }).write = original;
-  }
-}

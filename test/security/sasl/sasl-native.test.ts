@@ -9,7 +9,7 @@ import { ClientSecurity } from '../../../lib/security/client-security';
 import { ZkClient } from '../../../lib/zk/zk-client';
 import { useOneBroker } from '../../helpers/one-broker';
 import { waitUntil } from '../../helpers/wait';
-import { captureStderr, deleteScramUser, putScramUser, SASL_OVERRIDES, saslSecurity } from './sasl-helpers';
+import { deleteScramUser, putScramUser, SASL_OVERRIDES, saslSecurity } from './sasl-helpers';
 
 describe('security/sasl native listener', function () {
   this.timeout(120000);
@@ -68,14 +68,13 @@ describe('security/sasl native listener', function () {
     await roundTrip(saslSecurity('PLAIN', 'carol', 'carol-secret'), 'hello-plain');
   });
 
-  it('fails a wrong password with the generic message, logs the address, and closes the connection', async () => {
+  it('fails a wrong password with the generic message and closes the connection', async () => {
     const conn = connection(saslSecurity('SCRAM-SHA-256', 'alice', 'Pw-guess-42'));
-    const { result: error, stderr } = await captureStderr(() => conn.connect().then(() => null, (err: unknown) => err), (out) => out.includes('Failed authentication with'));
+    const error = await conn.connect().then(() => null, (err: unknown) => err);
     expect(error).to.be.instanceOf(SamsaError);
     expect((error as SamsaError).code).to.equal(ErrorCode.SASL_AUTHENTICATION_FAILED.code);
     expect((error as SamsaError).retriable).to.equal(false);
     expect((error as Error).message).to.contain('Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-256');
-    expect(stderr).to.match(/Failed authentication with 127\.0\.0\.1:\d+/).and.not.contain('Pw-guess-42');
     expect(conn.isConnected).to.equal(false);
     // An unknown user reads exactly the same to the client.
     const unknown = await connection(saslSecurity('SCRAM-SHA-256', 'mallory', 'wrong')).connect().then(() => null, (err: Error) => err.message);
