@@ -7,7 +7,6 @@ import { BrokerConfig } from '../config/broker-config';
 import { formatListener, Listener } from '../config/endpoints';
 import { effectiveLogConfig } from '../config/topic-config';
 import { Controller } from '../controller/controller';
-import { Api } from '../protocol/api';
 import { LogManager } from '../storage/log-manager';
 import { LogConfig, MAX_TIMER_MS } from '../storage/log-config';
 import { getLogger, Logger } from '../util/logger';
@@ -17,31 +16,13 @@ import { BrokerRegistration, BrokerRegistrationInfo, registerBroker } from '../z
 import { ApiDispatcher } from './api-dispatcher';
 import { BrokerContext } from './broker-context';
 import { FetchPurgatory } from './fetch-purgatory';
-import { createPartitionsHandler, createTopicsHandler, deleteTopicsHandler, describeConfigsHandler } from './handlers/admin';
-import { leaderAndIsrHandler, stopReplicaHandler, updateMetadataHandler } from './handlers/controller-requests';
-import { fetchHandler } from './handlers/fetch';
-import { listOffsetsHandler } from './handlers/list-offsets';
-import { apiVersionsHandler, metadataHandler } from './handlers/metadata';
-import { produceHandler } from './handlers/produce';
-import { initProducerIdHandler } from './handlers/init-producer-id';
 import { ProducerIdManager } from './producer-id-manager';
-import { offsetForLeaderEpochHandler } from './handlers/offset-for-leader-epoch';
 import { IsrUpdater } from './isr-updater';
 import { ProducePurgatory } from './produce-purgatory';
-import { controlledShutdownHandler } from './handlers/controlled-shutdown';
-import { electLeadersHandler } from './handlers/elect-leaders';
-import { scramCredentialHandlers } from './handlers/scram-credentials';
 import { UserCredentialsStore } from '../security/scram/user-credentials-store';
 import { assert } from '../util/assert';
-import { alterPartitionReassignmentsHandler, listPartitionReassignmentsHandler } from './handlers/partition-reassignments';
 import { GroupCoordinator } from '../group/group-coordinator';
 import { groupCoordinatorConfig } from '../group/coordinator-runtime';
-import { findCoordinatorHandler } from './handlers/group-find-coordinator';
-import { heartbeatHandler, joinGroupHandler, leaveGroupHandler, syncGroupHandler } from './handlers/group-membership';
-import { offsetCommitHandler, offsetFetchHandler } from './handlers/group-offsets';
-import { deleteGroupsHandler, describeGroupsHandler, listGroupsHandler } from './handlers/group-admin';
-import { aclAdminGate, createAclsHandler, deleteAclsHandler, describeAclsHandler } from './handlers/acls';
-import { authorizeCluster } from './authorize';
 import { AclStore } from '../security/acl/acl-store';
 import { requestControlledShutdown } from './controlled-shutdown';
 import { MetadataCache } from './metadata-cache';
@@ -50,7 +31,7 @@ import { createListenerServer, ListenerServer } from './listener-server';
 import { interBrokerClientSecurity } from '../security/inter-broker-security';
 import { StartupGate } from './startup-gate';
 import { TopicAdmin } from './topic-admin';
-import { saslAuthenticateHandler, saslHandshakeHandler } from './handlers/sasl';
+import { registerBrokerHandlers } from './register-handlers';
 import { ScramCredentialCache } from '../security/scram/credential-cache';
 import { SaslAuthenticator } from '../security/sasl/sasl-authenticator';
 import { AclCache } from '../security/acl/acl-cache';
@@ -224,7 +205,12 @@ export class Broker extends EventEmitter {
       this.credentials = new ScramCredentialCache(this.zk, getLogger('scram-credentials'));
       await this.credentials.start();
     }
-    this.registerHandlers(this.brokerContext, groups, acls);
+    assert(this.zk !== null, 'handlers are registered once connected to ZooKeeper');
+    registerBrokerHandlers(this.dispatcher, {
+      ctx: this.brokerContext, groups, acls, credentialsStore: UserCredentialsStore.forZk(this.zk),
+      authenticator: new SaslAuthenticator({ config: this.config.sasl, credentials: this.credentials ?? { credential: () => undefined }, logger: getLogger('sasl') }),
+      producerIds: this.producerIds, controller: () => this.controller,
+    });
     await this.bindListeners();
     this.registration = await registerBroker(this.zk, this.registrationInfo());
     this.registration.on('registration-failed', (err: Error) => this.emit('fatal', err));
@@ -351,59 +337,6 @@ export class Broker extends EventEmitter {
       authorizer,
       brokerEpoch: () => this.brokerEpoch,
     };
-  }
-
-  private registerHandlers(ctx: BrokerContext, groups: GroupCoordinator, acls: AclStore): void {
-    const updateMetadata = updateMetadataHandler(ctx);
-    const whileStarting = { servedWhileStarting: true };
-    assert(this.zk !== null, 'handlers are registered once connected to ZooKeeper');
-    const credentials = UserCredentialsStore.forZk(this.zk);
-    const scram = scramCredentialHandlers(() => credentials, (rc, operation) => authorizeCluster(ctx, rc, operation === 'DESCRIBE' ? 'Describe' : 'Alter'));
-    const aclGate = aclAdminGate(ctx);
-    const authenticator = new SaslAuthenticator({
-      config: this.config.sasl, credentials: this.credentials ?? { credential: () => undefined }, logger: getLogger('sasl'),
-    });
-    this.dispatcher
-      .register(Api.ApiVersions, apiVersionsHandler(this.dispatcher), whileStarting)
-      .register(Api.SaslHandshake, saslHandshakeHandler(authenticator), whileStarting)
-      .register(Api.SaslAuthenticate, saslAuthenticateHandler(authenticator), whileStarting)
-      .register(Api.Metadata, metadataHandler(ctx))
-      .register(Api.Produce, produceHandler(ctx))
-      .register(Api.InitProducerId, initProducerIdHandler(this.producerIds, getLogger('producer-ids'), ctx))
-      .register(Api.Fetch, fetchHandler(ctx))
-      .register(Api.OffsetForLeaderEpoch, offsetForLeaderEpochHandler(ctx))
-      .register(Api.ListOffsets, listOffsetsHandler(ctx))
-      .register(Api.CreateTopics, createTopicsHandler(ctx))
-      .register(Api.DeleteTopics, deleteTopicsHandler(ctx))
-      .register(Api.CreatePartitions, createPartitionsHandler(ctx))
-      .register(Api.DescribeConfigs, describeConfigsHandler(ctx))
-      .register(Api.LeaderAndIsr, leaderAndIsrHandler(ctx), whileStarting)
-      .register(Api.UpdateMetadata, async (req, rc) => {
-        const response = await updateMetadata(req, rc);
-        // The coordinator drops the offsets of topics this update no longer lists.
-        groups.onMetadataUpdate();
-        return response;
-      }, whileStarting)
-      .register(Api.StopReplica, stopReplicaHandler(ctx), whileStarting)
-      .register(Api.ControlledShutdown, controlledShutdownHandler(() => this.controller, ctx), whileStarting)
-      .register(Api.ElectLeaders, electLeadersHandler(() => this.controller, ctx))
-      .register(Api.AlterPartitionReassignments, alterPartitionReassignmentsHandler(() => this.controller, ctx))
-      .register(Api.ListPartitionReassignments, listPartitionReassignmentsHandler(() => this.controller, ctx))
-      .register(Api.FindCoordinator, findCoordinatorHandler(ctx))
-      .register(Api.JoinGroup, joinGroupHandler(ctx))
-      .register(Api.SyncGroup, syncGroupHandler(ctx))
-      .register(Api.Heartbeat, heartbeatHandler(ctx))
-      .register(Api.LeaveGroup, leaveGroupHandler(ctx))
-      .register(Api.OffsetCommit, offsetCommitHandler(ctx))
-      .register(Api.OffsetFetch, offsetFetchHandler(ctx))
-      .register(Api.ListGroups, listGroupsHandler(ctx))
-      .register(Api.DescribeGroups, describeGroupsHandler(ctx))
-      .register(Api.DeleteGroups, deleteGroupsHandler(ctx))
-      .register(Api.DescribeAcls, describeAclsHandler(acls, aclGate))
-      .register(Api.CreateAcls, createAclsHandler(acls, aclGate))
-      .register(Api.DeleteAcls, deleteAclsHandler(acls, aclGate))
-      .register(Api.DescribeUserScramCredentials, scram.describe)
-      .register(Api.AlterUserScramCredentials, scram.alter);
   }
 
   private async partitionConfigFor(topic: string): Promise<PartitionConfig> {
