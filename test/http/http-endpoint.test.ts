@@ -96,6 +96,14 @@ describe('http/broker endpoint', function () {
     expect(sampleValue(afterConsume, 'samsa_purgatory_fetch_size')).to.be.a('number');
     expect(sampleValue(afterConsume, 'samsa_nodejs_eventloop_lag_seconds')).to.be.a('number');
   });
+
+  // Last: it stops the fixture's broker (the after hook's shutdown is then a no-op).
+  it('stops serving when the broker shuts down', async () => {
+    const httpPort = port();
+    await fixture.broker.shutdown();
+    const err = await httpRequest(httpPort, '/health').then(() => null, (e: NodeJS.ErrnoException) => e);
+    expect(err?.code).to.equal('ECONNREFUSED');
+  });
 });
 
 describe('http/prometheus text parser (test helper)', () => {
