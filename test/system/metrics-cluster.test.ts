@@ -59,4 +59,25 @@ describe('system/metrics-cluster', function () {
     expect(Date.now() - waitingSince).to.be.greaterThan(1000);
     expect(sampleValue(await scrape(cluster.httpPort(id)), 'samsa_zookeeper_session_state', { state: 'CONNECTED' })).to.equal(1);
   });
+
+  it('moves the active controller gauge and raises the epoch when the controller stops', async () => {
+    const controller = await cluster.controllerId();
+    const others = [1, 2, 3].filter((id) => id !== controller);
+    const before = await scrape(cluster.httpPort(controller));
+    expect(sampleValue(before, 'samsa_controller_active_count')).to.equal(1);
+    const epoch = sampleValue(before, 'samsa_controller_epoch')!;
+    for (const id of others) expect(sampleValue(await scrape(cluster.httpPort(id)), 'samsa_controller_active_count')).to.equal(0);
+
+    await cluster.stopBroker(controller, 'SIGTERM');
+    let successor = -1;
+    await waitUntil('a new active controller', async () => {
+      for (const id of others) {
+        if (sampleValue(await scrape(cluster.httpPort(id)), 'samsa_controller_active_count') === 1) successor = id;
+      }
+      return successor !== -1;
+    }, 30000, 100);
+    expect(sampleValue(await scrape(cluster.httpPort(successor)), 'samsa_controller_epoch')).to.be.greaterThan(epoch);
+    await cluster.startBroker(controller);
+    await waitUntil(`broker ${controller} ready`, async () => (await ready(controller)).status === 200, 30000, 200);
+  });
 });
