@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'events';
 import { BrokerConfig } from '../config/broker-config';
-import { formatListener, Listener } from '../config/endpoints';
+import { formatHostPort, formatListener, Listener } from '../config/endpoints';
 import { effectiveLogConfig } from '../config/topic-config';
 import { Controller } from '../controller/controller';
 import { LogManager } from '../storage/log-manager';
@@ -37,6 +37,9 @@ import { SaslAuthenticator } from '../security/sasl/sasl-authenticator';
 import { AclCache } from '../security/acl/acl-cache';
 import { AclAuthorizer } from '../security/acl/acl-authorizer';
 import { Authorizer } from '../security/acl/acl-types';
+import { BrokerMetrics } from '../http/broker-metrics';
+import { HttpRoute, HttpServer, text } from '../http/http-server';
+import { healthRoute, readyRoute } from '../http/health';
 
 const SHUTDOWN_DRAIN_MS = 10000;
 const ZK_SHUTDOWN_STEP_MS = 5000;
@@ -68,13 +71,19 @@ export class Broker extends EventEmitter {
   private credentials: ScramCredentialCache | null = null;
   private registration: BrokerRegistration | null = null;
   private state: 'created' | 'starting' | 'running' | 'stopping' | 'stopped' = 'created';
+  /** Prometheus metrics, kept only when `http.listener` serves them. */
+  private readonly metrics: BrokerMetrics | null;
+  private readonly http: HttpServer | null;
+  private httpBoundPort = -1;
 
   constructor(readonly config: BrokerConfig) {
     super();
     this.logger = getLogger('broker');
     this.metadata = new MetadataCache(config.interBrokerListenerName);
     this.startupGate = new StartupGate(config.brokerId, config.requestTimeoutMs);
-    this.dispatcher = new ApiDispatcher(this.startupGate);
+    this.metrics = config.httpListener === null ? null : this.createMetrics();
+    this.http = this.metrics === null ? null : this.createHttpServer(this.metrics);
+    this.dispatcher = new ApiDispatcher(this.startupGate, this.metrics ?? undefined);
     this.producerIds = new ProducerIdManager({
       brokerId: config.brokerId,
       allocateBlock: () => (this.zk ? new ClusterStore(this.zk).allocateProducerIdBlock(config.brokerId) : Promise.reject(new Error('not connected to ZooKeeper'))),
@@ -111,6 +120,7 @@ export class Broker extends EventEmitter {
       // Followers fetch over the inter-broker listener, which speaks the native protocol.
       brokerAddress: (id) => this.metadata.broker(id),
       logger: getLogger('replica-manager'),
+      traffic: this.metrics ?? undefined,
     });
     // Built before anything starts, so a listener this build cannot serve fails fast.
     const deps = {
@@ -125,6 +135,53 @@ export class Broker extends EventEmitter {
 
   get brokerId(): number {
     return this.config.brokerId;
+  }
+
+  /** The bound port of `http.listener` (useful when configured with port 0); -1 when off or before binding. */
+  get httpPort(): number {
+    return this.httpBoundPort;
+  }
+
+  private createMetrics(): BrokerMetrics {
+    return new BrokerMetrics({
+      partitions: () => this.replicas.allPartitions(),
+      fetchPurgatorySize: () => this.purgatory.size,
+      producePurgatorySize: () => this.producePurgatory.size,
+      isActiveController: () => this.isController,
+      controllerEpoch: () => this.controller?.epoch ?? -1,
+      offlinePartitionCount: () => (this.isController ? this.offlinePartitionCount() : 0),
+      zookeeperState: () => this.zk?.state ?? 'CONNECTING',
+      connectionCounts: () => new Map(this.servers.map(({ listener, server }) => [listener.name, server.connectionCount])),
+    }, { perPartition: this.config.httpMetricsPartitionEnable });
+  }
+
+  /** Partitions in the controller's metadata whose leader is none or not a live broker. */
+  private offlinePartitionCount(): number {
+    let offline = 0;
+    for (const topic of this.metadata.topicNames()) {
+      for (const p of this.metadata.partitions(topic) ?? []) if (p.leader < 0 || !this.metadata.isLive(p.leader)) offline++;
+    }
+    return offline;
+  }
+
+  private createHttpServer(metrics: BrokerMetrics): HttpServer {
+    const routes = new Map<string, HttpRoute>([
+      ['/health', healthRoute],
+      ['/ready', () => readyRoute({ notReadyReason: () => this.notReadyReason() })],
+      ['/metrics', async () => ({ status: 200, contentType: metrics.contentType, body: await metrics.scrape() })],
+      ['/', () => text(200, 'Samsa broker: /health, /ready, /metrics\n')],
+    ]);
+    return new HttpServer(routes, getLogger('http'));
+  }
+
+  /** Why clients would not be served now, or null when they would (`/ready`). */
+  private notReadyReason(): string | null {
+    if (this.state === 'stopping' || this.state === 'stopped') return 'the broker is shutting down';
+    if (this.zk?.state !== 'CONNECTED') return 'not connected to ZooKeeper';
+    if (this.registration === null) return 'not registered in ZooKeeper yet (a previous session of this broker id may still have to expire)';
+    if (!this.startupGate.isOpen) return 'waiting for controller metadata that lists this broker';
+    if (this.state !== 'running') return 'starting';
+    return null;
   }
 
   /** The bound port of the first native-protocol listener (useful when configured with port 0); -1 before binding. */
@@ -176,6 +233,8 @@ export class Broker extends EventEmitter {
   private async start(): Promise<void> {
     const started = Date.now();
     this.logger.info(`Starting broker ${this.brokerId}`);
+    // First, so /health answers and /ready explains what startup waits for.
+    await this.bindHttp();
     await this.logManager.startup();
     this.zk = await ZkClient.connect({
       connectString: this.config.zookeeperConnect,
@@ -237,6 +296,13 @@ export class Broker extends EventEmitter {
     this.state = 'running';
     const advertised = this.advertisedEndpoints().map((l) => formatListener(l)).join(',');
     this.logger.info(`Broker ${this.brokerId} started in ${Date.now() - started} ms, advertised as ${advertised}, inter-broker listener ${this.config.interBrokerListenerName}, cluster id ${this.metadata.clusterId}`);
+  }
+
+  private async bindHttp(): Promise<void> {
+    const address = this.config.httpListener;
+    if (this.http === null || address === null) return;
+    this.httpBoundPort = await this.http.listen(address.host, address.port);
+    this.logger.info(`HTTP endpoint on http://${formatHostPort({ host: address.host || '0.0.0.0', port: this.httpBoundPort })} (/health, /ready, /metrics)`);
   }
 
   private async bindListeners(): Promise<void> {
@@ -391,6 +457,7 @@ export class Broker extends EventEmitter {
     await this.bounded('Controller shutdown', this.controller?.shutdown());
     await this.bounded('Deregistration', this.registration?.deregister());
     await this.bounded('ZooKeeper close', this.zk?.close());
+    await this.http?.close();
     this.state = 'stopped';
     this.logger.info(`Broker ${this.brokerId} shut down cleanly`);
   }

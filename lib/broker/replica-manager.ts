@@ -50,6 +50,21 @@ export interface LeadershipChange {
   leaderEpoch: number;
 }
 
+/**
+ * Counters the produce and fetch paths bump for the broker's metrics (lib/http/broker-metrics.ts):
+ * one call per partition of a request, never per record, so the hot path stays cheap.
+ */
+export interface ReplicaTrafficObserver {
+  /** A leader appended `messages` records in `bytes` of batches to a partition of `topic`. */
+  appended(topic: string, messages: number, bytes: number): void;
+  /** A produce to `topic` failed before its batches reached the log. */
+  rejected(topic: string, bytes: number): void;
+  /** A consumer fetch read `bytes` from `topic` (followers' reads are replication, not counted). */
+  readByConsumer(topic: string, bytes: number): void;
+  isrShrunk(): void;
+  isrExpanded(): void;
+}
+
 export interface ReplicaManagerOptions extends FetcherSettings {
   logManager: LogManager;
   /** Effective settings for a topic (broker defaults + `/config/topics/<t>` overrides). */
@@ -62,6 +77,7 @@ export interface ReplicaManagerOptions extends FetcherSettings {
   /** Fallback address book (the metadata cache) for leaders LeaderAndIsr did not describe. */
   brokerAddress: (brokerId: number) => BrokerAddress | undefined;
   logger: Logger;
+  traffic?: ReplicaTrafficObserver;
 }
 
 /** Follower fetches park under their own key: they wait for appends, consumers for the high watermark. */
@@ -253,11 +269,14 @@ export class ReplicaManager extends EventEmitter {
    */
   async appendRecords(topic: string, index: number, records: Buffer, acks: -1 | 0 | 1, timeoutMs: number): Promise<ProducePartitionResult> {
     let partition: Partition | undefined;
+    let reachedLog = false;
     try {
       partition = this.leaderPartition(topic, index, true);
       if (acks === -1) this.checkEnoughReplicas(partition);
       const epoch = partition.leaderEpoch;
       const appended = await partition.log.append(records, { leaderEpoch: epoch });
+      reachedLog = true;
+      if (!appended.duplicate) this.opts.traffic?.appended(topic, appended.lastOffset - appended.baseOffset + 1, records.length);
       if (!partition.isLeader || partition.leaderEpoch !== epoch) {
         throw new SamsaError(ErrorCode.NOT_LEADER_FOR_PARTITION, `broker ${this.opts.brokerId} lost leadership of ${partition.key} during the append`);
       }
@@ -266,6 +285,7 @@ export class ReplicaManager extends EventEmitter {
       if (acks !== -1) return result;
       return await this.awaitReplication(partition, appended.lastOffset + 1, timeoutMs, result);
     } catch (err) {
+      if (!reachedLog) this.opts.traffic?.rejected(topic, records.length);
       // A broken invariant is a bug: it answers UNKNOWN_SERVER_ERROR (not retriable) and is logged as one.
       if (isAssertionError(err)) this.opts.logger.error(`Bug in append to ${topic}-${index}: ${err.stack}`);
       else if (!(err instanceof SamsaError)) this.opts.logger.error(`Append to ${topic}-${index} failed: ${(err as Error).stack}`);
@@ -327,6 +347,7 @@ export class ReplicaManager extends EventEmitter {
   async read(partition: Partition, fetchOffset: number, maxBytes: number, minOneBatch: boolean): Promise<ReadPartitionResult> {
     const highWatermark = partition.highWatermark;
     const { records } = await partition.log.read(fetchOffset, maxBytes, { maxOffset: highWatermark, minOneBatch });
+    if (records !== null && records.length > 0) this.opts.traffic?.readByConsumer(partition.topic, records.length);
     return { errorCode: 0, highWatermark, logStartOffset: partition.log.logStartOffset, records };
   }
 
@@ -346,6 +367,7 @@ export class ReplicaManager extends EventEmitter {
     if (ready.length > 0) {
       const epoch = partition.leaderEpoch;
       void this.opts.isrUpdater.update(partition, [...partition.isr, ...ready], `replica ${ready.join(',')} caught up`).then((r) => {
+        if (r === 'updated') this.opts.traffic?.isrExpanded();
         if (r === 'updated' && partition.leaderEpoch === epoch) this.afterHighWatermarkMayMove(partition);
       });
     }
@@ -359,6 +381,7 @@ export class ReplicaManager extends EventEmitter {
       const epoch = partition.leaderEpoch;
       const newIsr = partition.isr.filter((id) => !lagging.includes(id));
       void this.opts.isrUpdater.update(partition, newIsr, `replica ${lagging.join(',')} fell more than ${this.opts.replicaLagTimeMaxMs} ms behind`).then((r) => {
+        if (r === 'updated') this.opts.traffic?.isrShrunk();
         if (r === 'updated' && partition.leaderEpoch === epoch) this.afterHighWatermarkMayMove(partition);
       });
     }

@@ -11,7 +11,7 @@ import { booleanKey, doubleKey, enumKey, intKey, listKey, longKey, stringKey } f
 import { atLeast, between, nonEmptyList, nonEmptyString, rule } from './validators';
 import { parseSuperUsers } from '../security/acl/acl-match';
 import { parsePrincipal } from '../security/principal';
-import { parseListeners, parseProtocolMap, parseWireProtocolMap, parseZookeeperConnect } from './endpoints';
+import { parseHttpListener, parseListeners, parseProtocolMap, parseWireProtocolMap, parseZookeeperConnect } from './endpoints';
 import { sslListenerKeys } from './security-config-defs';
 import { SECURITY_PROTOCOLS } from '../security/security-protocol';
 import { saslBrokerKeys } from '../security/sasl/broker-sasl-config';
@@ -36,6 +36,11 @@ const listenerSyntax = (distinctPorts: boolean) =>
     const parsed = parseListeners(items, lenient, distinctPorts);
     return parsed.ok ? undefined : parsed.reason;
   });
+
+const httpListenerShape = rule<string>('http://host:port', (value) => {
+  const parsed = parseHttpListener(value);
+  return parsed.ok ? undefined : parsed.reason;
+});
 
 const zookeeperConnectShape = rule<string>('host:port[,host:port...][/chroot]', (value) => {
   const parsed = parseZookeeperConnect(value);
@@ -191,5 +196,17 @@ const authorizerKeys = {
   }),
 };
 
-export const brokerConfigDefs = { ...serverKeys, ...logKeys, ...replicationKeys, ...groupKeys, ...sslListenerKeys, ...saslBrokerKeys, ...authorizerKeys };
+// Samsa's own keys: Kafka exposes JMX instead, which has no Node equivalent.
+const httpKeys = {
+  'http.listener': stringKey({
+    default: null, validate: httpListenerShape, importance: 'MEDIUM',
+    doc: 'Samsa: http://host:port of the HTTP endpoint serving /health, /ready and Prometheus /metrics; off when unset. An empty host binds every interface; port 0 picks a free port.',
+  }),
+  'http.metrics.partition.enable': booleanKey({
+    default: true, importance: 'LOW',
+    doc: 'Samsa: export per-partition log series (size, segments, start and end offset) on /metrics. Turn off on brokers with many partitions to bound the series count.',
+  }),
+};
+
+export const brokerConfigDefs = { ...serverKeys, ...logKeys, ...replicationKeys, ...groupKeys, ...sslListenerKeys, ...saslBrokerKeys, ...authorizerKeys, ...httpKeys };
 export type BrokerConfigDefs = typeof brokerConfigDefs;

@@ -12,7 +12,7 @@ import { ConfigError } from './config-error';
 import { parseConfig, RawConfig, ValuesOf } from './config-def';
 import { parseSuperUsers } from '../security/acl/acl-match';
 import { BrokerConfigDefs, brokerConfigDefs, CLEANUP_POLICIES, COMPRESSION_TYPES, LOG_LEVELS, TIMESTAMP_TYPES } from './broker-config-defs';
-import { formatListener, Listener, parseZookeeperConnect, ZookeeperConnect } from './endpoints';
+import { formatListener, HostPort, Listener, parseHttpListener, parseZookeeperConnect, ZookeeperConnect } from './endpoints';
 import { resolveListeners } from './listener-config';
 import { mergeProperties, parseOverrides, readPropertiesFile } from './properties';
 import { refuseUnsupportedSecurity } from './unsupported-security';
@@ -107,6 +107,10 @@ export interface BrokerConfig {
   superUsers: string[];
   allowEveryoneIfNoAclFound: boolean;
   authorizerAuditLogLevel: LogLevel;
+  /** `http.listener`: where /health, /ready and /metrics are served; null when off. */
+  httpListener: HostPort | null;
+  /** `http.metrics.partition.enable`: per-partition log series on /metrics. */
+  httpMetricsPartitionEnable: boolean;
 }
 
 export interface LoadedBrokerConfig {
@@ -156,9 +160,19 @@ export function buildBrokerConfig(raw: RawConfig): LoadedBrokerConfig {
     superUsers: parseSuperUsers(v['super.users']),
     allowEveryoneIfNoAclFound: v['allow.everyone.if.no.acl.found'],
     authorizerAuditLogLevel: v['authorizer.audit.log.level'],
+    httpListener: httpListener(v['http.listener']),
+    httpMetricsPartitionEnable: v['http.metrics.partition.enable'],
   };
   checkCrossKeyRules(config);
   return { config, unknownKeys: unknownKeys.filter((key) => !sasl.consumedKeys.has(key)), ignoredKeys };
+}
+
+function httpListener(value: string | null): HostPort | null {
+  if (value === null) return null;
+  const parsed = parseHttpListener(value);
+  // The key's validator already rejected bad values; this keeps the types honest.
+  if (!parsed.ok) throw ConfigError.invalidValue('http.listener', value, parsed.reason);
+  return parsed.value;
 }
 
 function resolveDirectories(v: Values): Pick<BrokerConfig, 'logDirs' | 'logsDir'> {

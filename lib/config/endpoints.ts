@@ -101,6 +101,20 @@ export function parseListener(
   return { ok: true, value: { name, host: unbracket(rawHost), port: port.value, securityProtocol: protocol, wireProtocol } };
 }
 
+/**
+ * Parses `http.listener` (`http://host:port`): the broker's HTTP endpoint for health, readiness and
+ * metrics. Only plain http: the endpoint carries no client data, and TLS belongs to a proxy.
+ */
+export function parseHttpListener(text: string): Parsed<HostPort> {
+  const match = /^http:\/\/(\[[^\]]*\]|[^:/\[\]]*):([^:/]*)\/?$/i.exec(text.trim());
+  if (!match) return { ok: false, reason: `'${text}' is not of the form http://host:port` };
+  const [, rawHost, rawPort] = match;
+  if (rawHost !== '' && !HOST.test(rawHost)) return { ok: false, reason: `'${text}' has an invalid host '${rawHost}'` };
+  const port = parsePort(rawPort);
+  if (!port.ok) return { ok: false, reason: `${port.reason} in '${text}'` };
+  return { ok: true, value: { host: unbracket(rawHost), port: port.value } };
+}
+
 /** Parses a listener list and enforces Kafka's uniqueness rules (names always, ports when bound). */
 export function parseListeners(
   items: readonly string[], protocolMap: ReadonlyMap<string, string>, distinctPorts: boolean,

@@ -226,3 +226,33 @@ describe('config/broker-config', () => {
     expect(lines).to.include('listeners = PLAINTEXT://localhost:9092');
   });
 });
+
+describe('config/broker http.listener', () => {
+  it('is off by default, with per-partition metrics on', () => {
+    const { config } = build();
+    expect(config.httpListener).to.equal(null);
+    expect(config.httpMetricsPartitionEnable).to.equal(true);
+  });
+
+  it('parses http://host:port, an empty host, IPv6 and port 0', () => {
+    expect(build({ 'http.listener': 'http://localhost:8080' }).config.httpListener).to.deep.equal({ host: 'localhost', port: 8080 });
+    expect(build({ 'http.listener': 'http://:0' }).config.httpListener).to.deep.equal({ host: '', port: 0 });
+    expect(build({ 'http.listener': 'http://[::1]:9100' }).config.httpListener).to.deep.equal({ host: '::1', port: 9100 });
+    expect(build({ 'http.metrics.partition.enable': 'false' }).config.httpMetricsPartitionEnable).to.equal(false);
+  });
+
+  for (const [value, reason] of [
+    ['localhost:8080', 'is not of the form http://host:port'],
+    ['https://localhost:8080', 'is not of the form http://host:port'],
+    ['http://localhost', 'is not of the form http://host:port'],
+    ['http://bad host:8080', 'invalid host'],
+    ['http://localhost:65536', 'out of range 0-65535'],
+    ['http://localhost:port', 'is not a number'],
+  ]) {
+    it(`refuses ${value} naming the key`, () => {
+      const err = rejection({ 'http.listener': value });
+      expect(err.key).to.equal('http.listener');
+      expect(err.message).to.contain('http.listener').and.to.contain(reason);
+    });
+  }
+});

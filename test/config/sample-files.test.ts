@@ -21,6 +21,7 @@ describe('config/sample files', () => {
     expect(config.logDirs).to.deep.equal([path.resolve('data/samsa-logs')]);
     expect(config.zookeeperConnect).to.equal('localhost:2181');
     expect(config.offsetsTopicReplicationFactor).to.equal(1);
+    expect(config.httpListener).to.deep.equal({ host: 'localhost', port: 8080 });
   });
 
   it('config/producer.properties and config/consumer.properties parse cleanly', () => {

@@ -25,6 +25,8 @@ export class ReplicatedCluster {
   /** Ports of the brokers' Kafka-protocol listeners, when the cluster was built with them. */
   private readonly kafkaPorts = new Map<number, number>();
   private readonly logDirs = new Map<number, string>();
+  /** Ports of the brokers' HTTP endpoints, when an `http.listener` override names `{httpPort}`. */
+  private readonly httpPorts = new Map<number, number>();
   zk!: TestZooKeeper;
   zkClient!: ZkClient;
 
@@ -37,6 +39,7 @@ export class ReplicatedCluster {
     for (const id of this.brokerIds) {
       this.ports.set(id, await freePort());
       if (this.withKafkaListener) this.kafkaPorts.set(id, await freePort());
+      if (typeof this.overrides['http.listener'] === 'string') this.httpPorts.set(id, await freePort());
       this.logDirs.set(id, tempDir(`replicated-broker${id}`));
     }
     await Promise.all(this.brokerIds.map((id) => this.startBroker(id)));
@@ -50,6 +53,10 @@ export class ReplicatedCluster {
   /** Bootstrap list of the Kafka-protocol listeners (clusters built with them only). */
   get kafkaBootstrap(): string {
     return this.brokerIds.map((id) => `127.0.0.1:${this.kafkaPorts.get(id)}`).join(',');
+  }
+
+  httpPort(id: number): number {
+    return this.httpPorts.get(id)!;
   }
 
   logDir(id: number): string {
@@ -70,6 +77,7 @@ export class ReplicatedCluster {
         ...this.overrides,
         // A `listeners` override may add listeners next to the broker's own PLAINTEXT port, written `{port}`.
         ...(typeof this.overrides.listeners === 'string' ? { listeners: this.overrides.listeners.replace('{port}', String(this.ports.get(id))) } : {}),
+        ...(typeof this.overrides['http.listener'] === 'string' ? { 'http.listener': this.overrides['http.listener'].replace('{httpPort}', String(this.httpPorts.get(id))) } : {}),
       },
     }));
   }

@@ -1,0 +1,186 @@
+/**
+ * The broker's Prometheus metrics, named `samsa_*` after the Kafka MBean each mirrors (the table
+ * is in docs/operations.md).
+ *
+ * State (partitions, ISR, purgatories, controller, ZooKeeper, logs) is read when Prometheus
+ * scrapes, in collect callbacks, so it costs nothing between scrapes. Only traffic needs
+ * counters on the request path; those bump a label child cached per topic or per API, once per
+ * partition or request, never per record and without building strings.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RequestObserver } from '../broker/api-dispatcher';
+import type { Partition } from '../broker/partition';
+import type { ReplicaTrafficObserver } from '../broker/replica-manager';
+
+/** What the gauges read at scrape time; the broker implements it over its own parts. */
+export interface BrokerMetricsSource {
+  /** Every partition replica this broker holds. */
+  partitions(): Iterable<Partition>;
+  fetchPurgatorySize(): number;
+  producePurgatorySize(): number;
+  isActiveController(): boolean;
+  /** Epoch of this broker's controller tenure, or -1 when it never was the controller. */
+  controllerEpoch(): number;
+  /** Partitions without a live leader, as the active controller sees them; 0 elsewhere. */
+  offlinePartitionCount(): number;
+  zookeeperState(): string;
+  /** Open connections by listener name. */
+  connectionCounts(): ReadonlyMap<string, number>;
+}
+
+export interface BrokerMetricsOptions {
+  /** Per-partition log series (http.metrics.partition.enable). */
+  perPartition: boolean;
+}
+
+/** Kafka's ZooKeeper session states as a numeric gauge: one series per state, 1 for the current one. */
+const ZK_STATES = ['CONNECTING', 'CONNECTED', 'DISCONNECTED', 'EXPIRED', 'CLOSED'] as const;
+
+// Seconds; from sub-millisecond local answers to long-polling fetches and acks=all produces.
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+type Child = { inc(value?: number): void };
+
+/** Label children by one label value, created on first use and then reused. */
+function childCache(counter: Counter<string>): (value: string) => Child {
+  const children = new Map<string, Child>();
+  return (value) => {
+    let child = children.get(value);
+    if (child === undefined) children.set(value, (child = counter.labels(value)));
+    return child;
+  };
+}
+
+export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver {
+  readonly registry = new Registry();
+  private readonly messagesIn: (topic: string) => Child;
+  private readonly bytesIn: (topic: string) => Child;
+  private readonly bytesOut: (topic: string) => Child;
+  private readonly bytesRejected: (topic: string) => Child;
+  private readonly requests: Counter<string>;
+  private readonly errors: Counter<string>;
+  private readonly latency: Histogram<string>;
+  private readonly isrShrinks: Counter<string>;
+  private readonly isrExpands: Counter<string>;
+
+  constructor(private readonly source: BrokerMetricsSource, options: BrokerMetricsOptions) {
+    const registers = [this.registry];
+    const topicCounter = (name: string, help: string) => new Counter({ name, help, labelNames: ['topic'], registers });
+    this.messagesIn = childCache(topicCounter('samsa_broker_topic_messages_in_total', 'Records appended by this broker as leader (MessagesInPerSec).'));
+    this.bytesIn = childCache(topicCounter('samsa_broker_topic_bytes_in_total', 'Produce request bytes appended as leader (BytesInPerSec).'));
+    this.bytesOut = childCache(topicCounter('samsa_broker_topic_bytes_out_total', 'Bytes returned to consumer fetches (BytesOutPerSec).'));
+    this.bytesRejected = childCache(topicCounter('samsa_broker_topic_bytes_rejected_total', 'Produce bytes refused before reaching the log (BytesRejectedPerSec).'));
+    this.requests = new Counter({ name: 'samsa_network_requests_total', help: 'Requests handled, by API (RequestsPerSec).', labelNames: ['request'], registers });
+    this.errors = new Counter({ name: 'samsa_network_request_errors_total', help: 'Requests whose handler failed as a whole, by API (ErrorsPerSec).', labelNames: ['request'], registers });
+    this.latency = new Histogram({
+      name: 'samsa_network_request_total_time_seconds', help: 'Time from handler start to answer, by API (TotalTimeMs).',
+      labelNames: ['request'], buckets: LATENCY_BUCKETS, registers,
+    });
+    this.isrShrinks = new Counter({ name: 'samsa_replica_isr_shrinks_total', help: 'ISR shrinks this broker made as leader (IsrShrinksPerSec).', registers });
+    this.isrExpands = new Counter({ name: 'samsa_replica_isr_expands_total', help: 'ISR expansions this broker made as leader (IsrExpandsPerSec).', registers });
+    this.stateGauges(options);
+    collectDefaultMetrics({ register: this.registry, prefix: 'samsa_' });
+  }
+
+  appended(topic: string, messages: number, bytes: number): void {
+    this.messagesIn(topic).inc(messages);
+    this.bytesIn(topic).inc(bytes);
+  }
+
+  rejected(topic: string, bytes: number): void {
+    this.bytesRejected(topic).inc(bytes);
+  }
+
+  readByConsumer(topic: string, bytes: number): void {
+    this.bytesOut(topic).inc(bytes);
+  }
+
+  isrShrunk(): void {
+    this.isrShrinks.inc();
+  }
+
+  isrExpanded(): void {
+    this.isrExpands.inc();
+  }
+
+  track(apiName: string): (startedNs: bigint, failed: boolean) => void {
+    const requests = this.requests.labels(apiName);
+    const errors = this.errors.labels(apiName);
+    const latency = this.latency.labels(apiName);
+    return (startedNs, failed) => {
+      requests.inc();
+      if (failed) errors.inc();
+      latency.observe(Number(process.hrtime.bigint() - startedNs) / 1e9);
+    };
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  scrape(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  private stateGauges(options: BrokerMetricsOptions): void {
+    const registers = [this.registry];
+    const source = this.source;
+    const simple = (name: string, help: string, read: () => number) =>
+      new Gauge({ name, help, registers, collect() { this.set(read()); } });
+    const count = (predicate: (p: Partition) => boolean) => () => {
+      let n = 0;
+      for (const p of source.partitions()) if (predicate(p)) n++;
+      return n;
+    };
+    simple('samsa_replica_under_replicated_partitions', 'Partitions led here whose ISR is smaller than their replica set (UnderReplicatedPartitions).',
+      count((p) => p.isLeader && p.isr.length < p.replicas.length));
+    simple('samsa_replica_under_min_isr_partitions', 'Partitions led here whose ISR is below min.insync.replicas (UnderMinIsrPartitionCount).',
+      count((p) => p.isLeader && p.isr.length < p.minInsyncReplicas));
+    simple('samsa_replica_leader_count', 'Partitions this broker leads (LeaderCount).', count((p) => p.isLeader));
+    simple('samsa_replica_partition_count', 'Partition replicas on this broker (PartitionCount).', count(() => true));
+    simple('samsa_controller_offline_partitions', 'Partitions without a live leader, reported by the active controller (OfflinePartitionsCount).',
+      () => source.offlinePartitionCount());
+    simple('samsa_controller_active_count', '1 on the active controller, else 0 (ActiveControllerCount).', () => (source.isActiveController() ? 1 : 0));
+    simple('samsa_controller_epoch', 'Epoch of this broker\'s controller tenure, -1 if never controller (kafka.controller epoch, /controller_epoch).',
+      () => source.controllerEpoch());
+    simple('samsa_purgatory_fetch_size', 'Fetch requests parked waiting for data (DelayedFetchMetrics PurgatorySize, delayedOperation=Fetch).',
+      () => source.fetchPurgatorySize());
+    simple('samsa_purgatory_produce_size', 'acks=all produces waiting for the ISR (PurgatorySize, delayedOperation=Produce).',
+      () => source.producePurgatorySize());
+    new Gauge({
+      name: 'samsa_zookeeper_session_state', help: '1 for the current ZooKeeper client state, 0 for the others (SessionState).',
+      labelNames: ['state'], registers,
+      collect() {
+        const current = source.zookeeperState();
+        for (const state of ZK_STATES) this.labels(state).set(state === current ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'samsa_network_connections', help: 'Open client connections by listener (connection-count, socket-server-metrics).',
+      labelNames: ['listener'], registers,
+      collect() {
+        for (const [listener, n] of source.connectionCounts()) this.labels(listener).set(n);
+      },
+    });
+    if (options.perPartition) this.partitionGauges();
+  }
+
+  private partitionGauges(): void {
+    const registers = [this.registry];
+    const source = this.source;
+    const labelNames = ['topic', 'partition'];
+    const perPartition = (name: string, help: string, read: (p: Partition) => number) => new Gauge({
+      name, help, labelNames, registers,
+      collect() {
+        // Series of partitions moved away or deleted disappear with the next scrape.
+        this.reset();
+        for (const p of source.partitions()) this.labels(p.topic, String(p.partition)).set(read(p));
+      },
+    });
+    perPartition('samsa_log_size_bytes', 'Bytes of every segment of the partition\'s log (Log Size).', (p) => p.log.size);
+    perPartition('samsa_log_segments', 'Segments of the partition\'s log (NumLogSegments).', (p) => p.log.segmentCount);
+    perPartition('samsa_log_start_offset', 'First offset in the log (LogStartOffset).', (p) => p.log.logStartOffset);
+    perPartition('samsa_log_end_offset', 'Offset the next record will get (LogEndOffset).', (p) => p.log.logEndOffset);
+  }
+}
