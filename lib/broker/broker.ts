@@ -40,6 +40,7 @@ import { Authorizer } from '../security/acl/acl-types';
 import { BrokerMetrics } from '../http/broker-metrics';
 import { HttpRoute, HttpServer, text } from '../http/http-server';
 import { healthRoute, readyRoute } from '../http/health';
+import type { GroupView } from '../http/group-metrics';
 
 const SHUTDOWN_DRAIN_MS = 10000;
 const ZK_SHUTDOWN_STEP_MS = 5000;
@@ -152,7 +153,17 @@ export class Broker extends EventEmitter {
       offlinePartitionCount: () => (this.isController ? this.offlinePartitionCount() : 0),
       zookeeperState: () => this.zk?.state ?? 'CONNECTING',
       connectionCounts: () => new Map(this.servers.map(({ listener, server }) => [listener.name, server.connectionCount])),
+      consumerGroups: () => this.groupViews(),
     }, { perPartition: this.config.httpMetricsPartitionEnable });
+  }
+
+  private *groupViews(): Iterable<GroupView> {
+    for (const entry of this.groups?.loadedGroups() ?? []) {
+      yield {
+        groupId: entry.groupId, state: entry.group.state,
+        *committed() { for (const c of entry.offsets.all()) yield { topic: c.topic, partition: c.partition, offset: c.value.offset }; },
+      };
+    }
   }
 
   /** Partitions in the controller's metadata whose leader is none or not a live broker. */

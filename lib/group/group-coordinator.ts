@@ -97,6 +97,11 @@ export class GroupCoordinator implements CoordinatorRuntime {
     return [...this.owned.values()];
   }
 
+  /** Groups of the shards done loading (a loading shard's groups are still incomplete). */
+  *loadedGroups(): Iterable<GroupEntry> {
+    for (const shard of this.owned.values()) if (shard.state === 'active') yield* shard.groups();
+  }
+
   newGroup(groupId: string): ConsumerGroup {
     return new ConsumerGroup(groupId, this.clock.nowMs(), { config: this.config.group });
   }

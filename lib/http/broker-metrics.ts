@@ -11,6 +11,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { RequestObserver } from '../broker/api-dispatcher';
 import type { Partition } from '../broker/partition';
 import type { ReplicaTrafficObserver } from '../broker/replica-manager';
+import { committedOffsetLags, groupStateCounts, GroupView } from './group-metrics';
 
 /** What the gauges read at scrape time; the broker implements it over its own parts. */
 export interface BrokerMetricsSource {
@@ -26,6 +27,8 @@ export interface BrokerMetricsSource {
   zookeeperState(): string;
   /** Open connections by listener name. */
   connectionCounts(): ReadonlyMap<string, number>;
+  /** The consumer groups this broker coordinates (loaded `__consumer_offsets` partitions only). */
+  consumerGroups(): Iterable<GroupView>;
 }
 
 export interface BrokerMetricsOptions {
@@ -163,6 +166,13 @@ export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver {
         for (const [listener, n] of source.connectionCounts()) this.labels(listener).set(n);
       },
     });
+    new Gauge({
+      name: 'samsa_group_coordinator_groups', help: 'Consumer groups this broker coordinates, by state (GroupMetadataManager NumGroups, NumGroups<State>).',
+      labelNames: ['state'], registers,
+      collect() {
+        for (const [state, n] of groupStateCounts(source.consumerGroups())) this.labels(state).set(n);
+      },
+    });
     if (options.perPartition) this.partitionGauges();
   }
 
@@ -182,5 +192,14 @@ export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver {
     perPartition('samsa_log_segments', 'Segments of the partition\'s log (NumLogSegments).', (p) => p.log.segmentCount);
     perPartition('samsa_log_start_offset', 'First offset in the log (LogStartOffset).', (p) => p.log.logStartOffset);
     perPartition('samsa_log_end_offset', 'Offset the next record will get (LogEndOffset).', (p) => p.log.logEndOffset);
+    new Gauge({
+      name: 'samsa_group_coordinator_offset_lag', help: 'High watermark minus committed offset, for groups coordinated and partitions led here (kafka-consumer-groups LAG).',
+      labelNames: ['group', 'topic', 'partition'], registers,
+      collect() {
+        // Groups deleted, partitions moved away: their series disappear with the next scrape.
+        this.reset();
+        for (const l of committedOffsetLags(source.consumerGroups(), source.partitions())) this.labels(l.groupId, l.topic, String(l.partition)).set(l.lag);
+      },
+    });
   }
 }

@@ -97,6 +97,41 @@ describe('http/broker endpoint', function () {
     expect(sampleValue(afterConsume, 'samsa_nodejs_eventloop_lag_seconds')).to.be.a('number');
   });
 
+  it('exports group counts by state and committed-offset lag that drops to 0 once the group commits what it consumed', async () => {
+    const bootstrap = fixture.native;
+    const admin = new Admin({ bootstrapServers: bootstrap });
+    await admin.createTopic({ topic: 'lagged', numPartitions: 1, replicationFactor: 1 });
+    await admin.close();
+    const producer = new Producer({ bootstrapServers: bootstrap, acks: 1 });
+    await producer.connect();
+    for (let i = 0; i < 5; i++) await producer.send({ topic: 'lagged', partition: 0, value: `v${i}` });
+    await producer.close();
+
+    const consumer = new Consumer({ bootstrapServers: bootstrap, groupId: 'lag-group', autoOffsetReset: 'earliest', enableAutoCommit: false });
+    try {
+      consumer.subscribe(['lagged']);
+      let consumed = 0;
+      await waitUntil('records consumed', async () => {
+        consumed += (await consumer.poll(500)).length;
+        return consumed >= 5;
+      });
+      await consumer.commitSync([{ topic: 'lagged', partition: 0, offset: 2 }]);
+      const committed = await scrape(port());
+      expect(committed.types.get('samsa_group_coordinator_offset_lag')).to.equal('gauge');
+      expect(sampleValue(committed, 'samsa_group_coordinator_offset_lag', { group: 'lag-group', topic: 'lagged', partition: '0' })).to.equal(3);
+      expect(sampleValue(committed, 'samsa_group_coordinator_groups', { state: 'Stable' })).to.be.at.least(1);
+      expect(sampleValue(committed, 'samsa_group_coordinator_groups', { state: 'Dead' })).to.equal(0);
+
+      await consumer.commitSync();
+      const caughtUp = await scrape(port());
+      expect(sampleValue(caughtUp, 'samsa_group_coordinator_offset_lag', { group: 'lag-group', topic: 'lagged', partition: '0' })).to.equal(0);
+    } finally {
+      await consumer.close();
+    }
+    const left = await scrape(port());
+    expect(sampleValue(left, 'samsa_group_coordinator_groups', { state: 'Empty' })).to.be.at.least(1);
+  });
+
   // Last: it stops the fixture's broker (the after hook's shutdown is then a no-op).
   it('stops serving when the broker shuts down', async () => {
     const httpPort = port();
