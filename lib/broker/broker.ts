@@ -289,6 +289,7 @@ export class Broker extends EventEmitter {
       brokerId: this.brokerId,
       zk: this.zk,
       store,
+      elections: this.metrics ?? undefined,
       config: {
         deleteTopicEnable: this.config.deleteTopicEnable,
         uncleanLeaderElectionEnable: this.config.uncleanLeaderElectionEnable,

@@ -23,7 +23,7 @@ import { ElectionResult, ElectionType, LeaderElectionRequests } from './leader-e
 import { partitionsToRebalance } from './leader-imbalance';
 import { electControlledShutdownLeader, electOfflinePartitionLeader, electPreferredLeader } from './partition-leader-election';
 import { OngoingReassignment, PartitionReassignments, ReassignmentResult } from './partition-reassignment';
-import { PartitionStateWriter } from './partition-state-writer';
+import { LeaderElectionObserver, PartitionStateWriter } from './partition-state-writer';
 import { RequestSender } from './request-sender';
 import { TopicDeletion } from './topic-deletion';
 import { UncleanElectionConfig } from './unclean-election-config';
@@ -56,6 +56,7 @@ export interface ActiveControllerDeps {
   events: ControllerEventQueue;
   /** Called (on the event queue) when a fenced write shows another controller took over. */
   onFenced: (err: ControllerMovedError) => Promise<void>;
+  elections?: LeaderElectionObserver;
 }
 
 export class ActiveController {
@@ -72,7 +73,7 @@ export class ActiveController {
 
   constructor(private readonly deps: ActiveControllerDeps) {
     this.channel = new ControllerChannel({ controllerId: deps.brokerId, requestTimeoutMs: deps.config.requestTimeoutMs, security: deps.config.interBrokerSecurity });
-    this.writer = new PartitionStateWriter(this.ctx, deps.zk, deps.epoch);
+    this.writer = new PartitionStateWriter(this.ctx, deps.zk, deps.epoch, deps.elections);
     this.requests = new RequestSender(this.ctx, this.channel, this.sender);
     this.unclean = new UncleanElectionConfig(deps.zk, deps.config.uncleanLeaderElectionEnable);
     const fire = (name: string, run: () => Promise<void>) => this.fire(name, run);

@@ -16,6 +16,7 @@ import { getLogger } from '../util/logger';
 import type { ClusterStore } from '../zk/cluster-store';
 import type { ZkClient } from '../zk/zk-client';
 import { ActiveController, ControllerConfig } from './active-controller';
+import type { LeaderElectionObserver } from './partition-state-writer';
 import { TopicPartition } from './controller-context';
 import { ControllerEventQueue } from './controller-event-queue';
 import { ControllerElection, ControllerMovedError, ControllerZk } from './controller-zk';
@@ -41,6 +42,8 @@ export interface ControllerOptions {
   zk: ZkClient;
   store: ClusterStore;
   config: ControllerConfig;
+  /** Told of every leader change this broker writes as controller (metrics). */
+  elections?: LeaderElectionObserver;
 }
 
 export class Controller extends EventEmitter {
@@ -240,6 +243,7 @@ export class Controller extends EventEmitter {
       config: this.options.config,
       events: this.events,
       onFenced: (err) => this.onFenced(err),
+      elections: this.options.elections,
     });
     this.active = active;
     try {

@@ -8,7 +8,7 @@
  * Kafka's controller does. Every write is fenced by the controller epoch (see ControllerZk).
  */
 import { getLogger } from '../util/logger';
-import { ControllerContext, PartitionState, TopicPartition } from './controller-context';
+import { ControllerContext, NO_LEADER, PartitionState, TopicPartition } from './controller-context';
 import { ControllerZk } from './controller-zk';
 import { initialLeaderIsr, LeaderIsr } from './partition-leader-election';
 
@@ -17,11 +17,17 @@ const MAX_CAS_ATTEMPTS = 5;
 
 export type Elect = (tp: TopicPartition, current: LeaderIsr) => LeaderIsr | null;
 
+/** Told once per leader change the controller wrote (metrics); unclean when the new leader was not in the ISR. */
+export interface LeaderElectionObserver {
+  leaderElected(unclean: boolean): void;
+}
+
 export class PartitionStateWriter {
   constructor(
     private readonly ctx: ControllerContext,
     private readonly zk: ControllerZk,
     private readonly controllerEpoch: number,
+    private readonly observer?: LeaderElectionObserver,
   ) {}
 
   /**
@@ -68,6 +74,8 @@ export class PartitionStateWriter {
       const zkVersion = await this.zk.updatePartitionState(tp, state, current.zkVersion);
       if (zkVersion !== null) {
         this.ctx.setState(tp, { ...state, zkVersion });
+        // Counted only once written: a conflicting write is retried and elects again.
+        if (state.leader !== current.leader && state.leader !== NO_LEADER) this.observer?.leaderElected(!current.isr.includes(state.leader));
         log.info(`Partition ${tp.topic}-${tp.partition} (${reason}): leader ${current.leader} -> ${state.leader}, ` +
           `leader epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}]`);
         return true;

@@ -11,6 +11,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { RequestObserver } from '../broker/api-dispatcher';
 import type { Partition } from '../broker/partition';
 import type { ReplicaTrafficObserver } from '../broker/replica-manager';
+import type { LeaderElectionObserver } from '../controller/partition-state-writer';
 import { committedOffsetLags, groupStateCounts, GroupView } from './group-metrics';
 
 /** What the gauges read at scrape time; the broker implements it over its own parts. */
@@ -54,7 +55,7 @@ function childCache(counter: Counter<string>): (value: string) => Child {
   };
 }
 
-export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver {
+export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver, LeaderElectionObserver {
   readonly registry = new Registry();
   private readonly messagesIn: (topic: string) => Child;
   private readonly bytesIn: (topic: string) => Child;
@@ -65,6 +66,8 @@ export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver {
   private readonly latency: Histogram<string>;
   private readonly isrShrinks: Counter<string>;
   private readonly isrExpands: Counter<string>;
+  private readonly cleanElections: Counter<string>;
+  private readonly uncleanElections: Counter<string>;
 
   constructor(private readonly source: BrokerMetricsSource, options: BrokerMetricsOptions) {
     const registers = [this.registry];
@@ -81,6 +84,8 @@ export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver {
     });
     this.isrShrinks = new Counter({ name: 'samsa_replica_isr_shrinks_total', help: 'ISR shrinks this broker made as leader (IsrShrinksPerSec).', registers });
     this.isrExpands = new Counter({ name: 'samsa_replica_isr_expands_total', help: 'ISR expansions this broker made as leader (IsrExpandsPerSec).', registers });
+    this.cleanElections = new Counter({ name: 'samsa_controller_leader_elections_total', help: 'Leader changes written by this broker as controller, new leader from the ISR (LeaderElectionRateAndTimeMs).', registers });
+    this.uncleanElections = new Counter({ name: 'samsa_controller_unclean_leader_elections_total', help: 'Leaders this broker as controller chose from outside the ISR (UncleanLeaderElectionsPerSec).', registers });
     this.stateGauges(options);
     collectDefaultMetrics({ register: this.registry, prefix: 'samsa_' });
   }
@@ -104,6 +109,10 @@ export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver {
 
   isrExpanded(): void {
     this.isrExpands.inc();
+  }
+
+  leaderElected(unclean: boolean): void {
+    (unclean ? this.uncleanElections : this.cleanElections).inc();
   }
 
   track(apiName: string): (startedNs: bigint, failed: boolean) => void {

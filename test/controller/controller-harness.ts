@@ -3,6 +3,7 @@
  * a real broker runs them, plus an admin session for the test to create topics and read znodes.
  */
 import { Controller, ControllerConfig } from '../../lib/controller/controller';
+import type { LeaderElectionObserver } from '../../lib/controller/partition-state-writer';
 import { ClusterStore } from '../../lib/zk/cluster-store';
 import { ZkClient } from '../../lib/zk/zk-client';
 import { LeaderAndIsr } from '../../lib/zk/znodes';
@@ -24,10 +25,11 @@ export const TEST_CONTROLLER_CONFIG: ControllerConfig = {
   eventRetryBackoffMs: 200,
 };
 
-export async function startNode(id: number, connectString: string, config: Partial<ControllerConfig> = {}, sessionTimeoutMs = 6000): Promise<TestNode> {
+export async function startNode(id: number, connectString: string, config: Partial<ControllerConfig> = {}, sessionTimeoutMs = 6000,
+  elections?: LeaderElectionObserver): Promise<TestNode> {
   const zk = await ZkClient.connect({ connectString, sessionTimeoutMs });
   const broker = await FakeBroker.start(id, connectString, zk);
-  const controller = new Controller({ brokerId: id, zk, store: new ClusterStore(zk), config: { ...TEST_CONTROLLER_CONFIG, ...config } });
+  const controller = new Controller({ brokerId: id, zk, store: new ClusterStore(zk), config: { ...TEST_CONTROLLER_CONFIG, ...config }, elections });
   await controller.startup();
   return { id, zk, broker, controller };
 }

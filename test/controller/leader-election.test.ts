@@ -16,10 +16,13 @@ describe('controller/leader-election-requests', function () {
   let admin: Admin;
   let node: TestNode;
   let brokers: Map<number, FakeBroker>;
+  /** Each leader change the controller wrote: true when unclean. */
+  let elected: boolean[];
 
   beforeEach(async () => {
     ({ connect, admin } = zk);
-    node = await startNode(1, connect);
+    elected = [];
+    node = await startNode(1, connect, {}, 6000, { leaderElected: (unclean) => elected.push(unclean) });
     brokers = new Map();
     for (const id of [2, 3]) brokers.set(id, await FakeBroker.start(id, connect));
   });
@@ -71,6 +74,8 @@ describe('controller/leader-election-requests', function () {
     expect(await admin.state('pref', 0)).to.deep.include({ leader: 2, isr: [3, 2] });
     await waitUntil('LeaderAndIsr to the preferred leader', () => brokers.get(2)!.server.leaderAndIsr()
       .some((r) => r.partitionStates.some((p) => p.topicName === 'pref' && p.partitionIndex === 0 && p.leader === 2)));
+    // Failover to 3, then back to the preferred 2: two clean elections.
+    expect(elected).to.deep.equal([false, false]);
     // Over all partitions, only those that needed an election are reported.
     expect(await node.controller.electLeaders('preferred', null)).to.deep.equal([]);
   });
@@ -107,6 +112,8 @@ describe('controller/leader-election-requests', function () {
     await waitUntil('unclean election for the overriding topic', async () => (await admin.state('anyleader', 0))?.leader === 3);
     expect(await admin.state('anyleader', 0)).to.deep.include({ isr: [3] });
     expect(await admin.state('strict', 0)).to.deep.include({ leader: -1, isr: [2] });
+    // Only 'anyleader' got a leader, from outside its ISR; going leaderless is no election.
+    expect(elected).to.deep.equal([true]);
   });
 
   it('gives an offline partition an unclean leader once a config change allows it', async () => {

@@ -34,8 +34,15 @@ describe('system/metrics-cluster', function () {
     const leadersBefore = await Promise.all([1, 2, 3].map(async (id) => sampleValue(await scrape(cluster.httpPort(id)), 'samsa_replica_leader_count')!));
     expect(leadersBefore.reduce((a, b) => a + b, 0)).to.be.at.least(PARTITIONS);
 
+    const elections = async () => sampleValue(await scrape(cluster.httpPort(controller)), 'samsa_controller_leader_elections_total')!;
+    const electionsBefore = await elections();
+
     await cluster.stopBroker(victim, 'SIGKILL');
     await waitUntil(`${PARTITIONS} under-replicated partitions`, async () => (await underReplicated(survivors)) === PARTITIONS, 30000, 200);
+    // Every partition the victim led got a new leader from the ISR, elected by the controller.
+    expect(leadersBefore[victim - 1]).to.be.at.least(1);
+    expect(await elections()).to.be.at.least(electionsBefore + leadersBefore[victim - 1]);
+    expect(sampleValue(await scrape(cluster.httpPort(controller)), 'samsa_controller_unclean_leader_elections_total')).to.equal(0);
     const shrinks = await Promise.all(survivors.map(async (id) => sampleValue(await scrape(cluster.httpPort(id)), 'samsa_replica_isr_shrinks_total')!));
     expect(shrinks.reduce((a, b) => a + b, 0)).to.be.at.least(1);
 
