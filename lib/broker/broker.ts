@@ -252,6 +252,7 @@ export class Broker extends EventEmitter {
       sessionTimeoutMs: this.config.zookeeperSessionTimeoutMs,
       connectionTimeoutMs: this.config.zookeeperConnectionTimeoutMs,
     });
+    if (this.metrics) this.zk.observe(this.metrics);
     const store = new ClusterStore(this.zk);
     this.store = store;
     await store.ensureBasePaths();

@@ -12,6 +12,7 @@ import type { RequestObserver } from '../broker/api-dispatcher';
 import type { Partition } from '../broker/partition';
 import type { ReplicaTrafficObserver } from '../broker/replica-manager';
 import type { LeaderElectionObserver } from '../controller/partition-state-writer';
+import type { ZkClientObserver } from '../zk/zk-client';
 import { committedOffsetLags, groupStateCounts, GroupView } from './group-metrics';
 
 /** What the gauges read at scrape time; the broker implements it over its own parts. */
@@ -55,7 +56,7 @@ function childCache(counter: Counter<string>): (value: string) => Child {
   };
 }
 
-export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver, LeaderElectionObserver {
+export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver, LeaderElectionObserver, ZkClientObserver {
   readonly registry = new Registry();
   private readonly messagesIn: (topic: string) => Child;
   private readonly bytesIn: (topic: string) => Child;
@@ -68,6 +69,8 @@ export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver, L
   private readonly isrExpands: Counter<string>;
   private readonly cleanElections: Counter<string>;
   private readonly uncleanElections: Counter<string>;
+  private readonly zkLatency: Histogram<string>;
+  private readonly zkExpirations: Counter<string>;
 
   constructor(private readonly source: BrokerMetricsSource, options: BrokerMetricsOptions) {
     const registers = [this.registry];
@@ -86,6 +89,11 @@ export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver, L
     this.isrExpands = new Counter({ name: 'samsa_replica_isr_expands_total', help: 'ISR expansions this broker made as leader (IsrExpandsPerSec).', registers });
     this.cleanElections = new Counter({ name: 'samsa_controller_leader_elections_total', help: 'Leader changes written by this broker as controller, new leader from the ISR (LeaderElectionRateAndTimeMs).', registers });
     this.uncleanElections = new Counter({ name: 'samsa_controller_unclean_leader_elections_total', help: 'Leaders this broker as controller chose from outside the ISR (UncleanLeaderElectionsPerSec).', registers });
+    this.zkLatency = new Histogram({
+      name: 'samsa_zookeeper_request_latency_seconds', help: 'Time from sending a ZooKeeper request to its answer (ZooKeeperRequestLatencyMs).',
+      buckets: LATENCY_BUCKETS, registers,
+    });
+    this.zkExpirations = new Counter({ name: 'samsa_zookeeper_expires_total', help: 'ZooKeeper sessions of this broker that expired (ZooKeeperExpiresPerSec).', registers });
     this.stateGauges(options);
     collectDefaultMetrics({ register: this.registry, prefix: 'samsa_' });
   }
@@ -113,6 +121,14 @@ export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver, L
 
   leaderElected(unclean: boolean): void {
     (unclean ? this.uncleanElections : this.cleanElections).inc();
+  }
+
+  zkRequestCompleted(seconds: number): void {
+    this.zkLatency.observe(seconds);
+  }
+
+  zkSessionExpired(): void {
+    this.zkExpirations.inc();
   }
 
   track(apiName: string): (startedNs: bigint, failed: boolean) => void {

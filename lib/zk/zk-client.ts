@@ -39,6 +39,13 @@ const log = getLogger('zk');
 
 export type ZkState = 'CONNECTING' | 'CONNECTED' | 'DISCONNECTED' | 'EXPIRED' | 'CLOSED';
 
+/** Told of every request's latency and of each session expiry (metrics); attach with `observe`. */
+export interface ZkClientObserver {
+  /** Seconds from sending a request to its answer or failure, read retries each counted. */
+  zkRequestCompleted(seconds: number): void;
+  zkSessionExpired(): void;
+}
+
 export interface ZkClientOptions {
   /** `host:port[,host:port...][/chroot]`; every path is relative to the chroot. */
   connectString: string;
@@ -62,6 +69,7 @@ export class ZkClient extends EventEmitter {
   private closing: Promise<void> | null = null;
   private sessionsOpened = 0;
   private abandoned: SessionCredentials[] = [];
+  private observer: ZkClientObserver | null = null;
 
   /** Connects (creating the chroot node first if needed) and resolves once a session exists. */
   static async connect(options: ZkClientOptions): Promise<ZkClient> {
@@ -99,6 +107,11 @@ export class ZkClient extends EventEmitter {
     const tickMs = Math.min(1000, Math.max(50, Math.floor(requestedTimeoutMs / 10)));
     this.ticker = setInterval(() => this.tick(), tickMs);
     this.ticker.unref();
+  }
+
+  /** Starts telling `observer` of requests and expiries (requests made before are not reported). */
+  observe(observer: ZkClientObserver): void {
+    this.observer = observer;
   }
 
   get state(): ZkState {
@@ -363,6 +376,7 @@ export class ZkClient extends EventEmitter {
     const credentials = old.credentials();
     if (credentials) this.abandoned.push(credentials);
     this.setState('EXPIRED');
+    this.observer?.zkSessionExpired();
     this.notify('expired');
     old.abandon(error);
     // An 'expired' handler may have closed the client.
@@ -402,7 +416,7 @@ export class ZkClient extends EventEmitter {
     for (let attempt = 0; ; attempt++) {
       const session = this.requireSession(operation, path);
       try {
-        return await session.call<T>(operation, path, (cb) => invoke(session, cb));
+        return await this.call(session, operation, path, invoke);
       } catch (err) {
         // The library queues requests while it reconnects, so retrying right away is enough.
         if (!isZkError(err, 'CONNECTION_LOSS') || attempt >= READ_RETRIES || this.currentState === 'CLOSED') throw err;
@@ -412,7 +426,18 @@ export class ZkClient extends EventEmitter {
 
   private async write<T>(operation: string, path: string | undefined, invoke: (s: ZkSession, cb: (err: unknown, value?: T) => void) => void): Promise<T> {
     const session = this.requireSession(operation, path);
-    return session.call<T>(operation, path, (cb) => invoke(session, cb));
+    return this.call(session, operation, path, invoke);
+  }
+
+  private async call<T>(session: ZkSession, operation: string, path: string | undefined, invoke: (s: ZkSession, cb: (err: unknown, value?: T) => void) => void): Promise<T> {
+    const observer = this.observer;
+    if (observer === null) return session.call<T>(operation, path, (cb) => invoke(session, cb));
+    const started = process.hrtime.bigint();
+    try {
+      return await session.call<T>(operation, path, (cb) => invoke(session, cb));
+    } finally {
+      observer.zkRequestCompleted(Number(process.hrtime.bigint() - started) / 1e9);
+    }
   }
 }
 

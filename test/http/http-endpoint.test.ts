@@ -92,6 +92,9 @@ describe('http/broker endpoint', function () {
     expect(sampleValue(afterConsume, 'samsa_controller_offline_partitions')).to.equal(0);
     expect(sampleValue(afterConsume, 'samsa_zookeeper_session_state', { state: 'CONNECTED' })).to.equal(1);
     expect(sampleValue(afterConsume, 'samsa_zookeeper_session_state', { state: 'EXPIRED' })).to.equal(0);
+    expect(afterConsume.types.get('samsa_zookeeper_request_latency_seconds')).to.equal('histogram');
+    expect(sampleValue(afterConsume, 'samsa_zookeeper_request_latency_seconds_count')).to.be.greaterThan(0);
+    expect(sampleValue(afterConsume, 'samsa_zookeeper_expires_total')).to.equal(0);
     expect(sampleValue(afterConsume, 'samsa_network_connections', { listener: 'PLAINTEXT' })).to.be.a('number');
     expect(sampleValue(afterConsume, 'samsa_purgatory_fetch_size')).to.be.a('number');
     expect(sampleValue(afterConsume, 'samsa_nodejs_eventloop_lag_seconds')).to.be.a('number');

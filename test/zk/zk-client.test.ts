@@ -72,6 +72,16 @@ describe('zk/zk-client', function () {
   });
 
   describe('reads and writes', () => {
+    it('tells an observer the latency of every request, failed ones included', async () => {
+      const latencies: number[] = [];
+      client.observe({ zkRequestCompleted: (s) => latencies.push(s), zkSessionExpired: () => undefined });
+      await client.create('/observed');
+      await client.getData('/observed');
+      expect((await rejection(client.getData('/missing'))).code).to.equal('NO_NODE');
+      expect(latencies).to.have.length(3);
+      for (const s of latencies) expect(s).to.be.within(0, 5);
+    });
+
     it('creates, reads, updates and deletes a node with versions', async () => {
       expect(await client.create('/n', Buffer.from('v0'))).to.equal('/n');
       const first = await client.getData('/n');

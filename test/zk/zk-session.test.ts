@@ -77,6 +77,8 @@ describe('zk/zk-client session state machine', function () {
     const oldEpoch = registration.brokerEpoch;
     const events: string[] = [];
     for (const e of ['disconnected', 'expired', 'connected', 'new-session']) client.on(e, () => events.push(e));
+    let expirations = 0;
+    client.observe({ zkRequestCompleted: () => undefined, zkSessionExpired: () => expirations++ });
     const rawEvents: ZkWatchEvent[] = [];
     await client.getData('/brokers/ids/7', (e) => rawEvents.push(e));
     const seen: Array<string | null> = [];
@@ -89,6 +91,7 @@ describe('zk/zk-client session state machine', function () {
     const inFlight = client.getData('/brokers/ids/7').then(() => null, (err: ZkError) => err);
     const expiredAt = await expired;
     expect(expiredAt - pausedAt).to.be.at.least(SESSION_TIMEOUT_MS - 1000);
+    expect(expirations).to.equal(1);
     expect(['EXPIRED', 'CONNECTING']).to.include(client.state);
     expect((await inFlight)?.code).to.equal('SESSION_EXPIRED');
     expect(rawEvents).to.deep.equal([{ type: 'SESSION_EXPIRED', path: '/brokers/ids/7' }]);
