@@ -102,6 +102,7 @@ export class Broker extends EventEmitter {
       cleanerBackoffMs: config.logCleanerBackoffMs,
       // Retention stops at the high watermark: nothing consumers cannot see yet or an in-sync follower still lacks.
       highWatermarkOf: (topic, partition) => this.replicas.getPartition(topic, partition)?.highWatermark,
+      observer: this.metrics ?? undefined,
     });
     this.replicas = new ReplicaManager({
       brokerId: config.brokerId,

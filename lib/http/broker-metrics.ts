@@ -13,6 +13,8 @@ import type { Partition } from '../broker/partition';
 import type { ReplicaTrafficObserver } from '../broker/replica-manager';
 import type { LeaderElectionObserver } from '../controller/partition-state-writer';
 import type { ZkClientObserver } from '../zk/zk-client';
+import type { LogCleanerObserver } from '../storage/log-cleaner-manager';
+import type { LogFlushObserver } from '../storage/partition-log-types';
 import { committedOffsetLags, groupStateCounts, GroupView } from './group-metrics';
 
 /** What the gauges read at scrape time; the broker implements it over its own parts. */
@@ -56,7 +58,8 @@ function childCache(counter: Counter<string>): (value: string) => Child {
   };
 }
 
-export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver, LeaderElectionObserver, ZkClientObserver {
+export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver, LeaderElectionObserver, ZkClientObserver,
+  LogFlushObserver, LogCleanerObserver {
   readonly registry = new Registry();
   private readonly messagesIn: (topic: string) => Child;
   private readonly bytesIn: (topic: string) => Child;
@@ -71,6 +74,10 @@ export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver, L
   private readonly uncleanElections: Counter<string>;
   private readonly zkLatency: Histogram<string>;
   private readonly zkExpirations: Counter<string>;
+  private readonly flushLatency: Histogram<string>;
+  private readonly cleanerRuns: Counter<string>;
+  private readonly cleanerBytes: Counter<string>;
+  private readonly cleanerReclaimed: Counter<string>;
 
   constructor(private readonly source: BrokerMetricsSource, options: BrokerMetricsOptions) {
     const registers = [this.registry];
@@ -94,6 +101,13 @@ export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver, L
       buckets: LATENCY_BUCKETS, registers,
     });
     this.zkExpirations = new Counter({ name: 'samsa_zookeeper_expires_total', help: 'ZooKeeper sessions of this broker that expired (ZooKeeperExpiresPerSec).', registers });
+    this.flushLatency = new Histogram({
+      name: 'samsa_log_flush_time_seconds', help: 'Time to fsync a log\'s unflushed segments (LogFlushStats LogFlushRateAndTimeMs).',
+      buckets: LATENCY_BUCKETS, registers,
+    });
+    this.cleanerRuns = new Counter({ name: 'samsa_log_cleaner_runs_total', help: 'Log cleaner passes completed (LogCleaner passes; Kafka logs them).', registers });
+    this.cleanerBytes = new Counter({ name: 'samsa_log_cleaner_bytes_cleaned_total', help: 'Bytes of segments the log cleaner went through.', registers });
+    this.cleanerReclaimed = new Counter({ name: 'samsa_log_cleaner_bytes_reclaimed_total', help: 'Bytes the log cleaner removed from the segments it cleaned.', registers });
     this.stateGauges(options);
     collectDefaultMetrics({ register: this.registry, prefix: 'samsa_' });
   }
@@ -129,6 +143,16 @@ export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver, L
 
   zkSessionExpired(): void {
     this.zkExpirations.inc();
+  }
+
+  logFlushed(seconds: number): void {
+    this.flushLatency.observe(seconds);
+  }
+
+  cleanerPassed(bytesCleaned: number, bytesReclaimed: number): void {
+    this.cleanerRuns.inc();
+    this.cleanerBytes.inc(bytesCleaned);
+    this.cleanerReclaimed.inc(bytesReclaimed);
   }
 
   track(apiName: string): (startedNs: bigint, failed: boolean) => void {

@@ -35,6 +35,12 @@ export interface CleanerLogEntry {
   logDir: string;
 }
 
+/** Told of every finished cleaner pass (metrics). */
+export interface LogCleanerObserver {
+  /** `bytesCleaned`: the cleaned segments' size before the pass; `bytesReclaimed`: how much smaller they got. */
+  cleanerPassed(bytesCleaned: number, bytesReclaimed: number): void;
+}
+
 export interface LogCleanerManagerConfig {
   logDirs: readonly string[];
   /** The broker's logs right now. */
@@ -45,6 +51,7 @@ export interface LogCleanerManagerConfig {
   backoffMs?: number;
   maxMapEntries?: number;
   clock?: () => number;
+  observer?: LogCleanerObserver;
 }
 
 /** One finished pass. */
@@ -100,7 +107,9 @@ export class LogCleanerManager {
     const run = this.pass(nowMs ?? (this.config.clock ?? Date.now)());
     this.running = run;
     try {
-      return await run;
+      const outcome = await run;
+      if (outcome !== null) this.config.observer?.cleanerPassed(outcome.bytesBefore, Math.max(0, outcome.bytesBefore - outcome.bytesAfter));
+      return outcome;
     } finally {
       if (this.running === run) this.running = null;
     }

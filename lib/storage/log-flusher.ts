@@ -11,6 +11,7 @@ import { Logger } from '../util/logger';
 import { LogConfig, MAX_TIMER_MS } from './log-config';
 import { floorSegment } from './log-reads';
 import type { LogSegment } from './log-segment';
+import type { LogFlushObserver } from './partition-log-types';
 import { SegmentClosedError } from './segment-files';
 
 /** What the flusher needs from its log. */
@@ -24,6 +25,7 @@ export interface LogFlusherHost {
   /** Queues a flush behind pending appends (PartitionLog.flush). */
   requestFlush(): Promise<void>;
   readonly logger: Logger;
+  readonly observer?: LogFlushObserver;
 }
 
 export class LogFlusher {
@@ -56,7 +58,10 @@ export class LogFlusher {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const segments = this.host.segments();
+    const observer = this.host.observer;
+    const started = observer === undefined ? 0n : process.hrtime.bigint();
     for (let i = floorSegment(segments, this.recoveryPointOffset); i < segments.length; i++) await segments[i].flush();
+    observer?.logFlushed(Number(process.hrtime.bigint() - started) / 1e9);
     if (generation === this.host.generation()) this.recoveryPointOffset = Math.max(this.recoveryPointOffset, upTo);
   }
 

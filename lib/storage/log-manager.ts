@@ -22,7 +22,8 @@ import { configDefault } from '../config/config-default';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { getLogger } from '../util/logger';
 import { formatBytes } from './format-bytes';
-import { CleanerOutcome, LogCleanerManager } from './log-cleaner-manager';
+import { CleanerOutcome, LogCleanerManager, LogCleanerObserver } from './log-cleaner-manager';
+import type { LogFlushObserver } from './partition-log-types';
 import { DEFAULT_LOG_CONFIG, LogConfig, MAX_TIMER_MS } from './log-config';
 import { ensureMetaProperties } from './meta-properties';
 import { CheckpointEntry, readOptionalCheckpoint, writeCheckpoint } from './offset-checkpoint';
@@ -40,6 +41,8 @@ const RECOVERY_POINT_CHECKPOINT_INTERVAL_MS_DEFAULT = 60000;
 
 export interface LogManagerConfig {
   logDirs: string[];
+  /** Told of every flush and cleaner pass (metrics). */
+  observer?: LogFlushObserver & LogCleanerObserver;
   brokerId: number;
   /** Settings for logs created without an explicit config and for logs found on disk. */
   defaultConfig?: LogConfig;
@@ -121,6 +124,7 @@ export class LogManager {
       backoffMs: config.cleanerBackoffMs,
       maxMapEntries: config.cleanerMaxKeysPerPass,
       clock: config.clock,
+      observer: config.observer,
     });
   }
 
@@ -193,7 +197,7 @@ export class LogManager {
       const config = this.config.configFor?.(topic) ?? this.defaultConfig;
       const log = await PartitionLog.open(path.join(dir, name), topic, partition, config, {
         recover: !clean, recoveryPoint: recoveryPoints.get(k) ?? 0, clock: this.config.clock,
-        producerIdExpirationMs: this.config.producerIdExpirationMs,
+        producerIdExpirationMs: this.config.producerIdExpirationMs, flushObserver: this.config.observer,
       });
       this.logs.set(k, { log, logDir: dir });
     });
@@ -270,7 +274,7 @@ export class LogManager {
     const pending = this.creating.get(k);
     if (pending) return pending.promise;
     const logDir = this.leastLoadedDir();
-    const opts = { clock: this.config.clock, producerIdExpirationMs: this.config.producerIdExpirationMs };
+    const opts = { clock: this.config.clock, producerIdExpirationMs: this.config.producerIdExpirationMs, flushObserver: this.config.observer };
     const promise = PartitionLog.open(path.join(logDir, k), topic, partition, config ?? this.defaultConfig, opts)
       .then((log) => {
         this.logs.set(k, { log, logDir });

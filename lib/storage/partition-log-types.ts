@@ -40,6 +40,11 @@ export interface ReadResult {
   logEndOffset: number;
 }
 
+/** Told how long each flush (flush.messages, flush.ms, or an explicit flush) took to fsync (metrics). */
+export interface LogFlushObserver {
+  logFlushed(seconds: number): void;
+}
+
 export interface OpenOptions {
   /** Rescan segments from `recoveryPoint` on: the clean-shutdown marker was missing. */
   recover?: boolean;
@@ -52,4 +57,5 @@ export interface OpenOptions {
   producerIdExpirationMs?: number;
   /** Bound on record bytes waiting to be written (default MAX_QUEUED_APPEND_BYTES in log-writer.ts); tests lower it. */
   maxQueuedAppendBytes?: number;
+  flushObserver?: LogFlushObserver;
 }

@@ -25,7 +25,7 @@ import { loadSegments } from './log-loader';
 import { LogReadView, offsetForTimestamp, readBatches } from './log-reads';
 import { LogSegment } from './log-segment';
 import { LogWriter, MAX_QUEUED_APPEND_BYTES, logFailure } from './log-writer';
-import { AppendOptions, AppendResult, OpenOptions, ReadOptions, ReadResult } from './partition-log-types';
+import { AppendOptions, AppendResult, LogFlushObserver, OpenOptions, ReadOptions, ReadResult } from './partition-log-types';
 import { BatchMetadata, ProducerBatch, ProducerEntry } from './producer-state';
 import { ReplicaState } from './replica-state';
 import { RetentionOptions, RetentionResult, applyRetention } from './retention';
@@ -69,6 +69,7 @@ export class PartitionLog {
     private readonly clock: () => number,
     private readonly producerIdExpirationMs: number,
     maxQueuedAppendBytes: number,
+    flushObserver: LogFlushObserver | undefined,
   ) {
     this.logger = getLogger('storage', { log: `${topic}-${partition}` });
     this.segments = new SegmentList(dir, segments, this.logger);
@@ -101,6 +102,7 @@ export class PartitionLog {
       isClosing: () => this.closing,
       requestFlush: () => this.flush(),
       logger: this.logger,
+      observer: flushObserver,
     }, this.visibleEndOffset);
   }
 
@@ -126,7 +128,7 @@ export class PartitionLog {
     }
     const expirationMs = opts.producerIdExpirationMs ?? DEFAULT_PRODUCER_ID_EXPIRATION_MS;
     const maxQueuedAppendBytes = opts.maxQueuedAppendBytes ?? MAX_QUEUED_APPEND_BYTES;
-    return new PartitionLog(dir, topic, partition, { ...config }, segments, replica, clock, expirationMs, maxQueuedAppendBytes);
+    return new PartitionLog(dir, topic, partition, { ...config }, segments, replica, clock, expirationMs, maxQueuedAppendBytes, opts.flushObserver);
   }
 
   get config(): Readonly<LogConfig> {

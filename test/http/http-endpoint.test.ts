@@ -9,7 +9,8 @@ import { waitUntil } from '../helpers/wait';
 
 describe('http/broker endpoint', function () {
   this.timeout(60000);
-  const fixture = useOneBroker({ 'http.listener': 'http://127.0.0.1:0' });
+  // fsync after every append, so each produce is a flush observation.
+  const fixture = useOneBroker({ 'http.listener': 'http://127.0.0.1:0', 'log.flush.interval.messages': 1 });
   const port = () => fixture.broker.httpPort;
 
   it('binds a free port for port 0 and answers /health and /ready once serving', async () => {
@@ -68,6 +69,9 @@ describe('http/broker endpoint', function () {
     expect(sampleValue(afterProduce, 'samsa_log_end_offset', { topic: 'metered', partition: '0' })).to.equal(5);
     expect(sampleValue(afterProduce, 'samsa_log_end_offset', { topic: 'metered', partition: '1' })).to.equal(5);
     expect(sampleValue(afterProduce, 'samsa_log_segments', { topic: 'metered', partition: '0' })).to.equal(1);
+    expect(afterProduce.types.get('samsa_log_flush_time_seconds')).to.equal('histogram');
+    expect(sampleValue(afterProduce, 'samsa_log_flush_time_seconds_count')).to.be.at.least(sampleValue(before, 'samsa_log_flush_time_seconds_count')! + 1);
+    expect(sampleValue(afterProduce, 'samsa_log_cleaner_runs_total')).to.be.a('number');
     expect(sampleValue(afterProduce, 'samsa_log_size_bytes', { topic: 'metered', partition: '0' })).to.be.greaterThan(0);
 
     const consumer = new Consumer({ bootstrapServers: bootstrap, autoOffsetReset: 'earliest' });

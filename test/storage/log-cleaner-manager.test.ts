@@ -76,7 +76,8 @@ describe('storage/log-cleaner-manager', () => {
   }
 
   it('cleans the compacted log with the highest dirty ratio over its min.cleanable.dirty.ratio, one per pass', async () => {
-    const manager = await start();
+    const passes: Array<[number, number]> = [];
+    const manager = await start({ observer: { logFlushed: () => undefined, cleanerPassed: (cleaned, reclaimed) => passes.push([cleaned, reclaimed]) } });
     const compact = { cleanupPolicy: 'compact' as const };
     const a = await filledLog(manager, 'a', compact, distinct(7));
     const e = await filledLog(manager, 'e', compact, distinct(7));
@@ -95,6 +96,12 @@ describe('storage/log-cleaner-manager', () => {
     a.updateConfig({ ...a.config, minCleanableDirtyRatio: 0.25 });
     expect(await manager.runCleaner()).to.include({ topic: 'a', endOffset: 6 });
     expect(await manager.runCleaner()).to.equal(null);
+    // One observation per pass that cleaned something; distinct keys leave nothing to reclaim.
+    expect(passes).to.have.length(2);
+    for (const [cleaned, reclaimed] of passes) {
+      expect(cleaned).to.be.greaterThan(0);
+      expect(reclaimed).to.be.within(0, cleaned);
+    }
     const lines = readFileSync(path.join(root, CLEANER_CHECKPOINT_FILE), 'utf8').split('\n');
     expect(lines.slice(0, 2)).to.deep.equal(['0', '2']);
     expect(lines.slice(2, 4).sort()).to.deep.equal(['a 0 6', 'e 0 6']);

@@ -366,6 +366,19 @@ describe('storage/partition-log', () => {
       expect(log.recoveryPoint).to.equal(6);
     });
 
+    it('tells the flush observer how long each flush took, and nothing while no flush runs', async () => {
+      const flushes: number[] = [];
+      const log = await PartitionLog.open(dir, 'orders', 0, testConfig({ flushIntervalMessages: 2 }), { flushObserver: { logFlushed: (s) => flushes.push(s) } });
+      opened.push(log);
+      await appendMany(log, 1);
+      expect(flushes).to.have.length(0);
+      await appendMany(log, 1);
+      expect(flushes).to.have.length(1);
+      await log.flush();
+      expect(flushes).to.have.length(2);
+      for (const s of flushes) expect(s).to.be.within(0, 5);
+    });
+
     it('flushes after flushIntervalMs', async () => {
       const log = await open({ flushIntervalMs: 20 });
       await appendMany(log, 2);
