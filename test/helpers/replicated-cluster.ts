@@ -36,13 +36,8 @@ export class ReplicatedCluster {
   async start(): Promise<void> {
     this.zk = await startTestZooKeeper();
     this.zkClient = await ZkClient.connect({ connectString: this.zk.connectString, sessionTimeoutMs: 10000 });
-    for (const id of this.brokerIds) {
-      this.ports.set(id, await freePort());
-      if (this.withKafkaListener) this.kafkaPorts.set(id, await freePort());
-      if (typeof this.overrides['http.listener'] === 'string') this.httpPorts.set(id, await freePort());
-      this.logDirs.set(id, tempDir(`replicated-broker${id}`));
-    }
-    await Promise.all(this.brokerIds.map((id) => this.startBroker(id)));
+    for (const id of this.brokerIds) this.logDirs.set(id, tempDir(`replicated-broker${id}`));
+    await Promise.all(this.brokerIds.map((id) => this.firstStart(id)));
     await waitUntil('all brokers registered', async () => (await this.zkClient.getChildren('/brokers/ids')).length === this.brokerIds.length, 30000, 100);
   }
 
@@ -61,6 +56,25 @@ export class ReplicatedCluster {
 
   logDir(id: number): string {
     return this.logDirs.get(id)!;
+  }
+
+  /**
+   * Starts a broker on fresh free ports. A port found free can be taken (by any process's outgoing
+   * connection) before the broker binds it; the first start then picks new ports and tries again.
+   * Restarts keep their ports, as clients expect.
+   */
+  private async firstStart(id: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      this.ports.set(id, await freePort());
+      if (this.withKafkaListener) this.kafkaPorts.set(id, await freePort());
+      if (typeof this.overrides['http.listener'] === 'string') this.httpPorts.set(id, await freePort());
+      try {
+        await this.startBroker(id);
+        return;
+      } catch (err) {
+        if (attempt >= 3 || !String((err as Error).message).includes('EADDRINUSE')) throw err;
+      }
+    }
   }
 
   async startBroker(id: number): Promise<void> {
