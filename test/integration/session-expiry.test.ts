@@ -35,12 +35,18 @@ describe('integration/session-expiry', function () {
 
     const client = await ZkClient.connect({ connectString: zk.connectString, sessionTimeoutMs: 6000 });
     try {
-      await waitUntil('re-registration under a new session', async () => {
-        const stat = await client.exists('/brokers/ids/1');
-        return stat !== null && Number(stat.czxid) !== epochBefore;
-      }, 30000, 200);
-      await waitUntil('the broker to be controller again', () => broker.isController, 30000, 100);
-      expect(broker.brokerEpoch).to.not.equal(epochBefore);
+      // The znode is visible to other sessions a moment before the broker learns its new czxid,
+      // and isController may still report the old tenure until the expiry is processed: wait for
+      // the broker's own view to move on, then check ZooKeeper agrees with it.
+      await waitUntil('re-registration under a new session', () => broker.brokerEpoch !== epochBefore, 30000, 100);
+      const stat = await client.exists('/brokers/ids/1');
+      expect(stat).to.not.equal(null);
+      expect(Number(stat!.czxid)).to.equal(broker.brokerEpoch);
+      // The old /controller node goes with the old session; the broker must win the new election.
+      await waitUntil('the broker to be controller again under the new session', async () => {
+        const stat = await client.exists('/controller');
+        return broker.isController && stat !== null && stat.ephemeralOwner === (await currentOwnerOf(client, '/brokers/ids/1'));
+      }, 30000, 100);
       const controller = JSON.parse((await client.getData('/controller')).data!.toString());
       expect(controller.brokerid).to.equal(1);
     } finally {
@@ -57,3 +63,7 @@ describe('integration/session-expiry', function () {
     await admin.close();
   });
 });
+
+async function currentOwnerOf(client: ZkClient, path: string): Promise<string | null> {
+  return (await client.exists(path))?.ephemeralOwner ?? null;
+}
