@@ -64,7 +64,11 @@ function buildProgram(io: CliIo): Command {
     .option('--http-port <port>', 'start: first broker HTTP port (console, /metrics, /ready).', port, d.http)
     .option('--override <key=value>', 'start: a broker property for every broker, over config/server.properties (repeatable).', collect)
     .option('--timeout <seconds>', 'start: how long to wait for the cluster to serve.', integerArg(1, 3600), DEFAULT_START_TIMEOUT_S)
-    .option('--delete-data', 'stop: also delete the data and logs (the directory is kept otherwise, for the next start).');
+    .option('--delete-data', 'stop: also delete the data and logs (the directory is kept otherwise, for the next start).')
+    .addHelpText('after', `
+Exit codes: 0 done (stop: also when nothing ran; status: every node up); 1 failed, or status with
+a node down, or start while a cluster already runs in --dir; 3 status with no cluster in --dir.
+ZooKeeper JVM flags: ZOOKEEPER_HEAP_OPTS (default "-Xms32m -Xmx256m"), ZOOKEEPER_JVM_OPTS.`);
 }
 
 export type LocalClusterArgs = { ok: true; options: LocalClusterOptions } | { ok: false; exitCode: number };
