@@ -282,30 +282,27 @@ async function status(opts: LocalClusterOptions, io: CliIo): Promise<number> {
     return EXIT_NOT_RUNNING;
   }
   const controller = await controllerId(state.bootstrapServers);
+  // up: serving; not-ready: running but not serving (no quorum, not registered); down: process gone.
   const rows = await Promise.all(state.processes.map(async (p) => {
-    const alive = isOurProcess(p.pid, p.marker);
-    let up = false;
-    let detail = 'process gone';
-    if (alive && p.role === 'zookeeper') {
+    if (!isOurProcess(p.pid, p.marker)) return { p, state: 'down', detail: 'process gone' };
+    if (p.role === 'zookeeper') {
       const mode = await zookeeperMode(p.port);
-      up = mode !== null;
-      detail = mode ?? 'not serving (no quorum?)';
-    } else if (alive) {
-      const ready = await brokerReady(p.httpPort ?? -1);
-      up = ready.ready;
-      detail = ready.ready ? (p.id === controller ? 'ready, controller' : 'ready') : ready.detail;
+      return { p, state: mode ? 'up' : 'not-ready', detail: mode ?? 'not serving (no quorum?)' };
     }
-    return { p, up, detail };
+    const ready = await brokerReady(p.httpPort ?? -1);
+    if (!ready.ready) return { p, state: 'not-ready', detail: ready.detail };
+    return { p, state: 'up', detail: p.id === controller ? 'ready, controller' : 'ready' };
   }));
   const table = [['ROLE', 'ID', 'PID', 'PORT', 'STATE', 'DETAIL'],
-    ...rows.map(({ p, up, detail }) => [p.role, String(p.id), String(p.pid), String(p.port), up ? 'up' : 'down', detail])];
+    ...rows.map(({ p, state: s, detail }) => [p.role, String(p.id), String(p.pid), String(p.port), s, detail])];
   const widths = table[0].map((_, col) => Math.max(...table.map((row) => row[col].length)));
   io.out(`Local cluster in ${opts.dir} (started ${state.startedAt})\n`);
   for (const row of table) io.out(`${row.map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col]))).join('  ')}\n`);
   io.out(`Bootstrap servers: ${state.bootstrapServers}\nZooKeeper connect: ${state.zookeeperConnect}\n`);
-  const down = rows.filter((r) => !r.up).length;
-  if (down > 0) io.out(`${down} of ${rows.length} process(es) down\n`);
-  return down === 0 ? 0 : 1;
+  const down = rows.filter((r) => r.state === 'down').length;
+  const notReady = rows.filter((r) => r.state === 'not-ready').length;
+  if (down + notReady > 0) io.out(`Not all up: ${down} down, ${notReady} not ready, of ${rows.length} process(es)\n`);
+  return down + notReady === 0 ? 0 : 1;
 }
 
 if (require.main === module) runMain(main);
