@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as path from 'path';
 import { Consumer } from '../../lib/client/consumer';
 import { Producer } from '../../lib/client/producer';
@@ -67,6 +68,41 @@ describe('system/local-cluster', function () {
       if (alive(p.pid)) process.kill(p.pid, 'SIGKILL');
     }
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses to start when a port is taken, naming it and the option that moves it', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(ports.kafka + 1, '127.0.0.1', resolve));
+    try {
+      const refused = await tool('start', ...portArgs);
+      expect(refused.code).to.equal(1);
+      expect(refused.stderr).to.include(`port ${ports.kafka + 1} (broker 2 Kafka listener) is already in use; choose another --kafka-port`);
+      expect(fs.existsSync(path.join(dir, STATE_FILE_NAME))).to.equal(false);
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
+  });
+
+  it('stops what it started and shows the log when a broker fails to start', async () => {
+    // A file where broker 2's log directory must go: that broker exits during startup.
+    const blocked = path.join(dir, 'broker-2', 'data');
+    fs.mkdirSync(path.dirname(blocked), { recursive: true });
+    fs.writeFileSync(blocked, 'not a directory');
+    try {
+      const failed = await tool('start', ...portArgs);
+      expect(failed.code).to.equal(1);
+      expect(failed.stderr).to.match(/broker 2 exited with code 1 while starting\. Last lines of .*broker-2\/samsaServer\.out:\n[\s\S]*EEXIST/);
+      expect(failed.stderr).to.include('Stopping the 6 process(es) this start launched.');
+      expect(fs.existsSync(path.join(dir, STATE_FILE_NAME))).to.equal(false);
+      const status = await tool('status');
+      expect(status.code).to.equal(3);
+      // Nothing it launched is left: every port is free again.
+      const all = Object.values(ports).flatMap((p) => [p, p + 1, p + 2]);
+      const problems = await Promise.all(all.map((p) => portUnavailable('127.0.0.1', p)));
+      expect(problems.filter((p) => p !== null)).to.deep.equal([]);
+    } finally {
+      fs.rmSync(blocked, { force: true });
+    }
   });
 
   it('starts a 3-node ZooKeeper ensemble and 3 brokers, and status reports every one up', async () => {
