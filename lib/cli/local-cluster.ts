@@ -83,8 +83,9 @@ async function start(opts: LocalClusterOptions, io: CliIo): Promise<number> {
   }
 
   const started: ProcessRecord[] = [];
+  const startedAt = new Date().toISOString();
   const state = (): Omit<ClusterState, 'version'> => ({
-    startedAt: new Date().toISOString(),
+    startedAt,
     zookeeperConnect: zookeeperConnect(layout),
     bootstrapServers: bootstrapServers(layout, 'native'),
     processes: started,

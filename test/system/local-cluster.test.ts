@@ -7,6 +7,7 @@ import { Producer } from '../../lib/client/producer';
 import { zookeeperMode } from '../../lib/cli/local-cluster-probe';
 import { ClusterState, portUnavailable, STATE_FILE_NAME } from '../../lib/cli/local-cluster-state';
 import { tempDir } from '../helpers/cluster';
+import { runKcat } from '../helpers/kcat';
 import { CliResult, runCli } from '../helpers/run-cli';
 import { waitUntil } from '../helpers/wait';
 
@@ -165,6 +166,10 @@ describe('system/local-cluster', function () {
     expect(described.stdout).to.include('ReplicationFactor: 3');
     await produce('tour', ['a', 'b', 'c', 'd', 'e', 'f']);
     expect(await consumeAll('tour', 6)).to.deep.equal(['a', 'b', 'c', 'd', 'e', 'f']);
+    // Kafka clients use the KAFKA listeners: kcat reads partition 0 (values a and d) through one.
+    const read = await runKcat(['-b', `127.0.0.1:${ports.kafka + 2}`, '-C', '-t', 'tour', '-p', '0', '-o', 'beginning', '-e', '-q']);
+    expect(read.code, read.stderr).to.equal(0);
+    expect(read.stdout.split('\n').filter(Boolean)).to.deep.equal(['a', 'd']);
   });
 
   it('keeps serving when the ZooKeeper leader is killed, and status reports it down', async () => {
