@@ -4,7 +4,7 @@
  * finish in-flight requests, flush, clean-shutdown marker, deregister) and exits 0. With
  * `-daemon` the broker runs in the background instead (see server-daemon.ts).
  */
-import { loadBrokerConfig } from '../config/broker-config';
+import { loadBrokerConfig, LoadedBrokerConfig } from '../config/broker-config';
 import { Broker } from '../broker/broker';
 import { closeLogging, configureLogging, getLogger } from '../util/logger';
 import { runMain } from './options';
@@ -70,10 +70,15 @@ export async function main(argv: string[]): Promise<number> {
   return runInForeground(args.configFile, args.overrides);
 }
 
-async function runInForeground(configFile: string, overrides: readonly string[]): Promise<number> {
+function runInForeground(configFile: string, overrides: readonly string[]): Promise<number> {
+  return runBroker(() => loadBrokerConfig(configFile, overrides));
+}
+
+/** Runs a broker in the foreground until SIGTERM/SIGINT; `load` gives its configuration (a file, the environment). */
+export async function runBroker(load: () => LoadedBrokerConfig): Promise<number> {
   let broker: Broker;
   try {
-    const loaded = loadBrokerConfig(configFile, overrides);
+    const loaded = load();
     const { config } = loaded;
     configureLogging({ level: config.logLevel, brokerId: config.brokerId, logDir: config.logsDir });
     const log = getLogger('server');
