@@ -6,6 +6,7 @@
  */
 import { expect } from 'chai';
 import * as fs from 'fs';
+import { isBuiltin } from 'module';
 import * as yaml from 'js-yaml';
 import * as path from 'path';
 import { BrokerConfig } from '../../lib/config/broker-config';
@@ -219,6 +220,28 @@ describe('docker/compose', function () {
       const entry = /^ENTRYPOINT \["([^"]+)"/m.exec(finalStage)?.[1];
       expect(entry).to.equal('bin/samsa-docker-start');
       expect(fs.statSync(path.join(REPO_ROOT, entry!)).mode & 0o111, 'executable').to.not.equal(0);
+    });
+
+    it("needs only production dependencies at run time (the image has no devDependencies)", () => {
+      const production = new Set(Object.keys(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).dependencies));
+      const missing: string[] = [];
+      const check = (file: string) => {
+        for (const [, spec] of fs.readFileSync(file, 'utf8').matchAll(/require\("([^"]+)"\)/g)) {
+          if (spec.startsWith('.') || isBuiltin(spec)) continue;
+          const pkg = spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+          if (!production.has(pkg)) missing.push(`${path.relative(REPO_ROOT, file)} requires ${pkg}`);
+        }
+      };
+      const walk = (dir: string): void => {
+        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+          const full = path.join(dir, entry.name);
+          if (entry.isDirectory()) walk(full);
+          else if (entry.name.endsWith('.js')) check(full);
+        }
+      };
+      walk(path.join(REPO_ROOT, 'dist', 'lib'));
+      check(path.join(REPO_ROOT, 'dist', 'scripts', 'docker-healthcheck.js'));
+      expect(missing).to.deep.equal([]);
     });
 
     it('keeps local node_modules and dist out of the build context', () => {
