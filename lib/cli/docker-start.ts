@@ -58,7 +58,8 @@ export async function main(argv: string[]): Promise<number> {
     for (const line of describeEnvProperties(propertiesFromEnv(process.env))) process.stdout.write(`${line}\n`);
     return 0;
   }
-  return runBroker(() => loadBrokerConfigFromEnv(process.env, configFile));
+  const fromEnv = () => describeEnvProperties(propertiesFromEnv(process.env)).map((line) => `From the environment: ${line}`);
+  return runBroker(() => loadBrokerConfigFromEnv(process.env, configFile), fromEnv);
 }
 
 if (require.main === module) runMain(main);

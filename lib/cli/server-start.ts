@@ -74,14 +74,18 @@ function runInForeground(configFile: string, overrides: readonly string[]): Prom
   return runBroker(() => loadBrokerConfig(configFile, overrides));
 }
 
-/** Runs a broker in the foreground until SIGTERM/SIGINT; `load` gives its configuration (a file, the environment). */
-export async function runBroker(load: () => LoadedBrokerConfig): Promise<number> {
+/**
+ * Runs a broker in the foreground until SIGTERM/SIGINT; `load` gives its configuration (a file, the
+ * environment), `startupLines` what to log about where it came from once logging is set up.
+ */
+export async function runBroker(load: () => LoadedBrokerConfig, startupLines: () => string[] = () => []): Promise<number> {
   let broker: Broker;
   try {
     const loaded = load();
     const { config } = loaded;
     configureLogging({ level: config.logLevel, brokerId: config.brokerId, logDir: config.logsDir });
     const log = getLogger('server');
+    for (const line of startupLines()) log.info(line);
     for (const key of loaded.unknownKeys) log.warn(`Unknown configuration key '${key}' was supplied but is not a known config.`);
     for (const key of loaded.ignoredKeys) log.info(`Configuration key '${key}' is accepted for compatibility and has no effect in Samsa.`);
     broker = new Broker(config);

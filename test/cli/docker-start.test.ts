@@ -46,7 +46,7 @@ describe('cli/docker-start', function () {
         SAMSA_LOG_DIRS: path.join(dir, 'data'),
         SAMSA_LOGS_DIR: path.join(dir, 'logs'),
         SAMSA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
-        SAMSA_LOG_LEVEL: 'warn',
+        SAMSA_LOG_LEVEL: 'info',
       };
       const child = spawn(path.join(REPO_ROOT, 'bin', 'samsa-docker-start'), [], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
@@ -62,6 +62,7 @@ describe('cli/docker-start', function () {
         child.kill('SIGTERM');
       }
       expect(await exited, out).to.equal(0);
+      expect(out).to.contain('From the environment: broker.id=7  (SAMSA_BROKER_ID)');
     });
   });
 });
