@@ -11,6 +11,15 @@ import { probeReady } from '../../scripts/docker-healthcheck';
 describe('cli/docker-start', function () {
   this.timeout(60000);
 
+  it('prints its usage with --help and refuses unknown options', async () => {
+    const help = await runCli('samsa-docker-start', ['--help']);
+    expect(help.code).to.equal(0);
+    expect(help.stdout).to.match(/^USAGE: samsa-docker-start \[--print-config\] \[server\.properties\]/).and.contain('SAMSA_BROKER_ID=2 sets broker.id');
+    const bad = await runCli('samsa-docker-start', ['--env']);
+    expect(bad.code).to.equal(1);
+    expect(bad.stderr).to.contain('unknown option --env');
+  });
+
   it('prints what the environment sets, secrets hidden', async () => {
     const result = await runCli('samsa-docker-start', ['--print-config'], {
       env: { SAMSA_BROKER_ID: '3', SAMSA_ZOOKEEPER_CONNECT: 'zk1:2181,zk2:2181/samsa', SAMSA_SSL_KEY_PASSWORD: 'hunter2' },
