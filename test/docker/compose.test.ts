@@ -49,6 +49,16 @@ function durationMs(text: string | undefined): number {
   return total;
 }
 
+/** The `ENV` defaults of the Dockerfile's final stage (continuation lines joined), which a container starts with. */
+function imageEnv(dockerfile: string): Record<string, string> {
+  const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+  const env: Record<string, string> = {};
+  for (const [, body] of finalStage.replace(/\\\n/g, ' ').matchAll(/^ENV (.+)$/gm)) {
+    for (const [, key, value] of body.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=(\S+)/g)) env[key] = value;
+  }
+  return env;
+}
+
 function publishedPort(service: Service, target: number): number | undefined {
   const port = service.ports?.find((p) => p.target === target);
   return port === undefined ? undefined : Number(port.published);
@@ -70,7 +80,10 @@ describe('docker/compose', function () {
     const services = Object.entries(compose.services);
     zookeepers = services.filter(([, s]) => s.image?.startsWith('zookeeper:'));
     brokers = services.filter(([, s]) => s.build?.dockerfile === 'docker/Dockerfile');
-    for (const [name, service] of brokers) configs.set(name, loadBrokerConfigFromEnv(service.environment ?? {}).config);
+    // A container's environment: the image's ENV defaults, then the service's environment.
+    const defaults = imageEnv(fs.readFileSync(path.join(DOCKER_DIR, 'Dockerfile'), 'utf8'));
+    expect(defaults).to.include({ SAMSA_HTTP_LISTENER: 'http://0.0.0.0:8080' });
+    for (const [name, service] of brokers) configs.set(name, loadBrokerConfigFromEnv({ ...defaults, ...service.environment }).config);
   });
 
   it('runs a 3-node ZooKeeper ensemble from the official image, each server with its own id and volumes', () => {
