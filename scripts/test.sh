@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# `npm test`: installs what the suite needs (ZooKeeper and kcat from Debian, npm dependencies), builds,
+# `npm test`: installs what the suite needs (ZooKeeper, kcat and docker-compose from Debian, npm dependencies), builds,
 # checks lib/'s import graph, and runs every test — unit, integration and system — with mocha.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/ensure-zookeeper.sh
 bash scripts/ensure-kcat.sh
+bash scripts/ensure-docker-compose.sh
 # A lock file newer than the installed tree (a new devDependency, say) installs again.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
 npm run --silent build
@@ -13,5 +14,5 @@ node dist/scripts/check-lib-imports.js
 # In-process brokers and clients log errors only; set SAMSA_LOG_LEVEL=info to see everything.
 export SAMSA_LOG_LEVEL="${SAMSA_LOG_LEVEL:-error}"
 exec npx mocha --config .mocharc.json \
-  'dist/test/{protocol,record,storage,zk,config,broker,client,controller,cli,util,group,security,http,scripts}/**/*.test.js' \
+  'dist/test/{protocol,record,storage,zk,config,broker,client,controller,cli,util,group,security,http,scripts,docker}/**/*.test.js' \
   'dist/test/integration/**/*.test.js' 'dist/test/system/**/*.test.js'

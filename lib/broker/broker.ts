@@ -24,7 +24,7 @@ import { assert } from '../util/assert';
 import { GroupCoordinator } from '../group/group-coordinator';
 import { groupCoordinatorConfig } from '../group/coordinator-runtime';
 import { AclStore } from '../security/acl/acl-store';
-import { requestControlledShutdown } from './controlled-shutdown';
+import { controlledShutdownAttemptTimeoutMs, requestControlledShutdown } from './controlled-shutdown';
 import { MetadataCache } from './metadata-cache';
 import { PartitionConfig, ReplicaManager } from './replica-manager';
 import { createListenerServer, ListenerServer } from './listener-server';
@@ -448,7 +448,7 @@ export class Broker extends EventEmitter {
     if (wasRunning && this.config.controlledShutdownEnable && this.zk?.state === 'CONNECTED') {
       await requestControlledShutdown({
         brokerId: this.brokerId, brokerEpoch: this.brokerEpoch, metadata: this.metadata,
-        timeoutMs: Math.min(this.config.requestTimeoutMs, 10000), logger: this.logger,
+        timeoutMs: controlledShutdownAttemptTimeoutMs(this.config.requestTimeoutMs), logger: this.logger,
         security: interBrokerClientSecurity(this.config),
       });
     }

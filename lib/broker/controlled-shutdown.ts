@@ -14,6 +14,18 @@ import { MetadataCache } from './metadata-cache';
 
 const ATTEMPTS = 3;
 const RETRY_BACKOFF_MS = 500;
+/** A dead controller must not hold a stopping broker for request.timeout.ms three times over. */
+const ATTEMPT_TIMEOUT_MAX_MS = 10000;
+
+/** How long one ControlledShutdown request may wait for the controller. */
+export function controlledShutdownAttemptTimeoutMs(requestTimeoutMs: number): number {
+  return Math.min(requestTimeoutMs, ATTEMPT_TIMEOUT_MAX_MS);
+}
+
+/** The longest a controlled shutdown takes (every attempt timing out): what a supervisor's stop grace period must exceed. */
+export function controlledShutdownMaxMs(requestTimeoutMs: number): number {
+  return ATTEMPTS * (controlledShutdownAttemptTimeoutMs(requestTimeoutMs) + RETRY_BACKOFF_MS);
+}
 
 export async function requestControlledShutdown(opts: {
   brokerId: number;

@@ -4,7 +4,7 @@
  * finish in-flight requests, flush, clean-shutdown marker, deregister) and exits 0. With
  * `-daemon` the broker runs in the background instead (see server-daemon.ts).
  */
-import { loadBrokerConfig } from '../config/broker-config';
+import { loadBrokerConfig, LoadedBrokerConfig } from '../config/broker-config';
 import { Broker } from '../broker/broker';
 import { closeLogging, configureLogging, getLogger } from '../util/logger';
 import { runMain } from './options';
@@ -70,13 +70,22 @@ export async function main(argv: string[]): Promise<number> {
   return runInForeground(args.configFile, args.overrides);
 }
 
-async function runInForeground(configFile: string, overrides: readonly string[]): Promise<number> {
+function runInForeground(configFile: string, overrides: readonly string[]): Promise<number> {
+  return runBroker(() => loadBrokerConfig(configFile, overrides));
+}
+
+/**
+ * Runs a broker in the foreground until SIGTERM/SIGINT; `load` gives its configuration (a file, the
+ * environment), `startupLines` what to log about where it came from once logging is set up.
+ */
+export async function runBroker(load: () => LoadedBrokerConfig, startupLines: () => string[] = () => []): Promise<number> {
   let broker: Broker;
   try {
-    const loaded = loadBrokerConfig(configFile, overrides);
+    const loaded = load();
     const { config } = loaded;
     configureLogging({ level: config.logLevel, brokerId: config.brokerId, logDir: config.logsDir });
     const log = getLogger('server');
+    for (const line of startupLines()) log.info(line);
     for (const key of loaded.unknownKeys) log.warn(`Unknown configuration key '${key}' was supplied but is not a known config.`);
     for (const key of loaded.ignoredKeys) log.info(`Configuration key '${key}' is accepted for compatibility and has no effect in Samsa.`);
     broker = new Broker(config);
