@@ -88,6 +88,7 @@ export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver, L
   private readonly isrExpands: Counter<string>;
   private readonly cleanElections: Counter<string>;
   private readonly uncleanElections: Counter<string>;
+  private readonly electionTime: Histogram<string>;
   private readonly zkLatency: Histogram<string>;
   private readonly zkExpirations: Counter<string>;
   private readonly flushLatency: Histogram<string>;
@@ -119,6 +120,11 @@ export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver, L
     this.isrExpands = new Counter({ name: 'samsa_replica_isr_expands_total', help: 'ISR expansions this broker made as leader (IsrExpandsPerSec).', registers });
     this.cleanElections = new Counter({ name: 'samsa_controller_leader_elections_total', help: 'Leader changes written by this broker as controller, new leader from the ISR (LeaderElectionRateAndTimeMs).', registers });
     this.uncleanElections = new Counter({ name: 'samsa_controller_unclean_leader_elections_total', help: 'Leaders this broker as controller chose from outside the ISR (UncleanLeaderElectionsPerSec).', registers });
+    this.electionTime = new Histogram({
+      name: 'samsa_controller_leader_election_time_seconds',
+      help: 'From the controller noticing a partition needs a leader (broker failure watch, admin request) to the new leader written, per leader elected (LeaderElectionRateAndTimeMs).',
+      buckets: LATENCY_BUCKETS, registers,
+    });
     this.zkLatency = new Histogram({
       name: 'samsa_zookeeper_request_latency_seconds', help: 'Time from sending a ZooKeeper request to its answer (ZooKeeperRequestLatencyMs).',
       buckets: LATENCY_BUCKETS, registers,
@@ -156,8 +162,9 @@ export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver, L
     this.isrExpands.inc();
   }
 
-  leaderElected(unclean: boolean): void {
+  leaderElected(unclean: boolean, seconds: number): void {
     (unclean ? this.uncleanElections : this.cleanElections).inc();
+    this.electionTime.observe(seconds);
   }
 
   zkRequestCompleted(seconds: number): void {
