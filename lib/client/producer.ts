@@ -128,6 +128,7 @@ export class Producer {
 
   private dispatch(record: ProducerRecord, resolve: Resolve, reject: Reject): void {
     if (this.closing) {
+      this.recorder.recordsFailedForGood(1);
       reject(closedError('the producer'));
       return;
     }
