@@ -9,6 +9,7 @@ export type {
 } from './client/admin';
 export type { BrokerAddress, ClientOptions } from './client/client-options';
 export type { MetricsRegistry } from './client/client-metrics-registry';
+export type { AdminMetrics } from './client/client-metrics';
 export { Producer } from './client/producer';
 export type { ProducerMetrics, ProducerOptions, ProducerRecord, RecordMetadata } from './client/producer';
 export { Consumer } from './client/consumer';

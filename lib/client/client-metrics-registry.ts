@@ -45,7 +45,7 @@ class ClientMetricFamily {
  * series with the same labels would be indistinguishable.
  */
 export function registerClientMetrics<Name extends string>(
-  registry: MetricsRegistry, kind: 'producer' | 'consumer', clientId: string,
+  registry: MetricsRegistry, kind: 'producer' | 'consumer' | 'admin', clientId: string,
   defs: Readonly<Record<Name, { description: string }>>, snapshot: () => Record<Name, number>,
 ): () => void {
   if (typeof registry?.registerMetric !== 'function' || typeof registry.getSingleMetric !== 'function') {

@@ -87,6 +87,21 @@ export const CONSUMER_METRIC_DEFS = {
   'request-total': { group: CONSUMER, description: 'Requests sent, of every API.' },
 } satisfies Record<string, MetricDef>;
 
+const ADMIN = 'admin-client-metrics';
+
+export const ADMIN_METRIC_DEFS = {
+  'request-total': { group: ADMIN, description: 'Requests sent, of every API.' },
+  'outgoing-byte-total': { group: ADMIN, description: 'Bytes written to brokers.' },
+  'incoming-byte-total': { group: ADMIN, description: 'Bytes read from brokers.' },
+} satisfies Record<string, MetricDef>;
+
+/** What `admin.metrics()` returns: the network side, as Kafka's admin-client-metrics. */
+export type AdminMetrics = Record<keyof typeof ADMIN_METRIC_DEFS, number>;
+
+export function adminMetrics(traffic: NetworkTraffic): AdminMetrics {
+  return { 'request-total': traffic.requests, 'outgoing-byte-total': traffic.bytesSent, 'incoming-byte-total': traffic.bytesReceived };
+}
+
 export type ProducerMetricName = keyof typeof PRODUCER_METRIC_DEFS;
 export type ConsumerMetricName = keyof typeof CONSUMER_METRIC_DEFS;
 /** What `producer.metrics()` returns: Kafka's metric names, plain numbers. */

@@ -18,6 +18,10 @@ describe('client/client metrics', function () {
   before(async () => {
     const admin = new Admin({ bootstrapServers: fixture.native });
     await admin.createTopic({ topic: 'measured', numPartitions: 2, replicationFactor: 1 });
+    const m = admin.metrics();
+    expect(m['request-total']).to.be.at.least(1);
+    expect(m['outgoing-byte-total']).to.be.greaterThan(0);
+    expect(m['incoming-byte-total']).to.be.greaterThan(0);
     await admin.close();
   });
 
