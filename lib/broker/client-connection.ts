@@ -258,7 +258,7 @@ export class ClientConnection {
         }
       } else if (timing) {
         // No response to send (Produce acks=0, or closing): nothing more to wait for.
-        timing.sent();
+        timing.nothingToSend();
         this.observer!.requestCompleted(timing);
       }
     }

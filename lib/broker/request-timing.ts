@@ -63,6 +63,11 @@ export class RequestTiming {
     this.sentMs = this.clock();
   }
 
+  /** No response goes out (Produce acks=0): no send time. */
+  nothingToSend(): void {
+    this.sentMs = this.writtenMs;
+  }
+
   get queueMs(): number {
     return this.startedMs - this.receivedMs;
   }
