@@ -29,6 +29,11 @@ export class RequestTiming {
   sentMs = 0;
   /** The handler failed as a whole (a header-level error answer, or the connection closed). */
   failed = false;
+  /**
+   * A second series the request also counts in, as Kafka's RequestMetrics records a Fetch under
+   * FetchConsumer or FetchFollower besides Fetch; null for other requests.
+   */
+  kind: string | null = null;
   private parked = 0;
   private parkedSinceMs = 0;
 

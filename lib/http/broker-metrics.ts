@@ -186,8 +186,13 @@ export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver, L
   }
 
   requestCompleted(t: RequestTiming): void {
-    let series = this.requestSeries.get(t.apiName);
-    if (series === undefined) this.requestSeries.set(t.apiName, (series = this.seriesFor(t.apiName)));
+    this.recordRequest(t.apiName, t);
+    if (t.kind !== null) this.recordRequest(t.kind, t);
+  }
+
+  private recordRequest(name: string, t: RequestTiming): void {
+    let series = this.requestSeries.get(name);
+    if (series === undefined) this.requestSeries.set(name, (series = this.seriesFor(name)));
     series.requests.inc();
     if (t.failed) series.errors.inc();
     series.total.observe(t.totalMs / 1000);

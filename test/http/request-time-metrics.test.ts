@@ -89,6 +89,10 @@ describe('http/request time metrics', function () {
       expect(remote).to.be.at.least(0.35 * (fetches - 1));
       expect(local).to.be.lessThan(remote / 4);
       expect(timeSum(after, 'total', 'Fetch') - timeSum(before, 'total', 'Fetch')).to.be.at.least(remote);
+      // Kafka's consumer/follower split: a consumer's fetches count under FetchConsumer too.
+      expect(timeCount(after, 'remote', 'FetchConsumer') - timeCount(before, 'remote', 'FetchConsumer')).to.equal(fetches);
+      expect(timeSum(after, 'remote', 'FetchConsumer') - timeSum(before, 'remote', 'FetchConsumer')).to.be.closeTo(remote, 1e-6);
+      expect(sampleValue(after, 'samsa_network_requests_total', { request: 'FetchFollower' })).to.equal(undefined);
     } finally {
       await consumer.close();
     }

@@ -33,6 +33,10 @@ describe('system/metrics-cluster', function () {
     const survivors = [1, 2, 3].filter((id) => id !== victim);
     const leadersBefore = await Promise.all([1, 2, 3].map(async (id) => sampleValue(await scrape(cluster.httpPort(id)), 'samsa_replica_leader_count')!));
     expect(leadersBefore.reduce((a, b) => a + b, 0)).to.be.at.least(PARTITIONS);
+    // Followers' fetches to the leaders are timed as FetchFollower, their long polls as remote time.
+    const leader = [1, 2, 3].find((id) => leadersBefore[id - 1] > 0)!;
+    await waitUntil('follower fetches timed', async () =>
+      (sampleValue(await scrape(cluster.httpPort(leader)), 'samsa_network_request_remote_time_seconds_sum', { request: 'FetchFollower' }) ?? 0) > 0, 10000, 200);
 
     const elections = async () => sampleValue(await scrape(cluster.httpPort(controller)), 'samsa_controller_leader_elections_total')!;
     const electionsBefore = await elections();

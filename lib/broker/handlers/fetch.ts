@@ -20,6 +20,7 @@ type FetchPartitionRequest = FetchRequestData['topics'][number]['partitions'][nu
 
 export function fetchHandler(ctx: BrokerContext): Handler<FetchRequestData, FetchResponseData> {
   return async (req, rc) => {
+    if (rc.timing) rc.timing.kind = req.replicaId !== CONSUMER_REPLICA_ID && req.replicaId >= 0 ? 'FetchFollower' : 'FetchConsumer';
     const denied = unauthorizedPartitions(ctx, rc, req);
     if (denied.size === 0) return fetchAuthorized(ctx, rc, req);
     const topics = req.topics
