@@ -8,11 +8,13 @@ export type {
   TopicDescription,
 } from './client/admin';
 export type { BrokerAddress, ClientOptions } from './client/client-options';
+export type { MetricsRegistry } from './client/client-metrics-registry';
+export type { AdminMetrics } from './client/client-metrics';
 export { Producer } from './client/producer';
-export type { ProducerOptions, ProducerRecord, RecordMetadata } from './client/producer';
+export type { ProducerMetrics, ProducerOptions, ProducerRecord, RecordMetadata } from './client/producer';
 export { Consumer } from './client/consumer';
 export type {
-  CommitCallback, CommittedOffset, ConsumerOptions, ConsumerRebalanceListener, ConsumerRecord, TopicPartition, TopicPartitionOffset,
+  CommitCallback, CommittedOffset, ConsumerMetrics, ConsumerOptions, ConsumerRebalanceListener, ConsumerRecord, TopicPartition, TopicPartitionOffset,
 } from './client/consumer';
 export type { ConsumerGroupDescription, ConsumerGroupListing, CoordinatorNode, GroupOffset, MemberDescription } from './client/admin-groups';
 export type { AccessControlEntry, AclBinding, AclBindingFilter, ResourcePattern } from './security/acl/acl-types';

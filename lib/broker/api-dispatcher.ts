@@ -6,6 +6,7 @@
  */
 import { AnyApiDef, ApiDef } from '../protocol/api';
 import { Handler } from './request-context';
+import { RequestTiming } from './request-timing';
 import { StartupGate } from './startup-gate';
 
 export interface RegisterOptions {
@@ -19,23 +20,24 @@ export interface Registration {
 }
 
 /**
- * Told about every request a registered handler finished (lib/http/broker-metrics.ts). `track`
- * runs once per API at registration, so per-request work is a clock read and a call.
+ * Told about every request a connection of either listener answered, once its response was
+ * written to the socket (lib/http/broker-metrics.ts). The timing's apiName is the API
+ * definition's own string, so the observer can key cached label children by it.
  */
 export interface RequestObserver {
-  track(apiName: string): (startedNs: bigint, failed: boolean) => void;
+  requestCompleted(timing: RequestTiming): void;
 }
 
 export class ApiDispatcher {
   private readonly handlers = new Map<number, Registration>();
 
-  constructor(private readonly gate?: StartupGate, private readonly observer?: RequestObserver) {}
+  /** @param observer handed by the listeners to their connections, which time each request end to end. */
+  constructor(private readonly gate?: StartupGate, readonly observer?: RequestObserver) {}
 
   register<Req, Resp>(api: ApiDef<Req, Resp>, handler: Handler<Req, Resp>, options: RegisterOptions = {}): this {
     if (this.handlers.has(api.key)) throw new Error(`handler for ${api.name} registered twice`);
     const gated = this.gate && !options.servedWhileStarting ? this.gate.guard(handler) : handler;
-    const served = this.observer ? observed(gated, this.observer.track(api.name)) : gated;
-    this.handlers.set(api.key, { api, handler: served as Handler<unknown, unknown> });
+    this.handlers.set(api.key, { api, handler: gated as Handler<unknown, unknown> });
     return this;
   }
 
@@ -56,19 +58,4 @@ export class ApiDispatcher {
       .map(({ api }) => ({ apiKey: api.key, minVersion: api.minVersion, maxVersion: api.maxVersion }))
       .sort((a, b) => a.apiKey - b.apiKey);
   }
-}
-
-/** Times a handler from its call to its answer (Kafka's TotalTimeMs without the network legs). */
-function observed<Req, Resp>(handler: Handler<Req, Resp>, done: (startedNs: bigint, failed: boolean) => void): Handler<Req, Resp> {
-  return async (request: Req, ctx) => {
-    const started = process.hrtime.bigint();
-    try {
-      const response = await handler(request, ctx);
-      done(started, false);
-      return response;
-    } catch (err) {
-      done(started, true);
-      throw err;
-    }
-  };
 }

@@ -14,7 +14,9 @@ import { Logger } from '../util/logger';
 import { ConnectionSession } from '../security/session';
 import { ANONYMOUS, KafkaPrincipal } from '../security/principal';
 import { SecurityProtocol } from '../security/security-protocol';
+import { RequestObserver } from './api-dispatcher';
 import { RequestContext } from './request-context';
+import { Clock, monotonicMs, RequestTiming } from './request-timing';
 import { DecodedRequest, RejectedFrame, WireCodec } from './wire-codec';
 
 export interface ClientConnectionOptions {
@@ -26,6 +28,10 @@ export interface ClientConnectionOptions {
   /** queued.max.requests: requests decoded but not yet answered; reading pauses past it. */
   maxInFlightRequests: number;
   logger: Logger;
+  /** Told each request's time split once its response is written (the broker's metrics). */
+  observer?: RequestObserver;
+  /** For tests: the clock request timings read; a monotonic one by default. */
+  clock?: Clock;
 }
 
 /**
@@ -37,6 +43,8 @@ const PRE_AUTHENTICATION_API_KEYS: ReadonlySet<number> = new Set([17, 18, 36]);
 interface ResponseSlot {
   frame: Buffer[] | null;
   done: boolean;
+  /** Present when an observer measures requests; absent for rejections and raw SASL tokens. */
+  timing?: RequestTiming;
 }
 
 export class ClientConnection {
@@ -46,6 +54,10 @@ export class ClientConnection {
   private closing = false;
   private paused = false;
   private closed = false;
+  private readonly observer: RequestObserver | undefined;
+  private readonly clock: Clock;
+  /** Timings of responses handed to the socket, in write order: the write callbacks come in that order. */
+  private readonly sending: RequestTiming[] = [];
   readonly remoteAddress: string;
   readonly session: ConnectionSession;
 
@@ -58,6 +70,8 @@ export class ClientConnection {
     /** Who the transport says the peer is: a TLS client certificate's mapped DN, else ANONYMOUS. */
     transportPrincipal: KafkaPrincipal = ANONYMOUS,
   ) {
+    this.observer = options.observer;
+    this.clock = options.clock ?? monotonicMs;
     this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     this.session = new ConnectionSession(options.listenerName, options.securityProtocol ?? 'PLAINTEXT', socket.remoteAddress ?? '', transportPrincipal);
     this.codec = codecFor(this.remoteAddress);
@@ -92,9 +106,11 @@ export class ClientConnection {
       this.rejectStream(err as Error);
       return;
     }
+    // One clock read per socket read: a frame's queue time includes the frames before it.
+    const receivedMs = this.observer && frames.length > 0 ? this.clock() : 0;
     for (const frame of frames) {
       if (this.closing) return;
-      this.onFrame(frame);
+      this.onFrame(frame, receivedMs);
     }
     if (!this.paused && this.slots.length >= this.options.maxInFlightRequests) {
       this.paused = true;
@@ -107,7 +123,7 @@ export class ClientConnection {
     this.failConnection(this.codec.rejectStream(err, this.decoder.peekPending(12)));
   }
 
-  private onFrame(frame: Buffer): void {
+  private onFrame(frame: Buffer, receivedMs: number): void {
     const exchange = this.session.rawTokenExchange;
     if (exchange && !this.session.authenticated) {
       this.onRawSaslToken(frame, exchange);
@@ -125,9 +141,11 @@ export class ClientConnection {
       this.failConnection({ message: `Unexpected request of type ${request.apiName} during SASL handshake`, reply: request.rejectUnauthenticated(), keepOpen: false });
       return;
     }
-    const slot: ResponseSlot = { frame: null, done: false };
+    const timing = this.observer ? new RequestTiming(request.apiName, receivedMs, this.clock) : undefined;
+    const slot: ResponseSlot = { frame: null, done: false, timing };
     this.slots.push(slot);
-    const ctx: RequestContext = { header: request.header, connectionId: this.id, remoteAddress: this.remoteAddress, listenerName: this.options.listenerName, session: this.session };
+    const ctx: RequestContext = { header: request.header, connectionId: this.id, remoteAddress: this.remoteAddress, listenerName: this.options.listenerName, session: this.session, timing };
+    timing?.start();
     let result: unknown;
     try {
       result = request.run(ctx);
@@ -166,6 +184,7 @@ export class ClientConnection {
   }
 
   private completeWith(slot: ResponseSlot, request: DecodedRequest, response: unknown): void {
+    slot.timing?.answer(false);
     let frame: Buffer[] | null;
     try {
       frame = response === null ? null : request.encode(response);
@@ -179,6 +198,7 @@ export class ClientConnection {
   }
 
   private completeWithError(slot: ResponseSlot, request: DecodedRequest, err: unknown): void {
+    slot.timing?.answer(true);
     const frame = request.encodeError(err);
     if (frame === null) {
       this.options.logger.warn(`Closing connection from ${this.remoteAddress}: ${request.apiName} failed: ${(err as Error)?.message ?? String(err)}`);
@@ -206,6 +226,14 @@ export class ClientConnection {
     this.flush();
   }
 
+  /** A write callback: the oldest response handed to the socket reached the kernel. */
+  private readonly onSent = (err?: Error | null): void => {
+    const timing = this.sending.shift();
+    if (timing === undefined || err) return;
+    timing.sent();
+    this.observer!.requestCompleted(timing);
+  };
+
   /** Writes every finished response at the head of the queue, keeping request order. */
   private flush(): void {
     if (this.closed) {
@@ -215,10 +243,23 @@ export class ClientConnection {
     let wrote = false;
     while (this.slots.length > 0 && this.slots[0].done) {
       const slot = this.slots.shift()!;
-      if (slot.frame) {
+      const timing = slot.timing;
+      timing?.written();
+      if (slot.frame && slot.frame.length > 0) {
         if (!wrote) this.socket.cork();
         wrote = true;
-        for (const chunk of slot.frame) this.socket.write(chunk);
+        const last = slot.frame.length - 1;
+        for (let i = 0; i < last; i++) this.socket.write(slot.frame[i]);
+        if (timing) {
+          this.sending.push(timing);
+          this.socket.write(slot.frame[last], this.onSent);
+        } else {
+          this.socket.write(slot.frame[last]);
+        }
+      } else if (timing) {
+        // No response to send (Produce acks=0, or closing): nothing more to wait for.
+        timing.nothingToSend();
+        this.observer!.requestCompleted(timing);
       }
     }
     if (wrote) this.socket.uncork();

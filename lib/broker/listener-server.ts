@@ -50,6 +50,7 @@ export const createListenerServer: ListenerServerFactory = (listener, deps) => {
     maxFrameBytes: deps.config.socketRequestMaxBytes,
     maxInFlightRequests: deps.config.queuedMaxRequests,
     logger: deps.logger,
+    observer: deps.dispatcher.observer,
   }, deps.logger, deps.config.listenerTls[listener.name]);
 };
 
@@ -61,4 +62,5 @@ const createKafkaListenerServer: ListenerServerFactory = (listener, deps) =>
     maxFrameBytes: deps.config.socketRequestMaxBytes,
     maxInFlightRequests: deps.config.queuedMaxRequests,
     logger: deps.logger,
+    observer: deps.dispatcher.observer,
   }, deps.logger, deps.config.listenerTls[listener.name]);

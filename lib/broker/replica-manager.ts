@@ -19,6 +19,7 @@ import { FetchPurgatory } from './fetch-purgatory';
 import { IsrUpdater } from './isr-updater';
 import { Partition, partitionKey } from './partition';
 import { ProducePurgatory } from './produce-purgatory';
+import { parkedWhile, RequestTiming } from './request-timing';
 import { BrokerAddress, FetcherSettings } from './replica-fetcher';
 import { ReplicaFetcherManager } from './replica-fetcher-manager';
 
@@ -267,7 +268,7 @@ export class ReplicaManager extends EventEmitter {
    * min.insync.replicas, then waits (up to `timeoutMs`) until the high watermark covers the batch.
    * Errors come back in the result, never as a rejection, except for programming errors.
    */
-  async appendRecords(topic: string, index: number, records: Buffer, acks: -1 | 0 | 1, timeoutMs: number): Promise<ProducePartitionResult> {
+  async appendRecords(topic: string, index: number, records: Buffer, acks: -1 | 0 | 1, timeoutMs: number, timing?: RequestTiming): Promise<ProducePartitionResult> {
     let partition: Partition | undefined;
     let reachedLog = false;
     try {
@@ -283,7 +284,7 @@ export class ReplicaManager extends EventEmitter {
       if (!appended.duplicate) this.afterLeaderAppend(partition, appended);
       const result = this.produceResult(partition, appended);
       if (acks !== -1) return result;
-      return await this.awaitReplication(partition, appended.lastOffset + 1, timeoutMs, result);
+      return await this.awaitReplication(partition, appended.lastOffset + 1, timeoutMs, result, timing);
     } catch (err) {
       if (!reachedLog) this.opts.traffic?.rejected(topic, records.length);
       // A broken invariant is a bug: it answers UNKNOWN_SERVER_ERROR (not retriable) and is logged as one.
@@ -314,9 +315,9 @@ export class ReplicaManager extends EventEmitter {
     };
   }
 
-  private async awaitReplication(partition: Partition, requiredOffset: number, timeoutMs: number, result: ProducePartitionResult): Promise<ProducePartitionResult> {
+  private async awaitReplication(partition: Partition, requiredOffset: number, timeoutMs: number, result: ProducePartitionResult, timing?: RequestTiming): Promise<ProducePartitionResult> {
     if (partition.highWatermark < requiredOffset) {
-      const outcome = await this.opts.producePurgatory.wait(partition.key, requiredOffset, timeoutMs);
+      const outcome = await parkedWhile(timing, this.opts.producePurgatory.wait(partition.key, requiredOffset, timeoutMs));
       if (outcome.kind === 'timeout') {
         throw new SamsaError(ErrorCode.REQUEST_TIMED_OUT, `${partition.key}: the ISR did not replicate offset ${requiredOffset - 1} within ${timeoutMs} ms`);
       }

@@ -1,6 +1,7 @@
 /** What a handler knows about the request it is serving, besides its body. */
 import { RequestHeader } from '../protocol/frame';
 import { ConnectionSession } from '../security/session';
+import { RequestTiming } from './request-timing';
 
 export interface RequestContext {
   readonly header: RequestHeader;
@@ -17,6 +18,11 @@ export interface RequestContext {
    * uses, and the SASL state the SaslHandshake/SaslAuthenticate handlers advance.
    */
   readonly session: ConnectionSession;
+  /**
+   * Where the request's time goes (request-timing.ts), when the connection measures it: a
+   * handler that parks the request in a purgatory reports it so it counts as remote time.
+   */
+  readonly timing?: RequestTiming;
 }
 
 /**

@@ -54,7 +54,11 @@ export class StartupGate {
   guard<Req, Resp>(handler: Handler<Req, Resp>): Handler<Req, Resp> {
     return (request: Req, ctx: RequestContext) => {
       if (this.open) return handler(request, ctx);
-      return this.whenOpen().then(() => handler(request, ctx));
+      return this.whenOpen().then(() => {
+        // Held until ready: that wait is request queue time, not the handler's own.
+        ctx.timing?.start();
+        return handler(request, ctx);
+      });
     };
   }
 

@@ -7,8 +7,10 @@
  * latest with --from-latest. It stops after --messages records, or
  * when no record arrived for --timeout ms (Kafka's default 10 s), with Kafka's warning.
  */
+import { CONSUMER_METRIC_DEFS } from '../client/client-metrics';
 import { Consumer } from '../client/consumer';
 import type { ConsumerRecord } from '../client/consumer';
+import { formatMetricsTable } from './print-metrics';
 import { ConsumerPerfProgress, consumerPerfHeader, formatConsumerProgress, formatConsumerSummary } from './consumer-perf-format';
 import { CliIo, UsageError, errorMessage, integerArg, loadClientProperties, newProgram, parseBootstrapServers, parseCommandLine, printUsageError, processIo, runMain } from './options';
 
@@ -22,6 +24,7 @@ export interface ConsumerPerfOptions {
   reportingIntervalMs: number;
   showDetailedStats: boolean;
   hideHeader: boolean;
+  printMetrics: boolean;
   consumerProps: Record<string, string>;
 }
 
@@ -37,7 +40,8 @@ function buildProgram(io: CliIo) {
     .option('--consumer.config <file>', 'Consumer config properties file.')
     .option('--fetch-size <bytes>', 'The amount of data to fetch per partition in a single request.', integerArg(1), 1024 * 1024)
     .option('--group <group>', 'Consumer group id to commit positions under; partitions are still assigned directly.')
-    .option('--hide-header', 'Skip printing the header for the stats.');
+    .option('--hide-header', 'Skip printing the header for the stats.')
+    .option('--print-metrics', 'Print the consumer\'s metrics at the end (Kafka\'s layout).');
 }
 
 export function parseConsumerPerfArgs(argv: readonly string[], io: CliIo): { ok: true; options: ConsumerPerfOptions } | { ok: false; exitCode: number } {
@@ -60,6 +64,7 @@ export function parseConsumerPerfArgs(argv: readonly string[], io: CliIo): { ok:
         reportingIntervalMs: o.reportingInterval as number,
         showDetailedStats: o.showDetailedStats === true,
         hideHeader: o.hideHeader === true,
+        printMetrics: o.printMetrics === true,
         consumerProps: props,
       },
     };
@@ -91,6 +96,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     const { messages, bytes } = await consume(consumer, opts, io, joinTimeMs);
     const endMs = Date.now();
     if (!opts.showDetailedStats) io.out(`${formatConsumerSummary({ startMs, endMs, bytes, messages, joinTimeMs })}\n`);
+    if (opts.printMetrics) io.out(formatMetricsTable(CONSUMER_METRIC_DEFS, consumer.metrics(), opts.consumerProps['client.id']));
     return 0;
   } catch (err) {
     io.err(`Error: ${errorMessage(err)}\n`);

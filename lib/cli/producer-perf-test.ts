@@ -9,8 +9,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { PRODUCER_METRIC_DEFS } from '../client/client-metrics';
 import { Producer } from '../client/producer';
 import { PRODUCER_DEFAULTS } from '../client/producer-options';
+import { formatMetricsTable } from './print-metrics';
 import { ProducerPerfStats } from './producer-perf-stats';
 import { SendWindow } from './send-window';
 import { ThroughputThrottler } from './throughput-throttler';
@@ -157,7 +159,7 @@ async function runTest(producer: Producer, payload: PayloadSource, opts: Produce
     onError(err);
   }
   io.out(`${stats.totalLine()}\n`);
-  if (opts.printMetrics) io.out(metricsTable(stats, failed, producerClientId(opts)));
+  if (opts.printMetrics) io.out(formatMetricsTable(PRODUCER_METRIC_DEFS, producer.metrics(), producerClientId(opts)));
   stats.close();
   await producer.close().catch(onError);
   if (failed === 0) return 0;
@@ -175,21 +177,6 @@ function maxOutstanding(opts: ProducerPerfOptions, payloadBytes: number): number
 
 function producerClientId(opts: ProducerPerfOptions): string {
   return opts.producerProps['client.id'];
-}
-
-/** The subset of Kafka's producer metrics this tool measures itself, in ToolsUtils' layout. */
-function metricsTable(stats: ProducerPerfStats, failed: number, clientId: string): string {
-  const p = stats.percentiles();
-  const rows: Array<[string, number]> = [
-    ['record-send-total', stats.count],
-    ['record-error-total', failed],
-    ['record-latency-p50-ms', p.p50],
-    ['record-latency-p99-ms', p.p99],
-  ];
-  const names = rows.map(([name]) => `producer-metrics:${name}:{client-id=${clientId}}`);
-  const width = Math.max(...names.map((n) => n.length), 'Metric Name'.length);
-  const lines = rows.map(([, value], i) => `${names[i].padEnd(width)} : ${value.toFixed(3)}`);
-  return `\n${'Metric Name'.padEnd(width)}   Value\n${lines.join('\n')}\n`;
 }
 
 if (require.main === module) runMain((argv) => main(argv));

@@ -12,6 +12,8 @@ import { MetadataResponseData } from '../protocol/messages/metadata';
 import { AdminGroups, ConsumerGroupDescription, ConsumerGroupListing, GroupOffset } from './admin-groups';
 import * as scram from './admin-scram';
 import { closedError, responseError, unknownTopicError } from './client-errors';
+import { ADMIN_METRIC_DEFS, AdminMetrics, adminMetrics } from './client-metrics';
+import { registerClientMetrics } from './client-metrics-registry';
 import { ClientOptions, ResolvedClientOptions, resolveClientOptions } from './client-options';
 import { Connection } from './connection';
 import { ConnectionPool } from './connection-pool';
@@ -98,10 +100,15 @@ export class Admin {
   private readonly fetchMetadata: MetadataFetcher;
   private readonly groups: AdminGroups;
   private closed = false;
+  private readonly unregisterMetrics: () => void;
 
   constructor(options: ClientOptions) {
     this.options = resolveClientOptions(options);
     this.pool = new ConnectionPool(this.options);
+    const traffic = this.pool.traffic;
+    this.unregisterMetrics = this.options.metricsRegistry
+      ? registerClientMetrics(this.options.metricsRegistry, 'admin', this.options.clientId, ADMIN_METRIC_DEFS, () => adminMetrics(traffic))
+      : () => undefined;
     this.fetchMetadata = poolMetadataFetcher(this.pool);
     this.metadata = new MetadataCache(this.fetchMetadata, {
       metadataMaxAgeMs: this.options.metadataMaxAgeMs, retryBackoffMs: this.options.retryBackoffMs,
@@ -344,7 +351,13 @@ export class Admin {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.unregisterMetrics();
     this.pool.close();
+  }
+
+  /** Kafka's admin-client-metrics network side: request-total, outgoing-byte-total, incoming-byte-total. */
+  metrics(): AdminMetrics {
+    return adminMetrics(this.pool.traffic);
   }
 
   private ensureOpen(): void {

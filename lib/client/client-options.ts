@@ -10,6 +10,7 @@ import { formatHostPort, HostPort } from '../config/endpoints';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { Logger } from '../util/logger';
 import { ClientSecurity } from '../security/client-security';
+import type { MetricsRegistry } from './client-metrics-registry';
 
 export interface ClientOptions {
   /** "host:port,host:port" or a list of "host:port". */
@@ -23,6 +24,12 @@ export interface ClientOptions {
   metadataMaxAgeMs?: number;
   /** TLS and SASL (Kafka's security.protocol, ssl.*, sasl.*); PLAINTEXT when absent. */
   security?: ClientSecurity;
+  /**
+   * A prom-client Registry (or anything with its registerMetric/getSingleMetric) to publish the
+   * client's metrics() on, as `samsa_client_*` series labelled by client id. prom-client itself
+   * is never loaded by the client.
+   */
+  metricsRegistry?: MetricsRegistry;
 }
 
 export interface BrokerAddress {
@@ -42,6 +49,7 @@ export interface ResolvedClientOptions {
   reconnectBackoffMaxMs: number;
   metadataMaxAgeMs: number;
   security: ClientSecurity | undefined;
+  metricsRegistry: MetricsRegistry | undefined;
 }
 
 const common = <K extends keyof typeof commonClientConfigDefs & string>(key: K) => configDefault(commonClientConfigDefs, key);
@@ -105,6 +113,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     ),
     metadataMaxAgeMs: nonNegative('metadataMaxAgeMs', options.metadataMaxAgeMs, CLIENT_DEFAULTS.metadataMaxAgeMs),
     security: options.security,
+    metricsRegistry: options.metricsRegistry,
   };
 }
 

@@ -7,6 +7,7 @@
  * address waits an exponential backoff (reconnectBackoffMs doubling up to reconnectBackoffMaxMs),
  * and the first success resets it. Bootstrap addresses are tried in order until one answers.
  */
+import { NetworkTraffic } from './client-metrics';
 import { isAuthenticationError } from '../security/sasl/sasl-errors';
 import { Connection } from './connection';
 import { BrokerAddress, ResolvedClientOptions } from './client-options';
@@ -36,6 +37,8 @@ function keyOf(address: BrokerAddress): string {
 }
 
 export class ConnectionPool {
+  /** Bytes and requests over every connection this pool opened (the client's network metrics). */
+  readonly traffic = new NetworkTraffic();
   private readonly slots = new Map<string, Slot>();
   private readonly nodes = new Map<number, BrokerAddress>();
   private closed = false;
@@ -132,6 +135,7 @@ export class ConnectionPool {
       connectTimeoutMs: this.options.connectTimeoutMs,
       requestTimeoutMs: this.options.requestTimeoutMs,
       security: this.options.security,
+      traffic: this.traffic,
     });
     const created: Slot = { key, conn, failures: 0, nextAttemptAtMs: 0, connecting: null };
     conn.on('close', () => {

@@ -5,6 +5,7 @@
  * Used by the client library and by brokers talking to each other (controller channel,
  * replica fetchers). Reconnection policy lives above this, in the connection pool.
  */
+import type { NetworkTraffic } from './client-metrics';
 import { EventEmitter } from 'events';
 import * as net from 'net';
 import * as tls from 'tls';
@@ -28,6 +29,8 @@ export interface ConnectionOptions {
   maxResponseBytes?: number;
   /** TLS and SASL settings; plain TCP without authentication when absent. */
   security?: ClientSecurity;
+  /** Counts bytes and requests for the client's metrics (shared by a pool's connections). */
+  traffic?: NetworkTraffic;
 }
 
 /** Bounds what one response may make the client buffer; far above any fetch.max.bytes, so in practice only a corrupt size prefix reaches it. */
@@ -157,6 +160,11 @@ export class Connection extends EventEmitter {
     const correlationId = this.nextCorrelationId;
     this.nextCorrelationId = this.nextCorrelationId >= 0x7fffffff ? 1 : this.nextCorrelationId + 1;
     const frame = encodeRequestFrame({ apiKey: api.key, apiVersion: version, correlationId, clientId: this.options.clientId ?? null }, api.request, body);
+    const traffic = this.options.traffic;
+    if (traffic) {
+      traffic.requests++;
+      for (const chunk of frame) traffic.bytesSent += chunk.length;
+    }
     if (opts.expectResponse === false) {
       writeFrame(socket, frame);
       return Promise.resolve(undefined as unknown as Resp);
@@ -179,6 +187,7 @@ export class Connection extends EventEmitter {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.options.traffic) this.options.traffic.bytesReceived += chunk.length;
     let frames: Buffer[];
     try {
       frames = this.decoder.push(chunk);

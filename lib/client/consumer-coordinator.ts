@@ -20,6 +20,7 @@ import { AssignorMember, PartitionAssignor } from '../group/assignors';
 import { CONSUMER_PROTOCOL_TYPE, decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../group/consumer-protocol';
 import { getLogger } from '../util/logger';
 import { asSamsaError, authorizationError, closedError, responseError } from './client-errors';
+import { ConsumerMetricsRecorder } from './client-metrics';
 import { ResolvedConsumerOptions } from './consumer-options';
 import { coordinatorMoved, CoordinatorChannel } from './coordinator-channel';
 import { Generation } from './offset-committer';
@@ -72,6 +73,7 @@ export class ConsumerCoordinator {
     private readonly channel: CoordinatorChannel,
     private readonly host: GroupHost,
     private readonly options: ResolvedConsumerOptions,
+    private readonly metrics?: ConsumerMetricsRecorder,
   ) {
     this.lastPollMs = Date.now();
   }
@@ -162,6 +164,7 @@ export class ConsumerCoordinator {
   }
 
   private async rebalance(): Promise<void> {
+    const startedMs = this.metrics?.now() ?? 0;
     if (this.state === 'stable') await this.host.revokeAll();
     else if (this.holding) await this.host.loseAll();
     this.holding = false;
@@ -183,6 +186,8 @@ export class ConsumerCoordinator {
       log.info(`Successfully joined group ${this.channel.groupId} with generation ${this.generationId} as ${this.memberId}; assigned ${formatPartitions(assignment)}`);
       this.heartbeatFailures = 0;
       this.scheduleHeartbeat();
+      // Kafka's rebalance-latency ends with the assignment received, before the application's listener.
+      if (this.metrics) this.metrics.rebalanced(this.metrics.now() - startedMs);
       await this.host.assigned(assignment);
       return;
     }

@@ -14,6 +14,7 @@ import { CONSUMER_REPLICA_ID, FetchRequestData, FetchResponseData } from '../pro
 import { decodeRecordBatches } from '../record/record-batch';
 import { getLogger } from '../util/logger';
 import { asSamsaError, authorizationError, responseError, userError } from './client-errors';
+import { ConsumerMetricsRecorder } from './client-metrics';
 import { ConnectionPool } from './connection-pool';
 import { ResolvedConsumerOptions } from './consumer-options';
 import { MetadataCache } from './metadata-cache';
@@ -69,6 +70,7 @@ export class ConsumerFetcher {
     /** Called whenever a fetch finishes (with data or not), so a waiting poll() re-checks. */
     private readonly signal: () => void,
     private readonly now: () => number = Date.now,
+    private readonly metrics?: ConsumerMetricsRecorder,
   ) {}
 
   /**
@@ -121,11 +123,14 @@ export class ConsumerFetcher {
     for (const p of partitions) p.state.fetching = true;
     try {
       const conn = await this.pool.forNode(leader);
+      const metrics = this.metrics;
+      const sentMs = metrics ? metrics.now() : 0;
       const response = await conn.send(Api.Fetch, this.buildRequest(partitions), {
         timeoutMs: this.options.requestTimeoutMs + this.options.fetchMaxWaitMs,
       });
       this.failures = 0;
-      this.handleResponse(partitions, response);
+      const fetched = this.handleResponse(partitions, response);
+      metrics?.fetched(metrics.now() - sentMs, fetched.records, fetched.bytes);
     } catch (err) {
       const e = asSamsaError(err);
       log.debug(`fetch from broker ${leader} failed: ${e.message}`);
@@ -144,7 +149,9 @@ export class ConsumerFetcher {
     }
   }
 
-  private handleResponse(partitions: readonly InFlightPartition[], response: FetchResponseData): void {
+  /** Applies the answer; returns the records and record-set bytes it brought (for the metrics). */
+  private handleResponse(partitions: readonly InFlightPartition[], response: FetchResponseData): { records: number; bytes: number } {
+    const fetched = { records: 0, bytes: 0 };
     const byKey = new Map<string, InFlightPartition>();
     for (const p of partitions) byKey.set(`${p.state.topic}\u0000${p.state.partition}`, p);
     for (const t of response.topics) {
@@ -152,13 +159,19 @@ export class ConsumerFetcher {
         const p = byKey.get(`${t.name}\u0000${r.partitionIndex}`);
         if (!p || p.state.epoch !== p.epoch || !p.state.assigned) continue;
         const code = r.errorCode !== 0 ? r.errorCode : response.errorCode;
-        if (code !== 0) this.onPartitionError(p, code);
-        else this.onPartitionData(p, r.records, r.highWatermark);
+        if (code !== 0) {
+          this.onPartitionError(p, code);
+        } else {
+          fetched.records += this.onPartitionData(p, r.records, r.highWatermark);
+          fetched.bytes += r.records?.length ?? 0;
+        }
       }
     }
+    return fetched;
   }
 
-  private onPartitionData(p: InFlightPartition, records: Buffer | null, highWatermark: number): void {
+  /** Returns how many records were buffered for poll(). */
+  private onPartitionData(p: InFlightPartition, records: Buffer | null, highWatermark: number): number {
     const { state, fetchOffset } = p;
     state.highWatermark = highWatermark;
     let decoded: DecodedFetch;
@@ -166,15 +179,16 @@ export class ConsumerFetcher {
       decoded = decodeFetchedRecords(state.topic, state.partition, records, fetchOffset);
     } catch (err) {
       state.error = asSamsaError(err);
-      return;
+      return 0;
     }
     if (decoded.nextOffset === fetchOffset && decoded.partialBytes > 0) {
       // Not even one batch fit in max.partition.fetch.bytes: ask for more next time instead of stalling.
       state.fetchSizeFactor = Math.min(state.fetchSizeFactor * 2, MAX_FETCH_SIZE_FACTOR);
-      return;
+      return 0;
     }
     state.fetchSizeFactor = 1;
     state.fill(decoded.records, decoded.nextOffset);
+    return decoded.records.length;
   }
 
   private onPartitionError(p: InFlightPartition, code: number): void {

@@ -12,6 +12,7 @@ import { asSamsaError, userError } from './client-errors';
 import { ConnectionPool } from './connection-pool';
 import { ConsumerCoordinator, formatPartitions, GroupHost } from './consumer-coordinator';
 import { commitFailedError } from './consumer-errors';
+import { ConsumerMetricsRecorder } from './client-metrics';
 import { ResolvedConsumerOptions } from './consumer-options';
 import { CoordinatorChannel } from './coordinator-channel';
 import { Generation, NO_GENERATION, OffsetAndMetadata, OffsetCommitter, TopicPartitionOffset } from './offset-committer';
@@ -53,13 +54,14 @@ export class ConsumerGroupClient implements GroupHost {
   private nextAutoCommitMs: number;
   private autoCommitting = false;
 
-  constructor(pool: ConnectionPool, private readonly options: ResolvedConsumerOptions, private readonly target: AssignmentTarget) {
+  constructor(pool: ConnectionPool, private readonly options: ResolvedConsumerOptions, private readonly target: AssignmentTarget,
+    metrics?: ConsumerMetricsRecorder) {
     this.channel = new CoordinatorChannel(pool, options.groupId as string, options);
-    this.coordinator = new ConsumerCoordinator(this.channel, this, options);
+    this.coordinator = new ConsumerCoordinator(this.channel, this, options, metrics);
     this.committer = new OffsetCommitter(this.channel, options, {
       onGenerationInvalid: () => this.coordinator.resetGeneration('an offset commit was refused'),
       onRebalanceNeeded: () => this.coordinator.requestRejoin('an offset commit found the group rebalancing'),
-    });
+    }, metrics);
     this.nextAutoCommitMs = Date.now() + options.autoCommitIntervalMs;
   }
 

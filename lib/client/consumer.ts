@@ -13,6 +13,8 @@
 import { ErrorCode } from '../protocol/errors';
 import { getLogger } from '../util/logger';
 import { InvalidArgumentError, asSamsaError, closedError, userError } from './client-errors';
+import { CONSUMER_METRIC_DEFS, ConsumerMetrics, ConsumerMetricsRecorder } from './client-metrics';
+import { registerClientMetrics } from './client-metrics-registry';
 import { ConnectionPool } from './connection-pool';
 import { missingGroupIdError, mixedSubscriptionError } from './consumer-errors';
 import { ConsumerFetcher } from './consumer-fetcher';
@@ -31,6 +33,7 @@ export type { ConsumerOptions } from './consumer-options';
 export type { ConsumerRecord, TopicPartition } from './partition-state';
 export type { CommitCallback, ConsumerRebalanceListener } from './consumer-group';
 export type { TopicPartitionOffset } from './offset-committer';
+export type { ConsumerMetrics } from './client-metrics';
 
 const log = getLogger('consumer');
 
@@ -68,16 +71,22 @@ export class Consumer {
   private readonly waiters = new Set<() => void>();
   private closing = false;
   private closed = false;
+  private readonly recorder: ConsumerMetricsRecorder;
+  private readonly unregisterMetrics: () => void;
 
   constructor(options: ConsumerOptions) {
     this.options = resolveConsumerOptions(options);
     const o = this.options;
     this.pool = new ConnectionPool(o);
+    this.recorder = new ConsumerMetricsRecorder(this.pool.traffic, () => this.lags());
+    this.unregisterMetrics = o.metricsRegistry
+      ? registerClientMetrics(o.metricsRegistry, 'consumer', o.clientId, CONSUMER_METRIC_DEFS, () => this.recorder.snapshot())
+      : () => undefined;
     this.metadata = new MetadataCache(poolMetadataFetcher(this.pool), {
       metadataMaxAgeMs: o.metadataMaxAgeMs, retryBackoffMs: o.retryBackoffMs, retryBackoffMaxMs: o.retryBackoffMaxMs,
       allowAutoTopicCreation: false, onBrokers: (brokers) => this.pool.setNodes(brokers),
     });
-    this.fetcher = new ConsumerFetcher(this.pool, this.metadata, o, () => this.signal());
+    this.fetcher = new ConsumerFetcher(this.pool, this.metadata, o, () => this.signal(), Date.now, this.recorder);
     this.missingTopics = new MissingTopicWatch(this.metadata, log);
     this.group = o.groupId === null ? null : new ConsumerGroupClient(this.pool, o, {
       assignment: () => this.assignment(),
@@ -85,7 +94,7 @@ export class Consumer {
       applyAssignment: (partitions) => this.setAssignment(partitions),
       partitionCounts: (topics) => this.partitionCounts(topics),
       wakeup: () => this.signal(),
-    });
+    }, this.recorder);
     const group = this.group;
     const lookup = group && ((partitions: TopicPartition[]) => group.committed(partitions, Date.now() + o.requestTimeoutMs));
     this.positions = new ConsumerPositions(this.pool, this.metadata, o, lookup, () => this.signal());
@@ -265,7 +274,10 @@ export class Consumer {
       this.throwPendingError();
       const records = this.drain();
       let recheckAtMs = this.fetcher.sendFetches(this.activeList);
-      if (records.length > 0) return records;
+      if (records.length > 0) {
+        this.recorder.polled(records.length);
+        return records;
+      }
       const now = Date.now();
       if (now >= deadline || this.closed) return [];
       // A subscribed topic that does not exist yet is looked for again after the retry backoff.
@@ -354,7 +366,23 @@ export class Consumer {
     } finally {
       this.closed = true;
       this.signal();
+      this.unregisterMetrics();
       this.pool.close();
+    }
+  }
+
+  /**
+   * Kafka's consumer metrics by name (records-consumed-total, fetch-latency-avg, records-lag-max,
+   * rebalance-total, commit-latency-avg, ...), as numbers now; docs/operations.md lists them.
+   */
+  metrics(): ConsumerMetrics {
+    return this.recorder.snapshot();
+  }
+
+  /** Each assigned partition's lag: its last fetch's high watermark minus the current position. */
+  private *lags(): Iterable<number> {
+    for (const state of this.stateList) {
+      if (state.position !== null && state.highWatermark >= 0) yield Math.max(0, state.highWatermark - state.position);
     }
   }
 

@@ -13,6 +13,7 @@ import { ErrorCode, SamsaError } from '../protocol/errors';
 import { OffsetCommitRequestData, OffsetFetchResponseData } from '../protocol/messages/group';
 import { getLogger } from '../util/logger';
 import { asSamsaError, authorizationError, GroupAuthorizationError, responseError, TopicAuthorizationError, userError } from './client-errors';
+import { ConsumerMetricsRecorder } from './client-metrics';
 import { commitFailedError } from './consumer-errors';
 import { coordinatorMoved, CoordinatorChannel, retriableGroupError } from './coordinator-channel';
 import { partitionKey } from './list-offsets';
@@ -106,6 +107,7 @@ export class OffsetCommitter {
     private readonly channel: CoordinatorChannel,
     private readonly options: CommitterOptions,
     private readonly hooks: CommitterHooks,
+    private readonly metrics?: ConsumerMetricsRecorder,
   ) {}
 
   /**
@@ -118,7 +120,9 @@ export class OffsetCommitter {
     for (let attempt = 0; ; attempt++) {
       let failure: SamsaError;
       try {
+        const sentMs = this.metrics?.now() ?? 0;
         const response = await this.channel.send(Api.OffsetCommit, body, this.options.requestTimeoutMs, deadlineMs);
+        if (this.metrics) this.metrics.committed(this.metrics.now() - sentMs);
         const code = firstPartitionError(response.topics);
         if (code === 0) return;
         const denied = response.topics.filter((t) => t.partitions.some((p) => p.errorCode === ErrorCode.TOPIC_AUTHORIZATION_FAILED.code)).map((t) => t.name);

@@ -19,6 +19,7 @@ import { getLogger } from '../util/logger';
 import { asSamsaError, authorizationError, responseError, userError } from './client-errors';
 import { ConnectionPool } from './connection-pool';
 import { MetadataCache } from './metadata-cache';
+import { ProducerMetricsRecorder } from './client-metrics';
 import { ProducerBatch } from './producer-batch';
 import { ProducerIdempotence } from './producer-idempotence';
 import { PartitionQueue, RecordAccumulator } from './record-accumulator';
@@ -38,6 +39,8 @@ export interface SenderOptions {
   retryPolicy: RetryPolicy;
   /** Null when idempotence is off. */
   idempotence: ProducerIdempotence | null;
+  /** The producer's metrics: told once per request and per batch failed. */
+  metrics?: ProducerMetricsRecorder;
 }
 
 /** prepareHead results besides a size: the batch must wait, or it was failed. */
@@ -210,11 +213,16 @@ export class ProducerSender {
     try {
       const request = this.buildRequest(batches);
       const conn = await this.pool.forNode(node);
+      const metrics = this.options.metrics;
+      metrics?.requestSent(batches);
       if (acks === 0) {
         await conn.send(Api.Produce, request, { expectResponse: false });
         for (const b of batches) this.finish(b, null, -1, -1);
       } else {
-        this.handleResponse(batches, await conn.send(Api.Produce, request));
+        const sentMs = metrics ? metrics.now() : 0;
+        const response = await conn.send(Api.Produce, request);
+        metrics?.requestAnswered(metrics.now() - sentMs);
+        this.handleResponse(batches, response);
       }
     } catch (err) {
       for (const b of batches) this.retryOrFail(b, this.classify(b, asSamsaError(err)));
@@ -272,6 +280,7 @@ export class ProducerSender {
     if (batch.done) return;
     const idempotence = this.options.idempotence;
     if (err) {
+      this.options.metrics?.recordsFailedForGood(batch.recordCount);
       idempotence?.failed(batch);
       batch.fail(err);
     } else {

@@ -22,11 +22,14 @@ import { ProducerIdempotence } from './producer-idempotence';
 import { ProducerRecord, toRecordData } from './producer-record';
 import { ProducerSender } from './producer-sender';
 import { RecordAccumulator } from './record-accumulator';
+import { PRODUCER_METRIC_DEFS, ProducerMetrics, ProducerMetricsRecorder } from './client-metrics';
+import { registerClientMetrics } from './client-metrics-registry';
 import { RetryPolicy } from './retry-policy';
 
 export type { ProducerOptions } from './producer-options';
 export type { ProducerRecord } from './producer-record';
 export type { RecordMetadata } from './producer-batch';
+export type { ProducerMetrics } from './client-metrics';
 
 /** A record that could not be appended yet (metadata loading or buffer full). */
 interface PendingSend {
@@ -54,11 +57,17 @@ export class Producer {
   private incomplete = 0;
   private idleWaiters: Array<() => void> = [];
   private closing: Promise<void> | null = null;
+  private readonly recorder: ProducerMetricsRecorder;
+  private readonly unregisterMetrics: () => void;
 
   constructor(options: ProducerOptions) {
     this.options = resolveProducerOptions(options);
     const o = this.options;
     this.pool = new ConnectionPool(o);
+    this.recorder = new ProducerMetricsRecorder(this.pool.traffic);
+    this.unregisterMetrics = o.metricsRegistry
+      ? registerClientMetrics(o.metricsRegistry, 'producer', o.clientId, PRODUCER_METRIC_DEFS, () => this.recorder.snapshot())
+      : () => undefined;
     this.metadata = new MetadataCache(poolMetadataFetcher(this.pool), {
       metadataMaxAgeMs: o.metadataMaxAgeMs, retryBackoffMs: o.retryBackoffMs, retryBackoffMaxMs: o.retryBackoffMaxMs,
       allowAutoTopicCreation: true, onBrokers: (brokers) => this.pool.setNodes(brokers),
@@ -73,8 +82,16 @@ export class Producer {
     this.sender = new ProducerSender(this.accumulator, this.metadata, this.pool, {
       acks: o.acks, compression: o.compression, maxInFlightRequestsPerConnection: o.maxInFlightRequestsPerConnection,
       maxRequestSize: o.maxRequestSize, requestTimeoutMs: o.requestTimeoutMs, deliveryTimeoutMs: o.deliveryTimeoutMs,
-      retryBackoffMs: o.retryBackoffMs, retryPolicy, idempotence: this.idempotence,
+      retryBackoffMs: o.retryBackoffMs, retryPolicy, idempotence: this.idempotence, metrics: this.recorder,
     }, (batch) => this.onBatchDone(batch));
+  }
+
+  /**
+   * Kafka's producer-metrics by name (record-send-total, request-latency-avg, ...), as numbers
+   * now; docs/operations.md lists them. Rates are per second since the producer was created.
+   */
+  metrics(): ProducerMetrics {
+    return this.recorder.snapshot();
   }
 
   /** Kafka property names: bootstrap.servers, acks, linger.ms, batch.size, compression.type, ... */
@@ -111,6 +128,7 @@ export class Producer {
 
   private dispatch(record: ProducerRecord, resolve: Resolve, reject: Reject): void {
     if (this.closing) {
+      this.recorder.recordsFailedForGood(1);
       reject(closedError('the producer'));
       return;
     }
@@ -121,6 +139,7 @@ export class Producer {
       size = estimateRecordSize(data);
       this.checkSize(size);
     } catch (err) {
+      this.recorder.recordsFailedForGood(1);
       reject(err as Error);
       return;
     }
@@ -156,6 +175,7 @@ export class Producer {
           await this.flush();
         } finally {
           this.sender.stop();
+          this.unregisterMetrics();
           this.idempotence?.close();
           if (this.blockedTimer) clearTimeout(this.blockedTimer);
           this.pool.close();
@@ -206,6 +226,7 @@ export class Producer {
     try {
       partition = this.partitioner.choose(metadata, data.key, explicit, (candidate) => this.accumulator.hasOpenBatchWithRoom(topic, candidate, size));
     } catch (err) {
+      this.recorder.recordsFailedForGood(1);
       reject(err as Error);
       this.recordsDone(1);
       return;
@@ -282,6 +303,7 @@ export class Producer {
 
   /** A record that failed before joining a batch. */
   private settleOne(p: PendingSend, err: Error): void {
+    this.recorder.recordsFailedForGood(1);
     p.reject(err);
     this.recordsDone(1);
   }

@@ -112,7 +112,7 @@ export class ActiveController {
     // Listed before the states are read, so those states include every change these announce;
     // they are deleted below, as Kafka does on failover. Later ones fire the watch.
     const pendingIsrChanges = await zk.isrChangeNotifications(this.watcher('IsrChange', () => this.onIsrChangeNotification()));
-    for (const b of await zk.liveBrokers(this.interBrokerListenerName, this.watcher('BrokerChange', () => this.onBrokersChanged()))) this.addBroker(b);
+    for (const b of await zk.liveBrokers(this.interBrokerListenerName, this.watcher('BrokerChange', (noticedMs) => this.onBrokersChanged(noticedMs)))) this.addBroker(b);
     const topics = await zk.topics(this.watcher('TopicChange', () => this.onTopicsChanged()));
     await Promise.all(topics.map((t) => this.loadTopic(t, true)));
     log.info(`Controller ${this.deps.brokerId} (epoch ${this.deps.epoch}) loaded ${topics.length} topics and ${this.ctx.liveBrokers.size} live brokers [${this.ctx.liveBrokerIds().join(',')}]`);
@@ -182,8 +182,9 @@ export class ActiveController {
 
   // ---- event handlers -------------------------------------------------------------------
 
-  private async onBrokersChanged(): Promise<void> {
-    const registered = await this.deps.zk.liveBrokers(this.interBrokerListenerName, this.watcher('BrokerChange', () => this.onBrokersChanged()));
+  /** @param noticedMs when the broker-change watch fired (performance.now()): election time counts from there. */
+  private async onBrokersChanged(noticedMs = performance.now()): Promise<void> {
+    const registered = await this.deps.zk.liveBrokers(this.interBrokerListenerName, this.watcher('BrokerChange', (noticedMs) => this.onBrokersChanged(noticedMs)));
     const now = new Map(registered.map((b) => [b.id, b]));
     const dead: number[] = [];
     const bounced: number[] = [];
@@ -202,12 +203,12 @@ export class ActiveController {
     const failed = [...dead, ...bounced];
     for (const id of failed) this.removeBroker(id);
     const moved = await this.electOffline(this.ctx.partitionsNeedingElection(),
-      failed.length > 0 ? `broker failure [${failed.join(',')}]` : 'broker change');
+      failed.length > 0 ? `broker failure [${failed.join(',')}]` : 'broker change', noticedMs);
 
     const started = [...added, ...bounced];
     for (const id of started) this.addBroker(now.get(id)!);
     const initialized = await this.writer.initialize(this.ctx.newPartitions());
-    const revived = await this.electOffline(this.ctx.partitionsNeedingElection(), `broker startup [${started.join(',')}]`);
+    const revived = await this.electOffline(this.ctx.partitionsNeedingElection(), `broker startup [${started.join(',')}]`, noticedMs);
 
     const changed = uniquePartitions([...moved, ...initialized, ...revived]);
     if (changed.length === 0 && failed.length + started.length === 0) return;
@@ -324,7 +325,7 @@ export class ActiveController {
    * Elects leaders for partitions that lost theirs (or ISR members). The unclean-election setting
    * is looked up only for partitions with no live in-sync replica, the only ones it matters for.
    */
-  private async electOffline(partitions: TopicPartition[], reason: string): Promise<TopicPartition[]> {
+  private async electOffline(partitions: TopicPartition[], reason: string, noticedMs = performance.now()): Promise<TopicPartition[]> {
     const isLive = (id: number) => this.ctx.isLive(id);
     const stuck = partitions.filter((tp) => {
       const st = this.ctx.state(tp);
@@ -332,7 +333,7 @@ export class ActiveController {
     });
     await this.unclean.load(stuck.map((tp) => tp.topic));
     return this.writer.update(partitions, (tp, current) =>
-      electOfflinePartitionLeader(this.ctx.replicas(tp), current, isLive, this.unclean.get(tp.topic)), reason);
+      electOfflinePartitionLeader(this.ctx.replicas(tp), current, isLive, this.unclean.get(tp.topic)), reason, noticedMs);
   }
 
   /** Partitions the controller manages leadership for: not part of a topic being deleted. */
@@ -380,8 +381,12 @@ export class ActiveController {
   }
 
   /** A one-shot ZooKeeper watcher that queues `run` as an event while this tenure lasts. */
-  private watcher(name: string, run: () => Promise<void>): () => void {
-    return () => this.fire(name, run);
+  /** `run` gets when the watch fired (performance.now()), before the event waited in the queue. */
+  private watcher(name: string, run: (noticedMs: number) => Promise<void>): () => void {
+    return () => {
+      const noticedMs = performance.now();
+      this.fire(name, () => run(noticedMs));
+    };
   }
 
   /**

@@ -17,9 +17,13 @@ const MAX_CAS_ATTEMPTS = 5;
 
 export type Elect = (tp: TopicPartition, current: LeaderIsr) => LeaderIsr | null;
 
-/** Told once per leader change the controller wrote (metrics); unclean when the new leader was not in the ISR. */
+/**
+ * Told once per leader change the controller wrote (metrics); unclean when the new leader was not
+ * in the ISR; `seconds` from when the controller noticed the need (a broker failure's watch
+ * firing, an admin request) to the new state written.
+ */
 export interface LeaderElectionObserver {
-  leaderElected(unclean: boolean): void;
+  leaderElected(unclean: boolean, seconds: number): void;
 }
 
 export class PartitionStateWriter {
@@ -58,13 +62,16 @@ export class PartitionStateWriter {
     return true;
   }
 
-  /** Applies `elect` to each partition; returns the partitions whose state changed. */
-  async update(partitions: TopicPartition[], elect: Elect, reason: string): Promise<TopicPartition[]> {
-    const changed = await Promise.all(partitions.map((tp) => this.updateOne(tp, elect, reason)));
+  /**
+   * Applies `elect` to each partition; returns the partitions whose state changed. `sinceMs`
+   * (performance.now()) is when the need was noticed, for the election time; now by default.
+   */
+  async update(partitions: TopicPartition[], elect: Elect, reason: string, sinceMs = performance.now()): Promise<TopicPartition[]> {
+    const changed = await Promise.all(partitions.map((tp) => this.updateOne(tp, elect, reason, sinceMs)));
     return partitions.filter((_, i) => changed[i]);
   }
 
-  private async updateOne(tp: TopicPartition, elect: Elect, reason: string): Promise<boolean> {
+  private async updateOne(tp: TopicPartition, elect: Elect, reason: string, sinceMs: number): Promise<boolean> {
     for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
       const current = this.ctx.state(tp);
       if (!current) return false;
@@ -75,7 +82,9 @@ export class PartitionStateWriter {
       if (zkVersion !== null) {
         this.ctx.setState(tp, { ...state, zkVersion });
         // Counted only once written: a conflicting write is retried and elects again.
-        if (state.leader !== current.leader && state.leader !== NO_LEADER) this.observer?.leaderElected(!current.isr.includes(state.leader));
+        if (state.leader !== current.leader && state.leader !== NO_LEADER) {
+          this.observer?.leaderElected(!current.isr.includes(state.leader), (performance.now() - sinceMs) / 1000);
+        }
         log.info(`Partition ${tp.topic}-${tp.partition} (${reason}): leader ${current.leader} -> ${state.leader}, ` +
           `leader epoch ${state.leaderEpoch}, ISR [${state.isr.join(',')}]`);
         return true;

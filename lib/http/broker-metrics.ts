@@ -5,10 +5,12 @@
  * State (partitions, ISR, purgatories, controller, ZooKeeper, logs) is read when Prometheus
  * scrapes, in collect callbacks, so it costs nothing between scrapes. Only traffic needs
  * counters on the request path; those bump a label child cached per topic or per API, once per
- * partition or request, never per record and without building strings.
+ * partition or request, never per record and without building strings. Request times are split
+ * as Kafka's RequestMetrics (lib/broker/request-timing.ts).
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RequestObserver } from '../broker/api-dispatcher';
+import type { RequestTiming } from '../broker/request-timing';
 import type { Partition } from '../broker/partition';
 import type { ReplicaTrafficObserver } from '../broker/replica-manager';
 import type { LeaderElectionObserver } from '../controller/partition-state-writer';
@@ -47,6 +49,19 @@ const ZK_STATES = ['CONNECTING', 'CONNECTED', 'DISCONNECTED', 'EXPIRED', 'CLOSED
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 type Child = { inc(value?: number): void };
+type Timer = { observe(value: number): void };
+
+/** One API's request series, label children resolved once. */
+interface RequestSeries {
+  requests: Child;
+  errors: Child;
+  total: Timer;
+  queue: Timer;
+  local: Timer;
+  remote: Timer;
+  responseQueue: Timer;
+  send: Timer;
+}
 
 /** Label children by one label value, created on first use and then reused. */
 function childCache(counter: Counter<string>): (value: string) => Child {
@@ -67,11 +82,13 @@ export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver, L
   private readonly bytesRejected: (topic: string) => Child;
   private readonly requests: Counter<string>;
   private readonly errors: Counter<string>;
-  private readonly latency: Histogram<string>;
+  private readonly requestTimes: Record<Exclude<keyof RequestSeries, 'requests' | 'errors'>, Histogram<string>>;
+  private readonly requestSeries = new Map<string, RequestSeries>();
   private readonly isrShrinks: Counter<string>;
   private readonly isrExpands: Counter<string>;
   private readonly cleanElections: Counter<string>;
   private readonly uncleanElections: Counter<string>;
+  private readonly electionTime: Histogram<string>;
   private readonly zkLatency: Histogram<string>;
   private readonly zkExpirations: Counter<string>;
   private readonly flushLatency: Histogram<string>;
@@ -88,14 +105,26 @@ export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver, L
     this.bytesRejected = childCache(topicCounter('samsa_broker_topic_bytes_rejected_total', 'Produce bytes refused before reaching the log (BytesRejectedPerSec).'));
     this.requests = new Counter({ name: 'samsa_network_requests_total', help: 'Requests handled, by API (RequestsPerSec).', labelNames: ['request'], registers });
     this.errors = new Counter({ name: 'samsa_network_request_errors_total', help: 'Requests whose handler failed as a whole, by API (ErrorsPerSec).', labelNames: ['request'], registers });
-    this.latency = new Histogram({
-      name: 'samsa_network_request_total_time_seconds', help: 'Time from handler start to answer, by API (TotalTimeMs).',
-      labelNames: ['request'], buckets: LATENCY_BUCKETS, registers,
+    const requestTime = (part: string, help: string) => new Histogram({
+      name: `samsa_network_request_${part}_time_seconds`, help, labelNames: ['request'], buckets: LATENCY_BUCKETS, registers,
     });
+    this.requestTimes = {
+      total: requestTime('total', 'From the request read off the socket to its response written to it, by API (TotalTimeMs).'),
+      queue: requestTime('queue', 'From the request read off the socket to its handler starting, by API (RequestQueueTimeMs).'),
+      local: requestTime('local', 'Handler time outside purgatories, by API (LocalTimeMs).'),
+      remote: requestTime('remote', 'Time parked in the fetch or produce purgatory, by API (RemoteTimeMs).'),
+      responseQueue: requestTime('response_queue', 'From the handler\'s answer to its response handed to the socket, by API (ResponseQueueTimeMs).'),
+      send: requestTime('response_send', 'From the response handed to the socket to its write callback, by API (ResponseSendTimeMs).'),
+    };
     this.isrShrinks = new Counter({ name: 'samsa_replica_isr_shrinks_total', help: 'ISR shrinks this broker made as leader (IsrShrinksPerSec).', registers });
     this.isrExpands = new Counter({ name: 'samsa_replica_isr_expands_total', help: 'ISR expansions this broker made as leader (IsrExpandsPerSec).', registers });
     this.cleanElections = new Counter({ name: 'samsa_controller_leader_elections_total', help: 'Leader changes written by this broker as controller, new leader from the ISR (LeaderElectionRateAndTimeMs).', registers });
     this.uncleanElections = new Counter({ name: 'samsa_controller_unclean_leader_elections_total', help: 'Leaders this broker as controller chose from outside the ISR (UncleanLeaderElectionsPerSec).', registers });
+    this.electionTime = new Histogram({
+      name: 'samsa_controller_leader_election_time_seconds',
+      help: 'From the controller noticing a partition needs a leader (broker failure watch, admin request) to the new leader written, per leader elected (LeaderElectionRateAndTimeMs).',
+      buckets: LATENCY_BUCKETS, registers,
+    });
     this.zkLatency = new Histogram({
       name: 'samsa_zookeeper_request_latency_seconds', help: 'Time from sending a ZooKeeper request to its answer (ZooKeeperRequestLatencyMs).',
       buckets: LATENCY_BUCKETS, registers,
@@ -133,8 +162,9 @@ export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver, L
     this.isrExpands.inc();
   }
 
-  leaderElected(unclean: boolean): void {
+  leaderElected(unclean: boolean, seconds: number): void {
     (unclean ? this.uncleanElections : this.cleanElections).inc();
+    this.electionTime.observe(seconds);
   }
 
   zkRequestCompleted(seconds: number): void {
@@ -155,14 +185,35 @@ export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver, L
     this.cleanerReclaimed.inc(bytesReclaimed);
   }
 
-  track(apiName: string): (startedNs: bigint, failed: boolean) => void {
-    const requests = this.requests.labels(apiName);
-    const errors = this.errors.labels(apiName);
-    const latency = this.latency.labels(apiName);
-    return (startedNs, failed) => {
-      requests.inc();
-      if (failed) errors.inc();
-      latency.observe(Number(process.hrtime.bigint() - startedNs) / 1e9);
+  requestCompleted(t: RequestTiming): void {
+    this.recordRequest(t.apiName, t);
+    if (t.kind !== null) this.recordRequest(t.kind, t);
+  }
+
+  private recordRequest(name: string, t: RequestTiming): void {
+    let series = this.requestSeries.get(name);
+    if (series === undefined) this.requestSeries.set(name, (series = this.seriesFor(name)));
+    series.requests.inc();
+    if (t.failed) series.errors.inc();
+    series.total.observe(t.totalMs / 1000);
+    series.queue.observe(t.queueMs / 1000);
+    series.local.observe(t.localMs / 1000);
+    series.remote.observe(t.remoteMs / 1000);
+    series.responseQueue.observe(t.responseQueueMs / 1000);
+    series.send.observe(t.sendMs / 1000);
+  }
+
+  private seriesFor(apiName: string): RequestSeries {
+    const h = this.requestTimes;
+    return {
+      requests: this.requests.labels(apiName),
+      errors: this.errors.labels(apiName),
+      total: h.total.labels(apiName),
+      queue: h.queue.labels(apiName),
+      local: h.local.labels(apiName),
+      remote: h.remote.labels(apiName),
+      responseQueue: h.responseQueue.labels(apiName),
+      send: h.send.labels(apiName),
     };
   }
 

@@ -33,9 +33,18 @@ describe('system/metrics-cluster', function () {
     const survivors = [1, 2, 3].filter((id) => id !== victim);
     const leadersBefore = await Promise.all([1, 2, 3].map(async (id) => sampleValue(await scrape(cluster.httpPort(id)), 'samsa_replica_leader_count')!));
     expect(leadersBefore.reduce((a, b) => a + b, 0)).to.be.at.least(PARTITIONS);
+    // Followers' fetches to the leaders are timed as FetchFollower, their long polls as remote time.
+    const leader = [1, 2, 3].find((id) => leadersBefore[id - 1] > 0)!;
+    await waitUntil('follower fetches timed', async () =>
+      (sampleValue(await scrape(cluster.httpPort(leader)), 'samsa_network_request_remote_time_seconds_sum', { request: 'FetchFollower' }) ?? 0) > 0, 10000, 200);
 
     const elections = async () => sampleValue(await scrape(cluster.httpPort(controller)), 'samsa_controller_leader_elections_total')!;
     const electionsBefore = await elections();
+    const electionTime = async () => {
+      const e = await scrape(cluster.httpPort(controller));
+      return { count: sampleValue(e, 'samsa_controller_leader_election_time_seconds_count')!, sum: sampleValue(e, 'samsa_controller_leader_election_time_seconds_sum')! };
+    };
+    const electionTimeBefore = await electionTime();
 
     await cluster.stopBroker(victim, 'SIGKILL');
     await waitUntil(`${PARTITIONS} under-replicated partitions`, async () => (await underReplicated(survivors)) === PARTITIONS, 30000, 200);
@@ -43,6 +52,10 @@ describe('system/metrics-cluster', function () {
     expect(leadersBefore[victim - 1]).to.be.at.least(1);
     expect(await elections()).to.be.at.least(electionsBefore + leadersBefore[victim - 1]);
     expect(sampleValue(await scrape(cluster.httpPort(controller)), 'samsa_controller_unclean_leader_elections_total')).to.equal(0);
+    // One election time per leader elected, timed from the broker-change watch to the state written.
+    const electionTimeAfter = await electionTime();
+    expect(electionTimeAfter.count - electionTimeBefore.count).to.equal((await elections()) - electionsBefore);
+    expect(electionTimeAfter.sum).to.be.greaterThan(electionTimeBefore.sum);
     const shrinks = await Promise.all(survivors.map(async (id) => sampleValue(await scrape(cluster.httpPort(id)), 'samsa_replica_isr_shrinks_total')!));
     expect(shrinks.reduce((a, b) => a + b, 0)).to.be.at.least(1);
 

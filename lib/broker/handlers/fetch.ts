@@ -13,19 +13,21 @@ import { BrokerContext } from '../broker-context';
 import { Partition, partitionKey } from '../partition';
 import { replicaWaitKey } from '../replica-manager';
 import { Handler, RequestContext } from '../request-context';
+import { parkedWhile } from '../request-timing';
 
 type FetchTopicResponse = FetchResponseData['topics'][number];
 type FetchPartitionRequest = FetchRequestData['topics'][number]['partitions'][number];
 
 export function fetchHandler(ctx: BrokerContext): Handler<FetchRequestData, FetchResponseData> {
   return async (req, rc) => {
+    if (rc.timing) rc.timing.kind = req.replicaId !== CONSUMER_REPLICA_ID && req.replicaId >= 0 ? 'FetchFollower' : 'FetchConsumer';
     const denied = unauthorizedPartitions(ctx, rc, req);
-    if (denied.size === 0) return fetchAuthorized(ctx, req);
+    if (denied.size === 0) return fetchAuthorized(ctx, rc, req);
     const topics = req.topics
       .map((t) => ({ ...t, partitions: t.partitions.filter((p) => !denied.has(partitionKey(t.name, p.partition))) }))
       .filter((t) => t.partitions.length > 0);
     // Nothing left to read: answer at once, as Kafka does when every partition is in error.
-    const answer = topics.length > 0 ? await fetchAuthorized(ctx, { ...req, topics }) : response([]);
+    const answer = topics.length > 0 ? await fetchAuthorized(ctx, rc, { ...req, topics }) : response([]);
     return withDenied(answer, denied);
   };
 }
@@ -56,7 +58,7 @@ function withDenied(answer: FetchResponseData, denied: Map<string, { topic: stri
   return { ...answer, topics };
 }
 
-async function fetchAuthorized(ctx: BrokerContext, req: FetchRequestData): Promise<FetchResponseData> {
+async function fetchAuthorized(ctx: BrokerContext, rc: RequestContext, req: FetchRequestData): Promise<FetchResponseData> {
   const maxBytes = Math.min(req.maxBytes > 0 ? req.maxBytes : ctx.config.fetchMaxBytes, ctx.config.fetchMaxBytes);
   const follower = req.replicaId !== CONSUMER_REPLICA_ID && req.replicaId >= 0;
   if (follower) recordFollowerFetches(ctx, req);
@@ -68,7 +70,7 @@ async function fetchAuthorized(ctx: BrokerContext, req: FetchRequestData): Promi
     const key = partitionKey(t.name, p.partition);
     return follower ? replicaWaitKey(key) : key;
   }));
-  await ctx.purgatory.wait(keys, Math.max(1, req.minBytes - first.bytes), Math.min(req.maxWaitMs, 5 * 60 * 1000));
+  await parkedWhile(rc.timing, ctx.purgatory.wait(keys, Math.max(1, req.minBytes - first.bytes), Math.min(req.maxWaitMs, 5 * 60 * 1000)));
   first = await readAll(ctx, req, maxBytes, follower);
   return response(first.topics);
 }

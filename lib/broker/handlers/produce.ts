@@ -35,7 +35,7 @@ export function produceHandler(ctx: BrokerContext): Handler<ProduceRequestData, 
         } else if (!ctx.replicas.getPartition(topic.name, p.index) && !ctx.metadata.hasTopic(topic.name)) {
           result = failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code, `${topic.name}-${p.index} is not hosted by broker ${ctx.brokerId}`);
         } else {
-          result = await ctx.replicas.appendRecords(topic.name, p.index, p.records, acks as -1 | 0 | 1, req.timeoutMs);
+          result = await ctx.replicas.appendRecords(topic.name, p.index, p.records, acks as -1 | 0 | 1, req.timeoutMs, rc.timing);
         }
         return { index: p.index, ...result };
       })),
