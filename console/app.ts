@@ -221,9 +221,9 @@ function TopicPage({ name, writeEnabled }: { name: string; writeEnabled: boolean
           <td class="num">${p.earliestOffset ?? '–'}</td><td class="num">${p.latestOffset ?? '–'}</td><td class="num">${formatBytes(p.localSizeBytes)}</td></tr>`)}
       <//>
       <${RecordBrowser} topic=${name} partitions=${data.partitions} />
-      <details><summary>Configuration (${Object.keys(data.overrides).length} overrides)</summary>
+      <details><summary>Configuration (${Object.keys(data.overrides).length} overrides${data.configs === null ? '; not authorized to read the rest' : ''})</summary>
         <${Table} label="Configuration" head=${['Key', 'Value']}>
-          ${Object.entries(data.configs).map(([k, v]) => html`<tr><td>${k}${k in data.overrides ? html` <span class="badge">override</span>` : ''}</td><td>${v}</td></tr>`)}
+          ${Object.entries(data.configs ?? data.overrides).map(([k, v]) => html`<tr><td>${k}${k in data.overrides ? html` <span class="badge">override</span>` : ''}</td><td>${v}</td></tr>`)}
         <//></details>
       ${writeEnabled && html`<p><button class="danger" type="button" onClick=${remove}>Delete topic ${name}</button></p>`}`}
   </section>`;

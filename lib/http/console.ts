@@ -154,7 +154,11 @@ export class WebConsole {
     const admin = await this.clients.admin(user);
     const [description] = await admin.describeTopics([name]);
     if (description === undefined) throw new ApiError(404, `Topic ${name} does not exist`);
-    const configs = (await admin.describeTopicConfigs([name])).get(name) ?? {};
+    // Effective configs need DescribeConfigs, which a user may lack while allowed to Describe: show overrides only then.
+    const configs = await admin.describeTopicConfigs([name]).then((all) => all.get(name) ?? {}, (err: unknown) => {
+      if (err instanceof SamsaError && STATUS_OF_ERROR.get(err.code) === 403) return null;
+      throw err;
+    });
     const sizes = this.localSizes();
     const partitions = await Promise.all(description.partitions.map(async (p) => ({
       partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr, offlineReplicas: p.offlineReplicas,
