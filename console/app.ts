@@ -138,16 +138,24 @@ function CreateTopicForm({ onDone }: { onDone: () => void }) {
     <button type="submit">Create topic</button><${ErrorBox} error=${error} /></form>`;
 }
 
+function partitionLines(partitions: Json[]) {
+  return partitions.map((p: Json) => html`<div class=${p.underReplicated ? 'under' : ''}>P${p.partition}: leader ${p.leader < 0 ? 'none' : p.leader} · [${ids(p.replicas)}] · ISR [${ids(p.isr)}]</div>`);
+}
+
 function TopicsPage({ writeEnabled }: { writeEnabled: boolean }) {
   const [tick, setTick] = useState(0);
   const { data, error } = usePoll('/api/topics', tick);
+  const [showInternal, setShowInternal] = useState(false);
+  const shown = (data ?? []).filter((t: Json) => showInternal || !t.internal);
   return html`<section><h2>Topics</h2><${ErrorBox} error=${error} />
     ${writeEnabled && html`<${CreateTopicForm} onDone=${() => setTick(tick + 1)} />`}
+    <p><label><input type="checkbox" checked=${showInternal} onChange=${(e: Event) => setShowInternal((e.target as HTMLInputElement).checked)} /> Show internal topics</label></p>
     ${data && html`<${Table} label="Topics" head=${['Topic', { text: 'Partitions', cls: 'num' }, { text: 'RF', cls: 'num' }, 'Replicas (leader · replicas · ISR)', 'Status', { text: 'Size here', cls: 'num' }, 'Config overrides']}>
-      ${data.map((t: Json) => html`<tr class=${t.underReplicatedPartitions > 0 || t.offlinePartitions > 0 ? 'warn' : ''}>
+      ${shown.map((t: Json) => html`<tr class=${t.underReplicatedPartitions > 0 || t.offlinePartitions > 0 ? 'warn' : ''}>
         <td><a href=${link('topics', t.name)}>${t.name}</a>${t.internal ? html` <span class="badge">internal</span>` : ''}</td>
         <td class="num">${t.partitionCount}</td><td class="num">${t.replicationFactor}</td>
-        <td>${t.partitions.map((p: Json) => html`<div>P${p.partition}: leader ${p.leader} · [${ids(p.replicas)}] · ISR [${ids(p.isr)}]</div>`)}</td>
+        <td>${t.partitions.length <= 6 ? partitionLines(t.partitions)
+          : html`<details><summary>${t.partitions.length} partitions</summary>${partitionLines(t.partitions)}</details>`}</td>
         <td>${t.offlinePartitions > 0 ? html`<span class="badge warn">${t.offlinePartitions} offline</span> ` : ''}${t.underReplicatedPartitions > 0
           ? html`<span class="badge warn">${t.underReplicatedPartitions} under-replicated</span>` : html`<span class="badge ok">in sync</span>`}</td>
         <td class="num">${formatBytes(t.localSizeBytes)}</td>
@@ -269,7 +277,8 @@ function ThroughputPage() {
   const series = [samples.map((s) => s.t / 1000), samples.map((s) => s.messagesPerSec)];
   const bytes = [samples.map((s) => s.t / 1000), samples.map((s) => s.bytesPerSec)];
   return html`<section><h2>Throughput</h2><${ErrorBox} error=${error} />
-    <p class="muted">Records and bytes appended per second to the partitions led by the broker serving this console, over the last 10 minutes.</p>
+    <p class="muted">Records and bytes appended per second to the partitions led by the broker serving this console, over the last 10 minutes
+      (<span data-testid="sample-count">${samples.length}</span> samples, one every ${(data?.intervalMs ?? 5000) / 1000} s).</p>
     <${Chart} title="Records in / s" labels=${['records/s']} data=${series} />
     <${Chart} title="Bytes in / s" labels=${['bytes/s']} data=${bytes} /></section>`;
 }
@@ -292,4 +301,6 @@ function App() {
     </header><main>${page}</main>`;
 }
 
-render(html`<${App} />`, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+root.textContent = ''; // the "Loading…" placeholder
+render(html`<${App} />`, root);
