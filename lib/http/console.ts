@@ -43,6 +43,8 @@ const DEFAULT_BROWSE_RECORDS = 50;
 const BROWSE_WAIT_MS = 3_000;
 /** Keys and values longer than this (bytes) are cut in browse answers, so a page stays small. */
 const MAX_FIELD_BYTES = 16 * 1024;
+/** Record browses running at once (each opens a consumer connection); more answer 429. */
+const MAX_CONCURRENT_BROWSES = 4;
 const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 
 class ApiError extends Error {
@@ -56,6 +58,7 @@ export class WebConsole {
   private readonly assets: ConsoleAssets;
   private readonly throughput: ThroughputHistory;
   private readonly logger = getLogger('http-console');
+  private browsing = 0;
 
   constructor(private readonly options: ConsoleOptions) {
     this.clients = new ConsoleClients(options.target);
@@ -192,7 +195,9 @@ export class WebConsole {
     }
     const records = [];
     if (from < latest) {
+      if (this.browsing >= MAX_CONCURRENT_BROWSES) throw new ApiError(429, `Too many record browses at once (at most ${MAX_CONCURRENT_BROWSES}); try again in a moment`, { 'Retry-After': '1' });
       const consumer = this.clients.consumer(user, limit);
+      this.browsing++;
       try {
         const tp = { topic: name, partition };
         consumer.assign([tp]);
@@ -211,6 +216,7 @@ export class WebConsole {
           }
         }
       } finally {
+        this.browsing--;
         await consumer.close().catch(() => undefined);
       }
     }
