@@ -109,9 +109,9 @@ function ClusterPage() {
         <dt>Version</dt><dd>Samsa ${data.version}</dd>
         <dt>Console</dt><dd>served by broker ${data.consoleBrokerId}; ${data.writeEnabled ? 'writes enabled' : 'read-only'}</dd>
       </dl>
-      <${Table} label="Brokers" head=${['Broker', 'Endpoint', 'Rack', 'Role']}>
+      <${Table} label="Brokers" head=${['Broker', 'Endpoints', 'Rack', 'Role']}>
         ${data.brokers.map((b: Json) => html`<tr>
-          <td>${b.id}</td><td>${b.host}:${b.port}</td><td>${b.rack ?? '–'}</td>
+          <td>${b.id}</td><td>${(b.endpoints.length > 0 ? b.endpoints : [`${b.host}:${b.port}`]).map((e: string) => html`<div>${e}</div>`)}</td><td>${b.rack ?? '–'}</td>
           <td>${b.id === data.controllerId ? html`<span class="badge ok">controller</span>` : ''}</td></tr>`)}
       <//>`}
   </section>`;

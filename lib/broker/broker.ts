@@ -189,6 +189,7 @@ export class Broker extends EventEmitter {
     this.webConsole = new WebConsole({
       brokerId: this.config.brokerId, writeEnabled: this.config.httpConsoleWriteEnable,
       target: consoleTarget(this.config, (name) => this.boundPort(name)),
+      brokerEndpoints: (id) => this.metadata.endpointsOf(id),
       localReplicas: () => this.replicas.allPartitions().map((p) => ({
         topic: p.topic, partition: p.partition, isLeader: p.isLeader, sizeBytes: p.log.size, logEndOffset: p.log.logEndOffset,
       })),

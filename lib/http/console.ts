@@ -30,6 +30,8 @@ export interface ConsoleOptions {
   brokerId: number;
   writeEnabled: boolean;
   target: ConsoleTarget;
+  /** Every listener endpoint of a live broker, `NAME://host:port`, from the broker's metadata. */
+  brokerEndpoints: (brokerId: number) => string[];
   /** The replicas this broker holds: topic sizes and the throughput chart. */
   localReplicas: () => Iterable<LocalReplica>;
   /** Where the built app lives (tests); dist/console by default. */
@@ -137,7 +139,8 @@ export class WebConsole {
       clusterId: cluster.clusterId, controllerId: cluster.controllerId, consoleBrokerId: this.options.brokerId,
       // Samsa brokers of one cluster run one release; the console reports its own.
       version: SAMSA_VERSION,
-      brokers: cluster.brokers.map((b) => ({ id: b.nodeId, host: b.host, port: b.port, rack: b.rack })).sort((a, b) => a.id - b.id),
+      brokers: cluster.brokers.map((b) => ({ id: b.nodeId, host: b.host, port: b.port, rack: b.rack, endpoints: this.options.brokerEndpoints(b.nodeId) }))
+        .sort((a, b) => a.id - b.id),
       writeEnabled: this.options.writeEnabled, authRequired: this.options.target.authRequired, user: user?.username ?? null,
     };
   }

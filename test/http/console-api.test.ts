@@ -51,6 +51,7 @@ describe('http/console JSON API (no authorizer)', function () {
       expect(cluster.json.controllerId).to.equal(1);
       expect(cluster.json.brokers).to.have.length(1);
       expect(cluster.json.brokers[0]).to.include({ id: 1, host: '127.0.0.1' });
+      expect(cluster.json.brokers[0].endpoints).to.include.members([fixture.native, fixture.kafka].map((a, i) => `${i === 0 ? 'PLAINTEXT' : 'KAFKA'}://${a}`));
       expect(cluster.json.writeEnabled).to.equal(false);
 
       const topics = await apiRequest(port(), '/api/topics');
