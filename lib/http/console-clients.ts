@@ -23,8 +23,13 @@ interface Entry {
 
 export class ConsoleClients {
   private readonly entries = new Map<string, Entry>();
+  /** Closes idle clients even when no request comes to notice them. */
+  private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly target: ConsoleTarget) {}
+  constructor(private readonly target: ConsoleTarget) {
+    this.sweeper = setInterval(() => this.expireIdle(), IDLE_MS / 5);
+    this.sweeper.unref();
+  }
 
   /** The user's admin client, connected (which signs in); rejects with the broker's error, e.g. SASL_AUTHENTICATION_FAILED. */
   async admin(user: BasicCredentials | null): Promise<Admin> {
@@ -55,6 +60,7 @@ export class ConsoleClients {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.sweeper);
     for (const key of [...this.entries.keys()]) this.evict(key);
   }
 
