@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Admin } from '../../lib/client/admin';
+import { launchChromium } from '../helpers/chromium';
 import { apiRequest } from '../helpers/console-http';
 import { waitUntil } from '../helpers/wait';
 import { entry, group, topic, useSecuredBroker } from '../security/acl/acl-fixtures';
@@ -59,5 +60,20 @@ describe('http/console with an authorizer: HTTP Basic users see what their ACLs 
   it('stays read-only for signed-in users too', async () => {
     const create = await apiRequest(port(), '/api/topics', { method: 'POST', user: alice, body: '{"name":"x"}' });
     expect(create.status).to.equal(403);
+  });
+
+  it('shows a signed-in user in the browser only their topics', async () => {
+    const browser = await launchChromium({ httpCredentials: { username: 'alice', password: 'alice-secret' } });
+    try {
+      const page = browser.context.pages()[0] ?? await browser.context.newPage();
+      await page.goto(`http://127.0.0.1:${port()}/#/topics`);
+      const rows = page.getByRole('table', { name: 'Topics' }).locator('tbody tr');
+      await rows.first().waitFor();
+      expect(await rows.allInnerTexts()).to.have.length(1);
+      expect(await rows.first().innerText()).to.contain('visible');
+      expect(await page.locator('header').innerText()).to.contain('signed in as alice');
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { BrowserContext, chromium, Page } from 'playwright-core';
+import { Page } from 'playwright-core';
 import { Admin } from '../../lib/client/admin';
 import { Consumer } from '../../lib/client/consumer';
 import { Producer } from '../../lib/client/producer';
+import { Chromium, launchChromium } from '../helpers/chromium';
 import { useReplicatedCluster } from '../helpers/replicated-cluster';
 import { waitUntil } from '../helpers/wait';
 
@@ -13,8 +13,6 @@ const TOPIC = 'orders';
 const PARTITIONS = 3;
 /** The docs (docs/operations.md, Web console) show these. */
 const SCREENSHOTS = path.resolve(__dirname, '..', '..', '..', 'docs', 'images');
-/** Debian's Chromium; Playwright never downloads a browser here. */
-const CHROMIUM = '/usr/bin/chromium';
 
 /**
  * The web console in a real browser: headless Chromium opens a 3-broker cluster's console and
@@ -23,18 +21,16 @@ const CHROMIUM = '/usr/bin/chromium';
  */
 describe('system/console-browser', function () {
   this.timeout(90000);
-  let context: BrowserContext;
+  let browser: Chromium;
   let page: Page;
   let consumer: Consumer;
-  let userDataDir: string;
   /** Background traffic on another topic, so the throughput chart has something to draw. */
   let traffic: { producer: Producer; stop: boolean; done: Promise<void> } | null = null;
   // Registered before the cluster's own hook, so clients close while the brokers still run.
   after(async () => {
     if (traffic) { traffic.stop = true; await traffic.done; await traffic.producer.close(); }
-    await context?.close();
+    await browser?.close();
     await consumer?.close();
-    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
   });
   const cluster = useReplicatedCluster(TOPIC, PARTITIONS, { 'http.listener': 'http://127.0.0.1:{httpPort}' });
 
@@ -65,13 +61,8 @@ describe('system/console-browser', function () {
     traffic = background;
 
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'samsa-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 800 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
-    page = context.pages()[0] ?? await context.newPage();
+    browser = await launchChromium();
+    page = browser.context.pages()[0] ?? await browser.context.newPage();
   });
 
 
