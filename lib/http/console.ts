@@ -107,7 +107,7 @@ export class WebConsole {
   }
 
   private async api(req: HttpRequest, user: BasicCredentials | null): Promise<HttpResponse> {
-    const parts = req.path.split('/').slice(2); // '', 'api', ...
+    const parts = req.segments.slice(1); // after 'api'
     const route = parts.join('/');
     const get = req.method === 'GET' || req.method === 'HEAD';
     if (route === 'cluster') return get ? json(200, await this.cluster(user)) : methodNotAllowedReply(req, 'GET, HEAD');

@@ -26,6 +26,8 @@ export interface HttpRequest {
   method: string;
   /** Decoded path without the query, e.g. `/api/topics/orders`. */
   path: string;
+  /** The path's segments, each decoded on its own, so an encoded '/' (%2F) stays inside its segment. */
+  segments: string[];
   query: URLSearchParams;
   headers: http.IncomingHttpHeaders;
   /** The request body; empty for GET and HEAD. At most MAX_BODY_BYTES. */
@@ -95,9 +97,11 @@ export class HttpServer {
   private async answer(req: http.IncomingMessage, method: string): Promise<HttpResponse> {
     let url: URL;
     let path: string;
+    let segments: string[];
     try {
       url = new URL(req.url ?? '/', 'http://localhost');
       path = decodeURIComponent(url.pathname);
+      segments = url.pathname.split('/').slice(1).map(decodeURIComponent);
     } catch {
       return text(400, 'Malformed request URL\n');
     }
@@ -110,7 +114,7 @@ export class HttpServer {
     }
     if (this.fallback !== null) {
       const body = method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : await readBody(req);
-      const reply = await this.fallback({ method, path, query: url.searchParams, headers: req.headers, body });
+      const reply = await this.fallback({ method, path, segments, query: url.searchParams, headers: req.headers, body });
       if (reply !== null) return reply;
     }
     return text(404, `No such path ${path}; try /health, /ready or /metrics\n`);

@@ -96,6 +96,10 @@ describe('http/console JSON API (no authorizer)', function () {
       expect(p0).to.include({ committedOffset: 4, latestOffset: 10, lag: 6 });
       expect(group.json.totalLag).to.equal(6);
       expect((await apiRequest(port(), '/api/groups/nobody')).status).to.equal(404);
+      // An encoded '/' stays part of the group id.
+      const slashed = await apiRequest(port(), '/api/groups/a%2Fb');
+      expect(slashed.status).to.equal(404);
+      expect(slashed.json.error).to.equal('Consumer group a/b does not exist');
     });
 
     it('keeps a throughput history', async () => {
