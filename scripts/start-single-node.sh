@@ -38,7 +38,7 @@ done
 
 http_url=$(sed -n 's/^http\.listener=\(http:\/\/[^[:space:]]*\).*/\1/p' config/server.properties | head -1)
 echo "Starting broker 1 (config/server.properties); press Ctrl-C to stop"
-[ -z "$http_url" ] || echo "Health, readiness and Prometheus metrics: ${http_url}/health ${http_url}/ready ${http_url}/metrics"
+[ -z "$http_url" ] || echo "Web console: ${http_url}/ ; health, readiness and Prometheus metrics: ${http_url}/health ${http_url}/ready ${http_url}/metrics"
 bin/samsa-server-start config/server.properties "$@" &
 broker_pid=$!
 wait "$broker_pid" || true

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# `npm test`: installs what the suite needs (ZooKeeper, kcat and docker-compose from Debian, npm dependencies), builds,
+# `npm test`: installs what the suite needs (ZooKeeper, kcat, docker-compose and Chromium from Debian, npm dependencies), builds,
 # checks lib/'s import graph, and runs every test — unit, integration and system — with mocha.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/ensure-zookeeper.sh
 bash scripts/ensure-kcat.sh
 bash scripts/ensure-docker-compose.sh
+bash scripts/ensure-chromium.sh
 # A lock file newer than the installed tree (a new devDependency, say) installs again.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
 npm run --silent build

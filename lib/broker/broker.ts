@@ -38,7 +38,9 @@ import { AclCache } from '../security/acl/acl-cache';
 import { AclAuthorizer } from '../security/acl/acl-authorizer';
 import { Authorizer } from '../security/acl/acl-types';
 import { BrokerMetrics } from '../http/broker-metrics';
-import { HttpRoute, HttpServer, text } from '../http/http-server';
+import { HttpRoute, HttpServer } from '../http/http-server';
+import { WebConsole } from '../http/console';
+import { consoleTarget } from '../http/console-target';
 import { healthRoute, readyRoute } from '../http/health';
 import type { GroupView } from '../http/group-metrics';
 
@@ -75,6 +77,8 @@ export class Broker extends EventEmitter {
   /** Prometheus metrics, kept only when `http.listener` serves them. */
   private readonly metrics: BrokerMetrics | null;
   private readonly http: HttpServer | null;
+  /** The web console on `http.listener` (lib/http/console.ts). */
+  private webConsole: WebConsole | null = null;
   private httpBoundPort = -1;
 
   constructor(readonly config: BrokerConfig) {
@@ -181,9 +185,17 @@ export class Broker extends EventEmitter {
       ['/health', healthRoute],
       ['/ready', () => readyRoute({ notReadyReason: () => this.notReadyReason() })],
       ['/metrics', async () => ({ status: 200, contentType: metrics.contentType, body: await metrics.scrape() })],
-      ['/', () => text(200, 'Samsa broker: /health, /ready, /metrics\n')],
     ]);
-    return new HttpServer(routes, getLogger('http'));
+    this.webConsole = new WebConsole({
+      brokerId: this.config.brokerId, writeEnabled: this.config.httpConsoleWriteEnable,
+      target: consoleTarget(this.config, (name) => this.boundPort(name)),
+      brokerEndpoints: (id) => this.metadata.endpointsOf(id),
+      localReplicas: () => this.replicas.allPartitions().map((p) => ({
+        topic: p.topic, partition: p.partition, isLeader: p.isLeader, sizeBytes: p.log.size, logEndOffset: p.log.logEndOffset,
+      })),
+    });
+    const webConsole = this.webConsole;
+    return new HttpServer(routes, getLogger('http'), (req) => webConsole.handle(req));
   }
 
   /** Why clients would not be served now, or null when they would (`/ready`). */
@@ -316,7 +328,7 @@ export class Broker extends EventEmitter {
     const address = this.config.httpListener;
     if (this.http === null || address === null) return;
     this.httpBoundPort = await this.http.listen(address.host, address.port);
-    this.logger.info(`HTTP endpoint on http://${formatHostPort({ host: address.host || '0.0.0.0', port: this.httpBoundPort })} (/health, /ready, /metrics)`);
+    this.logger.info(`HTTP endpoint on http://${formatHostPort({ host: address.host || '0.0.0.0', port: this.httpBoundPort })} (/health, /ready, /metrics, console at /)`);
   }
 
   private async bindListeners(): Promise<void> {
@@ -472,6 +484,7 @@ export class Broker extends EventEmitter {
     await this.bounded('Deregistration', this.registration?.deregister());
     await this.bounded('ZooKeeper close', this.zk?.close());
     await this.http?.close();
+    await this.webConsole?.close();
     this.state = 'stopped';
     this.logger.info(`Broker ${this.brokerId} shut down cleanly`);
   }

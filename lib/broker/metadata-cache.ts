@@ -100,6 +100,12 @@ export class MetadataCache {
     return b && address ? { id, host: address.host, port: address.port, rack: b.rack } : undefined;
   }
 
+  /** Every listener endpoint of a live broker as `NAME://host:port` (the web console's broker list); empty when not live. */
+  endpointsOf(id: number): string[] {
+    const b = this.brokers.get(id);
+    return b ? [...b.endpoints].map(([name, a]) => `${name}://${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`) : [];
+  }
+
   /** Whether the controller lists the broker as live, whatever listeners it has. */
   isLive(id: number): boolean {
     return this.brokers.has(id);

@@ -206,6 +206,10 @@ const httpKeys = {
     default: true, importance: 'LOW',
     doc: 'Samsa: export per-partition log series (size, segments, start and end offset) on /metrics. Turn off on brokers with many partitions to bound the series count.',
   }),
+  'http.console.write.enable': booleanKey({
+    default: false, importance: 'MEDIUM',
+    doc: 'Samsa: let the web console on http.listener create and delete topics (POST and DELETE on its /api/topics); when false the console is read-only and such requests answer 403.',
+  }),
 };
 
 export const brokerConfigDefs = { ...serverKeys, ...logKeys, ...replicationKeys, ...groupKeys, ...sslListenerKeys, ...saslBrokerKeys, ...authorizerKeys, ...httpKeys };

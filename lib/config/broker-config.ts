@@ -111,6 +111,8 @@ export interface BrokerConfig {
   httpListener: HostPort | null;
   /** `http.metrics.partition.enable`: per-partition log series on /metrics. */
   httpMetricsPartitionEnable: boolean;
+  /** `http.console.write.enable`: the web console may create and delete topics. */
+  httpConsoleWriteEnable: boolean;
 }
 
 export interface LoadedBrokerConfig {
@@ -162,6 +164,7 @@ export function buildBrokerConfig(raw: RawConfig): LoadedBrokerConfig {
     authorizerAuditLogLevel: v['authorizer.audit.log.level'],
     httpListener: httpListener(v['http.listener']),
     httpMetricsPartitionEnable: v['http.metrics.partition.enable'],
+    httpConsoleWriteEnable: v['http.console.write.enable'],
   };
   checkCrossKeyRules(config);
   return { config, unknownKeys: unknownKeys.filter((key) => !sasl.consumedKeys.has(key)), ignoredKeys };

@@ -239,6 +239,8 @@ describe('config/broker http.listener', () => {
     expect(build({ 'http.listener': 'http://:0' }).config.httpListener).to.deep.equal({ host: '', port: 0 });
     expect(build({ 'http.listener': 'http://[::1]:9100' }).config.httpListener).to.deep.equal({ host: '::1', port: 9100 });
     expect(build({ 'http.metrics.partition.enable': 'false' }).config.httpMetricsPartitionEnable).to.equal(false);
+    expect(build({}).config.httpConsoleWriteEnable).to.equal(false);
+    expect(build({ 'http.console.write.enable': 'true' }).config.httpConsoleWriteEnable).to.equal(true);
   });
 
   for (const [value, reason] of [
