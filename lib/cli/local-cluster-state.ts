@@ -138,21 +138,3 @@ export function portUnavailable(host: string, port: number): Promise<string | nu
   });
 }
 
-/** The file's last `count` non-empty lines (from at most its last 64 KiB). */
-export function lastLines(file: string, count = 20): string {
-  try {
-    const fd = fs.openSync(file, 'r');
-    try {
-      const size = fs.fstatSync(fd).size;
-      const length = Math.min(size, 64 * 1024);
-      const buffer = Buffer.alloc(length);
-      fs.readSync(fd, buffer, 0, length, size - length);
-      const lines = buffer.toString('utf8').split('\n').filter((l) => l.trim() !== '');
-      return lines.length === 0 ? '(it is empty)' : lines.slice(-count).join('\n');
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch (err) {
-    return `(cannot read it: ${(err as Error).message})`;
-  }
-}

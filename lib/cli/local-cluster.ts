@@ -22,10 +22,11 @@ import {
   bootstrapServers, brokerProperties, BrokerNode, ClusterLayout, computeLayout, layoutPorts, LOOPBACK, zookeeperConnect,
   zookeeperProperties,
 } from './local-cluster-layout';
+import { lastLines } from './file-tail';
 import { LocalClusterOptions, parseLocalClusterArgs, TOOL_NAME } from './local-cluster-options';
 import { brokerReady, controllerId, zookeeperMode } from './local-cluster-probe';
 import {
-  ClusterState, isOurProcess, lastLines, portUnavailable, ProcessRecord, readState, removeState, terminate, writeState,
+  ClusterState, isOurProcess, portUnavailable, ProcessRecord, readState, removeState, terminate, writeState,
 } from './local-cluster-state';
 import { CliIo, errorMessage, processIo, runMain } from './options';
 

@@ -14,14 +14,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadBrokerConfig } from '../config/broker-config';
 import { mergeProperties, parseOverrides, readPropertiesFile } from '../config/properties';
+import { lastLines } from './file-tail';
 
 /** Set in the child's environment: "report readiness to the parent over IPC". */
 const READY_CHANNEL_ENV = 'SAMSA_DAEMON_READY_CHANNEL';
 export const START_TIMEOUT_ENV = 'SAMSA_DAEMON_START_TIMEOUT_MS';
 const DEFAULT_START_TIMEOUT_MS = 60000;
 const CONSOLE_FILE_NAME = 'samsaServer.out';
-const TAIL_LINES = 20;
-const TAIL_BYTES_MAX = 64 * 1024;
 
 interface ReadyMessage {
   type: 'samsa-broker-ready';
@@ -67,7 +66,7 @@ export async function startDaemon(configFile: string, overrides: readonly string
       return 0;
     case 'exited': {
       const how = outcome.signal !== null ? `was killed by ${outcome.signal}` : `exited with code ${outcome.code}`;
-      process.stderr.write(`${name} failed to start: it ${how}. Last lines of ${outFile}:\n${lastLines(outFile)}`);
+      process.stderr.write(`${name} failed to start: it ${how}. Last lines of ${outFile}:\n${lastLines(outFile)}\n`);
       return 1;
     }
     case 'not-started':
@@ -75,7 +74,7 @@ export async function startDaemon(configFile: string, overrides: readonly string
       return 1;
     case 'timeout':
       process.stderr.write(`${name} (pid ${child.pid}) was not ready within ${timeoutMs / 1000} s; it is still running ` +
-        `(stop it with bin/samsa-server-stop --node-id ${brokerId}). Last lines of ${outFile}:\n${lastLines(outFile)}`);
+        `(stop it with bin/samsa-server-stop --node-id ${brokerId}). Last lines of ${outFile}:\n${lastLines(outFile)}\n`);
       return 1;
   }
 }
@@ -127,24 +126,3 @@ function startTimeoutMs(): number {
   return ms;
 }
 
-/** The file's last lines (at most TAIL_LINES, from its last TAIL_BYTES_MAX bytes), newline-terminated. */
-function lastLines(file: string): string {
-  let text: string;
-  try {
-    const fd = fs.openSync(file, 'r');
-    try {
-      const size = fs.fstatSync(fd).size;
-      const length = Math.min(size, TAIL_BYTES_MAX);
-      const buffer = Buffer.alloc(length);
-      fs.readSync(fd, buffer, 0, length, size - length);
-      text = buffer.toString('utf8');
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch (err) {
-    return `(cannot read it: ${(err as Error).message})\n`;
-  }
-  const lines = text.split('\n').filter((line) => line.trim() !== '');
-  if (lines.length === 0) return '(it is empty)\n';
-  return lines.slice(-TAIL_LINES).join('\n') + '\n';
-}

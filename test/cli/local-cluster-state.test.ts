@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { isOurProcess, lastLines, portUnavailable, readState, removeState, stateFile, writeState } from '../../lib/cli/local-cluster-state';
+import { lastLines } from '../../lib/cli/file-tail';
+import { isOurProcess, portUnavailable, readState, removeState, stateFile, writeState } from '../../lib/cli/local-cluster-state';
 
 /** samsa-local-cluster's bookkeeping: the state file, pid ownership and port checks. */
 describe('cli/local-cluster-state', () => {
