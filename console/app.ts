@@ -13,8 +13,6 @@ const html = htm.bind(h);
 
 /** Every view re-reads its data this often (ms). */
 const REFRESH_MS = 5000;
-/** Points kept in the browser's lag chart: 120 × 5 s = 10 minutes. */
-const MAX_LAG_POINTS = 120;
 
 type Json = any;
 
@@ -247,12 +245,9 @@ function GroupsPage() {
 
 function GroupPage({ id }: { id: string }) {
   const { data, error } = usePoll(`/api/groups/${encodeURIComponent(id)}`);
-  const [history, setHistory] = useState<number[][]>([[], []]);
-  useEffect(() => { setHistory([[], []]); }, [id]);
-  useEffect(() => {
-    if (!data) return;
-    setHistory(([t, lag]) => [[...t, Date.now() / 1000].slice(-MAX_LAG_POINTS), [...lag, data.totalLag].slice(-MAX_LAG_POINTS)]);
-  }, [data]);
+  // The broker keeps the history (the last hour); the live answer adds the current point.
+  const samples: Json[] = data ? [...data.lagHistory.samples, { timeMs: Date.now(), totalLag: data.totalLag }] : [];
+  const history = [samples.map((s) => s.timeMs / 1000), samples.map((s) => s.totalLag)];
   return html`<section><h2>Consumer group ${id}</h2><p><a href="#/groups">← All groups</a></p><${ErrorBox} error=${error} />
     ${data && html`
       <dl class="facts"><dt>State</dt><dd>${data.state}</dd><dt>Assignor</dt><dd>${data.partitionAssignor || '–'}</dd>
@@ -263,7 +258,7 @@ function GroupPage({ id }: { id: string }) {
           <td><a href=${link('topics', p.topic)}>${p.topic}</a></td><td class="num">${p.partition}</td><td class="num">${p.committedOffset}</td>
           <td class="num">${p.latestOffset ?? '–'}</td><td class="num">${p.lag ?? '–'}</td><td>${p.memberId ?? '–'}</td></tr>`)}
       <//>
-      <${Chart} title="Total lag (records), since this page opened" labels=${['lag']} data=${history} />
+      <${Chart} title="Total lag (records), the last hour" labels=${['lag']} data=${history} />
       <h3>Members</h3>
       ${data.members.length === 0 ? html`<p>No active members.</p>` : html`<${Table} label="Members" head=${['Member', 'Client', 'Host', 'Assignment']}>
         ${data.members.map((m: Json) => html`<tr><td>${m.memberId}</td><td>${m.clientId}</td><td>${m.host}</td>

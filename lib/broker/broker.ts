@@ -188,6 +188,7 @@ export class Broker extends EventEmitter {
     ]);
     this.webConsole = new WebConsole({
       brokerId: this.config.brokerId, writeEnabled: this.config.httpConsoleWriteEnable,
+      groupLagIntervalMs: this.config.httpConsoleGroupLagSampleIntervalMs,
       target: consoleTarget(this.config, (name) => this.boundPort(name)),
       brokerEndpoints: (id) => this.metadata.endpointsOf(id),
       localReplicas: () => this.replicas.allPartitions().map((p) => ({

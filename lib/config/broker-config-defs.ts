@@ -210,6 +210,10 @@ const httpKeys = {
     default: false, importance: 'MEDIUM',
     doc: 'Samsa: let the web console on http.listener create and delete topics (POST and DELETE on its /api/topics); when false the console is read-only and such requests answer 403.',
   }),
+  'http.console.group.lag.sample.interval.ms': intKey({
+    default: 15000, validate: atLeast(100), importance: 'LOW',
+    doc: 'Samsa: how often (ms) the web console samples the total lag of each consumer group (at most 50, the first by name) for its lag chart, which keeps 240 samples per group.',
+  }),
 };
 
 export const brokerConfigDefs = { ...serverKeys, ...logKeys, ...replicationKeys, ...groupKeys, ...sslListenerKeys, ...saslBrokerKeys, ...authorizerKeys, ...httpKeys };

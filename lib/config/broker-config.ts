@@ -113,6 +113,8 @@ export interface BrokerConfig {
   httpMetricsPartitionEnable: boolean;
   /** `http.console.write.enable`: the web console may create and delete topics. */
   httpConsoleWriteEnable: boolean;
+  /** `http.console.group.lag.sample.interval.ms`: how often the console samples group lag (ms). */
+  httpConsoleGroupLagSampleIntervalMs: number;
 }
 
 export interface LoadedBrokerConfig {
@@ -165,6 +167,7 @@ export function buildBrokerConfig(raw: RawConfig): LoadedBrokerConfig {
     httpListener: httpListener(v['http.listener']),
     httpMetricsPartitionEnable: v['http.metrics.partition.enable'],
     httpConsoleWriteEnable: v['http.console.write.enable'],
+    httpConsoleGroupLagSampleIntervalMs: v['http.console.group.lag.sample.interval.ms'],
   };
   checkCrossKeyRules(config);
   return { config, unknownKeys: unknownKeys.filter((key) => !sasl.consumedKeys.has(key)), ignoredKeys };

@@ -8,12 +8,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { TopicDescription } from '../client/admin';
+import { Admin, TopicDescription } from '../client/admin';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { getLogger } from '../util/logger';
 import { ConsoleAssets } from './console-assets';
 import { ConsoleClients } from './console-clients';
 import { BasicCredentials, ConsoleTarget } from './console-target';
+import { GroupLagHistory, MAX_LAG_GROUPS } from './group-lag-history';
 import { HttpRequest, HttpResponse, json } from './http-server';
 import { LeaderLogTotals, THROUGHPUT_INTERVAL_MS, ThroughputHistory } from './throughput-history';
 
@@ -36,6 +37,8 @@ export interface ConsoleOptions {
   localReplicas: () => Iterable<LocalReplica>;
   /** Where the built app lives (tests); dist/console by default. */
   assetsDir?: string;
+  /** How often (ms) the groups' lag is sampled for the lag chart; GROUP_LAG_INTERVAL_MS by default. */
+  groupLagIntervalMs?: number;
 }
 
 /** At most this many records per browse request. */
@@ -59,6 +62,12 @@ export class WebConsole {
   private readonly clients: ConsoleClients;
   private readonly assets: ConsoleAssets;
   private readonly throughput: ThroughputHistory;
+  private readonly lagHistory: GroupLagHistory;
+  /**
+   * With an authorizer the console has no identity of its own that may describe groups: each
+   * group is sampled as the user who last opened it (at most MAX_LAG_GROUPS, oldest dropped).
+   */
+  private readonly lagViewers = new Map<string, BasicCredentials>();
   private readonly logger = getLogger('http-console');
   private browsing = 0;
 
@@ -66,10 +75,12 @@ export class WebConsole {
     this.clients = new ConsoleClients(options.target);
     this.assets = new ConsoleAssets(options.assetsDir);
     this.throughput = new ThroughputHistory(() => this.leaderTotals());
+    this.lagHistory = new GroupLagHistory(() => this.sampleLags(), options.groupLagIntervalMs);
   }
 
   async close(): Promise<void> {
     this.throughput.stop();
+    this.lagHistory.stop();
     await this.clients.close();
   }
 
@@ -233,26 +244,38 @@ export class WebConsole {
 
   private async group(user: BasicCredentials | null, groupId: string) {
     const admin = await this.clients.admin(user);
-    const [description] = await admin.describeConsumerGroups([groupId]);
-    if (description === undefined || description.state === 'Dead') throw new ApiError(404, `Consumer group ${groupId} does not exist`);
-    const owners = new Map<string, string>();
-    for (const m of description.members) for (const a of m.assignment) owners.set(`${a.topic}-${a.partition}`, m.memberId);
-    const offsets = await admin.listConsumerGroupOffsets(groupId);
-    const partitions = await Promise.all(offsets.map(async (o) => {
-      const latest = await admin.listOffsets(o.topic, o.partition, 'latest').catch(() => null);
-      return {
-        topic: o.topic, partition: o.partition, committedOffset: o.offset, latestOffset: latest,
-        lag: latest === null || o.offset < 0 ? null : Math.max(0, latest - o.offset),
-        memberId: owners.get(`${o.topic}-${o.partition}`) ?? null,
-      };
-    }));
-    partitions.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
-    return {
-      groupId, state: description.state, protocolType: description.protocolType, partitionAssignor: description.partitionAssignor,
-      coordinator: description.coordinator,
-      members: description.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.host, groupInstanceId: m.groupInstanceId, assignment: m.assignment })),
-      partitions, totalLag: partitions.reduce((sum, p) => sum + (p.lag ?? 0), 0),
+    // Succeeds only when this user may describe the group: only then is its lag history served.
+    const group = await describeGroupLag(admin, groupId);
+    if (user !== null) {
+      this.lagViewers.delete(groupId);
+      this.lagViewers.set(groupId, user);
+      while (this.lagViewers.size > MAX_LAG_GROUPS) this.lagViewers.delete(this.lagViewers.keys().next().value as string);
+    }
+    return { ...group, lagHistory: { intervalMs: this.lagHistory.intervalMs, samples: this.lagHistory.history(groupId) } };
+  }
+
+  /** Every group's total lag for the lag chart; a group that fails to describe is left out (dropped). */
+  private async sampleLags(): Promise<Map<string, number>> {
+    const lags = new Map<string, number>();
+    const sample = async (admin: Admin, groupId: string) => {
+      try {
+        lags.set(groupId, (await describeGroupLag(admin, groupId)).totalLag);
+      } catch {
+        this.lagViewers.delete(groupId);
+      }
     };
+    if (this.options.target.authRequired) {
+      for (const [groupId, user] of [...this.lagViewers]) {
+        const admin = await this.clients.admin(user).catch(() => null);
+        if (admin === null) this.lagViewers.delete(groupId);
+        else await sample(admin, groupId);
+      }
+    } else {
+      const admin = await this.clients.admin(null);
+      const groups = (await admin.listConsumerGroups()).filter((g) => g.state !== 'Dead').map((g) => g.groupId).sort();
+      for (const groupId of groups.slice(0, MAX_LAG_GROUPS)) await sample(admin, groupId);
+    }
+    return lags;
   }
 
   private async createTopic(req: HttpRequest, user: BasicCredentials | null): Promise<HttpResponse> {
@@ -385,6 +408,30 @@ function bytes(value: Buffer | null): { base64: string; size: number; truncated:
   if (value === null) return null;
   const cut = value.length > MAX_FIELD_BYTES;
   return { base64: (cut ? value.subarray(0, MAX_FIELD_BYTES) : value).toString('base64'), size: value.length, truncated: cut };
+}
+
+/** A group's members, committed offsets and lag per partition: the group page and the lag sampler. */
+async function describeGroupLag(admin: Admin, groupId: string) {
+  const [description] = await admin.describeConsumerGroups([groupId]);
+  if (description === undefined || description.state === 'Dead') throw new ApiError(404, `Consumer group ${groupId} does not exist`);
+  const owners = new Map<string, string>();
+  for (const m of description.members) for (const a of m.assignment) owners.set(`${a.topic}-${a.partition}`, m.memberId);
+  const offsets = await admin.listConsumerGroupOffsets(groupId);
+  const partitions = await Promise.all(offsets.map(async (o) => {
+    const latest = await admin.listOffsets(o.topic, o.partition, 'latest').catch(() => null);
+    return {
+      topic: o.topic, partition: o.partition, committedOffset: o.offset, latestOffset: latest,
+      lag: latest === null || o.offset < 0 ? null : Math.max(0, latest - o.offset),
+      memberId: owners.get(`${o.topic}-${o.partition}`) ?? null,
+    };
+  }));
+  partitions.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  return {
+    groupId, state: description.state, protocolType: description.protocolType, partitionAssignor: description.partitionAssignor,
+    coordinator: description.coordinator,
+    members: description.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.host, groupInstanceId: m.groupInstanceId, assignment: m.assignment })),
+    partitions, totalLag: partitions.reduce((sum, p) => sum + (p.lag ?? 0), 0),
+  };
 }
 
 function summary(t: TopicDescription) {

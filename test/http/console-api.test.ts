@@ -10,7 +10,7 @@ describe('http/console JSON API (no authorizer)', function () {
   this.timeout(60000);
 
   describe('read-only (default)', () => {
-    const fixture = useOneBroker({ 'http.listener': 'http://127.0.0.1:0' });
+    const fixture = useOneBroker({ 'http.listener': 'http://127.0.0.1:0', 'http.console.group.lag.sample.interval.ms': 200 });
     const port = () => fixture.broker.httpPort;
 
     before(async () => {
@@ -100,6 +100,17 @@ describe('http/console JSON API (no authorizer)', function () {
       const slashed = await apiRequest(port(), '/api/groups/a%2Fb');
       expect(slashed.status).to.equal(404);
       expect(slashed.json.error).to.equal('Consumer group a/b does not exist');
+    });
+
+    it('keeps a server-side lag history per group', async () => {
+      let group: any;
+      await waitUntil('lag sampled', async () => {
+        group = (await apiRequest(port(), '/api/groups/billing')).json;
+        return group.lagHistory.samples.length > 0;
+      });
+      expect(group.lagHistory.intervalMs).to.equal(200);
+      expect(group.lagHistory.samples.at(-1).totalLag).to.equal(6);
+      expect(group.lagHistory.samples.at(-1).timeMs).to.be.a('number');
     });
 
     it('keeps a throughput history', async () => {
