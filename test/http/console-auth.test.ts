@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { Admin } from '../../lib/client/admin';
+import { Consumer } from '../../lib/client/consumer';
+import { Producer } from '../../lib/client/producer';
 import { launchChromium } from '../helpers/chromium';
 import { apiRequest } from '../helpers/console-http';
 import { waitUntil } from '../helpers/wait';
@@ -8,7 +10,7 @@ import { putScramUser, SASL_OVERRIDES } from '../security/sasl/sasl-helpers';
 
 describe('http/console with an authorizer: HTTP Basic users see what their ACLs allow', function () {
   this.timeout(90000);
-  const cluster = useSecuredBroker({ ...SASL_OVERRIDES, 'http.listener': 'http://127.0.0.1:0' });
+  const cluster = useSecuredBroker({ ...SASL_OVERRIDES, 'http.listener': 'http://127.0.0.1:0', 'http.console.group.lag.sample.interval.ms': 200 });
   const port = () => cluster.broker.httpPort;
   const alice: [string, string] = ['alice', 'alice-secret'];
 
@@ -16,8 +18,21 @@ describe('http/console with an authorizer: HTTP Basic users see what their ACLs 
     const admin = new Admin({ bootstrapServers: cluster.native });
     for (const name of ['visible', 'hidden']) await admin.createTopic({ topic: name, numPartitions: 1, replicationFactor: 1 });
     await admin.close();
-    await cluster.setAcls(topic('visible'), [entry('Describe', 'Allow', 'User:alice'), entry('Read', 'Allow', 'User:alice')]);
-    await cluster.setAcls(group('alice-group'), [entry('Describe', 'Allow', 'User:alice')]);
+    // ANONYMOUS (PLAINTEXT) writes 5 records and commits offset 2 for two groups; alice may describe one.
+    await cluster.setAcls(topic('visible'), [entry('Describe', 'Allow', 'User:alice'), entry('Read', 'Allow', 'User:alice'), entry('Write'), entry('Read')]);
+    await cluster.setAcls(group('alice-group'), [entry('Describe', 'Allow', 'User:alice'), entry('Read')]);
+    await cluster.setAcls(group('other-group'), [entry('Read')]);
+    const producer = new Producer({ bootstrapServers: cluster.native, enableIdempotence: false, acks: 1 });
+    for (let i = 0; i < 5; i++) await producer.send({ topic: 'visible', partition: 0, value: `v${i}` });
+    await producer.close();
+    for (const groupId of ['alice-group', 'other-group']) {
+      const consumer = new Consumer({ bootstrapServers: cluster.native, groupId, autoOffsetReset: 'earliest', enableAutoCommit: false });
+      consumer.subscribe(['visible']);
+      let seen = 0;
+      await waitUntil('records consumed', async () => { seen += (await consumer.poll(500)).length; return seen >= 1; });
+      await consumer.commitSync([{ topic: 'visible', partition: 0, offset: 2 }]);
+      await consumer.close();
+    }
     await putScramUser(cluster.zk, 'alice', 'alice-secret');
     await waitUntil('alice can sign in', async () => (await apiRequest(port(), '/api/cluster', { user: alice })).status === 200);
   });
@@ -55,6 +70,19 @@ describe('http/console with an authorizer: HTTP Basic users see what their ACLs 
     expect(hidden.body).to.not.contain('"partitions"');
     const records = await apiRequest(port(), '/api/topics/hidden/records', { user: alice });
     expect(records.status).to.be.oneOf([403, 404]);
+  });
+
+  it('serves a group\'s lag history only to a user who may describe the group', async () => {
+    let group: any;
+    // With an authorizer a group is sampled once someone opened it, as that user.
+    await waitUntil('lag sampled as alice', async () => {
+      group = await apiRequest(port(), '/api/groups/alice-group', { user: alice });
+      return group.status === 200 && group.json.lagHistory.samples.length > 0;
+    });
+    expect(group.json.lagHistory.samples.at(-1).totalLag).to.equal(3);
+    const other = await apiRequest(port(), '/api/groups/other-group', { user: alice });
+    expect(other.status).to.be.oneOf([403, 404]);
+    expect(other.body).to.not.contain('lagHistory');
   });
 
   it('stays read-only for signed-in users too', async () => {
