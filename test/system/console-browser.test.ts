@@ -112,7 +112,7 @@ describe('system/console-browser', function () {
     const lagTable = await page.getByRole('table', { name: 'Lag per partition' }).innerText();
     expect(lagTable).to.contain(TOPIC);
     expect(await page.getByRole('table', { name: 'Members' }).innerText()).to.contain(`${TOPIC}-0`);
-    // A second refresh (every 5 s) puts a line into the lag chart.
+    // Let the next refresh (every 5 s) add the live point to the broker-kept lag history before the screenshot.
     await new Promise((resolve) => setTimeout(resolve, 5500));
     await shot('group');
   });
