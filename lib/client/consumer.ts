@@ -16,6 +16,7 @@ import { InvalidArgumentError, asSamsaError, closedError, userError } from './cl
 import { CONSUMER_METRIC_DEFS, ConsumerMetrics, ConsumerMetricsRecorder } from './client-metrics';
 import { registerClientMetrics } from './client-metrics-registry';
 import { ConnectionPool } from './connection-pool';
+import { checkOffset, checkTopicPartition, sortPartitions } from './consumer-arguments';
 import { missingGroupIdError, mixedSubscriptionError } from './consumer-errors';
 import { ConsumerFetcher } from './consumer-fetcher';
 import { CommitCallback, ConsumerGroupClient, ConsumerRebalanceListener } from './consumer-group';
@@ -26,6 +27,7 @@ import { MetadataCache, poolMetadataFetcher } from './metadata-cache';
 import { MissingTopicWatch } from './missing-topic-watch';
 import { TopicPartitionOffset } from './offset-committer';
 import { ConsumerRecord, PartitionState, TopicPartition } from './partition-state';
+import { PollSignal } from './poll-signal';
 import { exponentialBackoffMs } from './retry-policy';
 import { sleep } from '../util/time';
 
@@ -68,7 +70,7 @@ export class Consumer {
   private readonly pausedKeys = new Set<string>();
   private drainStart = 0;
   /** poll() calls waiting for records; each removes itself on timeout, so at most one per pending poll. */
-  private readonly waiters = new Set<() => void>();
+  private readonly wakeups = new PollSignal();
   private closing = false;
   private closed = false;
   private readonly recorder: ConsumerMetricsRecorder;
@@ -86,18 +88,18 @@ export class Consumer {
       metadataMaxAgeMs: o.metadataMaxAgeMs, retryBackoffMs: o.retryBackoffMs, retryBackoffMaxMs: o.retryBackoffMaxMs,
       allowAutoTopicCreation: false, onBrokers: (brokers) => this.pool.setNodes(brokers),
     });
-    this.fetcher = new ConsumerFetcher(this.pool, this.metadata, o, () => this.signal(), Date.now, this.recorder);
+    this.fetcher = new ConsumerFetcher(this.pool, this.metadata, o, () => this.wakeups.signal(), Date.now, this.recorder);
     this.missingTopics = new MissingTopicWatch(this.metadata, log);
     this.group = o.groupId === null ? null : new ConsumerGroupClient(this.pool, o, {
       assignment: () => this.assignment(),
       consumedOffsets: () => this.consumedOffsets(),
       applyAssignment: (partitions) => this.setAssignment(partitions),
       partitionCounts: (topics) => this.partitionCounts(topics),
-      wakeup: () => this.signal(),
+      wakeup: () => this.wakeups.signal(),
     }, this.recorder);
     const group = this.group;
     const lookup = group && ((partitions: TopicPartition[]) => group.committed(partitions, Date.now() + o.requestTimeoutMs));
-    this.positions = new ConsumerPositions(this.pool, this.metadata, o, lookup, () => this.signal());
+    this.positions = new ConsumerPositions(this.pool, this.metadata, o, lookup, () => this.wakeups.signal());
   }
 
   /** Kafka property names: bootstrap.servers, auto.offset.reset, fetch.min.bytes, ... */
@@ -193,7 +195,7 @@ export class Consumer {
     this.refreshActive();
     this.positions.startFromCommitted(added);
     this.metadata.track(new Set(partitions.map((tp) => tp.topic)));
-    this.signal();
+    this.wakeups.signal();
   }
 
   private refreshActive(): void {
@@ -215,7 +217,7 @@ export class Consumer {
       this.pausedKeys.delete(partitionKey(tp.topic, tp.partition));
     }
     this.refreshActive();
-    this.signal();
+    this.wakeups.signal();
   }
 
   paused(): TopicPartition[] {
@@ -237,7 +239,7 @@ export class Consumer {
       }
       state.moveTo(offset, null);
     }
-    this.signal();
+    this.wakeups.signal();
   }
 
   /** The offset of the next record poll() will return for this partition. */
@@ -282,7 +284,7 @@ export class Consumer {
       if (now >= deadline || this.closed) return [];
       // A subscribed topic that does not exist yet is looked for again after the retry backoff.
       if (this.waitingForTopics) recheckAtMs = Math.min(recheckAtMs, now + this.options.retryBackoffMs);
-      await this.waitForSignal(Math.max(1, Math.min(deadline, recheckAtMs) - now));
+      await this.wakeups.wait(Math.max(1, Math.min(deadline, recheckAtMs) - now));
     }
   }
 
@@ -365,7 +367,7 @@ export class Consumer {
       log.warn(`Closing the group membership failed: ${asSamsaError(err).message}`);
     } finally {
       this.closed = true;
-      this.signal();
+      this.wakeups.signal();
       this.unregisterMetrics();
       this.pool.close();
     }
@@ -462,44 +464,8 @@ export class Consumer {
     }
   }
 
-  private signal(): void {
-    const waiters = [...this.waiters];
-    this.waiters.clear();
-    for (const w of waiters) w();
-  }
-
-  private waitForSignal(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.waiters.add(done);
-    });
-  }
-
   /** How many poll() calls are parked waiting for records (tests check that timeouts leave none behind). */
   get parkedPolls(): number {
-    return this.waiters.size;
-  }
-}
-
-function sortPartitions(states: readonly TopicPartition[]): TopicPartition[] {
-  return states
-    .map((s) => ({ topic: s.topic, partition: s.partition }))
-    .sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
-}
-
-function checkOffset(o: TopicPartitionOffset): TopicPartitionOffset {
-  checkTopicPartition(o);
-  if (!Number.isSafeInteger(o.offset) || o.offset < 0) throw new InvalidArgumentError(`Invalid offset ${o.offset} to commit for ${o.topic}-${o.partition}`);
-  return { topic: o.topic, partition: o.partition, offset: o.offset, metadata: o.metadata ?? '' };
-}
-
-function checkTopicPartition(tp: TopicPartition): void {
-  if (!tp || typeof tp.topic !== 'string' || tp.topic.length === 0 || !Number.isInteger(tp.partition) || tp.partition < 0) {
-    throw new InvalidArgumentError(`Invalid topic partition: ${JSON.stringify(tp)}`);
+    return this.wakeups.parked;
   }
 }
