@@ -33,6 +33,7 @@ import { StartupGate } from './startup-gate';
 import { TopicAdmin } from './topic-admin';
 import { registerBrokerHandlers } from './register-handlers';
 import { ScramCredentialCache } from '../security/scram/credential-cache';
+import { ConfigChangeListener } from '../zk/config-change-listener';
 import { SaslAuthenticator } from '../security/sasl/sasl-authenticator';
 import { AclCache } from '../security/acl/acl-cache';
 import { AclAuthorizer } from '../security/acl/acl-authorizer';
@@ -72,6 +73,8 @@ export class Broker extends EventEmitter {
   private controller: Controller | null = null;
   /** SCRAM credentials from /config/users, followed through /config/changes; only with a SASL listener. */
   private credentials: ScramCredentialCache | null = null;
+  /** Follows /config/changes and hands each entity change to its owner (topics, brokers, clients, users). */
+  private configChanges: ConfigChangeListener | null = null;
   private registration: BrokerRegistration | null = null;
   private state: 'created' | 'starting' | 'running' | 'stopping' | 'stopped' = 'created';
   /** Prometheus metrics, kept only when `http.listener` serves them. */
@@ -286,10 +289,14 @@ export class Broker extends EventEmitter {
     this.groups = groups;
     groups.startup();
     this.brokerContext = this.context(topicAdmin, groups, authorizer);
+    const configChanges = new ConfigChangeListener(this.zk, getLogger('config-changes'));
+    this.configChanges = configChanges;
     if (this.config.sasl.listeners.size > 0) {
       this.credentials = new ScramCredentialCache(this.zk, getLogger('scram-credentials'));
-      await this.credentials.start();
+      await this.credentials.start(configChanges);
     }
+    // Every owner has loaded its entities and registered its handler: now replay and follow changes.
+    await configChanges.start();
     assert(this.zk !== null, 'handlers are registered once connected to ZooKeeper');
     registerBrokerHandlers(this.dispatcher, {
       ctx: this.brokerContext, groups, acls, credentialsStore: UserCredentialsStore.forZk(this.zk),
@@ -480,7 +487,7 @@ export class Broker extends EventEmitter {
     await this.replicas.shutdown().catch((err) => this.logger.warn(`Replica manager shutdown: ${(err as Error).message}`));
     // Logs are flushed and marked clean before anything that needs ZooKeeper, which may be gone.
     await this.logManager.shutdown().catch((err) => this.logger.error(`Log manager shutdown: ${(err as Error).message}`));
-    this.credentials?.stop();
+    this.configChanges?.stop();
     await this.bounded('Controller shutdown', this.controller?.shutdown());
     await this.bounded('Deregistration', this.registration?.deregister());
     await this.bounded('ZooKeeper close', this.zk?.close());
