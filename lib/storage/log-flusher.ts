@@ -90,6 +90,14 @@ export class LogFlusher {
     this.recoveryPointOffset = Math.max(this.recoveryPointOffset, logStartOffset);
   }
 
+  /** flush.ms may have changed: a timer armed with the old interval is re-armed with the new one. */
+  configChanged(): void {
+    if (this.timer === null) return;
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.scheduleTimer();
+  }
+
   /** Waits for background flushes and stops the timer. */
   async close(): Promise<void> {
     await this.background;

@@ -17,9 +17,9 @@ import { promises as fsp } from 'fs';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { assert } from '../util/assert';
 import { getLogger, Logger } from '../util/logger';
-import { appendResult, placeBatches, readProducerBatches, requireKeys, validateRecords } from './append-validation';
+import { appendResult, checkTimestamps, placeBatches, readProducerBatches, requireKeys, validateRecords } from './append-validation';
 import { EpochEndOffset, LeaderEpochCache } from './leader-epoch-cache';
-import { DEFAULT_FILE_DELETE_DELAY_MS, LogConfig, isCompacted, validateLogConfig } from './log-config';
+import { DEFAULT_FILE_DELETE_DELAY_MS, LogConfig, checksTimestampDifference, isCompacted, validateLogConfig } from './log-config';
 import { LogFlusher } from './log-flusher';
 import { loadSegments } from './log-loader';
 import { LogReadView, offsetForTimestamp, readBatches } from './log-reads';
@@ -135,10 +135,16 @@ export class PartitionLog {
     return this.currentConfig;
   }
 
-  /** Applies changed topic settings; they take effect for the next append and the next segment. */
+  /**
+   * Applies changed topic settings (a live `/config/topics/<t>` change). Safe beside in-flight
+   * appends: an append validates against the config current when it is called, the writer reads
+   * it once per write group, so segment.bytes/segment.ms/index sizes apply from the next roll
+   * check; retention and the cleaner read it on their next pass; the flush timer is re-armed.
+   */
   updateConfig(config: LogConfig): void {
     validateLogConfig(config);
     this.currentConfig = { ...config };
+    this.flusher.configChanged();
   }
 
   get logStartOffset(): number {
@@ -209,6 +215,7 @@ export class PartitionLog {
       const leader = opts.assignOffsets !== false;
       const valid = validateRecords(batches, this.currentConfig, leader);
       if (leader && isCompacted(this.currentConfig)) requireKeys(batches, valid, `${this.topic}-${this.partition}`);
+      if (leader && checksTimestampDifference(this.currentConfig)) checkTimestamps(batches, valid, this.currentConfig.messageTimestampDifferenceMaxMs as number, this.clock());
       if (valid.length === 0) {
         return Promise.resolve({ baseOffset: -1, lastOffset: -1, logAppendTime: -1, recordCount: 0, sizeInBytes: 0 });
       }
