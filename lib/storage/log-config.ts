@@ -46,6 +46,8 @@ export interface LogConfig {
   fileDeleteDelayMs?: number;
   /** message.timestamp.difference.max.ms: a leader refuses CreateTime records further than this from its clock. */
   messageTimestampDifferenceMaxMs?: number;
+  /** compression.type: `producer` keeps each batch's codec; otherwise a leader stores batches in this one (recompress.ts). */
+  compressionType?: 'uncompressed' | 'zstd' | 'lz4' | 'snappy' | 'gzip' | 'producer';
   /** min.compaction.lag.ms: the cleaner leaves segments holding records younger than this. */
   minCompactionLagMs?: number;
   /** max.compaction.lag.ms: dirty records older than this get cleaned whatever the dirty ratio. */

@@ -17,6 +17,7 @@ import { promises as fsp } from 'fs';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { assert } from '../util/assert';
 import { getLogger, Logger } from '../util/logger';
+import { recompressFor } from './recompress';
 import { appendResult, checkTimestamps, placeBatches, readProducerBatches, requireKeys, validateRecords } from './append-validation';
 import { EpochEndOffset, LeaderEpochCache } from './leader-epoch-cache';
 import { DEFAULT_FILE_DELETE_DELAY_MS, LogConfig, checksTimestampDifference, isCompacted, validateLogConfig } from './log-config';
@@ -213,7 +214,13 @@ export class PartitionLog {
       // First, before any state changes: a refused append must leave no trace to retry over.
       this.writer.checkRoom(batches.length);
       const leader = opts.assignOffsets !== false;
-      const valid = validateRecords(batches, this.currentConfig, leader);
+      let valid = validateRecords(batches, this.currentConfig, leader);
+      const recompressed = leader ? recompressFor(this.currentConfig, batches, valid) : null;
+      if (recompressed !== null) {
+        batches = recompressed;
+        // Kafka re-checks max.message.bytes after recompression: the size changed.
+        valid = validateRecords(batches, this.currentConfig, leader);
+      }
       if (leader && isCompacted(this.currentConfig)) requireKeys(batches, valid, `${this.topic}-${this.partition}`);
       if (leader && checksTimestampDifference(this.currentConfig)) checkTimestamps(batches, valid, this.currentConfig.messageTimestampDifferenceMaxMs as number, this.clock());
       if (valid.length === 0) {

@@ -4,7 +4,7 @@ import { LogConfig, maxSegmentMs } from '../../lib/storage/log-config';
 import { LogManager } from '../../lib/storage/log-manager';
 import { PartitionLog } from '../../lib/storage/partition-log';
 import { tempDir, testConfig } from './batch-builder';
-import { KV, T0, appendEach, keyedBatch, readAll } from './compaction-helpers';
+import { KV, T0, allBatches, appendEach, keyedBatch, readAll } from './compaction-helpers';
 
 const ONE = keyedBatch([['k0', 'v000']]).length;
 const sameKey = (n: number): KV[] => Array.from({ length: n }, (_, i) => ['k', `v${String(i).padStart(3, '0')}`]);
@@ -117,6 +117,28 @@ describe('storage: live config changes (PartitionLog.updateConfig)', () => {
       await log.close();
       done();
     }
+  });
+
+  it('stores leader batches in the topic compression.type, keeping offsets, timestamps and producer fields', async () => {
+    const log = await manager.getOrCreateLog('z', 0, testConfig());
+    const produced = { producerId: 7, producerEpoch: 0, baseSequence: 0 };
+    await log.append(keyedBatch([['a', '1'], ['b', '2']], { compression: 'lz4', ...produced }), { leaderEpoch: 0 });
+    change(log, { compressionType: 'gzip' });
+    await log.append(keyedBatch([['c', '3'], ['d', '4']], { compression: 'lz4', producerId: 7, producerEpoch: 0, baseSequence: 2 }), { leaderEpoch: 0 });
+    await log.append(keyedBatch([['e', '5']], { compression: 'gzip', producerId: 7, producerEpoch: 0, baseSequence: 4 }), { leaderEpoch: 0 });
+    change(log, { compressionType: 'uncompressed' });
+    await log.append(keyedBatch([['f', '6']], { compression: 'zstd' }), { leaderEpoch: 0 });
+    change(log, { compressionType: 'producer' });
+    await log.append(keyedBatch([['g', '7']], { compression: 'snappy' }), { leaderEpoch: 0 });
+    const batches = await allBatches(log);
+    expect(batches.map((b) => b.compression)).to.deep.equal(['lz4', 'gzip', 'gzip', 'none', 'snappy']);
+    expect(batches[1]).to.include({ baseOffset: 2, lastOffset: 3, producerId: 7, baseSequence: 2 });
+    expect((await readAll(log)).map((r) => [r.offset, r.key, r.value, r.timestamp])).to.deep.equal([
+      [0, 'a', '1', T0], [1, 'b', '2', T0 + 1], [2, 'c', '3', T0], [3, 'd', '4', T0 + 1], [4, 'e', '5', T0], [5, 'f', '6', T0], [6, 'g', '7', T0],
+    ]);
+    // A retry of the recompressed batch is still recognised as a duplicate.
+    const retry = await log.append(keyedBatch([['c', '3'], ['d', '4']], { compression: 'lz4', producerId: 7, producerEpoch: 0, baseSequence: 2 }), { leaderEpoch: 0 });
+    expect(retry).to.include({ duplicate: true, baseOffset: 2 });
   });
 
   it('refuses CreateTime records further than message.timestamp.difference.max.ms from the clock (leaders only)', async () => {
