@@ -90,10 +90,9 @@ export class LogFlusher {
     this.recoveryPointOffset = Math.max(this.recoveryPointOffset, logStartOffset);
   }
 
-  /** flush.ms may have changed: a timer armed with the old interval is re-armed with the new one. */
+  /** flush.ms may have changed: unflushed data gets a timer with the new interval (or none). */
   configChanged(): void {
-    if (this.timer === null) return;
-    clearTimeout(this.timer);
+    if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     this.scheduleTimer();
   }

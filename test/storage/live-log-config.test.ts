@@ -4,6 +4,7 @@ import { LogConfig, maxSegmentMs } from '../../lib/storage/log-config';
 import { LogManager } from '../../lib/storage/log-manager';
 import { PartitionLog } from '../../lib/storage/partition-log';
 import { tempDir, testConfig } from './batch-builder';
+import { waitUntil } from '../helpers/wait';
 import { KV, T0, allBatches, appendEach, keyedBatch, readAll } from './compaction-helpers';
 
 const ONE = keyedBatch([['k0', 'v000']]).length;
@@ -73,6 +74,13 @@ describe('storage: live config changes (PartitionLog.updateConfig)', () => {
     change(log, { maxMessageBytes: ONE - 1 });
     const refused = await log.append(keyedBatch([['k9', 'v999']]), { leaderEpoch: 0 }).catch((e: unknown) => e);
     expect(refused).to.be.instanceOf(SamsaError).with.property('code', ErrorCode.MESSAGE_TOO_LARGE.code);
+  });
+
+  it('arms the flush timer with a new flush.ms for data already waiting', async () => {
+    const log = await filled('f', { segmentBytes: 1 << 20 }, distinct(3));
+    expect(log.recoveryPoint).to.equal(0);
+    change(log, { flushIntervalMs: 10 });
+    await waitUntil('the timed flush', () => log.recoveryPoint === 3, 2000, 5);
   });
 
   it('holds back segments younger than min.compaction.lag.ms', async () => {
