@@ -141,10 +141,13 @@ export function maxSegmentMs(config: Readonly<LogConfig>): number {
   return lag !== undefined && lag > 0 && isCompacted(config) ? Math.min(config.segmentMs, lag) : config.segmentMs;
 }
 
-/** True when the timestamp-difference check is on (its default, Long.MAX_VALUE, means off). */
-export function checksTimestampDifference(config: Readonly<LogConfig>): boolean {
+/**
+ * message.timestamp.difference.max.ms when a leader must check it, else null: off by default
+ * (Long.MAX_VALUE) and for LogAppendTime logs, whose timestamps are the broker's own.
+ */
+export function timestampDifferenceLimit(config: Readonly<LogConfig>): number | null {
   const max = config.messageTimestampDifferenceMaxMs;
-  return max !== undefined && max < Number.MAX_SAFE_INTEGER && config.messageTimestampType !== 'LogAppendTime';
+  return max !== undefined && max < Number.MAX_SAFE_INTEGER && config.messageTimestampType !== 'LogAppendTime' ? max : null;
 }
 
 function cleanupPolicies(config: Readonly<LogConfig>): string[] {

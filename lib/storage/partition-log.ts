@@ -17,13 +17,13 @@ import { promises as fsp } from 'fs';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { assert } from '../util/assert';
 import { getLogger, Logger } from '../util/logger';
-import { recompressFor } from './recompress';
 import { appendResult, checkTimestamps, placeBatches, readProducerBatches, requireKeys, validateRecords } from './append-validation';
 import { EpochEndOffset, LeaderEpochCache } from './leader-epoch-cache';
-import { DEFAULT_FILE_DELETE_DELAY_MS, LogConfig, checksTimestampDifference, isCompacted, validateLogConfig } from './log-config';
+import { DEFAULT_FILE_DELETE_DELAY_MS, LogConfig, isCompacted, timestampDifferenceLimit, validateLogConfig } from './log-config';
 import { LogFlusher } from './log-flusher';
 import { loadSegments } from './log-loader';
 import { LogReadView, offsetForTimestamp, readBatches } from './log-reads';
+import { recompressFor } from './recompress';
 import { LogSegment } from './log-segment';
 import { LogWriter, MAX_QUEUED_APPEND_BYTES, logFailure } from './log-writer';
 import { AppendOptions, AppendResult, LogFlushObserver, OpenOptions, ReadOptions, ReadResult } from './partition-log-types';
@@ -222,7 +222,8 @@ export class PartitionLog {
         valid = validateRecords(batches, this.currentConfig, leader);
       }
       if (leader && isCompacted(this.currentConfig)) requireKeys(batches, valid, `${this.topic}-${this.partition}`);
-      if (leader && checksTimestampDifference(this.currentConfig)) checkTimestamps(batches, valid, this.currentConfig.messageTimestampDifferenceMaxMs as number, this.clock());
+      const timestampLimit = leader ? timestampDifferenceLimit(this.currentConfig) : null;
+      if (timestampLimit !== null) checkTimestamps(batches, valid, timestampLimit, this.clock());
       if (valid.length === 0) {
         return Promise.resolve({ baseOffset: -1, lastOffset: -1, logAppendTime: -1, recordCount: 0, sizeInBytes: 0 });
       }
