@@ -123,14 +123,19 @@ function recordLines(batch: Buffer, opts: DumpLogOptions, seen: (offset: number)
   try {
     for (const r of decodeRecords(batch)) {
       seen(r.offset);
-      let line = '|';
+      // Kafka's spacing, quirks included: "| " opens the metadata or the key, later fields add
+      // " name: value", and the payload always brings its own space (so a keyless record under
+      // --skip-record-metadata prints " payload: x").
+      let line = '';
+      let prefix = '| ';
       if (!opts.skipRecordMetadata) {
-        line += ` offset: ${r.offset} ${r.timestampType}: ${r.timestamp} keySize: ${r.key?.length ?? -1} valueSize: ${r.value?.length ?? -1}` +
+        line += `${prefix}offset: ${r.offset} ${r.timestampType}: ${r.timestamp} keySize: ${r.key?.length ?? -1} valueSize: ${r.value?.length ?? -1}` +
           ` sequence: ${addSequence(baseSequence, r.offset - info.baseOffset)} headerKeys: [${r.headers.map((h) => h.key).join(',')}]`;
+        prefix = ' ';
         if (control) line += controlText(r);
       }
       if (opts.printDataLog && !control) {
-        if (r.key !== null) line += ` key: ${r.key.toString('utf8')}`;
+        if (r.key !== null) line += `${prefix}key: ${r.key.toString('utf8')}`;
         if (r.value !== null) line += ` payload: ${r.value.toString('utf8')}`;
       }
       lines.push(line);

@@ -17,6 +17,7 @@ function masked(text: string): string {
 describe('integration/dump-log-cli', function () {
   this.timeout(90000);
   let dir: string;
+  let gzipLog: string;
   const file = (suffix: string): string => path.join(dir, `00000000000000000000${suffix}`);
   const dump = (...args: string[]) => runCli('samsa-dump-log', args);
 
@@ -39,12 +40,26 @@ describe('integration/dump-log-cli', function () {
       await batched.flush();
       await Promise.all(sends);
       await batched.close();
+      await admin2(bootstrap);
     } finally {
       await broker.shutdown();
       await zk.stop();
     }
     dir = path.join(logDir, 'dumped-0');
+    gzipLog = path.join(logDir, 'dumped-gzip-0', '00000000000000000000.log');
   });
+
+  /** A second topic holding one gzip batch of three records. */
+  async function admin2(bootstrap: string): Promise<void> {
+    const admin = new Admin({ bootstrapServers: bootstrap });
+    await admin.createTopic({ topic: 'dumped-gzip', numPartitions: 1, replicationFactor: 1 });
+    await admin.close();
+    const producer = new Producer({ bootstrapServers: bootstrap, acks: 1, lingerMs: 2000, compression: 'gzip', enableIdempotence: false });
+    const sends = [0, 1, 2].map((i) => producer.send({ topic: 'dumped-gzip', value: `zipped-${i}`, timestamp: T0 + i }));
+    await producer.flush();
+    await Promise.all(sends);
+    await producer.close();
+  }
 
   it('prints one line per batch of a segment a broker wrote, with Kafka\'s fields', async () => {
     const r = await dump('--files', file('.log'));
@@ -73,6 +88,16 @@ describe('integration/dump-log-cli', function () {
     const deep = await dump('--files', file('.log'), '--deep-iteration');
     expect(deep.stdout).to.contain('| offset: 3 CreateTime: 1700000000003 keySize: 2 valueSize: 6 sequence: -1 headerKeys: []\n');
     expect(deep.stdout).not.to.contain('payload:');
+  });
+
+  it('decompresses a gzip batch to show its records', async () => {
+    const r = await dump('--files', gzipLog, '--print-data-log');
+    expect(r.code).to.equal(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[2]).to.match(/^baseOffset: 0 lastOffset: 2 count: 3 .* CreateTime: 1700000000002 size: \d+ magic: 2 compresscodec: gzip crc: \d+ isvalid: true$/);
+    expect(lines.slice(3, 6)).to.deep.equal([0, 1, 2].map((i) => `| offset: ${i} CreateTime: ${T0 + i} keySize: -1 valueSize: 8 sequence: -1 headerKeys: [] payload: zipped-${i}`));
+    const bare = await dump('--files', gzipLog, '--print-data-log', '--skip-record-metadata');
+    expect(bare.stdout.split('\n').slice(3, 6)).to.deep.equal([' payload: zipped-0', ' payload: zipped-1', ' payload: zipped-2']);
   });
 
   it('dumps the offset and time indexes, checks them against the log, and runs the sanity check', async () => {
@@ -126,6 +151,9 @@ describe('integration/dump-log-cli', function () {
     expect(missing.code).to.equal(1);
     expect(missing.stdout).to.equal('Dumping /nonexistent/00000000000000000000.log\nStarting offset: 0\n');
     expect(missing.stderr).to.equal('Error: /nonexistent/00000000000000000000.log does not exist\n');
+    const size = await dump('--files', file('.index'), '--max-message-size', '0');
+    expect(size.code).to.equal(1);
+    expect(size.stderr).to.match(/^Error: .*--max-message-size/);
     const unknown = await dump('--files', '/tmp/notes.txt');
     expect(unknown.code).to.equal(0);
     expect(unknown.stderr).to.equal('Ignoring unknown file /tmp/notes.txt\n');
