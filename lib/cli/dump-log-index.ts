@@ -8,10 +8,11 @@
  * the largest timestamp so far (Kafka indexes last offsets; docs/operations.md says so).
  */
 import { promises as fsp } from 'fs';
+import type { FileHandle } from 'fs/promises';
 import * as path from 'path';
 import { readInt64 } from '../record/int64';
 import { OFFSET_INDEX_ENTRY_SIZE, OffsetIndex } from '../storage/offset-index';
-import { scanBatchHeaders } from '../storage/segment-scan';
+import { BatchHeaderView, scanBatchHeaders } from '../storage/segment-scan';
 import { NO_TIMESTAMP, TIME_INDEX_ENTRY_SIZE, TimeIndex } from '../storage/time-index';
 
 export interface IndexDumpOptions {
@@ -107,13 +108,7 @@ export async function dumpTimeIndex(file: string, logFile: string, indexFile: st
       const relative = entries[i].readInt32BE(8);
       if (isPadding(relative, i)) return;
       const offset = baseOffset + relative;
-      let batch: { baseOffset: number; maxTimestamp: number } | null = null;
-      await scanBatchHeaders(log, positionBefore(offsetEntries, relative), logSize, (h) => {
-        if (h.lastOffset < offset) return false;
-        batch = { baseOffset: h.baseOffset, maxTimestamp: h.maxTimestamp };
-        return true;
-      });
-      const b = batch as { baseOffset: number; maxTimestamp: number } | null;
+      const b = await batchReaching(log, positionBefore(offsetEntries, relative), logSize, offset);
       if (b === null) {
         note(findings.offsetNotFound, file, [offset, -1]);
       } else if (b.baseOffset !== offset) {
@@ -128,6 +123,17 @@ export async function dumpTimeIndex(file: string, logFile: string, indexFile: st
   } finally {
     await log.close();
   }
+}
+
+/** The header of the first batch from `from` on whose last offset is at least `offset`. */
+async function batchReaching(log: FileHandle, from: number, to: number, offset: number): Promise<BatchHeaderView | null> {
+  let found: BatchHeaderView | null = null;
+  await scanBatchHeaders(log, from, to, (h) => {
+    if (h.lastOffset < offset) return false;
+    found = h;
+    return true;
+  });
+  return found;
 }
 
 /** Position of the last offset index entry at or below `relative` (0 without one): where to start scanning. */
