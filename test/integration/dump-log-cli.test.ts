@@ -49,12 +49,12 @@ describe('integration/dump-log-cli', function () {
     gzipLog = path.join(logDir, 'dumped-gzip-0', '00000000000000000000.log');
   });
 
-  /** A second topic holding one gzip batch of three records. */
+  /** A second topic holding one gzip batch of three records from an idempotent producer. */
   async function admin2(bootstrap: string): Promise<void> {
     const admin = new Admin({ bootstrapServers: bootstrap });
     await admin.createTopic({ topic: 'dumped-gzip', numPartitions: 1, replicationFactor: 1 });
     await admin.close();
-    const producer = new Producer({ bootstrapServers: bootstrap, acks: 1, lingerMs: 2000, compression: 'gzip', enableIdempotence: false });
+    const producer = new Producer({ bootstrapServers: bootstrap, lingerMs: 2000, compression: 'gzip', enableIdempotence: true });
     const sends = [0, 1, 2].map((i) => producer.send({ topic: 'dumped-gzip', value: `zipped-${i}`, timestamp: T0 + i }));
     await producer.flush();
     await Promise.all(sends);
@@ -94,10 +94,22 @@ describe('integration/dump-log-cli', function () {
     const r = await dump('--files', gzipLog, '--print-data-log');
     expect(r.code).to.equal(0);
     const lines = r.stdout.split('\n');
-    expect(lines[2]).to.match(/^baseOffset: 0 lastOffset: 2 count: 3 .* CreateTime: 1700000000002 size: \d+ magic: 2 compresscodec: gzip crc: \d+ isvalid: true$/);
-    expect(lines.slice(3, 6)).to.deep.equal([0, 1, 2].map((i) => `| offset: ${i} CreateTime: ${T0 + i} keySize: -1 valueSize: 8 sequence: -1 headerKeys: [] payload: zipped-${i}`));
+    expect(lines[2]).to.match(/^baseOffset: 0 lastOffset: 2 count: 3 baseSequence: 0 lastSequence: 2 producerId: \d+ producerEpoch: 0 .* CreateTime: 1700000000002 size: \d+ magic: 2 compresscodec: gzip crc: \d+ isvalid: true$/);
+    expect(lines.slice(3, 6)).to.deep.equal([0, 1, 2].map((i) => `| offset: ${i} CreateTime: ${T0 + i} keySize: -1 valueSize: 8 sequence: ${i} headerKeys: [] payload: zipped-${i}`));
     const bare = await dump('--files', gzipLog, '--print-data-log', '--skip-record-metadata');
     expect(bare.stdout.split('\n').slice(3, 6)).to.deep.equal([' payload: zipped-0', ' payload: zipped-1', ' payload: zipped-2']);
+  });
+
+  it('prints the producers of a snapshot, and says so when one is corrupt', async () => {
+    const snapshot = path.join(path.dirname(gzipLog), '00000000000000000003.snapshot');
+    const r = await dump('--files', snapshot);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(new RegExp(`^Dumping ${snapshot}\nproducerId: \\d+ producerEpoch: 0 coordinatorEpoch: -1 currentTxnFirstOffset: None ` +
+      'firstSequence: 0 lastSequence: 2 lastOffset: 2 offsetDelta: 2 timestamp: 1700000000002\n$'));
+    const copy = path.join(tempDir('dump-log-snapshot'), '00000000000000000003.snapshot');
+    fs.writeFileSync(copy, fs.readFileSync(snapshot, 'utf8').replace('"epoch":0', '"epoch":1'));
+    const bad = await dump('--files', copy);
+    expect(bad.stderr).to.equal(`Snapshot ${copy} is corrupt (its CRC or contents do not check out)\n`);
   });
 
   it('dumps the offset and time indexes, checks them against the log, and runs the sanity check', async () => {
