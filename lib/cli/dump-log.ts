@@ -32,8 +32,8 @@ interface DumpLogCommandOptions {
 
 function buildProgram(io: CliIo) {
   return newProgram(TOOL_NAME, 'This tool helps to parse a log file and dump its contents to the console, useful for debugging a seemingly corrupt log segment.', io)
-    .option('--files <file1,file2,...>', 'REQUIRED: The comma separated list of data and index log files to be dumped.')
-    .option('--print-data-log', 'if set, printing the messages content when dumping data logs. Automatically set if any decoder option is specified.')
+    .option('--files <file1,file2,...>', 'REQUIRED: The comma separated list of data and index log files to be dumped (.log, .index, .timeindex, .snapshot).')
+    .option('--print-data-log', 'if set, printing the messages content (keys and payloads as UTF-8) when dumping data logs.')
     .option('--deep-iteration', 'if set, uses deep instead of shallow iteration. Automatically set if print-data-log is enabled.')
     .option('--skip-record-metadata', 'Whether to skip printing metadata for each record.')
     .option('--verify-index-only', 'if set, just verify the index log without printing its content.')
