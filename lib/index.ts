@@ -16,7 +16,7 @@ export { Consumer } from './client/consumer';
 export type {
   CommitCallback, CommittedOffset, ConsumerMetrics, ConsumerOptions, ConsumerRebalanceListener, ConsumerRecord, TopicPartition, TopicPartitionOffset,
 } from './client/consumer';
-export type { ConsumerGroupDescription, ConsumerGroupListing, CoordinatorNode, GroupOffset, MemberDescription } from './client/admin-groups';
+export type { ConsumerGroupDescription, ConsumerGroupListing, CoordinatorNode, DeleteOffsetsResult, GroupOffset, MemberDescription } from './client/admin-groups';
 export type { AccessControlEntry, AclBinding, AclBindingFilter, ResourcePattern } from './security/acl/acl-types';
 export { ANY_ACL_FILTER } from './security/acl/acl-filter';
 export type {

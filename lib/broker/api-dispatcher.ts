@@ -41,14 +41,6 @@ export class ApiDispatcher {
     return this;
   }
 
-  /**
-   * Holds `handler` behind the same startup gate as the registered handlers, for an API another
-   * listener serves without a native handler (Kafka's OffsetDelete).
-   */
-  guard<Req, Resp>(handler: Handler<Req, Resp>): Handler<Req, Resp> {
-    return this.gate ? this.gate.guard(handler) : handler;
-  }
-
   lookup(apiKey: number): Registration | undefined {
     return this.handlers.get(apiKey);
   }

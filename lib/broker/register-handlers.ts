@@ -23,7 +23,7 @@ import { fetchHandler } from './handlers/fetch';
 import { deleteGroupsHandler, describeGroupsHandler, listGroupsHandler } from './handlers/group-admin';
 import { findCoordinatorHandler } from './handlers/group-find-coordinator';
 import { heartbeatHandler, joinGroupHandler, leaveGroupHandler, syncGroupHandler } from './handlers/group-membership';
-import { offsetCommitHandler, offsetFetchHandler } from './handlers/group-offsets';
+import { offsetCommitHandler, offsetDeleteHandler, offsetFetchHandler } from './handlers/group-offsets';
 import { initProducerIdHandler } from './handlers/init-producer-id';
 import { listOffsetsHandler } from './handlers/list-offsets';
 import { apiVersionsHandler, metadataHandler } from './handlers/metadata';
@@ -84,6 +84,7 @@ export function registerBrokerHandlers(dispatcher: ApiDispatcher, deps: BrokerHa
     .register(Api.LeaveGroup, leaveGroupHandler(ctx))
     .register(Api.OffsetCommit, offsetCommitHandler(ctx))
     .register(Api.OffsetFetch, offsetFetchHandler(ctx))
+    .register(Api.OffsetDelete, offsetDeleteHandler(ctx))
     .register(Api.ListGroups, listGroupsHandler(ctx))
     .register(Api.DescribeGroups, describeGroupsHandler(ctx))
     .register(Api.DeleteGroups, deleteGroupsHandler(ctx))

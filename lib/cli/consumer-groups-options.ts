@@ -2,7 +2,7 @@
  * Command-line grammar of `samsa-consumer-groups`, with the option rules of Kafka's
  * ConsumerGroupCommand (checkArgs) and its wording: exactly one action, --group or --all-groups
  * for the group actions, at most one of --members/--offsets/--state, one reset scenario, one
- * of --dry-run/--execute. Everything a user can get wrong before touching the network is
+ * of --dry-run/--execute, --group and --topic for --delete-offsets. Everything a user can get wrong before touching the network is
  * rejected here.
  */
 import { Command } from 'commander';
@@ -10,13 +10,16 @@ import { CliIo, collect, integerArg, newProgram, parseBootstrapServers, parseToo
 
 export const TOOL_NAME = 'samsa-consumer-groups';
 
-export type GroupsAction = 'list' | 'describe' | 'delete' | 'reset-offsets';
+export type GroupsAction = 'list' | 'describe' | 'delete' | 'reset-offsets' | 'delete-offsets';
 export type DescribeView = 'offsets' | 'members' | 'state';
 
 /** What --reset-offsets moves each offset to. */
 export type ResetScenario =
   | { kind: 'to-earliest' } | { kind: 'to-latest' } | { kind: 'to-current' }
-  | { kind: 'to-offset'; offset: number } | { kind: 'shift-by'; shift: number } | { kind: 'to-datetime'; timestampMs: number };
+  | { kind: 'to-offset'; offset: number } | { kind: 'shift-by'; shift: number } | { kind: 'to-datetime'; timestampMs: number }
+  /** Now minus the duration, taken when the plan is made. */
+  | { kind: 'by-duration'; durationMs: number }
+  | { kind: 'from-file'; path: string };
 
 /** --topic t (every partition) or t:0,1,2. */
 export interface TopicScope {
@@ -39,15 +42,19 @@ export interface GroupsCommandOptions {
   allTopics: boolean;
   scenario: ResetScenario | null;
   execute: boolean;
+  /** --export: print the reset plan as CSV instead of the table. */
+  exportCsv: boolean;
   /** Neither --dry-run nor --execute: Kafka warns, then dry-runs. */
   dryRunImplied: boolean;
 }
 
-const ACTIONS: ReadonlyArray<[string, GroupsAction]> = [['list', 'list'], ['describe', 'describe'], ['delete', 'delete'], ['resetOffsets', 'reset-offsets']];
+const ACTIONS: ReadonlyArray<[string, GroupsAction]> = [
+  ['list', 'list'], ['describe', 'describe'], ['delete', 'delete'], ['resetOffsets', 'reset-offsets'], ['deleteOffsets', 'delete-offsets'],
+];
 /** Kafka's allResetOffsetScenarioOpts, in the order its checks run. */
 const SCENARIOS: ReadonlyArray<[string, string]> = [
-  ['toOffset', 'to-offset'], ['toDatetime', 'to-datetime'], ['toEarliest', 'to-earliest'], ['toLatest', 'to-latest'],
-  ['toCurrent', 'to-current'], ['shiftBy', 'shift-by'],
+  ['toOffset', 'to-offset'], ['toDatetime', 'to-datetime'], ['byDuration', 'by-duration'], ['toEarliest', 'to-earliest'], ['toLatest', 'to-latest'],
+  ['toCurrent', 'to-current'], ['shiftBy', 'shift-by'], ['fromFile', 'from-file'],
 ];
 const DEFAULT_TIMEOUT_MS = 5000;
 
@@ -63,10 +70,11 @@ function buildProgram(io: CliIo): Command {
     .option('--list', 'List all consumer groups.')
     .option('--describe', 'Describe consumer group and list offset lag (number of messages not yet processed) related to given group.')
     .option('--delete', 'Pass in groups to delete topic partition offsets and ownership information over the entire consumer group.')
-    .option('--reset-offsets', 'Reset offsets of consumer group. The group must be inactive. --dry-run (the default) shows the plan, --execute applies it.')
+    .option('--reset-offsets', 'Reset offsets of consumer group. The group must be inactive. --dry-run (the default) shows the plan, --execute applies it, --export prints it as CSV.')
+    .option('--delete-offsets', 'Delete offsets of consumer group. Supports one consumer group at the time, and multiple topics.')
     .option('--group <group>', 'The consumer group we wish to act on (repeatable).', collect)
     .option('--all-groups', 'Apply to all consumer groups.')
-    .option('--topic <topic>', 'With --reset-offsets: a topic to reset, optionally with partitions (topic1:0,1,2); repeatable.', collect)
+    .option('--topic <topic>', 'With --reset-offsets or --delete-offsets: a topic, optionally with partitions (topic1:0,1,2); repeatable.', collect)
     .option('--all-topics', 'With --reset-offsets: every topic the group has committed offsets for.')
     .option('--members', 'With --describe: describe the members of the group.')
     .option('--verbose', 'With --describe --members: also print each member\'s assignment.')
@@ -74,6 +82,9 @@ function buildProgram(io: CliIo): Command {
     .option('--state [states]', 'With --describe: the group\'s state. With --list: show states, optionally only these (comma-separated).')
     .option('--dry-run', 'Only show the results of --reset-offsets.')
     .option('--execute', 'Execute --reset-offsets.')
+    .option('--export', 'Export operation execution to a CSV file. Supported operations: reset-offsets.')
+    .option('--from-file <file>', 'Reset offsets to values defined in CSV file (topic,partition,offset, or group,topic,partition,offset).')
+    .option('--by-duration <duration>', "Reset offsets to offset by duration from current timestamp. Format: 'PnDTnHnMnS'")
     .option('--to-earliest', 'Reset offsets to the earliest offset.')
     .option('--to-latest', 'Reset offsets to the latest offset.')
     .option('--to-current', 'Reset offsets to the current (committed) offset.')
@@ -91,7 +102,7 @@ function toOptions(o: Record<string, unknown>): GroupsCommandOptions {
   if (!has('bootstrapServer')) throw new UsageError('Missing required argument "[bootstrap-server]"');
   checkArgs(o, has);
   const actions = ACTIONS.filter(([key]) => has(key));
-  if (actions.length !== 1) throw new UsageError('Command must include exactly one action: --list, --describe, --delete, --reset-offsets');
+  if (actions.length !== 1) throw new UsageError('Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets');
   const action = actions[0][1];
   const state = o.state;
   return {
@@ -108,6 +119,7 @@ function toOptions(o: Record<string, unknown>): GroupsCommandOptions {
     allTopics: has('allTopics'),
     scenario: action === 'reset-offsets' ? parseScenario(o, has) : null,
     execute: has('execute'),
+    exportCsv: has('export'),
     dryRunImplied: action === 'reset-offsets' && !has('execute') && !has('dryRun'),
   };
 }
@@ -130,6 +142,10 @@ function checkArgs(o: Record<string, unknown>, has: (key: string) => boolean): v
     if (!groupScope) throw new UsageError('Option [delete] takes one of these options: [group], [all-groups]');
     if (has('topic')) throw new UsageError('The consumer does not support topic-specific offset deletion from a consumer group.');
   }
+  if (has('deleteOffsets')) {
+    if (!has('group') || !has('topic')) throw new UsageError('Option [delete-offsets] takes the following options: [group], [topic]');
+    if ((o.group as string[]).length > 1) throw new UsageError('Found multiple arguments for option group, but you asked for only one');
+  }
   if (has('resetOffsets')) {
     if (has('dryRun') && has('execute')) throw new UsageError('Option [reset-offsets] only accepts one of [execute] and [dry-run]');
     if (!groupScope) throw new UsageError('Option [reset-offsets] takes one of these options: [group], [all-groups]');
@@ -149,10 +165,12 @@ function parseScenario(o: Record<string, unknown>, has: (key: string) => boolean
   if (has('toOffset')) return { kind: 'to-offset', offset: o.toOffset as number };
   if (has('shiftBy')) return { kind: 'shift-by', shift: o.shiftBy as number };
   if (has('toDatetime')) return { kind: 'to-datetime', timestampMs: parseDateTime(o.toDatetime as string) };
+  if (has('byDuration')) return { kind: 'by-duration', durationMs: parseDuration(o.byDuration as string) };
+  if (has('fromFile')) return { kind: 'from-file', path: o.fromFile as string };
   if (has('toEarliest')) return { kind: 'to-earliest' };
   if (has('toLatest')) return { kind: 'to-latest' };
   if (has('toCurrent')) return { kind: 'to-current' };
-  throw new UsageError("Option '[reset-offsets]' requires one of the following scenarios: [to-offset], [shift-by], [to-datetime], [to-earliest], [to-latest], [to-current]");
+  throw new UsageError("Option '[reset-offsets]' requires one of the following scenarios: [to-offset], [shift-by], [to-datetime], [by-duration], [to-earliest], [to-latest], [to-current], [from-file]");
 }
 
 /**
@@ -166,6 +184,26 @@ export function parseDateTime(text: string): number {
     throw new UsageError(`Error parsing timestamp '${text}': expected the format 'YYYY-MM-DDTHH:mm:SS.sss', optionally followed by a zone such as 'Z' or '+01:00'`);
   }
   return ms;
+}
+
+const DURATION = /^([-+]?)P(?:([-+]?\d+)D)?(?:T(?:([-+]?\d+)H)?(?:([-+]?\d+)M)?(?:([-+]?\d+)(?:[.,](\d{1,9}))?S)?)?$/i;
+
+/**
+ * Java's Duration.parse, which Kafka uses for --by-duration: `PnDTnHnMnS` (ISO-8601, days at most),
+ * e.g. `PT15M`, `P1DT2H`, `PT0.5S`; each part may carry a sign, as may the whole. In milliseconds.
+ */
+export function parseDuration(text: string): number {
+  const m = DURATION.exec(text.trim());
+  const hasPart = m !== null && [2, 3, 4, 5].some((i) => m[i] !== undefined);
+  const emptyTime = /T$/i.test(text.trim());
+  if (!m || !hasPart || emptyTime) {
+    throw new UsageError(`Invalid --by-duration '${text}': expected an ISO-8601 duration 'PnDTnHnMnS', such as 'PT15M' or 'P1DT2H'`);
+  }
+  const n = (i: number): number => (m[i] === undefined ? 0 : Number(m[i]));
+  const seconds = n(5);
+  const fractionMs = m[6] === undefined ? 0 : Math.trunc(Number(`0.${m[6]}`) * 1000) * (m[5]?.startsWith('-') ? -1 : 1);
+  const ms = ((n(2) * 24 + n(3)) * 60 + n(4)) * 60000 + seconds * 1000 + fractionMs;
+  return m[1] === '-' ? -ms : ms;
 }
 
 function normaliseZone(zone: string): string {

@@ -2,11 +2,14 @@
  * The plan behind `samsa-consumer-groups --reset-offsets`: which partitions (the scope: --topic
  * or --all-topics) move to which offset (the scenario), computed the way Kafka's
  * ConsumerGroupCommand computes it. Explicit offsets (--to-offset, --shift-by) are clamped into
- * the partition's [earliest, latest] range with a warning, and --to-datetime falls back to the
- * log end for partitions with nothing that recent.
+ * the partition's [earliest, latest] range with a warning, and --to-datetime (and --by-duration,
+ * which means the datetime now minus the duration) falls back to the log end for partitions with
+ * nothing that recent. --from-file takes partitions and offsets from a plan (consumer-groups-csv.ts),
+ * clamped the same way.
  */
 import type { GroupOffset } from '../client/admin-groups';
 import type { TopicPartition } from '../client/partition-state';
+import type { ResetPlan } from './consumer-groups-csv';
 import type { ResetRow } from './consumer-groups-format';
 import type { ResetScenario, TopicScope } from './consumer-groups-options';
 import { UsageError } from './options';
@@ -25,18 +28,35 @@ export interface ResetRequest {
   scenario: ResetScenario;
   /** Where clamping warnings go (stderr). */
   warn(text: string): void;
+  /** --from-file's plan, read by the caller. */
+  plan?: ResetPlan;
+  /** The clock --by-duration counts back from. */
+  nowMs?: number;
 }
 
 const key = (tp: TopicPartition): string => `${tp.topic}\u0000${tp.partition}`;
 const name = (tp: TopicPartition): string => `${tp.topic}-${tp.partition}`;
 
 export async function planReset(backend: ResetBackend, req: ResetRequest): Promise<ResetRow[]> {
+  if (req.scenario.kind === 'from-file') return planFromFile(backend, req);
   const committedList = await backend.listConsumerGroupOffsets(req.group);
   const committed = new Map(committedList.map((o) => [key(o), o.offset]));
   const partitions = await partitionsToReset(backend, req, committedList);
   const offsets = await Promise.all(partitions.map((tp) => newOffset(backend, req, tp, committed.get(key(tp)))));
   return partitions
     .map((tp, i) => ({ group: req.group, topic: tp.topic, partition: tp.partition, offset: offsets[i] }))
+    .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+}
+
+async function planFromFile(backend: ResetBackend, req: ResetRequest): Promise<ResetRow[]> {
+  const entries = req.plan?.get(req.group);
+  if (entries === undefined) {
+    req.warn(`\nError: No reset plan for group ${req.group} found\n`);
+    return [];
+  }
+  const offsets = await Promise.all(entries.map((e) => clamp(backend, req, e, e.offset)));
+  return entries
+    .map((e, i) => ({ group: req.group, topic: e.topic, partition: e.partition, offset: offsets[i] }))
     .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
 }
 
@@ -60,16 +80,24 @@ async function newOffset(backend: ResetBackend, req: ResetRequest, tp: TopicPart
       return backend.listOffsets(tp.topic, tp.partition, 'latest');
     case 'to-current':
       return current ?? backend.listOffsets(tp.topic, tp.partition, 'latest');
-    case 'to-datetime': {
-      const found = await backend.listOffsets(tp.topic, tp.partition, s.timestampMs);
-      return found >= 0 ? found : backend.listOffsets(tp.topic, tp.partition, 'latest');
-    }
+    case 'to-datetime':
+      return offsetAtTime(backend, tp, s.timestampMs);
+    case 'by-duration':
+      return offsetAtTime(backend, tp, (req.nowMs ?? Date.now()) - s.durationMs);
+    case 'from-file':
+      throw new Error('a --from-file plan is made by planFromFile');
     case 'to-offset':
       return clamp(backend, req, tp, s.offset);
     case 'shift-by':
       if (current === undefined) throw new UsageError(`Cannot shift offset for partition ${name(tp)} since there is no current committed offset`);
       return clamp(backend, req, tp, current + s.shift);
   }
+}
+
+/** The first offset whose timestamp is at or after `timestampMs`, or the log end when there is none. */
+async function offsetAtTime(backend: ResetBackend, tp: TopicPartition, timestampMs: number): Promise<number> {
+  const found = await backend.listOffsets(tp.topic, tp.partition, timestampMs);
+  return found >= 0 ? found : backend.listOffsets(tp.topic, tp.partition, 'latest');
 }
 
 async function clamp(backend: ResetBackend, req: ResetRequest, tp: TopicPartition, offset: number): Promise<number> {

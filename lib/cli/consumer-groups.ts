@@ -1,12 +1,14 @@
 /**
  * `samsa-consumer-groups`: Kafka's kafka-consumer-groups tool — list groups, describe one (its
- * partitions with lag, its members, or its state), reset its committed offsets, delete it.
+ * partitions with lag, its members, or its state), reset its committed offsets (or export the
+ * plan as CSV, or apply one from a file), delete some of its offsets, delete it.
  *
  * Output follows Kafka's ConsumerGroupCommand column for column (consumer-groups-format.ts).
  * Where Kafka prints an error and still exits 0 (a group that does not exist, a reset refused
  * because the group is active, a failed deletion), this tool prints the same words on stderr and
  * exits 1, so scripts can tell.
  */
+import { promises as fsp } from 'fs';
 import { Admin } from '../client/admin';
 import type { ConsumerGroupDescription, ConsumerGroupListing, GroupOffset } from '../client/admin-groups';
 import type { TopicPartitionOffset } from '../client/offset-committer';
@@ -15,13 +17,15 @@ import {
   formatGroupStates, formatMembers, formatOffsets, formatReset, formatState, groupStateNotice, OffsetRow, ResetRow,
 } from './consumer-groups-format';
 import { DRY_RUN_WARNING, GroupsCommandOptions, parseConsumerGroupsArgs, TOOL_NAME } from './consumer-groups-options';
+import { exportCsv, parseResetPlan, ResetPlan } from './consumer-groups-csv';
+import { deleteOffsets, DeleteOffsetsBackend } from './consumer-groups-delete-offsets';
 import { planReset, ResetBackend } from './consumer-groups-reset';
 import {
-  CliIo, clientOptionsFromProperties, errorMessage, loadClientProperties, printUsageError, processIo, runMain, UsageError,
+  CliIo, clientOptionsFromProperties, CommandError, errorMessage, loadClientProperties, printUsageError, processIo, runMain, UsageError,
 } from './options';
 
 /** The admin calls the tool makes; the Admin client has them all, tests substitute a fake. */
-export interface GroupsBackend extends ResetBackend {
+export interface GroupsBackend extends ResetBackend, DeleteOffsetsBackend {
   listConsumerGroups(states?: string[]): Promise<ConsumerGroupListing[]>;
   describeConsumerGroups(groupIds: string[]): Promise<ConsumerGroupDescription[]>;
   alterConsumerGroupOffsets(groupId: string, offsets: TopicPartitionOffset[]): Promise<void>;
@@ -71,6 +75,7 @@ async function openAdmin(opts: GroupsCommandOptions): Promise<GroupsBackend> {
 
 async function runAction(backend: GroupsBackend, opts: GroupsCommandOptions, io: CliIo): Promise<number> {
   if (opts.action === 'list') return listGroups(backend, opts, io);
+  if (opts.action === 'delete-offsets') return deleteOffsets(backend, opts.groups[0], opts.topics, io);
   const groupIds = opts.allGroups ? (await backend.listConsumerGroups()).map((g) => g.groupId) : opts.groups;
   switch (opts.action) {
     case 'describe':
@@ -169,6 +174,8 @@ async function deleteGroups(backend: GroupsBackend, groupIds: string[], io: CliI
 
 /** Resets only groups without active members (Empty, or Dead: never used), as Kafka requires. */
 async function resetOffsets(backend: GroupsBackend, opts: GroupsCommandOptions, groupIds: string[], io: CliIo): Promise<number> {
+  const plan = opts.scenario?.kind === 'from-file' ? await readPlan(opts.scenario.path, opts) : undefined;
+  const nowMs = Date.now();
   const descriptions = await backend.describeConsumerGroups(groupIds);
   const planned: ResetRow[] = [];
   let anyPlanned = false;
@@ -180,14 +187,25 @@ async function resetOffsets(backend: GroupsBackend, opts: GroupsCommandOptions, 
       continue;
     }
     const rows = await planReset(backend, {
-      group: d.groupId, topics: opts.topics, allTopics: opts.allTopics, scenario: opts.scenario!, warn: (text) => io.err(text),
+      group: d.groupId, topics: opts.topics, allTopics: opts.allTopics, scenario: opts.scenario!, warn: (text) => io.err(text), plan, nowMs,
     });
     if (opts.execute) await backend.alterConsumerGroupOffsets(d.groupId, rows.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.offset })));
     planned.push(...rows);
     anyPlanned = true;
   }
-  if (anyPlanned) io.out(formatReset(planned));
+  if (opts.exportCsv) io.out(exportCsv(planned, opts.groups.length === 1));
+  else if (anyPlanned) io.out(formatReset(planned));
   return exitCode;
+}
+
+async function readPlan(file: string, opts: GroupsCommandOptions): Promise<ResetPlan> {
+  let text: string;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch (err) {
+    throw new CommandError(`cannot read the reset plan ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorMessage(err)}`);
+  }
+  return parseResetPlan(text, file, opts.groups.length === 1 ? opts.groups[0] : null);
 }
 
 if (require.main === module) runMain((argv) => main(argv));

@@ -34,7 +34,7 @@ export interface ConsumerPerfSummary {
   endMs: number;
   bytes: number;
   messages: number;
-  /** Time spent before partitions were assigned (Kafka: group join; Samsa: metadata + assign). */
+  /** Time spent joining the consumer group (revocation or start to assignment), as Kafka counts it. */
   joinTimeMs: number;
 }
 

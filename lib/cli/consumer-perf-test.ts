@@ -2,10 +2,12 @@
  * `samsa-consumer-perf-test`: Kafka's kafka-consumer-perf-test — consume N messages as fast as
  * possible and report MB/s and messages/s in Kafka's format (see consumer-perf-format.ts).
  *
- * It assigns itself every partition of the topic rather than joining a group (--group only sets
- * group.id, so positions are committed under it) and starts at the earliest offset, or the
- * latest with --from-latest. It stops after --messages records, or
- * when no record arrived for --timeout ms (Kafka's default 10 s), with Kafka's warning.
+ * Like Kafka's ConsumerPerformance it subscribes as a member of a consumer group (--group, else a
+ * throwaway `perf-consumer-<n>`), so it shares partitions with other members and commits its
+ * positions as any consumer does; the time spent joining the group is reported as
+ * rebalance.time.ms. A group without committed offsets starts at the earliest offset, or the
+ * latest with --from-latest. It stops after --messages records, or when no record arrived for
+ * --timeout ms (Kafka's default 10 s), with Kafka's warning.
  */
 import { CONSUMER_METRIC_DEFS } from '../client/client-metrics';
 import { Consumer } from '../client/consumer';
@@ -39,7 +41,7 @@ function buildProgram(io: CliIo) {
     .option('--reporting-interval <ms>', 'Interval in milliseconds at which to print progress info.', integerArg(1), 5000)
     .option('--consumer.config <file>', 'Consumer config properties file.')
     .option('--fetch-size <bytes>', 'The amount of data to fetch per partition in a single request.', integerArg(1), 1024 * 1024)
-    .option('--group <group>', 'Consumer group id to commit positions under; partitions are still assigned directly.')
+    .option('--group <group>', 'The consumer group id to join (default: perf-consumer-<random number>).')
     .option('--hide-header', 'Skip printing the header for the stats.')
     .option('--print-metrics', 'Print the consumer\'s metrics at the end (Kafka\'s layout).');
 }
@@ -54,7 +56,7 @@ export function parseConsumerPerfArgs(argv: readonly string[], io: CliIo): { ok:
     props['auto.offset.reset'] = o.fromLatest === true ? 'latest' : 'earliest';
     props['max.partition.fetch.bytes'] = String(o.fetchSize);
     props['client.id'] ??= 'perf-consumer-client';
-    if (o.group !== undefined) props['group.id'] = o.group as string;
+    props['group.id'] = (o.group as string | undefined) ?? `perf-consumer-${Math.floor(Math.random() * 100000)}`;
     return {
       ok: true,
       options: {
@@ -90,11 +92,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const startMs = Date.now();
   try {
     await consumer.connect();
-    const partitions = await consumer.partitionsFor(opts.topic);
-    consumer.assign(partitions.map((partition) => ({ topic: opts.topic, partition })));
-    const joinTimeMs = Date.now() - startMs;
-    const { messages, bytes } = await consume(consumer, opts, io, joinTimeMs);
+    const join = subscribeTimingJoins(consumer, opts.topic);
+    const { messages, bytes } = await consume(consumer, opts, io, join);
     const endMs = Date.now();
+    const joinTimeMs = join.totalMs;
     if (!opts.showDetailedStats) io.out(`${formatConsumerSummary({ startMs, endMs, bytes, messages, joinTimeMs })}\n`);
     if (opts.printMetrics) io.out(formatMetricsTable(CONSUMER_METRIC_DEFS, consumer.metrics(), opts.consumerProps['client.id']));
     return 0;
@@ -106,8 +107,31 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   }
 }
 
+/** Time spent joining the group: in total, and since the last progress line. */
+interface JoinTime {
+  totalMs: number;
+  inIntervalMs: number;
+}
+
+/** Subscribes with Kafka's rebalance listener: a join runs from revocation (or the start) to assignment. */
+function subscribeTimingJoins(consumer: Consumer, topic: string): JoinTime {
+  const join: JoinTime = { totalMs: 0, inIntervalMs: 0 };
+  let joinStartMs = Date.now();
+  consumer.subscribe([topic], {
+    onPartitionsRevoked: () => {
+      joinStartMs = Date.now();
+    },
+    onPartitionsAssigned: () => {
+      const ms = Date.now() - joinStartMs;
+      join.totalMs += ms;
+      join.inIntervalMs += ms;
+    },
+  });
+  return join;
+}
+
 /** Kafka's consume loop: counts key+value bytes, prints a progress line per reporting interval. */
-async function consume(consumer: Consumer, opts: ConsumerPerfOptions, io: CliIo, joinTimeMs: number): Promise<{ messages: number; bytes: number }> {
+async function consume(consumer: Consumer, opts: ConsumerPerfOptions, io: CliIo, join: JoinTime): Promise<{ messages: number; bytes: number }> {
   let messages = 0;
   let bytes = 0;
   let now = Date.now();
@@ -120,7 +144,7 @@ async function consume(consumer: Consumer, opts: ConsumerPerfOptions, io: CliIo,
     lastMessagesRead: 0,
     startMs: now,
     endMs: now,
-    joinTimeMsInInterval: joinTimeMs,
+    joinTimeMsInInterval: 0,
   };
   while (messages < opts.messages && now - lastConsumedMs <= opts.timeoutMs) {
     const records: ConsumerRecord[] = await consumer.poll(POLL_MS);
@@ -130,8 +154,11 @@ async function consume(consumer: Consumer, opts: ConsumerPerfOptions, io: CliIo,
       messages += 1;
       bytes += (record.key?.length ?? 0) + (record.value?.length ?? 0);
       if (now - progress.startMs >= opts.reportingIntervalMs) {
-        if (opts.showDetailedStats) io.out(`${formatConsumerProgress({ ...progress, bytesRead: bytes, messagesRead: messages, endMs: now })}\n`);
-        Object.assign(progress, { joinTimeMsInInterval: 0, startMs: now, lastMessagesRead: messages, lastBytesRead: bytes });
+        if (opts.showDetailedStats) {
+          io.out(`${formatConsumerProgress({ ...progress, bytesRead: bytes, messagesRead: messages, endMs: now, joinTimeMsInInterval: join.inIntervalMs })}\n`);
+        }
+        join.inIntervalMs = 0;
+        Object.assign(progress, { startMs: now, lastMessagesRead: messages, lastBytesRead: bytes });
       }
     }
   }

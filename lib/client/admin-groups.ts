@@ -53,7 +53,18 @@ export interface GroupOffset extends TopicPartition {
   metadata: string | null;
 }
 
+/**
+ * What deleteConsumerGroupOffsets did: a group-level error (the group is unknown, not empty and
+ * not a consumer group, not authorized...) fails every partition; otherwise each partition has
+ * its own outcome (GROUP_SUBSCRIBED_TO_TOPIC while a member subscribes to the topic).
+ */
+export interface DeleteOffsetsResult {
+  groupError: SamsaError | null;
+  partitions: Array<TopicPartition & { error: SamsaError | null }>;
+}
+
 type Attempt<T> = { done: T } | { retryCode: number };
+type OffsetDeleteAnswer = { errorCode: number; topics: Array<{ name: string; partitions: Array<{ partitionIndex: number; errorCode: number }> }> };
 type ListedGroup = { groupId: string; protocolType: string; groupState: string };
 
 /** Broker nodes to ask for ListGroups. */
@@ -154,6 +165,31 @@ export class AdminGroups {
     return new Map(results);
   }
 
+  /** Removes committed offsets of `partitions` from the group (OffsetDelete, Kafka's deleteConsumerGroupOffsets). */
+  async deleteConsumerGroupOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<DeleteOffsetsResult> {
+    const byTopic = new Map<string, number[]>();
+    for (const tp of partitions) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
+    const topics = [...byTopic].map(([name, list]) => ({ name, partitions: list.map((partitionIndex) => ({ partitionIndex })) }));
+    try {
+      const response = await this.onCoordinator<OffsetDeleteAnswer>(groupId, `deleting offsets of group '${groupId}'`, async (conn) => {
+        const r = await conn.send(Api.OffsetDelete, { groupId, topics });
+        if (r.errorCode !== 0 && retriableGroupError(r.errorCode)) return { retryCode: r.errorCode };
+        return { done: r };
+      });
+      if (response.errorCode !== 0) return failedEverywhere(partitions, responseError(response.errorCode, null));
+      const codes = new Map(response.topics.flatMap((t) => t.partitions.map((p) => [`${t.name}\u0000${p.partitionIndex}`, p.errorCode] as const)));
+      return {
+        groupError: null,
+        partitions: partitions.map((tp) => {
+          const code = codes.get(`${tp.topic}\u0000${tp.partition}`) ?? ErrorCode.UNKNOWN_SERVER_ERROR.code;
+          return { ...tp, error: code === 0 ? null : responseError(code, null) };
+        }),
+      };
+    } catch (err) {
+      return failedEverywhere(partitions, asSamsaError(err));
+    }
+  }
+
   /** Runs `attempt` against the group's coordinator, finding it again and retrying while it moves or loads. */
   private onCoordinator<T>(groupId: string, what: string, attempt: (conn: Connection, node: CoordinatorNode) => Promise<Attempt<T>>): Promise<T> {
     const deadline = Date.now() + this.options.requestTimeoutMs;
@@ -181,6 +217,10 @@ export class AdminGroups {
       await sleep(waitMs);
     }
   }
+}
+
+function failedEverywhere(partitions: readonly TopicPartition[], error: SamsaError): DeleteOffsetsResult {
+  return { groupError: error, partitions: partitions.map((tp) => ({ topic: tp.topic, partition: tp.partition, error })) };
 }
 
 function deadGroup(groupId: string, coordinator: CoordinatorNode): ConsumerGroupDescription {

@@ -9,7 +9,7 @@ import { ErrorCode, SamsaError } from '../protocol/errors';
 import { CreateTopicsRequestData, RESOURCE_TYPE_TOPIC } from '../protocol/messages/admin';
 import { ELECTION_TYPE_PREFERRED, ELECTION_TYPE_UNCLEAN } from '../protocol/messages/elect-reassign';
 import { MetadataResponseData } from '../protocol/messages/metadata';
-import { AdminGroups, ConsumerGroupDescription, ConsumerGroupListing, GroupOffset } from './admin-groups';
+import { AdminGroups, ConsumerGroupDescription, ConsumerGroupListing, DeleteOffsetsResult, GroupOffset } from './admin-groups';
 import * as scram from './admin-scram';
 import { closedError, responseError, unknownTopicError } from './client-errors';
 import { ADMIN_METRIC_DEFS, AdminMetrics, adminMetrics } from './client-metrics';
@@ -337,6 +337,12 @@ export class Admin {
   deleteConsumerGroups(groupIds: string[]): Promise<Map<string, SamsaError | null>> {
     this.ensureOpen();
     return this.groups.deleteConsumerGroups(groupIds);
+  }
+
+  /** Deletes committed offsets of a group (all of them while Empty; of topics no member subscribes to otherwise). */
+  deleteConsumerGroupOffsets(groupId: string, partitions: TopicPartition[]): Promise<DeleteOffsetsResult> {
+    this.ensureOpen();
+    return this.groups.deleteConsumerGroupOffsets(groupId, partitions);
   }
 
   /** Which SCRAM mechanisms (and iteration counts) users have; none given: every user with a credential. */

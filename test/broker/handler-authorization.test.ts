@@ -9,13 +9,9 @@ import { fetchHandler } from '../../lib/broker/handlers/fetch';
 import { deleteGroupsHandler, describeGroupsHandler, listGroupsHandler } from '../../lib/broker/handlers/group-admin';
 import { findCoordinatorHandler } from '../../lib/broker/handlers/group-find-coordinator';
 import { heartbeatHandler, joinGroupHandler, leaveGroupHandler, syncGroupHandler } from '../../lib/broker/handlers/group-membership';
-import { offsetCommitHandler, offsetFetchHandler } from '../../lib/broker/handlers/group-offsets';
+import { offsetCommitHandler, offsetDeleteHandler, offsetFetchHandler } from '../../lib/broker/handlers/group-offsets';
 import { initProducerIdHandler } from '../../lib/broker/handlers/init-producer-id';
 import { alterPartitionReassignmentsHandler, listPartitionReassignmentsHandler } from '../../lib/broker/handlers/partition-reassignments';
-import { ApiDispatcher } from '../../lib/broker/api-dispatcher';
-import { registerGroupApis } from '../../lib/broker/kafka/group-handlers';
-import { KafkaDispatcher } from '../../lib/broker/kafka/kafka-dispatcher';
-import { KafkaOffsetDelete } from '../../lib/protocol/kafka/messages/group-offsets';
 import { Handler, RequestContext } from '../../lib/broker/request-context';
 import { ErrorCode } from '../../lib/protocol/errors';
 import { AuthorizationRequest, Authorizer, ResourceTypeRequest } from '../../lib/security/acl/acl-types';
@@ -174,20 +170,16 @@ describe('broker/handlers authorization (every check, before any work)', () => {
     expect(refused.topics[0]).to.include({ name: 'm', errorCode: TOPIC, errorMessage: 'Authorization failed.' });
   });
 
-  it('checks Delete on the group, then Read on each topic, for the Kafka listener\'s OffsetDelete', async () => {
+  it('checks Delete on the group, then Read on each topic, for OffsetDelete', async () => {
     const deleted: string[] = [];
     const offsets = { delete: async (_g: string, topics: ReadonlyArray<{ name: string }>) => { deleted.push(...topics.map((t) => t.name)); return { errorCode: 0, topics: topics.map((t) => ({ name: t.name, partitions: [{ partitionIndex: 0, errorCode: 0 }] })) }; } };
     const topics = [{ name: 'readable', partitions: [{ partitionIndex: 0 }] }, { name: 'secret', partitions: [{ partitionIndex: 0 }] }];
-    const build = (authorizer: Authorizer) => {
-      const kafka = new KafkaDispatcher();
-      registerGroupApis(kafka, new ApiDispatcher(), () => offsets, { authorizer });
-      return kafka.lookup(KafkaOffsetDelete.key)!.handler;
-    };
-    const noGroup = await build(new DenyAll())({ groupId: 'g', topics }, rc(47)) as { errorCode: number };
+    const build = (authorizer: Authorizer) => offsetDeleteHandler({ authorizer, groups: { offsets } } as unknown as BrokerContext);
+    const noGroup = await call(build(new DenyAll()), { groupId: 'g', topics }, 47);
     expect(noGroup.errorCode).to.equal(GROUP);
     expect(deleted).to.deep.equal([]);
     const some: Authorizer = { authorize: (r) => r.resource.resourceType === 'Group' || r.resource.name === 'readable', authorizeByResourceType: () => false };
-    const answer = await build(some)({ groupId: 'g', topics }, rc(47)) as { errorCode: number; topics: Array<{ name: string; partitions: Array<{ errorCode: number }> }> };
+    const answer = await call(build(some), { groupId: 'g', topics }, 47);
     expect(deleted).to.deep.equal(['readable']);
     expect(answer.topics.map((t) => [t.name, t.partitions[0].errorCode])).to.deep.equal([['readable', 0], ['secret', TOPIC]]);
   });

@@ -149,5 +149,9 @@ describe('cli/perf-test arguments', () => {
     if (!parsed.ok) return;
     expect(parsed.options).to.include({ messages: 100, timeoutMs: 10000, reportingIntervalMs: 5000, showDetailedStats: false });
     expect(parsed.options.consumerProps).to.include({ 'auto.offset.reset': 'earliest', 'max.partition.fetch.bytes': '1048576' });
+    // Kafka's ConsumerPerformance always joins a group: a throwaway one unless --group names it.
+    expect(parsed.options.consumerProps['group.id']).to.match(/^perf-consumer-\d+$/);
+    const named = parseConsumerPerfArgs([...BOOTSTRAP, '--topic', 't', '--messages', '1', '--group', 'perf-g'], captureIo());
+    expect(named.ok && named.options.consumerProps['group.id']).to.equal('perf-g');
   });
 });

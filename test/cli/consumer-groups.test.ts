@@ -1,8 +1,12 @@
 import { expect } from 'chai';
-import type { ConsumerGroupDescription, ConsumerGroupListing, GroupOffset } from '../../lib/client/admin-groups';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { ConsumerGroupDescription, ConsumerGroupListing, DeleteOffsetsResult, GroupOffset } from '../../lib/client/admin-groups';
+import type { TopicPartition } from '../../lib/client/partition-state';
 import type { TopicPartitionOffset } from '../../lib/client/offset-committer';
 import { GroupsBackend, main } from '../../lib/cli/consumer-groups';
-import { parseDateTime } from '../../lib/cli/consumer-groups-options';
+import { parseDateTime, parseDuration } from '../../lib/cli/consumer-groups-options';
 import { ErrorCode, SamsaError } from '../../lib/protocol/errors';
 import { CapturedIo, captureIo } from './capture-io';
 
@@ -16,6 +20,8 @@ class MemoryGroupsBackend implements GroupsBackend {
   logs = new Map<string, Array<[number, number]>>();
   altered: Array<{ groupId: string; offsets: TopicPartitionOffset[] }> = [];
   deleted: string[] = [];
+  /** Topics a member of the group subscribes to (OffsetDelete refuses them). */
+  subscribed = new Set<string>();
 
   group(groupId: string, state: string, members: ConsumerGroupDescription['members'] = [], assignor = 'range'): this {
     this.groups.set(groupId, { groupId, state, protocolType: 'consumer', partitionAssignor: assignor, members, coordinator: COORDINATOR });
@@ -49,6 +55,23 @@ class MemoryGroupsBackend implements GroupsBackend {
       this.deleted.push(id);
       return [id, null];
     }));
+  }
+
+  async deleteConsumerGroupOffsets(groupId: string, partitions: TopicPartition[]): Promise<DeleteOffsetsResult> {
+    const g = this.groups.get(groupId);
+    if (!g) {
+      const error = new SamsaError(ErrorCode.GROUP_ID_NOT_FOUND, 'The group id does not exist.');
+      return { groupError: error, partitions: partitions.map((tp) => ({ ...tp, error })) };
+    }
+    return {
+      groupError: null,
+      partitions: partitions.map((tp) => {
+        if (!this.logs.get(tp.topic)?.[tp.partition]) return { ...tp, error: new SamsaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.message) };
+        if (g.state !== 'Empty' && this.subscribed.has(tp.topic)) return { ...tp, error: new SamsaError(ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC, ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC.message) };
+        this.offsets.set(groupId, (this.offsets.get(groupId) ?? []).filter((o) => o.topic !== tp.topic || o.partition !== tp.partition));
+        return { ...tp, error: null };
+      }),
+    };
   }
 
   async describeTopics(names: string[]): Promise<Array<{ name: string; partitions: Array<{ partition: number }> }>> {
@@ -104,9 +127,9 @@ describe('cli/consumer-groups', () => {
   describe('argument validation', () => {
     it('requires --bootstrap-server and exactly one action', async () => {
       await expectUsage(['--list'], 'Missing required argument "[bootstrap-server]"');
-      await expectUsage([...BOOTSTRAP], 'Command must include exactly one action: --list, --describe, --delete, --reset-offsets');
+      await expectUsage([...BOOTSTRAP], 'Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets');
       await expectUsage([...BOOTSTRAP, '--list', '--delete', '--group', 'g'], 'Option "[group]" can\'t be used with option "[list]"');
-      await expectUsage([...BOOTSTRAP, '--describe', '--delete', '--group', 'g'], 'Command must include exactly one action: --list, --describe, --delete, --reset-offsets');
+      await expectUsage([...BOOTSTRAP, '--describe', '--delete', '--group', 'g'], 'Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets');
     });
 
     it("applies Kafka's rules for --describe", async () => {
@@ -125,8 +148,25 @@ describe('cli/consumer-groups', () => {
       await expectUsage([...BOOTSTRAP, '--reset-offsets', '--to-earliest', '--execute'], 'Option [reset-offsets] takes one of these options: [group], [all-groups]');
       await expectUsage([...BOOTSTRAP, '--reset-offsets', '--group', 'g', '--to-earliest', '--to-offset', '3', '--execute'], 'Option "[to-offset]" can\'t be used with option "[to-earliest]"');
       await expectUsage([...BOOTSTRAP, '--reset-offsets', '--group', 'g', '--topic', 't', '--execute'],
-        "Option '[reset-offsets]' requires one of the following scenarios: [to-offset], [shift-by], [to-datetime], [to-earliest], [to-latest], [to-current]");
+        "Option '[reset-offsets]' requires one of the following scenarios: [to-offset], [shift-by], [to-datetime], [by-duration], [to-earliest], [to-latest], [to-current], [from-file]");
+      await expectUsage([...BOOTSTRAP, '--reset-offsets', '--group', 'g', '--topic', 't', '--by-duration', 'PT1H', '--from-file', 'x.csv'], 'Option "[by-duration]" can\'t be used with option "[from-file]"');
+      await expectUsage([...BOOTSTRAP, '--reset-offsets', '--group', 'g', '--topic', 't', '--by-duration', '1 hour'],
+        "Invalid --by-duration '1 hour': expected an ISO-8601 duration 'PnDTnHnMnS', such as 'PT15M' or 'P1DT2H'");
       await expectUsage([...BOOTSTRAP, '--reset-offsets', '--group', 'g', '--topic', 't:x', '--to-earliest', '--execute'], "Invalid --topic 't:x': expected topic or topic:partition,partition,...");
+    });
+
+    it("applies Kafka's rules for --delete-offsets", async () => {
+      await expectUsage([...BOOTSTRAP, '--delete-offsets', '--group', 'g'], 'Option [delete-offsets] takes the following options: [group], [topic]');
+      await expectUsage([...BOOTSTRAP, '--delete-offsets', '--topic', 't'], 'Option [delete-offsets] takes the following options: [group], [topic]');
+      await expectUsage([...BOOTSTRAP, '--delete-offsets', '--group', 'g', '--group', 'h', '--topic', 't'], 'Found multiple arguments for option group, but you asked for only one');
+    });
+
+    it('parses ISO-8601 durations as Java does', () => {
+      expect(parseDuration('PT15M')).to.equal(15 * 60000);
+      expect(parseDuration('P1DT2H')).to.equal(26 * 3600000);
+      expect(parseDuration('pt0.5s')).to.equal(500);
+      expect(parseDuration('-PT1H30M')).to.equal(-5400000);
+      for (const bad of ['P', 'PT', '15M', 'P1H', 'P1DT']) expect(() => parseDuration(bad), bad).to.throw('Invalid --by-duration');
     });
 
     it('rejects unknown flags and unparseable datetimes', async () => {
@@ -275,6 +315,81 @@ describe('cli/consumer-groups', () => {
       const failed = await run([...BOOTSTRAP, '--delete', '--group', 'busy'], backend);
       expect(failed.code).to.equal(1);
       expect(failed.io.stderrText()).to.equal("\nError: Deletion of some consumer groups failed:\n* Group 'busy' could not be deleted due to: NON_EMPTY_GROUP: The group is not empty.\n");
+    });
+  });
+
+  describe('--delete-offsets', () => {
+    it('deletes offsets of an empty group and prints the TOPIC PARTITION STATUS table', async () => {
+      const backend = stableBackend().group('g', 'Empty');
+      const { code, io } = await run([...BOOTSTRAP, '--delete-offsets', '--group', 'g', '--topic', 'orders', '--topic', 'legacy:0'], backend);
+      expect(code).to.equal(0);
+      expect(io.stderrText()).to.equal('');
+      expect(io.stdoutText()).to.equal([
+        'Request succeed for deleting offsets with topic orders, legacy:0 group g',
+        '',
+        'TOPIC                          PARTITION       STATUS         ',
+        'legacy                         0               Successful     ',
+        'orders                         0               Successful     ',
+        'orders                         1               Successful     ',
+        '',
+      ].join('\n'));
+      expect(backend.offsets.get('g')).to.deep.equal([]);
+    });
+
+    it('reports partition errors (subscribed topic, unknown topic) and a missing group with exit code 1', async () => {
+      const backend = stableBackend();
+      backend.subscribed.add('orders');
+      const busy = await run([...BOOTSTRAP, '--delete-offsets', '--group', 'g', '--topic', 'orders:0', '--topic', 'legacy', '--topic', 'ghost'], backend);
+      expect(busy.code).to.equal(1);
+      expect(busy.io.stderrText()).to.equal('\nError: Encounter some partition level error, see the follow-up details:\n');
+      expect(busy.io.stdoutText()).to.equal([
+        '',
+        'TOPIC                          PARTITION       STATUS         ',
+        "ghost                          Not Provided    Error: Topic 'ghost' does not exist.",
+        'legacy                         0               Successful     ',
+        'orders                         0               Error: Deleting offsets of a topic is forbidden while the consumer group is actively subscribed to it.',
+        '',
+      ].join('\n'));
+      const missing = await run([...BOOTSTRAP, '--delete-offsets', '--group', 'nope', '--topic', 'orders:1'], backend);
+      expect(missing.code).to.equal(1);
+      expect(missing.io.stderrText()).to.equal("\nError: 'nope' does not exist.\n");
+      expect(missing.io.stdoutText()).to.contain('orders                         1               Error: The group id does not exist.');
+    });
+  });
+
+  describe('--reset-offsets --by-duration, --export and --from-file', () => {
+    it('resets to the offset at now minus the duration', async () => {
+      const backend = stableBackend().group('g', 'Empty');
+      const seen: Array<'earliest' | 'latest' | number> = [];
+      const listOffsets = backend.listOffsets.bind(backend);
+      backend.listOffsets = async (t, p, spec) => { seen.push(spec); return listOffsets(t, p, spec); };
+      const before = Date.now();
+      const { code } = await run([...BOOTSTRAP, '--reset-offsets', '--group', 'g', '--topic', 'orders:0', '--by-duration', 'PT1H', '--execute'], backend);
+      expect(code).to.equal(0);
+      const asked = seen.find((s) => typeof s === 'number') as number;
+      expect(asked).to.be.within(before - 3600000 - 1000, Date.now() - 3600000);
+      expect(backend.altered[0].offsets).to.deep.equal([{ topic: 'orders', partition: 0, offset: 10 }]);
+    });
+
+    it('exports the plan as Kafka\'s CSV and applies it back from the file, clamped into the log', async () => {
+      const backend = stableBackend().group('g', 'Empty');
+      const exported = await run([...BOOTSTRAP, '--reset-offsets', '--group', 'g', '--all-topics', '--to-earliest', '--dry-run', '--export'], backend);
+      expect(exported.code).to.equal(0);
+      expect(exported.io.stdoutText()).to.equal('legacy,0,0\norders,0,0\norders,1,0\n\n');
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'samsa-reset-plan-'));
+      const file = path.join(dir, 'plan.csv');
+      fs.writeFileSync(file, 'orders,0,4\norders,1,99\n');
+      const applied = await run([...BOOTSTRAP, '--reset-offsets', '--group', 'g', '--from-file', file, '--execute'], backend);
+      expect(applied.code).to.equal(0);
+      expect(applied.io.stderrText()).to.equal('New offset (99) is higher than latest offset for topic partition orders-1. Value will be set to 5\n');
+      expect(backend.altered).to.deep.equal([{ groupId: 'g', offsets: [{ topic: 'orders', partition: 0, offset: 4 }, { topic: 'orders', partition: 1, offset: 5 }] }]);
+      fs.writeFileSync(file, 'other,orders,0,1\n');
+      const noPlan = await run([...BOOTSTRAP, '--reset-offsets', '--group', 'g', '--from-file', file, '--execute'], backend);
+      expect(noPlan.io.stderrText()).to.equal('\nError: No reset plan for group g found\n');
+      fs.writeFileSync(file, 'orders;0;1\n');
+      const bad = await run([...BOOTSTRAP, '--reset-offsets', '--group', 'g', '--from-file', file, '--execute'], backend);
+      expect(bad.code).to.equal(1);
+      expect(bad.io.stderrText()).to.equal(`Error: Executing consumer group command failed due to line 1 of ${file} ('orders;0;1') is not topic,partition,offset or group,topic,partition,offset\n`);
     });
   });
 });

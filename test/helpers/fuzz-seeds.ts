@@ -134,6 +134,7 @@ function seedBodies({ topic, group }: SeedNames, records: Buffer): Map<number, u
     [Api.ElectLeaders, { electionType: 0, topicPartitions: [{ topic, partitions: [0] }], timeoutMs: 1000 }],
     [Api.AlterPartitionReassignments, { timeoutMs: 1000, topics: [{ name: topic, partitions: [{ partitionIndex: 0, replicas: null }] }] }],
     [Api.ListPartitionReassignments, { timeoutMs: 1000, topics: null }],
+    [Api.OffsetDelete, { groupId: group, topics: [{ name: topic, partitions: [{ partitionIndex: 0 }] }] }],
     [Api.DescribeAcls, { resourceTypeFilter: 2, resourceNameFilter: topic, patternTypeFilter: 2, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1 }],
     [Api.CreateAcls, { creations: [{ resourceType: 2, resourceName: `${topic}-acl`, resourcePatternType: 3, principal: 'User:fuzz', host: '*', operation: 3, permissionType: 3 }] }],
     [Api.DeleteAcls, { filters: [{ resourceTypeFilter: 2, resourceNameFilter: `${topic}-acl`, patternTypeFilter: 3, principalFilter: 'User:fuzz', hostFilter: null, operation: 1, permissionType: 1 }] }],

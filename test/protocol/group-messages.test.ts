@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Api } from '../../lib/protocol/api';
 import {
-  GROUP_API_KEYS, HeartbeatRequest, JoinGroupRequest, JoinGroupResponse, OffsetCommitRequest, OffsetFetchRequest,
+  GROUP_API_KEYS, HeartbeatRequest, JoinGroupRequest, JoinGroupResponse, OffsetCommitRequest, OffsetDeleteRequest, OffsetDeleteResponse, OffsetFetchRequest,
 } from '../../lib/protocol/messages/group';
 import { decode, encode } from '../../lib/protocol/schema';
 
@@ -35,6 +35,18 @@ describe('protocol/group messages', () => {
       topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 42, committedLeaderEpoch: -1, committedMetadata: null }] }],
     };
     expect(decode(OffsetCommitRequest, encode(OffsetCommitRequest, commit, 0), 0)).to.deep.equal(commit);
+  });
+
+  it('encodes OffsetDelete exactly as its wire grammar says', () => {
+    const request = { groupId: 'g', topics: [{ name: 't', partitions: [{ partitionIndex: 1 }] }] };
+    // groupId "g" | 1 topic: name "t" | 1 partition: partitionIndex 1
+    const requestHex = '000167' + '00000001' + '000174' + '00000001' + '00000001';
+    expect(encode(OffsetDeleteRequest, request, 0).toString('hex')).to.equal(requestHex);
+    expect(decode(OffsetDeleteRequest, Buffer.from(requestHex, 'hex'), 0)).to.deep.equal(request);
+    const response = { errorCode: 0, throttleTimeMs: 0, topics: [{ name: 't', partitions: [{ partitionIndex: 1, errorCode: 86 }] }] };
+    // errorCode 0 | throttleTimeMs 0 | 1 topic: name "t" | 1 partition: partitionIndex 1, errorCode 86
+    const responseHex = '0000' + '00000000' + '00000001' + '000174' + '00000001' + '00000001' + '0056';
+    expect(encode(OffsetDeleteResponse, response, 0).toString('hex')).to.equal(responseHex);
   });
 
   it('serves Kafka\'s group API keys under their Kafka names in the API table', () => {

@@ -1,12 +1,15 @@
 /**
- * OffsetCommit and OffsetFetch, served by the group coordinator (lib/group/group-offsets.ts).
- * Access as Kafka checks it: committing needs Read on the group, then Read on each topic;
- * fetching needs Describe on the group, then Describe on each topic, and a listing of every
- * committed offset silently leaves out the topics the principal may not Describe.
+ * OffsetCommit, OffsetFetch and OffsetDelete, served by the group coordinator
+ * (lib/group/group-offsets.ts). Access as Kafka checks it: committing needs Read on the group,
+ * then Read on each topic; fetching needs Describe on the group, then Describe on each topic, and
+ * a listing of every committed offset silently leaves out the topics the principal may not
+ * Describe; deleting needs Delete on the group, then Read on each topic.
  */
 import { ErrorCode } from '../../protocol/errors';
 import { Infer } from '../../protocol/schema';
-import { OffsetCommitRequest, OffsetCommitResponse, OffsetFetchRequest, OffsetFetchResponse } from '../../protocol/messages/group';
+import {
+  OffsetCommitRequest, OffsetCommitResponse, OffsetDeleteRequest, OffsetDeleteResponse, OffsetFetchRequest, OffsetFetchResponse,
+} from '../../protocol/messages/group';
 import { authorize, authorizedNames } from '../authorize';
 import { BrokerContext } from '../broker-context';
 import { Handler } from '../request-context';
@@ -49,5 +52,18 @@ export function offsetFetchHandler(ctx: BrokerContext): Handler<Infer<typeof Off
         partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: TOPIC_DENIED })),
       })),
     };
+  };
+}
+
+export function offsetDeleteHandler(ctx: BrokerContext): Handler<Infer<typeof OffsetDeleteRequest>, Infer<typeof OffsetDeleteResponse>> {
+  return async (req, rc) => {
+    if (!authorize(ctx, rc, 'Delete', 'Group', req.groupId)) return { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED.code, throttleTimeMs: 0, topics: [] };
+    const readable = authorizedNames(ctx, rc, 'Read', 'Topic', req.topics.flatMap((t) => t.partitions.map(() => t.name)));
+    const allowed = req.topics.filter((t) => readable.has(t.name));
+    const denied = req.topics.filter((t) => !readable.has(t.name)).map((t) => ({
+      name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: TOPIC_DENIED })),
+    }));
+    const answer = allowed.length > 0 || denied.length === 0 ? await ctx.groups.offsets.delete(req.groupId, allowed) : { errorCode: 0, topics: [] };
+    return { errorCode: answer.errorCode, throttleTimeMs: 0, topics: [...answer.topics, ...denied] };
   };
 }

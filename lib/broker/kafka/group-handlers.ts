@@ -16,7 +16,7 @@ import { ApiDispatcher } from '../api-dispatcher';
 import { AccessControl, authorize } from '../authorize';
 import { RequestContext } from '../request-context';
 import { registerMembershipApis } from './group-membership-handlers';
-import { OffsetDeleter, registerOffsetApis } from './group-offsets-handlers';
+import { registerOffsetApis } from './group-offsets-handlers';
 import { KafkaDispatcher } from './kafka-dispatcher';
 import { callNative, nativeHandler } from './native-handlers';
 
@@ -44,11 +44,10 @@ function findCoordinatorError(req: { coordinatorKeys: string[] }, errorCode: num
   };
 }
 
-/** `offsets`: the coordinator's offsets, for OffsetDelete, which no native handler serves. */
-export function registerGroupApis(kafka: KafkaDispatcher, native: ApiDispatcher, offsets: () => OffsetDeleter, access: AccessControl): void {
+export function registerGroupApis(kafka: KafkaDispatcher, native: ApiDispatcher, access: AccessControl): void {
   registerFindCoordinator(kafka, native, access);
   registerMembershipApis(kafka, native);
-  registerOffsetApis(kafka, native, offsets, access);
+  registerOffsetApis(kafka, native);
   registerAdminApis(kafka, native);
 }
 

@@ -8,17 +8,14 @@
  *   v2-7 answer it at the top with no topics; v8 asks for several groups and answers each with
  *   its own error. requireStable (v7+) is answered as if no transaction were pending: Samsa has
  *   none. A partition without a committed offset is offset -1 with no error.
- * - OffsetDelete exists only on the Kafka listener; it calls the coordinator directly, since no
- *   native handler serves it, behind the same startup gate as the native handlers.
+ * - OffsetDelete v0 is the native API as is.
  */
 import { Api } from '../../protocol/api';
 import { ErrorCode } from '../../protocol/errors';
 import {
   KafkaOffsetCommit, KafkaOffsetCommitResponseData, KafkaOffsetDelete, KafkaOffsetFetch, KafkaOffsetFetchResponseData,
 } from '../../protocol/kafka/messages/group-offsets';
-import { OffsetDeleteResult, OffsetDeleteTopics } from '../../group/group-offsets';
 import { ApiDispatcher } from '../api-dispatcher';
-import { AccessControl, authorize, authorizedNames } from '../authorize';
 import { KafkaDispatcher } from './kafka-dispatcher';
 import { callNative, nativeHandler } from './native-handlers';
 
@@ -26,11 +23,6 @@ import { callNative, nativeHandler } from './native-handlers';
 const GROUP_ERROR_FROM = 2;
 /** OffsetFetch's first version asking for several groups at once. */
 const BATCHED_FETCH_FROM = 8;
-
-/** What OffsetDelete needs from the group coordinator (GroupCoordinator.offsets). */
-export interface OffsetDeleter {
-  delete(groupId: string, topics: readonly OffsetDeleteTopics[]): Promise<OffsetDeleteResult>;
-}
 
 type FetchTopics = Array<{ name: string; partitionIndexes: number[] }> | null;
 
@@ -49,9 +41,10 @@ function commitErrors(topics: ReadonlyArray<{ name: string; partitions: Readonly
   };
 }
 
-export function registerOffsetApis(kafka: KafkaDispatcher, native: ApiDispatcher, offsets: () => OffsetDeleter, access: AccessControl): void {
+export function registerOffsetApis(kafka: KafkaDispatcher, native: ApiDispatcher): void {
   const commit = nativeHandler(native, Api.OffsetCommit);
   const fetch = nativeHandler(native, Api.OffsetFetch);
+  const deleteOffsets = nativeHandler(native, Api.OffsetDelete);
 
   const fetchGroup = async (groupId: string, topics: FetchTopics, ctx: Parameters<typeof fetch>[1]) => {
     const answer = await callNative(fetch, { groupId, topics }, ctx);
@@ -87,15 +80,5 @@ export function registerOffsetApis(kafka: KafkaDispatcher, native: ApiDispatcher
       if (version < GROUP_ERROR_FROM) return { throttleTimeMs: 0, topics: partitionsWithError(req.topics, errorCode), errorCode: 0, groups: [] };
       return { throttleTimeMs: 0, topics: [], errorCode, groups: [] };
     })
-    .register(KafkaOffsetDelete, native.guard(async (req, ctx) => {
-      // Kafka: Delete on the group, then Read on each topic.
-      if (!authorize(access, ctx, 'Delete', 'Group', req.groupId)) return { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED.code, throttleTimeMs: 0, topics: [] };
-      const readable = authorizedNames(access, ctx, 'Read', 'Topic', req.topics.flatMap((t) => t.partitions.map(() => t.name)));
-      const allowed = req.topics.filter((t) => readable.has(t.name));
-      const denied = req.topics.filter((t) => !readable.has(t.name)).map((t) => ({
-        name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED.code })),
-      }));
-      const answer = allowed.length > 0 || denied.length === 0 ? await offsets().delete(req.groupId, allowed) : { errorCode: 0, topics: [] };
-      return { errorCode: answer.errorCode, throttleTimeMs: 0, topics: [...answer.topics, ...denied] };
-    }), (_req, errorCode) => ({ errorCode, throttleTimeMs: 0, topics: [] }));
+    .register(KafkaOffsetDelete, (req, ctx) => callNative(deleteOffsets, req, ctx), (_req, errorCode) => ({ errorCode, throttleTimeMs: 0, topics: [] }));
 }

@@ -18,7 +18,7 @@ import { registerSaslApis } from './sasl-handlers';
 import { WireCodec } from '../wire-codec';
 
 /**
- * The broker's services, for the Kafka APIs no native handler serves (OffsetDelete). Called per
+ * The broker's services, for the few checks the Kafka adapters make themselves. Called per
  * request: they exist once the broker has connected to ZooKeeper, before any listener is bound.
  */
 export type KafkaServices = () => Pick<BrokerContext, 'groups' | 'authorizer'>;
@@ -31,7 +31,7 @@ export function buildKafkaDispatcher(native: ApiDispatcher, logger: Logger, serv
   registerDataApis(kafka, native, logger, access);
   registerAdminApis(kafka, native, access);
   registerAclApis(kafka, native);
-  registerGroupApis(kafka, native, () => services().groups.offsets, access);
+  registerGroupApis(kafka, native, access);
   registerScramCredentialApis(kafka, native);
   registerSaslApis(kafka, native);
   return kafka;

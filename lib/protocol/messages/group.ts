@@ -169,10 +169,26 @@ export const DeleteGroupsResponse = struct({
   results: array(struct({ groupId: string, errorCode: int16 }, 'DeletableGroupResult')),
 }, 'DeleteGroupsResponse');
 
+/** OffsetDelete Request (v0) => groupId [topics]; topics => name [partitions]; partitions => partitionIndex */
+export const OffsetDeleteRequest = struct({
+  groupId: string,
+  topics: array(struct({ name: string, partitions: array(struct({ partitionIndex: int32 }, 'OffsetDeletePartition')) }, 'OffsetDeleteTopic')),
+}, 'OffsetDeleteRequest');
+
+/** OffsetDelete Response (v0) => errorCode throttleTimeMs [topics]; topics => name [partitions]; partitions => partitionIndex errorCode */
+export const OffsetDeleteResponse = struct({
+  errorCode: int16,
+  throttleTimeMs: int32,
+  topics: array(struct({
+    name: string,
+    partitions: array(struct({ partitionIndex: int32, errorCode: int16 }, 'OffsetDeletePartitionResponse')),
+  }, 'OffsetDeleteTopicResponse')),
+}, 'OffsetDeleteResponse');
+
 /** Kafka's API keys for the messages above; a test checks they match the table in api.ts. */
 export const GROUP_API_KEYS = {
   OffsetCommit: 8, OffsetFetch: 9, FindCoordinator: 10, JoinGroup: 11, Heartbeat: 12, LeaveGroup: 13, SyncGroup: 14,
-  DescribeGroups: 15, ListGroups: 16, DeleteGroups: 42,
+  DescribeGroups: 15, ListGroups: 16, DeleteGroups: 42, OffsetDelete: 47,
 } as const;
 
 export type JoinGroupResponseData = Infer<typeof JoinGroupResponse>;

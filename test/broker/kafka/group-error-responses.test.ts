@@ -43,9 +43,9 @@ describe('broker/kafka group APIs: answers for a handler that failed as a whole'
   const native = new ApiDispatcher();
   const failing = () => { throw new Error('not used'); };
   for (const api of [Api.FindCoordinator, Api.JoinGroup, Api.SyncGroup, Api.Heartbeat, Api.LeaveGroup, Api.OffsetCommit, Api.OffsetFetch,
-    Api.DescribeGroups, Api.ListGroups, Api.DeleteGroups]) native.register(api as typeof Api.Heartbeat, failing);
+    Api.DescribeGroups, Api.ListGroups, Api.DeleteGroups, Api.OffsetDelete]) native.register(api as typeof Api.Heartbeat, failing);
   const kafka = new KafkaDispatcher();
-  registerGroupApis(kafka, native, () => ({ delete: failing }), { authorizer: null });
+  registerGroupApis(kafka, native, { authorizer: null });
 
   for (const [api, request] of REQUESTS) {
     it(`answers ${api.name} at every served version with the error in every item that can carry one`, () => {
