@@ -10,6 +10,7 @@ import { CreateTopicsRequestData, RESOURCE_TYPE_TOPIC } from '../protocol/messag
 import { ELECTION_TYPE_PREFERRED, ELECTION_TYPE_UNCLEAN } from '../protocol/messages/elect-reassign';
 import { MetadataResponseData } from '../protocol/messages/metadata';
 import { AdminGroups, ConsumerGroupDescription, ConsumerGroupListing, GroupOffset } from './admin-groups';
+import { BrokerVersionInfo, listAllBrokerVersionInfo } from './admin-api-versions';
 import * as records from './admin-records';
 import * as scram from './admin-scram';
 import { closedError, responseError, unknownTopicError } from './client-errors';
@@ -225,6 +226,11 @@ export class Admin {
     this.ensureOpen();
     const offsets = await listOffsets(this.pool, this.metadata, [{ topic, partition, spec }], this.options.requestTimeoutMs, true);
     return offsets.get(partitionKey(topic, partition)) as number;
+  }
+
+  /** ApiVersions of every broker in the cluster, by broker id (admin-api-versions.ts). */
+  async listAllBrokerVersionInfo(): Promise<BrokerVersionInfo[]> {
+    return listAllBrokerVersionInfo(this.pool, (await this.describeCluster()).brokers);
   }
 
   /** Kafka's listOffsets: each query's offset and, by timestamp, the matching record's timestamp (admin-records.ts). */
