@@ -8,7 +8,6 @@ import { formatHostPort, formatListener, Listener } from '../config/endpoints';
 import { effectiveLogConfig } from '../config/topic-config';
 import { Controller } from '../controller/controller';
 import { LogManager } from '../storage/log-manager';
-import { LogConfig, MAX_TIMER_MS } from '../storage/log-config';
 import { getLogger, Logger } from '../util/logger';
 import { ZkClient } from '../zk/zk-client';
 import { ClusterStore } from '../zk/cluster-store';
@@ -26,7 +25,8 @@ import { groupCoordinatorConfig } from '../group/coordinator-runtime';
 import { AclStore } from '../security/acl/acl-store';
 import { controlledShutdownAttemptTimeoutMs, requestControlledShutdown } from './controlled-shutdown';
 import { MetadataCache } from './metadata-cache';
-import { PartitionConfig, ReplicaManager } from './replica-manager';
+import { ReplicaManager } from './replica-manager';
+import { storageLogConfig, TopicConfigApplier } from './topic-config-applier';
 import { createListenerServer, ListenerServer } from './listener-server';
 import { interBrokerClientSecurity } from '../security/inter-broker-security';
 import { StartupGate } from './startup-gate';
@@ -48,12 +48,6 @@ import type { GroupView } from '../http/group-metrics';
 const SHUTDOWN_DRAIN_MS = 10000;
 const ZK_SHUTDOWN_STEP_MS = 5000;
 
-/** Broker defaults plus a topic's overrides, in the form storage takes (no flush timer = a huge interval). */
-function storageLogConfig(config: BrokerConfig, overrides: Record<string, string>): LogConfig {
-  const effective = effectiveLogConfig(config, overrides);
-  return { ...effective, flushIntervalMs: effective.flushIntervalMs ?? MAX_TIMER_MS * 2 };
-}
-
 export class Broker extends EventEmitter {
   private readonly logger: Logger;
   private readonly metadata: MetadataCache;
@@ -61,6 +55,8 @@ export class Broker extends EventEmitter {
   private readonly producePurgatory = new ProducePurgatory();
   private readonly logManager: LogManager;
   private readonly replicas: ReplicaManager;
+  /** Topic configs for new replicas, and live changes to them applied to the local logs. */
+  readonly topicConfigs: TopicConfigApplier;
   private readonly startupGate: StartupGate;
   private readonly dispatcher: ApiDispatcher;
   /** One server per configured listener, in `listeners` order. */
@@ -101,7 +97,7 @@ export class Broker extends EventEmitter {
     this.logManager = new LogManager({
       logDirs: config.logDirs,
       brokerId: config.brokerId,
-      defaultConfig: storageLogConfig(config, {}),
+      defaultConfig: storageLogConfig(effectiveLogConfig(config)),
       retentionCheckIntervalMs: config.retentionCheckIntervalMs,
       highWatermarkCheckpointIntervalMs: config.replicaHighWatermarkCheckpointIntervalMs,
       producerIdExpirationMs: config.producerIdExpirationMs,
@@ -114,7 +110,7 @@ export class Broker extends EventEmitter {
     this.replicas = new ReplicaManager({
       brokerId: config.brokerId,
       logManager: this.logManager,
-      partitionConfigFor: (topic) => this.partitionConfigFor(topic),
+      partitionConfigFor: (topic) => this.topicConfigs.partitionConfigFor(topic),
       purgatory: this.purgatory,
       producePurgatory: this.producePurgatory,
       isrUpdater: new IsrUpdater(() => this.store, getLogger('isr')),
@@ -130,6 +126,11 @@ export class Broker extends EventEmitter {
       brokerAddress: (id) => this.metadata.broker(id),
       logger: getLogger('replica-manager'),
       traffic: this.metrics ?? undefined,
+    });
+    this.topicConfigs = new TopicConfigApplier({
+      brokerDefaults: () => this.config, topicOverrides: (t) => this.topicAdmin?.topicConfig(t) ?? Promise.resolve({}),
+      logs: () => this.logManager.allLogs(), partitions: () => this.replicas.allPartitions(),
+      creationsSettled: () => this.replicas.partitionsSettled(), logger: getLogger('topic-config'),
     });
     // Built before anything starts, so a listener this build cannot serve fails fast.
     const deps = {
@@ -295,6 +296,7 @@ export class Broker extends EventEmitter {
       this.credentials = new ScramCredentialCache(this.zk, getLogger('scram-credentials'));
       await this.credentials.start(configChanges);
     }
+    this.topicConfigs.register(configChanges);
     // Every owner has loaded its entities and registered its handler: now replay and follow changes.
     await configChanges.start();
     assert(this.zk !== null, 'handlers are registered once connected to ZooKeeper');
@@ -437,11 +439,6 @@ export class Broker extends EventEmitter {
       authorizer,
       brokerEpoch: () => this.brokerEpoch,
     };
-  }
-
-  private async partitionConfigFor(topic: string): Promise<PartitionConfig> {
-    const overrides = this.topicAdmin ? await this.topicAdmin.topicConfig(topic) : {};
-    return { log: storageLogConfig(this.config, overrides), minInsyncReplicas: effectiveLogConfig(this.config, overrides).minInsyncReplicas };
   }
 
   /** Waits for a ZooKeeper-bound shutdown step, but never longer than a few seconds. */

@@ -73,6 +73,9 @@ const BROKER_SYNONYM: { readonly [K in TopicConfigName]: string } = {
   'message.timestamp.type': 'log.message.timestamp.type',
   'delete.retention.ms': 'log.cleaner.delete.retention.ms',
   'min.cleanable.dirty.ratio': 'log.cleaner.min.cleanable.ratio',
+  'message.timestamp.difference.max.ms': 'log.message.timestamp.difference.max.ms',
+  'min.compaction.lag.ms': 'log.cleaner.min.compaction.lag.ms',
+  'max.compaction.lag.ms': 'log.cleaner.max.compaction.lag.ms',
 };
 
 /**
@@ -97,6 +100,8 @@ const BROKER_FIELD: ReadonlyArray<readonly [keyof typeof brokerConfigDefs, keyof
   ['log.cleaner.enable', 'logCleanerEnable'], ['log.cleaner.backoff.ms', 'logCleanerBackoffMs'],
   ['log.cleaner.min.cleanable.ratio', 'minCleanableDirtyRatio'], ['log.cleaner.delete.retention.ms', 'deleteRetentionMs'],
   ['log.message.timestamp.type', 'messageTimestampType'], ['compression.type', 'compressionType'],
+  ['log.message.timestamp.difference.max.ms', 'messageTimestampDifferenceMaxMs'],
+  ['log.cleaner.min.compaction.lag.ms', 'minCompactionLagMs'], ['log.cleaner.max.compaction.lag.ms', 'maxCompactionLagMs'],
   ['message.max.bytes', 'messageMaxBytes'], ['replica.lag.time.max.ms', 'replicaLagTimeMaxMs'],
   ['min.insync.replicas', 'minInsyncReplicas'], ['unclean.leader.election.enable', 'uncleanLeaderElectionEnable'],
   ['replica.fetch.max.bytes', 'replicaFetchMaxBytes'], ['replica.fetch.wait.max.ms', 'replicaFetchWaitMaxMs'],

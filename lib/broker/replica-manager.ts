@@ -124,6 +124,11 @@ export class ReplicaManager extends EventEmitter {
     return [...this.partitions.values()];
   }
 
+  /** Resolves once the partitions being created now exist (config changes wait for them, see topic-config-applier.ts). */
+  async partitionsSettled(): Promise<void> {
+    await Promise.allSettled([...this.creating.values()]);
+  }
+
   /** Starts the periodic ISR check (Kafka runs it every replica.lag.time.max.ms / 2). */
   startIsrMaintenance(): void {
     if (this.isrTimer) return;

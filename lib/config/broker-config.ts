@@ -68,6 +68,11 @@ export interface BrokerConfig {
   minCleanableDirtyRatio: number;
   deleteRetentionMs: number;
   messageTimestampType: TimestampType;
+  /** log.message.timestamp.difference.max.ms */
+  messageTimestampDifferenceMaxMs: number;
+  /** log.cleaner.min.compaction.lag.ms / log.cleaner.max.compaction.lag.ms */
+  minCompactionLagMs: number;
+  maxCompactionLagMs: number;
   compressionType: CompressionType;
   messageMaxBytes: number;
   socketRequestMaxBytes: number;
@@ -201,6 +206,7 @@ type LogSettings = Pick<BrokerConfig,
   | 'indexIntervalBytes' | 'indexSizeMaxBytes' | 'segmentMs' | 'flushIntervalMessages' | 'flushIntervalMs' | 'retentionMs'
   | 'retentionBytes' | 'retentionCheckIntervalMs' | 'cleanupPolicy' | 'logCleanerEnable' | 'logCleanerBackoffMs'
   | 'minCleanableDirtyRatio' | 'deleteRetentionMs' | 'messageTimestampType' | 'compressionType' | 'messageMaxBytes'
+  | 'messageTimestampDifferenceMaxMs' | 'minCompactionLagMs' | 'maxCompactionLagMs'
   | 'socketRequestMaxBytes' | 'queuedMaxRequests' | 'requestTimeoutMs'>;
 
 function logSettings(v: Values): LogSettings {
@@ -224,6 +230,9 @@ function logSettings(v: Values): LogSettings {
     minCleanableDirtyRatio: v['log.cleaner.min.cleanable.ratio'],
     deleteRetentionMs: v['log.cleaner.delete.retention.ms'],
     messageTimestampType: v['log.message.timestamp.type'],
+    messageTimestampDifferenceMaxMs: v['log.message.timestamp.difference.max.ms'],
+    minCompactionLagMs: v['log.cleaner.min.compaction.lag.ms'],
+    maxCompactionLagMs: v['log.cleaner.max.compaction.lag.ms'],
     compressionType: v['compression.type'],
     messageMaxBytes: v['message.max.bytes'],
     socketRequestMaxBytes: v['socket.request.max.bytes'],

@@ -32,6 +32,9 @@ export const topicConfigDefs = {
   'message.timestamp.type': enumKey(TIMESTAMP_TYPES, { default: null, importance: 'MEDIUM', doc: 'CreateTime or LogAppendTime (log.message.timestamp.type).' }),
   'delete.retention.ms': longKey({ default: null, validate: atLeast(0), importance: 'MEDIUM', doc: 'How long tombstones survive compaction (log.cleaner.delete.retention.ms).' }),
   'min.cleanable.dirty.ratio': doubleKey({ default: null, validate: between(0, 1), importance: 'MEDIUM', doc: 'Dirty fraction that triggers compaction (log.cleaner.min.cleanable.ratio).' }),
+  'message.timestamp.difference.max.ms': longKey({ default: null, validate: atLeast(0), importance: 'MEDIUM', doc: 'Largest gap between a CreateTime timestamp and the broker clock (log.message.timestamp.difference.max.ms).' }),
+  'min.compaction.lag.ms': longKey({ default: null, validate: atLeast(0), importance: 'MEDIUM', doc: 'Minimum age of a record before it may be compacted (log.cleaner.min.compaction.lag.ms).' }),
+  'max.compaction.lag.ms': longKey({ default: null, validate: atLeast(1), importance: 'MEDIUM', doc: 'Maximum time a record stays uncompacted (log.cleaner.max.compaction.lag.ms).' }),
 };
 
 export type TopicConfigName = keyof typeof topicConfigDefs;
@@ -57,6 +60,9 @@ export interface LogConfig {
   uncleanLeaderElectionEnable: boolean;
   compressionType: CompressionType;
   messageTimestampType: TimestampType;
+  messageTimestampDifferenceMaxMs: number;
+  minCompactionLagMs: number;
+  maxCompactionLagMs: number;
 }
 
 /** Typed topic overrides: only the keys a topic sets. */
@@ -80,6 +86,9 @@ const FIELD_OF: { readonly [K in TopicConfigName]: keyof LogConfig } = {
   'message.timestamp.type': 'messageTimestampType',
   'delete.retention.ms': 'deleteRetentionMs',
   'min.cleanable.dirty.ratio': 'minCleanableDirtyRatio',
+  'message.timestamp.difference.max.ms': 'messageTimestampDifferenceMaxMs',
+  'min.compaction.lag.ms': 'minCompactionLagMs',
+  'max.compaction.lag.ms': 'maxCompactionLagMs',
 };
 
 export function isTopicConfigName(name: string): name is TopicConfigName {
@@ -97,7 +106,13 @@ export function parseTopicConfig(raw: RawConfig): TopicOverrides {
     if (value === null || value === undefined) continue;
     overrides[FIELD_OF[name]] = parseValue<unknown>(name, topicConfigDefs[name], value);
   }
-  return overrides as TopicOverrides;
+  const typed = overrides as TopicOverrides;
+  // Kafka's LogConfig.validateValues: a record cannot have to wait longer than it may stay dirty.
+  if (typed.minCompactionLagMs !== undefined && typed.maxCompactionLagMs !== undefined && typed.minCompactionLagMs > typed.maxCompactionLagMs) {
+    throw new ConfigError(`conflict topic config setting min.compaction.lag.ms (${typed.minCompactionLagMs}) > max.compaction.lag.ms (${typed.maxCompactionLagMs})`,
+      { key: 'min.compaction.lag.ms', value: typed.minCompactionLagMs });
+  }
+  return typed;
 }
 
 /** The CreateTopics/AlterConfigs check: throws exactly what parseTopicConfig would. */
@@ -124,6 +139,9 @@ export function brokerLogDefaults(broker: BrokerConfig): LogConfig {
     uncleanLeaderElectionEnable: broker.uncleanLeaderElectionEnable,
     compressionType: broker.compressionType,
     messageTimestampType: broker.messageTimestampType,
+    messageTimestampDifferenceMaxMs: broker.messageTimestampDifferenceMaxMs,
+    minCompactionLagMs: broker.minCompactionLagMs,
+    maxCompactionLagMs: broker.maxCompactionLagMs,
   };
 }
 

@@ -14,6 +14,8 @@ import type { BatchMeta } from './log-segment';
 import type { AppendResult } from './partition-log-types';
 import { ProducerBatch, readProducerBatch } from './producer-state';
 
+const NO_TIMESTAMP = -1;
+
 /** A validated batch: where it sits in the request buffer and what the log needs to know about it. */
 export interface ValidBatch extends BatchMeta {
   position: number;
@@ -70,6 +72,23 @@ export function requireKeys(records: Buffer, batches: ValidBatch[], logName: str
     if (isControlBatch(records, batch.position)) continue;
     for (const record of readBatchRecords(records, batch.position)) {
       if (record.key === null) throw new SamsaError(ErrorCode.INVALID_RECORD, `Compacted topic cannot accept message without key in topic partition ${logName}.`);
+    }
+  }
+}
+
+/**
+ * Leader path of a CreateTime log with message.timestamp.difference.max.ms set: every record's
+ * timestamp must lie within `maxDifferenceMs` of the broker clock (Kafka's
+ * LogValidator.validateTimestamp, with its INVALID_TIMESTAMP message). Records without a timestamp
+ * (-1) pass. Decodes the records, so it only runs when the check is on.
+ */
+export function checkTimestamps(records: Buffer, batches: ValidBatch[], maxDifferenceMs: number, nowMs: number): void {
+  for (const batch of batches) {
+    if (isControlBatch(records, batch.position)) continue;
+    for (const record of readBatchRecords(records, batch.position)) {
+      if (record.timestamp === NO_TIMESTAMP || Math.abs(record.timestamp - nowMs) <= maxDifferenceMs) continue;
+      throw new SamsaError(ErrorCode.INVALID_TIMESTAMP, `Timestamp ${record.timestamp} of message with offset ${record.offset} is out of range. ` +
+        `The timestamp should be within [${nowMs - maxDifferenceMs}, ${nowMs + maxDifferenceMs}]`);
     }
   }
 }

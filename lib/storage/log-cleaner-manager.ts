@@ -4,7 +4,8 @@
  *
  * One pass at a time over one log. Every `log.cleaner.backoff.ms` it takes, among the logs with a
  * `compact` cleanup policy, the one with the highest dirty ratio above its
- * `min.cleanable.dirty.ratio` (log-to-clean.ts), cleans it (log-cleaner.ts) and records how far
+ * `min.cleanable.dirty.ratio` or with records older than `max.compaction.lag.ms` (log-to-clean.ts,
+ * compaction-lag.ts), cleans it (log-cleaner.ts) and records how far
  * it got in the log directory's `cleaner-offset-checkpoint` (Kafka's name and format, see
  * offset-checkpoint.ts); after a pass that cleaned something it looks again at once. A log whose
  * pass fails for any reason but a concurrent change is skipped until restart, as Kafka marks it
@@ -19,6 +20,7 @@ import { CleanerAbortedError, CleanerStats, cleanLog } from './log-cleaner';
 import { DEFAULT_MIN_CLEANABLE_DIRTY_RATIO, MAX_TIMER_MS, isCompacted } from './log-config';
 import { SegmentClosedError } from './segment-files';
 import { LogToClean, logToClean } from './log-to-clean';
+import { maxCompactionDelay } from './compaction-lag';
 import { CheckpointEntry, formatCheckpoint, readOptionalCheckpoint, writeFileAtomically } from './offset-checkpoint';
 import type { PartitionLog } from './partition-log';
 
@@ -156,7 +158,7 @@ export class LogCleanerManager {
 
   private async pass(nowMs: number): Promise<CleanerOutcome | null> {
     await this.writeCheckpoints().catch((err) => this.logger.error(`Writing ${CLEANER_CHECKPOINT_FILE} failed: ${(err as Error).message}`));
-    const chosen = this.dirtiestLog();
+    const chosen = await this.dirtiestLog(nowMs);
     if (chosen === null) return null;
     const { entry: { log, logDir }, range } = chosen;
     const name = `${log.topic}-${log.partition}`;
@@ -185,17 +187,25 @@ export class LogCleanerManager {
     return outcome;
   }
 
-  /** The compacted log with the highest dirty ratio above its threshold, with its cleanable range. */
-  private dirtiestLog(): { entry: CleanerLogEntry; range: LogToClean } | null {
+  /**
+   * The compacted log with the highest dirty ratio among those above their threshold or overdue by
+   * max.compaction.lag.ms (Kafka's grabFilthiestCompactedLog), with its cleanable range. Reads each
+   * log's config now, so a topic switched to or from `compact` is picked up or dropped at once.
+   */
+  private async dirtiestLog(nowMs: number): Promise<{ entry: CleanerLogEntry; range: LogToClean } | null> {
     let best: { entry: CleanerLogEntry; range: LogToClean } | null = null;
-    for (const entry of this.config.logs()) {
+    for (const entry of [...this.config.logs()]) {
       const { log } = entry;
       if (log.isClosed || !isCompacted(log.config) || this.uncleanable.has(log)) continue;
       const highWatermark = this.config.highWatermarkOf ? this.config.highWatermarkOf(log.topic, log.partition) : log.logEndOffset;
       if (highWatermark === undefined) continue;
-      const range = logToClean(log.segmentsView(), log.logEndOffset, log.cleanerCheckpoint, highWatermark);
+      const segments = log.segmentsView();
+      const range = logToClean(segments, log.logEndOffset, log.cleanerCheckpoint, highWatermark, { nowMs, minCompactionLagMs: log.config.minCompactionLagMs });
+      if (range.dirtyBytes === 0) continue;
       const threshold = log.config.minCleanableDirtyRatio ?? DEFAULT_MIN_CLEANABLE_DIRTY_RATIO;
-      if (range.dirtyBytes === 0 || range.dirtyRatio <= threshold) continue;
+      const overdue = range.dirtyRatio <= threshold && log.config.maxCompactionLagMs !== undefined
+        && await maxCompactionDelay(segments, range.firstDirtyOffset, log.config.maxCompactionLagMs, nowMs).catch(() => 0) > 0;
+      if (range.dirtyRatio <= threshold && !overdue) continue;
       if (best === null || range.dirtyRatio > best.range.dirtyRatio) best = { entry, range };
     }
     return best;

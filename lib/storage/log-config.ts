@@ -44,6 +44,14 @@ export interface LogConfig {
   minCleanableDirtyRatio?: number;
   /** file.delete.delay.ms: how long a deleted segment's renamed files stay readable before removal. */
   fileDeleteDelayMs?: number;
+  /** message.timestamp.difference.max.ms: a leader refuses CreateTime records further than this from its clock. */
+  messageTimestampDifferenceMaxMs?: number;
+  /** compression.type: `producer` keeps each batch's codec; otherwise a leader stores batches in this one (recompress.ts). */
+  compressionType?: 'uncompressed' | 'zstd' | 'lz4' | 'snappy' | 'gzip' | 'producer';
+  /** min.compaction.lag.ms: the cleaner leaves segments holding records younger than this. */
+  minCompactionLagMs?: number;
+  /** max.compaction.lag.ms: dirty records older than this get cleaned whatever the dirty ratio. */
+  maxCompactionLagMs?: number;
 }
 
 const broker = <K extends keyof typeof brokerConfigDefs & string>(key: K) => configDefault(brokerConfigDefs, key);
@@ -73,6 +81,9 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
   deleteRetentionMs: DEFAULT_DELETE_RETENTION_MS,
   minCleanableDirtyRatio: DEFAULT_MIN_CLEANABLE_DIRTY_RATIO,
   fileDeleteDelayMs: DEFAULT_FILE_DELETE_DELAY_MS,
+  messageTimestampDifferenceMaxMs: broker('log.message.timestamp.difference.max.ms'),
+  minCompactionLagMs: broker('log.cleaner.min.compaction.lag.ms'),
+  maxCompactionLagMs: broker('log.cleaner.max.compaction.lag.ms'),
 });
 
 /** setTimeout overflows above this and fires at once, so longer flush intervals mean "no timer". */
@@ -101,6 +112,11 @@ export function validateLogConfig(config: LogConfig): void {
   if (tombstoneMs !== undefined && (!Number.isInteger(tombstoneMs) || tombstoneMs < 0)) fail(`deleteRetentionMs ${tombstoneMs} must be an integer >= 0`);
   const ratio = config.minCleanableDirtyRatio;
   if (ratio !== undefined && !(ratio >= 0 && ratio <= 1)) fail(`minCleanableDirtyRatio ${ratio} must be in [0, 1]`);
+  for (const name of ['messageTimestampDifferenceMaxMs', 'minCompactionLagMs'] as const) {
+    const value = config[name];
+    if (value !== undefined && !(value >= 0)) fail(`${name} ${value} must be >= 0`);
+  }
+  if (config.maxCompactionLagMs !== undefined && !(config.maxCompactionLagMs >= 1)) fail(`maxCompactionLagMs ${config.maxCompactionLagMs} must be >= 1`);
   const delay = config.fileDeleteDelayMs;
   if (delay !== undefined && (!Number.isInteger(delay) || delay < 0)) fail(`fileDeleteDelayMs ${delay} must be an integer >= 0`);
 }
@@ -113,6 +129,25 @@ export function isCompacted(config: Readonly<LogConfig>): boolean {
 /** True when retention deletes old segments of this log (`delete` is listed, or nothing is). */
 export function deletesSegments(config: Readonly<LogConfig>): boolean {
   return cleanupPolicies(config).includes('delete');
+}
+
+/**
+ * How old the active segment may get before it rolls: segment.ms, or max.compaction.lag.ms when
+ * that is shorter on a compacted log, since the cleaner never touches the active segment
+ * (Kafka's LogConfig.maxSegmentMs).
+ */
+export function maxSegmentMs(config: Readonly<LogConfig>): number {
+  const lag = config.maxCompactionLagMs;
+  return lag !== undefined && lag > 0 && isCompacted(config) ? Math.min(config.segmentMs, lag) : config.segmentMs;
+}
+
+/**
+ * message.timestamp.difference.max.ms when a leader must check it, else null: off by default
+ * (Long.MAX_VALUE) and for LogAppendTime logs, whose timestamps are the broker's own.
+ */
+export function timestampDifferenceLimit(config: Readonly<LogConfig>): number | null {
+  const max = config.messageTimestampDifferenceMaxMs;
+  return max !== undefined && max < Number.MAX_SAFE_INTEGER && config.messageTimestampType !== 'LogAppendTime' ? max : null;
 }
 
 function cleanupPolicies(config: Readonly<LogConfig>): string[] {

@@ -90,6 +90,13 @@ export class LogFlusher {
     this.recoveryPointOffset = Math.max(this.recoveryPointOffset, logStartOffset);
   }
 
+  /** flush.ms may have changed: unflushed data gets a timer with the new interval (or none). */
+  configChanged(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.scheduleTimer();
+  }
+
   /** Waits for background flushes and stops the timer. */
   async close(): Promise<void> {
     await this.background;

@@ -28,7 +28,7 @@ import type { LogFlushObserver } from './partition-log-types';
 import { DEFAULT_LOG_CONFIG, LogConfig, MAX_TIMER_MS } from './log-config';
 import { ensureMetaProperties } from './meta-properties';
 import { CheckpointEntry, readOptionalCheckpoint, writeCheckpoint } from './offset-checkpoint';
-import { readLogStartOffsets, writeLogStartOffsets } from './log-start-checkpoint';
+import { readLogStartOffsets, restoreLogStartOffset, writeLogStartOffsets } from './log-start-checkpoint';
 import { PartitionLog } from './partition-log';
 import { RetentionResult } from './retention';
 
@@ -200,10 +200,11 @@ export class LogManager {
       if (other) throw new SamsaError(ErrorCode.KAFKA_STORAGE_ERROR, `duplicate log directories for ${k}: ${other.log.dir} and ${path.join(dir, name)}`);
       const config = this.config.configFor?.(topic) ?? this.defaultConfig;
       const log = await PartitionLog.open(path.join(dir, name), topic, partition, config, {
-        recover: !clean, recoveryPoint: recoveryPoints.get(k) ?? 0, logStartOffset: logStarts.get(k), clock: this.config.clock,
+        recover: !clean, recoveryPoint: recoveryPoints.get(k) ?? 0, clock: this.config.clock,
         producerIdExpirationMs: this.config.producerIdExpirationMs, flushObserver: this.config.observer,
       });
       this.logs.set(k, { log, logDir: dir });
+      await restoreLogStartOffset(log, logStarts.get(k), this.logger);
     });
     await this.loadHighWatermarks(dir);
     await this.cleaner.loadCheckpoints(dir);

@@ -18,6 +18,20 @@ export async function readLogStartOffsets(dir: string, logger: Logger): Promise<
   return new Map((entries ?? []).map((e) => [`${e.topic}-${e.partition}`, e.offset]));
 }
 
+/**
+ * Applies a log's checkpointed start after it was opened. Past the log end (segments lost from
+ * the file system) the log restarts empty there, as Kafka's log loading does.
+ */
+export async function restoreLogStartOffset(log: PartitionLog, checkpointed: number | undefined, logger: Logger): Promise<void> {
+  if (checkpointed === undefined || checkpointed <= log.logStartOffset) return;
+  if (checkpointed > log.logEndOffset) {
+    logger.warn(`Log start offset ${checkpointed} of ${log.topic}-${log.partition} is past its end ${log.logEndOffset}: deleting all segments`);
+    await log.truncateFullyAndStartAt(checkpointed);
+  } else {
+    await log.advanceLogStartOffset(checkpointed);
+  }
+}
+
 /** Writes `dir`'s checkpoint from the logs it holds. */
 export async function writeLogStartOffsets(dir: string, logs: Iterable<PartitionLog>): Promise<void> {
   const entries = [];

@@ -7,7 +7,10 @@
  * are not active and lie entirely below the high watermark, since data above it may still be
  * truncated away on a leader change. The dirty ratio is dirty bytes over clean plus dirty bytes,
  * counted per segment as Kafka does; the log with the highest ratio above its
- * `min.cleanable.dirty.ratio` is cleaned first.
+ * `min.cleanable.dirty.ratio` is cleaned first. With `min.compaction.lag.ms` a dirty segment whose
+ * newest record is younger than the lag is left for later, with everything after it (a segment
+ * without timestamps counts as old). `max.compaction.lag.ms` is the cleaner manager's business
+ * (compaction-lag.ts): it makes a log due whatever its ratio.
  */
 import type { LogSegment } from './log-segment';
 
@@ -22,11 +25,19 @@ export interface LogToClean {
   dirtyRatio: number;
 }
 
+/** The clock and min.compaction.lag.ms for the range computation (Kafka's cleanableOffsets). */
+export interface CompactionLag {
+  nowMs: number;
+  minCompactionLagMs?: number;
+}
+
 /**
  * The cleanable range of a log made of `segments` (oldest first, the last one active).
  * `checkpoint` is where the previous pass ended, if any; `highWatermark` bounds what may be cleaned.
  */
-export function logToClean(segments: readonly LogSegment[], logEndOffset: number, checkpoint: number | undefined, highWatermark: number): LogToClean {
+export function logToClean(
+  segments: readonly LogSegment[], logEndOffset: number, checkpoint: number | undefined, highWatermark: number, lag?: CompactionLag,
+): LogToClean {
   const logStartOffset = segments[0].baseOffset;
   // Kafka resets an out-of-range checkpoint (after truncation or retention) to the log start.
   const firstDirtyOffset = checkpoint !== undefined && checkpoint >= logStartOffset && checkpoint <= logEndOffset ? checkpoint : logStartOffset;
@@ -35,6 +46,17 @@ export function logToClean(segments: readonly LogSegment[], logEndOffset: number
     if (segments[i + 1].baseOffset > highWatermark) {
       uncleanable = i;
       break;
+    }
+  }
+  // min.compaction.lag.ms: the first dirty segment holding a record younger than the lag, and all after it, wait.
+  const minLagMs = lag?.minCompactionLagMs ?? 0;
+  if (lag !== undefined && minLagMs > 0) {
+    for (let i = 0; i < uncleanable; i++) {
+      if (segments[i + 1].baseOffset <= firstDirtyOffset) continue;
+      if (segments[i].largestTimestamp > lag.nowMs - minLagMs) {
+        uncleanable = i;
+        break;
+      }
     }
   }
   const firstUncleanableOffset = Math.max(segments[uncleanable].baseOffset, logStartOffset);

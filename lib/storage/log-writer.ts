@@ -16,7 +16,7 @@ import { ErrorCode, SamsaError } from '../protocol/errors';
 import { assert, isAssertionError } from '../util/assert';
 import type { Logger } from '../util/logger';
 import type { ValidBatch } from './append-validation';
-import type { LogConfig } from './log-config';
+import { LogConfig, maxSegmentMs } from './log-config';
 import type { LogSegment } from './log-segment';
 import type { AppendResult } from './partition-log-types';
 import type { ProducerBatch } from './producer-state';
@@ -166,7 +166,9 @@ export class LogWriter {
    * Never throws: a failure goes to the host, which stops the log.
    */
   private async writeGroup(): Promise<void> {
-    const config = this.host.config();
+    const current = this.host.config();
+    // Read once per group: a config change lands between groups, never inside one.
+    const config = { ...current, segmentMs: maxSegmentMs(current) };
     const head = this.queue[0] as PendingAppend;
     const now = this.host.now();
     const first = head.batches[head.next];

@@ -49,8 +49,6 @@ export interface OpenOptions {
   /** Rescan segments from `recoveryPoint` on: the clean-shutdown marker was missing. */
   recover?: boolean;
   recoveryPoint?: number;
-  /** From log-start-offset-checkpoint: offsets below it were deleted (DeleteRecords) though their segment stays. */
-  logStartOffset?: number;
   /** Base offset for the first segment of a new, empty log (default 0). */
   initialOffset?: number;
   /** Wall clock in ms; tests replace it to move segment age. */

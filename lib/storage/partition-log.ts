@@ -17,12 +17,13 @@ import { promises as fsp } from 'fs';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { assert } from '../util/assert';
 import { getLogger, Logger } from '../util/logger';
-import { appendResult, placeBatches, readProducerBatches, requireKeys, validateRecords } from './append-validation';
+import { appendResult, checkTimestamps, placeBatches, readProducerBatches, requireKeys, validateRecords } from './append-validation';
 import { EpochEndOffset, LeaderEpochCache } from './leader-epoch-cache';
-import { DEFAULT_FILE_DELETE_DELAY_MS, LogConfig, isCompacted, validateLogConfig } from './log-config';
+import { DEFAULT_FILE_DELETE_DELAY_MS, LogConfig, isCompacted, timestampDifferenceLimit, validateLogConfig } from './log-config';
 import { LogFlusher } from './log-flusher';
 import { loadSegments } from './log-loader';
 import { LogReadView, offsetForTimestamp, readBatches } from './log-reads';
+import { recompressFor } from './recompress';
 import { LogSegment } from './log-segment';
 import { LogWriter, MAX_QUEUED_APPEND_BYTES, logFailure } from './log-writer';
 import { AppendOptions, AppendResult, LogFlushObserver, OpenOptions, ReadOptions, ReadResult } from './partition-log-types';
@@ -128,30 +129,23 @@ export class PartitionLog {
     }
     const expirationMs = opts.producerIdExpirationMs ?? DEFAULT_PRODUCER_ID_EXPIRATION_MS;
     const maxQueuedAppendBytes = opts.maxQueuedAppendBytes ?? MAX_QUEUED_APPEND_BYTES;
-    const log = new PartitionLog(dir, topic, partition, { ...config }, segments, replica, clock, expirationMs, maxQueuedAppendBytes, opts.flushObserver);
-    await log.restoreLogStart(opts.logStartOffset);
-    return log;
-  }
-
-  /** Applies the log-start-offset-checkpoint entry; past the log end (segments lost), the log restarts there, as in Kafka. */
-  private async restoreLogStart(checkpointed: number | undefined): Promise<void> {
-    if (checkpointed === undefined || checkpointed <= this.logStartOffset) return;
-    if (checkpointed > this.logEndOffset) {
-      this.logger.warn(`Log start offset ${checkpointed} is past the log end ${this.logEndOffset}: deleting all segments`);
-      await this.truncateFullyAndStartAt(checkpointed);
-    } else {
-      await this.advanceLogStartOffset(checkpointed);
-    }
+    return new PartitionLog(dir, topic, partition, { ...config }, segments, replica, clock, expirationMs, maxQueuedAppendBytes, opts.flushObserver);
   }
 
   get config(): Readonly<LogConfig> {
     return this.currentConfig;
   }
 
-  /** Applies changed topic settings; they take effect for the next append and the next segment. */
+  /**
+   * Applies changed topic settings (a live `/config/topics/<t>` change). Safe beside in-flight
+   * appends: an append validates against the config current when it is called, the writer reads
+   * it once per write group, so segment.bytes/segment.ms/index sizes apply from the next roll
+   * check; retention and the cleaner read it on their next pass; the flush timer is re-armed.
+   */
   updateConfig(config: LogConfig): void {
     validateLogConfig(config);
     this.currentConfig = { ...config };
+    this.flusher.configChanged();
   }
 
   get logStartOffset(): number {
@@ -220,8 +214,16 @@ export class PartitionLog {
       // First, before any state changes: a refused append must leave no trace to retry over.
       this.writer.checkRoom(batches.length);
       const leader = opts.assignOffsets !== false;
-      const valid = validateRecords(batches, this.currentConfig, leader);
+      let valid = validateRecords(batches, this.currentConfig, leader);
+      const recompressed = leader ? recompressFor(this.currentConfig, batches, valid) : null;
+      if (recompressed !== null) {
+        batches = recompressed;
+        // Kafka re-checks max.message.bytes after recompression: the size changed.
+        valid = validateRecords(batches, this.currentConfig, leader);
+      }
       if (leader && isCompacted(this.currentConfig)) requireKeys(batches, valid, `${this.topic}-${this.partition}`);
+      const timestampLimit = leader ? timestampDifferenceLimit(this.currentConfig) : null;
+      if (timestampLimit !== null) checkTimestamps(batches, valid, timestampLimit, this.clock());
       if (valid.length === 0) {
         return Promise.resolve({ baseOffset: -1, lastOffset: -1, logAppendTime: -1, recordCount: 0, sizeInBytes: 0 });
       }

@@ -81,7 +81,8 @@ describe('config/topic-config', () => {
         'index.interval.bytes': '-1', 'max.message.bytes': '-1', 'min.insync.replicas': '0', 'flush.messages': '0',
         'flush.ms': '-1', 'unclean.leader.election.enable': 'sometimes', 'compression.type': 'brotli',
         'message.timestamp.type': 'createtime', 'delete.retention.ms': '-1', 'min.cleanable.dirty.ratio': '1.1',
-        'retention.bytes': 'lots',
+        'retention.bytes': 'lots', 'message.timestamp.difference.max.ms': '-1', 'min.compaction.lag.ms': '-1',
+        'max.compaction.lag.ms': '0',
       };
       expect(Object.keys(cases).sort()).to.deep.equal(Object.keys(topicConfigDefs).sort());
       for (const [name, value] of Object.entries(cases)) {
@@ -97,8 +98,16 @@ describe('config/topic-config', () => {
         maxMessageBytes: 1048588, flushIntervalMessages: Number.MAX_SAFE_INTEGER, flushIntervalMs: 1000,
         retentionMs: 24 * 3600000, retentionBytes: -1, cleanupPolicy: 'delete', deleteRetentionMs: 86400000,
         minCleanableDirtyRatio: 0.5, minInsyncReplicas: 2, uncleanLeaderElectionEnable: false, compressionType: 'producer',
-        messageTimestampType: 'CreateTime',
+        messageTimestampType: 'CreateTime', messageTimestampDifferenceMaxMs: Number.MAX_SAFE_INTEGER,
+        minCompactionLagMs: 0, maxCompactionLagMs: Number.MAX_SAFE_INTEGER,
       });
+    });
+
+    it('takes the compaction lags and timestamp difference from the topic, refusing min > max as Kafka does', () => {
+      const log = effectiveLogConfig(broker, { 'min.compaction.lag.ms': '100', 'max.compaction.lag.ms': '5000', 'message.timestamp.difference.max.ms': '60000' });
+      expect(log).to.include({ minCompactionLagMs: 100, maxCompactionLagMs: 5000, messageTimestampDifferenceMaxMs: 60000 });
+      expect(() => parseTopicConfig({ 'min.compaction.lag.ms': '6000', 'max.compaction.lag.ms': '5000' }))
+        .to.throw(ConfigError, 'conflict topic config setting min.compaction.lag.ms (6000) > max.compaction.lag.ms (5000)');
     });
 
     it('lets a topic override beat the broker default, from raw strings', () => {

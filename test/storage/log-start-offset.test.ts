@@ -3,7 +3,7 @@ import { readdirSync } from 'fs';
 import * as path from 'path';
 import { ErrorCode, SamsaError } from '../../lib/protocol/errors';
 import { LogManager } from '../../lib/storage/log-manager';
-import { LOG_START_OFFSET_CHECKPOINT_FILE, readLogStartOffsets } from '../../lib/storage/log-start-checkpoint';
+import { LOG_START_OFFSET_CHECKPOINT_FILE, readLogStartOffsets, restoreLogStartOffset } from '../../lib/storage/log-start-checkpoint';
 import { PartitionLog } from '../../lib/storage/partition-log';
 import { getLogger } from '../../lib/util/logger';
 import { recordAtTimestamp } from '../../lib/broker/timestamp-lookup';
@@ -23,8 +23,9 @@ describe('storage/log-start-offset (DeleteRecords)', () => {
 
   async function open(logStartOffset?: number): Promise<PartitionLog> {
     // ~100-byte batches in 300-byte segments: a few batches per segment.
-    const log = await PartitionLog.open(dir, 'orders', 0, testConfig({ segmentBytes: 300 }), { logStartOffset });
+    const log = await PartitionLog.open(dir, 'orders', 0, testConfig({ segmentBytes: 300 }));
     opened.push(log);
+    await restoreLogStartOffset(log, logStartOffset, getLogger('test'));
     return log;
   }
 
