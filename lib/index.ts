@@ -22,6 +22,8 @@ export { ANY_ACL_FILTER } from './security/acl/acl-filter';
 export type {
   ScramCredentialAlteration, ScramCredentialDeletion, ScramCredentialInfo, ScramCredentialUpsertion, UserScramCredentialsDescription,
 } from './client/admin-scram';
+export type { DeletedRecords, ListOffsetsResultInfo, RecordsToDelete } from './client/admin-records';
+export type { OffsetAndTimestamp, OffsetQuery, OffsetSpec, PartitionOffsetAndTimestamp } from './client/list-offsets';
 export type { RecordHeader } from './record/record';
 export type { CompressionType } from './record/compression';
 export { COMPRESSION_TYPES } from './record/compression';

@@ -37,6 +37,8 @@ export class Partition {
   leaderEpochStartOffset = -1;
   private hw: number;
   private readonly followers = new Map<number, FollowerState>();
+  /** Each follower's log start offset from its last fetch: DeleteRecords waits for them (lowWatermark). */
+  private readonly followerLogStarts = new Map<number, number>();
   /** Bytes appended past the high watermark, as (end offset, running total) marks, to size consumer wake-ups. */
   private readonly appendMarks: Array<{ endOffset: number; totalBytes: number }> = [];
   private appendedBytes = 0;
@@ -74,6 +76,7 @@ export class Partition {
     this.controllerEpoch = state.controllerEpoch;
     if (!this.isLeader) {
       this.followers.clear();
+      this.followerLogStarts.clear();
       this.appendMarks.length = 0;
       this.hw = Math.min(this.hw, this.log.logEndOffset);
       return wasLeader || epochChanged ? 'became-follower' : 'updated';
@@ -90,6 +93,7 @@ export class Partition {
 
   private becomeLeader(nowMs: number): void {
     this.followers.clear();
+    this.followerLogStarts.clear();
     // ISR members get a full lag period to show up before they can be dropped, as in Kafka.
     for (const id of this.replicas) {
       if (id !== this.localBrokerId) this.followers.set(id, newFollowerState(this.isr.includes(id) ? nowMs : 0));
@@ -106,6 +110,7 @@ export class Partition {
   stop(): void {
     this.leaderId = -1;
     this.followers.clear();
+    this.followerLogStarts.clear();
     this.appendMarks.length = 0;
   }
 
@@ -129,6 +134,24 @@ export class Partition {
     if (!state) return false;
     this.followers.set(replicaId, recordFollowerFetch(state, fetchOffset, leaderLogEndOffset, nowMs));
     return true;
+  }
+
+  /** A follower's fetch said where its log starts now. */
+  recordFollowerLogStart(replicaId: number, logStartOffset: number): void {
+    if (this.followers.has(replicaId)) this.followerLogStarts.set(replicaId, logStartOffset);
+  }
+
+  /**
+   * Kafka's lowWatermarkIfLeader: the smallest log start offset among this leader and every
+   * assigned follower on a live broker (ISR or not). A follower not heard from since this broker
+   * became leader counts as -1, so a DeleteRecords waits for it.
+   */
+  lowWatermark(isAlive: (brokerId: number) => boolean): number {
+    let low = this.log.logStartOffset;
+    for (const id of this.followers.keys()) {
+      if (isAlive(id)) low = Math.min(low, this.followerLogStarts.get(id) ?? -1);
+    }
+    return low;
   }
 
   followerLogEndOffset(replicaId: number): number {

@@ -17,6 +17,7 @@ import { BrokerContext } from './broker-context';
 import { aclAdminGate, createAclsHandler, deleteAclsHandler, describeAclsHandler } from './handlers/acls';
 import { createPartitionsHandler, createTopicsHandler, deleteTopicsHandler, describeConfigsHandler } from './handlers/admin';
 import { controlledShutdownHandler } from './handlers/controlled-shutdown';
+import { deleteRecordsHandler } from './handlers/delete-records';
 import { leaderAndIsrHandler, stopReplicaHandler, updateMetadataHandler } from './handlers/controller-requests';
 import { electLeadersHandler } from './handlers/elect-leaders';
 import { fetchHandler } from './handlers/fetch';
@@ -61,6 +62,7 @@ export function registerBrokerHandlers(dispatcher: ApiDispatcher, deps: BrokerHa
     .register(Api.Fetch, fetchHandler(ctx))
     .register(Api.OffsetForLeaderEpoch, offsetForLeaderEpochHandler(ctx))
     .register(Api.ListOffsets, listOffsetsHandler(ctx))
+    .register(Api.DeleteRecords, deleteRecordsHandler(ctx))
     .register(Api.CreateTopics, createTopicsHandler(ctx))
     .register(Api.DeleteTopics, deleteTopicsHandler(ctx))
     .register(Api.CreatePartitions, createPartitionsHandler(ctx))

@@ -254,6 +254,9 @@ export class ReplicaFetcher {
       if (result.lastOffset >= 0) f.fetchOffset = result.lastOffset + 1;
     }
     f.partition.updateFollowerHighWatermark(p.highWatermark);
+    // The leader's log start moved (DeleteRecords): drop the same records here, as far as this log reaches.
+    const leaderStart = Math.min(p.logStartOffset, log.logEndOffset);
+    if (leaderStart > log.logStartOffset) await log.advanceLogStartOffset(leaderStart);
   }
 
   private backOff(f: FollowState, errorCode: number, what: string): void {

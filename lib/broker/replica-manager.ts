@@ -19,6 +19,7 @@ import { FetchPurgatory } from './fetch-purgatory';
 import { IsrUpdater } from './isr-updater';
 import { Partition, partitionKey } from './partition';
 import { ProducePurgatory } from './produce-purgatory';
+import { RecordDeletion } from './record-deletion';
 import { parkedWhile, RequestTiming } from './request-timing';
 import { BrokerAddress, FetcherSettings } from './replica-fetcher';
 import { ReplicaFetcherManager } from './replica-fetcher-manager';
@@ -93,9 +94,16 @@ export class ReplicaManager extends EventEmitter {
   private readonly fetchers: ReplicaFetcherManager;
   private controllerEpoch = -1;
   private isrTimer: NodeJS.Timeout | null = null;
+  /** DeleteRecords on the partitions this broker leads (record-deletion.ts). */
+  readonly recordDeletion: RecordDeletion;
 
   constructor(private readonly opts: ReplicaManagerOptions) {
     super();
+    this.recordDeletion = new RecordDeletion({
+      isAlive: (id) => id === opts.brokerId || opts.brokerAddress(id) !== undefined,
+      checkpoint: () => opts.logManager.checkpointLogStartOffsets(),
+      logger: opts.logger,
+    });
     this.fetchers = new ReplicaFetcherManager({
       ...opts,
       numFetchers: opts.numReplicaFetchers,
@@ -183,6 +191,7 @@ export class ReplicaManager extends EventEmitter {
       case 'became-follower':
         this.opts.logger.info(`${key}: ${state.leader >= 0 ? `following broker ${state.leader}` : 'no leader'} at leader epoch ${state.leaderEpoch}`);
         this.opts.producePurgatory.failAll(key, ErrorCode.NOT_LEADER_FOR_PARTITION, `broker ${this.opts.brokerId} is no longer the leader of ${key}`);
+        this.recordDeletion.failAll(key, `broker ${this.opts.brokerId} is no longer the leader of ${key}`);
         this.opts.purgatory.wakeAll(key);
         this.opts.purgatory.wakeAll(replicaWaitKey(key));
         await this.followCurrentLeader(partition);
@@ -231,6 +240,7 @@ export class ReplicaManager extends EventEmitter {
         await this.fetchers.unfollow(key);
         const partition = this.partitions.get(key);
         this.opts.producePurgatory.failAll(key, ErrorCode.NOT_LEADER_FOR_PARTITION, `${key} was stopped on broker ${this.opts.brokerId}`);
+        this.recordDeletion.failAll(key, `${key} was stopped on broker ${this.opts.brokerId}`);
         this.opts.purgatory.wakeAll(key);
         this.opts.purgatory.wakeAll(replicaWaitKey(key));
         if (partition) {
@@ -365,10 +375,15 @@ export class ReplicaManager extends EventEmitter {
 
   /**
    * A follower asked for `fetchOffset`, so it holds everything before it: update its state, let it
-   * back into the ISR if it caught up, and move the high watermark.
+   * back into the ISR if it caught up, and move the high watermark. Its log start (when given)
+   * may complete a DeleteRecords waiting for it.
    */
-  recordFollowerFetch(partition: Partition, replicaId: number, fetchOffset: number): void {
+  recordFollowerFetch(partition: Partition, replicaId: number, fetchOffset: number, logStartOffset = -1): void {
     if (!partition.recordFollowerFetch(replicaId, fetchOffset, partition.log.logEndOffset, Date.now())) return;
+    if (logStartOffset >= 0) {
+      partition.recordFollowerLogStart(replicaId, logStartOffset);
+      this.recordDeletion.lowWatermarkMayMove(partition);
+    }
     const ready = partition.replicasReadyToJoinIsr();
     if (ready.length > 0) {
       const epoch = partition.leaderEpoch;
@@ -399,6 +414,7 @@ export class ReplicaManager extends EventEmitter {
     this.isrTimer = null;
     await this.fetchers.shutdown();
     this.opts.producePurgatory.shutdown();
+    this.recordDeletion.shutdown();
     this.opts.isrUpdater.shutdown();
   }
 }

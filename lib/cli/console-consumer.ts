@@ -36,7 +36,12 @@ const TOOL_NAME = 'samsa-console-consumer';
 /** Upper bound on one poll, so signals and timeouts are noticed promptly. */
 const POLL_SLICE_MS = 500;
 
-export type StartOffset = number | 'earliest' | 'latest';
+/**
+ * Kafka's --offset values, plus a Samsa extension Kafka 2.8's console consumer lacks:
+ * `timestamp:<ms>` or `timestamp:<ISO-8601 date-time>` starts at the first record at or after that
+ * time (ListOffsets by timestamp), or at the end when no record is that recent.
+ */
+export type StartOffset = number | 'earliest' | 'latest' | { timestamp: number };
 
 export interface ConsoleConsumerOptions {
   topic: string;
@@ -57,7 +62,7 @@ function buildProgram(io: CliIo) {
     .requiredOption('--topic <topic>', 'REQUIRED: the topic to consume from.')
     .option('--from-beginning', 'Start with the earliest message present in the log rather than the latest.')
     .option('--partition <n>', 'The partition to consume from (default: all partitions).', integerArg(0))
-    .option('--offset <offset>', "With --partition: a non-negative offset, 'earliest' or 'latest' (default latest).")
+    .option('--offset <offset>', "With --partition: a non-negative offset, 'earliest', 'latest' (default), or timestamp:<ms|ISO-8601> (a Samsa extension).")
     .option('--max-messages <n>', 'Exit after consuming this many messages.', integerArg())
     .option('--timeout-ms <ms>', 'Exit if no message arrives for this long.', integerArg())
     .option('--property <prop=value>', 'Formatter properties: print.key, print.offset, print.partition, print.timestamp, print.headers, print.value, key.separator, line.separator, headers.separator, null.literal (repeatable).', collect)
@@ -94,7 +99,12 @@ export function parseStartOffset(text: string): StartOffset {
   const lower = text.trim().toLowerCase();
   if (lower === 'earliest' || lower === 'latest') return lower;
   if (/^\d+$/.test(lower) && Number.isSafeInteger(Number(lower))) return Number(lower);
-  throw new UsageError(`The provided offset value '${text}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.`);
+  if (lower.startsWith('timestamp:')) {
+    const when = text.trim().slice('timestamp:'.length);
+    const ms = /^\d+$/.test(when) ? Number(when) : /^\d{4}-\d{2}-\d{2}T/.test(when) ? Date.parse(when) : NaN;
+    if (Number.isSafeInteger(ms) && ms >= 0) return { timestamp: ms };
+  }
+  throw new UsageError(`The provided offset value '${text}' is incorrect. Valid values are 'earliest', 'latest', a non-negative long, or timestamp:<ms|ISO-8601 date-time>.`);
 }
 
 /**
@@ -159,7 +169,13 @@ async function assignPartitions(consumer: Consumer, opts: ConsoleConsumerOptions
   }
   const tp: TopicPartition = { topic: opts.topic, partition: opts.partition };
   consumer.assign([tp]);
-  consumer.seek(tp, opts.startOffset);
+  const start = opts.startOffset;
+  if (typeof start !== 'object') {
+    consumer.seek(tp, start);
+    return;
+  }
+  const [found] = await consumer.offsetsForTimes([{ ...tp, timestamp: start.timestamp }]);
+  consumer.seek(tp, found.offsetAndTimestamp?.offset ?? 'latest');
 }
 
 /** Polls until a stop condition; returns how many records were printed and any fatal error. */

@@ -10,6 +10,8 @@ import { CreateTopicsRequestData, RESOURCE_TYPE_TOPIC } from '../protocol/messag
 import { ELECTION_TYPE_PREFERRED, ELECTION_TYPE_UNCLEAN } from '../protocol/messages/elect-reassign';
 import { MetadataResponseData } from '../protocol/messages/metadata';
 import { AdminGroups, ConsumerGroupDescription, ConsumerGroupListing, DeleteOffsetsResult, GroupOffset } from './admin-groups';
+import { BrokerVersionInfo, listAllBrokerVersionInfo } from './admin-api-versions';
+import * as records from './admin-records';
 import * as scram from './admin-scram';
 import { closedError, responseError, unknownTopicError } from './client-errors';
 import { ADMIN_METRIC_DEFS, AdminMetrics, adminMetrics } from './client-metrics';
@@ -17,7 +19,7 @@ import { registerClientMetrics } from './client-metrics-registry';
 import { ClientOptions, ResolvedClientOptions, resolveClientOptions } from './client-options';
 import { Connection } from './connection';
 import { ConnectionPool } from './connection-pool';
-import { listOffsets, partitionKey } from './list-offsets';
+import { listOffsets, OffsetQuery, partitionKey } from './list-offsets';
 import { MetadataCache, MetadataFetcher, poolMetadataFetcher } from './metadata-cache';
 import type { TopicPartitionOffset } from './offset-committer';
 import type { TopicPartition } from './partition-state';
@@ -224,6 +226,27 @@ export class Admin {
     this.ensureOpen();
     const offsets = await listOffsets(this.pool, this.metadata, [{ topic, partition, spec }], this.options.requestTimeoutMs, true);
     return offsets.get(partitionKey(topic, partition)) as number;
+  }
+
+  /** ApiVersions of every broker in the cluster, by broker id (admin-api-versions.ts). */
+  async listAllBrokerVersionInfo(): Promise<BrokerVersionInfo[]> {
+    return listAllBrokerVersionInfo(this.pool, (await this.describeCluster()).brokers);
+  }
+
+  /** Kafka's listOffsets: each query's offset and, by timestamp, the matching record's timestamp (admin-records.ts). */
+  async listOffsetsWithTimestamps(queries: OffsetQuery[]): Promise<records.ListOffsetsResultInfo[]> {
+    this.ensureOpen();
+    return records.listOffsetsWithTimestamps(this.recordsDeps(), queries);
+  }
+
+  /** Kafka's deleteRecords: moves each partition's log start offset up to `offset` (-1: the high watermark). */
+  async deleteRecords(toDelete: records.RecordsToDelete[], opts: { timeoutMs?: number } = {}): Promise<records.DeletedRecords[]> {
+    this.ensureOpen();
+    return records.deleteRecords(this.recordsDeps(), toDelete, opts.timeoutMs ?? this.options.requestTimeoutMs);
+  }
+
+  private recordsDeps(): records.RecordsDeps {
+    return { pool: this.pool, metadata: this.metadata, requestTimeoutMs: this.options.requestTimeoutMs };
   }
 
   /**

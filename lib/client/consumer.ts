@@ -22,7 +22,7 @@ import { ConsumerFetcher } from './consumer-fetcher';
 import { CommitCallback, ConsumerGroupClient, ConsumerRebalanceListener } from './consumer-group';
 import { ConsumerOptions, ResolvedConsumerOptions, consumerOptionsFromProperties, resolveConsumerOptions } from './consumer-options';
 import { ConsumerPositions } from './consumer-positions';
-import { partitionKey } from './list-offsets';
+import { offsetsForTimes, PartitionOffsetAndTimestamp, partitionKey } from './list-offsets';
 import { MetadataCache, poolMetadataFetcher } from './metadata-cache';
 import { MissingTopicWatch } from './missing-topic-watch';
 import { TopicPartitionOffset } from './offset-committer';
@@ -257,6 +257,16 @@ export class Consumer {
       if (running) await running;
       else await sleep(Math.max(1, Math.min(state.retryAtMs - Date.now(), this.options.retryBackoffMs)));
     }
+  }
+
+  /**
+   * Kafka's offsetsForTimes: for each partition, the earliest offset whose record timestamp is at
+   * or after the given one and that record's timestamp, or null when there is none. Needs no
+   * assignment; waits for unknown leaders up to `timeoutMs`.
+   */
+  async offsetsForTimes(timestamps: Array<TopicPartition & { timestamp: number }>, timeoutMs = this.options.defaultApiTimeoutMs): Promise<PartitionOffsetAndTimestamp[]> {
+    this.ensureOpen();
+    return offsetsForTimes(this.pool, this.metadata, timestamps, timeoutMs);
   }
 
   /**

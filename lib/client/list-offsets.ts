@@ -7,7 +7,7 @@
 import { Api } from '../protocol/api';
 import { ErrorCode } from '../protocol/errors';
 import { CONSUMER_REPLICA_ID, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '../protocol/messages/produce-fetch';
-import { asSamsaError, responseError, unknownTopicError, userError } from './client-errors';
+import { InvalidArgumentError, asSamsaError, responseError, unknownTopicError, userError } from './client-errors';
 import { ConnectionPool } from './connection-pool';
 import { MetadataCache } from './metadata-cache';
 import { needsMetadataRefresh } from './retry-policy';
@@ -30,7 +30,14 @@ export function partitionKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
 }
 
-type Outcome = { offset: number } | { retry: true } | { error: Error };
+/** Kafka's ListOffsetsResultInfo / OffsetAndTimestamp: -1 and -1 when no record matches a timestamp. */
+export interface OffsetAndTimestamp {
+  offset: number;
+  /** The matching record's timestamp for a timestamp query; -1 for earliest and latest. */
+  timestamp: number;
+}
+
+type Outcome = { found: OffsetAndTimestamp } | { retry: true } | { error: Error };
 
 async function queryLeader(pool: ConnectionPool, leader: number, queries: OffsetQuery[]): Promise<Map<string, Outcome>> {
   const topics = new Map<string, { name: string; partitions: { partitionIndex: number; currentLeaderEpoch: number; timestamp: number }[] }>();
@@ -46,7 +53,7 @@ async function queryLeader(pool: ConnectionPool, leader: number, queries: Offset
     for (const t of response.topics) {
       for (const p of t.partitions) {
         const key = partitionKey(t.name, p.partitionIndex);
-        if (p.errorCode === 0) out.set(key, { offset: p.offset });
+        if (p.errorCode === 0) out.set(key, { found: { offset: p.offset, timestamp: p.timestamp } });
         else if (needsMetadataRefresh(p.errorCode)) out.set(key, { retry: true });
         else out.set(key, { error: responseError(p.errorCode, null) });
       }
@@ -66,7 +73,15 @@ async function queryLeader(pool: ConnectionPool, leader: number, queries: Offset
 export async function listOffsets(
   pool: ConnectionPool, metadata: MetadataCache, queries: readonly OffsetQuery[], timeoutMs: number, failOnUnknownTopic = false,
 ): Promise<Map<string, number>> {
-  const results = new Map<string, number>();
+  const found = await listOffsetsAndTimestamps(pool, metadata, queries, timeoutMs, failOnUnknownTopic);
+  return new Map([...found].map(([key, f]) => [key, f.offset]));
+}
+
+/** listOffsets with each answer's timestamp too (ListOffsets by timestamp names the matching record's). */
+export async function listOffsetsAndTimestamps(
+  pool: ConnectionPool, metadata: MetadataCache, queries: readonly OffsetQuery[], timeoutMs: number, failOnUnknownTopic = false,
+): Promise<Map<string, OffsetAndTimestamp>> {
+  const results = new Map<string, OffsetAndTimestamp>();
   const deadline = Date.now() + timeoutMs;
   let pending = [...queries];
   metadata.track(new Set(queries.map((q) => q.topic)));
@@ -88,7 +103,7 @@ export async function listOffsets(
         const outcome = answers[i].get(partitionKey(q.topic, q.partition));
         if (outcome === undefined || 'retry' in outcome) pending.push(q);
         else if ('error' in outcome) throw outcome.error;
-        else results.set(partitionKey(q.topic, q.partition), outcome.offset);
+        else results.set(partitionKey(q.topic, q.partition), outcome.found);
       }
     });
     if (pending.length === 0) return results;
@@ -98,6 +113,29 @@ export async function listOffsets(
     }
     await metadata.refresh().catch(() => undefined);
   }
+}
+
+/** One partition's answer to offsetsForTimes: null when no record has a timestamp at or after the one asked. */
+export interface PartitionOffsetAndTimestamp {
+  topic: string;
+  partition: number;
+  offsetAndTimestamp: OffsetAndTimestamp | null;
+}
+
+/** Kafka's consumer offsetsForTimes: the first record at or after each timestamp, or null, per partition in the order asked. */
+export async function offsetsForTimes(
+  pool: ConnectionPool, metadata: MetadataCache, timestamps: ReadonlyArray<{ topic: string; partition: number; timestamp: number }>, timeoutMs: number,
+): Promise<PartitionOffsetAndTimestamp[]> {
+  for (const t of timestamps) {
+    if (!Number.isSafeInteger(t.timestamp) || t.timestamp < 0) {
+      throw new InvalidArgumentError(`The target time for partition ${t.topic}-${t.partition} is ${t.timestamp}. The target time cannot be negative.`);
+    }
+  }
+  const found = await listOffsetsAndTimestamps(pool, metadata, timestamps.map((t) => ({ topic: t.topic, partition: t.partition, spec: t.timestamp })), timeoutMs);
+  return timestamps.map((t) => {
+    const f = found.get(partitionKey(t.topic, t.partition));
+    return { topic: t.topic, partition: t.partition, offsetAndTimestamp: f === undefined || f.offset < 0 ? null : f };
+  });
 }
 
 /** Throws when the metadata says the query's topic or partition does not exist. */

@@ -32,6 +32,7 @@ import {
   AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse, DescribeUserScramCredentialsRequest,
   DescribeUserScramCredentialsResponse,
 } from './messages/scram-credentials';
+import { DeleteRecordsRequest, DeleteRecordsResponse } from './messages/delete-records';
 import { SaslAuthenticateRequest, SaslAuthenticateResponse, SaslHandshakeRequest, SaslHandshakeResponse } from './messages/sasl';
 
 export interface ApiDef<Req, Resp> {
@@ -70,6 +71,7 @@ export const Api = {
   ApiVersions: api(18, 'ApiVersions', ApiVersionsRequest, ApiVersionsResponse),
   CreateTopics: api(19, 'CreateTopics', CreateTopicsRequest, CreateTopicsResponse),
   DeleteTopics: api(20, 'DeleteTopics', DeleteTopicsRequest, DeleteTopicsResponse),
+  DeleteRecords: api(21, 'DeleteRecords', DeleteRecordsRequest, DeleteRecordsResponse),
   InitProducerId: api(22, 'InitProducerId', InitProducerIdRequest, InitProducerIdResponse),
   OffsetForLeaderEpoch: api(23, 'OffsetForLeaderEpoch', OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse),
   DescribeAcls: api(29, 'DescribeAcls', DescribeAclsRequest, DescribeAclsResponse),

@@ -4,7 +4,8 @@
  * Owns each log directory's root files: `meta.properties` (whose data this is),
  * `recovery-point-offset-checkpoint` (how far each log was fsynced),
  * `replication-offset-checkpoint` (each partition's high watermark, from the `highWatermarkOf`
- * hook, every `highWatermarkCheckpointIntervalMs` and at shutdown) and the clean-shutdown marker
+ * hook, every `highWatermarkCheckpointIntervalMs` and at shutdown), `log-start-offset-checkpoint`
+ * (log starts moved by DeleteRecords, log-start-checkpoint.ts) and the clean-shutdown marker
  * `.samsa_cleanshutdown`. On startup it loads every `<topic>-<partition>` directory, recovering
  * the unflushed tail of each log when the marker is missing; on shutdown it flushes and closes
  * every log, writes the checkpoint, and only then the marker. Deleted logs are renamed to
@@ -27,6 +28,7 @@ import type { LogFlushObserver } from './partition-log-types';
 import { DEFAULT_LOG_CONFIG, LogConfig, MAX_TIMER_MS } from './log-config';
 import { ensureMetaProperties } from './meta-properties';
 import { CheckpointEntry, readOptionalCheckpoint, writeCheckpoint } from './offset-checkpoint';
+import { readLogStartOffsets, restoreLogStartOffset, writeLogStartOffsets } from './log-start-checkpoint';
 import { PartitionLog } from './partition-log';
 import { RetentionResult } from './retention';
 
@@ -151,6 +153,7 @@ export class LogManager {
     if (interval > 0) {
       this.checkpointTimer = setInterval(() => {
         this.checkpointRecoveryPoints().catch((err) => this.logger.error(`Recovery point checkpoint failed: ${(err as Error).message}`));
+        this.checkpointLogStartOffsets().catch((err) => this.logger.error(`Log start offset checkpoint failed: ${(err as Error).message}`));
       }, interval);
       this.checkpointTimer.unref();
     }
@@ -179,6 +182,7 @@ export class LogManager {
     if (!clean) {
       for (const e of await this.readRecoveryPoints(dir)) recoveryPoints.set(key(e.topic, e.partition), e.offset);
     }
+    const logStarts = await readLogStartOffsets(dir, this.logger);
     const found: Array<{ name: string; topic: string; partition: number }> = [];
     for (const entry of await fsp.readdir(dir, { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;
@@ -200,6 +204,7 @@ export class LogManager {
         producerIdExpirationMs: this.config.producerIdExpirationMs, flushObserver: this.config.observer,
       });
       this.logs.set(k, { log, logDir: dir });
+      await restoreLogStartOffset(log, logStarts.get(k), this.logger);
     });
     await this.loadHighWatermarks(dir);
     await this.cleaner.loadCheckpoints(dir);
@@ -317,6 +322,17 @@ export class LogManager {
     return this.checkpointChain;
   }
 
+  /** Writes every directory's log-start-offset-checkpoint (log-start-checkpoint.ts); DeleteRecords calls it at once. */
+  checkpointLogStartOffsets(): Promise<void> {
+    const run = async (): Promise<void> => {
+      for (const dir of this.config.logDirs) {
+        await writeLogStartOffsets(dir, [...this.logs.values()].filter((m) => m.logDir === dir).map((m) => m.log));
+      }
+    };
+    this.checkpointChain = this.checkpointChain.then(run, run);
+    return this.checkpointChain;
+  }
+
   /**
    * Applies retention to every log, one at a time, and logs one line per log that lost segments.
    * Waits for a run already under way first. A log that fails is logged and skipped.
@@ -374,6 +390,8 @@ export class LogManager {
     await this.cleaner.stop();
     await Promise.allSettled([...this.creating.values()].map((c) => c.promise));
     const failedDirs = new Set<string>();
+    // While the logs are open: it reads their first segments.
+    await this.checkpointLogStartOffsets().catch((err) => this.logger.error(`Log start offset checkpoint at shutdown failed: ${(err as Error).message}`));
     await Promise.all([...this.logs.values()].map(async ({ log, logDir }) => {
       try {
         await log.flush();

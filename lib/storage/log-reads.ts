@@ -16,7 +16,7 @@ export interface LogReadView {
   /** `topic-partition`, for messages. */
   readonly name: string;
   /** The current state; throws if the log is closed. */
-  current(): { segments: readonly LogSegment[]; logEndOffset: number };
+  current(): { segments: readonly LogSegment[]; logStartOffset: number; logEndOffset: number };
   /** Bumped by every truncation. */
   generation(): number;
   isClosing(): boolean;
@@ -32,8 +32,7 @@ const MAX_ATTEMPTS = 3;
  */
 export async function readBatches(log: LogReadView, fetchOffset: number, maxBytes: number, opts: ReadOptions = {}): Promise<ReadResult> {
   for (let attempt = 1; ; attempt++) {
-    const { segments, logEndOffset } = log.current();
-    const logStartOffset = segments[0].baseOffset;
+    const { segments, logStartOffset, logEndOffset } = log.current();
     if (fetchOffset < logStartOffset || fetchOffset > logEndOffset) {
       throw new SamsaError(ErrorCode.OFFSET_OUT_OF_RANGE, `offset ${fetchOffset} is outside [${logStartOffset}, ${logEndOffset}] of ${log.name}`);
     }
@@ -56,17 +55,20 @@ export async function readBatches(log: LogReadView, fetchOffset: number, maxByte
 }
 
 /**
- * Base offset of the first batch whose max timestamp is >= `timestamp`, or null if none. Like
- * Kafka without decompression: the answer is the start of the batch holding the first matching
- * record, so records just before it in the same batch may be older than `timestamp`.
+ * Base offset of the first batch whose max timestamp is >= `timestamp` and whose last offset is
+ * at or past `fromOffset` (and the log start), or null if none. Like Kafka without decompression:
+ * the answer is the start of the batch holding the first matching record, so records just before
+ * it in the same batch may be older than `timestamp` (broker/timestamp-lookup.ts finds the record).
  */
-export async function offsetForTimestamp(log: LogReadView, timestamp: number): Promise<number | null> {
+export async function offsetForTimestamp(log: LogReadView, timestamp: number, fromOffset = 0): Promise<number | null> {
   for (let attempt = 1; ; attempt++) {
-    const { segments, logEndOffset } = log.current();
+    const { segments, logStartOffset, logEndOffset } = log.current();
+    const from = Math.max(fromOffset, logStartOffset);
     try {
-      for (const segment of segments) {
+      for (let i = floorSegment(segments, from); i < segments.length; i++) {
+        const segment = segments[i];
         if (segment.largestTimestamp < timestamp) continue;
-        const offset = await segment.findOffsetByTimestamp(timestamp);
+        const offset = await segment.findOffsetByTimestamp(timestamp, from);
         if (offset !== null) return offset < logEndOffset ? offset : null;
       }
       return null;

@@ -252,15 +252,16 @@ export class LogSegment {
   }
 
   /** Base offset of the first batch whose max timestamp is >= timestamp, or null. */
-  async findOffsetByTimestamp(timestamp: number): Promise<number | null> {
+  async findOffsetByTimestamp(timestamp: number, fromOffset = 0): Promise<number | null> {
     if (this.maxTimestampSoFar < timestamp) return null;
     // The time index entry is the first batch to reach its running maximum, so every earlier
-    // batch has a smaller timestamp; scanning from there cannot miss the answer.
+    // batch has a smaller timestamp; scanning from there (or from `fromOffset`, whichever is
+    // later) cannot miss the answer.
     const entry = this.timeIndex.lookup(timestamp);
-    const start = this.offsetIndex.lookup(entry.offset).position;
+    const start = Math.max(this.offsetIndex.lookup(entry.offset).position, this.offsetIndex.lookup(fromOffset).position);
     let found: number | null = null;
     await this.scan(start, (h) => {
-      if (h.maxTimestamp < timestamp) return false;
+      if (h.maxTimestamp < timestamp || h.lastOffset < fromOffset) return false;
       found = h.baseOffset;
       return true;
     });

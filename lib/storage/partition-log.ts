@@ -78,7 +78,7 @@ export class PartitionLog {
       name: `${topic}-${partition}`,
       current: () => {
         this.ensureOpen();
-        return { segments: this.segments.all, logEndOffset: this.visibleEndOffset };
+        return { segments: this.segments.all, logStartOffset: this.segments.logStartOffset, logEndOffset: this.visibleEndOffset };
       },
       generation: () => this.segments.generation,
       isClosing: () => this.closing,
@@ -271,9 +271,37 @@ export class PartitionLog {
     return readBatches(this.readView, fetchOffset, maxBytes, opts);
   }
 
-  /** Base offset of the first batch with a max timestamp >= `timestamp`; see log-reads.ts. */
-  offsetForTimestamp(timestamp: number): Promise<number | null> {
-    return offsetForTimestamp(this.readView, timestamp);
+  /** Base offset of the first batch at or after `fromOffset` with a max timestamp >= `timestamp`; see log-reads.ts. */
+  offsetForTimestamp(timestamp: number, fromOffset = 0): Promise<number | null> {
+    return offsetForTimestamp(this.readView, timestamp, fromOffset);
+  }
+
+  /**
+   * Moves the log start offset up to `offset` (DeleteRecords on the leader, a follower following
+   * its leader's start): offsets below it are gone for readers, whole segments below it are
+   * deleted, the segment holding it stays. Resolves true if the start moved. Queued behind
+   * pending appends; `offset` past the log end is refused with OFFSET_OUT_OF_RANGE.
+   */
+  advanceLogStartOffset(offset: number): Promise<boolean> {
+    try {
+      this.ensureWritable();
+      let moved = false;
+      return this.writer.op(async () => {
+        if (offset <= this.logStartOffset) return;
+        if (offset > this.visibleEndOffset) {
+          throw new SamsaError(ErrorCode.OFFSET_OUT_OF_RANGE, `cannot move the log start of ${this.topic}-${this.partition} to ${offset}, past its end ${this.visibleEndOffset}`);
+        }
+        this.segments.advanceStart(offset);
+        const below = this.segments.countBelow(offset);
+        if (below > 0) await this.segments.dropOldest(below, this.fileDeleteDelayMs);
+        this.flusher.advanceTo(this.logStartOffset);
+        await this.replica.afterLogStartMoved(this.logStartOffset);
+        moved = true;
+        this.logger.info(`Log start offset moved to ${offset}; deleted ${below} segment(s) below it`);
+      }).then(() => moved);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /**
@@ -326,6 +354,7 @@ export class PartitionLog {
           rollActive: () => this.roll(this.active.nextOffset),
           deleteOldest: (count) => this.deleteOldestSegments(count),
         }, nowMs);
+        result.logStartOffset = this.logStartOffset;
       }).then(() => result as RetentionResult);
     } catch (err) {
       return Promise.reject(err);

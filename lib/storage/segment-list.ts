@@ -23,12 +23,15 @@ export interface TruncationOutcome {
 
 export class SegmentList {
   private list: LogSegment[];
+  /** The log start offset when DeleteRecords (or a leader's) moved it inside the first segment. */
+  private start: number;
   private truncationCount = 0;
   private readonly deleter: SegmentDeleter;
 
   constructor(readonly dir: string, segments: LogSegment[], private readonly logger: Logger) {
     assert(segments.length > 0, `${dir}: a log always has an active segment`);
     this.list = segments;
+    this.start = segments[0].baseOffset;
     this.deleter = new SegmentDeleter(logger);
   }
 
@@ -41,8 +44,21 @@ export class SegmentList {
     return this.list[this.list.length - 1];
   }
 
+  /** The first offset readers may see: the first segment's base, or later when moved by advanceStart. */
   get logStartOffset(): number {
-    return this.list[0].baseOffset;
+    return Math.max(this.start, this.list[0].baseOffset);
+  }
+
+  /** Moves the log start offset forward (never back); offsets below it are gone for readers. */
+  advanceStart(offset: number): void {
+    this.start = Math.max(this.start, offset);
+  }
+
+  /** How many leading segments lie wholly below `offset` (never the active one). */
+  countBelow(offset: number): number {
+    let count = 0;
+    while (count + 1 < this.list.length && this.list[count + 1].baseOffset <= offset) count++;
+    return count;
   }
 
   get count(): number {
@@ -101,6 +117,7 @@ export class SegmentList {
     this.truncationCount++;
     const old = this.list;
     this.list = [await LogSegment.create(this.dir, offset, config)];
+    this.start = offset;
     for (const s of old) await s.delete();
   }
 

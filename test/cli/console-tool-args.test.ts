@@ -91,6 +91,10 @@ describe('cli/console-consumer arguments', () => {
     expect(parseStartOffset('earliest')).to.equal('earliest');
     expect(parseStartOffset('LATEST')).to.equal('latest');
     expect(parseStartOffset('42')).to.equal(42);
+    // The Samsa extension: a time, in ms or ISO-8601.
+    expect(parseStartOffset('timestamp:1700000000000')).to.deep.equal({ timestamp: 1700000000000 });
+    expect(parseStartOffset('timestamp:2023-11-14T22:13:20Z')).to.deep.equal({ timestamp: 1700000000000 });
+    expect(() => parseStartOffset('timestamp:yesterday')).to.throw("The provided offset value 'timestamp:yesterday' is incorrect.");
   });
 
   it('derives consumer properties and start positions from the flags', () => {

@@ -104,6 +104,7 @@ function seedBodies({ topic, group }: SeedNames, records: Buffer): Map<number, u
       topics: [{ name: topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, logStartOffset: -1, partitionMaxBytes: 65536 }] }] }],
     [Api.ListOffsets, { replicaId: -1, isolationLevel: 0, topics: [{ name: topic, partitions: [{ partitionIndex: 1, currentLeaderEpoch: -1, timestamp: -1 }] }] }],
     [Api.Metadata, { topics: [topic], allowAutoTopicCreation: false }],
+    [Api.DeleteRecords, { topics: [{ name: topic, partitions: [{ partitionIndex: 1, offset: 0 }] }], timeoutMs: 1000 }],
     [Api.LeaderAndIsr, { controllerId: 1, controllerEpoch: 0, brokerEpoch: 0, partitionStates: [partitionState], liveLeaders: [liveBroker] }],
     [Api.StopReplica, { controllerId: 1, controllerEpoch: 0, brokerEpoch: 0, deletePartitions: false, partitions: [{ topicName: `${topic}-ctl`, partitionIndex: 0 }] }],
     [Api.UpdateMetadata, { controllerId: 1, controllerEpoch: 0, brokerEpoch: 0, clusterId: 'fuzz', partitionStates: [partitionState], liveBrokers: [liveBroker] }],

@@ -84,7 +84,7 @@ function recordFollowerFetches(ctx: BrokerContext, req: FetchRequestData): void 
     for (const p of topic.partitions) {
       const partition = ctx.replicas.getPartition(topic.name, p.partition);
       if (partition?.isLeader && p.currentLeaderEpoch === partition.leaderEpoch && p.fetchOffset <= partition.log.logEndOffset) {
-        ctx.replicas.recordFollowerFetch(partition, req.replicaId, p.fetchOffset);
+        ctx.replicas.recordFollowerFetch(partition, req.replicaId, p.fetchOffset, p.logStartOffset);
       }
     }
   }

@@ -1,5 +1,5 @@
 /**
- * Kafka's Produce, Fetch and ListOffsets over the native handlers: the same appends, reads and
+ * Kafka's Produce, Fetch, ListOffsets and DeleteRecords over the native handlers: the same appends, reads and
  * purgatories serve both listeners. What differs is Kafka's and is handled here: a client's
  * replica id is ignored (only brokers replicate, and they use the native listener), there are no
  * fetch sessions (sessionId 0 tells the client so), and record sets in the old message formats
@@ -7,6 +7,7 @@
  */
 import { Api } from '../../protocol/api';
 import { ErrorCode } from '../../protocol/errors';
+import { KafkaDeleteRecords } from '../../protocol/kafka/messages/delete-records';
 import { KafkaFetch, KafkaListOffsets, KafkaProduce, KafkaProduceResponseData } from '../../protocol/kafka/messages/produce-fetch';
 import { CONSUMER_REPLICA_ID, ProduceRequestData, ProduceResponseData } from '../../protocol/messages/produce-fetch';
 import { CURRENT_MAGIC, MAGIC_OFFSET } from '../../record/batch-header';
@@ -69,6 +70,7 @@ function produceHandler(native: Handler<ProduceRequestData, ProduceResponseData>
 export function registerDataApis(kafka: KafkaDispatcher, native: ApiDispatcher, logger: Logger, access: AccessControl): void {
   const fetch = nativeHandler(native, Api.Fetch);
   const listOffsets = nativeHandler(native, Api.ListOffsets);
+  const deleteRecords = nativeHandler(native, Api.DeleteRecords);
   kafka
     .register(KafkaProduce, produceHandler(nativeHandler(native, Api.Produce), logger, access), (req, errorCode) => ({
       throttleTimeMs: 0,
@@ -106,5 +108,9 @@ export function registerDataApis(kafka: KafkaDispatcher, native: ApiDispatcher, 
         name: t.name,
         partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode, timestamp: -1, offset: -1, leaderEpoch: -1 })),
       })),
+    }))
+    .register(KafkaDeleteRecords, (req, ctx) => callNative(deleteRecords, req, ctx), (req, errorCode) => ({
+      throttleTimeMs: 0,
+      topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode })) })),
     }));
 }

@@ -2,6 +2,7 @@
 import { AnyKafkaApiDef } from './kafka-api';
 import { KafkaCreateAcls, KafkaDeleteAcls, KafkaDescribeAcls } from './messages/acls';
 import { KafkaCreatePartitions, KafkaCreateTopics, KafkaDeleteTopics, KafkaDescribeConfigs } from './messages/admin';
+import { KafkaDeleteRecords } from './messages/delete-records';
 import { KafkaDeleteGroups, KafkaDescribeGroups, KafkaListGroups } from './messages/group-admin';
 import { KafkaFindCoordinator, KafkaHeartbeat, KafkaJoinGroup, KafkaLeaveGroup, KafkaSyncGroup } from './messages/group-membership';
 import { KafkaOffsetCommit, KafkaOffsetDelete, KafkaOffsetFetch } from './messages/group-offsets';
@@ -23,6 +24,7 @@ const ALL: AnyKafkaApiDef[] = [
   KafkaDescribeAcls, KafkaCreateAcls, KafkaDeleteAcls,
   KafkaDescribeUserScramCredentials, KafkaAlterUserScramCredentials,
   KafkaSaslHandshake, KafkaSaslAuthenticate,
+  KafkaDeleteRecords,
 ];
 
 const byKey = new Map(ALL.map((api) => [api.key, api]));
