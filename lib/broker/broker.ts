@@ -297,7 +297,7 @@ export class Broker extends EventEmitter {
       this.credentials = new ScramCredentialCache(this.zk, getLogger('scram-credentials'));
       await this.credentials.start(configChanges);
     }
-    this.dynamicConfig = await startDynamicBrokerConfig({ zk: this.zk, config: this.config, configChanges, store, metadata: this.metadata, replicas: this.replicas });
+    this.dynamicConfig = await startDynamicBrokerConfig({ zk: this.zk, config: this.config, configChanges, store, metadata: this.metadata, replicas: this.replicas, logManager: this.logManager });
     // Every owner has loaded its entities and registered its handler: now replay and follow changes.
     await configChanges.start();
     assert(this.zk !== null, 'handlers are registered once connected to ZooKeeper');

@@ -93,6 +93,9 @@ const BROKER_SYNONYM: { readonly [K in TopicConfigName]: string } = {
   'min.cleanable.dirty.ratio': 'log.cleaner.min.cleanable.ratio',
 };
 
+/** The broker keys topic configs fall back to: changing one changes every log without that topic override. */
+export const TOPIC_DEFAULT_BROKER_KEYS: ReadonlySet<string> = new Set(Object.values(BROKER_SYNONYM));
+
 /**
  * The broker keys a broker resource lists, with the BrokerConfig field holding each one's
  * resolved value (log.retention.ms holds whichever of ms/minutes/hours won). Keys Samsa accepts
