@@ -89,6 +89,7 @@ describe('integration/alter-configs', function () {
       value: '3600000', source: 'DYNAMIC_DEFAULT_BROKER_CONFIG', isReadOnly: false,
       synonyms: [
         { name: 'log.retention.ms', value: '3600000', source: 'DYNAMIC_DEFAULT_BROKER_CONFIG' },
+        { name: 'log.retention.hours', value: '168', source: 'DEFAULT_CONFIG' },
       ],
     });
     expect((await admin.describeConfigs([{ type: 'broker', name: '' }])).get('broker:')?.map((e) => [e.name, e.value, e.source]))
@@ -96,13 +97,14 @@ describe('integration/alter-configs', function () {
 
     await admin.incrementalAlterConfigs([{ resource: { type: 'broker', name: '1' }, ops: [{ name: 'log.retention.ms', op: 'set', value: '7200000' }] }]);
     await waitUntil('the per-broker value to apply', () => broker.config.retentionMs === 7200000);
-    expect((await entry('broker', '1', 'log.retention.ms'))?.synonyms.map((s) => s.source)).to.deep.equal(['DYNAMIC_BROKER_CONFIG', 'DYNAMIC_DEFAULT_BROKER_CONFIG']);
+    expect((await entry('broker', '1', 'log.retention.ms'))?.synonyms.map((s) => s.source)).to.deep.equal(['DYNAMIC_BROKER_CONFIG', 'DYNAMIC_DEFAULT_BROKER_CONFIG', 'DEFAULT_CONFIG']);
     // A topic without an override falls back to the broker: its synonyms follow the same order.
     expect(await entry('topic', 'plain', 'retention.ms')).to.deep.include({
       value: '7200000', source: 'DYNAMIC_BROKER_CONFIG',
       synonyms: [
         { name: 'log.retention.ms', value: '7200000', source: 'DYNAMIC_BROKER_CONFIG' },
         { name: 'log.retention.ms', value: '3600000', source: 'DYNAMIC_DEFAULT_BROKER_CONFIG' },
+        { name: 'log.retention.hours', value: '168', source: 'DEFAULT_CONFIG' },
       ],
     });
     expect((await entry('broker', '1', 'zookeeper.connect'))?.isReadOnly).to.equal(true);
