@@ -24,6 +24,10 @@ export type {
 } from './client/admin-scram';
 export type { DeletedRecords, ListOffsetsResultInfo, RecordsToDelete } from './client/admin-records';
 export type { OffsetAndTimestamp, OffsetQuery, OffsetSpec, PartitionOffsetAndTimestamp } from './client/list-offsets';
+export type {
+  AlterConfigOp, AlterConfigOpType, AlterConfigsResult, ConfigEntry, ConfigResource, ConfigResourceType, ConfigSourceName, ConfigSynonym,
+} from './client/admin-configs';
+export { ConfigResourceError, configResourceKey } from './client/admin-configs';
 export type { RecordHeader } from './record/record';
 export type { CompressionType } from './record/compression';
 export { COMPRESSION_TYPES } from './record/compression';
