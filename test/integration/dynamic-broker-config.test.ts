@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import { Broker } from '../../lib/broker/broker';
 import { ReplicaManager } from '../../lib/broker/replica-manager';
+import { LogManager } from '../../lib/storage/log-manager';
 import { Admin } from '../../lib/client/admin';
 import { Producer } from '../../lib/client/producer';
 import { startBroker, tempDir } from '../helpers/cluster';
@@ -15,6 +16,10 @@ import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
 
 const TOPIC = 'dyn';
 const PARTITIONS = 6;
+
+function logManagerOf(broker: Broker): LogManager {
+  return (broker as unknown as { logManager: LogManager }).logManager;
+}
 
 function replicasOf(broker: Broker): ReplicaManager {
   return (broker as unknown as { replicas: ReplicaManager }).replicas;
@@ -59,6 +64,18 @@ describe('integration/dynamic-broker-config', function () {
     expect(described.get('broker:2')?.find((e) => e.name === 'message.max.bytes')?.synonyms.map((s) => [s.source, s.value])).to.deep.equal([
       ['DYNAMIC_BROKER_CONFIG', '600000'], ['DYNAMIC_DEFAULT_BROKER_CONFIG', '500000'], ['DEFAULT_CONFIG', '1048588'],
     ]);
+  });
+
+  it('carries a changed broker default (log.retention.ms) into the live logs of topics that do not override it, not into one that does', async () => {
+    await admin.createTopic({ topic: 'dyn-override', replicaAssignment: { 0: [1, 2] }, configs: { 'retention.ms': '3600000' } });
+    const logsOf = (b: Broker, topic: string) => logManagerOf(b).allLogs().filter((l) => l.topic === topic);
+    await waitUntil('replicas of both topics exist', () => [1, 2].every((id) => logsOf(brokers.get(id)!, TOPIC).length === PARTITIONS && logsOf(brokers.get(id)!, 'dyn-override').length === 1));
+    await admin.incrementalAlterConfigs([{ resource: { type: 'broker', name: '' }, ops: [{ name: 'log.retention.ms', op: 'set', value: '7200000' }] }]);
+    await waitUntil('every log of the topic without an override follows the new default', () =>
+      [1, 2].every((id) => logsOf(brokers.get(id)!, TOPIC).every((l) => l.config.retentionMs === 7200000)));
+    expect([1, 2].map((id) => logsOf(brokers.get(id)!, 'dyn-override')[0].config.retentionMs)).to.deep.equal([3600000, 3600000]);
+    await admin.incrementalAlterConfigs([{ resource: { type: 'broker', name: '' }, ops: [{ name: 'log.retention.ms', op: 'delete' }] }]);
+    await waitUntil('the static default back', () => [1, 2].every((id) => logsOf(brokers.get(id)!, TOPIC).every((l) => l.config.retentionMs === 604800000)));
   });
 
   it('resizes broker 2\'s replica fetchers for num.replica.fetchers, and replication carries on', async () => {

@@ -19,14 +19,19 @@ describe('integration/live-topic-config', function () {
   const cluster = new ReplicatedCluster([1, 2, 3], {
     'log.retention.check.interval.ms': 200, 'log.cleaner.backoff.ms': 200, 'replica.lag.time.max.ms': 1500,
   });
+  /** Fails at once (retries 0), to see min.insync.replicas refusals as they happen. */
   let producer: Producer;
+  /** Retries, for data written right after a topic is created (a leader may not know it is one yet). */
+  let writer: Producer;
 
   before(async () => {
     await cluster.start();
     producer = new Producer({ bootstrapServers: cluster.bootstrap, acks: 'all', enableIdempotence: false, lingerMs: 0, retries: 0, requestTimeoutMs: 5000, deliveryTimeoutMs: 10000 });
+    writer = new Producer({ bootstrapServers: cluster.bootstrap, acks: 'all', lingerMs: 0 });
   });
   after(async () => {
     await producer?.close();
+    await writer?.close();
     await cluster.stop();
   });
 
@@ -45,7 +50,7 @@ describe('integration/live-topic-config', function () {
 
   async function produceKeyed(topic: string, count: number, keys: number): Promise<void> {
     for (let i = 0; i < count; i++) {
-      await producer.send({ topic, partition: 0, key: Buffer.from(`k${i % keys}`), value: Buffer.from(`value-${i}`.padEnd(80, '.')) });
+      await writer.send({ topic, partition: 0, key: Buffer.from(`k${i % keys}`), value: Buffer.from(`value-${i}`.padEnd(80, '.')) });
     }
   }
 
