@@ -302,6 +302,7 @@ export class Broker extends EventEmitter {
     this.dynamicConfig = await startDynamicBrokerConfig({
       zk: this.zk, config: this.config, configChanges, store, metadata: this.metadata, replicas: this.replicas, logManager: this.logManager,
       reapplyTopicDefaults: () => this.topicConfigs.reapplyAll(),
+      uncleanElectionDefaultChanged: () => this.controller?.uncleanElectionDefaultChanged(),
     });
     // Every owner has loaded its entities and registered its handler: now replay and follow changes.
     await configChanges.start();
@@ -315,6 +316,7 @@ export class Broker extends EventEmitter {
     this.registration = await registerBroker(this.zk, this.registrationInfo());
     this.registration.on('registration-failed', (err: Error) => this.emit('fatal', err));
     this.openGateOnFirstMetadata();
+    const config = this.config;
     this.controller = new Controller({
       brokerId: this.brokerId,
       zk: this.zk,
@@ -322,7 +324,8 @@ export class Broker extends EventEmitter {
       elections: this.metrics ?? undefined,
       config: {
         deleteTopicEnable: this.config.deleteTopicEnable,
-        uncleanLeaderElectionEnable: this.config.uncleanLeaderElectionEnable,
+        // A getter: the default is a dynamic broker config, applied to this.config in place.
+        get uncleanLeaderElectionEnable(): boolean { return config.uncleanLeaderElectionEnable; },
         autoLeaderRebalanceEnable: this.config.autoLeaderRebalanceEnable,
         leaderImbalancePerBrokerPercentage: this.config.leaderImbalancePerBrokerPercentage,
         leaderImbalanceCheckIntervalMs: this.config.leaderImbalanceCheckIntervalSeconds * 1000,

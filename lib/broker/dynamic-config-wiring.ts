@@ -33,6 +33,8 @@ export interface DynamicConfigWiring {
    * config changed. The live topic config work (issue 11, part A) provides it.
    */
   reapplyTopicDefaults?: () => void | Promise<void>;
+  /** The controller re-runs offline elections when the cluster's unclean.leader.election.enable changes. */
+  uncleanElectionDefaultChanged?: () => void;
 }
 
 /** Loads `/config/brokers/<id>` and `<default>` and registers for their changes; call before `configChanges.start()`. */
@@ -45,6 +47,7 @@ export async function startDynamicBrokerConfig(w: DynamicConfigWiring): Promise<
     if (keys.has('num.replica.fetchers')) await w.replicas.replicaFetchers.resize(w.config.numReplicaFetchers);
     if (keys.has('log.cleaner.backoff.ms')) w.logManager.logCleaner.setBackoffMs(w.config.logCleanerBackoffMs);
     if ([...keys].some((k) => TOPIC_DEFAULT_BROKER_KEYS.has(k))) await w.reapplyTopicDefaults?.();
+    if (keys.has('unclean.leader.election.enable')) w.uncleanElectionDefaultChanged?.();
   });
   await dynamic.start(w.configChanges);
   return dynamic;

@@ -75,7 +75,7 @@ export class ActiveController {
     this.channel = new ControllerChannel({ controllerId: deps.brokerId, requestTimeoutMs: deps.config.requestTimeoutMs, security: deps.config.interBrokerSecurity });
     this.writer = new PartitionStateWriter(this.ctx, deps.zk, deps.epoch, deps.elections);
     this.requests = new RequestSender(this.ctx, this.channel, this.sender);
-    this.unclean = new UncleanElectionConfig(deps.zk, deps.config.uncleanLeaderElectionEnable);
+    this.unclean = new UncleanElectionConfig(deps.zk, () => deps.config.uncleanLeaderElectionEnable);
     const fire = (name: string, run: () => Promise<void>) => this.fire(name, run);
     const schedule = (delayMs: number, name: string, run: () => Promise<void>) => this.schedule(delayMs, name, run);
     this.deletion = new TopicDeletion({
@@ -291,6 +291,17 @@ export class ActiveController {
     if (topics.size === 0) return;
     const offline = this.ctx.partitionsNeedingElection().filter((tp) => topics.has(tp.topic));
     const changed = await this.electOffline(offline, 'topic config change');
+    this.requests.leaderAndIsrForChanges(changed);
+    if (changed.length > 0) this.sendUpdateMetadata();
+  }
+
+  /**
+   * The cluster's `unclean.leader.election.enable` default changed (a dynamic broker config):
+   * offline partitions of topics without an override get another election, as Kafka's
+   * UncleanLeaderElectionEnable event gives them.
+   */
+  async onUncleanElectionDefaultChanged(): Promise<void> {
+    const changed = await this.electOffline(this.ctx.partitionsNeedingElection(), 'unclean.leader.election.enable changed');
     this.requests.leaderAndIsrForChanges(changed);
     if (changed.length > 0) this.sendUpdateMetadata();
   }

@@ -146,6 +146,12 @@ export class Controller extends EventEmitter {
     return this.onActive('ListPartitionReassignments', async (active) => active.listPartitionReassignments(partitions));
   }
 
+  /** A dynamic `unclean.leader.election.enable` default changed: re-run offline elections if this broker is the controller. */
+  uncleanElectionDefaultChanged(): void {
+    if (!this.isActive) return;
+    this.onActive('UncleanLeaderElectionEnable', (active) => active.onUncleanElectionDefaultChanged()).catch(() => undefined);
+  }
+
   /** Resolves once every event queued so far has been handled (for tests and orderly shutdown). */
   idle(): Promise<void> {
     return this.events.idle();

@@ -1,6 +1,6 @@
 /**
- * `unclean.leader.election.enable` as the controller sees it: the broker default, overridden per
- * topic by `/config/topics/<t>`.
+ * `unclean.leader.election.enable` as the controller sees it: the broker default (read at each use,
+ * since it is a dynamic broker config), overridden per topic by `/config/topics/<t>`.
  *
  * An election only needs the setting when no in-sync replica is alive, which is rare, so topic
  * overrides are read lazily, once per topic, and cached for the tenure. Config change
@@ -16,14 +16,15 @@ const log = getLogger('controller');
 export const UNCLEAN_LEADER_ELECTION_ENABLE = 'unclean.leader.election.enable';
 
 export class UncleanElectionConfig {
-  private readonly cache = new Map<string, boolean>();
+  /** topic → its override, or null when it sets none (the broker default applies). */
+  private readonly cache = new Map<string, boolean | null>();
   private lastSequence = -1;
 
-  constructor(private readonly zk: ControllerZk, private readonly brokerDefault: boolean) {}
+  constructor(private readonly zk: ControllerZk, private readonly brokerDefault: () => boolean) {}
 
   /** The setting for a topic if known, else the broker default; see `load`. */
   get(topic: string): boolean {
-    return this.cache.get(topic) ?? this.brokerDefault;
+    return this.cache.get(topic) ?? this.brokerDefault();
   }
 
   /** Reads the overrides of the topics not cached yet. */
@@ -57,11 +58,11 @@ export class UncleanElectionConfig {
     return [...topics].sort();
   }
 
-  private parse(topic: string, value: string | undefined): boolean {
-    if (value === undefined) return this.brokerDefault;
+  private parse(topic: string, value: string | undefined): boolean | null {
+    if (value === undefined) return null;
     const normalized = value.trim().toLowerCase();
     if (normalized === 'true' || normalized === 'false') return normalized === 'true';
-    log.warn(`Topic ${topic} has an invalid ${UNCLEAN_LEADER_ELECTION_ENABLE}='${value}'; using the broker default ${this.brokerDefault}`);
-    return this.brokerDefault;
+    log.warn(`Topic ${topic} has an invalid ${UNCLEAN_LEADER_ELECTION_ENABLE}='${value}'; using the broker default`);
+    return null;
   }
 }

@@ -125,4 +125,16 @@ describe('controller/leader-election-requests', function () {
     await waitUntil('unclean leader after the config change', async () => (await admin.state('later', 0))?.leader === 3);
     expect(await admin.state('later', 0)).to.deep.include({ isr: [3] });
   });
+
+  it('gives an offline partition an unclean leader once the broker default allows it (a dynamic broker config)', async () => {
+    await createTopic('by-default', { 0: [2, 3] });
+    await admin.setIsr('by-default', 0, [2]);
+    await kill(2);
+    await waitUntil('partition offline', async () => (await admin.state('by-default', 0))?.leader === -1);
+    // The broker applies a dynamic default to its config object in place, then tells the controller.
+    (node.controller as unknown as { options: { config: { uncleanLeaderElectionEnable: boolean } } }).options.config.uncleanLeaderElectionEnable = true;
+    node.controller.uncleanElectionDefaultChanged();
+    await waitUntil('unclean leader after the default changed', async () => (await admin.state('by-default', 0))?.leader === 3);
+    expect(elected).to.deep.equal([true]);
+  });
 });
