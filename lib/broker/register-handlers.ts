@@ -26,6 +26,7 @@ import { heartbeatHandler, joinGroupHandler, leaveGroupHandler, syncGroupHandler
 import { offsetCommitHandler, offsetFetchHandler } from './handlers/group-offsets';
 import { initProducerIdHandler } from './handlers/init-producer-id';
 import { listOffsetsHandler } from './handlers/list-offsets';
+import { describeLogDirsHandler } from './handlers/log-dirs';
 import { apiVersionsHandler, metadataHandler } from './handlers/metadata';
 import { offsetForLeaderEpochHandler } from './handlers/offset-for-leader-epoch';
 import { alterPartitionReassignmentsHandler, listPartitionReassignmentsHandler } from './handlers/partition-reassignments';
@@ -65,6 +66,7 @@ export function registerBrokerHandlers(dispatcher: ApiDispatcher, deps: BrokerHa
     .register(Api.DeleteTopics, deleteTopicsHandler(ctx))
     .register(Api.CreatePartitions, createPartitionsHandler(ctx))
     .register(Api.DescribeConfigs, describeConfigsHandler(ctx))
+    .register(Api.DescribeLogDirs, describeLogDirsHandler(ctx))
     .register(Api.LeaderAndIsr, leaderAndIsrHandler(ctx), whileStarting)
     .register(Api.UpdateMetadata, async (req, rc) => {
       const response = await updateMetadata(req, rc);
