@@ -11,6 +11,7 @@ import { ELECTION_TYPE_PREFERRED, ELECTION_TYPE_UNCLEAN } from '../protocol/mess
 import { MetadataResponseData } from '../protocol/messages/metadata';
 import { AdminGroups, ConsumerGroupDescription, ConsumerGroupListing, GroupOffset } from './admin-groups';
 import * as scram from './admin-scram';
+import { describeBrokerLogDirs, LogDirDescription } from './admin-log-dirs';
 import { closedError, responseError, unknownTopicError } from './client-errors';
 import { ADMIN_METRIC_DEFS, AdminMetrics, adminMetrics } from './client-metrics';
 import { registerClientMetrics } from './client-metrics-registry';
@@ -347,6 +348,13 @@ export class Admin {
   /** Upserts and deletes SCRAM credentials; maps each user to null (done) or the error the broker gave. */
   async alterUserScramCredentials(alterations: scram.ScramCredentialAlteration[]): Promise<Map<string, SamsaError | null>> {
     return scram.alterUserScramCredentials(await this.connection(), alterations);
+  }
+
+  /** Each broker's log directories (DescribeLogDirs to every broker named), by broker id. */
+  async describeLogDirs(brokerIds: number[]): Promise<Map<number, LogDirDescription[]>> {
+    await this.describeCluster();
+    const answers = await Promise.all(brokerIds.map(async (id) => describeBrokerLogDirs(await this.pool.forNode(id))));
+    return new Map(brokerIds.map((id, i) => [id, answers[i]]));
   }
 
   async close(): Promise<void> {
