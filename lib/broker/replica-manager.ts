@@ -281,7 +281,10 @@ export class ReplicaManager extends EventEmitter {
     let partition: Partition | undefined;
     let reachedLog = false;
     try {
-      partition = this.leaderPartition(topic, index, true);
+      let leader = this.leaderPartition(topic, index, true);
+      // A log swap (a replica moving between log directories) holds appends for its last step.
+      while (leader.appendGate) leader = await leader.appendGate.then(() => this.leaderPartition(topic, index, true));
+      partition = leader;
       if (acks === -1) this.checkEnoughReplicas(partition);
       const epoch = partition.leaderEpoch;
       const appended = await partition.log.append(records, { leaderEpoch: epoch });
@@ -415,6 +418,23 @@ export class ReplicaManager extends EventEmitter {
       p.stop();
       if (wasLeader) this.emit('leadership-change', { topic: p.topic, partition: p.partition, isLeader: false, leaderEpoch: p.leaderEpoch } satisfies LeadershipChange);
     }));
+  }
+
+  /**
+   * Runs `swap` with the partition's appends held: leader appends wait, a follower stops fetching
+   * (waiting for an append under way), then resumes from the new log.
+   */
+  async withAppendsHeld(partition: Partition, swap: () => Promise<void>): Promise<void> {
+    let release!: () => void;
+    partition.appendGate = new Promise<void>((resolve) => { release = resolve; });
+    try {
+      await this.fetchers.unfollow(partition.key);
+      await swap();
+    } finally {
+      partition.appendGate = null;
+      release();
+      if (this.partitions.get(partition.key) === partition && !partition.isLeader) await this.followCurrentLeader(partition);
+    }
   }
 
   /** Stops fetchers and fails waiting produces; logs are closed by the log manager afterwards. */

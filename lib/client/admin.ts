@@ -11,7 +11,7 @@ import { ELECTION_TYPE_PREFERRED, ELECTION_TYPE_UNCLEAN } from '../protocol/mess
 import { MetadataResponseData } from '../protocol/messages/metadata';
 import { AdminGroups, ConsumerGroupDescription, ConsumerGroupListing, GroupOffset } from './admin-groups';
 import * as scram from './admin-scram';
-import { describeBrokerLogDirs, LogDirDescription } from './admin-log-dirs';
+import * as logDirs from './admin-log-dirs';
 import { closedError, responseError, unknownTopicError } from './client-errors';
 import { ADMIN_METRIC_DEFS, AdminMetrics, adminMetrics } from './client-metrics';
 import { registerClientMetrics } from './client-metrics-registry';
@@ -351,10 +351,15 @@ export class Admin {
   }
 
   /** Each broker's log directories (DescribeLogDirs to every broker named), by broker id. */
-  async describeLogDirs(brokerIds: number[]): Promise<Map<number, LogDirDescription[]>> {
+  async describeLogDirs(brokerIds: number[]): Promise<Map<number, logDirs.LogDirDescription[]>> {
     await this.describeCluster();
-    const answers = await Promise.all(brokerIds.map(async (id) => describeBrokerLogDirs(await this.pool.forNode(id))));
-    return new Map(brokerIds.map((id, i) => [id, answers[i]]));
+    return logDirs.describeLogDirs(this.pool, brokerIds);
+  }
+
+  /** Moves replicas between their brokers' log directories; null (started) or the error, per move in order. */
+  async alterReplicaLogDirs(moves: logDirs.ReplicaLogDirMove[]): Promise<Array<SamsaError | null>> {
+    await this.describeCluster();
+    return logDirs.alterReplicaLogDirs(this.pool, moves);
   }
 
   async close(): Promise<void> {

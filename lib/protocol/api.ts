@@ -32,7 +32,7 @@ import {
   AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse, DescribeUserScramCredentialsRequest,
   DescribeUserScramCredentialsResponse,
 } from './messages/scram-credentials';
-import { DescribeLogDirsRequest, DescribeLogDirsResponse } from './messages/log-dirs';
+import { AlterReplicaLogDirsRequest, AlterReplicaLogDirsResponse, DescribeLogDirsRequest, DescribeLogDirsResponse } from './messages/log-dirs';
 import { SaslAuthenticateRequest, SaslAuthenticateResponse, SaslHandshakeRequest, SaslHandshakeResponse } from './messages/sasl';
 
 export interface ApiDef<Req, Resp> {
@@ -77,6 +77,7 @@ export const Api = {
   CreateAcls: api(30, 'CreateAcls', CreateAclsRequest, CreateAclsResponse),
   DeleteAcls: api(31, 'DeleteAcls', DeleteAclsRequest, DeleteAclsResponse),
   DescribeConfigs: api(32, 'DescribeConfigs', DescribeConfigsRequest, DescribeConfigsResponse),
+  AlterReplicaLogDirs: api(34, 'AlterReplicaLogDirs', AlterReplicaLogDirsRequest, AlterReplicaLogDirsResponse),
   DescribeLogDirs: api(35, 'DescribeLogDirs', DescribeLogDirsRequest, DescribeLogDirsResponse),
   SaslAuthenticate: api(36, 'SaslAuthenticate', SaslAuthenticateRequest, SaslAuthenticateResponse),
   CreatePartitions: api(37, 'CreatePartitions', CreatePartitionsRequest, CreatePartitionsResponse),

@@ -28,15 +28,14 @@ import { configDefault } from '../config/config-default';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { getLogger } from '../util/logger';
 import { formatBytes } from './format-bytes';
-import { CleanerOutcome, LogCleanerManager, LogCleanerObserver } from './log-cleaner-manager';
-import type { LogFlushObserver } from './partition-log-types';
+import { CleanerOutcome, LogCleanerManager } from './log-cleaner-manager';
 import { DEFAULT_LOG_CONFIG, LogConfig, MAX_TIMER_MS } from './log-config';
 import { ensureDirectory, exists, forEachLimited, isLogDirFailure, nextLogDir, offlineReplicaError, parseLogDirName } from './log-dirs';
 export { parseLogDirName } from './log-dirs';
 import { ensureMetaProperties, InconsistentBrokerMetadataError } from './meta-properties';
 import { CheckpointEntry, readOptionalCheckpoint, writeCheckpoint } from './offset-checkpoint';
 import { PartitionLog } from './partition-log';
-import { RetentionResult } from './retention';
+import type { LogManagerConfig, LogRetentionOutcome } from './log-manager-config';
 
 export const CLEAN_SHUTDOWN_FILE = '.samsa_cleanshutdown';
 export const RECOVERY_POINT_CHECKPOINT_FILE = 'recovery-point-offset-checkpoint';
@@ -44,49 +43,11 @@ export const HIGH_WATERMARK_CHECKPOINT_FILE = 'replication-offset-checkpoint';
 export { CLEANER_CHECKPOINT_FILE, CleanerOutcome } from './log-cleaner-manager';
 export { formatBytes } from './format-bytes';
 const DELETE_DIR_SUFFIX = '-delete';
+export const FUTURE_DIR_SUFFIX = '-future';
 /** Kafka's log.flush.offset.checkpoint.interval.ms, which Samsa does not expose as a broker key. */
 const RECOVERY_POINT_CHECKPOINT_INTERVAL_MS_DEFAULT = 60000;
 
-export interface LogManagerConfig {
-  logDirs: string[];
-  /** Told of every flush and cleaner pass (metrics). */
-  observer?: LogFlushObserver & LogCleanerObserver;
-  brokerId: number;
-  /** Settings for logs created without an explicit config and for logs found on disk. */
-  defaultConfig?: LogConfig;
-  /** Settings for a log found on disk at startup (topic overrides); defaults to defaultConfig. */
-  configFor?: (topic: string) => LogConfig;
-  /** log.flush.offset.checkpoint.interval.ms (Kafka: 60000, not a Samsa key); 0 disables the periodic checkpoint. */
-  recoveryPointCheckpointIntervalMs?: number;
-  /** Logs opened at once during startup, per directory (Kafka's num.recovery.threads.per.data.dir). */
-  loadConcurrency?: number;
-  /** log.retention.check.interval.ms (default from its definition); 0 disables the periodic retention run. */
-  retentionCheckIntervalMs?: number;
-  /**
-   * The partition's high watermark, if known: retention never deletes data at or past it, and it
-   * is what `replication-offset-checkpoint` records.
-   */
-  highWatermarkOf?: (topic: string, partition: number) => number | undefined;
-  /** replica.high.watermark.checkpoint.interval.ms (default from its definition); 0 disables the periodic checkpoint. */
-  highWatermarkCheckpointIntervalMs?: number;
-  /** producer.id.expiration.ms for every log (default 86400000), applied on the retention timer. */
-  producerIdExpirationMs?: number;
-  /** log.cleaner.enable (default true): compact `cleanup.policy=compact` logs in the background. */
-  cleanerEnable?: boolean;
-  /** log.cleaner.backoff.ms (Kafka: 15000): the cleaner's pause when no log needs cleaning. */
-  cleanerBackoffMs?: number;
-  /** Distinct keys one cleaner pass may hold in memory (default 500000); bigger logs take several passes. */
-  cleanerMaxKeysPerPass?: number;
-  clock?: () => number;
-  /** A directory just went offline (not called for those found failed at startup: see offlineDirs). */
-  onLogDirFailure?: (dir: string, allFailed: boolean) => void;
-}
-
-/** One log's part of a retention run that deleted something. */
-export interface LogRetentionOutcome extends RetentionResult {
-  topic: string;
-  partition: number;
-}
+export type { LogManagerConfig, LogRetentionOutcome } from './log-manager-config';
 
 interface ManagedLog {
   log: PartitionLog;
@@ -118,6 +79,7 @@ export class LogManager {
   private readonly failedDirs = new Map<string, string>();
   /** Partitions whose log was in a directory that failed since startup → that directory. */
   private readonly offlineLogs = new Map<string, string>();
+  private readonly preferredDirs = new Map<string, string>();
 
   constructor(private readonly config: LogManagerConfig) {
     if (config.logDirs.length === 0) throw new SamsaError(ErrorCode.INVALID_CONFIG, 'log.dirs is empty');
@@ -242,7 +204,8 @@ export class LogManager {
     const found: Array<{ name: string; topic: string; partition: number }> = [];
     for (const entry of await fsp.readdir(dir, { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;
-      if (entry.name.endsWith(DELETE_DIR_SUFFIX)) {
+      // A future log left by a move the broker did not finish is dropped: the move starts over when asked again.
+      if (entry.name.endsWith(DELETE_DIR_SUFFIX) || entry.name.endsWith(FUTURE_DIR_SUFFIX)) {
         this.scheduleRemoval(path.join(dir, entry.name));
         continue;
       }
@@ -311,6 +274,11 @@ export class LogManager {
     return this.highWatermarkChain;
   }
 
+  /** The live directory the partition's log is in, if it has one here. */
+  logDirOf(topic: string, partition: number): string | undefined {
+    return this.logs.get(key(topic, partition))?.logDir;
+  }
+
   getLog(topic: string, partition: number): PartitionLog | undefined {
     return this.logs.get(key(topic, partition))?.log;
   }
@@ -343,9 +311,9 @@ export class LogManager {
     if (!isNew && this.failedDirs.size > 0) {
       throw new SamsaError(ErrorCode.KAFKA_STORAGE_ERROR, `Can not create log for ${k} because log directories ${this.offlineDirs().join(',')} are offline`);
     }
-    const logDir = this.leastLoadedDir();
-    const opts = { clock: this.config.clock, producerIdExpirationMs: this.config.producerIdExpirationMs, flushObserver: this.config.observer };
-    const promise = PartitionLog.open(path.join(logDir, k), topic, partition, config ?? this.defaultConfig, opts)
+    const preferred = this.preferredDirs.get(k);
+    const logDir = preferred !== undefined && !this.failedDirs.has(preferred) ? preferred : this.leastLoadedDir();
+    const promise = this.openLogAt(path.join(logDir, k), topic, partition, config ?? this.defaultConfig)
       .then((log) => {
         if (this.failedDirs.has(logDir)) throw offlineReplicaError(topic, partition, logDir, log.close());
         this.logs.set(k, { log, logDir });
@@ -370,13 +338,37 @@ export class LogManager {
     if (!managed) return;
     this.logs.delete(k);
     this.checkpointedHighWatermarks.delete(k);
-    await managed.log.close();
+    await this.retireLog(managed.log, managed.logDir);
+  }
+
+  /** Closes `log`, renames its directory to `<name>.<uuid>-delete` and removes it in the background. */
+  async retireLog(log: PartitionLog, logDir = path.dirname(log.dir)): Promise<void> {
+    const k = key(log.topic, log.partition);
+    await log.close();
     // As Kafka does: a log recreated under the same name must not inherit the old clean point.
-    await this.cleaner.writeCheckpoints([managed.logDir]).catch((err) => this.logger.error(`Cleaner checkpoint after deleting ${k} failed: ${(err as Error).message}`));
-    const renamed = path.join(managed.logDir, `${k}.${randomUUID().replace(/-/g, '')}${DELETE_DIR_SUFFIX}`);
-    await fsp.rename(managed.log.dir, renamed);
+    await this.cleaner.writeCheckpoints([logDir]).catch((err) => this.logger.error(`Cleaner checkpoint after deleting ${k} failed: ${(err as Error).message}`));
+    const renamed = path.join(logDir, `${k}.${randomUUID().replace(/-/g, '')}${DELETE_DIR_SUFFIX}`);
+    await fsp.rename(log.dir, renamed);
     this.scheduleRemoval(renamed);
     this.logger.info(`Scheduled deletion of log ${k} (${renamed})`);
+  }
+
+  /** Opens the log at `dir` (a future log being filled, or one just promoted) with this manager's options. */
+  openLogAt(dir: string, topic: string, partition: number, config: LogConfig): Promise<PartitionLog> {
+    return PartitionLog.open(dir, topic, partition, config, { clock: this.config.clock, producerIdExpirationMs: this.config.producerIdExpirationMs, flushObserver: this.config.observer });
+  }
+
+  /** Makes `log`, in `logDir`, the partition's log; returns the one it replaces (the caller retires it). */
+  swapLog(log: PartitionLog, logDir: string): PartitionLog | undefined {
+    const k = key(log.topic, log.partition);
+    const old = this.logs.get(k)?.log;
+    this.logs.set(k, { log, logDir });
+    return old;
+  }
+
+  /** Where the partition's log goes if it is created here later (AlterReplicaLogDirs before the replica exists). */
+  preferLogDir(topic: string, partition: number, dir: string): void {
+    this.preferredDirs.set(key(topic, partition), dir);
   }
 
   /** Writes every directory's recovery-point checkpoint from the logs' current recovery points. */

@@ -12,6 +12,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Admin } from '../../lib/client/admin';
+import { Consumer } from '../../lib/client/consumer';
 import { Producer } from '../../lib/client/producer';
 import { ZkClient } from '../../lib/zk/zk-client';
 import { BrokerProcess, spawnBroker, tempDir } from '../helpers/cluster';
@@ -31,6 +32,8 @@ describe('integration/log-dirs: several log.dirs per broker and a failing one', 
   let dirB: string;
   let mounted = false;
   const brokers: BrokerProcess[] = [];
+  /** The partition the move test takes from dir-a to dir-b. */
+  let moved = -1;
 
   const bootstrap = (): string => brokers.map((b) => `127.0.0.1:${b.port}`).join(',');
 
@@ -117,9 +120,52 @@ describe('integration/log-dirs: several log.dirs per broker and a failing one', 
     expect(noDescribe.stderr).to.contain('Missing required option(s): describe');
   });
 
+  it('moves a replica to the other directory with samsa-reassign-partitions "log_dirs", keeping its data and serving throughout', async () => {
+    moved = [...placement()].find(([, d]) => d === dirA)![0];
+    const producer = new Producer({ bootstrapServers: bootstrap(), acks: 'all', lingerMs: 0 });
+    try {
+      for (let i = 0; i < 50; i++) await producer.send({ topic: TOPIC, partition: moved, value: Buffer.from(`before-${i}`) });
+      const json = path.join(root, 'move.json');
+      fs.writeFileSync(json, JSON.stringify({ version: 1, partitions: [{ topic: TOPIC, partition: moved, replicas: [1, 2, 3], log_dirs: [dirB, 'any', 'any'] }] }));
+      const result = await runCli('samsa-reassign-partitions', ['--bootstrap-server', bootstrap(), '--execute', '--reassignment-json-file', json]);
+      expect(result.code, result.stderr).to.equal(0);
+      expect(result.stdout).to.contain(`Successfully started log directory move for: ${TOPIC}-${moved}-1\n`);
+      // Appends go on while the replica moves.
+      for (let i = 0; i < 50; i++) await producer.send({ topic: TOPIC, partition: moved, value: Buffer.from(`during-${i}`) });
+      await waitUntil('the replica to be in dir-b only', () => placement().get(moved) === dirB && !fs.existsSync(path.join(dirA, `${TOPIC}-${moved}`)), 30000, 100);
+      expect((await producer.send({ topic: TOPIC, partition: moved, value: Buffer.from('after') })).offset).to.equal(100);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\nbroker 1 output:\n${brokers[0].output()}`);
+    } finally {
+      await producer.close();
+    }
+    const described = await runCli('samsa-log-dirs', ['--bootstrap-server', bootstrap(), '--describe', '--broker-list', '1', '--topic-list', TOPIC]);
+    const dirs = JSON.parse(described.stdout.split('\n')[2]).brokers[0].logDirs as Array<{ logDir: string; partitions: Array<{ partition: string; size: number; isFuture: boolean }> }>;
+    const entry = dirs[1].partitions.find((p) => p.partition === `${TOPIC}-${moved}`);
+    expect(entry?.isFuture).to.equal(false);
+    expect(entry!.size).to.be.greaterThan(0);
+    expect(dirs[0].partitions.map((p) => p.partition)).to.not.include(`${TOPIC}-${moved}`);
+    // Every record is still there, read from broker 1 (the leader) out of its new directory.
+    const consumer = new Consumer({ bootstrapServers: bootstrap(), autoOffsetReset: 'earliest' });
+    try {
+      consumer.assign([{ topic: TOPIC, partition: moved }]);
+      const values: string[] = [];
+      await waitUntil('all 101 records', async () => {
+        for (const r of await consumer.poll(500)) values.push(r.value!.toString());
+        return values.length >= 101;
+      }, 30000, 0);
+      expect(values[0]).to.equal('before-0');
+      expect(values[50]).to.equal('during-0');
+      expect(values[100]).to.equal('after');
+    } finally {
+      await consumer.close();
+    }
+  });
+
   it('takes a full directory offline alone: its partitions move to other leaders, the other directory keeps serving', async () => {
     const where = placement();
     const inB = [...where].filter(([, d]) => d === dirB).map(([p]) => p);
+    const target = inB.find((p) => p !== moved)!;
     const inA = [...where].filter(([, d]) => d === dirA).map(([p]) => p);
     // Fill the tmpfs: the next append to a log in it fails with ENOSPC.
     try {
@@ -130,7 +176,7 @@ describe('integration/log-dirs: several log.dirs per broker and a failing one', 
     const producer = new Producer({ bootstrapServers: bootstrap(), acks: 'all', retries: 100, requestTimeoutMs: 10000, deliveryTimeoutMs: 60000 });
     try {
       const value = Buffer.alloc(64 * 1024, 'x');
-      const sent = await producer.send({ topic: TOPIC, partition: inB[0], value }).catch((err: Error) => {
+      const sent = await producer.send({ topic: TOPIC, partition: target, value }).catch((err: Error) => {
         throw new Error(`${err.message}\nbroker 1 output:\n${brokers[0].output()}`);
       });
       expect(sent.offset).to.equal(0);
@@ -155,7 +201,7 @@ describe('integration/log-dirs: several log.dirs per broker and a failing one', 
     const admin = new Admin({ bootstrapServers: bootstrap() });
     try {
       expect(await admin.listOffsets(TOPIC, inA[0], 'latest')).to.equal(1);
-      expect(await admin.listOffsets(TOPIC, inB[0], 'latest')).to.equal(1);
+      expect(await admin.listOffsets(TOPIC, target, 'latest')).to.equal(1);
     } finally {
       await admin.close();
     }
@@ -165,5 +211,6 @@ describe('integration/log-dirs: several log.dirs per broker and a failing one', 
     expect(dirs[1]).to.deep.equal({ logDir: dirB, error: 'org.apache.kafka.common.errors.KafkaStorageException', partitions: [] });
     expect(dirs[0].error).to.equal(null);
     expect(dirs[0].partitions).to.have.length(inA.length);
+    expect(inA).to.not.include(moved);
   });
 });

@@ -136,6 +136,9 @@ describe('storage/log-dirs', () => {
       expect(a0.size).to.be.greaterThan(50);
       expect(describeLogDirs(m, replicas, [{ topic: 't', partitionIndex: [1] }]).map((r) => r.topics))
         .to.deep.equal([[], [{ name: 't', partitions: [{ partitionIndex: 1, partitionSize: 0, offsetLag: -1, isFutureKey: false }] }]]);
+      // A replica moving into dir b shows there as a future replica, with its lag behind the current log.
+      const withFuture = describeLogDirs(m, replicas, [{ topic: 't', partitionIndex: [0] }], [{ logDir: dirs[1], log: a0, offsetLag: 3 }]);
+      expect(withFuture[1].topics).to.deep.equal([{ name: 't', partitions: [{ partitionIndex: 0, partitionSize: a0.size, offsetLag: 3, isFutureKey: true }] }]);
       m.maybeFailLogDir(a0, errno('EIO'));
       expect(describeLogDirs(m, replicas, null)[0]).to.deep.equal({ errorCode: ErrorCode.KAFKA_STORAGE_ERROR.code, logDir: dirs[0], topics: [] });
     });

@@ -5,7 +5,7 @@ import { KafkaCreatePartitions, KafkaCreateTopics, KafkaDeleteTopics, KafkaDescr
 import { KafkaDeleteGroups, KafkaDescribeGroups, KafkaListGroups } from './messages/group-admin';
 import { KafkaFindCoordinator, KafkaHeartbeat, KafkaJoinGroup, KafkaLeaveGroup, KafkaSyncGroup } from './messages/group-membership';
 import { KafkaOffsetCommit, KafkaOffsetDelete, KafkaOffsetFetch } from './messages/group-offsets';
-import { KafkaDescribeLogDirs } from './messages/log-dirs';
+import { KafkaAlterReplicaLogDirs, KafkaDescribeLogDirs } from './messages/log-dirs';
 import { KafkaApiVersions, KafkaMetadata } from './messages/metadata';
 import { KafkaFetch, KafkaListOffsets, KafkaProduce } from './messages/produce-fetch';
 import { KafkaInitProducerId } from './messages/producer-id';
@@ -23,7 +23,7 @@ const ALL: AnyKafkaApiDef[] = [
   KafkaOffsetForLeaderEpoch, KafkaElectLeaders, KafkaAlterPartitionReassignments, KafkaListPartitionReassignments,
   KafkaDescribeAcls, KafkaCreateAcls, KafkaDeleteAcls,
   KafkaDescribeUserScramCredentials, KafkaAlterUserScramCredentials,
-  KafkaDescribeLogDirs,
+  KafkaDescribeLogDirs, KafkaAlterReplicaLogDirs,
   KafkaSaslHandshake, KafkaSaslAuthenticate,
 ];
 
