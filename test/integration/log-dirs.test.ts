@@ -32,6 +32,7 @@ describe('integration/log-dirs: several log.dirs per broker and a failing one', 
   let dirB: string;
   let mounted = false;
   const brokers: BrokerProcess[] = [];
+  let common: Record<string, number | boolean> = {};
   /** The partition the move test takes from dir-a to dir-b. */
   let moved = -1;
 
@@ -51,7 +52,7 @@ describe('integration/log-dirs: several log.dirs per broker and a failing one', 
     mounted = true;
     zk = await startTestZooKeeper();
     zkClient = await ZkClient.connect({ connectString: zk.connectString, sessionTimeoutMs: 10000 });
-    const common = { 'zookeeper.session.timeout.ms': 6000, 'replica.lag.time.max.ms': 4000, 'replica.fetch.backoff.ms': 200, 'auto.leader.rebalance.enable': false };
+    common = { 'zookeeper.session.timeout.ms': 6000, 'replica.lag.time.max.ms': 4000, 'replica.fetch.backoff.ms': 200, 'auto.leader.rebalance.enable': false };
     brokers.push(await spawnBroker({ brokerId: 1, zkConnect: zk.connectString, logDir: path.join(root, 'b1'), overrides: { ...common, 'log.dirs': `${dirA},${dirB}` } }));
     for (const id of [2, 3]) brokers.push(await spawnBroker({ brokerId: id, zkConnect: zk.connectString, overrides: common }));
     await waitUntil('3 brokers registered', async () => (await zkClient.getChildren('/brokers/ids')).length === 3, 30000, 100);
@@ -212,5 +213,33 @@ describe('integration/log-dirs: several log.dirs per broker and a failing one', 
     expect(dirs[0].error).to.equal(null);
     expect(dirs[0].partitions).to.have.length(inA.length);
     expect(inA).to.not.include(moved);
+  });
+
+  it('restarts with a directory that cannot be used: serves the other, reports it failed, and gets no leadership back for its partitions', async () => {
+    const where = placement();
+    const inA = [...where].filter(([, d]) => d === dirA).map(([p]) => p);
+    const inB = [...where].filter(([, d]) => d === dirB).map(([p]) => p);
+    expect(await brokers[0].stop('SIGTERM')).to.equal(0);
+    // The disk is gone: where the directory was there is now a file.
+    execFileSync('umount', ['-l', dirB]);
+    mounted = false;
+    fs.rmSync(dirB, { recursive: true, force: true });
+    fs.writeFileSync(dirB, 'not a directory');
+    brokers[0] = await spawnBroker({ brokerId: 1, zkConnect: zk.connectString, port: brokers[0].port, logDir: path.join(root, 'b1'), overrides: { ...common, 'log.dirs': `${dirA},${dirB}` } });
+    await waitUntil('broker 1 back in the ISR of its healthy directory\'s partitions', async () => {
+      for (const p of inA) if (!(await state(p)).isr.includes(1)) return false;
+      return true;
+    }, 30000, 100);
+    for (const p of inB) {
+      expect((await state(p)).isr, `partition ${p}`).to.not.include(1);
+      // Not recreated empty in the healthy directory either (LeaderAndIsr's isNew=false is refused, as Kafka).
+      expect(fs.existsSync(path.join(dirA, `${TOPIC}-${p}`)), `partition ${p} in dir-a`).to.equal(false);
+    }
+    expect(brokers[0].output()).to.match(/ERROR.*Error while loading log dir .*dir-b.*This log dir is offline/);
+    const described = await runCli('samsa-log-dirs', ['--bootstrap-server', bootstrap(), '--describe', '--broker-list', '1', '--topic-list', TOPIC]);
+    expect(described.code, described.stderr).to.equal(0);
+    const dirs = JSON.parse(described.stdout.split('\n')[2]).brokers[0].logDirs as Array<{ logDir: string; error: string | null; partitions: Array<{ partition: string }> }>;
+    expect(dirs.map((d) => d.error)).to.deep.equal([null, 'org.apache.kafka.common.errors.KafkaStorageException']);
+    expect(dirs[0].partitions.map((p) => p.partition).sort()).to.deep.equal(inA.map((p) => `${TOPIC}-${p}`).sort());
   });
 });
