@@ -17,6 +17,7 @@ import { BrokerContext } from './broker-context';
 import { FetchPurgatory } from './fetch-purgatory';
 import { ProducerIdManager } from './producer-id-manager';
 import { IsrUpdater } from './isr-updater';
+import { logDirFailureHandler } from './log-dir-failure-handler';
 import { ProducePurgatory } from './produce-purgatory';
 import { UserCredentialsStore } from '../security/scram/user-credentials-store';
 import { assert } from '../util/assert';
@@ -108,6 +109,7 @@ export class Broker extends EventEmitter {
       // Retention stops at the high watermark: nothing consumers cannot see yet or an in-sync follower still lacks.
       highWatermarkOf: (topic, partition) => this.replicas.getPartition(topic, partition)?.highWatermark,
       observer: this.metrics ?? undefined,
+      onLogDirFailure: logDirFailureHandler({ brokerId: config.brokerId, services: () => ({ replicas: this.replicas, zk: this.zk }), fatal: (err) => this.emit('fatal', err), logger: this.logger }),
     });
     this.replicas = new ReplicaManager({
       brokerId: config.brokerId,
@@ -404,7 +406,6 @@ export class Broker extends EventEmitter {
   get isReady(): boolean {
     return this.startupGate.isOpen;
   }
-
   private topicAdmin: TopicAdmin | null = null;
   private groups: GroupCoordinator | null = null;
 

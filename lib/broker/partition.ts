@@ -44,7 +44,11 @@ export class Partition {
   private appendedBytes = 0;
   private bytesAtHighWatermark = 0;
 
-  constructor(readonly topic: string, readonly partition: number, readonly log: PartitionLog, private readonly localBrokerId: number,
+  /** While set, leader appends wait for it: the log is being swapped for one in another directory. */
+  appendGate: Promise<void> | null = null;
+
+  /** `log` changes only when the replica moves to another log directory (replica-log-dir-mover.ts). */
+  constructor(readonly topic: string, readonly partition: number, public log: PartitionLog, private readonly localBrokerId: number,
     initialHighWatermark = 0) {
     this.hw = Math.min(Math.max(initialHighWatermark, log.logStartOffset), log.logEndOffset);
   }

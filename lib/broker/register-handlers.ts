@@ -29,6 +29,8 @@ import { heartbeatHandler, joinGroupHandler, leaveGroupHandler, syncGroupHandler
 import { offsetCommitHandler, offsetDeleteHandler, offsetFetchHandler } from './handlers/group-offsets';
 import { initProducerIdHandler } from './handlers/init-producer-id';
 import { listOffsetsHandler } from './handlers/list-offsets';
+import { alterReplicaLogDirsHandler, describeLogDirsHandler } from './handlers/log-dirs';
+import { ReplicaLogDirMover } from './replica-log-dir-mover';
 import { apiVersionsHandler, metadataHandler } from './handlers/metadata';
 import { offsetForLeaderEpochHandler } from './handlers/offset-for-leader-epoch';
 import { alterPartitionReassignmentsHandler, listPartitionReassignmentsHandler } from './handlers/partition-reassignments';
@@ -56,6 +58,7 @@ export function registerBrokerHandlers(dispatcher: ApiDispatcher, deps: BrokerHa
   const whileStarting = { servedWhileStarting: true };
   const scram = scramCredentialHandlers(() => deps.credentialsStore, (rc, operation) => authorizeCluster(ctx, rc, operation === 'DESCRIBE' ? 'Describe' : 'Alter'));
   const aclGate = aclAdminGate(ctx);
+  const logDirMover = new ReplicaLogDirMover(ctx.replicas, getLogger('log-dirs'));
   dispatcher
     .register(Api.ApiVersions, apiVersionsHandler(dispatcher), whileStarting)
     .register(Api.SaslHandshake, saslHandshakeHandler(deps.authenticator), whileStarting)
@@ -73,6 +76,8 @@ export function registerBrokerHandlers(dispatcher: ApiDispatcher, deps: BrokerHa
     .register(Api.DescribeConfigs, describeConfigsHandler(ctx, deps.dynamicConfig))
     .register(Api.AlterConfigs, alterConfigsHandler(ctx, deps.dynamicConfig))
     .register(Api.IncrementalAlterConfigs, incrementalAlterConfigsHandler(ctx, deps.dynamicConfig))
+    .register(Api.DescribeLogDirs, describeLogDirsHandler(ctx, logDirMover))
+    .register(Api.AlterReplicaLogDirs, alterReplicaLogDirsHandler(ctx, logDirMover))
     .register(Api.LeaderAndIsr, leaderAndIsrHandler(ctx), whileStarting)
     .register(Api.UpdateMetadata, async (req, rc) => {
       const response = await updateMetadata(req, rc);

@@ -29,6 +29,8 @@ export interface FetcherSettings {
   requestTimeoutMs: number;
   /** TLS/SASL of the inter-broker listener; PLAINTEXT when absent. */
   security?: ClientSecurity;
+  /** A follower append failed: a disk failure takes the log's directory offline (LogManager.maybeFailLogDir). */
+  onAppendFailure?: (partition: Partition, err: unknown) => void;
 }
 
 export interface BrokerAddress {
@@ -225,6 +227,7 @@ export class ReplicaFetcher {
         } catch (err) {
           if (isAssertionError(err)) this.logger.error(`${f.partition.key}: bug in follower append: ${err.stack}; re-checking divergence`);
           else this.logger.error(`${f.partition.key}: follower append failed: ${(err as Error).message}; re-checking divergence`);
+          this.settings.onAppendFailure?.(f.partition, err);
           f.truncateEpoch = f.partition.log.leaderEpochs.latestEpoch;
           f.retryAtMs = Date.now() + this.settings.backoffMs;
         }

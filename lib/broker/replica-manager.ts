@@ -10,7 +10,9 @@ import { ErrorCode, SamsaError, toErrorCode } from '../protocol/errors';
 import {
   LeaderAndIsrRequestData, LeaderAndIsrResponseData, PartitionStateData, StopReplicaRequestData, StopReplicaResponseData,
 } from '../protocol/messages/controller';
+import * as path from 'path';
 import { LogManager } from '../storage/log-manager';
+import { offlineReplicaError } from '../storage/log-dirs';
 import { LogConfig } from '../storage/log-config';
 import { AppendResult } from '../storage/partition-log-types';
 import { isAssertionError } from '../util/assert';
@@ -108,6 +110,7 @@ export class ReplicaManager extends EventEmitter {
       ...opts,
       numFetchers: opts.numReplicaFetchers,
       addressOf: (id) => this.endpoints.get(id) ?? opts.brokerAddress(id),
+      onAppendFailure: (partition, err) => opts.logManager.maybeFailLogDir(partition.log, err),
       logger: opts.logger,
     });
   }
@@ -119,6 +122,11 @@ export class ReplicaManager extends EventEmitter {
   /** The replica fetchers, which num.replica.fetchers (a dynamic broker config) resizes. */
   get replicaFetchers(): ReplicaFetcherManager {
     return this.fetchers;
+  }
+
+  /** The logs behind the partitions (DescribeLogDirs reads its directories). */
+  get logManager(): LogManager {
+    return this.opts.logManager;
   }
 
   getPartition(topic: string, partition: number): Partition | undefined {
@@ -167,7 +175,7 @@ export class ReplicaManager extends EventEmitter {
         if (!state.replicas.includes(this.opts.brokerId)) {
           errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code;
         } else {
-          const partition = await this.getOrCreatePartition(state.topicName, state.partitionIndex, configFor);
+          const partition = await this.getOrCreatePartition(state.topicName, state.partitionIndex, configFor, state.isNew);
           errorCode = await this.applyPartitionState(partition, state);
         }
       } catch (err) {
@@ -215,7 +223,7 @@ export class ReplicaManager extends EventEmitter {
     else await this.fetchers.unfollow(partition.key);
   }
 
-  private getOrCreatePartition(topic: string, partition: number, configFor: (topic: string) => Promise<PartitionConfig>): Promise<Partition> {
+  private getOrCreatePartition(topic: string, partition: number, configFor: (topic: string) => Promise<PartitionConfig>, isNew: boolean): Promise<Partition> {
     const key = partitionKey(topic, partition);
     const existing = this.partitions.get(key);
     if (existing) return Promise.resolve(existing);
@@ -223,7 +231,7 @@ export class ReplicaManager extends EventEmitter {
     if (!pending) {
       pending = (async () => {
         const config = await configFor(topic);
-        const log = await this.opts.logManager.getOrCreateLog(topic, partition, config.log);
+        const log = await this.opts.logManager.getOrCreateLog(topic, partition, config.log, isNew);
         const p = new Partition(topic, partition, log, this.opts.brokerId, this.opts.logManager.checkpointedHighWatermark(topic, partition) ?? 0);
         p.minInsyncReplicas = config.minInsyncReplicas;
         this.partitions.set(key, p);
@@ -272,6 +280,7 @@ export class ReplicaManager extends EventEmitter {
   /** The partition if this broker leads it; otherwise a SamsaError with the code a client acts on. */
   leaderPartition(topic: string, partition: number, topicKnown: boolean): Partition {
     const p = this.partitions.get(partitionKey(topic, partition));
+    if (!p && this.opts.logManager.isOffline(topic, partition)) throw offlineReplicaError(topic, partition, undefined);
     if (!p) {
       throw new SamsaError(topicKnown ? ErrorCode.NOT_LEADER_FOR_PARTITION : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
         `${topic}-${partition} is not hosted by broker ${this.opts.brokerId}`);
@@ -292,7 +301,10 @@ export class ReplicaManager extends EventEmitter {
     let partition: Partition | undefined;
     let reachedLog = false;
     try {
-      partition = this.leaderPartition(topic, index, true);
+      let leader = this.leaderPartition(topic, index, true);
+      // A log swap (a replica moving between log directories) holds appends for its last step.
+      while (leader.appendGate) leader = await leader.appendGate.then(() => this.leaderPartition(topic, index, true));
+      partition = leader;
       if (acks === -1) this.checkEnoughReplicas(partition);
       const epoch = partition.leaderEpoch;
       const appended = await partition.log.append(records, { leaderEpoch: epoch });
@@ -307,6 +319,7 @@ export class ReplicaManager extends EventEmitter {
       return await this.awaitReplication(partition, appended.lastOffset + 1, timeoutMs, result, timing);
     } catch (err) {
       if (!reachedLog) this.opts.traffic?.rejected(topic, records.length);
+      if (partition && this.opts.logManager.maybeFailLogDir(partition.log, err)) err = offlineReplicaError(topic, index, undefined);
       // A broken invariant is a bug: it answers UNKNOWN_SERVER_ERROR (not retriable) and is logged as one.
       if (isAssertionError(err)) this.opts.logger.error(`Bug in append to ${topic}-${index}: ${err.stack}`);
       else if (!(err instanceof SamsaError)) this.opts.logger.error(`Append to ${topic}-${index} failed: ${(err as Error).stack}`);
@@ -410,6 +423,42 @@ export class ReplicaManager extends EventEmitter {
         if (r === 'updated') this.opts.traffic?.isrShrunk();
         if (r === 'updated' && partition.leaderEpoch === epoch) this.afterHighWatermarkMayMove(partition);
       });
+    }
+  }
+
+  /**
+   * A log directory failed (the log manager has already closed its logs): its partitions stop
+   * leading and following here, and later requests for them get KAFKA_STORAGE_ERROR until the
+   * controller, told through ZooKeeper, moves them to other replicas.
+   */
+  async onLogDirFailure(dir: string): Promise<void> {
+    const affected = [...this.partitions.values()].filter((p) => path.dirname(p.log.dir) === dir);
+    await Promise.all(affected.map(async (p) => {
+      this.partitions.delete(p.key);
+      await this.fetchers.unfollow(p.key);
+      this.opts.producePurgatory.failAll(p.key, ErrorCode.KAFKA_STORAGE_ERROR, `${p.key} is in offline log directory ${dir}`);
+      this.opts.purgatory.wakeAll(p.key);
+      this.opts.purgatory.wakeAll(replicaWaitKey(p.key));
+      const wasLeader = p.isLeader;
+      p.stop();
+      if (wasLeader) this.emit('leadership-change', { topic: p.topic, partition: p.partition, isLeader: false, leaderEpoch: p.leaderEpoch } satisfies LeadershipChange);
+    }));
+  }
+
+  /**
+   * Runs `swap` with the partition's appends held: leader appends wait, a follower stops fetching
+   * (waiting for an append under way), then resumes from the new log.
+   */
+  async withAppendsHeld(partition: Partition, swap: () => Promise<void>): Promise<void> {
+    let release!: () => void;
+    partition.appendGate = new Promise<void>((resolve) => { release = resolve; });
+    try {
+      await this.fetchers.unfollow(partition.key);
+      await swap();
+    } finally {
+      partition.appendGate = null;
+      release();
+      if (this.partitions.get(partition.key) === partition && !partition.isLeader) await this.followCurrentLeader(partition);
     }
   }
 

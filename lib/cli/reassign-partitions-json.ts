@@ -5,8 +5,8 @@
  *   reassignment:     {"version":1,"partitions":[{"topic":"t","partition":0,"replicas":[1,2],"log_dirs":["any","any"]}]}
  *   topics to move:   {"version":1,"topics":[{"topic":"t"}]}
  *
- * Validation and messages follow Kafka's ReassignPartitionsCommand. `log_dirs` may only say
- * "any": Samsa has no AlterReplicaLogDirs, so a replica's directory is the broker's choice.
+ * Validation and messages follow Kafka's ReassignPartitionsCommand. A `log_dirs` entry other than
+ * "any" names the directory the replica on that broker must end up in (AlterReplicaLogDirs).
  */
 import type { TopicPartition } from '../client/partition-state';
 import { CommandError } from './options';
@@ -17,6 +17,8 @@ export const ANY_LOG_DIR = 'any';
 
 export interface PartitionTarget extends TopicPartition {
   replicas: number[];
+  /** One per replica, "any" for the broker's choice; absent when all are "any". */
+  logDirs?: string[];
 }
 
 /** Kafka's formatAsReassignmentJson: compact JSON, partitions sorted, every log dir "any". */
@@ -68,10 +70,7 @@ export function parseReassignmentJson(text: string): PartitionTarget[] {
     if (logDirs.length !== replicas.length) {
       throw new CommandError(`Size of replicas list [${replicas.join(', ')}] is different from size of log dirs list [${logDirs.join(', ')}] for partition ${tp}`);
     }
-    if (logDirs.some((d) => d !== ANY_LOG_DIR)) {
-      throw new CommandError(`Partition ${tp}: moving replicas between log directories is not supported; log_dirs entries must be "${ANY_LOG_DIR}"`);
-    }
-    return { topic, partition, replicas };
+    return logDirs.some((d) => d !== ANY_LOG_DIR) ? { topic, partition, replicas, logDirs } : { topic, partition, replicas };
   });
 }
 

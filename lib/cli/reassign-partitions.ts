@@ -3,6 +3,8 @@
  * between brokers through the controller's reassignment APIs (KIP-455): --generate proposes a
  * layout over a broker list, --execute starts the moves (printing the current layout first, for
  * rollback), --verify reports progress, --cancel stops moves in flight, --list shows them.
+ * `log_dirs` entries other than "any" also move those replicas to a log directory of their broker
+ * (AlterReplicaLogDirs, retried until the reassignment has put the replica there).
  *
  * Output lines are Kafka's (`Successfully started partition reassignments for t-0,t-1`,
  * `Reassignment of partition t-0 is completed.`, ...). Failures go to stderr with exit code 1;
@@ -11,17 +13,19 @@
 import * as fs from 'fs';
 import { Admin } from '../client/admin';
 import type { ClusterDescription, NewPartitionReassignment, PartitionReassignment, PartitionResult, TopicDescription } from '../client/admin';
+import type { ReplicaLogDirMove } from '../client/admin-log-dirs';
 import type { ClientOptions } from '../client/client-options';
 import type { TopicPartition } from '../client/partition-state';
 import { assignReplicasToBrokers } from '../controller/replica-assignment';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { CliIo, CommandError, UsageError, clientOptionsFromProperties, errorMessage, loadClientProperties, openClient, printUsageError, processIo, runMain } from './options';
 import {
-  PartitionTarget, formatReassignmentJson, parseBrokerList, parseReassignmentJson, parseTopicsToMoveJson, validateForExecute,
+  ANY_LOG_DIR, PartitionTarget, formatReassignmentJson, parseBrokerList, parseReassignmentJson, parseTopicsToMoveJson, validateForExecute,
 } from './reassign-partitions-json';
 import { ReassignOptions, TOOL_NAME, parseReassignArgs } from './reassign-partitions-options';
 import { compareTopicPartitions } from '../util/topic-partition';
 import { formatTopicPartition, formatTopicPartitions } from './topic-partition-text';
+import { sleep } from '../util/time';
 
 /** The part of the Admin client this tool uses; tests substitute a fake. */
 export interface ReassignAdmin {
@@ -30,6 +34,7 @@ export interface ReassignAdmin {
   describeCluster(): Promise<ClusterDescription>;
   listPartitionReassignments(partitions: TopicPartition[] | null, opts?: { timeoutMs?: number }): Promise<PartitionReassignment[]>;
   alterPartitionReassignments(reassignments: NewPartitionReassignment[], opts?: { timeoutMs?: number }): Promise<PartitionResult[]>;
+  alterReplicaLogDirs(moves: ReplicaLogDirMove[]): Promise<Array<SamsaError | null>>;
   close(): Promise<void>;
 }
 
@@ -119,14 +124,43 @@ async function executeAssignment(admin: ReassignAdmin, targets: PartitionTarget[
   const current = await currentReplicas(admin, targets);
   io.out(`Current partition replica assignment\n\n${formatReassignmentJson(current)}\n\n`
     + 'Save this to use as the --reassignment-json-file option during rollback\n');
-  const results = await admin.alterPartitionReassignments(targets, { timeoutMs: opts.timeoutMs });
+  const results = await admin.alterPartitionReassignments(targets.map(({ topic, partition, replicas }) => ({ topic, partition, replicas })), { timeoutMs: opts.timeoutMs });
   const failed = failures(results);
   if (failed.length > 0) {
     io.err(`Error reassigning partition(s):\n${failed.join('\n')}\n`);
     return 1;
   }
   io.out(`Successfully started partition reassignment${targets.length === 1 ? '' : 's'} for ${formatTopicPartitions(targets)}\n`);
-  return 0;
+  const moves = targets.flatMap((t) => (t.logDirs ?? []).flatMap((logDir, i) => (logDir === ANY_LOG_DIR ? [] : [{ topic: t.topic, partition: t.partition, brokerId: t.replicas[i], logDir }])));
+  return moves.length === 0 ? 0 : executeMoves(admin, moves, opts.timeoutMs, io);
+}
+
+/**
+ * Kafka's executeMoves: AlterReplicaLogDirs for every replica given a directory, again every 100 ms
+ * for those not on their broker yet (REPLICA_NOT_AVAILABLE: the reassignment is still adding
+ * them), until all moves started or `timeoutMs` passed. Replicas print as topic-partition-broker.
+ */
+async function executeMoves(admin: ReassignAdmin, moves: ReplicaLogDirMove[], timeoutMs: number, io: CliIo): Promise<number> {
+  const name = (m: ReplicaLogDirMove): string => `${m.topic}-${m.partition}-${m.brokerId}`;
+  const deadline = Date.now() + timeoutMs;
+  let pending = moves;
+  for (;;) {
+    const errors = await admin.alterReplicaLogDirs(pending);
+    const failed = pending.find((_, i) => errors[i] !== null && errors[i]!.code !== ErrorCode.REPLICA_NOT_AVAILABLE.code);
+    if (failed) {
+      io.err(`Failed to alter dir for ${name(failed)}: ${errorMessage(errors[pending.indexOf(failed)])}\n`);
+      return 1;
+    }
+    const started = pending.filter((_, i) => errors[i] === null);
+    if (started.length > 0) io.out(`Successfully started log directory move${started.length === 1 ? '' : 's'} for: ${started.map(name).sort().join(', ')}\n`);
+    pending = pending.filter((_, i) => errors[i] !== null);
+    if (pending.length === 0) return 0;
+    if (Date.now() >= deadline) {
+      io.err(`Timed out before log directory move${pending.length === 1 ? '' : 's'} could be started for: ${pending.map(name).sort().join(', ')}\n`);
+      return 1;
+    }
+    await sleep(100);
+  }
 }
 
 /** Kafka checks the brokers against the cluster before asking the controller. */

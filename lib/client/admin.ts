@@ -14,6 +14,7 @@ import { BrokerVersionInfo, listAllBrokerVersionInfo } from './admin-api-version
 import * as configs from './admin-configs';
 import * as records from './admin-records';
 import * as scram from './admin-scram';
+import * as logDirs from './admin-log-dirs';
 import { closedError, responseError, unknownTopicError } from './client-errors';
 import { ADMIN_METRIC_DEFS, AdminMetrics, adminMetrics } from './client-metrics';
 import { registerClientMetrics } from './client-metrics-registry';
@@ -399,6 +400,18 @@ export class Admin {
     this.ensureOpen();
     await this.describe([]);
     return this.pool.forNode(nodeId);
+  }
+
+  /** Each broker's log directories (DescribeLogDirs to every broker named), by broker id. */
+  async describeLogDirs(brokerIds: number[]): Promise<Map<number, logDirs.LogDirDescription[]>> {
+    await this.describeCluster();
+    return logDirs.describeLogDirs(this.pool, brokerIds);
+  }
+
+  /** Moves replicas between their brokers' log directories; null (started) or the error, per move in order. */
+  async alterReplicaLogDirs(moves: logDirs.ReplicaLogDirMove[]): Promise<Array<SamsaError | null>> {
+    await this.describeCluster();
+    return logDirs.alterReplicaLogDirs(this.pool, moves);
   }
 
   async close(): Promise<void> {

@@ -29,6 +29,8 @@ const METADATA_REFRESH_CODES: ReadonlySet<number> = new Set([
   ErrorCode.FENCED_LEADER_EPOCH.code,
   ErrorCode.UNKNOWN_LEADER_EPOCH.code,
   ErrorCode.REPLICA_NOT_AVAILABLE.code,
+  // Kafka's KafkaStorageException is an InvalidMetadataException: the replica's disk failed, leadership moves.
+  ErrorCode.KAFKA_STORAGE_ERROR.code,
 ]);
 
 export function needsMetadataRefresh(code: number): boolean {

@@ -24,6 +24,7 @@ import { partitionsToRebalance } from './leader-imbalance';
 import { electControlledShutdownLeader, electOfflinePartitionLeader, electPreferredLeader } from './partition-leader-election';
 import { OngoingReassignment, PartitionReassignments, ReassignmentResult } from './partition-reassignment';
 import { LeaderElectionObserver, PartitionStateWriter } from './partition-state-writer';
+import { LogDirFailures } from './log-dir-failures';
 import { RequestSender } from './request-sender';
 import { TopicDeletion } from './topic-deletion';
 import { UncleanElectionConfig } from './unclean-election-config';
@@ -68,13 +69,14 @@ export class ActiveController {
   private readonly reassignments: PartitionReassignments;
   private readonly elections: LeaderElectionRequests;
   private readonly unclean: UncleanElectionConfig;
+  private readonly logDirs: LogDirFailures;
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
 
   constructor(private readonly deps: ActiveControllerDeps) {
     this.channel = new ControllerChannel({ controllerId: deps.brokerId, requestTimeoutMs: deps.config.requestTimeoutMs, security: deps.config.interBrokerSecurity });
     this.writer = new PartitionStateWriter(this.ctx, deps.zk, deps.epoch, deps.elections);
-    this.requests = new RequestSender(this.ctx, this.channel, this.sender);
+    this.requests = new RequestSender(this.ctx, this.channel, this.sender, (id, tps) => this.fire('ReplicasOffline', () => this.logDirs.onReplicasOffline(id, tps)));
     this.unclean = new UncleanElectionConfig(deps.zk, () => deps.config.uncleanLeaderElectionEnable);
     const fire = (name: string, run: () => Promise<void>) => this.fire(name, run);
     const schedule = (delayMs: number, name: string, run: () => Promise<void>) => this.schedule(delayMs, name, run);
@@ -94,6 +96,7 @@ export class ActiveController {
     const shared = { ctx: this.ctx, zk: deps.zk, writer: this.writer, requests: this.requests, fire };
     this.reassignments = new PartitionReassignments({ ...shared, schedule });
     this.elections = new LeaderElectionRequests(shared);
+    this.logDirs = new LogDirFailures({ ...shared, unclean: this.unclean, watcher: (name, run) => this.watcher(name, run), sendUpdateMetadata: () => this.sendUpdateMetadata() });
   }
 
   get isClosed(): boolean {
@@ -119,6 +122,7 @@ export class ActiveController {
     // Deletions resume first so that their partitions take no part in the elections below.
     await this.deletion.resume(await zk.deleteMarkers(this.watcher('TopicDeletion', () => this.deletion.onMarkersChanged())));
     await zk.deleteIsrChangeNotifications(pendingIsrChanges);
+    await this.logDirs.start();
     this.unclean.start(await zk.configChanges(this.watcher('ConfigChange', () => this.onConfigChanged())));
 
     const initialized = await this.writer.initialize(this.ctx.newPartitions());

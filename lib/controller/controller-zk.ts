@@ -16,6 +16,7 @@ import { ControllerFence } from '../zk/controller-fence';
 import type { ZkClient } from '../zk/zk-client';
 import { childPath } from '../zk/zk-client';
 import { isZkError } from '../zk/zk-errors';
+import { deleteLogDirEventNotifications, logDirEventNotifications, readLogDirEventBrokers } from '../zk/log-dir-events';
 import type { ZkWatcher } from '../zk/zk-types';
 import {
   ConfigChangeNotificationZNode, IsrChangeNotificationZNode, PartitionReassignment, PartitionStateZNode, PreferredReplicaElectionZNode,
@@ -222,6 +223,18 @@ export class ControllerZk {
 
   deleteIsrChangeNotifications(names: string[]): Promise<void> {
     return this.store.deleteIsrChangeNotifications(names, this.fence);
+  }
+
+  logDirEventNotifications(watcher: Watcher): Promise<string[]> {
+    return logDirEventNotifications(this.zk, watcher);
+  }
+
+  readLogDirEventBrokers(names: string[]): Promise<number[]> {
+    return readLogDirEventBrokers(this.zk, names, (message) => log.warn(`${message}; ignoring it`));
+  }
+
+  deleteLogDirEventNotifications(names: string[]): Promise<void> {
+    return deleteLogDirEventNotifications(this.zk, names, this.fence);
   }
 
   // ---- admin requests -------------------------------------------------------------------

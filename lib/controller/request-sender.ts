@@ -6,6 +6,7 @@
  * LeaderAndIsr or UpdateMetadata answer (brokers that miss one get everything on their restart).
  */
 import { Api } from '../protocol/api';
+import { ErrorCode } from '../protocol/errors';
 import { StopReplicaResponseData } from '../protocol/messages/controller';
 import { getLogger } from '../util/logger';
 import { ControllerChannel } from './controller-channel';
@@ -19,6 +20,8 @@ export class RequestSender {
     private readonly ctx: ControllerContext,
     private readonly channel: ControllerChannel,
     private readonly sender: Sender,
+    /** A broker answered KAFKA_STORAGE_ERROR for these partitions: its replicas of them are offline. */
+    private readonly onStorageErrors: (brokerId: number, partitions: TopicPartition[]) => void = () => undefined,
   ) {}
 
   /** LeaderAndIsr for the changed partitions to each registered replica; `isNew` marks partitions just created. */
@@ -35,6 +38,8 @@ export class RequestSender {
       if (resp && (resp.errorCode !== 0 || failed.length > 0)) {
         log.warn(`LeaderAndIsr to broker ${brokerId} answered error ${resp.errorCode} with ${failed.length} failed partitions`);
       }
+      const offline = failed.filter((e) => e.errorCode === ErrorCode.KAFKA_STORAGE_ERROR.code);
+      if (offline.length > 0) this.onStorageErrors(brokerId, offline.map((e) => ({ topic: e.topicName, partition: e.partitionIndex })));
     }, (err: Error) => log.debug(`LeaderAndIsr to broker ${brokerId} dropped: ${err.message}`));
   }
 

@@ -69,6 +69,7 @@ export const ErrorCode = {
   TRANSACTIONAL_ID_AUTHORIZATION_FAILED: def(53, 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', false, 'Transactional Id authorization failed.'),
   SECURITY_DISABLED: def(54, 'SECURITY_DISABLED', false, 'Security features are disabled.'),
   KAFKA_STORAGE_ERROR: def(56, 'KAFKA_STORAGE_ERROR', true, 'Disk error when trying to access log file on the disk.'),
+  LOG_DIR_NOT_FOUND: def(57, 'LOG_DIR_NOT_FOUND', false, 'The user-specified log directory is not found in the broker config.'),
   SASL_AUTHENTICATION_FAILED: def(58, 'SASL_AUTHENTICATION_FAILED', false, 'SASL Authentication failed.'),
   UNKNOWN_PRODUCER_ID: def(59, 'UNKNOWN_PRODUCER_ID', false, 'This exception is raised by the broker if it could not locate the producer metadata associated with the producerId in question.'),
   REASSIGNMENT_IN_PROGRESS: def(60, 'REASSIGNMENT_IN_PROGRESS', false, 'A partition reassignment is in progress.'),

@@ -14,6 +14,12 @@
  * runs time- and size-based retention over all logs (see retention.ts), one log at a time, and
  * with `cleanerEnable` the log cleaner compacts `cleanup.policy=compact` logs in the background
  * (log-cleaner-manager.ts), keeping `cleaner-offset-checkpoint` in each directory.
+ *
+ * A directory that fails (at startup, or an I/O error such as ENOSPC or EROFS from one of its
+ * logs; see log-dir-failure.ts) goes offline as in Kafka: its logs are closed and forgotten,
+ * their partitions answer KAFKA_STORAGE_ERROR, no checkpoint is written there again, and the
+ * `onLogDirFailure` hook tells the broker, which reports it to the controller. The other
+ * directories keep serving; with none left the hook decides to stop the broker.
  */
 import { randomUUID } from 'crypto';
 import { promises as fsp } from 'fs';
@@ -23,14 +29,15 @@ import { configDefault } from '../config/config-default';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { getLogger } from '../util/logger';
 import { formatBytes } from './format-bytes';
-import { CleanerOutcome, LogCleanerManager, LogCleanerObserver } from './log-cleaner-manager';
-import type { LogFlushObserver } from './partition-log-types';
+import { CleanerOutcome, LogCleanerManager } from './log-cleaner-manager';
 import { DEFAULT_LOG_CONFIG, LogConfig, MAX_TIMER_MS } from './log-config';
-import { ensureMetaProperties } from './meta-properties';
+import { ensureDirectory, exists, forEachLimited, isLogDirFailure, nextLogDir, offlineReplicaError, parseLogDirName } from './log-dirs';
+export { parseLogDirName } from './log-dirs';
+import { ensureMetaProperties, InconsistentBrokerMetadataError } from './meta-properties';
 import { CheckpointEntry, readOptionalCheckpoint, writeCheckpoint } from './offset-checkpoint';
 import { readLogStartOffsets, restoreLogStartOffset, writeLogStartOffsets } from './log-start-checkpoint';
 import { PartitionLog } from './partition-log';
-import { RetentionResult } from './retention';
+import type { LogManagerConfig, LogRetentionOutcome } from './log-manager-config';
 
 export const CLEAN_SHUTDOWN_FILE = '.samsa_cleanshutdown';
 export const RECOVERY_POINT_CHECKPOINT_FILE = 'recovery-point-offset-checkpoint';
@@ -38,60 +45,15 @@ export const HIGH_WATERMARK_CHECKPOINT_FILE = 'replication-offset-checkpoint';
 export { CLEANER_CHECKPOINT_FILE, CleanerOutcome } from './log-cleaner-manager';
 export { formatBytes } from './format-bytes';
 const DELETE_DIR_SUFFIX = '-delete';
+export const FUTURE_DIR_SUFFIX = '-future';
 /** Kafka's log.flush.offset.checkpoint.interval.ms, which Samsa does not expose as a broker key. */
 const RECOVERY_POINT_CHECKPOINT_INTERVAL_MS_DEFAULT = 60000;
 
-export interface LogManagerConfig {
-  logDirs: string[];
-  /** Told of every flush and cleaner pass (metrics). */
-  observer?: LogFlushObserver & LogCleanerObserver;
-  brokerId: number;
-  /** Settings for logs created without an explicit config and for logs found on disk. */
-  defaultConfig?: LogConfig;
-  /** Settings for a log found on disk at startup (topic overrides); defaults to defaultConfig. */
-  configFor?: (topic: string) => LogConfig;
-  /** log.flush.offset.checkpoint.interval.ms (Kafka: 60000, not a Samsa key); 0 disables the periodic checkpoint. */
-  recoveryPointCheckpointIntervalMs?: number;
-  /** Logs opened at once during startup, per directory (Kafka's num.recovery.threads.per.data.dir). */
-  loadConcurrency?: number;
-  /** log.retention.check.interval.ms (default from its definition); 0 disables the periodic retention run. */
-  retentionCheckIntervalMs?: number;
-  /**
-   * The partition's high watermark, if known: retention never deletes data at or past it, and it
-   * is what `replication-offset-checkpoint` records.
-   */
-  highWatermarkOf?: (topic: string, partition: number) => number | undefined;
-  /** replica.high.watermark.checkpoint.interval.ms (default from its definition); 0 disables the periodic checkpoint. */
-  highWatermarkCheckpointIntervalMs?: number;
-  /** producer.id.expiration.ms for every log (default 86400000), applied on the retention timer. */
-  producerIdExpirationMs?: number;
-  /** log.cleaner.enable (default true): compact `cleanup.policy=compact` logs in the background. */
-  cleanerEnable?: boolean;
-  /** log.cleaner.backoff.ms (Kafka: 15000): the cleaner's pause when no log needs cleaning. */
-  cleanerBackoffMs?: number;
-  /** Distinct keys one cleaner pass may hold in memory (default 500000); bigger logs take several passes. */
-  cleanerMaxKeysPerPass?: number;
-  clock?: () => number;
-}
-
-/** One log's part of a retention run that deleted something. */
-export interface LogRetentionOutcome extends RetentionResult {
-  topic: string;
-  partition: number;
-}
+export type { LogManagerConfig, LogRetentionOutcome } from './log-manager-config';
 
 interface ManagedLog {
   log: PartitionLog;
   logDir: string;
-}
-
-/** Splits `<topic>-<partition>` at the last '-': topic names may themselves contain '-' and '.'. */
-export function parseLogDirName(name: string): { topic: string; partition: number } | null {
-  const dash = name.lastIndexOf('-');
-  if (dash <= 0) return null;
-  const partitionText = name.slice(dash + 1);
-  if (!/^\d+$/.test(partitionText)) return null;
-  return { topic: name.slice(0, dash), partition: Number(partitionText) };
 }
 
 function key(topic: string, partition: number): string {
@@ -115,6 +77,11 @@ export class LogManager {
   private retentionRun: Promise<LogRetentionOutcome[]> | null = null;
   private state: 'new' | 'running' | 'stopped' = 'new';
   private readonly cleaner: LogCleanerManager;
+  /** Failed directories → why, in the order they failed. */
+  private readonly failedDirs = new Map<string, string>();
+  /** Partitions whose log was in a directory that failed since startup → that directory. */
+  private readonly offlineLogs = new Map<string, string>();
+  private readonly preferredDirs = new Map<string, string>();
 
   constructor(private readonly config: LogManagerConfig) {
     if (config.logDirs.length === 0) throw new SamsaError(ErrorCode.INVALID_CONFIG, 'log.dirs is empty');
@@ -134,20 +101,68 @@ export class LogManager {
     return this.config.logDirs;
   }
 
+  /** The directories still in service, in log.dirs order. */
+  get liveLogDirs(): string[] {
+    return this.config.logDirs.filter((d) => !this.failedDirs.has(d));
+  }
+
+  /** Failed directories, in the order they failed. */
+  offlineDirs(): string[] {
+    return [...this.failedDirs.keys()];
+  }
+
+  /** True when the partition's log was in a directory that failed since startup. */
+  isOffline(topic: string, partition: number): boolean {
+    return this.offlineLogs.has(key(topic, partition));
+  }
+
+  /**
+   * Takes the directory of `log` offline if `err` is a disk failure (log-dir-failure.ts); returns
+   * whether it did. Callers that hit an I/O error on a log call this, as Kafka's code reports
+   * every IOException to its LogDirFailureChannel.
+   */
+  maybeFailLogDir(log: PartitionLog, err: unknown): boolean {
+    if (!isLogDirFailure(err)) return false;
+    const managed = this.logs.get(key(log.topic, log.partition));
+    const dir = managed?.log === log ? managed.logDir : path.dirname(log.dir);
+    if (!this.config.logDirs.includes(dir)) return false;
+    this.failLogDir(dir, err);
+    return true;
+  }
+
+  /** Takes `dir` offline: closes and forgets its logs, and tells the hook. */
+  failLogDir(dir: string, err: unknown): void {
+    if (this.failedDirs.has(dir) || this.state !== 'running') return;
+    const reason = (err as Error).message ?? String(err);
+    this.failedDirs.set(dir, reason);
+    const affected = [...this.logs].filter(([, m]) => m.logDir === dir);
+    for (const [k] of affected) { this.logs.delete(k); this.offlineLogs.set(k, dir); this.checkpointedHighWatermarks.delete(k); }
+    this.logger.error(`Error in log dir ${dir}: ${reason}. Stopping serving logs in dir ${dir} (${affected.length} partition(s) offline: ` +
+      `${affected.map(([k]) => k).join(', ') || 'none'})`);
+    // Closing may fail on the broken disk; the logs are gone from service either way.
+    void Promise.allSettled(affected.map(([, m]) => m.log.close()));
+    const allFailed = this.liveLogDirs.length === 0;
+    if (allFailed) this.logger.error(`Shutdown broker because all log dirs in ${this.config.logDirs.join(', ')} have failed`);
+    this.config.onLogDirFailure?.(dir, allFailed);
+  }
+
   /** Claims or checks every log directory, then loads (and if needed recovers) every log in them. */
   async startup(): Promise<void> {
     if (this.state !== 'new') throw new Error('LogManager.startup() called twice');
     for (const dir of this.config.logDirs) {
-      await fsp.mkdir(dir, { recursive: true });
-      await ensureMetaProperties(dir, this.config.brokerId);
+      try {
+        await ensureDirectory(dir);
+        await ensureMetaProperties(dir, this.config.brokerId);
+        await this.loadLogDir(dir);
+      } catch (err) {
+        const fatal = err instanceof InconsistentBrokerMetadataError || !isLogDirFailure(err) || this.config.logDirs.length === 1;
+        await this.dropLogs(fatal ? undefined : dir);
+        if (fatal) throw err;
+        this.failedDirs.set(dir, (err as Error).message);
+        this.logger.error(`Error while loading log dir ${dir}: ${(err as Error).message}. This log dir is offline; its partitions are not served`);
+      }
     }
-    try {
-      for (const dir of this.config.logDirs) await this.loadLogDir(dir);
-    } catch (err) {
-      await Promise.allSettled([...this.logs.values()].map((m) => m.log.close()));
-      this.logs.clear();
-      throw err;
-    }
+    if (this.liveLogDirs.length === 0) throw new SamsaError(ErrorCode.KAFKA_STORAGE_ERROR, `All log dirs in ${this.config.logDirs.join(', ')} have failed`);
     this.state = 'running';
     const interval = this.config.recoveryPointCheckpointIntervalMs ?? RECOVERY_POINT_CHECKPOINT_INTERVAL_MS_DEFAULT;
     if (interval > 0) {
@@ -175,6 +190,13 @@ export class LogManager {
     if (this.config.cleanerEnable ?? true) this.cleaner.start();
   }
 
+  /** Closes and forgets the logs loaded from `dir` (every log if undefined) when loading failed. */
+  private async dropLogs(dir: string | undefined): Promise<void> {
+    const loaded = [...this.logs].filter(([, m]) => dir === undefined || m.logDir === dir);
+    for (const [k] of loaded) this.logs.delete(k);
+    await Promise.allSettled(loaded.map(([, m]) => m.log.close()));
+  }
+
   private async loadLogDir(dir: string): Promise<void> {
     const marker = path.join(dir, CLEAN_SHUTDOWN_FILE);
     const clean = await exists(marker);
@@ -186,7 +208,8 @@ export class LogManager {
     const found: Array<{ name: string; topic: string; partition: number }> = [];
     for (const entry of await fsp.readdir(dir, { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;
-      if (entry.name.endsWith(DELETE_DIR_SUFFIX)) {
+      // A future log left by a move the broker did not finish is dropped: the move starts over when asked again.
+      if (entry.name.endsWith(DELETE_DIR_SUFFIX) || entry.name.endsWith(FUTURE_DIR_SUFFIX)) {
         this.scheduleRemoval(path.join(dir, entry.name));
         continue;
       }
@@ -242,22 +265,32 @@ export class LogManager {
    */
   checkpointHighWatermarks(): Promise<void> {
     const run = async (): Promise<void> => {
-      for (const dir of this.config.logDirs) {
+      for (const dir of this.liveLogDirs) {
         const entries: CheckpointEntry[] = [];
         for (const [k, m] of this.logs) {
           if (m.logDir !== dir) continue;
           const offset = this.config.highWatermarkOf?.(m.log.topic, m.log.partition) ?? this.checkpointedHighWatermarks.get(k);
           if (offset !== undefined) entries.push({ topic: m.log.topic, partition: m.log.partition, offset });
         }
-        await writeCheckpoint(path.join(dir, HIGH_WATERMARK_CHECKPOINT_FILE), entries);
+        await writeCheckpoint(path.join(dir, HIGH_WATERMARK_CHECKPOINT_FILE), entries).catch((err) => this.checkpointFailed(dir, err));
       }
     };
     this.highWatermarkChain = this.highWatermarkChain.then(run, run);
     return this.highWatermarkChain;
   }
 
+  /** The live directory the partition's log is in, if it has one here. */
+  logDirOf(topic: string, partition: number): string | undefined {
+    return this.logs.get(key(topic, partition))?.logDir;
+  }
+
   getLog(topic: string, partition: number): PartitionLog | undefined {
     return this.logs.get(key(topic, partition))?.log;
+  }
+
+  /** The logs held in `dir`. */
+  logsIn(dir: string): PartitionLog[] {
+    return [...this.logs.values()].filter((m) => m.logDir === dir).map((m) => m.log);
   }
 
   allLogs(): PartitionLog[] {
@@ -268,9 +301,10 @@ export class LogManager {
    * The log for topic-partition, created in the log directory holding the fewest partitions if
    * absent. A config given for an existing log replaces its settings (topic config changes).
    */
-  async getOrCreateLog(topic: string, partition: number, config?: LogConfig): Promise<PartitionLog> {
+  async getOrCreateLog(topic: string, partition: number, config?: LogConfig, isNew = true): Promise<PartitionLog> {
     this.ensureRunning();
     const k = key(topic, partition);
+    if (this.offlineLogs.has(k)) throw offlineReplicaError(topic, partition, this.offlineLogs.get(k));
     const existing = this.logs.get(k);
     if (existing) {
       if (config) existing.log.updateConfig(config);
@@ -278,13 +312,22 @@ export class LogManager {
     }
     const pending = this.creating.get(k);
     if (pending) return pending.promise;
-    const logDir = this.leastLoadedDir();
-    const opts = { clock: this.config.clock, producerIdExpirationMs: this.config.producerIdExpirationMs, flushObserver: this.config.observer };
-    const promise = PartitionLog.open(path.join(logDir, k), topic, partition, config ?? this.defaultConfig, opts)
+    // As Kafka: an existing replica missing here may be in a directory that failed at startup.
+    if (!isNew && this.failedDirs.size > 0) {
+      throw new SamsaError(ErrorCode.KAFKA_STORAGE_ERROR, `Can not create log for ${k} because log directories ${this.offlineDirs().join(',')} are offline`);
+    }
+    const preferred = this.preferredDirs.get(k);
+    const logDir = preferred !== undefined && !this.failedDirs.has(preferred) ? preferred : this.leastLoadedDir();
+    const promise = this.openLogAt(path.join(logDir, k), topic, partition, config ?? this.defaultConfig)
       .then((log) => {
+        if (this.failedDirs.has(logDir)) throw offlineReplicaError(topic, partition, logDir, log.close());
         this.logs.set(k, { log, logDir });
         this.logger.info(`Created log for ${k} in ${logDir}`);
         return log;
+      })
+      .catch((err: unknown) => {
+        if (isLogDirFailure(err)) this.failLogDir(logDir, err);
+        throw err;
       })
       .finally(() => this.creating.delete(k));
     this.creating.set(k, { promise, logDir });
@@ -295,27 +338,52 @@ export class LogManager {
   async deleteLog(topic: string, partition: number): Promise<void> {
     const k = key(topic, partition);
     await this.creating.get(k)?.promise.catch(() => undefined);
+    this.offlineLogs.delete(k);
     const managed = this.logs.get(k);
     if (!managed) return;
     this.logs.delete(k);
     this.checkpointedHighWatermarks.delete(k);
-    await managed.log.close();
+    await this.retireLog(managed.log, managed.logDir);
+  }
+
+  /** Closes `log`, renames its directory to `<name>.<uuid>-delete` and removes it in the background. */
+  async retireLog(log: PartitionLog, logDir = path.dirname(log.dir)): Promise<void> {
+    const k = key(log.topic, log.partition);
+    await log.close();
     // As Kafka does: a log recreated under the same name must not inherit the old clean point.
-    await this.cleaner.writeCheckpoints([managed.logDir]).catch((err) => this.logger.error(`Cleaner checkpoint after deleting ${k} failed: ${(err as Error).message}`));
-    const renamed = path.join(managed.logDir, `${k}.${randomUUID().replace(/-/g, '')}${DELETE_DIR_SUFFIX}`);
-    await fsp.rename(managed.log.dir, renamed);
+    await this.cleaner.writeCheckpoints([logDir]).catch((err) => this.logger.error(`Cleaner checkpoint after deleting ${k} failed: ${(err as Error).message}`));
+    const renamed = path.join(logDir, `${k}.${randomUUID().replace(/-/g, '')}${DELETE_DIR_SUFFIX}`);
+    await fsp.rename(log.dir, renamed);
     this.scheduleRemoval(renamed);
     this.logger.info(`Scheduled deletion of log ${k} (${renamed})`);
+  }
+
+  /** Opens the log at `dir` (a future log being filled, or one just promoted) with this manager's options. */
+  openLogAt(dir: string, topic: string, partition: number, config: LogConfig): Promise<PartitionLog> {
+    return PartitionLog.open(dir, topic, partition, config, { clock: this.config.clock, producerIdExpirationMs: this.config.producerIdExpirationMs, flushObserver: this.config.observer });
+  }
+
+  /** Makes `log`, in `logDir`, the partition's log; returns the one it replaces (the caller retires it). */
+  swapLog(log: PartitionLog, logDir: string): PartitionLog | undefined {
+    const k = key(log.topic, log.partition);
+    const old = this.logs.get(k)?.log;
+    this.logs.set(k, { log, logDir });
+    return old;
+  }
+
+  /** Where the partition's log goes if it is created here later (AlterReplicaLogDirs before the replica exists). */
+  preferLogDir(topic: string, partition: number, dir: string): void {
+    this.preferredDirs.set(key(topic, partition), dir);
   }
 
   /** Writes every directory's recovery-point checkpoint from the logs' current recovery points. */
   checkpointRecoveryPoints(): Promise<void> {
     const run = async (): Promise<void> => {
-      for (const dir of this.config.logDirs) {
+      for (const dir of this.liveLogDirs) {
         const entries = [...this.logs.values()]
           .filter((m) => m.logDir === dir)
           .map((m) => ({ topic: m.log.topic, partition: m.log.partition, offset: m.log.recoveryPoint }));
-        await writeCheckpoint(path.join(dir, RECOVERY_POINT_CHECKPOINT_FILE), entries);
+        await writeCheckpoint(path.join(dir, RECOVERY_POINT_CHECKPOINT_FILE), entries).catch((err) => this.checkpointFailed(dir, err));
       }
     };
     this.checkpointChain = this.checkpointChain.then(run, run);
@@ -325,8 +393,8 @@ export class LogManager {
   /** Writes every directory's log-start-offset-checkpoint (log-start-checkpoint.ts); DeleteRecords calls it at once. */
   checkpointLogStartOffsets(): Promise<void> {
     const run = async (): Promise<void> => {
-      for (const dir of this.config.logDirs) {
-        await writeLogStartOffsets(dir, [...this.logs.values()].filter((m) => m.logDir === dir).map((m) => m.log));
+      for (const dir of this.liveLogDirs) {
+        await writeLogStartOffsets(dir, [...this.logs.values()].filter((m) => m.logDir === dir).map((m) => m.log)).catch((err) => this.checkpointFailed(dir, err));
       }
     };
     this.checkpointChain = this.checkpointChain.then(run, run);
@@ -409,9 +477,9 @@ export class LogManager {
     await this.checkpointRecoveryPoints();
     await this.cleaner.writeCheckpoints().catch((err) => this.logger.error(`Cleaner checkpoint at shutdown failed: ${(err as Error).message}`));
     await this.checkpointHighWatermarks().catch((err) => this.logger.error(`High watermark checkpoint at shutdown failed: ${(err as Error).message}`));
-    for (const dir of this.config.logDirs) {
+    for (const dir of this.liveLogDirs) {
       // A directory whose logs could not be flushed must be recovered next time.
-      if (!failedDirs.has(dir)) await fsp.writeFile(path.join(dir, CLEAN_SHUTDOWN_FILE), '');
+      if (!failedDirs.has(dir)) await fsp.writeFile(path.join(dir, CLEAN_SHUTDOWN_FILE), '').catch((err) => this.logger.error(`Writing the clean shutdown marker in ${dir} failed: ${(err as Error).message}`));
     }
     await Promise.allSettled([...this.pendingDeletes]);
     this.logs.clear();
@@ -422,11 +490,15 @@ export class LogManager {
   }
 
   private leastLoadedDir(): string {
-    const counts = new Map(this.config.logDirs.map((d) => [d, 0]));
-    for (const m of [...this.logs.values(), ...this.creating.values()]) counts.set(m.logDir, (counts.get(m.logDir) ?? 0) + 1);
-    let best = this.config.logDirs[0];
-    for (const d of this.config.logDirs) if ((counts.get(d) ?? 0) < (counts.get(best) ?? 0)) best = d;
-    return best;
+    const live = this.liveLogDirs;
+    if (live.length === 0) throw new SamsaError(ErrorCode.KAFKA_STORAGE_ERROR, 'every log directory is offline');
+    return nextLogDir(live, [...this.logs.values(), ...this.creating.values()].map((m) => m.logDir));
+  }
+
+  /** A checkpoint write failed: a disk failure takes the directory offline, anything else is logged. */
+  private checkpointFailed(dir: string, err: unknown): void {
+    if (isLogDirFailure(err)) this.failLogDir(dir, err);
+    else this.logger.error(`Checkpoint in ${dir} failed: ${(err as Error).message}`);
   }
 
   private scheduleRemoval(dir: string): void {
@@ -437,27 +509,4 @@ export class LogManager {
       .finally(() => this.pendingDeletes.delete(removal));
     this.pendingDeletes.add(removal);
   }
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fsp.access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Runs `work` over `items` with at most `limit` in flight; the first failure rejects after all settle. */
-async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const errors: unknown[] = [];
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++];
-      await work(item).catch((err) => errors.push(err));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (errors.length > 0) throw errors[0];
 }

@@ -5,11 +5,12 @@ import * as path from 'path';
 import type {
   ClusterDescription, NewPartitionReassignment, PartitionReassignment, PartitionResult, TopicDescription,
 } from '../../lib/client/admin';
+import type { ReplicaLogDirMove } from '../../lib/client/admin-log-dirs';
 import { unknownTopicError, userError } from '../../lib/client/client-errors';
 import type { TopicPartition } from '../../lib/client/partition-state';
 import { ReassignAdmin, main } from '../../lib/cli/reassign-partitions';
 import { formatReassignmentJson, parseBrokerList, parseReassignmentJson, parseTopicsToMoveJson } from '../../lib/cli/reassign-partitions-json';
-import { ErrorCode } from '../../lib/protocol/errors';
+import { ErrorCode, SamsaError } from '../../lib/protocol/errors';
 import { CapturedIo, captureIo } from './capture-io';
 
 /** A cluster of brokers and topics (partition → replicas) with reassignments the test sets up. */
@@ -49,6 +50,20 @@ class FakeReassignAdmin implements ReassignAdmin {
     return reassignments.map(({ topic, partition }) => {
       const message = this.alterErrors.get(`${topic}-${partition}`);
       return { topic, partition, error: message === undefined ? null : userError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, message) };
+    });
+  }
+
+  /** AlterReplicaLogDirs calls; each answers REPLICA_NOT_AVAILABLE for replicas listed in `notYetThere` (then forgets them). */
+  readonly dirMoves: ReplicaLogDirMove[][] = [];
+  notYetThere = new Set<string>();
+
+  async alterReplicaLogDirs(moves: ReplicaLogDirMove[]): Promise<Array<SamsaError | null>> {
+    this.dirMoves.push(moves);
+    return moves.map((m) => {
+      const name = `${m.topic}-${m.partition}-${m.brokerId}`;
+      if (m.logDir === '/missing') return userError(ErrorCode.LOG_DIR_NOT_FOUND, 'no such log dir');
+      if (!this.notYetThere.delete(name)) return null;
+      return userError(ErrorCode.REPLICA_NOT_AVAILABLE, 'not there yet');
     });
   }
 
@@ -125,6 +140,23 @@ describe('cli/reassign-partitions', () => {
         'Successfully started partition reassignments for t-0,t-1\n');
       expect(admin.altered).to.deep.equal([[{ topic: 't', partition: 1, replicas: [3, 1] }, { topic: 't', partition: 0, replicas: [2, 3] }]]);
       expect(admin.closed).to.equal(true);
+    });
+
+    it('moves replicas given a log_dirs entry to that directory once they are on their broker', async () => {
+      const admin = new FakeReassignAdmin({ t: [[1, 2]] });
+      admin.notYetThere.add('t-0-3');
+      const json = file('dirs.json', { version: 1, partitions: [{ topic: 't', partition: 0, replicas: [1, 3], log_dirs: ['/data/b', '/data/a'] }] });
+      const { code, io } = await run([...BOOTSTRAP, '--execute', '--reassignment-json-file', json], admin);
+      expect(code, io.stderrText()).to.equal(0);
+      expect(admin.altered).to.deep.equal([[{ topic: 't', partition: 0, replicas: [1, 3] }]]);
+      expect(io.stdoutText()).to.contain('Successfully started partition reassignment for t-0\n'
+        + 'Successfully started log directory move for: t-0-1\n'
+        + 'Successfully started log directory move for: t-0-3\n');
+      expect(admin.dirMoves.map((call) => call.length)).to.deep.equal([2, 1]);
+      const bad = file('bad-dir.json', { version: 1, partitions: [{ topic: 't', partition: 0, replicas: [1], log_dirs: ['/missing'] }] });
+      const failed = await run([...BOOTSTRAP, '--execute', '--reassignment-json-file', bad, '--additional'], new FakeReassignAdmin({ t: [[1, 2]] }));
+      expect(failed.code).to.equal(1);
+      expect(failed.io.stderrText()).to.contain('Failed to alter dir for t-0-1: ');
     });
 
     it('refuses to start while another reassignment runs, unless --additional', async () => {
@@ -258,9 +290,11 @@ describe('cli/reassign-partitions', () => {
       expect(formatReassignmentJson(targets)).to.equal('{"version":1,"partitions":[{"topic":"t","partition":0,"replicas":[1,2],"log_dirs":["any","any"]}]}');
     });
 
-    it('refuses log directory moves and malformed documents', () => {
-      expect(() => parseReassignmentJson('{"partitions":[{"topic":"t","partition":0,"replicas":[1],"log_dirs":["/data"]}]}'))
-        .to.throw('moving replicas between log directories is not supported');
+    it('reads log directories to move replicas to, and refuses malformed documents', () => {
+      expect(parseReassignmentJson('{"partitions":[{"topic":"t","partition":0,"replicas":[1,2],"log_dirs":["/data","any"]}]}'))
+        .to.deep.equal([{ topic: 't', partition: 0, replicas: [1, 2], logDirs: ['/data', 'any'] }]);
+      expect(() => parseReassignmentJson('{"partitions":[{"topic":"t","partition":0,"replicas":[1],"log_dirs":["/a","/b"]}]}'))
+        .to.throw('Size of replicas list [1] is different from size of log dirs list [/a, /b] for partition t-0');
       expect(() => parseReassignmentJson('not json')).to.throw(/not valid JSON/);
       expect(() => parseReassignmentJson('{"partitions":[{"topic":"t","partition":"0","replicas":[1]}]}')).to.throw('"partition" must be an integer');
     });

@@ -143,6 +143,8 @@ function seedBodies({ topic, group }: SeedNames, records: Buffer): Map<number, u
     [Api.DeleteAcls, { filters: [{ resourceTypeFilter: 2, resourceNameFilter: `${topic}-acl`, patternTypeFilter: 3, principalFilter: 'User:fuzz', hostFilter: null, operation: 1, permissionType: 1 }] }],
     [Api.DescribeUserScramCredentials, { users: [{ name: `${topic}-user` }] }],
     [Api.AlterUserScramCredentials, { deletions: [{ name: `${topic}-user`, mechanism: 1 }], upsertions: [] }],
+    [Api.DescribeLogDirs, { topics: [{ topic, partitionIndex: [0] }] }],
+    [Api.AlterReplicaLogDirs, { dirs: [{ path: '/nonexistent-log-dir', topics: [{ name: topic, partitions: [0] }] }] }],
   ];
   return new Map(bodies.map(([api, body]) => [api.key, body]));
 }

@@ -7,6 +7,7 @@ import { KafkaDeleteRecords } from './messages/delete-records';
 import { KafkaDeleteGroups, KafkaDescribeGroups, KafkaListGroups } from './messages/group-admin';
 import { KafkaFindCoordinator, KafkaHeartbeat, KafkaJoinGroup, KafkaLeaveGroup, KafkaSyncGroup } from './messages/group-membership';
 import { KafkaOffsetCommit, KafkaOffsetDelete, KafkaOffsetFetch } from './messages/group-offsets';
+import { KafkaAlterReplicaLogDirs, KafkaDescribeLogDirs } from './messages/log-dirs';
 import { KafkaApiVersions, KafkaMetadata } from './messages/metadata';
 import { KafkaFetch, KafkaListOffsets, KafkaProduce } from './messages/produce-fetch';
 import { KafkaInitProducerId } from './messages/producer-id';
@@ -25,6 +26,7 @@ const ALL: AnyKafkaApiDef[] = [
   KafkaOffsetForLeaderEpoch, KafkaElectLeaders, KafkaAlterPartitionReassignments, KafkaListPartitionReassignments,
   KafkaDescribeAcls, KafkaCreateAcls, KafkaDeleteAcls,
   KafkaDescribeUserScramCredentials, KafkaAlterUserScramCredentials,
+  KafkaDescribeLogDirs, KafkaAlterReplicaLogDirs,
   KafkaSaslHandshake, KafkaSaslAuthenticate,
   KafkaDeleteRecords,
 ];
