@@ -116,9 +116,11 @@ export class SegmentList {
   async reset(offset: number, config: SegmentConfig): Promise<void> {
     this.truncationCount++;
     const old = this.list;
+    this.list = [];
+    // Old files go first: a segment based at `offset` has the new one's file names.
+    for (const s of old) await s.delete();
     this.list = [await LogSegment.create(this.dir, offset, config)];
     this.start = offset;
-    for (const s of old) await s.delete();
   }
 
   /** Stops listing the first `count` segments (never all of them) and retires their files. */

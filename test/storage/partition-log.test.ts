@@ -253,6 +253,16 @@ describe('storage/partition-log', () => {
       expect(log.logStartOffset).to.equal(50);
     });
 
+    it('restarts fully at the base offset of a segment it already has, keeping the new segment\'s files', async () => {
+      const log = await open({ segmentBytes: 200 });
+      await appendMany(log, 10);
+      await log.truncateFullyAndStartAt(0);
+      expect(readdirSync(dir).filter((f) => f.endsWith('.log'))).to.deep.equal(['00000000000000000000.log']);
+      await appendMany(log, 2);
+      expect(log.logEndOffset).to.equal(2);
+      expect(listBatches((await log.read(0, 10000)).records).map((b) => b.baseOffset)).to.deep.equal([0, 1]);
+    });
+
     it('finds batches through the sparse index across many segments', async () => {
       const log = await open({ segmentBytes: 4096, indexIntervalBytes: 300 });
       await appendMany(log, 200, 3);
