@@ -2,10 +2,10 @@
  * The entity types `samsa-configs` knows, as Kafka 2.8's ConfigCommand names them: the
  * `--entity-type` value, the shorthand flags (`--user alice`, `--user-defaults`), how an entity
  * is named in output (`user-principal 'alice'`), and which connection may reach it. Each type
- * says where Samsa implements it yet (users: both ways; topics: --zookeeper); the rest are
- * refused with a pointer to issue 11, so adding brokers or clients is a matter of flipping
- * `supported` and writing its runner (configs.ts picks the runner by type).
+ * says which connections Samsa implements for it; the rest (ips: connection quotas) are refused
+ * with a clear message. configs.ts picks the runner by type.
  */
+import { doubleKey, longKey } from '../config/config-def';
 
 export type EntityTypeName = 'topics' | 'clients' | 'users' | 'brokers' | 'ips' | 'broker-loggers';
 
@@ -24,25 +24,30 @@ export interface EntityTypeSpec {
 }
 
 const NOT_YET = { zookeeper: false, bootstrap: false } as const;
+const BOTH = { zookeeper: true, bootstrap: true } as const;
 
 /** In Kafka's ConfigType.all order (topics, clients, users, brokers, ips), then broker-loggers. */
 export const ENTITY_TYPES: readonly EntityTypeSpec[] = [
-  { type: 'topics', displayName: 'topic', flag: 'topic', zookeeper: true, supported: { zookeeper: true, bootstrap: false } },
-  { type: 'clients', displayName: 'client-id', flag: 'client', defaultsFlag: 'client-defaults', zookeeper: true, supported: NOT_YET },
-  { type: 'users', displayName: 'user-principal', flag: 'user', defaultsFlag: 'user-defaults', zookeeper: true, supported: { zookeeper: true, bootstrap: true } },
-  { type: 'brokers', displayName: 'brokers', flag: 'broker', defaultsFlag: 'broker-defaults', zookeeper: true, supported: NOT_YET },
+  { type: 'topics', displayName: 'topic', flag: 'topic', zookeeper: true, supported: BOTH },
+  { type: 'clients', displayName: 'client-id', flag: 'client', defaultsFlag: 'client-defaults', zookeeper: true, supported: BOTH },
+  { type: 'users', displayName: 'user-principal', flag: 'user', defaultsFlag: 'user-defaults', zookeeper: true, supported: BOTH },
+  { type: 'brokers', displayName: 'brokers', flag: 'broker', defaultsFlag: 'broker-defaults', zookeeper: true, supported: BOTH },
   { type: 'ips', displayName: 'ips', flag: 'ip', defaultsFlag: 'ip-defaults', zookeeper: true, supported: NOT_YET },
-  { type: 'broker-loggers', displayName: 'broker-loggers', flag: 'broker-logger', zookeeper: false, supported: NOT_YET },
+  { type: 'broker-loggers', displayName: 'broker-loggers', flag: 'broker-logger', zookeeper: false, supported: { zookeeper: false, bootstrap: true } },
 ];
 
-/** The quota keys Kafka 2.8 takes for users (DynamicConfig.User, besides SCRAM); quotas come with issue 11. */
-export const USER_QUOTA_KEYS: ReadonlySet<string> = new Set(['producer_byte_rate', 'consumer_byte_rate', 'request_percentage', 'controller_mutation_rate']);
+/** Kafka 2.8's client and user quota keys (DynamicConfig.Client; users add SCRAM credentials), with their types. */
+export const QUOTA_KEY_DEFS = {
+  producer_byte_rate: longKey({ default: null, importance: 'HIGH', doc: 'Bytes per second a producer may send.' }),
+  consumer_byte_rate: longKey({ default: null, importance: 'HIGH', doc: 'Bytes per second a consumer may fetch.' }),
+  request_percentage: doubleKey({ default: null, importance: 'MEDIUM', doc: 'Percentage of request handler time per quota window.' }),
+  controller_mutation_rate: doubleKey({ default: null, importance: 'MEDIUM', doc: 'Partition mutations per second.' }),
+} as const;
+
+export function isQuotaKey(key: string): key is keyof typeof QUOTA_KEY_DEFS {
+  return Object.prototype.hasOwnProperty.call(QUOTA_KEY_DEFS, key);
+}
 
 export function entityTypeSpec(type: string): EntityTypeSpec | undefined {
   return ENTITY_TYPES.find((t) => t.type === type);
-}
-
-/** ConfigCommand's Entity.toString: `user-principal 'alice'`, or `default user-principal` for '' (the default entity). */
-export function describeEntity(spec: EntityTypeSpec, name: string): string {
-  return name === '' ? `default ${spec.displayName}` : `${spec.displayName} '${name}'`;
 }

@@ -9,7 +9,7 @@ import type { Admin } from '../client/admin';
 import type { ScramCredentialAlteration } from '../client/admin-scram';
 import { SamsaError } from '../protocol/errors';
 import { isScramMechanism } from '../security/scram/scram-credential';
-import { USER_QUOTA_KEYS } from './configs-entities';
+import { isQuotaKey } from './configs-entities';
 import type { ConfigsCommandOptions } from './configs-options';
 import { parseScramValue } from './configs-parse';
 import { CommandError, CliIo, UsageError } from './options';
@@ -37,15 +37,15 @@ export class ConfigCommandFailure extends Error {
 /** Kafka's checks for a user alteration over --bootstrap-server; returns what to send. Runs before connecting. */
 export function prepareUsersAdminAlter(opts: ConfigsCommandOptions): ScramCredentialAlteration[] {
   const adds = [...opts.addConfigs.keys()];
-  const unknownAdds = adds.filter((k) => !isScramMechanism(k) && !USER_QUOTA_KEYS.has(k));
-  const unknownDeletes = opts.deleteConfigs.filter((k) => !isScramMechanism(k) && !USER_QUOTA_KEYS.has(k));
+  const unknownAdds = adds.filter((k) => !isScramMechanism(k) && !isQuotaKey(k));
+  const unknownDeletes = opts.deleteConfigs.filter((k) => !isScramMechanism(k) && !isQuotaKey(k));
   if (unknownAdds.length > 0) {
     throw new UsageError(`Only quota and SCRAM credential configs can be added for 'users' using --bootstrap-server. Unexpected config names: Set(${unknownAdds.join(', ')})`);
   }
   if (unknownDeletes.length > 0) {
     throw new UsageError(`Only quota and SCRAM credential configs can be deleted for 'users' using --bootstrap-server. Unexpected config names: ArrayBuffer(${unknownDeletes.join(', ')})`);
   }
-  const quota = [...adds, ...opts.deleteConfigs].filter((k) => USER_QUOTA_KEYS.has(k));
+  const quota = [...adds, ...opts.deleteConfigs].filter((k) => isQuotaKey(k));
   const scram = [...adds, ...opts.deleteConfigs].filter(isScramMechanism);
   if (scram.length > 0 && opts.entityNames.includes('')) {
     throw new UsageError('The use of --entity-default or --user-defaults is not allowed with User SCRAM Credentials using --bootstrap-server.');
@@ -53,7 +53,7 @@ export function prepareUsersAdminAlter(opts: ConfigsCommandOptions): ScramCreden
   if (scram.length > 0 && quota.length > 0) {
     throw new UsageError("Cannot alter both quota and SCRAM credential configs simultaneously for 'users' using --bootstrap-server.");
   }
-  if (quota.length > 0) throw new UsageError(`Quota configs (${quota.join(', ')}) are not yet supported by samsa-configs (issue 11)`);
+  if (quota.length > 0) throw new UsageError('Client and user quotas with --bootstrap-server need DescribeClientQuotas/AlterClientQuotas, which this Samsa build lacks; use --zookeeper');
   const user = opts.entityNames[0];
   const alterations: ScramCredentialAlteration[] = [];
   for (const mechanism of opts.deleteConfigs.filter(isScramMechanism)) alterations.push({ user, mechanism, delete: true });

@@ -79,7 +79,15 @@ export class EntityConfigStore {
 
   /** The entity's config; empty when it has none. A malformed znode throws ZnodeFormatError. */
   async getConfig(type: ConfigEntityType, name: string): Promise<Record<string, string>> {
-    return (await this.read(entityConfigPath(type, name)))?.config ?? {};
+    return this.getConfigAt(`${type}/${entityZnodeName(type, name)}`);
+  }
+
+  /**
+   * The config of an entity named by its path under /config, already sanitized: `topics/t`, or
+   * Kafka's nested `users/<user>/clients/<client-id>` for a quota of one client of one user.
+   */
+  async getConfigAt(entityPath: string): Promise<Record<string, string>> {
+    return (await this.read(`${ZkPaths.config}/${entityPath}`))?.config ?? {};
   }
 
   /**
@@ -89,7 +97,12 @@ export class EntityConfigStore {
    * never lost. An empty result is written as `{"config":{}}`, as Kafka does, not deleted.
    */
   async updateConfig(type: ConfigEntityType, name: string, update: ConfigUpdate): Promise<Record<string, string>> {
-    const path = entityConfigPath(type, name);
+    return this.updateConfigAt(`${type}/${entityZnodeName(type, name)}`, update);
+  }
+
+  /** updateConfig for an entity path under /config, already sanitized (see getConfigAt); it names the notification too. */
+  async updateConfigAt(entityPath: string, update: ConfigUpdate): Promise<Record<string, string>> {
+    const path = `${ZkPaths.config}/${entityPath}`;
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       const current = await this.read(path);
       const next = update({ ...(current?.config ?? {}) });
@@ -101,7 +114,7 @@ export class EntityConfigStore {
         if (isZkError(err, 'BAD_VERSION', 'NODE_EXISTS')) continue;
         throw err;
       }
-      await this.requests.createConfigChangeNotification(`${type}/${entityZnodeName(type, name)}`);
+      await this.requests.createConfigChangeNotification(entityPath);
       return next;
     }
     throw new ZkError('BAD_VERSION', `${path} kept changing; gave up after ${CAS_ATTEMPTS} attempts`, { path });
@@ -109,14 +122,18 @@ export class EntityConfigStore {
 
   /** Names (desanitized) of every entity of `type` that has a config znode. */
   async listEntities(type: ConfigEntityType): Promise<string[]> {
-    let children: string[];
+    const children = await this.listChildrenAt(type);
+    return children.map((c) => (SANITIZED_TYPES.has(type) && c !== DEFAULT_ENTITY_NAME ? desanitize(c) : c)).sort();
+  }
+
+  /** The znode names (sanitized, sorted) under /config/<entityPath>: `users`, or `users/alice/clients`. */
+  async listChildrenAt(entityPath: string): Promise<string[]> {
     try {
-      children = await this.zk.getChildren(`${ZkPaths.config}/${type}`);
+      return (await this.zk.getChildren(`${ZkPaths.config}/${entityPath}`)).sort();
     } catch (err) {
       if (isZkError(err, 'NO_NODE')) return [];
       throw err;
     }
-    return children.map((c) => (SANITIZED_TYPES.has(type) && c !== DEFAULT_ENTITY_NAME ? desanitize(c) : c)).sort();
   }
 
   private async read(path: string): Promise<{ config: Record<string, string>; version: number } | null> {

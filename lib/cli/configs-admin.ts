@@ -1,0 +1,30 @@
+/**
+ * `samsa-configs --bootstrap-server`: which admin requests a command becomes, per entity type, as
+ * Kafka 2.8's ConfigCommand.alterConfig / describeConfig choose them. Everything that can be
+ * checked without a broker is checked here, before connecting, so a refused command sends nothing.
+ */
+import type { Admin } from '../client/admin';
+import type { ConfigsCommandOptions } from './configs-options';
+import { alterUsersAdmin, describeUsersAdmin, prepareUsersAdminAlter } from './configs-users-admin';
+import { CliIo, UsageError } from './options';
+
+export type AdminRun = (admin: Admin) => Promise<void>;
+
+export function planAdminCommand(opts: ConfigsCommandOptions, io: CliIo): AdminRun {
+  const type = opts.entityTypes[0].type;
+  switch (type) {
+    case 'users':
+    case 'clients': {
+      if (type === 'clients' || opts.entityTypes.length > 1) throw quotasUnavailable();
+      if (opts.action === 'describe') return (admin) => describeUsersAdmin(admin, opts, io);
+      const alterations = prepareUsersAdminAlter(opts);
+      return (admin) => alterUsersAdmin(admin, opts, alterations, io);
+    }
+    default:
+      throw new UsageError(`Entity type '${type}' with --bootstrap-server needs the broker's IncrementalAlterConfigs/DescribeConfigs support; use --zookeeper`);
+  }
+}
+
+function quotasUnavailable(): UsageError {
+  return new UsageError('Client and user quotas with --bootstrap-server need DescribeClientQuotas/AlterClientQuotas, which this Samsa build lacks; use --zookeeper');
+}
