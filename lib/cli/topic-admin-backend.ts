@@ -5,6 +5,7 @@
 import { Admin } from '../client/admin';
 import type { NewTopic, TopicDescription } from '../client/admin';
 import type { ClientOptions } from '../client/client-options';
+import { CommandError } from './options';
 import type { DeleteOutcome, TopicBackend, TopicListing } from './topic-backend';
 
 export class AdminTopicBackend implements TopicBackend {
@@ -52,6 +53,10 @@ export class AdminTopicBackend implements TopicBackend {
 
   createPartitions(topic: string, totalCount: number, assignments?: number[][]): Promise<void> {
     return this.admin.createPartitions(topic, totalCount, assignments ? { assignments } : undefined);
+  }
+
+  async alterTopicConfig(): Promise<void> {
+    throw new CommandError('Altering topic configs with --bootstrap-server needs IncrementalAlterConfigs; use --zookeeper');
   }
 
   close(): Promise<void> {
