@@ -6,7 +6,7 @@
  * ZooKeeper; names are printed desanitized, in Kafka's words (`user-principal 'alice', client-id
  * 'app'`, `default user-principal`).
  */
-import { DEFAULT_ENTITY_NAME, desanitize, EntityConfigStore, sanitize } from '../zk/entity-config';
+import { ConfigEntityType, DEFAULT_ENTITY_NAME, desanitize, EntityConfigStore, sanitize } from '../zk/entity-config';
 import { EntityTypeSpec } from './configs-entities';
 import { UsageError } from './options';
 
@@ -28,6 +28,12 @@ function refPath(ref: EntityRef): string {
 /** Kafka's ConfigEntity.fullSanitizedName with its type: the path under /config (`users/alice/clients/app`). */
 export function entityPath(entity: ConfigEntity): string {
   return refPath(entity.root) + (entity.child ? `/${refPath(entity.child)}` : '');
+}
+
+/** The same entity as EntityConfigStore names it: its type, and the znode path below the type (`alice/clients/app`). */
+export function entityZnode(entity: ConfigEntity): { type: ConfigEntityType; znodeName: string } {
+  const path = entityPath(entity);
+  return { type: entity.root.spec.type as ConfigEntityType, znodeName: path.slice(entity.root.spec.type.length + 1) };
 }
 
 function refText(ref: EntityRef): string {

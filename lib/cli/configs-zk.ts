@@ -21,7 +21,7 @@ import { checkBrokerConfigs, scalaSet, ZK_WRITABLE_WHILE_RUNNING } from './confi
 import { isQuotaKey, QUOTA_KEY_DEFS } from './configs-entities';
 import type { ConfigsCommandOptions } from './configs-options';
 import { parseScramValue } from './configs-parse';
-import { ConfigEntity, entityPath, entityText, expandEntities, parseZkEntity } from './configs-zk-entity';
+import { ConfigEntity, entityText, entityZnode, expandEntities, parseZkEntity } from './configs-zk-entity';
 import { CliIo, CommandError, UsageError } from './options';
 
 /** An alteration checked before connecting: the entity and the values to store. */
@@ -43,7 +43,8 @@ export async function describeWithZk(store: EntityConfigStore, opts: ConfigsComm
   // Like Kafka: when listing every user, nodes without config (only <user, client> overrides) are left out.
   const describeAllUsers = entity.root.spec.type === 'users' && entity.root.sanitizedName === undefined && !entity.child;
   for (const one of await expandEntities(store, entity)) {
-    const config = await store.getConfigAt(entityPath(one));
+    const { type, znodeName } = entityZnode(one);
+    const config = await store.getZnodeConfig(type, znodeName);
     if (describeAllUsers && Object.keys(config).length === 0) continue;
     io.out(`Configs for ${entityText(one)} are ${displayConfig(config)}\n`);
   }
@@ -115,7 +116,8 @@ async function liveBrokerIds(store: EntityConfigStore): Promise<string[]> {
 
 export async function alterWithZk(store: EntityConfigStore, opts: ConfigsCommandOptions, alteration: ZkAlteration, io: CliIo): Promise<void> {
   await checkTarget(store, alteration);
-  await store.updateConfigAt(entityPath(alteration.entity), (config) => {
+  const { type, znodeName } = entityZnode(alteration.entity);
+  await store.updateZnodeConfig(type, znodeName, (config) => {
     const missing = opts.deleteConfigs.filter((key) => config[key] === undefined);
     if (missing.length > 0) throw new UsageError(`Invalid config(s): ${missing.join(',')}`);
     for (const [key, value] of alteration.additions) config[key] = value;

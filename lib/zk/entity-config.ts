@@ -79,15 +79,7 @@ export class EntityConfigStore {
 
   /** The entity's config; empty when it has none. A malformed znode throws ZnodeFormatError. */
   async getConfig(type: ConfigEntityType, name: string): Promise<Record<string, string>> {
-    return this.getConfigAt(`${type}/${entityZnodeName(type, name)}`);
-  }
-
-  /**
-   * The config of an entity named by its path under /config, already sanitized: `topics/t`, or
-   * Kafka's nested `users/<user>/clients/<client-id>` for a quota of one client of one user.
-   */
-  async getConfigAt(entityPath: string): Promise<Record<string, string>> {
-    return (await this.read(`${ZkPaths.config}/${entityPath}`))?.config ?? {};
+    return (await this.read(entityConfigPath(type, name)))?.config ?? {};
   }
 
   /**
@@ -97,12 +89,17 @@ export class EntityConfigStore {
    * never lost. An empty result is written as `{"config":{}}`, as Kafka does, not deleted.
    */
   async updateConfig(type: ConfigEntityType, name: string, update: ConfigUpdate): Promise<Record<string, string>> {
-    return this.updateConfigAt(`${type}/${entityZnodeName(type, name)}`, update);
+    return this.updateZnodeConfig(type, entityZnodeName(type, name), update);
   }
 
-  /** updateConfig for an entity path under /config, already sanitized (see getConfigAt); it names the notification too. */
-  async updateConfigAt(entityPath: string, update: ConfigUpdate): Promise<Record<string, string>> {
-    const path = `${ZkPaths.config}/${entityPath}`;
+  /** The config of a znode named by its (already sanitized) path below the type: `alice/clients/app` for user+client quotas. */
+  async getZnodeConfig(type: ConfigEntityType, znodeName: string): Promise<Record<string, string>> {
+    return (await this.read(`${ZkPaths.config}/${type}/${znodeName}`))?.config ?? {};
+  }
+
+  /** updateConfig for a znode named by its sanitized path below the type (nested user+client quota entities). */
+  async updateZnodeConfig(type: ConfigEntityType, znodeName: string, update: ConfigUpdate): Promise<Record<string, string>> {
+    const path = `${ZkPaths.config}/${type}/${znodeName}`;
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       const current = await this.read(path);
       const next = update({ ...(current?.config ?? {}) });
@@ -114,7 +111,7 @@ export class EntityConfigStore {
         if (isZkError(err, 'BAD_VERSION', 'NODE_EXISTS')) continue;
         throw err;
       }
-      await this.requests.createConfigChangeNotification(entityPath);
+      await this.requests.createConfigChangeNotification(`${type}/${znodeName}`);
       return next;
     }
     throw new ZkError('BAD_VERSION', `${path} kept changing; gave up after ${CAS_ATTEMPTS} attempts`, { path });
@@ -122,7 +119,13 @@ export class EntityConfigStore {
 
   /** Names (desanitized) of every entity of `type` that has a config znode. */
   async listEntities(type: ConfigEntityType): Promise<string[]> {
-    const children = await this.listChildrenAt(type);
+    let children: string[];
+    try {
+      children = await this.zk.getChildren(`${ZkPaths.config}/${type}`);
+    } catch (err) {
+      if (isZkError(err, 'NO_NODE')) return [];
+      throw err;
+    }
     return children.map((c) => (SANITIZED_TYPES.has(type) && c !== DEFAULT_ENTITY_NAME ? desanitize(c) : c)).sort();
   }
 
