@@ -20,6 +20,9 @@ export function kafkaExceptionName(err: SamsaError): string {
     CLUSTER_AUTHORIZATION_FAILED: 'ClusterAuthorizationException',
     UNKNOWN_SERVER_ERROR: 'UnknownServerException',
     SASL_AUTHENTICATION_FAILED: 'SaslAuthenticationException',
+    INVALID_CONFIG: 'InvalidConfigurationException',
+    TOPIC_AUTHORIZATION_FAILED: 'TopicAuthorizationException',
+    INVALID_TOPIC_EXCEPTION: 'InvalidTopicException',
   };
   const name = special[err.errorName]
     ?? `${err.errorName.toLowerCase().replace(/(^|_)([a-z])/g, (_, __, c: string) => c.toUpperCase())}Exception`;

@@ -11,13 +11,13 @@
  * prints the stored salt and keys, which are as good as a password hash for an offline attack).
  */
 import { parseValue } from '../config/config-def';
+import { THROTTLE_RATE_KEYS, validateDynamicBrokerConfig } from '../config/dynamic-broker-keys';
 import { validateTopicConfig } from '../config/topic-config';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { checkIterations, createCredential, formatCredential, isScramMechanism, parseCredential } from '../security/scram/scram-credential';
 import { DEFAULT_ENTITY_NAME, EntityConfigStore } from '../zk/entity-config';
 import { isZkError } from '../zk/zk-errors';
 import { ZkPaths } from '../zk/znodes';
-import { checkBrokerConfigs, scalaSet, ZK_WRITABLE_WHILE_RUNNING } from './configs-broker-keys';
 import { isQuotaKey, QUOTA_KEY_DEFS } from './configs-entities';
 import type { ConfigsCommandOptions } from './configs-options';
 import { parseScramValue } from './configs-parse';
@@ -28,6 +28,18 @@ import { CliIo, CommandError, UsageError } from './options';
 export interface ZkAlteration {
   entity: ConfigEntity;
   additions: Map<string, string>;
+}
+
+/**
+ * Kafka's BrokerConfigsUpdatableUsingZooKeeperWhileBrokerRunning: replication throttles may be
+ * written through ZooKeeper at any time; other broker keys only before the broker (or, for the
+ * cluster default, any broker) runs, so that a running broker validates them.
+ */
+const ZK_WRITABLE_WHILE_RUNNING: ReadonlySet<string> = new Set(THROTTLE_RATE_KEYS);
+
+/** Scala's Set(...) as Kafka prints it in these messages. */
+function scalaSet(items: readonly string[]): string {
+  return `Set(${items.join(', ')})`;
 }
 
 function displayConfig(config: Readonly<Record<string, string>>): string {
@@ -60,7 +72,7 @@ export function prepareZkAlter(opts: ConfigsCommandOptions): ZkAlteration {
     return { entity, additions: adds };
   }
   if (type === 'brokers') {
-    checkBrokerConfigs(adds);
+    validateDynamicBrokerConfig(Object.fromEntries(adds));
     return { entity, additions: adds };
   }
   // Kafka: DynamicConfig.User for a named user, DynamicConfig.Client for clients, the default user and a user's client.

@@ -11,6 +11,7 @@
  */
 import { Admin } from '../client/admin';
 import { ConfigError } from '../config/config-error';
+import { DynamicConfigError } from '../config/dynamic-broker-keys';
 import { EntityConfigStore } from '../zk/entity-config';
 import { ZkClient } from '../zk/zk-client';
 import { ConfigsCommandOptions, parseConfigsArgs } from './configs-options';
@@ -49,13 +50,13 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 
 /** Kafka prints an unknown topic config name (InvalidConfigurationException) alone; a bad value is a ConfigException. */
 function isInvalidConfiguration(err: unknown): err is ConfigError {
-  return err instanceof ConfigError && !err.message.startsWith('Invalid value ') && !err.message.startsWith('Cannot update ');
+  return err instanceof ConfigError && !err.message.startsWith('Invalid value ');
 }
 
 /** The first line of the stack trace Kafka prints, with Kafka's exception class. */
 function exceptionLine(err: unknown): string {
   if (err instanceof ConfigCommandFailure) return err.exception;
-  if (err instanceof ConfigError) return `org.apache.kafka.common.config.ConfigException: ${err.message}`;
+  if (err instanceof ConfigError || err instanceof DynamicConfigError) return `org.apache.kafka.common.config.ConfigException: ${err.message}`;
   return errorMessage(err);
 }
 
