@@ -141,7 +141,7 @@ describe('cli/configs --zookeeper (topics, brokers, clients, users and their cli
       ['a broker key read only at start-up', ['--alter', '--broker', '7', '--add-config', 'log.dirs=/tmp/x'],
         `Error while executing config command with args '--zookeeper ZK --alter --broker 7 --add-config log.dirs=/tmp/x'\n`
         + 'org.apache.kafka.common.config.ConfigException: Cannot update these configs dynamically: Set(log.dirs)\n'],
-      ['an unknown broker key', ['--alter', '--broker', '7', '--add-config', 'log.retention.weeks=2'], 'Unknown broker config(s): log.retention.weeks\n'],
+      ['an unknown broker key', ['--alter', '--broker', '7', '--add-config', 'log.retention.weeks=2'], 'Unknown broker config name: log.retention.weeks\n'],
       ['a bad broker value', ['--alter', '--broker', '7', '--add-config', 'log.retention.ms=soon'],
         `Error while executing config command with args '--zookeeper ZK --alter --broker 7 --add-config log.retention.ms=soon'\n`
         + 'org.apache.kafka.common.config.ConfigException: Invalid value soon for configuration log.retention.ms: Not a number of type LONG\n'],

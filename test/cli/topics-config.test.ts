@@ -61,6 +61,19 @@ describe('cli/topics configs (--alter --config, --delete-config, --topics-with-o
     expect((await viaZk('--describe', '--topic', 'plain', '--topics-with-overrides')).stdout).to.equal('');
   });
 
+  it('sets and deletes overrides through a broker (IncrementalAlterConfigs), without the deprecation warning', async () => {
+    const set = await viaBroker('--alter', '--topic', 'plain', '--config', 'retention.ms=1000', '--config', 'segment.bytes=1048576');
+    expect(set.stderr).to.equal('');
+    expect(set.stdout).to.equal('Updated config for topic plain.\n');
+    expect(await topicConfig('plain')).to.deep.equal({ version: 1, config: { 'retention.ms': '1000', 'segment.bytes': '1048576' } });
+    const del = await viaBroker('--alter', '--topic', 'plain', '--delete-config', 'retention.ms', '--delete-config', 'segment.bytes');
+    expect(del.stdout).to.equal('Updated config for topic plain.\n');
+    expect(await topicConfig('plain')).to.deep.equal({ version: 1, config: {} });
+    const bad = await viaBroker('--alter', '--topic', 'plain', '--config', 'min.insync.replicas=0');
+    expect(bad.stderr).to.equal('Error while executing topic command : Invalid value 0 for configuration min.insync.replicas: Value must be at least 1\n');
+    expect(bad.code).to.equal(1);
+  });
+
   describe('refusals: exit code 1, nothing written', () => {
     const usage = (message: string): string => `Error: ${message}\nTry 'samsa-topics --help' for more information.\n`;
     const refusals: Array<[string, string[], string]> = [
