@@ -11,6 +11,7 @@ import { ELECTION_TYPE_PREFERRED, ELECTION_TYPE_UNCLEAN } from '../protocol/mess
 import { MetadataResponseData } from '../protocol/messages/metadata';
 import { AdminGroups, ConsumerGroupDescription, ConsumerGroupListing, GroupOffset } from './admin-groups';
 import * as scram from './admin-scram';
+import * as quotas from './admin-quotas';
 import { closedError, responseError, unknownTopicError } from './client-errors';
 import { ADMIN_METRIC_DEFS, AdminMetrics, adminMetrics } from './client-metrics';
 import { registerClientMetrics } from './client-metrics-registry';
@@ -347,6 +348,16 @@ export class Admin {
   /** Upserts and deletes SCRAM credentials; maps each user to null (done) or the error the broker gave. */
   async alterUserScramCredentials(alterations: scram.ScramCredentialAlteration[]): Promise<Map<string, SamsaError | null>> {
     return scram.alterUserScramCredentials(await this.connection(), alterations);
+  }
+
+  /** Kafka's describeClientQuotas: the quotas of the user / client-id entities the filter matches. */
+  async describeClientQuotas(filter: quotas.ClientQuotaFilter): Promise<quotas.ClientQuotaDescription[]> {
+    return quotas.describeClientQuotas(await this.connection(), filter);
+  }
+
+  /** Kafka's alterClientQuotas: one result per entry, error null when it was applied. */
+  async alterClientQuotas(entries: quotas.ClientQuotaAlteration[], options?: { validateOnly?: boolean }): Promise<quotas.ClientQuotaAlterationResult[]> {
+    return quotas.alterClientQuotas(await this.connection(), entries, options);
   }
 
   async close(): Promise<void> {

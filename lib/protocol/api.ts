@@ -32,6 +32,9 @@ import {
   AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse, DescribeUserScramCredentialsRequest,
   DescribeUserScramCredentialsResponse,
 } from './messages/scram-credentials';
+import {
+  AlterClientQuotasRequest, AlterClientQuotasResponse, DescribeClientQuotasRequest, DescribeClientQuotasResponse,
+} from './messages/client-quotas';
 import { SaslAuthenticateRequest, SaslAuthenticateResponse, SaslHandshakeRequest, SaslHandshakeResponse } from './messages/sasl';
 
 export interface ApiDef<Req, Resp> {
@@ -82,6 +85,8 @@ export const Api = {
   ElectLeaders: api(43, 'ElectLeaders', ElectLeadersRequest, ElectLeadersResponse),
   AlterPartitionReassignments: api(45, 'AlterPartitionReassignments', AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse),
   ListPartitionReassignments: api(46, 'ListPartitionReassignments', ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse),
+  DescribeClientQuotas: api(48, 'DescribeClientQuotas', DescribeClientQuotasRequest, DescribeClientQuotasResponse),
+  AlterClientQuotas: api(49, 'AlterClientQuotas', AlterClientQuotasRequest, AlterClientQuotasResponse),
   DescribeUserScramCredentials: api(50, 'DescribeUserScramCredentials', DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse),
   AlterUserScramCredentials: api(51, 'AlterUserScramCredentials', AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse),
 } as const;
