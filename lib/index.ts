@@ -22,6 +22,10 @@ export { ANY_ACL_FILTER } from './security/acl/acl-filter';
 export type {
   ScramCredentialAlteration, ScramCredentialDeletion, ScramCredentialInfo, ScramCredentialUpsertion, UserScramCredentialsDescription,
 } from './client/admin-scram';
+export type {
+  AlterConfigOp, AlterConfigOpType, AlterConfigsResult, ConfigEntry, ConfigResource, ConfigResourceType, ConfigSourceName, ConfigSynonym,
+} from './client/admin-configs';
+export { ConfigResourceError, configResourceKey } from './client/admin-configs';
 export type { RecordHeader } from './record/record';
 export type { CompressionType } from './record/compression';
 export { COMPRESSION_TYPES } from './record/compression';

@@ -34,6 +34,7 @@ import { TopicAdmin } from './topic-admin';
 import { registerBrokerHandlers } from './register-handlers';
 import { ScramCredentialCache } from '../security/scram/credential-cache';
 import { ConfigChangeListener } from '../zk/config-change-listener';
+import { DynamicBrokerConfig, startDynamicBrokerConfig } from './dynamic-config-wiring';
 import { SaslAuthenticator } from '../security/sasl/sasl-authenticator';
 import { AclCache } from '../security/acl/acl-cache';
 import { AclAuthorizer } from '../security/acl/acl-authorizer';
@@ -76,6 +77,7 @@ export class Broker extends EventEmitter {
   private credentials: ScramCredentialCache | null = null;
   /** Follows /config/changes and hands each entity change to its owner (topics, brokers, clients, users). */
   private configChanges: ConfigChangeListener | null = null;
+  dynamicConfig: DynamicBrokerConfig | null = null; // lib/broker/dynamic-config-wiring.ts
   private registration: BrokerRegistration | null = null;
   private state: 'created' | 'starting' | 'running' | 'stopping' | 'stopped' = 'created';
   /** Prometheus metrics, kept only when `http.listener` serves them. */
@@ -299,13 +301,14 @@ export class Broker extends EventEmitter {
       await this.credentials.start(configChanges);
     }
     const quotaStore = await this.quotas.start(this.zk, configChanges);
+    this.dynamicConfig = await startDynamicBrokerConfig({ zk: this.zk, config: this.config, configChanges, store, metadata: this.metadata, replicas: this.replicas, logManager: this.logManager });
     // Every owner has loaded its entities and registered its handler: now replay and follow changes.
     await configChanges.start();
     assert(this.zk !== null, 'handlers are registered once connected to ZooKeeper');
     registerBrokerHandlers(this.dispatcher, {
       ctx: this.brokerContext, groups, acls, credentialsStore: UserCredentialsStore.forZk(this.zk),
       authenticator: new SaslAuthenticator({ config: this.config.sasl, credentials: this.credentials ?? { credential: () => undefined }, logger: getLogger('sasl') }),
-      producerIds: this.producerIds, controller: () => this.controller, quotaStore,
+      producerIds: this.producerIds, controller: () => this.controller, dynamicConfig: this.dynamicConfig, quotaStore,
     });
     await this.bindListeners();
     this.registration = await registerBroker(this.zk, this.registrationInfo());

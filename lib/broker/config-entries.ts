@@ -4,17 +4,34 @@
  * its source (topic override, static broker config, default) and its synonyms (the keys the value
  * could come from, highest precedence first), its type and its documentation.
  *
- * Kafka's precedence is the order of the synonyms: a topic override, then the broker's value from
- * server.properties, then the broker key's default. Samsa has no dynamic (ZooKeeper-stored)
- * broker configs, so broker entries are read-only and the two DYNAMIC sources never appear.
- * BrokerConfig keeps resolved values, not which keys the file set, so a broker key counts as set
- * (STATIC_BROKER_CONFIG) when its value differs from the one the defaults give.
+ * Kafka's precedence is the order of the synonyms: a topic override, then the broker's dynamic
+ * per-broker value (`/config/brokers/<id>`), the dynamic cluster default (`/config/brokers/<default>`),
+ * the value from server.properties, then the broker key's default. Keys that can change at runtime
+ * (lib/config/dynamic-broker-keys.ts) are reported with readOnly false. BrokerConfig keeps
+ * resolved values, not which keys the file set, so a broker key counts as set
+ * (STATIC_BROKER_CONFIG) when its static value differs from the one the defaults give.
  */
 import { brokerConfigDefs } from '../config/broker-config-defs';
 import { BrokerConfig, buildBrokerConfig } from '../config/broker-config';
 import { ConfigKey, ConfigType as DefType } from '../config/config-def';
 import { formatListener, Listener } from '../config/endpoints';
 import { describeTopicConfig, TopicConfigName, topicConfigDefs } from '../config/topic-config';
+import { dynamicBrokerKeyDef, isDynamicBrokerKey } from '../config/dynamic-broker-keys';
+
+/** The parts of a broker's config DescribeConfigs tells apart (lib/broker/dynamic-broker-config.ts keeps them). */
+export interface DynamicConfigView {
+  /** server.properties as the broker started with it. */
+  readonly staticConfig: Readonly<BrokerConfig>;
+  /** `/config/brokers/<id>` of this broker. */
+  readonly perBroker: Readonly<Record<string, string>>;
+  /** `/config/brokers/<default>`. */
+  readonly clusterDefault: Readonly<Record<string, string>>;
+}
+
+/** A broker without dynamic configs: everything comes from its config. */
+function staticView(broker: BrokerConfig): DynamicConfigView {
+  return { staticConfig: broker, perBroker: {}, clusterDefault: {} };
+}
 
 /** DescribeConfigsResponse.ConfigSource, as Kafka numbers it. */
 export const ConfigSource = {
@@ -24,6 +41,7 @@ export const ConfigSource = {
   DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
   STATIC_BROKER_CONFIG: 4,
   DEFAULT_CONFIG: 5,
+  DYNAMIC_BROKER_LOGGER_CONFIG: 6,
 } as const;
 
 /** DescribeConfigsResponse.ConfigType, as Kafka numbers it. */
@@ -74,6 +92,9 @@ const BROKER_SYNONYM: { readonly [K in TopicConfigName]: string } = {
   'delete.retention.ms': 'log.cleaner.delete.retention.ms',
   'min.cleanable.dirty.ratio': 'log.cleaner.min.cleanable.ratio',
 };
+
+/** The broker keys topic configs fall back to: changing one changes every log without that topic override. */
+export const TOPIC_DEFAULT_BROKER_KEYS: ReadonlySet<string> = new Set(Object.values(BROKER_SYNONYM));
 
 /**
  * The broker keys a broker resource lists, with the BrokerConfig field holding each one's
@@ -144,12 +165,14 @@ function kafkaType(type: DefType, name: string): number {
 }
 
 /** Where a broker key's value comes from, highest precedence first. */
-function brokerSynonyms(broker: BrokerConfig, name: string): ConfigSynonym[] {
+function brokerSynonyms(view: DynamicConfigView, name: string): ConfigSynonym[] {
+  const out: ConfigSynonym[] = [];
+  if (view.perBroker[name] !== undefined) out.push({ name, value: view.perBroker[name], source: ConfigSource.DYNAMIC_BROKER_CONFIG });
+  if (view.clusterDefault[name] !== undefined) out.push({ name, value: view.clusterDefault[name], source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG });
   const field = BROKER_FIELD_OF.get(name);
   const key = (brokerConfigDefs as Record<string, ConfigKey<unknown>>)[name];
-  if (field === undefined || key === undefined) return [];
-  const value = configString(broker[field]);
-  const out: ConfigSynonym[] = [];
+  if (field === undefined || key === undefined) return out;
+  const value = configString(view.staticConfig[field]);
   if (key.required || value !== configString(defaultBrokerConfig()[field])) {
     out.push({ name, value, source: ConfigSource.STATIC_BROKER_CONFIG });
   }
@@ -187,26 +210,58 @@ function entry(name: string, value: string | null, synonyms: ConfigSynonym[], ke
 /**
  * Every topic key of a topic with `overrides` (as stored in `/config/topics/<t>`, or as sent in
  * CreateTopics), each with its effective value: overrides first, then the rest, each group in key order.
+ * `broker` is the live config (dynamic values applied); `view` tells where each broker value came from.
  */
-export function topicConfigEntries(broker: BrokerConfig, overrides: Record<string, string>, options: DescribeOptions): ConfigEntry[] {
+export function topicConfigEntries(broker: BrokerConfig, overrides: Record<string, string>, options: DescribeOptions,
+  view: DynamicConfigView = staticView(broker)): ConfigEntry[] {
   const entries = describeTopicConfig(broker, overrides).map(({ name, value: shown, isOverride }) => {
     // describeTopicConfig shows an unset value (flush.ms: no flush timer) as ''; Kafka's null.
     const value = shown === '' ? null : shown;
     const synonyms = [
       ...(isOverride ? [{ name, value, source: ConfigSource.TOPIC_CONFIG }] : []),
-      ...brokerSynonyms(broker, BROKER_SYNONYM[name]),
+      ...brokerSynonyms(view, BROKER_SYNONYM[name]),
     ];
     return entry(name, value, synonyms, topicConfigDefs[name] as ConfigKey<unknown>, false, !isOverride, options);
   });
   return [...entries.filter((e) => !e.isDefault), ...entries.filter((e) => e.isDefault)];
 }
 
-/** This broker's keys with the values it runs with; read-only, since nothing changes them at runtime. */
-export function brokerConfigEntries(broker: BrokerConfig, options: DescribeOptions): ConfigEntry[] {
-  return BROKER_FIELD.map(([name, field]) => {
-    const synonyms = brokerSynonyms(broker, name);
+/**
+ * This broker's keys with the values it runs with (`broker`, dynamic values applied), then the
+ * dynamic keys that have no server.properties counterpart (throttle rates, `log.level.<subsystem>`)
+ * when set. Keys that cannot change at runtime are read-only.
+ */
+export function brokerConfigEntries(broker: BrokerConfig, options: DescribeOptions, view: DynamicConfigView = staticView(broker)): ConfigEntry[] {
+  const known = BROKER_FIELD.map(([name, field]) => {
+    const synonyms = brokerSynonyms(view, name);
     const key = brokerConfigDefs[name] as ConfigKey<unknown>;
     const isDefault = (synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG) === ConfigSource.DEFAULT_CONFIG;
-    return entry(name, configString(broker[field]), synonyms, key, true, isDefault, options);
+    return entry(name, configString(broker[field]), synonyms, key, !isDynamicBrokerKey(name), isDefault, options);
+  });
+  const extra = [...new Set([...Object.keys(view.perBroker), ...Object.keys(view.clusterDefault)])]
+    .filter((name) => !BROKER_FIELD_OF.has(name)).sort()
+    .map((name) => {
+      const synonyms = brokerSynonyms(view, name);
+      return entry(name, synonyms[0].value, synonyms, dynamicBrokerKeyDef(name) as ConfigKey<unknown>, false, false, options);
+    });
+  return [...known, ...extra];
+}
+
+/** A broker's loggers and their levels (BROKER_LOGGER resource), root first. */
+export function loggerConfigEntries(levels: ReadonlyArray<{ name: string; level: string }>, options: DescribeOptions): ConfigEntry[] {
+  return levels.map(({ name, level }) => ({
+    name, value: level, readOnly: false, isDefault: false, configSource: ConfigSource.DYNAMIC_BROKER_LOGGER_CONFIG, isSensitive: false,
+    synonyms: options.includeSynonyms ? [{ name, value: level, source: ConfigSource.DYNAMIC_BROKER_LOGGER_CONFIG }] : [],
+    configType: ConfigType.STRING, documentation: null,
+  }));
+}
+
+/** The cluster-wide dynamic defaults (broker resource ''), as Kafka lists them: only the keys set. */
+export function clusterDefaultConfigEntries(view: DynamicConfigView, options: DescribeOptions): ConfigEntry[] {
+  return Object.keys(view.clusterDefault).sort().flatMap((name) => {
+    const key = dynamicBrokerKeyDef(name);
+    if (key === undefined) return [];
+    const value = view.clusterDefault[name];
+    return [entry(name, value, [{ name, value, source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG }], key, false, false, options)];
   });
 }

@@ -16,6 +16,8 @@ import { authorizeCluster } from './authorize';
 import { BrokerContext } from './broker-context';
 import { aclAdminGate, createAclsHandler, deleteAclsHandler, describeAclsHandler } from './handlers/acls';
 import { createPartitionsHandler, createTopicsHandler, deleteTopicsHandler, describeConfigsHandler } from './handlers/admin';
+import { alterConfigsHandler, incrementalAlterConfigsHandler } from './handlers/alter-configs';
+import { DynamicBrokerConfig } from './dynamic-broker-config';
 import { controlledShutdownHandler } from './handlers/controlled-shutdown';
 import { leaderAndIsrHandler, stopReplicaHandler, updateMetadataHandler } from './handlers/controller-requests';
 import { electLeadersHandler } from './handlers/elect-leaders';
@@ -47,6 +49,8 @@ export interface BrokerHandlerDeps {
   readonly quotaStore: ClientQuotaStore;
   /** The controller, once this broker has started its election. */
   readonly controller: () => Controller | null;
+  /** Dynamic broker configs; also what AlterConfigs/IncrementalAlterConfigs write through. */
+  readonly dynamicConfig: DynamicBrokerConfig;
 }
 
 export function registerBrokerHandlers(dispatcher: ApiDispatcher, deps: BrokerHandlerDeps): void {
@@ -69,7 +73,9 @@ export function registerBrokerHandlers(dispatcher: ApiDispatcher, deps: BrokerHa
     .register(Api.CreateTopics, createTopicsHandler(ctx))
     .register(Api.DeleteTopics, deleteTopicsHandler(ctx))
     .register(Api.CreatePartitions, createPartitionsHandler(ctx))
-    .register(Api.DescribeConfigs, describeConfigsHandler(ctx))
+    .register(Api.DescribeConfigs, describeConfigsHandler(ctx, deps.dynamicConfig))
+    .register(Api.AlterConfigs, alterConfigsHandler(ctx, deps.dynamicConfig))
+    .register(Api.IncrementalAlterConfigs, incrementalAlterConfigsHandler(ctx, deps.dynamicConfig))
     .register(Api.LeaderAndIsr, leaderAndIsrHandler(ctx), whileStarting)
     .register(Api.UpdateMetadata, async (req, rc) => {
       const response = await updateMetadata(req, rc);

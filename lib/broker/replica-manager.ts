@@ -108,6 +108,11 @@ export class ReplicaManager extends EventEmitter {
     return this.opts.brokerId;
   }
 
+  /** The replica fetchers, which num.replica.fetchers (a dynamic broker config) resizes. */
+  get replicaFetchers(): ReplicaFetcherManager {
+    return this.fetchers;
+  }
+
   getPartition(topic: string, partition: number): Partition | undefined {
     return this.partitions.get(partitionKey(topic, partition));
   }

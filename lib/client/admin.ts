@@ -10,6 +10,7 @@ import { CreateTopicsRequestData, RESOURCE_TYPE_TOPIC } from '../protocol/messag
 import { ELECTION_TYPE_PREFERRED, ELECTION_TYPE_UNCLEAN } from '../protocol/messages/elect-reassign';
 import { MetadataResponseData } from '../protocol/messages/metadata';
 import { AdminGroups, ConsumerGroupDescription, ConsumerGroupListing, GroupOffset } from './admin-groups';
+import * as configs from './admin-configs';
 import * as scram from './admin-scram';
 import * as quotas from './admin-quotas';
 import { closedError, responseError, unknownTopicError } from './client-errors';
@@ -358,6 +359,28 @@ export class Admin {
   /** Kafka's alterClientQuotas: one result per entry, error null when it was applied. */
   async alterClientQuotas(entries: quotas.ClientQuotaAlteration[], options?: { validateOnly?: boolean }): Promise<quotas.ClientQuotaAlterationResult[]> {
     return quotas.alterClientQuotas(await this.connection(), entries, options);
+  }
+
+  /** Each resource's config entries (with sources, and synonyms when asked), by configs.configResourceKey. */
+  describeConfigs(resources: configs.ConfigResource[], opts: { includeSynonyms?: boolean; includeDocumentation?: boolean } = {}): Promise<Map<string, configs.ConfigEntry[]>> {
+    return configs.describeConfigs((id) => this.nodeConnection(id), resources, opts);
+  }
+
+  /** SET/DELETE/APPEND/SUBTRACT keys of each resource; each resource's outcome, null when done. */
+  incrementalAlterConfigs(changes: Array<{ resource: configs.ConfigResource; ops: configs.AlterConfigOp[] }>, opts: { validateOnly?: boolean } = {}): Promise<configs.AlterConfigsResult> {
+    return configs.incrementalAlterConfigs((id) => this.nodeConnection(id), changes, opts);
+  }
+
+  /** Legacy AlterConfigs: replaces each resource's whole dynamic config. */
+  alterConfigs(changes: Array<{ resource: configs.ConfigResource; configs: Record<string, string> }>, opts: { validateOnly?: boolean } = {}): Promise<configs.AlterConfigsResult> {
+    return configs.alterConfigs((id) => this.nodeConnection(id), changes, opts);
+  }
+
+  private async nodeConnection(nodeId: number | null): Promise<Connection> {
+    if (nodeId === null) return this.connection();
+    this.ensureOpen();
+    await this.describe([]);
+    return this.pool.forNode(nodeId);
   }
 
   async close(): Promise<void> {

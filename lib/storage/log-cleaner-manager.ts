@@ -139,7 +139,14 @@ export class LogCleanerManager {
   }
 
   private get backoffMs(): number {
-    return Math.min(this.config.backoffMs ?? DEFAULT_CLEANER_BACKOFF_MS, MAX_TIMER_MS);
+    return Math.min(this.backoffOverrideMs ?? this.config.backoffMs ?? DEFAULT_CLEANER_BACKOFF_MS, MAX_TIMER_MS);
+  }
+
+  private backoffOverrideMs: number | undefined;
+
+  /** log.cleaner.backoff.ms changed at runtime (a dynamic broker config): the next pause takes it. */
+  setBackoffMs(ms: number): void {
+    this.backoffOverrideMs = ms;
   }
 
   private schedule(delayMs: number): void {

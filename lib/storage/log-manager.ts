@@ -353,6 +353,11 @@ export class LogManager {
     return outcomes;
   }
 
+  /** The log cleaner, which a dynamic log.cleaner.backoff.ms reconfigures. */
+  get logCleaner(): LogCleanerManager {
+    return this.cleaner;
+  }
+
   /**
    * One log cleaner pass over the dirtiest compacted log, if any is over its
    * min.cleanable.dirty.ratio; waits for a pass under way first. The background loop calls the

@@ -28,17 +28,33 @@ const lineFormat = winston.format.printf((info) => {
   return `[${String(info.timestamp)}] ${info.level.toUpperCase()}${broker}${subsystem} ${String(info.message)}${stack}`;
 });
 
-const baseFormat = winston.format.combine(winston.format.timestamp(), winston.format.errors({ stack: true }), lineFormat);
+const NPM_LEVELS: Readonly<Record<string, number>> = winston.config.npm.levels;
+
+/**
+ * Per-subsystem levels (`log.level.<subsystem>`, or a BROKER_LOGGER change): the root logger's
+ * level is the most verbose of all, so transports let those lines through, and this filter drops
+ * each line above its own subsystem's level.
+ */
+let rootLevel = process.env.SAMSA_LOG_LEVEL ?? 'warn';
+const subsystemLevels = new Map<string, string>();
+const knownSubsystems = new Set<string>();
+const subsystemFilter = winston.format((info) => {
+  const level = (typeof info.subsystem === 'string' ? subsystemLevels.get(info.subsystem) : undefined) ?? rootLevel;
+  return (NPM_LEVELS[info.level] ?? 0) <= (NPM_LEVELS[level] ?? 0) ? info : false;
+});
+
+const baseFormat = winston.format.combine(subsystemFilter(), winston.format.timestamp(), winston.format.errors({ stack: true }), lineFormat);
 
 const root: winston.Logger = winston.createLogger({
-  level: process.env.SAMSA_LOG_LEVEL ?? 'warn',
+  level: rootLevel,
   format: baseFormat,
   transports: [new winston.transports.Console({ stderrLevels: Object.keys(winston.config.npm.levels) })],
 });
 
 export function configureLogging(options: LoggingOptions): void {
   root.clear();
-  root.level = options.level ?? 'info';
+  rootLevel = options.level ?? 'info';
+  applyLevels();
   if (options.brokerId !== undefined) root.defaultMeta = { brokerId: options.brokerId };
   if (options.console !== false) {
     const stderrLevels = options.stderr ? Object.keys(winston.config.npm.levels) : [];
@@ -52,7 +68,37 @@ export function configureLogging(options: LoggingOptions): void {
 
 /** A child logger whose lines carry `[subsystem]`. */
 export function getLogger(subsystem: string, meta: Record<string, unknown> = {}): Logger {
+  knownSubsystems.add(subsystem);
   return root.child({ subsystem, ...meta });
+}
+
+function applyLevels(): void {
+  let most = rootLevel;
+  for (const level of subsystemLevels.values()) if ((NPM_LEVELS[level] ?? 0) > (NPM_LEVELS[most] ?? 0)) most = level;
+  root.level = most;
+}
+
+/** The root level, and the subsystems with a level of their own. */
+export function logLevels(): { root: string; subsystems: ReadonlyMap<string, string> } {
+  return { root: rootLevel, subsystems: new Map(subsystemLevels) };
+}
+
+/** Every subsystem a logger was created for so far (BROKER_LOGGER's logger names). */
+export function logSubsystems(): string[] {
+  return [...knownSubsystems].sort();
+}
+
+/** Sets the root level (subsystem null) or one subsystem's; level null gives the subsystem the root's again. */
+export function setLogLevel(subsystem: string | null, level: string | null): void {
+  if (level !== null && NPM_LEVELS[level] === undefined) throw new Error(`unknown log level ${level}`);
+  if (subsystem === null) {
+    if (level !== null) rootLevel = level;
+  } else if (level === null) {
+    subsystemLevels.delete(subsystem);
+  } else {
+    subsystemLevels.set(subsystem, level);
+  }
+  applyLevels();
 }
 
 /** Flushes file transports before the process exits. */

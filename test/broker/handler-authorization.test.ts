@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { authorize } from '../../lib/broker/authorize';
 import { BrokerContext } from '../../lib/broker/broker-context';
-import { createTopicsHandler, createPartitionsHandler, deleteTopicsHandler, describeConfigsHandler } from '../../lib/broker/handlers/admin';
+import { createTopicsHandler, createPartitionsHandler, deleteTopicsHandler, describeConfigsHandler, DescribeConfigsSources } from '../../lib/broker/handlers/admin';
+import { LogLevelControl } from '../../lib/broker/log-level-control';
 import { controlledShutdownHandler } from '../../lib/broker/handlers/controlled-shutdown';
 import { leaderAndIsrHandler, stopReplicaHandler, updateMetadataHandler } from '../../lib/broker/handlers/controller-requests';
 import { electLeadersHandler } from '../../lib/broker/handlers/elect-leaders';
@@ -134,7 +135,8 @@ describe('broker/handlers authorization (every check, before any work)', () => {
     const deleted = await call(deleteTopicsHandler(ctx), { topicNames: ['t'], timeoutMs: 1000 }, 20);
     expect(deleted.responses).to.deep.equal([{ name: 't', errorCode: TOPIC, errorMessage: null }]);
     expect(deletedNames).to.deep.equal([[]]);
-    const described = await call(describeConfigsHandler(ctx), { resources: [{ resourceType: 2, resourceName: 't', configurationKeys: null }, { resourceType: 4, resourceName: '1', configurationKeys: null }] }, 32);
+    const sources = { staticConfig: {}, perBroker: {}, clusterDefault: {}, logLevels: new LogLevelControl(() => 'info') } as unknown as DescribeConfigsSources;
+    const described = await call(describeConfigsHandler(ctx, sources), { resources: [{ resourceType: 2, resourceName: 't', configurationKeys: null }, { resourceType: 4, resourceName: '1', configurationKeys: null }] }, 32);
     expect(described.results.map((r) => r.errorCode)).to.deep.equal([TOPIC, CLUSTER]);
     expect(authorizer.asked).to.deep.equal([
       'Alter Topic:t (CreatePartitions)', 'Delete Topic:t (DeleteTopics)', 'DescribeConfigs Topic:t (DescribeConfigs)', 'DescribeConfigs Cluster:kafka-cluster (DescribeConfigs)',

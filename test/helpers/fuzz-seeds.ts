@@ -129,6 +129,8 @@ function seedBodies({ topic, group }: SeedNames, records: Buffer): Map<number, u
     [Api.InitProducerId, { transactionalId: null, transactionTimeoutMs: 60000 }],
     [Api.OffsetForLeaderEpoch, { replicaId: -1, topics: [{ name: topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, leaderEpoch: 0 }] }] }],
     [Api.DescribeConfigs, { resources: [{ resourceType: 2, resourceName: topic, configurationKeys: null }] }],
+    [Api.AlterConfigs, { resources: [{ resourceType: 2, resourceName: topic, configs: [{ name: 'retention.ms', value: '1000' }] }], validateOnly: true }],
+    [Api.IncrementalAlterConfigs, { resources: [{ resourceType: 4, resourceName: '', configs: [{ name: 'log.retention.ms', configOperation: 0, value: '1000' }] }], validateOnly: true }],
     [Api.CreatePartitions, { topics: [{ name: topic, count: 3, assignments: null }], timeoutMs: 0, validateOnly: true }],
     [Api.DeleteGroups, { groupsNames: [`${group}-gone`] }],
     [Api.ElectLeaders, { electionType: 0, topicPartitions: [{ topic, partitions: [0] }], timeoutMs: 1000 }],

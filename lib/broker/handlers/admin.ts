@@ -13,7 +13,11 @@ import {
 } from '../../protocol/messages/admin';
 import { authorize, authorizeCluster, authorizedNames } from '../authorize';
 import { BrokerContext } from '../broker-context';
-import { brokerConfigEntries, ConfigEntry, DescribeOptions, topicConfigEntries } from '../config-entries';
+import {
+  brokerConfigEntries, clusterDefaultConfigEntries, ConfigEntry, DescribeOptions, DynamicConfigView, loggerConfigEntries, topicConfigEntries,
+} from '../config-entries';
+import { RESOURCE_TYPE_BROKER_LOGGER } from '../../protocol/messages/alter-configs';
+import { LogLevelControl } from '../log-level-control';
 import { Handler, RequestContext } from '../request-context';
 
 /** A created topic's configs, as CreateTopics v5+ reports them. */
@@ -87,12 +91,16 @@ export type DescribeConfigsAnswer = Omit<DescribeConfigsResponseData, 'results'>
   results: Array<Omit<DescribeResult, 'configs'> & { configs: ConfigEntry[] }>;
 };
 
+/** What DescribeConfigs reads besides the live config: where each broker value comes from, and the log levels. */
+export type DescribeConfigsSources = DynamicConfigView & { readonly logLevels: LogLevelControl };
+
 /**
  * Topic resources list every topic key (overrides first, the rest with the broker's value);
- * broker resources, this broker's keys. As in Kafka, a broker resource must name this broker, or
- * be '' for the cluster-wide dynamic defaults (Samsa has none, so the list is empty).
+ * broker resources, this broker's keys; BROKER_LOGGER resources, this broker's loggers. As in
+ * Kafka, a broker or logger resource must name this broker, or (broker) be '' for the cluster-wide
+ * dynamic defaults, which lists only the keys set there.
  */
-export function describeConfigsHandler(ctx: BrokerContext): Handler<DescribeConfigsQuery, DescribeConfigsAnswer> {
+export function describeConfigsHandler(ctx: BrokerContext, sources: DescribeConfigsSources): Handler<DescribeConfigsQuery, DescribeConfigsAnswer> {
   return async (req, rc) => {
     const options = { includeSynonyms: req.includeSynonyms ?? false, includeDocumentation: req.includeDocumentation ?? false };
     return {
@@ -101,7 +109,7 @@ export function describeConfigsHandler(ctx: BrokerContext): Handler<DescribeConf
         const base = { resourceType: res.resourceType, resourceName: res.resourceName };
         try {
           mayDescribeConfigs(ctx, rc, res.resourceType, res.resourceName);
-          const all = await describeResource(ctx, res.resourceType, res.resourceName, options);
+          const all = await describeResource(ctx, sources, res.resourceType, res.resourceName, options);
           const keys = res.configurationKeys;
           return { ...base, errorCode: 0, errorMessage: null, configs: all.filter(({ name }) => keys === null || keys.includes(name)) };
         } catch (err) {
@@ -118,23 +126,24 @@ function mayDescribeConfigs(ctx: BrokerContext, rc: RequestContext, type: number
   if (type === RESOURCE_TYPE_TOPIC && !authorize(ctx, rc, 'DescribeConfigs', 'Topic', name)) {
     throw new SamsaError(ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Topic authorization failed.');
   }
-  if (type === RESOURCE_TYPE_BROKER && !authorizeCluster(ctx, rc, 'DescribeConfigs')) {
+  if ((type === RESOURCE_TYPE_BROKER || type === RESOURCE_TYPE_BROKER_LOGGER) && !authorizeCluster(ctx, rc, 'DescribeConfigs')) {
     throw new SamsaError(ErrorCode.CLUSTER_AUTHORIZATION_FAILED, 'Cluster authorization failed.');
   }
 }
 
-async function describeResource(ctx: BrokerContext, type: number, name: string, options: DescribeOptions): Promise<ConfigEntry[]> {
+async function describeResource(ctx: BrokerContext, sources: DescribeConfigsSources, type: number, name: string,
+  options: DescribeOptions): Promise<ConfigEntry[]> {
   if (type === RESOURCE_TYPE_TOPIC) {
     if (!ctx.metadata.hasTopic(name)) throw new SamsaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${name}' does not exist.`);
-    return topicConfigEntries(ctx.config, await ctx.topicAdmin.topicConfig(name), options);
+    return topicConfigEntries(ctx.config, await ctx.topicAdmin.topicConfig(name), options, sources);
   }
-  if (type === RESOURCE_TYPE_BROKER) {
-    if (name === '') return [];
+  if (type === RESOURCE_TYPE_BROKER || type === RESOURCE_TYPE_BROKER_LOGGER) {
+    if (name === '' && type === RESOURCE_TYPE_BROKER) return clusterDefaultConfigEntries(sources, options);
     if (!/^-?\d+$/.test(name)) throw new SamsaError(ErrorCode.INVALID_REQUEST, `Broker id must be an integer, but it is: ${name}`);
     if (Number(name) !== ctx.config.brokerId) {
       throw new SamsaError(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${ctx.config.brokerId} or empty string, but received ${name}`);
     }
-    return brokerConfigEntries(ctx.config, options);
+    return type === RESOURCE_TYPE_BROKER ? brokerConfigEntries(ctx.config, options, sources) : loggerConfigEntries(sources.logLevels.effectiveLevels(), options);
   }
   throw new SamsaError(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${type}`);
 }

@@ -6,6 +6,7 @@ import { Logger } from '../../util/logger';
 import { ApiDispatcher } from '../api-dispatcher';
 import { registerAclApis } from './acl-handlers';
 import { registerAdminApis } from './admin-handlers';
+import { registerConfigApis } from './config-handlers';
 import { AccessControl } from '../authorize';
 import { BrokerContext } from '../broker-context';
 import { KafkaCodec } from './kafka-codec';
@@ -31,6 +32,7 @@ export function buildKafkaDispatcher(native: ApiDispatcher, logger: Logger, serv
   registerMetadataApis(kafka, native);
   registerDataApis(kafka, native, logger, access);
   registerAdminApis(kafka, native, access);
+  registerConfigApis(kafka, native);
   registerAclApis(kafka, native);
   registerGroupApis(kafka, native, () => services().groups.offsets, access);
   registerScramCredentialApis(kafka, native);

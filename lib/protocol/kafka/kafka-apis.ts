@@ -1,6 +1,7 @@
 /** Every Kafka API definition Samsa serves, by key: the codec tests and the fuzzer walk this table. */
 import { AnyKafkaApiDef } from './kafka-api';
 import { KafkaCreateAcls, KafkaDeleteAcls, KafkaDescribeAcls } from './messages/acls';
+import { KafkaAlterConfigs, KafkaIncrementalAlterConfigs } from './messages/alter-configs';
 import { KafkaCreatePartitions, KafkaCreateTopics, KafkaDeleteTopics, KafkaDescribeConfigs } from './messages/admin';
 import { KafkaDeleteGroups, KafkaDescribeGroups, KafkaListGroups } from './messages/group-admin';
 import { KafkaFindCoordinator, KafkaHeartbeat, KafkaJoinGroup, KafkaLeaveGroup, KafkaSyncGroup } from './messages/group-membership';
@@ -20,6 +21,7 @@ const ALL: AnyKafkaApiDef[] = [
   KafkaFindCoordinator, KafkaJoinGroup, KafkaSyncGroup, KafkaHeartbeat, KafkaLeaveGroup,
   KafkaOffsetCommit, KafkaOffsetFetch, KafkaOffsetDelete, KafkaDescribeGroups, KafkaListGroups, KafkaDeleteGroups,
   KafkaInitProducerId, KafkaCreateTopics, KafkaDeleteTopics, KafkaCreatePartitions, KafkaDescribeConfigs,
+  KafkaAlterConfigs, KafkaIncrementalAlterConfigs,
   KafkaOffsetForLeaderEpoch, KafkaElectLeaders, KafkaAlterPartitionReassignments, KafkaListPartitionReassignments,
   KafkaDescribeAcls, KafkaCreateAcls, KafkaDeleteAcls,
   KafkaDescribeUserScramCredentials, KafkaAlterUserScramCredentials,

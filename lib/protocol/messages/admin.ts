@@ -1,5 +1,5 @@
 /** Topic administration: CreateTopics, DeleteTopics, CreatePartitions, DescribeConfigs. */
-import { array, boolean, int16, int32, int8, nullableArray, nullableString, string, struct, Infer } from '../schema';
+import { array, boolean, int16, int32, int8, nullableArray, nullableString, since, string, struct, Infer, Type } from '../schema';
 
 /**
  * CreateTopics Request (v0) => [topics] timeoutMs validateOnly
@@ -70,32 +70,61 @@ export const RESOURCE_TYPE_TOPIC = 2;
 export const RESOURCE_TYPE_BROKER = 4;
 
 /**
- * DescribeConfigs Request (v0) => [resources]
+ * DescribeConfigs Request (v0-1) => [resources] includeSynonyms(v1+) includeDocumentation(v1+)
  *   resources => resourceType resourceName [configurationKeys]?   (null keys = all)
  */
-export const DescribeConfigsRequest = struct({
+const DescribeConfigsRequestV1 = struct({
   resources: array(struct({
     resourceType: int8,
     resourceName: string,
     configurationKeys: nullableArray(string),
   }, 'DescribeConfigsResource')),
+  includeSynonyms: since(1, boolean, false),
+  includeDocumentation: since(1, boolean, false),
 }, 'DescribeConfigsRequest');
 
+/** Fields a version adds are optional to callers that send the older version's fields only (the encoder writes their defaults). */
+type WithOptional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
+
+export const DescribeConfigsRequest = DescribeConfigsRequestV1 as unknown as Type<WithOptional<Infer<typeof DescribeConfigsRequestV1>, 'includeSynonyms' | 'includeDocumentation'>>;
+
 /**
- * DescribeConfigs Response (v0) => throttleTimeMs [results]
+ * DescribeConfigs Response (v0-1) => throttleTimeMs [results]
  *   results => errorCode errorMessage resourceType resourceName [configs]
- *   configs => name value readOnly isDefault
+ *   configs => name value readOnly isDefault configSource(v1+) isSensitive(v1+) [synonyms](v1+) configType(v1+) documentation(v1+)
+ *   synonyms => name value source
+ * configSource and synonyms' source: 1 topic override, 2 dynamic per-broker, 3 dynamic cluster
+ * default, 4 static (server.properties), 5 default; synonyms are in precedence order.
  */
-export const DescribeConfigsResponse = struct({
+const DescribeConfigsResponseV1 = struct({
   throttleTimeMs: int32,
   results: array(struct({
     errorCode: int16,
     errorMessage: nullableString,
     resourceType: int8,
     resourceName: string,
-    configs: array(struct({ name: string, value: nullableString, readOnly: boolean, isDefault: boolean }, 'DescribeConfigsEntry')),
+    configs: array(struct({
+      name: string,
+      value: nullableString,
+      readOnly: boolean,
+      isDefault: boolean,
+      configSource: since(1, int8, -1),
+      isSensitive: since(1, boolean, false),
+      synonyms: since(1, array(struct({ name: string, value: nullableString, source: int8 }, 'DescribeConfigsSynonym')), []),
+      configType: since(1, int8, 0),
+      documentation: since(1, nullableString, null),
+    }, 'DescribeConfigsEntry')),
   }, 'DescribeConfigsResult')),
 }, 'DescribeConfigsResponse');
+
+type DescribeConfigsResultV1 = Infer<typeof DescribeConfigsResponseV1>['results'][number];
+type DescribeConfigsEntryV1 = DescribeConfigsResultV1['configs'][number];
+export const DescribeConfigsResponse = DescribeConfigsResponseV1 as unknown as Type<{
+  throttleTimeMs: number;
+  results: Array<Omit<DescribeConfigsResultV1, 'configs'> & {
+    configs: Array<WithOptional<DescribeConfigsEntryV1, 'configSource' | 'isSensitive' | 'synonyms' | 'configType' | 'documentation'>>;
+  }>;
+}>;
 
 export type CreateTopicsRequestData = Infer<typeof CreateTopicsRequest>;
 export type CreateTopicsResponseData = Infer<typeof CreateTopicsResponse>;

@@ -142,7 +142,7 @@ describe('broker/kafka admin-handlers', function () {
       expect(v3.results[0].configs[0].synonyms).to.deep.equal([]);
     });
 
-    it('describes this broker\'s configs with synonyms, read-only, and refuses another broker\'s id', async () => {
+    it('describes this broker\'s configs with synonyms, read-only unless dynamic, and refuses another broker\'s id', async () => {
       const response = await kafka.send(KafkaDescribeConfigs, 1, {
         resources: [
           { resourceType: 4, resourceName: String(BROKER_ID), configurationKeys: ['log.segment.bytes', 'num.partitions', 'broker.id'] },
@@ -156,7 +156,7 @@ describe('broker/kafka admin-handlers', function () {
       expect(mine.configs.map(({ name, value, readOnly, configSource }) => ({ name, value, readOnly, configSource }))).to.deep.equal([
         { name: 'broker.id', value: String(BROKER_ID), readOnly: true, configSource: ConfigSource.STATIC_BROKER_CONFIG },
         { name: 'num.partitions', value: '1', readOnly: true, configSource: ConfigSource.DEFAULT_CONFIG },
-        { name: 'log.segment.bytes', value: String(SEGMENT_BYTES), readOnly: true, configSource: ConfigSource.STATIC_BROKER_CONFIG },
+        { name: 'log.segment.bytes', value: String(SEGMENT_BYTES), readOnly: false, configSource: ConfigSource.STATIC_BROKER_CONFIG },
       ]);
       expect(mine.configs[2].synonyms).to.deep.equal([
         { name: 'log.segment.bytes', value: String(SEGMENT_BYTES), source: ConfigSource.STATIC_BROKER_CONFIG },
