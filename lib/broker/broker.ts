@@ -45,6 +45,7 @@ import { WebConsole } from '../http/console';
 import { consoleTarget } from '../http/console-target';
 import { healthRoute, readyRoute } from '../http/health';
 import type { GroupView } from '../http/group-metrics';
+import { BrokerQuotas } from './broker-quotas';
 
 const SHUTDOWN_DRAIN_MS = 10000;
 const ZK_SHUTDOWN_STEP_MS = 5000;
@@ -85,6 +86,7 @@ export class Broker extends EventEmitter {
   /** The web console on `http.listener` (lib/http/console.ts). */
   private webConsole: WebConsole | null = null;
   private httpBoundPort = -1;
+  private readonly quotas: BrokerQuotas;
 
   constructor(readonly config: BrokerConfig) {
     super();
@@ -94,6 +96,7 @@ export class Broker extends EventEmitter {
     this.metrics = config.httpListener === null ? null : this.createMetrics();
     this.http = this.metrics === null ? null : this.createHttpServer(this.metrics);
     this.dispatcher = new ApiDispatcher(this.startupGate, this.metrics ?? undefined);
+    this.quotas = new BrokerQuotas(config);
     this.producerIds = new ProducerIdManager({
       brokerId: config.brokerId,
       allocateBlock: () => (this.zk ? new ClusterStore(this.zk).allocateProducerIdBlock(config.brokerId) : Promise.reject(new Error('not connected to ZooKeeper'))),
@@ -135,7 +138,7 @@ export class Broker extends EventEmitter {
     });
     // Built before anything starts, so a listener this build cannot serve fails fast.
     const deps = {
-      config, dispatcher: this.dispatcher, startupGate: this.startupGate, logger: getLogger('network'),
+      config, dispatcher: this.dispatcher, startupGate: this.startupGate, logger: getLogger('network'), throttler: this.quotas.throttler,
       services: (): BrokerContext => {
         if (!this.brokerContext) throw new Error(`broker ${config.brokerId} has not connected to ZooKeeper yet`);
         return this.brokerContext;
@@ -297,6 +300,7 @@ export class Broker extends EventEmitter {
       this.credentials = new ScramCredentialCache(this.zk, getLogger('scram-credentials'));
       await this.credentials.start(configChanges);
     }
+    const quotaStore = await this.quotas.start(this.zk, configChanges);
     this.dynamicConfig = await startDynamicBrokerConfig({ zk: this.zk, config: this.config, configChanges, store, metadata: this.metadata, replicas: this.replicas, logManager: this.logManager });
     // Every owner has loaded its entities and registered its handler: now replay and follow changes.
     await configChanges.start();
@@ -304,7 +308,7 @@ export class Broker extends EventEmitter {
     registerBrokerHandlers(this.dispatcher, {
       ctx: this.brokerContext, groups, acls, credentialsStore: UserCredentialsStore.forZk(this.zk),
       authenticator: new SaslAuthenticator({ config: this.config.sasl, credentials: this.credentials ?? { credential: () => undefined }, logger: getLogger('sasl') }),
-      producerIds: this.producerIds, controller: () => this.controller, dynamicConfig: this.dynamicConfig,
+      producerIds: this.producerIds, controller: () => this.controller, dynamicConfig: this.dynamicConfig, quotaStore,
     });
     await this.bindListeners();
     this.registration = await registerBroker(this.zk, this.registrationInfo());

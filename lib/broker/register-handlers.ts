@@ -34,6 +34,8 @@ import { alterPartitionReassignmentsHandler, listPartitionReassignmentsHandler }
 import { produceHandler } from './handlers/produce';
 import { saslAuthenticateHandler, saslHandshakeHandler } from './handlers/sasl';
 import { scramCredentialHandlers } from './handlers/scram-credentials';
+import { clientQuotaHandlers } from './handlers/client-quotas';
+import { ClientQuotaStore } from './client-quota-store';
 import { ProducerIdManager } from './producer-id-manager';
 
 export interface BrokerHandlerDeps {
@@ -43,6 +45,8 @@ export interface BrokerHandlerDeps {
   readonly credentialsStore: UserCredentialsStore;
   readonly authenticator: SaslAuthenticator;
   readonly producerIds: ProducerIdManager;
+  /** Reads and writes client quotas in ZooKeeper (DescribeClientQuotas / AlterClientQuotas). */
+  readonly quotaStore: ClientQuotaStore;
   /** The controller, once this broker has started its election. */
   readonly controller: () => Controller | null;
   /** Dynamic broker configs; also what AlterConfigs/IncrementalAlterConfigs write through. */
@@ -55,6 +59,7 @@ export function registerBrokerHandlers(dispatcher: ApiDispatcher, deps: BrokerHa
   const whileStarting = { servedWhileStarting: true };
   const scram = scramCredentialHandlers(() => deps.credentialsStore, (rc, operation) => authorizeCluster(ctx, rc, operation === 'DESCRIBE' ? 'Describe' : 'Alter'));
   const aclGate = aclAdminGate(ctx);
+  const quotas = clientQuotaHandlers(() => deps.quotaStore, ctx, getLogger('client-quotas'));
   dispatcher
     .register(Api.ApiVersions, apiVersionsHandler(dispatcher), whileStarting)
     .register(Api.SaslHandshake, saslHandshakeHandler(deps.authenticator), whileStarting)
@@ -97,5 +102,7 @@ export function registerBrokerHandlers(dispatcher: ApiDispatcher, deps: BrokerHa
     .register(Api.CreateAcls, createAclsHandler(deps.acls, aclGate))
     .register(Api.DeleteAcls, deleteAclsHandler(deps.acls, aclGate))
     .register(Api.DescribeUserScramCredentials, scram.describe)
-    .register(Api.AlterUserScramCredentials, scram.alter);
+    .register(Api.AlterUserScramCredentials, scram.alter)
+    .register(Api.DescribeClientQuotas, quotas.describe)
+    .register(Api.AlterClientQuotas, quotas.alter);
 }

@@ -141,6 +141,8 @@ function seedBodies({ topic, group }: SeedNames, records: Buffer): Map<number, u
     [Api.DeleteAcls, { filters: [{ resourceTypeFilter: 2, resourceNameFilter: `${topic}-acl`, patternTypeFilter: 3, principalFilter: 'User:fuzz', hostFilter: null, operation: 1, permissionType: 1 }] }],
     [Api.DescribeUserScramCredentials, { users: [{ name: `${topic}-user` }] }],
     [Api.AlterUserScramCredentials, { deletions: [{ name: `${topic}-user`, mechanism: 1 }], upsertions: [] }],
+    [Api.DescribeClientQuotas, { components: [{ entityType: 'client-id', matchType: 0, match: `${topic}-client` }], strict: false }],
+    [Api.AlterClientQuotas, { entries: [{ entity: [{ entityType: 'client-id', entityName: `${topic}-client` }], ops: [{ key: 'producer_byte_rate', value: 1048576, remove: false }] }], validateOnly: true }],
   ];
   return new Map(bodies.map(([api, body]) => [api.key, body]));
 }

@@ -15,6 +15,7 @@ import { registerDataApis } from './data-handlers';
 import { registerGroupApis } from './group-handlers';
 import { registerMetadataApis } from './metadata-handlers';
 import { registerScramCredentialApis } from './scram-credential-handlers';
+import { registerClientQuotaApis } from './client-quota-handlers';
 import { registerSaslApis } from './sasl-handlers';
 import { WireCodec } from '../wire-codec';
 
@@ -35,6 +36,7 @@ export function buildKafkaDispatcher(native: ApiDispatcher, logger: Logger, serv
   registerAclApis(kafka, native);
   registerGroupApis(kafka, native, () => services().groups.offsets, access);
   registerScramCredentialApis(kafka, native);
+  registerClientQuotaApis(kafka, native);
   registerSaslApis(kafka, native);
   return kafka;
 }

@@ -13,6 +13,7 @@ import { KafkaSaslAuthenticate, KafkaSaslHandshake } from './messages/sasl';
 import {
   KafkaAlterPartitionReassignments, KafkaElectLeaders, KafkaListPartitionReassignments, KafkaOffsetForLeaderEpoch,
 } from './messages/replication';
+import { KafkaAlterClientQuotas, KafkaDescribeClientQuotas } from './messages/client-quotas';
 import { KafkaAlterUserScramCredentials, KafkaDescribeUserScramCredentials } from './messages/scram-credentials';
 
 const ALL: AnyKafkaApiDef[] = [
@@ -24,6 +25,7 @@ const ALL: AnyKafkaApiDef[] = [
   KafkaOffsetForLeaderEpoch, KafkaElectLeaders, KafkaAlterPartitionReassignments, KafkaListPartitionReassignments,
   KafkaDescribeAcls, KafkaCreateAcls, KafkaDeleteAcls,
   KafkaDescribeUserScramCredentials, KafkaAlterUserScramCredentials,
+  KafkaDescribeClientQuotas, KafkaAlterClientQuotas,
   KafkaSaslHandshake, KafkaSaslAuthenticate,
 ];
 
