@@ -5,6 +5,7 @@
  */
 import type { Admin } from '../client/admin';
 import type { ConfigsCommandOptions } from './configs-options';
+import { alterQuotas, checkClientQuotaKeys, describeQuotas, prepareQuotaOps } from './configs-quotas-admin';
 import { alterResource, describeResources } from './configs-resources-admin';
 import { alterUsersAdmin, describeUsersAdmin, prepareUsersAdminAlter } from './configs-users-admin';
 import { CliIo, UsageError } from './options';
@@ -16,10 +17,19 @@ export function planAdminCommand(opts: ConfigsCommandOptions, io: CliIo): AdminR
   switch (type) {
     case 'users':
     case 'clients': {
-      if (type === 'clients' || opts.entityTypes.length > 1) throw quotasUnavailable();
-      if (opts.action === 'describe') return (admin) => describeUsersAdmin(admin, opts, io);
-      const alterations = prepareUsersAdminAlter(opts);
-      return (admin) => alterUsersAdmin(admin, opts, alterations, io);
+      // Kafka: a client, or a user's client, takes quotas only; a user quotas or SCRAM credentials.
+      const clients = type === 'clients' || opts.entityTypes.length > 1;
+      if (opts.action === 'describe') {
+        return async (admin) => {
+          await describeQuotas(admin, opts, io);
+          if (!clients) await describeUsersAdmin(admin, opts, io);
+        };
+      }
+      if (clients) checkClientQuotaKeys(opts);
+      const credentials = clients ? null : prepareUsersAdminAlter(opts);
+      if (credentials) return (admin) => alterUsersAdmin(admin, opts, credentials, io);
+      const ops = prepareQuotaOps(opts);
+      return (admin) => alterQuotas(admin, opts, ops, io);
     }
     case 'topics':
     case 'brokers':
@@ -29,8 +39,4 @@ export function planAdminCommand(opts: ConfigsCommandOptions, io: CliIo): AdminR
       // configs-options.ts lets through only the types configs-entities.ts marks supported.
       throw new UsageError(`Unsupported entity type: ${type}`);
   }
-}
-
-function quotasUnavailable(): UsageError {
-  return new UsageError('Client and user quotas with --bootstrap-server need DescribeClientQuotas/AlterClientQuotas, which this Samsa build lacks; use --zookeeper');
 }

@@ -5,7 +5,8 @@
  * says which connections Samsa implements for it; the rest (ips: connection quotas) are refused
  * with a clear message. configs.ts picks the runner by type.
  */
-import { doubleKey, longKey } from '../config/config-def';
+import { QUOTA_KEYS } from '../broker/client-quota-config';
+import { ConfigKey, doubleKey, longKey, parseValue } from '../config/config-def';
 
 export type EntityTypeName = 'topics' | 'clients' | 'users' | 'brokers' | 'ips' | 'broker-loggers';
 
@@ -36,16 +37,22 @@ export const ENTITY_TYPES: readonly EntityTypeSpec[] = [
   { type: 'broker-loggers', displayName: 'broker-loggers', flag: 'broker-logger', zookeeper: false, supported: { zookeeper: false, bootstrap: true } },
 ];
 
-/** Kafka 2.8's client and user quota keys (DynamicConfig.Client; users add SCRAM credentials), with their types. */
-export const QUOTA_KEY_DEFS = {
-  producer_byte_rate: longKey({ default: null, importance: 'HIGH', doc: 'Bytes per second a producer may send.' }),
-  consumer_byte_rate: longKey({ default: null, importance: 'HIGH', doc: 'Bytes per second a consumer may fetch.' }),
-  request_percentage: doubleKey({ default: null, importance: 'MEDIUM', doc: 'Percentage of request handler time per quota window.' }),
-  controller_mutation_rate: doubleKey({ default: null, importance: 'MEDIUM', doc: 'Partition mutations per second.' }),
-} as const;
+/**
+ * The quota keys (helper C's QUOTA_KEYS, Kafka 2.8's DynamicConfig.Client; users add SCRAM
+ * credentials) as config definitions, so a bad value gets ConfigDef's message naming the key.
+ */
+const QUOTA_KEY_DEFS: ReadonlyMap<string, ConfigKey<number | null>> = new Map([...QUOTA_KEYS].map(([key, type]) => {
+  const options = { default: null, importance: 'HIGH', doc: `Quota ${key}.` } as const;
+  return [key, type === 'LONG' ? longKey(options) : doubleKey(options)];
+}));
 
-export function isQuotaKey(key: string): key is keyof typeof QUOTA_KEY_DEFS {
-  return Object.prototype.hasOwnProperty.call(QUOTA_KEY_DEFS, key);
+export function isQuotaKey(key: string): boolean {
+  return QUOTA_KEY_DEFS.has(key);
+}
+
+/** Checks a quota value as ZooKeeper will hold it; throws ConfigError (`Not a number of type LONG`). */
+export function checkQuotaValue(key: string, value: string): void {
+  parseValue(key, QUOTA_KEY_DEFS.get(key) as ConfigKey<number | null>, value);
 }
 
 export function entityTypeSpec(type: string): EntityTypeSpec | undefined {

@@ -37,8 +37,11 @@ export class ConfigCommandFailure extends Error {
   }
 }
 
-/** Kafka's checks for a user alteration over --bootstrap-server; returns what to send. Runs before connecting. */
-export function prepareUsersAdminAlter(opts: ConfigsCommandOptions): ScramCredentialAlteration[] {
+/**
+ * Kafka's checks for a user alteration over --bootstrap-server; returns the credential changes to
+ * send, or null for a quota alteration (configs-quotas-admin.ts). Runs before connecting.
+ */
+export function prepareUsersAdminAlter(opts: ConfigsCommandOptions): ScramCredentialAlteration[] | null {
   const adds = [...opts.addConfigs.keys()];
   const unknownAdds = adds.filter((k) => !isScramMechanism(k) && !isQuotaKey(k));
   const unknownDeletes = opts.deleteConfigs.filter((k) => !isScramMechanism(k) && !isQuotaKey(k));
@@ -56,7 +59,7 @@ export function prepareUsersAdminAlter(opts: ConfigsCommandOptions): ScramCreden
   if (scram.length > 0 && quota.length > 0) {
     throw new UsageError("Cannot alter both quota and SCRAM credential configs simultaneously for 'users' using --bootstrap-server.");
   }
-  if (quota.length > 0) throw new UsageError('Client and user quotas with --bootstrap-server need DescribeClientQuotas/AlterClientQuotas, which this Samsa build lacks; use --zookeeper');
+  if (quota.length > 0) return null;
   const user = opts.entityNames[0];
   const alterations: ScramCredentialAlteration[] = [];
   for (const mechanism of opts.deleteConfigs.filter(isScramMechanism)) alterations.push({ user, mechanism, delete: true });
@@ -77,9 +80,8 @@ export async function alterUsersAdmin(admin: Admin, opts: ConfigsCommandOptions,
   io.out(`Completed updating config for user ${user}.\n`);
 }
 
+/** The SCRAM half of Kafka's user describe (the quota half is configs-quotas-admin.ts); only without --entity-default. */
 export async function describeUsersAdmin(admin: Admin, opts: ConfigsCommandOptions, io: CliIo): Promise<void> {
-  // Kafka also prints the quota configs first (DescribeClientQuotas); Samsa has none yet (issue 11).
-  // SCRAM credentials are described only without --entity-default.
   if (opts.entityNames.includes('')) return;
   const descriptions = await admin.describeUserScramCredentials(opts.entityNames);
   for (const d of descriptions) {

@@ -10,7 +10,6 @@
  * entity: topic 't'.`, except that a SCRAM credential shows only its iteration count (Kafka
  * prints the stored salt and keys, which are as good as a password hash for an offline attack).
  */
-import { parseValue } from '../config/config-def';
 import { THROTTLE_RATE_KEYS, validateDynamicBrokerConfig } from '../config/dynamic-broker-keys';
 import { validateTopicConfig } from '../config/topic-config';
 import { ErrorCode, SamsaError } from '../protocol/errors';
@@ -18,7 +17,7 @@ import { checkIterations, createCredential, formatCredential, isScramMechanism, 
 import { DEFAULT_ENTITY_NAME, EntityConfigStore } from '../zk/entity-config';
 import { isZkError } from '../zk/zk-errors';
 import { ZkPaths } from '../zk/znodes';
-import { isQuotaKey, QUOTA_KEY_DEFS } from './configs-entities';
+import { checkQuotaValue, isQuotaKey } from './configs-entities';
 import type { ConfigsCommandOptions } from './configs-options';
 import { parseScramValue } from './configs-parse';
 import { ConfigEntity, entityText, entityZnode, expandEntities, parseZkEntity } from './configs-zk-entity';
@@ -82,7 +81,7 @@ export function prepareZkAlter(opts: ConfigsCommandOptions): ZkAlteration {
   const additions = new Map<string, string>();
   for (const [key, value] of adds) {
     if (isQuotaKey(key)) {
-      parseValue(key, QUOTA_KEY_DEFS[key], value);
+      checkQuotaValue(key, value);
       additions.set(key, value);
     } else if (isScramMechanism(key)) {
       const { iterations, password } = parseScramValue(key, value, 'zookeeper');
