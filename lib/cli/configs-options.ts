@@ -6,8 +6,11 @@
  * before any connection is made, so nothing is written.
  */
 import { Command } from 'commander';
+import { QUOTA_KEYS } from '../broker/client-quota-config';
+import { DYNAMIC_BROKER_KEYS, THROTTLE_RATE_KEYS } from '../config/dynamic-broker-keys';
 import { parseZookeeperConnect } from '../config/endpoints';
 import { readPropertiesFile } from '../config/properties';
+import { topicConfigDefs } from '../config/topic-config';
 import { ENTITY_TYPES, EntityTypeName, EntityTypeSpec, entityTypeSpec } from './configs-entities';
 import { parseAddConfig } from './configs-parse';
 import { CliIo, collect, errorMessage, newProgram, parseBootstrapServers, parseToolArgs, ToolArgs, UsageError } from './options';
@@ -40,15 +43,34 @@ function buildProgram(io: CliIo): Command {
     .option('--entity-type <type>', 'Type of entity (topics/clients/users/brokers/broker-loggers/ips)', collect)
     .option('--entity-name <name>', 'Name of entity (topic name/client id/user principal name/broker id/ip)', collect)
     .option('--entity-default', 'Default entity name for clients/users/brokers/ips (applies to corresponding entity type in command line)')
-    .option('--add-config <configs>', "Key Value pairs of configs to add. Square brackets can be used to group values which contain commas: 'k1=v1,k2=[v1,v2,v2],k3=v3'. For entity-type 'users': SCRAM-SHA-256=[iterations=8192,password=secret],SCRAM-SHA-512=[password=secret] (iterations default to 4096).")
+    .option('--add-config <configs>', addConfigHelp())
     .option('--add-config-file <file>', 'Path to a properties file with configs to add. See add-config for a list of valid configurations.')
     .option('--delete-config <keys>', "config keys to remove 'k1,k2'", collect)
     .option('--force', 'Suppress console prompts');
   for (const spec of ENTITY_TYPES) {
-    program.option(`--${spec.flag} <name>`, `The ${spec.displayName} entity to describe or alter (same as --entity-type ${spec.type} --entity-name <name>).`);
+    program.option(`--${spec.flag} <name>`, FLAG_HELP[spec.type]);
     if (spec.defaultsFlag) program.option(`--${spec.defaultsFlag}`, `The config defaults for all ${spec.type}.`);
   }
   return program;
+}
+
+/** Kafka's descriptions of the shorthand entity flags. */
+const FLAG_HELP: Readonly<Record<EntityTypeName, string>> = {
+  topics: "The topic's name.", clients: "The client's ID.", users: "The user's principal name.", brokers: "The broker's ID.",
+  ips: 'The IP address.', 'broker-loggers': "The broker's ID for its logger config.",
+};
+
+/** Kafka's --add-config help: the grammar, then the valid keys per entity type. */
+function addConfigHelp(): string {
+  const list = (keys: Iterable<string>): string => [...keys].sort().join(', ');
+  return "Key Value pairs of configs to add. Square brackets can be used to group values which contain commas: 'k1=v1,k2=[v1,v2,v2],k3=v3'."
+    + ` For entity-type 'topics': ${list(Object.keys(topicConfigDefs))}.`
+    + ` For entity-type 'brokers': ${list([...DYNAMIC_BROKER_KEYS, ...THROTTLE_RATE_KEYS, 'log.level.<subsystem>'])}.`
+    + " For entity-type 'broker-loggers': root or a subsystem's name, with a log level as its value."
+    + ` For entity-type 'users': ${list(QUOTA_KEYS.keys())}, SCRAM-SHA-256, SCRAM-SHA-512`
+    + ' (SCRAM-SHA-256=[iterations=8192,password=secret]; iterations default to 4096).'
+    + ` For entity-type 'clients': ${list(QUOTA_KEYS.keys())}.`
+    + " Entity types 'users' and 'clients' may be specified together to update config for clients of a specific user.";
 }
 
 /** Parses argv; returns options, or the exit code after printing help or an error. */
