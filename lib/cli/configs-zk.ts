@@ -61,7 +61,7 @@ export async function describeWithZk(store: EntityConfigStore, opts: ConfigsComm
   }
 }
 
-/** Checks the added keys of an alteration (Kafka's checks, in its words); runs before connecting. */
+/** Checks the added keys of an alteration (Kafka's checks, in its words); runs before connecting, except for broker keys. */
 export function prepareZkAlter(opts: ConfigsCommandOptions): ZkAlteration {
   const entity = parseZkEntity(opts.entityTypes, opts.entityNames, true);
   const type = entity.root.spec.type;
@@ -70,10 +70,8 @@ export function prepareZkAlter(opts: ConfigsCommandOptions): ZkAlteration {
     validateTopicConfig(Object.fromEntries(adds));
     return { entity, additions: adds };
   }
-  if (type === 'brokers') {
-    validateDynamicBrokerConfig(Object.fromEntries(adds));
-    return { entity, additions: adds };
-  }
+  // Broker keys are checked once connected, after Kafka's running-broker check (checkTarget).
+  if (type === 'brokers') return { entity, additions: adds };
   // Kafka: DynamicConfig.User for a named user, DynamicConfig.Client for clients, the default user and a user's client.
   const takesCredentials = type === 'users' && entity.root.sanitizedName !== DEFAULT_ENTITY_NAME && !entity.child;
   const unknown = [...adds.keys()].filter((k) => !isQuotaKey(k) && !(takesCredentials && isScramMechanism(k)));
@@ -103,7 +101,11 @@ async function checkTarget(store: EntityConfigStore, alteration: ZkAlteration): 
   }
   if (root.spec.type !== 'brokers') return;
   const dynamic = [...alteration.additions.keys()].filter((k) => !ZK_WRITABLE_WHILE_RUNNING.has(k));
-  if (dynamic.length === 0) return;
+  if (dynamic.length > 0) await checkBrokersDown(store, name, dynamic);
+  validateDynamicBrokerConfig(Object.fromEntries(alteration.additions));
+}
+
+async function checkBrokersDown(store: EntityConfigStore, name: string, dynamic: readonly string[]): Promise<void> {
   const problem = `--bootstrap-server option must be specified to update broker configs ${scalaSet(dynamic)}.`;
   const info = 'Broker configuration updates using ZooKeeper are supported for bootstrapping before brokers'
     + ' are started to enable encrypted password configs to be stored in ZooKeeper.';

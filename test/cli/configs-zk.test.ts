@@ -141,6 +141,10 @@ describe('cli/configs --zookeeper (topics, brokers, clients, users and their cli
       ['a broker key read only at start-up', ['--alter', '--broker', '7', '--add-config', 'log.dirs=/tmp/x'],
         `Error while executing config command with args '--zookeeper ZK --alter --broker 7 --add-config log.dirs=/tmp/x'\n`
         + 'org.apache.kafka.common.config.ConfigException: Cannot update these configs dynamically: Set(log.dirs)\n'],
+      ['a static key for a running broker, as Kafka: the running check first', ['--alter', '--broker', '1', '--add-config', 'log.dirs=/tmp/x'],
+        'requirement failed: --bootstrap-server option must be specified to update broker configs Set(log.dirs). when broker 1 is running.'
+        + ' Broker configuration updates using ZooKeeper are supported for bootstrapping before brokers are started to enable encrypted password'
+        + ' configs to be stored in ZooKeeper.\n'],
       ['an unknown broker key', ['--alter', '--broker', '7', '--add-config', 'log.retention.weeks=2'], 'Unknown broker config name: log.retention.weeks\n'],
       ['a bad broker value', ['--alter', '--broker', '7', '--add-config', 'log.retention.ms=soon'],
         `Error while executing config command with args '--zookeeper ZK --alter --broker 7 --add-config log.retention.ms=soon'\n`
