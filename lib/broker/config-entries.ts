@@ -164,21 +164,40 @@ function kafkaType(type: DefType, name: string): number {
   }
 }
 
-/** Where a broker key's value comes from, highest precedence first. */
+/**
+ * Keys that set the same value (Kafka's DynamicBrokerConfig.brokerConfigSynonyms), highest
+ * precedence first: a default of `log.retention.hours` = 168 is where log.retention.ms comes from.
+ */
+const BROKER_KEY_ALIASES: Readonly<Record<string, readonly string[]>> = {
+  'log.retention.ms': ['log.retention.ms', 'log.retention.minutes', 'log.retention.hours'],
+  'log.roll.ms': ['log.roll.ms', 'log.roll.hours'],
+};
+
+/**
+ * Where a broker key's value comes from, highest precedence first (Kafka's order: by source, then
+ * by alias). BrokerConfig keeps the resolved value, not which alias the file set, so a static
+ * value is reported under the key itself.
+ */
 function brokerSynonyms(view: DynamicConfigView, name: string): ConfigSynonym[] {
+  const names = BROKER_KEY_ALIASES[name] ?? [name];
   const out: ConfigSynonym[] = [];
-  if (view.perBroker[name] !== undefined) out.push({ name, value: view.perBroker[name], source: ConfigSource.DYNAMIC_BROKER_CONFIG });
-  if (view.clusterDefault[name] !== undefined) out.push({ name, value: view.clusterDefault[name], source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG });
+  for (const n of names) if (view.perBroker[n] !== undefined) out.push({ name: n, value: view.perBroker[n], source: ConfigSource.DYNAMIC_BROKER_CONFIG });
+  for (const n of names) {
+    if (view.clusterDefault[n] !== undefined) out.push({ name: n, value: view.clusterDefault[n], source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG });
+  }
   const field = BROKER_FIELD_OF.get(name);
-  const key = (brokerConfigDefs as Record<string, ConfigKey<unknown>>)[name];
+  const defs = brokerConfigDefs as Record<string, ConfigKey<unknown>>;
+  const key = defs[name];
   if (field === undefined || key === undefined) return out;
   const value = configString(view.staticConfig[field]);
   if (key.required || value !== configString(defaultBrokerConfig()[field])) {
     out.push({ name, value, source: ConfigSource.STATIC_BROKER_CONFIG });
   }
   // Kafka lists a DEFAULT_CONFIG synonym only for keys whose definition has a default.
-  const fallback = configString(key.defaultValue);
-  if (fallback !== null) out.push({ name, value: fallback, source: ConfigSource.DEFAULT_CONFIG });
+  for (const n of names) {
+    const fallback = configString(defs[n]?.defaultValue);
+    if (fallback !== null) out.push({ name: n, value: fallback, source: ConfigSource.DEFAULT_CONFIG });
+  }
   return out;
 }
 

@@ -57,8 +57,8 @@ export class DynamicBrokerConfig implements ConfigAdminDeps, DynamicConfigView {
   readonly store: EntityConfigStore;
   readonly logLevels: LogLevelControl;
   readonly staticConfig: Readonly<BrokerConfig>;
-  perBroker: Readonly<Record<string, string>> = {};
-  clusterDefault: Readonly<Record<string, string>> = {};
+  private perBrokerValues: Readonly<Record<string, string>> = {};
+  private clusterDefaultValues: Readonly<Record<string, string>> = {};
   private readonly listeners: DynamicConfigListener[] = [];
   private readonly config: BrokerConfig;
   private readonly logger: Logger;
@@ -69,6 +69,16 @@ export class DynamicBrokerConfig implements ConfigAdminDeps, DynamicConfigView {
     this.staticConfig = Object.freeze({ ...options.config });
     this.store = new EntityConfigStore(options.zk);
     this.logLevels = new LogLevelControl(() => this.staticConfig.logLevel);
+  }
+
+  /** `/config/brokers/<id>` as applied (valid keys only). */
+  get perBroker(): Readonly<Record<string, string>> {
+    return this.perBrokerValues;
+  }
+
+  /** `/config/brokers/<default>` as applied (valid keys only). */
+  get clusterDefault(): Readonly<Record<string, string>> {
+    return this.clusterDefaultValues;
   }
 
   topicExists(topic: string): Promise<boolean> {
@@ -127,11 +137,11 @@ export class DynamicBrokerConfig implements ConfigAdminDeps, DynamicConfigView {
     return out;
   }
 
-  /** Applies new dynamic values; exposed for tests that drive it without ZooKeeper. */
+  /** Applies new dynamic values (already validated); public so tests can drive it without ZooKeeper. */
   async apply(perBroker: Record<string, string>, clusterDefault: Record<string, string>): Promise<void> {
     const before = { ...this.clusterDefault, ...this.perBroker };
-    this.perBroker = Object.freeze({ ...perBroker });
-    this.clusterDefault = Object.freeze({ ...clusterDefault });
+    this.perBrokerValues = Object.freeze({ ...perBroker });
+    this.clusterDefaultValues = Object.freeze({ ...clusterDefault });
     const after = { ...this.clusterDefault, ...this.perBroker };
     const changed = new Set([...Object.keys(before), ...Object.keys(after)].filter((k) => before[k] !== after[k]));
     for (const [name, { field, convert }] of Object.entries(FIELD_OF)) {

@@ -85,6 +85,9 @@ export class DynamicConfigError extends SamsaError {
  */
 export function validateDynamicBrokerConfig(props: Readonly<Record<string, string>>): void {
   const names = Object.keys(props);
+  // Dynamic in Kafka, but a key Samsa ignores or lacks (num.io.threads, log.cleaner.threads): say so rather than "unknown".
+  const unused = names.filter((n) => !isDynamicBrokerKey(n) && (KAFKA_DYNAMIC_KEYS as readonly string[]).includes(n));
+  if (unused.length > 0) throw new DynamicConfigError(`Samsa does not use these configs, so they cannot be updated dynamically: Set(${unused.join(', ')})`);
   const unknown = names.filter((n) => !isDynamicBrokerKey(n) && BROKER_DEFS[n] === undefined);
   if (unknown.length > 0) throw new ConfigError(`Unknown broker config name: ${unknown.join(', ')}`, { key: unknown[0] });
   const nonDynamic = names.filter((n) => !isDynamicBrokerKey(n));

@@ -31,7 +31,7 @@ describe('broker/config-entries', () => {
     expect(byName(broker()).get('zookeeper.connect')).to.deep.include({ readOnly: true });
     expect(byName(broker({ 'log.retention.hours': 1 })).get('log.retention.ms')).to.deep.include({
       value: '3600000', configSource: ConfigSource.STATIC_BROKER_CONFIG, isDefault: false,
-      synonyms: [{ name: 'log.retention.ms', value: '3600000', source: ConfigSource.STATIC_BROKER_CONFIG }],
+      synonyms: [{ name: 'log.retention.ms', value: '3600000', source: ConfigSource.STATIC_BROKER_CONFIG }, { name: 'log.retention.hours', value: '168', source: ConfigSource.DEFAULT_CONFIG }],
     });
   });
 
@@ -52,12 +52,13 @@ describe('broker/config-entries', () => {
         { name: 'log.retention.ms', value: '5000', source: ConfigSource.DYNAMIC_BROKER_CONFIG },
         { name: 'log.retention.ms', value: '9000', source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG },
         { name: 'log.retention.ms', value: '3600000', source: ConfigSource.STATIC_BROKER_CONFIG },
+        { name: 'log.retention.hours', value: '168', source: ConfigSource.DEFAULT_CONFIG },
       ],
     });
     expect(entries.find((e) => e.name === 'leader.replication.throttled.rate')).to.deep.include({ value: '100', configSource: ConfigSource.DYNAMIC_BROKER_CONFIG, readOnly: false });
     const topic = topicConfigEntries(live, { 'segment.bytes': '2048' }, ALL, view);
     expect(topic.find((e) => e.name === 'retention.ms')?.synonyms.map((s) => s.source)).to.deep.equal([
-      ConfigSource.DYNAMIC_BROKER_CONFIG, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG, ConfigSource.STATIC_BROKER_CONFIG,
+      ConfigSource.DYNAMIC_BROKER_CONFIG, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG, ConfigSource.STATIC_BROKER_CONFIG, ConfigSource.DEFAULT_CONFIG,
     ]);
     expect(topic.find((e) => e.name === 'segment.bytes')?.synonyms.map((s) => s.source)).to.deep.equal([ConfigSource.TOPIC_CONFIG, ConfigSource.DEFAULT_CONFIG]);
     expect(clusterDefaultConfigEntries(view, ALL).map((e) => [e.name, e.value, e.configSource]))

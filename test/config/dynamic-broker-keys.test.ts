@@ -27,6 +27,11 @@ describe('config/dynamic-broker-keys', () => {
       .with.property('code', ErrorCode.INVALID_REQUEST.code);
   });
 
+  it('says which of Kafka\'s dynamic keys Samsa does not use, rather than calling them unknown', () => {
+    expect(() => validateDynamicBrokerConfig({ 'background.threads': '2', 'num.io.threads': '4' }))
+      .to.throw('Samsa does not use these configs, so they cannot be updated dynamically: Set(background.threads, num.io.threads)');
+  });
+
   it('refuses an unknown key and a bad value, naming the key, as INVALID_CONFIG', () => {
     expect(() => validateDynamicBrokerConfig({ 'no.such.key': '1' })).to.throw('Unknown broker config name: no.such.key')
       .with.property('code', ErrorCode.INVALID_CONFIG.code);

@@ -9,7 +9,10 @@ import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { Admin } from '../../lib/client/admin';
 import { ConfigEntry } from '../../lib/client/admin-configs';
 import { logLevels } from '../../lib/util/logger';
+import { KafkaIncrementalAlterConfigs } from '../../lib/protocol/kafka/messages/alter-configs';
+import { KafkaDescribeConfigs } from '../../lib/protocol/kafka/messages/admin';
 import { EntityConfigStore } from '../../lib/zk/entity-config';
+import { KafkaWireClient } from '../helpers/kafka-wire-client';
 import { ZkClient } from '../../lib/zk/zk-client';
 import { useOneBroker } from '../helpers/one-broker';
 import { waitUntil } from '../helpers/wait';
@@ -86,6 +89,7 @@ describe('integration/alter-configs', function () {
       value: '3600000', source: 'DYNAMIC_DEFAULT_BROKER_CONFIG', isReadOnly: false,
       synonyms: [
         { name: 'log.retention.ms', value: '3600000', source: 'DYNAMIC_DEFAULT_BROKER_CONFIG' },
+        { name: 'log.retention.hours', value: '168', source: 'DEFAULT_CONFIG' },
       ],
     });
     expect((await admin.describeConfigs([{ type: 'broker', name: '' }])).get('broker:')?.map((e) => [e.name, e.value, e.source]))
@@ -93,13 +97,14 @@ describe('integration/alter-configs', function () {
 
     await admin.incrementalAlterConfigs([{ resource: { type: 'broker', name: '1' }, ops: [{ name: 'log.retention.ms', op: 'set', value: '7200000' }] }]);
     await waitUntil('the per-broker value to apply', () => broker.config.retentionMs === 7200000);
-    expect((await entry('broker', '1', 'log.retention.ms'))?.synonyms.map((s) => s.source)).to.deep.equal(['DYNAMIC_BROKER_CONFIG', 'DYNAMIC_DEFAULT_BROKER_CONFIG']);
+    expect((await entry('broker', '1', 'log.retention.ms'))?.synonyms.map((s) => s.source)).to.deep.equal(['DYNAMIC_BROKER_CONFIG', 'DYNAMIC_DEFAULT_BROKER_CONFIG', 'DEFAULT_CONFIG']);
     // A topic without an override falls back to the broker: its synonyms follow the same order.
     expect(await entry('topic', 'plain', 'retention.ms')).to.deep.include({
       value: '7200000', source: 'DYNAMIC_BROKER_CONFIG',
       synonyms: [
         { name: 'log.retention.ms', value: '7200000', source: 'DYNAMIC_BROKER_CONFIG' },
         { name: 'log.retention.ms', value: '3600000', source: 'DYNAMIC_DEFAULT_BROKER_CONFIG' },
+        { name: 'log.retention.hours', value: '168', source: 'DEFAULT_CONFIG' },
       ],
     });
     expect((await entry('broker', '1', 'zookeeper.connect'))?.isReadOnly).to.equal(true);
@@ -170,6 +175,38 @@ describe('integration/alter-configs', function () {
       expect(described.resources[0].configEntries[0]).to.deep.include({ configName: 'retention.ms', configValue: '86400000', configSource: 1 });
     } finally {
       await kjs.disconnect();
+    }
+  });
+
+  it('serves IncrementalAlterConfigs v1 (flexible) on the Kafka listener, and DescribeConfigs v3 reports the dynamic default', async () => {
+    const client = new KafkaWireClient(Number(fixture.kafka.split(':')[1]));
+    try {
+      const answer = await client.send(KafkaIncrementalAlterConfigs, 1, {
+        resources: [
+          { resourceType: 4, resourceName: '', configs: [{ name: 'log.cleaner.backoff.ms', configOperation: 0, value: '20000' }] },
+          { resourceType: 4, resourceName: '', configs: [{ name: 'log.dirs', configOperation: 0, value: '/x' }] },
+        ],
+        validateOnly: false,
+      });
+      // The same resource twice: both refused, nothing written (Kafka's rule).
+      expect(answer.responses.map((r) => r.errorCode)).to.deep.equal([42, 42]);
+      const ok = await client.send(KafkaIncrementalAlterConfigs, 1, {
+        resources: [{ resourceType: 4, resourceName: '', configs: [{ name: 'log.cleaner.backoff.ms', configOperation: 0, value: '20000' }] }],
+        validateOnly: false,
+      });
+      expect(ok.responses).to.deep.equal([{ errorCode: 0, errorMessage: null, resourceType: 4, resourceName: '' }]);
+      await waitUntil('the cleaner backoff to apply', () => fixture.broker.config.logCleanerBackoffMs === 20000);
+      const described = await client.send(KafkaDescribeConfigs, 3, {
+        resources: [{ resourceType: 4, resourceName: '1', configurationKeys: ['log.cleaner.backoff.ms'] }], includeSynonyms: true, includeDocumentation: false,
+      });
+      expect(described.results[0].configs[0]).to.deep.include({ name: 'log.cleaner.backoff.ms', value: '20000', readOnly: false, configSource: 3 });
+      const refused = await client.send(KafkaIncrementalAlterConfigs, 0, {
+        resources: [{ resourceType: 4, resourceName: '', configs: [{ name: 'log.dirs', configOperation: 0, value: '/x' }] }], validateOnly: false,
+      });
+      expect(refused.responses[0]).to.deep.include({ errorCode: 42, errorMessage: 'Cannot update these configs dynamically: Set(log.dirs)' });
+    } finally {
+      client.close();
+      await admin.incrementalAlterConfigs([{ resource: { type: 'broker', name: '' }, ops: [{ name: 'log.cleaner.backoff.ms', op: 'delete' }] }]);
     }
   });
 });

@@ -40,7 +40,8 @@ function invalidRequest(message: string): SamsaError {
 
 function brokerResourceName(name: string): string {
   if (name === '') return DEFAULT_ENTITY_NAME;
-  if (!/^\d+$/.test(name)) throw invalidRequest(`Broker id must be an integer, but it is: ${name}`);
+  // Kafka's broker ids are non-negative Java ints.
+  if (!/^\d+$/.test(name) || Number(name) > 0x7fffffff) throw invalidRequest(`Broker id must be an integer, but it is: ${name}`);
   return String(Number(name));
 }
 

@@ -112,7 +112,7 @@ describe('broker/kafka admin-handlers', function () {
       expect(byName.size, 'an empty key list means every key').to.equal(16);
       expect(byName.get('retention.ms')).to.deep.include({
         value: '3600000', readOnly: false, configSource: ConfigSource.TOPIC_CONFIG, isSensitive: false, configType: ConfigType.LONG,
-        synonyms: [{ name: 'retention.ms', value: '3600000', source: ConfigSource.TOPIC_CONFIG }],
+        synonyms: [{ name: 'retention.ms', value: '3600000', source: ConfigSource.TOPIC_CONFIG }, { name: 'log.retention.hours', value: '168', source: ConfigSource.DEFAULT_CONFIG }],
       });
       expect(byName.get('segment.bytes')).to.deep.include({
         value: String(SEGMENT_BYTES), configSource: ConfigSource.STATIC_BROKER_CONFIG, configType: ConfigType.INT,
