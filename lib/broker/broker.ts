@@ -134,7 +134,7 @@ export class Broker extends EventEmitter {
       // Followers fetch over the inter-broker listener, which speaks the native protocol.
       brokerAddress: (id) => this.metadata.broker(id),
       logger: getLogger('replica-manager'),
-      traffic: this.metrics ?? undefined,
+      traffic: this.metrics ?? undefined, replicationQuotas: this.quotas.replication,
     });
     // Built before anything starts, so a listener this build cannot serve fails fast.
     const deps = {

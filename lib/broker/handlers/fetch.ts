@@ -109,8 +109,10 @@ async function readAll(ctx: BrokerContext, req: FetchRequestData, maxBytes: numb
     const partitions: FetchTopicResponse['partitions'] = [];
     for (const p of topic.partitions) {
       try {
-        const result = await readPartition(ctx, topic.name, p, Math.max(0, Math.min(p.partitionMaxBytes, remaining)), bytes === 0, follower);
+        const result = await readPartition(ctx, topic.name, p, Math.max(0, Math.min(p.partitionMaxBytes, remaining)), bytes === 0, follower ? req.replicaId : null);
         const size = result.records?.length ?? 0;
+        // The leader's replication throttle counts what it sends for throttled replicas (Kafka's sizeOfThrottledPartitions).
+        if (follower && size > 0 && ctx.replicas.leaderReplicationQuota?.isThrottled(topic.name, p.partition)) ctx.replicas.leaderReplicationQuota.record(size);
         bytes += size;
         remaining = Math.max(0, remaining - size);
         partitions.push({ partitionIndex: p.partition, errorCode: 0, highWatermark: result.highWatermark,
@@ -131,10 +133,13 @@ async function readAll(ctx: BrokerContext, req: FetchRequestData, maxBytes: numb
   return { topics, bytes, errors };
 }
 
-async function readPartition(ctx: BrokerContext, topic: string, p: FetchPartitionRequest, limit: number, minOneBatch: boolean, follower: boolean) {
+/** `followerId` null for a consumer's read. */
+async function readPartition(ctx: BrokerContext, topic: string, p: FetchPartitionRequest, limit: number, minOneBatch: boolean, followerId: number | null) {
   const partition = ctx.replicas.leaderPartition(topic, p.partition, ctx.metadata.hasTopic(topic));
   checkLeaderEpoch(partition, p.currentLeaderEpoch);
-  return follower
-    ? ctx.replicas.readForFollower(partition, p.fetchOffset, limit, minOneBatch)
-    : ctx.replicas.read(partition, p.fetchOffset, limit, minOneBatch);
+  if (followerId === null) return ctx.replicas.read(partition, p.fetchOffset, limit, minOneBatch);
+  // Kafka's shouldLeaderThrottle: an out-of-sync follower of a throttled replica gets nothing while the leader quota is exceeded.
+  const quota = ctx.replicas.leaderReplicationQuota;
+  const hold = quota !== undefined && !partition.isr.includes(followerId) && quota.isThrottled(topic, p.partition) && quota.isQuotaExceeded();
+  return ctx.replicas.readForFollower(partition, p.fetchOffset, hold ? 0 : limit, hold ? false : minOneBatch);
 }
