@@ -442,7 +442,7 @@ export class Broker extends EventEmitter {
       groups,
       logger: getLogger('request'),
       authorizer,
-      brokerEpoch: () => this.brokerEpoch,
+      brokerEpoch: () => this.brokerEpoch, quotas: this.quotas.client,
     };
   }
 

@@ -59,8 +59,10 @@ function withDenied(answer: FetchResponseData, denied: Map<string, { topic: stri
 }
 
 async function fetchAuthorized(ctx: BrokerContext, rc: RequestContext, req: FetchRequestData): Promise<FetchResponseData> {
-  const maxBytes = Math.min(req.maxBytes > 0 ? req.maxBytes : ctx.config.fetchMaxBytes, ctx.config.fetchMaxBytes);
   const follower = req.replicaId !== CONSUMER_REPLICA_ID && req.replicaId >= 0;
+  // Kafka: a consumer's response never exceeds what its fetch quota allows over one window.
+  const quotaWindowBytes = follower ? Infinity : ctx.quotas?.fetch.maxValueInQuotaWindow(rc.session.principal.name, rc.header.clientId ?? '') ?? Infinity;
+  const maxBytes = Math.min(req.maxBytes > 0 ? req.maxBytes : ctx.config.fetchMaxBytes, ctx.config.fetchMaxBytes, Math.floor(quotaWindowBytes));
   if (follower) recordFollowerFetches(ctx, req);
   let first = await readAll(ctx, req, maxBytes, follower);
   if (first.bytes >= req.minBytes || first.errors > 0 || req.maxWaitMs <= 0) {
