@@ -166,7 +166,7 @@ export class Broker extends EventEmitter {
       offlinePartitionCount: () => (this.isController ? this.offlinePartitionCount() : 0),
       zookeeperState: () => this.zk?.state ?? 'CONNECTING',
       connectionCounts: () => new Map(this.servers.map(({ listener, server }) => [listener.name, server.connectionCount])),
-      consumerGroups: () => this.groupViews(),
+      consumerGroups: () => this.groupViews(), quotaThrottles: () => this.quotas.client.managers(),
     }, { perPartition: this.config.httpMetricsPartitionEnable });
   }
 

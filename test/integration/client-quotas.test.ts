@@ -23,7 +23,7 @@ function batch(count: number): Buffer {
 describe('integration/client-quotas', function () {
   this.timeout(120000);
   // Ten one-second samples: over the 10 s a client is measured, the window's average is the quota.
-  const fx = useOneBroker({ 'quota.window.num': 10 });
+  const fx = useOneBroker({ 'quota.window.num': 10, 'http.listener': 'http://127.0.0.1:0' });
   let admin: Admin;
   const quotas = () => (fx.broker as unknown as { quotas: BrokerQuotas }).quotas.client;
 
@@ -135,6 +135,10 @@ describe('integration/client-quotas', function () {
     } finally {
       kafka.close();
     }
+    const metrics = await (await fetch(`http://127.0.0.1:${fx.broker.httpPort}/metrics`)).text();
+    const throttled = /samsa_quota_throttled_requests_total\{quota_type="produce"\} (\d+)/.exec(metrics);
+    expect(Number(throttled?.[1])).to.be.at.least(3);
+    expect(metrics).to.match(/samsa_quota_throttle_time_ms_total\{quota_type="produce"\} [1-9]/);
   });
 
   it('caps a consumer\'s fetch at its quota window and answers an over-quota fetch empty with throttle_time_ms', async () => {
