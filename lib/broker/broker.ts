@@ -134,7 +134,7 @@ export class Broker extends EventEmitter {
       // Followers fetch over the inter-broker listener, which speaks the native protocol.
       brokerAddress: (id) => this.metadata.broker(id),
       logger: getLogger('replica-manager'),
-      traffic: this.metrics ?? undefined,
+      traffic: this.metrics ?? undefined, replicationQuotas: this.quotas.replication,
     });
     // Built before anything starts, so a listener this build cannot serve fails fast.
     const deps = {
@@ -166,7 +166,7 @@ export class Broker extends EventEmitter {
       offlinePartitionCount: () => (this.isController ? this.offlinePartitionCount() : 0),
       zookeeperState: () => this.zk?.state ?? 'CONNECTING',
       connectionCounts: () => new Map(this.servers.map(({ listener, server }) => [listener.name, server.connectionCount])),
-      consumerGroups: () => this.groupViews(),
+      consumerGroups: () => this.groupViews(), quotaThrottles: () => this.quotas.client.managers(),
     }, { perPartition: this.config.httpMetricsPartitionEnable });
   }
 
@@ -442,7 +442,7 @@ export class Broker extends EventEmitter {
       groups,
       logger: getLogger('request'),
       authorizer,
-      brokerEpoch: () => this.brokerEpoch,
+      brokerEpoch: () => this.brokerEpoch, quotas: this.quotas.client,
     };
   }
 

@@ -72,6 +72,16 @@ export class ClientQuotaManager {
     return this.boundOf(this.governingEntity(user, clientId));
   }
 
+  /**
+   * Kafka's getMaxValueInQuotaWindow: the most one response may carry for this client, quota ×
+   * (samples − 1) windows, so a single fetch never needs a throttle longer than the window to repay.
+   */
+  maxValueInQuotaWindow(user: string, clientId: string): number {
+    if (!this.enabled) return Infinity;
+    const bound = this.quotaFor(user, clientId);
+    return bound === undefined ? Infinity : bound * (this.window.numSamples - 1) * (this.window.windowMs / 1000);
+  }
+
   /** Records `value` for the client and returns how long to throttle it (0: within quota). */
   recordAndGetThrottleTimeMs(user: string, clientId: string, value: number, nowMs: number): number {
     if (!this.enabled) return 0;

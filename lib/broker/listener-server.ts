@@ -15,7 +15,7 @@ import { NativeCodec } from './native-codec';
 import { SocketServer } from './socket-server';
 import { kafkaCodecFactory } from './kafka/kafka-handlers';
 import { StartupGate } from './startup-gate';
-import { RequestThrottler } from './client-connection';
+import { QuotaThrottler } from './request-throttle';
 
 /** What the broker needs from the server of one listener. */
 export interface ListenerServer {
@@ -39,7 +39,7 @@ export interface ListenerServerDeps {
   readonly services: () => BrokerContext;
   readonly logger: Logger;
   /** Client quotas: records each answered request and mutes a client over its quota. */
-  readonly throttler?: RequestThrottler;
+  readonly throttler?: QuotaThrottler;
 }
 
 export type ListenerServerFactory = (listener: Listener, deps: ListenerServerDeps) => ListenerServer;
@@ -67,5 +67,5 @@ const createKafkaListenerServer: ListenerServerFactory = (listener, deps) =>
     maxInFlightRequests: deps.config.queuedMaxRequests,
     logger: deps.logger,
     observer: deps.dispatcher.observer,
-    throttler: deps.throttler,
+    throttler: deps.throttler?.forKafkaListener(),
   }, deps.logger, deps.config.listenerTls[listener.name]);

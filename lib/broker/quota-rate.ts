@@ -21,7 +21,11 @@ export class WindowedRate {
   private readonly samples: Sample[] = [];
   private current = 0;
 
-  constructor(readonly numSamples: number, readonly windowMs: number) {
+  /**
+   * @param simple Kafka's SimpleRate (replication quotas): the span is at least one window rather
+   *   than (samples − 1), so a replication throttle holds from its first second.
+   */
+  constructor(readonly numSamples: number, readonly windowMs: number, private readonly simple = false) {
     assert(numSamples >= 1 && windowMs >= 1, 'a windowed rate needs a sample of at least 1 ms');
   }
 
@@ -43,6 +47,7 @@ export class WindowedRate {
   windowSizeMs(nowMs: number): number {
     this.purgeObsolete(nowMs);
     let elapsed = nowMs - this.oldest(nowMs).startMs;
+    if (this.simple) return Math.max(elapsed, this.windowMs);
     const fullWindows = Math.floor(elapsed / this.windowMs);
     const minFullWindows = this.numSamples - 1;
     if (fullWindows < minFullWindows) elapsed += (minFullWindows - fullWindows) * this.windowMs;

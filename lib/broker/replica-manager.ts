@@ -5,6 +5,7 @@
  * followers up to the log end, and keeping the ISR honest (shrink laggards, re-admit replicas that
  * caught up). Batches stay bytes throughout.
  */
+import type { ReplicationQuota } from './replication-quotas';
 import { EventEmitter } from 'events';
 import { ErrorCode, SamsaError, toErrorCode } from '../protocol/errors';
 import {
@@ -79,6 +80,8 @@ export interface ReplicaManagerOptions extends FetcherSettings {
   brokerAddress: (brokerId: number) => BrokerAddress | undefined;
   logger: Logger;
   traffic?: ReplicaTrafficObserver;
+  /** Replication throttles (replication-quotas.ts): the leader's for follower fetches, the follower's for the fetchers. */
+  replicationQuotas?: { readonly leader: ReplicationQuota; readonly follower: ReplicationQuota };
 }
 
 /** Follower fetches park under their own key: they wait for appends, consumers for the high watermark. */
@@ -99,6 +102,7 @@ export class ReplicaManager extends EventEmitter {
     this.fetchers = new ReplicaFetcherManager({
       ...opts,
       numFetchers: opts.numReplicaFetchers,
+      followerQuota: opts.replicationQuotas?.follower,
       addressOf: (id) => this.endpoints.get(id) ?? opts.brokerAddress(id),
       logger: opts.logger,
     });
@@ -106,6 +110,11 @@ export class ReplicaManager extends EventEmitter {
 
   get brokerId(): number {
     return this.opts.brokerId;
+  }
+
+  /** The leader's replication throttle, which follower fetches are answered under; undefined: none. */
+  get leaderReplicationQuota(): ReplicationQuota | undefined {
+    return this.opts.replicationQuotas?.leader;
   }
 
   /** The replica fetchers, which num.replica.fetchers (a dynamic broker config) resizes. */

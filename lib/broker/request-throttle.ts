@@ -46,7 +46,13 @@ function isFollowerFetch(body: unknown): boolean {
 }
 
 export class QuotaThrottler implements RequestThrottler {
-  constructor(private readonly quotas: ClientQuotas, private readonly now: () => number = Date.now) {}
+  /** @param followersExempt false on the Kafka listener, where a replica id is a client's claim (brokers replicate over the native one). */
+  constructor(private readonly quotas: ClientQuotas, private readonly now: () => number = Date.now, private readonly followersExempt = true) {}
+
+  /** The same quotas for a Kafka listener: every Fetch there is a consumer's. */
+  forKafkaListener(): QuotaThrottler {
+    return new QuotaThrottler(this.quotas, this.now, false);
+  }
 
   answered(request: AnsweredRequest, response: unknown | null, encode: (response: unknown) => Buffer[]): { frame: Buffer[] | null; throttleMs: number } {
     const { apiKey } = request.header;
@@ -54,7 +60,7 @@ export class QuotaThrottler implements RequestThrottler {
     const clientId = request.header.clientId ?? '';
     const nowMs = this.now();
     // A follower's fetch is replication traffic: replication quotas, not client quotas (replication-quotas.ts).
-    if (apiKey === Api.Fetch.key && isFollowerFetch(request.body)) return { frame: response === null ? null : encode(response), throttleMs: 0 };
+    if (apiKey === Api.Fetch.key && this.followersExempt && isFollowerFetch(request.body)) return { frame: response === null ? null : encode(response), throttleMs: 0 };
     const requestThrottle = (): number => {
       if (REQUEST_QUOTA_EXEMPT.has(apiKey) || response === null) return 0;
       return this.quotas.request.recordAndGetThrottleTimeMs(user, clientId, request.handlerMs / 10, nowMs);

@@ -22,6 +22,7 @@ import {
 import { ReassignOptions, TOOL_NAME, parseReassignArgs } from './reassign-partitions-options';
 import { compareTopicPartitions } from '../util/topic-partition';
 import { formatTopicPartition, formatTopicPartitions } from './topic-partition-text';
+import { clearAllThrottles, setLogDirThrottle, setReassignmentThrottle, ThrottleAdmin, verifyPeriodicallyMessage } from './reassign-throttles';
 
 /** The part of the Admin client this tool uses; tests substitute a fake. */
 export interface ReassignAdmin {
@@ -30,6 +31,8 @@ export interface ReassignAdmin {
   describeCluster(): Promise<ClusterDescription>;
   listPartitionReassignments(partitions: TopicPartition[] | null, opts?: { timeoutMs?: number }): Promise<PartitionReassignment[]>;
   alterPartitionReassignments(reassignments: NewPartitionReassignment[], opts?: { timeoutMs?: number }): Promise<PartitionResult[]>;
+  /** Sets and clears the replication throttles (reassign-throttles.ts). */
+  incrementalAlterConfigs: ThrottleAdmin['incrementalAlterConfigs'];
   close(): Promise<void>;
 }
 
@@ -96,7 +99,7 @@ function runAction(admin: ReassignAdmin, opts: ReassignOptions, inputs: Inputs, 
     case 'execute':
       return executeAssignment(admin, targets, opts, io);
     case 'verify':
-      return verifyAssignment(admin, targets, io);
+      return verifyAssignment(admin, targets, opts.preserveThrottles, io);
     case 'cancel':
       return cancelAssignment(admin, targets, opts.timeoutMs, io);
     case 'list':
@@ -119,6 +122,12 @@ async function executeAssignment(admin: ReassignAdmin, targets: PartitionTarget[
   const current = await currentReplicas(admin, targets);
   io.out(`Current partition replica assignment\n\n${formatReassignmentJson(current)}\n\n`
     + 'Save this to use as the --reassignment-json-file option during rollback\n');
+  if (opts.throttle !== undefined || opts.replicaAlterLogDirsThrottle !== undefined) {
+    io.out(`${verifyPeriodicallyMessage(opts.throttle, opts.replicaAlterLogDirsThrottle)}\n`);
+    if (opts.throttle !== undefined) await setReassignmentThrottle(admin, current, targets, opts.throttle);
+    // No replica here names a log directory (PartitionTarget has none), so no broker moves one.
+    if (opts.replicaAlterLogDirsThrottle !== undefined) await setLogDirThrottle(admin, [], opts.replicaAlterLogDirsThrottle);
+  }
   const results = await admin.alterPartitionReassignments(targets, { timeoutMs: opts.timeoutMs });
   const failed = failures(results);
   if (failed.length > 0) {
@@ -170,7 +179,7 @@ function failures(results: readonly PartitionResult[]): string[] {
     .map((r) => `${formatTopicPartition(r)}: ${errorMessage(r.error)}`);
 }
 
-async function verifyAssignment(admin: ReassignAdmin, targets: PartitionTarget[], io: CliIo): Promise<number> {
+async function verifyAssignment(admin: ReassignAdmin, targets: PartitionTarget[], preserveThrottles: boolean, io: CliIo): Promise<number> {
   const ongoing = new Map((await admin.listPartitionReassignments(null)).map((r) => [formatTopicPartition(r), r]));
   const settled = targets.filter((t) => !ongoing.has(formatTopicPartition(t)));
   const described = await describeByName(admin, [...new Set(settled.map((t) => t.topic))]);
@@ -186,6 +195,10 @@ async function verifyAssignment(admin: ReassignAdmin, targets: PartitionTarget[]
     else lines.push(`There is no active reassignment of partition ${tp}, but replica set is ${current.join(',')} rather than ${target.replicas.join(',')}.`);
   }
   io.out(`${lines.join('\n')}\n`);
+  // Kafka clears every throttle once nothing named is moving: it cannot tell which brokers took part.
+  if (!preserveThrottles && !targets.some((t) => ongoing.has(formatTopicPartition(t)))) {
+    await clearAllThrottles(admin, (await admin.describeCluster()).brokers.map((b) => b.nodeId), targets, io);
+  }
   return 0;
 }
 

@@ -23,7 +23,7 @@ function batch(count: number): Buffer {
 describe('integration/client-quotas', function () {
   this.timeout(120000);
   // Ten one-second samples: over the 10 s a client is measured, the window's average is the quota.
-  const fx = useOneBroker({ 'quota.window.num': 10 });
+  const fx = useOneBroker({ 'quota.window.num': 10, 'http.listener': 'http://127.0.0.1:0' });
   let admin: Admin;
   const quotas = () => (fx.broker as unknown as { quotas: BrokerQuotas }).quotas.client;
 
@@ -134,6 +134,43 @@ describe('integration/client-quotas', function () {
       expect(answer.throttleTimeMs).to.be.within(500, 3000);
     } finally {
       kafka.close();
+    }
+    const metrics = await (await fetch(`http://127.0.0.1:${fx.broker.httpPort}/metrics`)).text();
+    const throttled = /samsa_quota_throttled_requests_total\{quota_type="produce"\} (\d+)/.exec(metrics);
+    expect(Number(throttled?.[1])).to.be.at.least(3);
+    expect(metrics).to.match(/samsa_quota_throttle_time_ms_total\{quota_type="produce"\} [1-9]/);
+  });
+
+  it('caps a consumer\'s fetch at its quota window and answers an over-quota fetch empty with throttle_time_ms', async () => {
+    await admin.createTopic({ topic: 'quota-read', numPartitions: 1, replicationFactor: 1 });
+    const writer = new Connection({ host: '127.0.0.1', port: fx.broker.port, clientId: 'writer' });
+    try {
+      for (let i = 0; i < 30; i++) {
+        const produced = await writer.send(Api.Produce, { transactionalId: null, acks: 1, timeoutMs: 5000, topics: [{ name: 'quota-read', partitions: [{ index: 0, records: batch(10) }] }] });
+        expect(produced.topics[0].partitions[0].errorCode).to.equal(0);
+      }
+    } finally {
+      writer.close();
+    }
+    const [set] = await admin.alterClientQuotas([{ entity: { 'client-id': 'slow-reader' }, ops: [{ key: 'consumer_byte_rate', value: 20_000 }] }]);
+    expect(set.error).to.equal(null);
+    await waitUntil('the broker to apply consumer_byte_rate', () => quotas().fetch.quotaFor('ANONYMOUS', 'slow-reader') === 20_000);
+    const reader = new Connection({ host: '127.0.0.1', port: fx.broker.port, clientId: 'slow-reader' });
+    try {
+      const fetch = (fetchOffset: number) => reader.send(Api.Fetch, {
+        replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 50 * MIB, isolationLevel: 0,
+        topics: [{ name: 'quota-read', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset, logStartOffset: -1, partitionMaxBytes: 50 * MIB }] }],
+      });
+      // 20 KB/s over 9 windows: at most 180 KB in one answer, though 300 KB are there.
+      const first = await fetch(0);
+      const bytes = first.topics[0].partitions[0].records?.length ?? 0;
+      expect(bytes).to.be.within(100_000, 180_000);
+      expect(first.throttleTimeMs).to.equal(0);
+      const second = await fetch(bytes > 0 ? 10 * Math.floor(bytes / 10_100) : 0);
+      expect(second.throttleTimeMs).to.be.greaterThan(0);
+      expect(second.topics).to.deep.equal([]);
+    } finally {
+      reader.close();
     }
   });
 
