@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Admin } from '../../lib/client/admin';
 import { ZkClient } from '../../lib/zk/zk-client';
 import { useOneBroker } from '../helpers/one-broker';
@@ -75,6 +78,14 @@ describe('cli/configs --bootstrap-server (topics, brokers, broker loggers)', fun
     const all = await viaBroker('--describe', '--broker', '1', '--all');
     expect(all.stdout).to.match(/^All configs for broker 1 are:\n/);
     expect(all.stdout).to.contain('\n  zookeeper.connect=');
+  });
+
+  it('reads the configs to add from --add-config-file', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'samsa-configs-')), 'topic.properties');
+    fs.writeFileSync(file, '# overrides\nretention.bytes=1048576\nmax.message.bytes=2048\n');
+    expectOk(await viaBroker('--alter', '--topic', 'bt', '--add-config-file', file), 'Completed updating config for topic bt.\n');
+    expect(await znodeConfig('/config/topics/bt')).to.include({ 'retention.bytes': '1048576', 'max.message.bytes': '2048' });
+    expectOk(await viaBroker('--alter', '--topic', 'bt', '--delete-config', 'retention.bytes,max.message.bytes'), 'Completed updating config for topic bt.\n');
   });
 
   it("sets and resets a broker's logger levels", async () => {
