@@ -24,7 +24,7 @@ export interface EntityTypeSpec {
   readonly supported: { readonly zookeeper: boolean; readonly bootstrap: boolean };
 }
 
-const NOT_YET = { zookeeper: false, bootstrap: false } as const;
+const NEITHER = { zookeeper: false, bootstrap: false } as const;
 const BOTH = { zookeeper: true, bootstrap: true } as const;
 
 /** In Kafka's ConfigType.all order (topics, clients, users, brokers, ips), then broker-loggers. */
@@ -33,7 +33,7 @@ export const ENTITY_TYPES: readonly EntityTypeSpec[] = [
   { type: 'clients', displayName: 'client-id', flag: 'client', defaultsFlag: 'client-defaults', zookeeper: true, supported: BOTH },
   { type: 'users', displayName: 'user-principal', flag: 'user', defaultsFlag: 'user-defaults', zookeeper: true, supported: BOTH },
   { type: 'brokers', displayName: 'brokers', flag: 'broker', defaultsFlag: 'broker-defaults', zookeeper: true, supported: BOTH },
-  { type: 'ips', displayName: 'ips', flag: 'ip', defaultsFlag: 'ip-defaults', zookeeper: true, supported: NOT_YET },
+  { type: 'ips', displayName: 'ips', flag: 'ip', defaultsFlag: 'ip-defaults', zookeeper: true, supported: NEITHER },
   { type: 'broker-loggers', displayName: 'broker-loggers', flag: 'broker-logger', zookeeper: false, supported: { zookeeper: false, bootstrap: true } },
 ];
 
