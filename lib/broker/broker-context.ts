@@ -10,6 +10,7 @@ import { ReplicaManager } from './replica-manager';
 import { TopicAdmin } from './topic-admin';
 import { Logger } from '../util/logger';
 import { Authorizer } from '../security/acl/acl-types';
+import type { ClientQuotas } from './client-quotas';
 
 export interface BrokerContext {
   readonly brokerId: number;
@@ -23,6 +24,8 @@ export interface BrokerContext {
   readonly logger: Logger;
   /** Decides every request's access (lib/broker/authorize.ts); null without `authorizer.class.name`: all allowed. */
   readonly authorizer: Authorizer | null;
+  /** Client quotas (client-quotas.ts): a consumer's fetch is capped at its quota window; absent: none. */
+  readonly quotas?: ClientQuotas;
   /** The broker epoch (czxid of our registration), checked on controller requests. */
   brokerEpoch(): number;
 }

@@ -46,6 +46,7 @@ import { WebConsole } from '../http/console';
 import { consoleTarget } from '../http/console-target';
 import { healthRoute, readyRoute } from '../http/health';
 import type { GroupView } from '../http/group-metrics';
+import { BrokerQuotas } from './broker-quotas';
 
 const SHUTDOWN_DRAIN_MS = 10000;
 const ZK_SHUTDOWN_STEP_MS = 5000;
@@ -82,6 +83,7 @@ export class Broker extends EventEmitter {
   /** The web console on `http.listener` (lib/http/console.ts). */
   private webConsole: WebConsole | null = null;
   private httpBoundPort = -1;
+  private readonly quotas: BrokerQuotas;
 
   constructor(readonly config: BrokerConfig) {
     super();
@@ -91,6 +93,7 @@ export class Broker extends EventEmitter {
     this.metrics = config.httpListener === null ? null : this.createMetrics();
     this.http = this.metrics === null ? null : this.createHttpServer(this.metrics);
     this.dispatcher = new ApiDispatcher(this.startupGate, this.metrics ?? undefined);
+    this.quotas = new BrokerQuotas(config);
     this.producerIds = new ProducerIdManager({
       brokerId: config.brokerId,
       allocateBlock: () => (this.zk ? new ClusterStore(this.zk).allocateProducerIdBlock(config.brokerId) : Promise.reject(new Error('not connected to ZooKeeper'))),
@@ -129,7 +132,7 @@ export class Broker extends EventEmitter {
       // Followers fetch over the inter-broker listener, which speaks the native protocol.
       brokerAddress: (id) => this.metadata.broker(id),
       logger: getLogger('replica-manager'),
-      traffic: this.metrics ?? undefined,
+      traffic: this.metrics ?? undefined, replicationQuotas: this.quotas.replication,
     });
     this.topicConfigs = new TopicConfigApplier({
       brokerDefaults: () => this.config, topicOverrides: (t) => this.topicAdmin?.topicConfig(t) ?? Promise.resolve({}),
@@ -138,7 +141,7 @@ export class Broker extends EventEmitter {
     });
     // Built before anything starts, so a listener this build cannot serve fails fast.
     const deps = {
-      config, dispatcher: this.dispatcher, startupGate: this.startupGate, logger: getLogger('network'),
+      config, dispatcher: this.dispatcher, startupGate: this.startupGate, logger: getLogger('network'), throttler: this.quotas.throttler,
       services: (): BrokerContext => {
         if (!this.brokerContext) throw new Error(`broker ${config.brokerId} has not connected to ZooKeeper yet`);
         return this.brokerContext;
@@ -166,7 +169,7 @@ export class Broker extends EventEmitter {
       offlinePartitionCount: () => (this.isController ? this.offlinePartitionCount() : 0),
       zookeeperState: () => this.zk?.state ?? 'CONNECTING',
       connectionCounts: () => new Map(this.servers.map(({ listener, server }) => [listener.name, server.connectionCount])),
-      consumerGroups: () => this.groupViews(),
+      consumerGroups: () => this.groupViews(), quotaThrottles: () => this.quotas.client.managers(),
     }, { perPartition: this.config.httpMetricsPartitionEnable });
   }
 
@@ -300,6 +303,7 @@ export class Broker extends EventEmitter {
       this.credentials = new ScramCredentialCache(this.zk, getLogger('scram-credentials'));
       await this.credentials.start(configChanges);
     }
+    const quotaStore = await this.quotas.start(this.zk, configChanges);
     this.topicConfigs.register(configChanges);
     this.dynamicConfig = await startDynamicBrokerConfig({
       zk: this.zk, config: this.config, configChanges, store, metadata: this.metadata, replicas: this.replicas, logManager: this.logManager,
@@ -312,7 +316,7 @@ export class Broker extends EventEmitter {
     registerBrokerHandlers(this.dispatcher, {
       ctx: this.brokerContext, groups, acls, credentialsStore: UserCredentialsStore.forZk(this.zk),
       authenticator: new SaslAuthenticator({ config: this.config.sasl, credentials: this.credentials ?? { credential: () => undefined }, logger: getLogger('sasl') }),
-      producerIds: this.producerIds, controller: () => this.controller, dynamicConfig: this.dynamicConfig,
+      producerIds: this.producerIds, controller: () => this.controller, dynamicConfig: this.dynamicConfig, quotaStore,
     });
     await this.bindListeners();
     this.registration = await registerBroker(this.zk, this.registrationInfo());
@@ -447,7 +451,7 @@ export class Broker extends EventEmitter {
       groups,
       logger: getLogger('request'),
       authorizer,
-      brokerEpoch: () => this.brokerEpoch,
+      brokerEpoch: () => this.brokerEpoch, quotas: this.quotas.client,
     };
   }
 

@@ -32,6 +32,30 @@ export interface ClientConnectionOptions {
   observer?: RequestObserver;
   /** For tests: the clock request timings read; a monotonic one by default. */
   clock?: Clock;
+  /** Client quotas (lib/broker/request-throttle.ts): records each answered request and says how long to mute the client. */
+  throttler?: RequestThrottler;
+}
+
+/** What the throttler sees of one answered request. */
+export interface AnsweredRequest {
+  readonly header: RequestContext['header'];
+  /** The decoded request body (Fetch: is it a follower's; Produce: its acks). */
+  readonly body: unknown;
+  readonly session: ConnectionSession;
+  /** Size of the request frame: what a producer's byte rate counts. */
+  readonly requestBytes: number;
+  /** Time the handler itself took (not parked in a purgatory): what request_percentage counts. */
+  readonly handlerMs: number;
+}
+
+/**
+ * Decides a request's throttle once it is answered, as Kafka's quota managers do in KafkaApis:
+ * returns the response bytes to send (with throttle_time_ms set; a throttled Fetch answered
+ * empty) and how long to stop reading from the connection. `response` is null when the API
+ * sends none (Produce acks=0); the connection is muted all the same.
+ */
+export interface RequestThrottler {
+  answered(request: AnsweredRequest, response: unknown | null, encode: (response: unknown) => Buffer[]): { frame: Buffer[] | null; throttleMs: number };
 }
 
 /**
@@ -43,8 +67,10 @@ const PRE_AUTHENTICATION_API_KEYS: ReadonlySet<number> = new Set([17, 18, 36]);
 interface ResponseSlot {
   frame: Buffer[] | null;
   done: boolean;
-  /** Present when an observer measures requests; absent for rejections and raw SASL tokens. */
+  /** Present when an observer or the throttler measures requests; absent for rejections and raw SASL tokens. */
   timing?: RequestTiming;
+  /** Size of the request frame, for the throttler. */
+  requestBytes?: number;
 }
 
 export class ClientConnection {
@@ -58,6 +84,17 @@ export class ClientConnection {
   private readonly clock: Clock;
   /** Timings of responses handed to the socket, in write order: the write callbacks come in that order. */
   private readonly sending: RequestTiming[] = [];
+  /** Set while a quota throttle mutes the connection: frames already read wait in `held`. */
+  private muteTimer: NodeJS.Timeout | null = null;
+  private mutedUntilMs = 0;
+  private readonly held: Array<{ frame: Buffer; receivedMs: number }> = [];
+  private dispatching = false;
+  /**
+   * Set by a throttle until a request goes unthrottled: requests are then served one at a time,
+   * as Kafka serves every connection, so the pipeline a client wrote during the mute is not all
+   * admitted at once when reading resumes.
+   */
+  private serial = false;
   readonly remoteAddress: string;
   readonly session: ConnectionSession;
 
@@ -89,6 +126,7 @@ export class ClientConnection {
     socket.on('error', () => undefined);
     socket.on('close', () => {
       this.closed = true;
+      if (this.muteTimer !== null) clearTimeout(this.muteTimer);
       this.onClosed(this);
     });
   }
@@ -107,14 +145,69 @@ export class ClientConnection {
       return;
     }
     // One clock read per socket read: a frame's queue time includes the frames before it.
-    const receivedMs = this.observer && frames.length > 0 ? this.clock() : 0;
+    const receivedMs = this.measured && frames.length > 0 ? this.clock() : 0;
     for (const frame of frames) {
       if (this.closing) return;
-      this.onFrame(frame, receivedMs);
+      // A request answered synchronously may have muted us: the rest waits out the throttle.
+      if (this.muteTimer !== null || this.held.length > 0 || (this.serial && this.slots.length > 0)) this.held.push({ frame, receivedMs });
+      else this.onFrame(frame, receivedMs);
     }
-    if (!this.paused && this.slots.length >= this.options.maxInFlightRequests) {
+    this.updateReading();
+  }
+
+  private get measured(): boolean {
+    return this.observer !== undefined || this.options.throttler !== undefined;
+  }
+
+  /**
+   * Kafka's channel muting for quotas: no request is read from this client until `throttleMs`
+   * has passed, so a client over its quota cannot take the broker's time from others.
+   */
+  private mute(throttleMs: number): void {
+    const until = Date.now() + throttleMs;
+    if (this.closed || until <= this.mutedUntilMs) return;
+    this.mutedUntilMs = until;
+    this.serial = true;
+    if (this.muteTimer !== null) clearTimeout(this.muteTimer);
+    this.muteTimer = setTimeout(() => this.unmute(), throttleMs);
+    this.updateReading();
+  }
+
+  private unmute(): void {
+    this.muteTimer = null;
+    this.mutedUntilMs = 0;
+    this.dispatchHeld();
+    this.updateReading();
+  }
+
+  /**
+   * Serves the requests read while muted one at a time, each once the one before is answered, as
+   * Kafka serves a connection: started together, they would all be recorded before the first
+   * throttle could hold the rest back, letting a throttled client overshoot by its whole pipeline.
+   */
+  private dispatchHeld(): void {
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      while (this.held.length > 0 && this.muteTimer === null && !this.closing && this.slots.length === 0) {
+        const { frame, receivedMs } = this.held.shift()!;
+        this.onFrame(frame, receivedMs);
+      }
+    } finally {
+      this.dispatching = false;
+    }
+  }
+
+  /** Reads from the socket unless closing, muted by a throttle (or serving what was read meanwhile), or at the in-flight bound. */
+  private updateReading(): void {
+    const pause = this.closing || this.muteTimer !== null || this.held.length > 0 || this.slots.length >= this.options.maxInFlightRequests
+      || (this.serial && this.slots.length > 0);
+    if (pause && !this.paused) {
       this.paused = true;
       this.socket.pause();
+    } else if (!pause && this.paused) {
+      this.paused = false;
+      this.socket.resume();
     }
   }
 
@@ -141,8 +234,8 @@ export class ClientConnection {
       this.failConnection({ message: `Unexpected request of type ${request.apiName} during SASL handshake`, reply: request.rejectUnauthenticated(), keepOpen: false });
       return;
     }
-    const timing = this.observer ? new RequestTiming(request.apiName, receivedMs, this.clock) : undefined;
-    const slot: ResponseSlot = { frame: null, done: false, timing };
+    const timing = this.measured ? new RequestTiming(request.apiName, receivedMs, this.clock) : undefined;
+    const slot: ResponseSlot = { frame: null, done: false, timing, requestBytes: frame.length };
     this.slots.push(slot);
     const ctx: RequestContext = { header: request.header, connectionId: this.id, remoteAddress: this.remoteAddress, listenerName: this.options.listenerName, session: this.session, timing };
     timing?.start();
@@ -187,7 +280,17 @@ export class ClientConnection {
     slot.timing?.answer(false);
     let frame: Buffer[] | null;
     try {
-      frame = response === null ? null : request.encode(response);
+      const throttler = this.options.throttler;
+      if (throttler !== undefined && slot.timing !== undefined) {
+        const answered = throttler.answered({
+          header: request.header, body: request.body, session: this.session, requestBytes: slot.requestBytes ?? 0, handlerMs: slot.timing.localMs,
+        }, response, (r) => request.encode(r));
+        frame = answered.frame;
+        if (answered.throttleMs > 0) this.mute(answered.throttleMs);
+        else this.serial = false;
+      } else {
+        frame = response === null ? null : request.encode(response);
+      }
     } catch (err) {
       // A handler's answer that does not fit its schema is a bug; the client gets an error, not a hang.
       this.options.logger.error(`Cannot encode the ${request.apiName} response for ${this.remoteAddress}: ${(err as Error).stack ?? String(err)}`);
@@ -231,7 +334,7 @@ export class ClientConnection {
     const timing = this.sending.shift();
     if (timing === undefined || err) return;
     timing.sent();
-    this.observer!.requestCompleted(timing);
+    this.observer?.requestCompleted(timing);
   };
 
   /** Writes every finished response at the head of the queue, keeping request order. */
@@ -259,14 +362,12 @@ export class ClientConnection {
       } else if (timing) {
         // No response to send (Produce acks=0, or closing): nothing more to wait for.
         timing.nothingToSend();
-        this.observer!.requestCompleted(timing);
+        this.observer?.requestCompleted(timing);
       }
     }
     if (wrote) this.socket.uncork();
-    if (this.paused && this.slots.length < this.options.maxInFlightRequests && !this.closing) {
-      this.paused = false;
-      this.socket.resume();
-    }
+    if (this.held.length > 0) this.dispatchHeld();
+    this.updateReading();
     if (this.closing && this.slots.length === 0) this.socket.end();
   }
 

@@ -15,6 +15,7 @@ import { NativeCodec } from './native-codec';
 import { SocketServer } from './socket-server';
 import { kafkaCodecFactory } from './kafka/kafka-handlers';
 import { StartupGate } from './startup-gate';
+import { QuotaThrottler } from './request-throttle';
 
 /** What the broker needs from the server of one listener. */
 export interface ListenerServer {
@@ -37,6 +38,8 @@ export interface ListenerServerDeps {
    */
   readonly services: () => BrokerContext;
   readonly logger: Logger;
+  /** Client quotas: records each answered request and mutes a client over its quota. */
+  readonly throttler?: QuotaThrottler;
 }
 
 export type ListenerServerFactory = (listener: Listener, deps: ListenerServerDeps) => ListenerServer;
@@ -51,6 +54,7 @@ export const createListenerServer: ListenerServerFactory = (listener, deps) => {
     maxInFlightRequests: deps.config.queuedMaxRequests,
     logger: deps.logger,
     observer: deps.dispatcher.observer,
+    throttler: deps.throttler,
   }, deps.logger, deps.config.listenerTls[listener.name]);
 };
 
@@ -63,4 +67,5 @@ const createKafkaListenerServer: ListenerServerFactory = (listener, deps) =>
     maxInFlightRequests: deps.config.queuedMaxRequests,
     logger: deps.logger,
     observer: deps.dispatcher.observer,
+    throttler: deps.throttler?.forKafkaListener(),
   }, deps.logger, deps.config.listenerTls[listener.name]);

@@ -53,6 +53,7 @@ export class NativeCodec implements WireCodec {
       request: {
         apiName: api.name,
         header,
+        body,
         run: (ctx) => handler(body, ctx),
         encode: (response) => encodeResponseFrame(header.correlationId, api.response, response, header.apiVersion),
         encodeError: (err) => {

@@ -37,6 +37,8 @@ import { alterPartitionReassignmentsHandler, listPartitionReassignmentsHandler }
 import { produceHandler } from './handlers/produce';
 import { saslAuthenticateHandler, saslHandshakeHandler } from './handlers/sasl';
 import { scramCredentialHandlers } from './handlers/scram-credentials';
+import { clientQuotaHandlers } from './handlers/client-quotas';
+import { ClientQuotaStore } from './client-quota-store';
 import { ProducerIdManager } from './producer-id-manager';
 
 export interface BrokerHandlerDeps {
@@ -46,6 +48,8 @@ export interface BrokerHandlerDeps {
   readonly credentialsStore: UserCredentialsStore;
   readonly authenticator: SaslAuthenticator;
   readonly producerIds: ProducerIdManager;
+  /** Reads and writes client quotas in ZooKeeper (DescribeClientQuotas / AlterClientQuotas). */
+  readonly quotaStore: ClientQuotaStore;
   /** The controller, once this broker has started its election. */
   readonly controller: () => Controller | null;
   /** Dynamic broker configs; also what AlterConfigs/IncrementalAlterConfigs write through. */
@@ -59,6 +63,7 @@ export function registerBrokerHandlers(dispatcher: ApiDispatcher, deps: BrokerHa
   const scram = scramCredentialHandlers(() => deps.credentialsStore, (rc, operation) => authorizeCluster(ctx, rc, operation === 'DESCRIBE' ? 'Describe' : 'Alter'));
   const aclGate = aclAdminGate(ctx);
   const logDirMover = new ReplicaLogDirMover(ctx.replicas, getLogger('log-dirs'));
+  const quotas = clientQuotaHandlers(() => deps.quotaStore, ctx, getLogger('client-quotas'));
   dispatcher
     .register(Api.ApiVersions, apiVersionsHandler(dispatcher), whileStarting)
     .register(Api.SaslHandshake, saslHandshakeHandler(deps.authenticator), whileStarting)
@@ -105,5 +110,7 @@ export function registerBrokerHandlers(dispatcher: ApiDispatcher, deps: BrokerHa
     .register(Api.CreateAcls, createAclsHandler(deps.acls, aclGate))
     .register(Api.DeleteAcls, deleteAclsHandler(deps.acls, aclGate))
     .register(Api.DescribeUserScramCredentials, scram.describe)
-    .register(Api.AlterUserScramCredentials, scram.alter);
+    .register(Api.AlterUserScramCredentials, scram.alter)
+    .register(Api.DescribeClientQuotas, quotas.describe)
+    .register(Api.AlterClientQuotas, quotas.alter);
 }

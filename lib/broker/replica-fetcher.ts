@@ -19,6 +19,7 @@ import { followerTruncation } from '../storage/epoch-truncation';
 import { isAssertionError } from '../util/assert';
 import { Logger } from '../util/logger';
 import { Partition } from './partition';
+import type { ReplicationQuota } from './replication-quotas';
 
 export interface FetcherSettings {
   brokerId: number;
@@ -31,6 +32,8 @@ export interface FetcherSettings {
   security?: ClientSecurity;
   /** A follower append failed: a disk failure takes the log's directory offline (LogManager.maybeFailLogDir). */
   onAppendFailure?: (partition: Partition, err: unknown) => void;
+  /** This broker's follower replication throttle (replication-quotas.ts); none when absent. */
+  followerQuota?: ReplicationQuota;
 }
 
 export interface BrokerAddress {
@@ -45,6 +48,8 @@ interface FollowState {
   /** Epoch to ask the leader about; null once truncation is done and fetching may start. */
   truncateEpoch: number | null;
   retryAtMs: number;
+  /** Caught up with the leader's high watermark at the last fetch: never throttled (Kafka's isReplicaInSync). */
+  inSync: boolean;
 }
 
 /** Errors after which the leader (or our view of it) must change before retrying makes sense. */
@@ -77,6 +82,7 @@ export class ReplicaFetcher {
       fetchOffset: partition.log.logEndOffset,
       truncateEpoch: epoch,
       retryAtMs: 0,
+      inSync: false,
     });
     if (!this.loop) this.loop = this.run();
     this.wakeUp();
@@ -126,7 +132,10 @@ export class ReplicaFetcher {
         const truncating = ready.filter((f) => f.truncateEpoch !== null);
         if (truncating.length > 0) await this.truncate(connection, truncating);
         const fetching = ready.filter((f) => f.truncateEpoch === null && this.follows.get(f.partition.key) === f);
-        if (fetching.length > 0) await this.fetch(connection, fetching);
+        const allowed = fetching.filter((f) => !this.throttled(f));
+        if (allowed.length > 0) await this.fetch(connection, allowed);
+        // Everything left is held back by the follower throttle: Kafka backs off as for an empty fetch.
+        else if (fetching.length > 0) await this.sleep(this.settings.backoffMs);
       } catch (err) {
         if (this.stopped) break;
         this.logger.warn(`Fetcher for leader ${this.leaderId}: ${(err as Error).message}; retrying in ${this.settings.backoffMs} ms`);
@@ -135,6 +144,12 @@ export class ReplicaFetcher {
         await this.sleep(this.settings.backoffMs);
       }
     }
+  }
+
+  /** Kafka's shouldFollowerThrottle: a lagging throttled replica while the follower quota is exceeded. */
+  private throttled(f: FollowState): boolean {
+    const quota = this.settings.followerQuota;
+    return quota !== undefined && !f.inSync && quota.isThrottled(f.partition.topic, f.partition.partition) && quota.isQuotaExceeded();
   }
 
   private async connect(): Promise<Connection> {
@@ -255,7 +270,9 @@ export class ReplicaFetcher {
     if (p.records && p.records.length > 0) {
       const result = await log.append(p.records, { leaderEpoch: f.leaderEpoch, assignOffsets: false });
       if (result.lastOffset >= 0) f.fetchOffset = result.lastOffset + 1;
+      if (this.settings.followerQuota?.isThrottled(f.partition.topic, f.partition.partition)) this.settings.followerQuota.record(p.records.length);
     }
+    f.inSync = p.highWatermark >= 0 && f.fetchOffset >= p.highWatermark;
     f.partition.updateFollowerHighWatermark(p.highWatermark);
     // The leader's log start moved (DeleteRecords): drop the same records here, as far as this log reaches.
     const leaderStart = Math.min(p.logStartOffset, log.logEndOffset);

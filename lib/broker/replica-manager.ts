@@ -5,6 +5,7 @@
  * followers up to the log end, and keeping the ISR honest (shrink laggards, re-admit replicas that
  * caught up). Batches stay bytes throughout.
  */
+import type { ReplicationQuota } from './replication-quotas';
 import { EventEmitter } from 'events';
 import { ErrorCode, SamsaError, toErrorCode } from '../protocol/errors';
 import {
@@ -82,6 +83,8 @@ export interface ReplicaManagerOptions extends FetcherSettings {
   brokerAddress: (brokerId: number) => BrokerAddress | undefined;
   logger: Logger;
   traffic?: ReplicaTrafficObserver;
+  /** Replication throttles (replication-quotas.ts): the leader's for follower fetches, the follower's for the fetchers. */
+  replicationQuotas?: { readonly leader: ReplicationQuota; readonly follower: ReplicationQuota };
 }
 
 /** Follower fetches park under their own key: they wait for appends, consumers for the high watermark. */
@@ -109,6 +112,7 @@ export class ReplicaManager extends EventEmitter {
     this.fetchers = new ReplicaFetcherManager({
       ...opts,
       numFetchers: opts.numReplicaFetchers,
+      followerQuota: opts.replicationQuotas?.follower,
       addressOf: (id) => this.endpoints.get(id) ?? opts.brokerAddress(id),
       onAppendFailure: (partition, err) => opts.logManager.maybeFailLogDir(partition.log, err),
       logger: opts.logger,
@@ -117,6 +121,11 @@ export class ReplicaManager extends EventEmitter {
 
   get brokerId(): number {
     return this.opts.brokerId;
+  }
+
+  /** The leader's replication throttle, which follower fetches are answered under; undefined: none. */
+  get leaderReplicationQuota(): ReplicationQuota | undefined {
+    return this.opts.replicationQuotas?.leader;
   }
 
   /** The replica fetchers, which num.replica.fetchers (a dynamic broker config) resizes. */

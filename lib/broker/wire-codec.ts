@@ -18,6 +18,8 @@ export interface DecodedRequest {
   /** The answer to this request arriving before SASL authentication completed (then the connection closes); null for none. */
   rejectUnauthenticated(): Buffer[] | null;
   readonly header: RequestContext['header'];
+  /** The decoded body, for the quota throttler (client-connection.ts). */
+  readonly body: unknown;
 }
 
 /** A frame that cannot be served: what to send back (if anything), and whether to close. */

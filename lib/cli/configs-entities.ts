@@ -2,10 +2,11 @@
  * The entity types `samsa-configs` knows, as Kafka 2.8's ConfigCommand names them: the
  * `--entity-type` value, the shorthand flags (`--user alice`, `--user-defaults`), how an entity
  * is named in output (`user-principal 'alice'`), and which connection may reach it. Each type
- * says where Samsa implements it yet (users: both ways; topics: --zookeeper); the rest are
- * refused with a pointer to issue 11, so adding brokers or clients is a matter of flipping
- * `supported` and writing its runner (configs.ts picks the runner by type).
+ * says which connections Samsa implements for it; the rest (ips: connection quotas) are refused
+ * with a clear message. configs.ts picks the runner by type.
  */
+import { QUOTA_KEYS } from '../broker/client-quota-config';
+import { ConfigKey, doubleKey, longKey, parseValue } from '../config/config-def';
 
 export type EntityTypeName = 'topics' | 'clients' | 'users' | 'brokers' | 'ips' | 'broker-loggers';
 
@@ -23,26 +24,37 @@ export interface EntityTypeSpec {
   readonly supported: { readonly zookeeper: boolean; readonly bootstrap: boolean };
 }
 
-const NOT_YET = { zookeeper: false, bootstrap: false } as const;
+const NEITHER = { zookeeper: false, bootstrap: false } as const;
+const BOTH = { zookeeper: true, bootstrap: true } as const;
 
 /** In Kafka's ConfigType.all order (topics, clients, users, brokers, ips), then broker-loggers. */
 export const ENTITY_TYPES: readonly EntityTypeSpec[] = [
-  { type: 'topics', displayName: 'topic', flag: 'topic', zookeeper: true, supported: { zookeeper: true, bootstrap: false } },
-  { type: 'clients', displayName: 'client-id', flag: 'client', defaultsFlag: 'client-defaults', zookeeper: true, supported: NOT_YET },
-  { type: 'users', displayName: 'user-principal', flag: 'user', defaultsFlag: 'user-defaults', zookeeper: true, supported: { zookeeper: true, bootstrap: true } },
-  { type: 'brokers', displayName: 'brokers', flag: 'broker', defaultsFlag: 'broker-defaults', zookeeper: true, supported: NOT_YET },
-  { type: 'ips', displayName: 'ips', flag: 'ip', defaultsFlag: 'ip-defaults', zookeeper: true, supported: NOT_YET },
-  { type: 'broker-loggers', displayName: 'broker-loggers', flag: 'broker-logger', zookeeper: false, supported: NOT_YET },
+  { type: 'topics', displayName: 'topic', flag: 'topic', zookeeper: true, supported: BOTH },
+  { type: 'clients', displayName: 'client-id', flag: 'client', defaultsFlag: 'client-defaults', zookeeper: true, supported: BOTH },
+  { type: 'users', displayName: 'user-principal', flag: 'user', defaultsFlag: 'user-defaults', zookeeper: true, supported: BOTH },
+  { type: 'brokers', displayName: 'brokers', flag: 'broker', defaultsFlag: 'broker-defaults', zookeeper: true, supported: BOTH },
+  { type: 'ips', displayName: 'ips', flag: 'ip', defaultsFlag: 'ip-defaults', zookeeper: true, supported: NEITHER },
+  { type: 'broker-loggers', displayName: 'broker-loggers', flag: 'broker-logger', zookeeper: false, supported: { zookeeper: false, bootstrap: true } },
 ];
 
-/** The quota keys Kafka 2.8 takes for users (DynamicConfig.User, besides SCRAM); quotas come with issue 11. */
-export const USER_QUOTA_KEYS: ReadonlySet<string> = new Set(['producer_byte_rate', 'consumer_byte_rate', 'request_percentage', 'controller_mutation_rate']);
+/**
+ * The quota keys (helper C's QUOTA_KEYS, Kafka 2.8's DynamicConfig.Client; users add SCRAM
+ * credentials) as config definitions, so a bad value gets ConfigDef's message naming the key.
+ */
+const QUOTA_KEY_DEFS: ReadonlyMap<string, ConfigKey<number | null>> = new Map([...QUOTA_KEYS].map(([key, type]) => {
+  const options = { default: null, importance: 'HIGH', doc: `Quota ${key}.` } as const;
+  return [key, type === 'LONG' ? longKey(options) : doubleKey(options)];
+}));
+
+export function isQuotaKey(key: string): boolean {
+  return QUOTA_KEY_DEFS.has(key);
+}
+
+/** Checks a quota value as ZooKeeper will hold it; throws ConfigError (`Not a number of type LONG`). */
+export function checkQuotaValue(key: string, value: string): void {
+  parseValue(key, QUOTA_KEY_DEFS.get(key) as ConfigKey<number | null>, value);
+}
 
 export function entityTypeSpec(type: string): EntityTypeSpec | undefined {
   return ENTITY_TYPES.find((t) => t.type === type);
-}
-
-/** ConfigCommand's Entity.toString: `user-principal 'alice'`, or `default user-principal` for '' (the default entity). */
-export function describeEntity(spec: EntityTypeSpec, name: string): string {
-  return name === '' ? `default ${spec.displayName}` : `${spec.displayName} '${name}'`;
 }

@@ -6,8 +6,11 @@
  * before any connection is made, so nothing is written.
  */
 import { Command } from 'commander';
+import { QUOTA_KEYS } from '../broker/client-quota-config';
+import { DYNAMIC_BROKER_KEYS, THROTTLE_RATE_KEYS } from '../config/dynamic-broker-keys';
 import { parseZookeeperConnect } from '../config/endpoints';
 import { readPropertiesFile } from '../config/properties';
+import { topicConfigDefs } from '../config/topic-config';
 import { ENTITY_TYPES, EntityTypeName, EntityTypeSpec, entityTypeSpec } from './configs-entities';
 import { parseAddConfig } from './configs-parse';
 import { CliIo, collect, errorMessage, newProgram, parseBootstrapServers, parseToolArgs, ToolArgs, UsageError } from './options';
@@ -37,30 +40,49 @@ function buildProgram(io: CliIo): Command {
     .option('--alter', 'Alter the configuration for the entity.')
     .option('--describe', 'List configs for the given entity.')
     .option('--all', 'List all configs for the given topic, broker, or broker-logger entity (includes static configuration when the entity type is brokers)')
-    .option('--entity-type <type>', 'Type of entity (topics/clients/users/brokers/broker-loggers/ips); samsa-configs supports users so far.', collect)
+    .option('--entity-type <type>', 'Type of entity (topics/clients/users/brokers/broker-loggers/ips)', collect)
     .option('--entity-name <name>', 'Name of entity (topic name/client id/user principal name/broker id/ip)', collect)
     .option('--entity-default', 'Default entity name for clients/users/brokers/ips (applies to corresponding entity type in command line)')
-    .option('--add-config <configs>', "Key Value pairs of configs to add. Square brackets can be used to group values which contain commas: 'k1=v1,k2=[v1,v2,v2],k3=v3'. For entity-type 'users': SCRAM-SHA-256=[iterations=8192,password=secret],SCRAM-SHA-512=[password=secret] (iterations default to 4096).")
+    .option('--add-config <configs>', addConfigHelp())
     .option('--add-config-file <file>', 'Path to a properties file with configs to add. See add-config for a list of valid configurations.')
     .option('--delete-config <keys>', "config keys to remove 'k1,k2'", collect)
     .option('--force', 'Suppress console prompts');
   for (const spec of ENTITY_TYPES) {
-    program.option(`--${spec.flag} <name>`, `The ${spec.displayName} entity to describe or alter (same as --entity-type ${spec.type} --entity-name <name>).`);
+    program.option(`--${spec.flag} <name>`, FLAG_HELP[spec.type]);
     if (spec.defaultsFlag) program.option(`--${spec.defaultsFlag}`, `The config defaults for all ${spec.type}.`);
   }
   return program;
 }
 
+/** Kafka's descriptions of the shorthand entity flags. */
+const FLAG_HELP: Readonly<Record<EntityTypeName, string>> = {
+  topics: "The topic's name.", clients: "The client's ID.", users: "The user's principal name.", brokers: "The broker's ID.",
+  ips: 'The IP address.', 'broker-loggers': "The broker's ID for its logger config.",
+};
+
+/** Kafka's --add-config help: the grammar, then the valid keys per entity type. */
+function addConfigHelp(): string {
+  const list = (keys: Iterable<string>): string => [...keys].sort().join(', ');
+  return "Key Value pairs of configs to add. Square brackets can be used to group values which contain commas: 'k1=v1,k2=[v1,v2,v2],k3=v3'."
+    + ` For entity-type 'topics': ${list(Object.keys(topicConfigDefs))}.`
+    + ` For entity-type 'brokers': ${list([...DYNAMIC_BROKER_KEYS, ...THROTTLE_RATE_KEYS, 'log.level.<subsystem>'])}.`
+    + " For entity-type 'broker-loggers': root or a subsystem's name, with a log level as its value."
+    + ` For entity-type 'users': ${list(QUOTA_KEYS.keys())}, SCRAM-SHA-256, SCRAM-SHA-512`
+    + ' (SCRAM-SHA-256=[iterations=8192,password=secret]; iterations default to 4096).'
+    + ` For entity-type 'clients': ${list(QUOTA_KEYS.keys())}.`
+    + " Entity types 'users' and 'clients' may be specified together to update config for clients of a specific user.";
+}
+
 /** Parses argv; returns options, or the exit code after printing help or an error. */
 export function parseConfigsArgs(argv: readonly string[], io: CliIo): ToolArgs<ConfigsCommandOptions> {
-  return parseToolArgs(buildProgram(io), argv, io, TOOL_NAME, toOptions);
+  return parseToolArgs(buildProgram(io), argv, io, TOOL_NAME, (o) => toOptions(o, argv));
 }
 
 function camel(flag: string): string {
   return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-function toOptions(o: Record<string, unknown>): ConfigsCommandOptions {
+function toOptions(o: Record<string, unknown>, argv: readonly string[]): ConfigsCommandOptions {
   const has = (key: string): boolean => o[key] !== undefined;
   const actions = (['alter', 'describe'] as const).filter(has);
   if (actions.length !== 1) throw new UsageError('Command must include exactly one action: --describe, --alter');
@@ -70,11 +92,12 @@ function toOptions(o: Record<string, unknown>): ConfigsCommandOptions {
       if (has(key)) throw new UsageError(`Option "[describe]" can't be used with option "[${flag}]"`);
     }
   }
-  const { typeNames, names } = entities(o);
+  const { typeNames, names } = entities(o, argv);
   const target = parseTarget(o);
   const types = checkEntityTypes(typeNames, target);
   if (has('all') && target.kind === 'zookeeper') throw new UsageError('--bootstrap-server must be specified for --all');
   if (has('commandConfig') && target.kind === 'zookeeper') throw new UsageError('Option "[command-config]" can\'t be used with option "[zookeeper]"');
+  checkEntityNames(o, types, names, action);
   const options: ConfigsCommandOptions = {
     action, target, commandConfig: o.commandConfig as string | undefined, entityTypes: types, entityNames: names,
     addConfigs: new Map(), deleteConfigs: [], all: has('all'),
@@ -83,10 +106,17 @@ function toOptions(o: Record<string, unknown>): ConfigsCommandOptions {
   return options;
 }
 
-/** Kafka's entityTypes / entityNames: --entity-type/--entity-name/--entity-default, or the shorthand flags. */
-function entities(o: Record<string, unknown>): { typeNames: string[]; names: string[] } {
+/**
+ * Kafka's entityTypes / entityNames: --entity-type/--entity-name/--entity-default, or the shorthand
+ * flags. Names keep their command-line order across --entity-name and --entity-default, since the
+ * n-th name goes with the n-th type (`--entity-type users --entity-default --entity-type clients
+ * --entity-name app`).
+ */
+function entities(o: Record<string, unknown>, argv: readonly string[]): { typeNames: string[]; names: string[] } {
   const typeNames = [...((o.entityType as string[] | undefined) ?? [])];
-  const names = [...((o.entityName as string[] | undefined) ?? []), ...(o.entityDefault !== undefined ? [''] : [])];
+  const given = [...((o.entityName as string[] | undefined) ?? [])];
+  const names = argv.filter((a) => a === '--entity-default' || a === '--entity-name' || a.startsWith('--entity-name='))
+    .map((a) => (a === '--entity-default' ? '' : given.shift() ?? ''));
   const shorthand = ENTITY_TYPES.filter((t) => o[camel(t.flag)] !== undefined);
   const defaults = ENTITY_TYPES.filter((t) => t.defaultsFlag !== undefined && o[camel(t.defaultsFlag)] !== undefined);
   if ((typeNames.length > 0 || names.length > 0) && (shorthand.length > 0 || defaults.length > 0)) {
@@ -126,23 +156,41 @@ function checkEntityTypes(typeNames: readonly string[], target: ConfigsTarget): 
   if (types.length > 1 && !(set.size === 2 && set.has('users') && set.has('clients'))) {
     throw new UsageError("Only 'users' and 'clients' entity types may be specified together");
   }
-  if (types.length > 1) throw new UsageError("User and client configs ('users' with 'clients') are not yet supported by samsa-configs (issue 11)");
   const spec = types[0];
   if (!spec.supported[target.kind]) {
     const where = ENTITY_TYPES.filter((t) => t.supported[target.kind]).map((t) => t.type).join(', ');
-    throw new UsageError(`Entity type '${spec.type}' is not yet supported by samsa-configs with ${option} (issue 11); supported: ${where}`);
+    throw new UsageError(`Entity type '${spec.type}' is not supported by samsa-configs (Samsa has no connection quotas); supported: ${where}`);
   }
   return types;
 }
 
-function checkAlter(o: Record<string, unknown>, options: ConfigsCommandOptions): void {
-  const type: EntityTypeName = options.entityTypes[0].type;
-  if (options.entityNames.length === 0) {
-    if (['users', 'clients', 'brokers', 'ips'].includes(type)) {
-      throw new UsageError('an entity-name or default entity must be specified with --alter of users, clients, brokers or ips');
+/** Kafka's checks on the names: integer broker ids, a broker-logger named for --describe. */
+function checkEntityNames(o: Record<string, unknown>, types: readonly EntityTypeSpec[], names: readonly string[], action: 'describe' | 'alter'): void {
+  const hasEntityName = names.some((n) => n !== '');
+  const typeNames = types.map((t) => t.type);
+  if (hasEntityName && (typeNames.includes('brokers') || typeNames.includes('broker-loggers'))) {
+    for (const id of [o.entityName as string[] | undefined, o.broker, o.brokerLogger].flat().filter((v): v is string => typeof v === 'string')) {
+      if (!isJavaInt(id)) throw new UsageError(`The entity name for ${typeNames[0]} must be a valid integer broker id, but it is: ${id}`);
     }
-    throw new UsageError(`an entity name must be specified with --alter of ${type}`);
   }
+  if (action === 'describe' && typeNames.includes('broker-loggers') && !hasEntityName) {
+    throw new UsageError(`an entity name must be specified with --describe of ${typeNames.join(',')}`);
+  }
+}
+
+/** What Java's Integer.parseInt accepts: an optional sign, digits, within 32 bits. */
+export function isJavaInt(text: string): boolean {
+  return /^[+-]?\d+$/.test(text) && Math.abs(Number(text)) <= 2 ** 31 - (text.startsWith('-') ? 0 : 1);
+}
+
+function checkAlter(o: Record<string, unknown>, options: ConfigsCommandOptions): void {
+  const types: EntityTypeName[] = options.entityTypes.map((t) => t.type);
+  if (types.some((t) => ['users', 'clients', 'brokers', 'ips'].includes(t))) {
+    if (options.entityNames.length === 0) throw new UsageError('an entity-name or default entity must be specified with --alter of users, clients, brokers or ips');
+  } else if (!options.entityNames.some((n) => n !== '')) {
+    throw new UsageError(`an entity name must be specified with --alter of ${types.join(',')}`);
+  }
+  const type = types[0];
   if (options.target.kind === 'zookeeper' && (type === 'users' || type === 'clients') && options.entityNames.length !== options.entityTypes.length) {
     throw new UsageError('--entity-name or --entity-default must be specified with each --entity-type for --alter');
   }

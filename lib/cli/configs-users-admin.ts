@@ -9,7 +9,7 @@ import type { Admin } from '../client/admin';
 import type { ScramCredentialAlteration } from '../client/admin-scram';
 import { SamsaError } from '../protocol/errors';
 import { isScramMechanism } from '../security/scram/scram-credential';
-import { USER_QUOTA_KEYS } from './configs-entities';
+import { isQuotaKey } from './configs-entities';
 import type { ConfigsCommandOptions } from './configs-options';
 import { parseScramValue } from './configs-parse';
 import { CommandError, CliIo, UsageError } from './options';
@@ -20,6 +20,9 @@ export function kafkaExceptionName(err: SamsaError): string {
     CLUSTER_AUTHORIZATION_FAILED: 'ClusterAuthorizationException',
     UNKNOWN_SERVER_ERROR: 'UnknownServerException',
     SASL_AUTHENTICATION_FAILED: 'SaslAuthenticationException',
+    INVALID_CONFIG: 'InvalidConfigurationException',
+    TOPIC_AUTHORIZATION_FAILED: 'TopicAuthorizationException',
+    INVALID_TOPIC_EXCEPTION: 'InvalidTopicException',
   };
   const name = special[err.errorName]
     ?? `${err.errorName.toLowerCase().replace(/(^|_)([a-z])/g, (_, __, c: string) => c.toUpperCase())}Exception`;
@@ -34,18 +37,21 @@ export class ConfigCommandFailure extends Error {
   }
 }
 
-/** Kafka's checks for a user alteration over --bootstrap-server; returns what to send. Runs before connecting. */
-export function prepareUsersAdminAlter(opts: ConfigsCommandOptions): ScramCredentialAlteration[] {
+/**
+ * Kafka's checks for a user alteration over --bootstrap-server; returns the credential changes to
+ * send, or null for a quota alteration (configs-quotas-admin.ts). Runs before connecting.
+ */
+export function prepareUsersAdminAlter(opts: ConfigsCommandOptions): ScramCredentialAlteration[] | null {
   const adds = [...opts.addConfigs.keys()];
-  const unknownAdds = adds.filter((k) => !isScramMechanism(k) && !USER_QUOTA_KEYS.has(k));
-  const unknownDeletes = opts.deleteConfigs.filter((k) => !isScramMechanism(k) && !USER_QUOTA_KEYS.has(k));
+  const unknownAdds = adds.filter((k) => !isScramMechanism(k) && !isQuotaKey(k));
+  const unknownDeletes = opts.deleteConfigs.filter((k) => !isScramMechanism(k) && !isQuotaKey(k));
   if (unknownAdds.length > 0) {
     throw new UsageError(`Only quota and SCRAM credential configs can be added for 'users' using --bootstrap-server. Unexpected config names: Set(${unknownAdds.join(', ')})`);
   }
   if (unknownDeletes.length > 0) {
     throw new UsageError(`Only quota and SCRAM credential configs can be deleted for 'users' using --bootstrap-server. Unexpected config names: ArrayBuffer(${unknownDeletes.join(', ')})`);
   }
-  const quota = [...adds, ...opts.deleteConfigs].filter((k) => USER_QUOTA_KEYS.has(k));
+  const quota = [...adds, ...opts.deleteConfigs].filter((k) => isQuotaKey(k));
   const scram = [...adds, ...opts.deleteConfigs].filter(isScramMechanism);
   if (scram.length > 0 && opts.entityNames.includes('')) {
     throw new UsageError('The use of --entity-default or --user-defaults is not allowed with User SCRAM Credentials using --bootstrap-server.');
@@ -53,7 +59,7 @@ export function prepareUsersAdminAlter(opts: ConfigsCommandOptions): ScramCreden
   if (scram.length > 0 && quota.length > 0) {
     throw new UsageError("Cannot alter both quota and SCRAM credential configs simultaneously for 'users' using --bootstrap-server.");
   }
-  if (quota.length > 0) throw new UsageError(`Quota configs (${quota.join(', ')}) are not yet supported by samsa-configs (issue 11)`);
+  if (quota.length > 0) return null;
   const user = opts.entityNames[0];
   const alterations: ScramCredentialAlteration[] = [];
   for (const mechanism of opts.deleteConfigs.filter(isScramMechanism)) alterations.push({ user, mechanism, delete: true });
@@ -74,9 +80,8 @@ export async function alterUsersAdmin(admin: Admin, opts: ConfigsCommandOptions,
   io.out(`Completed updating config for user ${user}.\n`);
 }
 
+/** The SCRAM half of Kafka's user describe (the quota half is configs-quotas-admin.ts); only without --entity-default. */
 export async function describeUsersAdmin(admin: Admin, opts: ConfigsCommandOptions, io: CliIo): Promise<void> {
-  // Kafka also prints the quota configs first (DescribeClientQuotas); Samsa has none yet (issue 11).
-  // SCRAM credentials are described only without --entity-default.
   if (opts.entityNames.includes('')) return;
   const descriptions = await admin.describeUserScramCredentials(opts.entityNames);
   for (const d of descriptions) {

@@ -3,9 +3,9 @@
  * rules: exactly one action, --bootstrap-server always, each action's required file(s), and only
  * the options an action permits (`Option "[timeout]" can't be used with action "[verify]"`).
  *
- * Samsa has no replication throttles and no log-directory moves: --throttle and
- * --replica-alter-log-dirs-throttle are recognised so users get a clear refusal instead of
- * "unknown option", and --preserve-throttles / --disable-rack-aware are accepted and change nothing.
+ * --throttle and --replica-alter-log-dirs-throttle set Kafka's replication throttles for the moves
+ * (lib/cli/reassign-throttles.ts), which --verify removes unless --preserve-throttles;
+ * --disable-rack-aware is accepted and changes nothing.
  */
 import { Command } from 'commander';
 import { CliIo, UsageError, integerArg, newProgram, parseBootstrapServers, parseToolArgs, ToolArgs } from './options';
@@ -25,6 +25,11 @@ export interface ReassignOptions {
   additional: boolean;
   /** How long the controller may take to accept the reassignments. */
   timeoutMs: number;
+  /** --throttle: bytes/s for the inter-broker replication of the moves; undefined when not given. */
+  throttle?: number;
+  /** --replica-alter-log-dirs-throttle: bytes/s for moves between a broker's log directories. */
+  replicaAlterLogDirsThrottle?: number;
+  preserveThrottles: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10000;
@@ -76,9 +81,13 @@ function buildProgram(io: CliIo): Command {
     .option('--broker-list <ids>', 'The list of brokers to which the partitions need to be reassigned in the form "0,1,2". Required with --generate.')
     .option('--additional', 'Execute this reassignment in addition to any other ongoing ones.')
     .option('--timeout <ms>', 'The maximum time in ms to wait for the controller to accept the reassignment.', integerArg(1))
-    .option('--throttle <bytes/sec>', 'Not supported: Samsa has no replication throttles.')
-    .option('--replica-alter-log-dirs-throttle <bytes/sec>', 'Not supported: Samsa does not move replicas between log directories.')
-    .option('--preserve-throttles', 'Accepted for compatibility; Samsa has no throttles to remove.')
+    .option('--throttle <bytes/sec>', 'The movement of partitions between brokers will be throttled to this value (bytes/sec). '
+      + 'This option can be included with --execute when a reassignment is started, and it can be altered by resubmitting the current reassignment along with the --additional flag. '
+      + 'The throttle rate should be at least 1 KB/s.', integerArg(-1))
+    .option('--replica-alter-log-dirs-throttle <bytes/sec>', 'The movement of replicas between log directories on the same broker will be throttled to this value (bytes/sec). '
+      + 'This option can be included with --execute when a reassignment is started, and it can be altered by resubmitting the current reassignment along with the --additional flag. '
+      + 'The throttle rate should be at least 1 KB/s.', integerArg(-1))
+    .option('--preserve-throttles', 'Do not modify broker or topic throttles.')
     .option('--disable-rack-aware', 'Accepted for compatibility; --generate places replicas rack-unaware.');
 }
 
@@ -102,9 +111,6 @@ function toOptions(o: Record<string, unknown>): ReassignOptions {
       throw new UsageError(`Option "[${FLAG[key]}]" can't be used with action "[${action}]"`);
     }
   }
-  for (const key of ['throttle', 'replicaAlterLogDirsThrottle']) {
-    if (has(key)) throw new UsageError(`Option "[${FLAG[key]}]" is not supported: Samsa has no replication throttles`);
-  }
   return {
     action,
     bootstrapServers: parseBootstrapServers(o.bootstrapServer as string),
@@ -114,5 +120,10 @@ function toOptions(o: Record<string, unknown>): ReassignOptions {
     brokerList: o.brokerList as string | undefined,
     additional: has('additional'),
     timeoutMs: (o.timeout as number | undefined) ?? DEFAULT_TIMEOUT_MS,
+    // Kafka's default -1 means "no throttle".
+    throttle: (o.throttle as number | undefined) !== undefined && (o.throttle as number) >= 0 ? o.throttle as number : undefined,
+    replicaAlterLogDirsThrottle: (o.replicaAlterLogDirsThrottle as number | undefined) !== undefined && (o.replicaAlterLogDirsThrottle as number) >= 0
+      ? o.replicaAlterLogDirsThrottle as number : undefined,
+    preserveThrottles: has('preserveThrottles'),
   };
 }

@@ -26,6 +26,7 @@ import { ReassignOptions, TOOL_NAME, parseReassignArgs } from './reassign-partit
 import { compareTopicPartitions } from '../util/topic-partition';
 import { formatTopicPartition, formatTopicPartitions } from './topic-partition-text';
 import { sleep } from '../util/time';
+import { clearAllThrottles, setLogDirThrottle, setReassignmentThrottle, ThrottleAdmin, verifyPeriodicallyMessage } from './reassign-throttles';
 
 /** The part of the Admin client this tool uses; tests substitute a fake. */
 export interface ReassignAdmin {
@@ -35,6 +36,8 @@ export interface ReassignAdmin {
   listPartitionReassignments(partitions: TopicPartition[] | null, opts?: { timeoutMs?: number }): Promise<PartitionReassignment[]>;
   alterPartitionReassignments(reassignments: NewPartitionReassignment[], opts?: { timeoutMs?: number }): Promise<PartitionResult[]>;
   alterReplicaLogDirs(moves: ReplicaLogDirMove[]): Promise<Array<SamsaError | null>>;
+  /** Sets and clears the replication throttles (reassign-throttles.ts). */
+  incrementalAlterConfigs: ThrottleAdmin['incrementalAlterConfigs'];
   close(): Promise<void>;
 }
 
@@ -101,7 +104,7 @@ function runAction(admin: ReassignAdmin, opts: ReassignOptions, inputs: Inputs, 
     case 'execute':
       return executeAssignment(admin, targets, opts, io);
     case 'verify':
-      return verifyAssignment(admin, targets, io);
+      return verifyAssignment(admin, targets, opts.preserveThrottles, io);
     case 'cancel':
       return cancelAssignment(admin, targets, opts.timeoutMs, io);
     case 'list':
@@ -124,6 +127,13 @@ async function executeAssignment(admin: ReassignAdmin, targets: PartitionTarget[
   const current = await currentReplicas(admin, targets);
   io.out(`Current partition replica assignment\n\n${formatReassignmentJson(current)}\n\n`
     + 'Save this to use as the --reassignment-json-file option during rollback\n');
+  if (opts.throttle !== undefined || opts.replicaAlterLogDirsThrottle !== undefined) {
+    io.out(`${verifyPeriodicallyMessage(opts.throttle, opts.replicaAlterLogDirsThrottle)}\n`);
+    if (opts.throttle !== undefined) await setReassignmentThrottle(admin, current, targets, opts.throttle);
+    // Kafka throttles log-directory moves on the brokers whose replicas name a directory.
+    const movingBrokers = targets.flatMap((t) => (t.logDirs ?? []).flatMap((dir, i) => (dir === ANY_LOG_DIR ? [] : [t.replicas[i]])));
+    if (opts.replicaAlterLogDirsThrottle !== undefined) await setLogDirThrottle(admin, movingBrokers, opts.replicaAlterLogDirsThrottle);
+  }
   const results = await admin.alterPartitionReassignments(targets.map(({ topic, partition, replicas }) => ({ topic, partition, replicas })), { timeoutMs: opts.timeoutMs });
   const failed = failures(results);
   if (failed.length > 0) {
@@ -204,7 +214,7 @@ function failures(results: readonly PartitionResult[]): string[] {
     .map((r) => `${formatTopicPartition(r)}: ${errorMessage(r.error)}`);
 }
 
-async function verifyAssignment(admin: ReassignAdmin, targets: PartitionTarget[], io: CliIo): Promise<number> {
+async function verifyAssignment(admin: ReassignAdmin, targets: PartitionTarget[], preserveThrottles: boolean, io: CliIo): Promise<number> {
   const ongoing = new Map((await admin.listPartitionReassignments(null)).map((r) => [formatTopicPartition(r), r]));
   const settled = targets.filter((t) => !ongoing.has(formatTopicPartition(t)));
   const described = await describeByName(admin, [...new Set(settled.map((t) => t.topic))]);
@@ -220,6 +230,10 @@ async function verifyAssignment(admin: ReassignAdmin, targets: PartitionTarget[]
     else lines.push(`There is no active reassignment of partition ${tp}, but replica set is ${current.join(',')} rather than ${target.replicas.join(',')}.`);
   }
   io.out(`${lines.join('\n')}\n`);
+  // Kafka clears every throttle once nothing named is moving: it cannot tell which brokers took part.
+  if (!preserveThrottles && !targets.some((t) => ongoing.has(formatTopicPartition(t)))) {
+    await clearAllThrottles(admin, (await admin.describeCluster()).brokers.map((b) => b.nodeId), targets, io);
+  }
   return 0;
 }
 

@@ -5,6 +5,7 @@
 import { Admin } from '../client/admin';
 import type { NewTopic, TopicDescription } from '../client/admin';
 import type { ClientOptions } from '../client/client-options';
+import { AlterConfigOp, configResourceKey } from '../client/admin-configs';
 import type { DeleteOutcome, TopicBackend, TopicListing } from './topic-backend';
 
 export class AdminTopicBackend implements TopicBackend {
@@ -52,6 +53,17 @@ export class AdminTopicBackend implements TopicBackend {
 
   createPartitions(topic: string, totalCount: number, assignments?: number[][]): Promise<void> {
     return this.admin.createPartitions(topic, totalCount, assignments ? { assignments } : undefined);
+  }
+
+  /** Samsa extra: Kafka's tool refuses --config with --alter on --bootstrap-server; Samsa sends IncrementalAlterConfigs. */
+  async alterTopicConfig(topic: string, set: Readonly<Record<string, string>>, deletes: readonly string[]): Promise<void> {
+    const resource = { type: 'topic' as const, name: topic };
+    const ops: AlterConfigOp[] = [
+      ...Object.entries(set).map(([name, value]): AlterConfigOp => ({ name, op: 'set', value })),
+      ...deletes.map((name): AlterConfigOp => ({ name, op: 'delete' })),
+    ];
+    const error = (await this.admin.incrementalAlterConfigs([{ resource, ops }])).get(configResourceKey(resource));
+    if (error) throw error;
   }
 
   close(): Promise<void> {

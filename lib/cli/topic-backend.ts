@@ -32,5 +32,7 @@ export interface TopicBackend {
   deleteTopic(name: string): Promise<DeleteOutcome>;
   /** Grows `topic` to `totalCount` partitions; `assignments` lists replicas of the new ones only. */
   createPartitions(topic: string, totalCount: number, assignments?: number[][]): Promise<void>;
+  /** Sets and removes config overrides of an existing topic; everything is validated before anything is written. */
+  alterTopicConfig(topic: string, set: Readonly<Record<string, string>>, deletes: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }

@@ -12,6 +12,7 @@ import { ErrorCode, SamsaError } from '../protocol/errors';
 import { validateTopicConfig, validateTopicName } from '../config/topic-config';
 import { assignReplicasToBrokers } from '../controller/replica-assignment';
 import { ClusterStore } from '../zk/cluster-store';
+import { EntityConfigStore } from '../zk/entity-config';
 import { ZkClient } from '../zk/zk-client';
 import type { NewTopic, PartitionInfo, TopicDescription } from '../client/admin';
 import type { DeleteOutcome, TopicBackend, TopicListing } from './topic-backend';
@@ -124,6 +125,17 @@ export class ZkTopicBackend implements TopicBackend {
       }
     }
     await this.store.addPartitions(topic, additions);
+  }
+
+  /** Kafka's TopicCommand with --zookeeper: merge into /config/topics/<t>, then notify brokers through /config/changes. */
+  async alterTopicConfig(topic: string, set: Readonly<Record<string, string>>, deletes: readonly string[]): Promise<void> {
+    validateTopicConfig({ ...set, ...Object.fromEntries(deletes.map((k) => [k, null])) });
+    if (!(await this.store.topicExists(topic))) throw new SamsaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${topic}' does not exist.`);
+    await new EntityConfigStore(this.zk).updateConfig('topics', topic, (config) => {
+      Object.assign(config, set);
+      for (const key of deletes) delete config[key];
+      return config;
+    });
   }
 
   close(): Promise<void> {

@@ -31,6 +31,10 @@ export interface TopicCommandOptions {
   replicationFactor?: number;
   /** `--config` overrides, as written (validated against the topic config definitions later). */
   configs: Record<string, string>;
+  /** `--delete-config` keys to remove with --alter. */
+  deleteConfigs: string[];
+  /** `--topics-with-overrides`: describe only topics that have config overrides, without their partitions. */
+  topicsWithOverrides: boolean;
   /** `--replica-assignment 1:2,2:3`: replicas per partition, in partition order. */
   replicaAssignment?: number[][];
   ifExists: boolean;
@@ -52,12 +56,13 @@ function buildProgram(io: CliIo): Command {
     .option('--list', 'List all available topics.')
     .option('--create', 'Create a new topic.')
     .option('--delete', 'Delete a topic.')
-    .option('--alter', 'Alter the number of partitions and replica assignment.')
+    .option('--alter', 'Alter the number of partitions, replica assignment, and/or configuration for the topic.')
     .option('--describe', 'List details for the given topics.')
     .option('--topic <topic>', 'The topic to create, alter, describe or delete. It also accepts a regular expression, except for --create.')
     .option('--partitions <n>', 'The number of partitions for the topic being created or altered.', integerArg())
     .option('--replication-factor <n>', 'The replication factor for each partition in the topic being created.', integerArg())
-    .option('--config <name=value>', 'A topic configuration override for the topic being created (repeatable).', collect)
+    .option('--config <name=value>', 'A topic configuration override for the topic being created or altered (repeatable).', collect)
+    .option('--delete-config <name>', 'A topic configuration override to be removed for an existing topic (repeatable).', collect)
     .option('--replica-assignment <list>', 'Manual partition-to-broker assignment: b1:b2,b2:b3,... (one entry per partition).')
     .option('--if-exists', 'When altering, deleting or describing, only act if the topic exists.')
     .option('--if-not-exists', 'When creating, do not fail if the topic already exists.')
@@ -65,6 +70,7 @@ function buildProgram(io: CliIo): Command {
     .option('--unavailable-partitions', 'When describing, only show partitions whose leader is not available.')
     .option('--under-min-isr-partitions', 'When describing, only show partitions whose ISR count is less than the configured minimum. Not supported with --zookeeper.')
     .option('--at-min-isr-partitions', 'When describing, only show partitions whose ISR count is equal to the configured minimum. Not supported with --zookeeper.')
+    .option('--topics-with-overrides', 'When describing, only show topics that have overridden configs.')
     .option('--exclude-internal', 'Exclude internal topics when listing or describing.');
 }
 
@@ -88,6 +94,8 @@ function toOptions(o: Record<string, unknown>): TopicCommandOptions {
     partitions: o.partitions as number | undefined,
     replicationFactor: o.replicationFactor as number | undefined,
     configs: parseTopicConfigs((o.config as string[] | undefined) ?? []),
+    deleteConfigs: ((o.deleteConfig as string[] | undefined) ?? []).map((k) => k.trim()),
+    topicsWithOverrides: has('topicsWithOverrides'),
     replicaAssignment: has('replicaAssignment') ? parseReplicaAssignment(o.replicaAssignment as string) : undefined,
     ifExists: has('ifExists'),
     ifNotExists: has('ifNotExists'),
@@ -118,7 +126,9 @@ function parseTarget(o: Record<string, unknown>): ClusterTarget {
 
 /** Which actions each option may accompany (Kafka's checkInvalidArgs table). */
 const ALLOWED_WITH: ReadonlyArray<[string, string, readonly TopicAction[]]> = [
-  ['config', 'config', ['create']],
+  ['config', 'config', ['create', 'alter']],
+  ['deleteConfig', 'delete-config', ['alter']],
+  ['topicsWithOverrides', 'topics-with-overrides', ['describe']],
   ['partitions', 'partitions', ['create', 'alter']],
   ['replicationFactor', 'replication-factor', ['create']],
   ['replicaAssignment', 'replica-assignment', ['create', 'alter']],
@@ -145,7 +155,7 @@ function checkCombinations(o: Record<string, unknown>, action: TopicAction): voi
   if (action !== 'list' && action !== 'describe' && o.topic === undefined) {
     throw new UsageError('Missing required argument "[topic]"');
   }
-  if (action === 'alter' && o.partitions === undefined) {
+  if (action === 'alter' && o.partitions === undefined && o.config === undefined && o.deleteConfig === undefined) {
     throw new UsageError('Missing required argument "[partitions]"');
   }
   if (action === 'create' && o.replicaAssignment !== undefined) {
@@ -170,6 +180,7 @@ const REPORT_OPTIONS: ReadonlyArray<[string, string]> = [
 function checkReportOptions(o: Record<string, unknown>): void {
   const used = REPORT_OPTIONS.filter(([key]) => o[key] !== undefined);
   if (used.length > 1) throw new UsageError(`Option "[${used[0][1]}]" can't be used with option "[${used[1][1]}]"`);
+  if (used.length > 0 && o.topicsWithOverrides !== undefined) throw new UsageError(`Option "[${used[0][1]}]" can't be used with option "[topics-with-overrides]"`);
   const minIsrFlag = used.find(([key]) => key === 'underMinIsrPartitions' || key === 'atMinIsrPartitions');
   if (minIsrFlag && o.zookeeper !== undefined) throw new UsageError(`Option "[${minIsrFlag[1]}]" can't be used with option "[zookeeper]"`);
 }

@@ -12,7 +12,7 @@ import { validateTopicConfig } from '../config/topic-config';
 import type { NewTopic } from '../client/admin';
 import { AdminTopicBackend } from './topic-admin-backend';
 import type { TopicBackend } from './topic-backend';
-import { describeTopicLines } from './topic-format';
+import { describeTopicLines, formatTopicLine } from './topic-format';
 import { selectTopics } from './topic-filter';
 import { CliIo, CommandError, UsageError, clientOptionsFromProperties, errorMessage, loadClientProperties, processIo, runMain } from './options';
 import { ClusterTarget, TopicCommandOptions, parseTopicsArgs } from './topics-options';
@@ -68,6 +68,8 @@ function validateBeforeConnecting(opts: TopicCommandOptions): void {
   if (opts.action === 'alter' && opts.partitions !== undefined && opts.partitions < 1) {
     throw new CommandError('The partitions must be greater than 0');
   }
+  // Kafka's parseTopicConfigsToBeAdded / ToBeDeleted: LogConfig.validate and validateNames, before connecting.
+  if (opts.action === 'alter') validateTopicConfig({ ...opts.configs, ...Object.fromEntries(opts.deleteConfigs.map((k) => [k, null])) });
 }
 
 async function runAction(backend: TopicBackend, opts: TopicCommandOptions, io: CliIo): Promise<void> {
@@ -135,6 +137,12 @@ async function describeTopics(backend: TopicBackend, opts: TopicCommandOptions, 
   const descriptions = await backend.describeTopics(topics);
   const liveBrokers = opts.unavailable ? await backend.liveBrokerIds() : undefined;
   const minIsr = (opts.underMinIsr || opts.atMinIsr) && backend.minInsyncReplicas ? await backend.minInsyncReplicas(descriptions) : undefined;
+  if (opts.topicsWithOverrides) {
+    // Kafka: only the topic line, and only for topics with an override.
+    const lines = descriptions.filter((d) => Object.keys(d.configs).length > 0).map(formatTopicLine);
+    if (lines.length > 0) io.out(`${lines.join('\n')}\n`);
+    return;
+  }
   const lines = descriptions.flatMap((d) =>
     describeTopicLines(d, {
       underReplicated: opts.underReplicated, unavailable: opts.unavailable, liveBrokers,
@@ -160,7 +168,18 @@ async function deleteTopics(backend: TopicBackend, opts: TopicCommandOptions, io
 async function alterTopics(backend: TopicBackend, opts: TopicCommandOptions, io: CliIo): Promise<void> {
   const topics = await matchingTopics(backend, opts);
   if (topics.length === 0) return;
-  const total = opts.partitions as number;
+  if (Object.keys(opts.configs).length > 0 || opts.deleteConfigs.length > 0) {
+    for (const topic of topics) {
+      if (opts.target.kind === 'zookeeper') {
+        io.out('WARNING: Altering topic configuration from this script has been deprecated and may be removed in future releases.\n'
+          + '         Going forward, please use kafka-configs.sh for this functionality\n');
+      }
+      await backend.alterTopicConfig(topic, opts.configs, opts.deleteConfigs);
+      io.out(`Updated config for topic ${topic}.\n`);
+    }
+  }
+  if (opts.partitions === undefined) return;
+  const total = opts.partitions;
   const descriptions = await backend.describeTopics(topics);
   for (const desc of descriptions) {
     if (desc.internal && desc.name === '__consumer_offsets') {

@@ -15,6 +15,7 @@ import * as configs from './admin-configs';
 import * as records from './admin-records';
 import * as scram from './admin-scram';
 import * as logDirs from './admin-log-dirs';
+import * as quotas from './admin-quotas';
 import { closedError, responseError, unknownTopicError } from './client-errors';
 import { ADMIN_METRIC_DEFS, AdminMetrics, adminMetrics } from './client-metrics';
 import { registerClientMetrics } from './client-metrics-registry';
@@ -378,6 +379,16 @@ export class Admin {
   /** Upserts and deletes SCRAM credentials; maps each user to null (done) or the error the broker gave. */
   async alterUserScramCredentials(alterations: scram.ScramCredentialAlteration[]): Promise<Map<string, SamsaError | null>> {
     return scram.alterUserScramCredentials(await this.connection(), alterations);
+  }
+
+  /** Kafka's describeClientQuotas: the quotas of the user / client-id entities the filter matches. */
+  async describeClientQuotas(filter: quotas.ClientQuotaFilter): Promise<quotas.ClientQuotaDescription[]> {
+    return quotas.describeClientQuotas(await this.connection(), filter);
+  }
+
+  /** Kafka's alterClientQuotas: one result per entry, error null when it was applied. */
+  async alterClientQuotas(entries: quotas.ClientQuotaAlteration[], options?: { validateOnly?: boolean }): Promise<quotas.ClientQuotaAlterationResult[]> {
+    return quotas.alterClientQuotas(await this.connection(), entries, options);
   }
 
   /** Each resource's config entries (with sources, and synonyms when asked), by configs.configResourceKey. */

@@ -15,6 +15,7 @@ import { parseHttpListener, parseListeners, parseProtocolMap, parseWireProtocolM
 import { sslListenerKeys } from './security-config-defs';
 import { SECURITY_PROTOCOLS } from '../security/security-protocol';
 import { saslBrokerKeys } from '../security/sasl/broker-sasl-config';
+import { quotaBrokerKeys } from './quota-config-defs';
 
 export const COMPRESSION_TYPES = ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'] as const;
 export const CLEANUP_POLICIES = ['delete', 'compact'] as const;
@@ -219,5 +220,5 @@ const httpKeys = {
   }),
 };
 
-export const brokerConfigDefs = { ...serverKeys, ...logKeys, ...replicationKeys, ...groupKeys, ...sslListenerKeys, ...saslBrokerKeys, ...authorizerKeys, ...httpKeys };
+export const brokerConfigDefs = { ...serverKeys, ...logKeys, ...replicationKeys, ...groupKeys, ...sslListenerKeys, ...saslBrokerKeys, ...authorizerKeys, ...httpKeys, ...quotaBrokerKeys };
 export type BrokerConfigDefs = typeof brokerConfigDefs;

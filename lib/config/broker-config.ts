@@ -120,6 +120,9 @@ export interface BrokerConfig {
   httpConsoleWriteEnable: boolean;
   /** `http.console.group.lag.sample.interval.ms`: how often the console samples group lag (ms). */
   httpConsoleGroupLagSampleIntervalMs: number;
+  /** quota.window.num / quota.window.size.seconds and their replication.quota.* pair (lib/broker/quota-rate.ts). */
+  quotaWindow: { numSamples: number; windowMs: number };
+  replicationQuotaWindow: { numSamples: number; windowMs: number };
 }
 
 export interface LoadedBrokerConfig {
@@ -173,6 +176,8 @@ export function buildBrokerConfig(raw: RawConfig): LoadedBrokerConfig {
     httpMetricsPartitionEnable: v['http.metrics.partition.enable'],
     httpConsoleWriteEnable: v['http.console.write.enable'],
     httpConsoleGroupLagSampleIntervalMs: v['http.console.group.lag.sample.interval.ms'],
+    quotaWindow: { numSamples: v['quota.window.num'], windowMs: v['quota.window.size.seconds'] * 1000 },
+    replicationQuotaWindow: { numSamples: v['replication.quota.window.num'], windowMs: v['replication.quota.window.size.seconds'] * 1000 },
   };
   checkCrossKeyRules(config);
   return { config, unknownKeys: unknownKeys.filter((key) => !sasl.consumedKeys.has(key)), ignoredKeys };

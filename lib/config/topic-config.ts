@@ -13,6 +13,7 @@ import { ConfigError } from './config-error';
 import { CLEANUP_POLICIES, COMPRESSION_TYPES, TIMESTAMP_TYPES } from './broker-config-defs';
 import { BrokerConfig, CleanupPolicy, CompressionType, TimestampType } from './broker-config';
 import { atLeast, between } from './validators';
+import { isThrottledReplicasKey, validateThrottledReplicas } from './replication-throttle-config';
 
 /** Kafka's topic keys. Every default is null: an unset key inherits the broker's value. */
 export const topicConfigDefs = {
@@ -102,6 +103,11 @@ export function isTopicConfigName(name: string): name is TopicConfigName {
 export function parseTopicConfig(raw: RawConfig): TopicOverrides {
   const overrides: Record<string, unknown> = {};
   for (const [name, value] of rawEntries(raw)) {
+    if (isThrottledReplicasKey(name)) {
+      // Replication throttles are not log settings: checked here, applied by lib/broker/replication-quotas.ts.
+      if (value !== null && value !== undefined) validateThrottledReplicas(name, value);
+      continue;
+    }
     if (!isTopicConfigName(name)) throw new ConfigError(`Unknown topic config name: ${name}`, { key: name, value });
     if (value === null || value === undefined) continue;
     overrides[FIELD_OF[name]] = parseValue<unknown>(name, topicConfigDefs[name], value);

@@ -35,6 +35,8 @@ export interface BrokerMetricsSource {
   connectionCounts(): ReadonlyMap<string, number>;
   /** The consumer groups this broker coordinates (loaded `__consumer_offsets` partitions only). */
   consumerGroups(): Iterable<GroupView>;
+  /** Client quota throttling so far, per quota type (produce, fetch, request); absent: no series. */
+  quotaThrottles?(): Iterable<{ readonly type: string; readonly throttleTimeTotalMs: number; readonly throttledRequests: number }>;
 }
 
 export interface BrokerMetricsOptions {
@@ -273,6 +275,15 @@ export class BrokerMetrics implements ReplicaTrafficObserver, RequestObserver, L
         for (const [state, n] of groupStateCounts(source.consumerGroups())) this.labels(state).set(n);
       },
     });
+    const quotaGauge = (name: string, help: string, read: (q: { throttleTimeTotalMs: number; throttledRequests: number }) => number) => new Gauge({
+      name, help, labelNames: ['quota_type'], registers,
+      collect() {
+        for (const q of source.quotaThrottles?.() ?? []) this.labels(q.type).set(read(q));
+      },
+    });
+    quotaGauge('samsa_quota_throttle_time_ms_total', 'Milliseconds of throttle handed to clients over their quotas, by quota type (Produce/Fetch/Request throttle-time).',
+      (q) => q.throttleTimeTotalMs);
+    quotaGauge('samsa_quota_throttled_requests_total', 'Requests answered with a throttle, by quota type.', (q) => q.throttledRequests);
     if (options.perPartition) this.partitionGauges();
   }
 

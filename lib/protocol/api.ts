@@ -37,6 +37,9 @@ import {
 } from './messages/scram-credentials';
 import { DeleteRecordsRequest, DeleteRecordsResponse } from './messages/delete-records';
 import { AlterReplicaLogDirsRequest, AlterReplicaLogDirsResponse, DescribeLogDirsRequest, DescribeLogDirsResponse } from './messages/log-dirs';
+import {
+  AlterClientQuotasRequest, AlterClientQuotasResponse, DescribeClientQuotasRequest, DescribeClientQuotasResponse,
+} from './messages/client-quotas';
 import { SaslAuthenticateRequest, SaslAuthenticateResponse, SaslHandshakeRequest, SaslHandshakeResponse } from './messages/sasl';
 
 export interface ApiDef<Req, Resp> {
@@ -94,6 +97,8 @@ export const Api = {
   AlterPartitionReassignments: api(45, 'AlterPartitionReassignments', AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse),
   ListPartitionReassignments: api(46, 'ListPartitionReassignments', ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse),
   OffsetDelete: api(47, 'OffsetDelete', OffsetDeleteRequest, OffsetDeleteResponse),
+  DescribeClientQuotas: api(48, 'DescribeClientQuotas', DescribeClientQuotasRequest, DescribeClientQuotasResponse),
+  AlterClientQuotas: api(49, 'AlterClientQuotas', AlterClientQuotasRequest, AlterClientQuotasResponse),
   DescribeUserScramCredentials: api(50, 'DescribeUserScramCredentials', DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse),
   AlterUserScramCredentials: api(51, 'AlterUserScramCredentials', AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse),
 } as const;

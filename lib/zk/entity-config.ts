@@ -89,7 +89,17 @@ export class EntityConfigStore {
    * never lost. An empty result is written as `{"config":{}}`, as Kafka does, not deleted.
    */
   async updateConfig(type: ConfigEntityType, name: string, update: ConfigUpdate): Promise<Record<string, string>> {
-    const path = entityConfigPath(type, name);
+    return this.updateZnodeConfig(type, entityZnodeName(type, name), update);
+  }
+
+  /** The config of a znode named by its (already sanitized) path below the type: `alice/clients/app` for user+client quotas. */
+  async getZnodeConfig(type: ConfigEntityType, znodeName: string): Promise<Record<string, string>> {
+    return (await this.read(`${ZkPaths.config}/${type}/${znodeName}`))?.config ?? {};
+  }
+
+  /** updateConfig for a znode named by its sanitized path below the type (nested user+client quota entities). */
+  async updateZnodeConfig(type: ConfigEntityType, znodeName: string, update: ConfigUpdate): Promise<Record<string, string>> {
+    const path = `${ZkPaths.config}/${type}/${znodeName}`;
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       const current = await this.read(path);
       const next = update({ ...(current?.config ?? {}) });
@@ -101,7 +111,7 @@ export class EntityConfigStore {
         if (isZkError(err, 'BAD_VERSION', 'NODE_EXISTS')) continue;
         throw err;
       }
-      await this.requests.createConfigChangeNotification(`${type}/${entityZnodeName(type, name)}`);
+      await this.requests.createConfigChangeNotification(`${type}/${znodeName}`);
       return next;
     }
     throw new ZkError('BAD_VERSION', `${path} kept changing; gave up after ${CAS_ATTEMPTS} attempts`, { path });
@@ -117,6 +127,16 @@ export class EntityConfigStore {
       throw err;
     }
     return children.map((c) => (SANITIZED_TYPES.has(type) && c !== DEFAULT_ENTITY_NAME ? desanitize(c) : c)).sort();
+  }
+
+  /** The znode names (sanitized, sorted) under /config/<entityPath>: `users`, or `users/alice/clients`. */
+  async listChildrenAt(entityPath: string): Promise<string[]> {
+    try {
+      return (await this.zk.getChildren(`${ZkPaths.config}/${entityPath}`)).sort();
+    } catch (err) {
+      if (isZkError(err, 'NO_NODE')) return [];
+      throw err;
+    }
   }
 
   private async read(path: string): Promise<{ config: Record<string, string>; version: number } | null> {

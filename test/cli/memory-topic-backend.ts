@@ -39,6 +39,14 @@ export class MemoryTopicBackend implements TopicBackend {
     });
   }
 
+  async alterTopicConfig(topic: string, set: Readonly<Record<string, string>>, deletes: readonly string[]): Promise<void> {
+    const desc = this.topics.get(topic);
+    if (!desc) throw userError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${topic}' does not exist.`);
+    const configs = { ...desc.configs, ...set };
+    for (const key of deletes) delete configs[key];
+    this.topics.set(topic, { ...desc, configs });
+  }
+
   async liveBrokerIds(): Promise<Set<number>> {
     return new Set(this.brokers);
   }

@@ -8,6 +8,7 @@ import type {
 import type { ReplicaLogDirMove } from '../../lib/client/admin-log-dirs';
 import { unknownTopicError, userError } from '../../lib/client/client-errors';
 import type { TopicPartition } from '../../lib/client/partition-state';
+import type { AlterConfigOp, AlterConfigsResult, ConfigResource } from '../../lib/client/admin-configs';
 import { ReassignAdmin, main } from '../../lib/cli/reassign-partitions';
 import { formatReassignmentJson, parseBrokerList, parseReassignmentJson, parseTopicsToMoveJson } from '../../lib/cli/reassign-partitions-json';
 import { ErrorCode, SamsaError } from '../../lib/protocol/errors';
@@ -67,6 +68,16 @@ class FakeReassignAdmin implements ReassignAdmin {
     });
   }
 
+  /** Every IncrementalAlterConfigs call, as `type:name op key[=value]` strings. */
+  readonly configOps: string[] = [];
+
+  async incrementalAlterConfigs(changes: Array<{ resource: ConfigResource; ops: AlterConfigOp[] }>): Promise<AlterConfigsResult> {
+    for (const { resource, ops } of changes) {
+      for (const op of ops) this.configOps.push(`${resource.type}:${resource.name} ${op.op} ${op.name}${op.value === undefined ? '' : `=${op.value}`}`);
+    }
+    return new Map(changes.map(({ resource }) => [`${resource.type}:${resource.name}`, null]));
+  }
+
   async close(): Promise<void> {
     this.closed = true;
   }
@@ -120,10 +131,10 @@ describe('cli/reassign-partitions', () => {
       expect(list.io.stderrText()).to.contain('Option "[additional]" can\'t be used with action "[list]"');
     });
 
-    it('refuses replication throttles, which Samsa does not have', async () => {
-      const { code, io } = await run([...BOOTSTRAP, '--execute', '--reassignment-json-file', moveT(), '--throttle', '1000'], admin);
+    it('takes --throttle only with --execute', async () => {
+      const { code, io } = await run([...BOOTSTRAP, '--verify', '--reassignment-json-file', moveT(), '--throttle', '1000'], admin);
       expect(code).to.equal(1);
-      expect(io.stderrText()).to.contain('Option "[throttle]" is not supported');
+      expect(io.stderrText()).to.contain('Option "[throttle]" can\'t be used with action "[verify]"');
     });
   });
 
@@ -157,6 +168,21 @@ describe('cli/reassign-partitions', () => {
       const failed = await run([...BOOTSTRAP, '--execute', '--reassignment-json-file', bad, '--additional'], new FakeReassignAdmin({ t: [[1, 2]] }));
       expect(failed.code).to.equal(1);
       expect(failed.io.stderrText()).to.contain('Failed to alter dir for t-0-1: ');
+    });
+
+    it('sets Kafka\'s replication throttles with --throttle: replica lists per topic, rates per broker involved', async () => {
+      const admin = new FakeReassignAdmin({ t: [[1, 2], [2, 3]] });
+      const { code, io } = await run([...BOOTSTRAP, '--execute', '--reassignment-json-file', moveT(), '--throttle', '50000'], admin);
+      expect(code, io.stderrText()).to.equal(0);
+      expect(io.stdoutText()).to.contain('Save this to use as the --reassignment-json-file option during rollback\n'
+        + 'Warning: You must run --verify periodically, until the reassignment completes, to ensure the throttle is removed.\n'
+        + 'The inter-broker throttle limit was set to 50000 B/s\n'
+        + 'Successfully started partition reassignments for t-0,t-1\n');
+      expect(admin.configOps).to.deep.equal([
+        'topic:t set leader.replication.throttled.replicas=0:1,0:2,1:2,1:3',
+        'topic:t set follower.replication.throttled.replicas=0:3,1:1',
+        ...[1, 2, 3].flatMap((b) => [`broker:${b} set leader.replication.throttled.rate=50000`, `broker:${b} set follower.replication.throttled.rate=50000`]),
+      ]);
     });
 
     it('refuses to start while another reassignment runs, unless --additional', async () => {
@@ -214,6 +240,25 @@ describe('cli/reassign-partitions', () => {
   });
 
   describe('--verify', () => {
+    it('clears every throttle once nothing named is moving, unless --preserve-throttles', async () => {
+      const admin = new FakeReassignAdmin({ t: [[2, 3], [3, 1]] });
+      const preserved = await run([...BOOTSTRAP, '--verify', '--preserve-throttles', '--reassignment-json-file', moveT()], admin);
+      expect(preserved.code, preserved.io.stderrText()).to.equal(0);
+      expect(admin.configOps).to.deep.equal([]);
+      const { code, io } = await run([...BOOTSTRAP, '--verify', '--reassignment-json-file', moveT()], admin);
+      expect(code, io.stderrText()).to.equal(0);
+      expect(io.stdoutText()).to.equal(
+        'Status of partition reassignment:\n' +
+        'Reassignment of partition t-0 is completed.\n' +
+        'Reassignment of partition t-1 is completed.\n' +
+        'Clearing broker-level throttles on brokers 1,2,3\n' +
+        'Clearing topic-level throttles on topic t\n');
+      expect(admin.configOps).to.include.members([
+        'broker:2 delete leader.replication.throttled.rate', 'broker:2 delete follower.replication.throttled.rate',
+        'topic:t delete leader.replication.throttled.replicas', 'topic:t delete follower.replication.throttled.replicas',
+      ]);
+    });
+
     it('reports completed, in-progress and diverged partitions in order', async () => {
       const admin = new FakeReassignAdmin({ t: [[2, 3], [2, 3], [1, 2]] });
       admin.ongoing = [{ topic: 't', partition: 1, replicas: [2, 3, 1], addingReplicas: [1], removingReplicas: [2] }];

@@ -145,6 +145,8 @@ function seedBodies({ topic, group }: SeedNames, records: Buffer): Map<number, u
     [Api.AlterUserScramCredentials, { deletions: [{ name: `${topic}-user`, mechanism: 1 }], upsertions: [] }],
     [Api.DescribeLogDirs, { topics: [{ topic, partitionIndex: [0] }] }],
     [Api.AlterReplicaLogDirs, { dirs: [{ path: '/nonexistent-log-dir', topics: [{ name: topic, partitions: [0] }] }] }],
+    [Api.DescribeClientQuotas, { components: [{ entityType: 'client-id', matchType: 0, match: `${topic}-client` }], strict: false }],
+    [Api.AlterClientQuotas, { entries: [{ entity: [{ entityType: 'client-id', entityName: `${topic}-client` }], ops: [{ key: 'producer_byte_rate', value: 1048576, remove: false }] }], validateOnly: true }],
   ];
   return new Map(bodies.map(([api, body]) => [api.key, body]));
 }

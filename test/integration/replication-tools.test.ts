@@ -12,6 +12,8 @@ import { startBroker, tempDir } from '../helpers/cluster';
 import { waitUntil } from '../helpers/wait';
 import { runCli } from '../helpers/run-cli';
 import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
+import { EntityConfigStore } from '../../lib/zk/entity-config';
+import { ZkClient } from '../../lib/zk/zk-client';
 
 /**
  * The replication admin tools against a real ZooKeeper and three in-process brokers: a preferred
@@ -129,7 +131,8 @@ describe('integration/replication-tools', function () {
       status = verified.out;
       return status.includes('is completed.');
     }, 60000, 250);
-    expect(status).to.equal('Status of partition reassignment:\nReassignment of partition moving-0 is completed.\n');
+    expect(status).to.equal('Status of partition reassignment:\nReassignment of partition moving-0 is completed.\n'
+      + 'Clearing broker-level throttles on brokers 1,2,3\nClearing topic-level throttles on topic moving\n');
 
     const after = await partition('moving', 0);
     expect(after.replicas).to.deep.equal([3, 2]);
@@ -137,5 +140,42 @@ describe('integration/replication-tools', function () {
     expect(await admin.listOffsets('moving', 0, 'latest')).to.equal(5);
     const listed = await run(reassignPartitions, ['--list']);
     expect(listed.out).to.equal('No partition reassignments found.\n');
+  });
+  it('throttles a reassignment with --throttle: the new replica catches up no faster than the rate, and --verify removes the throttles', async () => {
+    await admin.createTopic({ topic: 'throttled', replicaAssignment: { 0: [1] } });
+    const producer = new Producer({ bootstrapServers: bootstrap, acks: 1, lingerMs: 5 });
+    try {
+      const value = Buffer.alloc(1000, 't');
+      await Promise.all(Array.from({ length: 3000 }, () => producer.send({ topic: 'throttled', partition: 0, value })));
+    } finally {
+      await producer.close();
+    }
+    const plan = path.join(workDir, 'throttled.json');
+    fs.writeFileSync(plan, JSON.stringify({ version: 1, partitions: [{ topic: 'throttled', partition: 0, replicas: [1, 3] }] }));
+    const started = Date.now();
+    const executed = await run(reassignPartitions, ['--execute', '--reassignment-json-file', plan, '--throttle', '500000']);
+    expect(executed.code, executed.err).to.equal(0);
+    expect(executed.out).to.contain('Warning: You must run --verify periodically, until the reassignment completes, to ensure the throttle is removed.\n'
+      + 'The inter-broker throttle limit was set to 500000 B/s\n');
+    const zkClient = await ZkClient.connect({ connectString: zk.connectString, sessionTimeoutMs: 10000 });
+    const configs = new EntityConfigStore(zkClient);
+    try {
+      expect(await configs.getConfig('topics', 'throttled')).to.deep.equal({
+        'leader.replication.throttled.replicas': '0:1', 'follower.replication.throttled.replicas': '0:3',
+      });
+      expect(await configs.getConfig('brokers', '3')).to.include({ 'leader.replication.throttled.rate': '500000', 'follower.replication.throttled.rate': '500000' });
+      let status = '';
+      await waitUntil('the throttled reassignment to complete', async () => {
+        status = (await run(reassignPartitions, ['--verify', '--reassignment-json-file', plan])).out;
+        return status.includes('is completed.');
+      }, 60000, 250);
+      // About 3 MB at 500 KB/s: the first second's worth goes at once, the rest at the rate (unthrottled it takes well under a second).
+      expect(Date.now() - started).to.be.at.least(3000);
+      expect(status).to.contain('Clearing broker-level throttles on brokers 1,2,3\nClearing topic-level throttles on topic throttled\n');
+      expect(await configs.getConfig('topics', 'throttled')).to.deep.equal({});
+      expect(await configs.getConfig('brokers', '1')).to.not.have.any.keys('leader.replication.throttled.rate', 'follower.replication.throttled.rate');
+    } finally {
+      await zkClient.close();
+    }
   });
 });

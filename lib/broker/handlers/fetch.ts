@@ -59,8 +59,10 @@ function withDenied(answer: FetchResponseData, denied: Map<string, { topic: stri
 }
 
 async function fetchAuthorized(ctx: BrokerContext, rc: RequestContext, req: FetchRequestData): Promise<FetchResponseData> {
-  const maxBytes = Math.min(req.maxBytes > 0 ? req.maxBytes : ctx.config.fetchMaxBytes, ctx.config.fetchMaxBytes);
   const follower = req.replicaId !== CONSUMER_REPLICA_ID && req.replicaId >= 0;
+  // Kafka: a consumer's response never exceeds what its fetch quota allows over one window.
+  const quotaWindowBytes = follower ? Infinity : ctx.quotas?.fetch.maxValueInQuotaWindow(rc.session.principal.name, rc.header.clientId ?? '') ?? Infinity;
+  const maxBytes = Math.min(req.maxBytes > 0 ? req.maxBytes : ctx.config.fetchMaxBytes, ctx.config.fetchMaxBytes, Math.floor(quotaWindowBytes));
   if (follower) recordFollowerFetches(ctx, req);
   let first = await readAll(ctx, req, maxBytes, follower);
   if (first.bytes >= req.minBytes || first.errors > 0 || req.maxWaitMs <= 0) {
@@ -109,8 +111,10 @@ async function readAll(ctx: BrokerContext, req: FetchRequestData, maxBytes: numb
     const partitions: FetchTopicResponse['partitions'] = [];
     for (const p of topic.partitions) {
       try {
-        const result = await readPartition(ctx, topic.name, p, Math.max(0, Math.min(p.partitionMaxBytes, remaining)), bytes === 0, follower);
+        const result = await readPartition(ctx, topic.name, p, Math.max(0, Math.min(p.partitionMaxBytes, remaining)), bytes === 0, follower ? req.replicaId : null);
         const size = result.records?.length ?? 0;
+        // The leader's replication throttle counts what it sends for throttled replicas (Kafka's sizeOfThrottledPartitions).
+        if (follower && size > 0 && ctx.replicas.leaderReplicationQuota?.isThrottled(topic.name, p.partition)) ctx.replicas.leaderReplicationQuota.record(size);
         bytes += size;
         remaining = Math.max(0, remaining - size);
         partitions.push({ partitionIndex: p.partition, errorCode: 0, highWatermark: result.highWatermark,
@@ -131,10 +135,13 @@ async function readAll(ctx: BrokerContext, req: FetchRequestData, maxBytes: numb
   return { topics, bytes, errors };
 }
 
-async function readPartition(ctx: BrokerContext, topic: string, p: FetchPartitionRequest, limit: number, minOneBatch: boolean, follower: boolean) {
+/** `followerId` null for a consumer's read. */
+async function readPartition(ctx: BrokerContext, topic: string, p: FetchPartitionRequest, limit: number, minOneBatch: boolean, followerId: number | null) {
   const partition = ctx.replicas.leaderPartition(topic, p.partition, ctx.metadata.hasTopic(topic));
   checkLeaderEpoch(partition, p.currentLeaderEpoch);
-  return follower
-    ? ctx.replicas.readForFollower(partition, p.fetchOffset, limit, minOneBatch)
-    : ctx.replicas.read(partition, p.fetchOffset, limit, minOneBatch);
+  if (followerId === null) return ctx.replicas.read(partition, p.fetchOffset, limit, minOneBatch);
+  // Kafka's shouldLeaderThrottle: an out-of-sync follower of a throttled replica gets nothing while the leader quota is exceeded.
+  const quota = ctx.replicas.leaderReplicationQuota;
+  const hold = quota !== undefined && !partition.isr.includes(followerId) && quota.isThrottled(topic, p.partition) && quota.isQuotaExceeded();
+  return ctx.replicas.readForFollower(partition, p.fetchOffset, hold ? 0 : limit, hold ? false : minOneBatch);
 }

@@ -52,6 +52,7 @@ export class KafkaCodec implements WireCodec {
       request: {
         apiName: api.name,
         header,
+        body,
         run: (ctx) => handler(body, ctx),
         encode: (response) => encodeKafkaResponseFrame(api, version, prefix.correlationId, response),
         encodeError: (err) => {

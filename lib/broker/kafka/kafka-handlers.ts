@@ -16,6 +16,7 @@ import { registerGroupApis } from './group-handlers';
 import { registerMetadataApis } from './metadata-handlers';
 import { registerScramCredentialApis } from './scram-credential-handlers';
 import { registerLogDirApis } from './log-dir-handlers';
+import { registerClientQuotaApis } from './client-quota-handlers';
 import { registerSaslApis } from './sasl-handlers';
 import { WireCodec } from '../wire-codec';
 
@@ -37,6 +38,7 @@ export function buildKafkaDispatcher(native: ApiDispatcher, logger: Logger, serv
   registerGroupApis(kafka, native, access);
   registerScramCredentialApis(kafka, native);
   registerLogDirApis(kafka, native);
+  registerClientQuotaApis(kafka, native);
   registerSaslApis(kafka, native);
   return kafka;
 }

@@ -15,6 +15,7 @@ import { KafkaSaslAuthenticate, KafkaSaslHandshake } from './messages/sasl';
 import {
   KafkaAlterPartitionReassignments, KafkaElectLeaders, KafkaListPartitionReassignments, KafkaOffsetForLeaderEpoch,
 } from './messages/replication';
+import { KafkaAlterClientQuotas, KafkaDescribeClientQuotas } from './messages/client-quotas';
 import { KafkaAlterUserScramCredentials, KafkaDescribeUserScramCredentials } from './messages/scram-credentials';
 
 const ALL: AnyKafkaApiDef[] = [
@@ -27,6 +28,7 @@ const ALL: AnyKafkaApiDef[] = [
   KafkaDescribeAcls, KafkaCreateAcls, KafkaDeleteAcls,
   KafkaDescribeUserScramCredentials, KafkaAlterUserScramCredentials,
   KafkaDescribeLogDirs, KafkaAlterReplicaLogDirs,
+  KafkaDescribeClientQuotas, KafkaAlterClientQuotas,
   KafkaSaslHandshake, KafkaSaslAuthenticate,
   KafkaDeleteRecords,
 ];
