@@ -34,14 +34,13 @@ import { DEFAULT_LOG_CONFIG, LogConfig, MAX_TIMER_MS } from './log-config';
 import { ensureDirectory, exists, forEachLimited, isLogDirFailure, nextLogDir, offlineReplicaError, parseLogDirName } from './log-dirs';
 export { parseLogDirName } from './log-dirs';
 import { ensureMetaProperties, InconsistentBrokerMetadataError } from './meta-properties';
-import { CheckpointEntry, readOptionalCheckpoint, writeCheckpoint } from './offset-checkpoint';
-import { readLogStartOffsets, restoreLogStartOffset, writeLogStartOffsets } from './log-start-checkpoint';
+import { readLogStartOffsets, restoreLogStartOffset } from './log-start-checkpoint';
+import { LogCheckpoints } from './log-checkpoints';
 import { PartitionLog } from './partition-log';
 import type { LogManagerConfig, LogRetentionOutcome } from './log-manager-config';
 
 export const CLEAN_SHUTDOWN_FILE = '.samsa_cleanshutdown';
-export const RECOVERY_POINT_CHECKPOINT_FILE = 'recovery-point-offset-checkpoint';
-export const HIGH_WATERMARK_CHECKPOINT_FILE = 'replication-offset-checkpoint';
+export { HIGH_WATERMARK_CHECKPOINT_FILE, RECOVERY_POINT_CHECKPOINT_FILE } from './log-checkpoints';
 export { CLEANER_CHECKPOINT_FILE, CleanerOutcome } from './log-cleaner-manager';
 export { formatBytes } from './format-bytes';
 const DELETE_DIR_SUFFIX = '-delete';
@@ -67,11 +66,8 @@ export class LogManager {
   private readonly logger = getLogger('storage');
   private readonly defaultConfig: LogConfig;
   private checkpointTimer: NodeJS.Timeout | null = null;
-  private checkpointChain: Promise<void> = Promise.resolve();
   private highWatermarkTimer: NodeJS.Timeout | null = null;
-  private highWatermarkChain: Promise<void> = Promise.resolve();
-  /** High watermarks read from the checkpoints at startup, clamped to each log's end. */
-  private readonly checkpointedHighWatermarks = new Map<string, number>();
+  private readonly checkpoints: LogCheckpoints;
   private retentionTimer: NodeJS.Timeout | null = null;
   /** The retention run under way, if any: runs never overlap. */
   private retentionRun: Promise<LogRetentionOutcome[]> | null = null;
@@ -86,6 +82,10 @@ export class LogManager {
   constructor(private readonly config: LogManagerConfig) {
     if (config.logDirs.length === 0) throw new SamsaError(ErrorCode.INVALID_CONFIG, 'log.dirs is empty');
     this.defaultConfig = config.defaultConfig ?? { ...DEFAULT_LOG_CONFIG };
+    this.checkpoints = new LogCheckpoints({
+      liveDirs: () => this.liveLogDirs, logsIn: (dir) => this.logsIn(dir), highWatermarkOf: config.highWatermarkOf,
+      failed: (dir, err) => this.checkpointFailed(dir, err), logger: this.logger,
+    });
     this.cleaner = new LogCleanerManager({
       logDirs: config.logDirs,
       logs: () => this.logs.values(),
@@ -136,7 +136,7 @@ export class LogManager {
     const reason = (err as Error).message ?? String(err);
     this.failedDirs.set(dir, reason);
     const affected = [...this.logs].filter(([, m]) => m.logDir === dir);
-    for (const [k] of affected) { this.logs.delete(k); this.offlineLogs.set(k, dir); this.checkpointedHighWatermarks.delete(k); }
+    for (const [k, m] of affected) { this.logs.delete(k); this.offlineLogs.set(k, dir); this.checkpoints.forget(m.log.topic, m.log.partition); }
     this.logger.error(`Error in log dir ${dir}: ${reason}. Stopping serving logs in dir ${dir} (${affected.length} partition(s) offline: ` +
       `${affected.map(([k]) => k).join(', ') || 'none'})`);
     // Closing may fail on the broken disk; the logs are gone from service either way.
@@ -202,7 +202,7 @@ export class LogManager {
     const clean = await exists(marker);
     const recoveryPoints = new Map<string, number>();
     if (!clean) {
-      for (const e of await this.readRecoveryPoints(dir)) recoveryPoints.set(key(e.topic, e.partition), e.offset);
+      for (const e of await this.checkpoints.readRecoveryPoints(dir)) recoveryPoints.set(key(e.topic, e.partition), e.offset);
     }
     const logStarts = await readLogStartOffsets(dir, this.logger);
     const found: Array<{ name: string; topic: string; partition: number }> = [];
@@ -229,54 +229,11 @@ export class LogManager {
       this.logs.set(k, { log, logDir: dir });
       await restoreLogStartOffset(log, logStarts.get(k), this.logger);
     });
-    await this.loadHighWatermarks(dir);
+    await this.checkpoints.loadHighWatermarks(dir);
     await this.cleaner.loadCheckpoints(dir);
     // From here on a crash is unclean again.
     await fsp.rm(marker, { force: true });
     this.logger.info(`Loaded ${found.length} log(s) from ${dir}${clean ? '' : ' after recovery'}`);
-  }
-
-  private async readRecoveryPoints(dir: string): Promise<CheckpointEntry[]> {
-    const file = path.join(dir, RECOVERY_POINT_CHECKPOINT_FILE);
-    return await readOptionalCheckpoint(file, this.logger, 'Every log is rescanned from its start: slower, never wrong.') ?? [];
-  }
-
-  /** Remembers the checkpointed high watermark of every log loaded from `dir`, clamped to its end. */
-  private async loadHighWatermarks(dir: string): Promise<void> {
-    const file = path.join(dir, HIGH_WATERMARK_CHECKPOINT_FILE);
-    const entries = await readOptionalCheckpoint(file, this.logger, 'Partitions start from high watermark 0 and learn the real one from their leader.');
-    if (!entries) return;
-    for (const e of entries) {
-      const managed = this.logs.get(key(e.topic, e.partition));
-      if (managed?.logDir !== dir) continue;
-      this.checkpointedHighWatermarks.set(key(e.topic, e.partition), Math.max(0, Math.min(e.offset, managed.log.logEndOffset)));
-    }
-  }
-
-  /** The high watermark `replication-offset-checkpoint` held for the log at startup, if any. */
-  checkpointedHighWatermark(topic: string, partition: number): number | undefined {
-    return this.checkpointedHighWatermarks.get(key(topic, partition));
-  }
-
-  /**
-   * Writes every directory's `replication-offset-checkpoint`. A log whose hook has no answer yet
-   * (its partition is not set up since the restart) keeps the value read at startup, so an early
-   * checkpoint does not erase it.
-   */
-  checkpointHighWatermarks(): Promise<void> {
-    const run = async (): Promise<void> => {
-      for (const dir of this.liveLogDirs) {
-        const entries: CheckpointEntry[] = [];
-        for (const [k, m] of this.logs) {
-          if (m.logDir !== dir) continue;
-          const offset = this.config.highWatermarkOf?.(m.log.topic, m.log.partition) ?? this.checkpointedHighWatermarks.get(k);
-          if (offset !== undefined) entries.push({ topic: m.log.topic, partition: m.log.partition, offset });
-        }
-        await writeCheckpoint(path.join(dir, HIGH_WATERMARK_CHECKPOINT_FILE), entries).catch((err) => this.checkpointFailed(dir, err));
-      }
-    };
-    this.highWatermarkChain = this.highWatermarkChain.then(run, run);
-    return this.highWatermarkChain;
   }
 
   /** The live directory the partition's log is in, if it has one here. */
@@ -342,7 +299,7 @@ export class LogManager {
     const managed = this.logs.get(k);
     if (!managed) return;
     this.logs.delete(k);
-    this.checkpointedHighWatermarks.delete(k);
+    this.checkpoints.forget(topic, partition);
     await this.retireLog(managed.log, managed.logDir);
   }
 
@@ -378,29 +335,23 @@ export class LogManager {
 
   /** Writes every directory's recovery-point checkpoint from the logs' current recovery points. */
   checkpointRecoveryPoints(): Promise<void> {
-    const run = async (): Promise<void> => {
-      for (const dir of this.liveLogDirs) {
-        const entries = [...this.logs.values()]
-          .filter((m) => m.logDir === dir)
-          .map((m) => ({ topic: m.log.topic, partition: m.log.partition, offset: m.log.recoveryPoint }));
-        await writeCheckpoint(path.join(dir, RECOVERY_POINT_CHECKPOINT_FILE), entries).catch((err) => this.checkpointFailed(dir, err));
-      }
-    };
-    this.checkpointChain = this.checkpointChain.then(run, run);
-    return this.checkpointChain;
+    return this.checkpoints.writeRecoveryPoints();
+  }
+
+  /** Writes every directory's `replication-offset-checkpoint` (LogCheckpoints.writeHighWatermarks). */
+  checkpointHighWatermarks(): Promise<void> {
+    return this.checkpoints.writeHighWatermarks();
+  }
+
+  /** The high watermark `replication-offset-checkpoint` held for the log at startup, if any. */
+  checkpointedHighWatermark(topic: string, partition: number): number | undefined {
+    return this.checkpoints.checkpointedHighWatermark(topic, partition);
   }
 
   /** Writes every directory's log-start-offset-checkpoint (log-start-checkpoint.ts); DeleteRecords calls it at once. */
   checkpointLogStartOffsets(): Promise<void> {
-    const run = async (): Promise<void> => {
-      for (const dir of this.liveLogDirs) {
-        await writeLogStartOffsets(dir, [...this.logs.values()].filter((m) => m.logDir === dir).map((m) => m.log)).catch((err) => this.checkpointFailed(dir, err));
-      }
-    };
-    this.checkpointChain = this.checkpointChain.then(run, run);
-    return this.checkpointChain;
+    return this.checkpoints.writeLogStartOffsets();
   }
-
   /**
    * Applies retention to every log, one at a time, and logs one line per log that lost segments.
    * Waits for a run already under way first. A log that fails is logged and skipped.
