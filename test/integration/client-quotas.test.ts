@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { BrokerQuotas } from '../../lib/broker/broker-quotas';
 import { Admin } from '../../lib/client/admin';
 import { Connection } from '../../lib/client/connection';
+import { Producer } from '../../lib/client/producer';
 import { Api } from '../../lib/protocol/api';
 import { KafkaAlterClientQuotas, KafkaDescribeClientQuotas } from '../../lib/protocol/kafka/messages/client-quotas';
 import { KafkaProduce } from '../../lib/protocol/kafka/messages/produce-fetch';
@@ -139,6 +140,18 @@ describe('integration/client-quotas', function () {
     const throttled = /samsa_quota_throttled_requests_total\{quota_type="produce"\} (\d+)/.exec(metrics);
     expect(Number(throttled?.[1])).to.be.at.least(3);
     expect(metrics).to.match(/samsa_quota_throttle_time_ms_total\{quota_type="produce"\} [1-9]/);
+  });
+
+  it('shows the throttle in the producer\'s produce-throttle-time metrics', async () => {
+    await setProducerQuota('metered', 10_000);
+    const producer = new Producer({ bootstrapServers: fx.native, clientId: 'metered', acks: 1, lingerMs: 20, batchSize: 256 * 1024 });
+    try {
+      const value = Buffer.alloc(1000, 'm');
+      await Promise.all(Array.from({ length: 100 }, () => producer.send({ topic: 'quota-small', partition: 0, value })));
+      expect(producer.metrics()['produce-throttle-time-max']).to.be.greaterThan(0);
+    } finally {
+      await producer.close();
+    }
   });
 
   it('caps a consumer\'s fetch at its quota window and answers an over-quota fetch empty with throttle_time_ms', async () => {
