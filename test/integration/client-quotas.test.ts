@@ -6,6 +6,7 @@ import { Producer } from '../../lib/client/producer';
 import { Api } from '../../lib/protocol/api';
 import { KafkaAlterClientQuotas, KafkaDescribeClientQuotas } from '../../lib/protocol/kafka/messages/client-quotas';
 import { KafkaProduce } from '../../lib/protocol/kafka/messages/produce-fetch';
+import { KafkaMetadata } from '../../lib/protocol/kafka/messages/metadata';
 import { encodeRecordBatch } from '../../lib/record/record-batch';
 import { EntityConfigStore } from '../../lib/zk/entity-config';
 import { ZkClient } from '../../lib/zk/zk-client';
@@ -185,6 +186,21 @@ describe('integration/client-quotas', function () {
     } finally {
       reader.close();
     }
+  });
+
+  it('throttles request handler time with request_percentage on any API (Metadata on the Kafka listener), at most one window', async () => {
+    const [set] = await admin.alterClientQuotas([{ entity: { 'client-id': 'busy' }, ops: [{ key: 'request_percentage', value: 0.0001 }] }]);
+    expect(set.error).to.equal(null);
+    await waitUntil('the broker to apply request_percentage', () => quotas().request.quotaFor('ANONYMOUS', 'busy') === 0.0001);
+    const client = new KafkaWireClient(Number(fx.kafka.split(':')[1]), 'busy');
+    try {
+      const answer = await client.send(KafkaMetadata, 9, { topics: [{ name: 'quota-small' }], allowAutoTopicCreation: false,
+        includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
+      expect(answer.throttleTimeMs).to.be.within(1, 1000);
+    } finally {
+      client.close();
+    }
+    await admin.alterClientQuotas([{ entity: { 'client-id': 'busy' }, ops: [{ key: 'request_percentage', value: null }] }]);
   });
 
   it('picks up a quota change live: removing the quota stops the throttling', async () => {
