@@ -170,6 +170,8 @@ export class ClientConnection {
     this.serial = true;
     if (this.muteTimer !== null) clearTimeout(this.muteTimer);
     this.muteTimer = setTimeout(() => this.unmute(), throttleMs);
+    // A muted client must not keep a stopping broker's process alive.
+    this.muteTimer.unref();
     this.updateReading();
   }
 

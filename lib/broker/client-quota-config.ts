@@ -103,7 +103,14 @@ export function quotaValueString(key: string, value: number): string {
     if (Math.abs(whole - value) > 1e-6) throw new SamsaError(ErrorCode.INVALID_REQUEST, `Configuration ${key} must be a LONG value`);
     return String(whole);
   }
-  return Number.isInteger(value) ? value.toFixed(1) : String(value);
+  return javaDoubleString(value);
+}
+
+/** Java's Double.toString for a positive finite value: `50.0`, `12.5`, and `1.0E-4` / `1.5E7` outside [1e-3, 1e7). */
+function javaDoubleString(value: number): string {
+  if (value >= 1e-3 && value < 1e7) return Number.isInteger(value) ? value.toFixed(1) : String(value);
+  const [mantissa, exponent] = value.toExponential().split('e');
+  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${Number(exponent)}`;
 }
 
 /** The quota values in an entity's stored config; keys that are not quotas (SCRAM) and unparsable values are left out. */

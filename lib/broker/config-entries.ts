@@ -16,6 +16,7 @@ import { BrokerConfig, buildBrokerConfig } from '../config/broker-config';
 import { ConfigKey, ConfigType as DefType } from '../config/config-def';
 import { formatListener, Listener } from '../config/endpoints';
 import { describeTopicConfig, TopicConfigName, topicConfigDefs } from '../config/topic-config';
+import { throttledReplicasDefs } from '../config/replication-throttle-config';
 import { dynamicBrokerKeyDef, isDynamicBrokerKey } from '../config/dynamic-broker-keys';
 
 /** The parts of a broker's config DescribeConfigs tells apart (lib/broker/dynamic-broker-config.ts keeps them). */
@@ -247,6 +248,11 @@ export function topicConfigEntries(broker: BrokerConfig, overrides: Record<strin
     ];
     return entry(name, value, synonyms, topicConfigDefs[name] as ConfigKey<unknown>, false, !isOverride, options);
   });
+  // The replication throttle lists (replication-throttle-config.ts): not log settings, no broker synonym, '' by default.
+  for (const [name, def] of Object.entries(throttledReplicasDefs)) {
+    const value = overrides[name];
+    entries.push(entry(name, value ?? '', value === undefined ? [] : [{ name, value, source: ConfigSource.TOPIC_CONFIG }], def as ConfigKey<unknown>, false, value === undefined, options));
+  }
   return [...entries.filter((e) => !e.isDefault), ...entries.filter((e) => e.isDefault)];
 }
 

@@ -229,7 +229,8 @@ async function verifyAssignment(admin: ReassignAdmin, targets: PartitionTarget[]
     if (sameList(current, target.replicas)) lines.push(`Reassignment of partition ${tp} is completed.`);
     else lines.push(`There is no active reassignment of partition ${tp}, but replica set is ${current.join(',')} rather than ${target.replicas.join(',')}.`);
   }
-  io.out(`${lines.join('\n')}\n`);
+  // Kafka then prints its replica-move states, an empty line when no replica changes log directory.
+  io.out(`${lines.join('\n')}\n\n`);
   // Kafka clears every throttle once nothing named is moving: it cannot tell which brokers took part.
   if (!preserveThrottles && !targets.some((t) => ongoing.has(formatTopicPartition(t)))) {
     await clearAllThrottles(admin, (await admin.describeCluster()).brokers.map((b) => b.nodeId), targets, io);

@@ -59,6 +59,8 @@ export const PRODUCER_METRIC_DEFS = {
   'request-rate': { group: PRODUCER, description: 'Produce requests per second.' },
   'request-latency-avg': { group: PRODUCER, description: 'Average ms from sending a Produce request to its answer (acks=0: none).' },
   'request-latency-max': { group: PRODUCER, description: 'Longest Produce request round trip in ms.' },
+  'produce-throttle-time-avg': { group: PRODUCER, description: 'Average throttle_time_ms of Produce answers: how long a broker held this client back for its quota.' },
+  'produce-throttle-time-max': { group: PRODUCER, description: 'Largest throttle_time_ms of a Produce answer.' },
   'outgoing-byte-total': { group: PRODUCER, description: 'Bytes written to brokers, every request of the producer.' },
   'outgoing-byte-rate': { group: PRODUCER, description: 'Bytes written per second.' },
   'incoming-byte-total': { group: PRODUCER, description: 'Bytes read from brokers.' },
@@ -132,6 +134,7 @@ export class ProducerMetricsRecorder {
   private readonly batchSize = new Stat();
   private readonly recordsPerRequest = new Stat();
   private readonly latency = new Stat();
+  private readonly throttleTime = new Stat();
   private readonly startedMs: number;
 
   constructor(readonly traffic: NetworkTraffic, private readonly clock: () => number = () => performance.now()) {
@@ -153,8 +156,9 @@ export class ProducerMetricsRecorder {
     this.recordsPerRequest.record(records);
   }
 
-  requestAnswered(latencyMs: number): void {
+  requestAnswered(latencyMs: number, throttleTimeMs = 0): void {
     this.latency.record(latencyMs);
+    this.throttleTime.record(throttleTimeMs);
   }
 
   recordsFailedForGood(count: number): void {
@@ -181,6 +185,8 @@ export class ProducerMetricsRecorder {
       'request-rate': perSecond(requests, this.startedMs, now),
       'request-latency-avg': this.latency.avg,
       'request-latency-max': this.latency.max,
+      'produce-throttle-time-avg': this.throttleTime.avg,
+      'produce-throttle-time-max': this.throttleTime.max,
       'outgoing-byte-total': this.traffic.bytesSent,
       'outgoing-byte-rate': perSecond(this.traffic.bytesSent, this.startedMs, now),
       'incoming-byte-total': this.traffic.bytesReceived,

@@ -221,7 +221,7 @@ export class ProducerSender {
       } else {
         const sentMs = metrics ? metrics.now() : 0;
         const response = await conn.send(Api.Produce, request);
-        metrics?.requestAnswered(metrics.now() - sentMs);
+        metrics?.requestAnswered(metrics.now() - sentMs, response.throttleTimeMs);
         this.handleResponse(batches, response);
       }
     } catch (err) {

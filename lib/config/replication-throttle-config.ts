@@ -6,12 +6,21 @@
  * them through `validateThrottledReplicas`. The rates they are held to are the broker keys
  * `leader.replication.throttled.rate` / `follower.replication.throttled.rate`.
  */
+import { listKey } from './config-def';
 import { ConfigError } from './config-error';
 
 export const LEADER_THROTTLED_REPLICAS = 'leader.replication.throttled.replicas';
 export const FOLLOWER_THROTTLED_REPLICAS = 'follower.replication.throttled.replicas';
 export const LEADER_THROTTLED_RATE = 'leader.replication.throttled.rate';
 export const FOLLOWER_THROTTLED_RATE = 'follower.replication.throttled.rate';
+
+/** The keys' definitions, for DescribeConfigs and APPEND/SUBTRACT (both are lists, empty by default). */
+export const throttledReplicasDefs = {
+  [LEADER_THROTTLED_REPLICAS]: listKey({ default: [], importance: 'MEDIUM',
+    doc: 'A list of replicas for which log replication should be throttled on the leader side: [PartitionId]:[BrokerId],... or * for all replicas of this topic.' }),
+  [FOLLOWER_THROTTLED_REPLICAS]: listKey({ default: [], importance: 'MEDIUM',
+    doc: 'A list of replicas for which log replication should be throttled on the follower side: [PartitionId]:[BrokerId],... or * for all replicas of this topic.' }),
+};
 
 export function isThrottledReplicasKey(name: string): boolean {
   return name === LEADER_THROTTLED_REPLICAS || name === FOLLOWER_THROTTLED_REPLICAS;

@@ -94,6 +94,8 @@ describe('broker/client-quotas', () => {
       expect(quotaValueString('producer_byte_rate', 1048576)).to.equal('1048576');
       expect(quotaValueString('request_percentage', 50)).to.equal('50.0');
       expect(quotaValueString('request_percentage', 12.5)).to.equal('12.5');
+      expect(quotaValueString('request_percentage', 0.0001)).to.equal('1.0E-4');
+      expect(quotaValueString('controller_mutation_rate', 15_000_000)).to.equal('1.5E7');
       expect(() => quotaValueString('producer_byte_rate', 1.5)).to.throw(SamsaError, /producer_byte_rate must be a LONG/);
       expect(() => quotaValueString('consumer_byte_rate', 0)).to.throw(SamsaError, /consumer_byte_rate must be a positive/);
       expect(() => quotaValueString('bogus_rate', 1)).to.throw(SamsaError, /Invalid configuration key bogus_rate/);

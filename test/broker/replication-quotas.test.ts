@@ -3,6 +3,8 @@ import { ReplicationQuotaManager, ReplicationQuotas } from '../../lib/broker/rep
 import { throttledPartitionsOf, validateThrottledReplicas } from '../../lib/config/replication-throttle-config';
 import { parseTopicConfig } from '../../lib/config/topic-config';
 import { ConfigError } from '../../lib/config/config-error';
+import { ConfigSource, topicConfigEntries } from '../../lib/broker/config-entries';
+import { buildBrokerConfig } from '../../lib/config/broker-config';
 
 const WINDOW = { numSamples: 11, windowMs: 1000 };
 
@@ -43,5 +45,13 @@ describe('broker/replication-quotas', () => {
     expect(quotas.follower.rateBound).to.equal(Infinity);
     quotas.applyTopicConfig('t', {});
     expect(quotas.follower.isThrottled('t', 1)).to.equal(false);
+  });
+
+  it('lists the throttled-replica keys in DescribeConfigs: set ones as topic overrides, else empty defaults', () => {
+    const broker = buildBrokerConfig({ 'broker.id': 1, 'zookeeper.connect': 'localhost:2181', 'log.dirs': '/tmp/x' }).config;
+    const entries = topicConfigEntries(broker, { 'leader.replication.throttled.replicas': '0:1,1:2' }, { includeSynonyms: false, includeDocumentation: false });
+    const leader = entries.find((e) => e.name === 'leader.replication.throttled.replicas')!;
+    expect(leader).to.include({ value: '0:1,1:2', isDefault: false, configSource: ConfigSource.TOPIC_CONFIG });
+    expect(entries.find((e) => e.name === 'follower.replication.throttled.replicas')).to.include({ value: '', isDefault: true });
   });
 });

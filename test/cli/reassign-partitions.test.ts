@@ -250,7 +250,7 @@ describe('cli/reassign-partitions', () => {
       expect(io.stdoutText()).to.equal(
         'Status of partition reassignment:\n' +
         'Reassignment of partition t-0 is completed.\n' +
-        'Reassignment of partition t-1 is completed.\n' +
+        'Reassignment of partition t-1 is completed.\n\n' +
         'Clearing broker-level throttles on brokers 1,2,3\n' +
         'Clearing topic-level throttles on topic t\n');
       expect(admin.configOps).to.include.members([
@@ -273,7 +273,7 @@ describe('cli/reassign-partitions', () => {
         'Status of partition reassignment:\n' +
         'Reassignment of partition t-0 is completed.\n' +
         'Reassignment of partition t-1 is still in progress.\n' +
-        'There is no active reassignment of partition t-2, but replica set is 1,2 rather than 3,1.\n');
+        'There is no active reassignment of partition t-2, but replica set is 1,2 rather than 3,1.\n\n');
     });
   });
 

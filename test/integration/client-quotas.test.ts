@@ -2,9 +2,11 @@ import { expect } from 'chai';
 import { BrokerQuotas } from '../../lib/broker/broker-quotas';
 import { Admin } from '../../lib/client/admin';
 import { Connection } from '../../lib/client/connection';
+import { Producer } from '../../lib/client/producer';
 import { Api } from '../../lib/protocol/api';
 import { KafkaAlterClientQuotas, KafkaDescribeClientQuotas } from '../../lib/protocol/kafka/messages/client-quotas';
 import { KafkaProduce } from '../../lib/protocol/kafka/messages/produce-fetch';
+import { KafkaMetadata } from '../../lib/protocol/kafka/messages/metadata';
 import { encodeRecordBatch } from '../../lib/record/record-batch';
 import { EntityConfigStore } from '../../lib/zk/entity-config';
 import { ZkClient } from '../../lib/zk/zk-client';
@@ -141,6 +143,18 @@ describe('integration/client-quotas', function () {
     expect(metrics).to.match(/samsa_quota_throttle_time_ms_total\{quota_type="produce"\} [1-9]/);
   });
 
+  it('shows the throttle in the producer\'s produce-throttle-time metrics', async () => {
+    await setProducerQuota('metered', 10_000);
+    const producer = new Producer({ bootstrapServers: fx.native, clientId: 'metered', acks: 1, lingerMs: 20, batchSize: 256 * 1024 });
+    try {
+      const value = Buffer.alloc(1000, 'm');
+      await Promise.all(Array.from({ length: 100 }, () => producer.send({ topic: 'quota-small', partition: 0, value })));
+      expect(producer.metrics()['produce-throttle-time-max']).to.be.greaterThan(0);
+    } finally {
+      await producer.close();
+    }
+  });
+
   it('caps a consumer\'s fetch at its quota window and answers an over-quota fetch empty with throttle_time_ms', async () => {
     await admin.createTopic({ topic: 'quota-read', numPartitions: 1, replicationFactor: 1 });
     const writer = new Connection({ host: '127.0.0.1', port: fx.broker.port, clientId: 'writer' });
@@ -172,6 +186,21 @@ describe('integration/client-quotas', function () {
     } finally {
       reader.close();
     }
+  });
+
+  it('throttles request handler time with request_percentage on any API (Metadata on the Kafka listener), at most one window', async () => {
+    const [set] = await admin.alterClientQuotas([{ entity: { 'client-id': 'busy' }, ops: [{ key: 'request_percentage', value: 0.0001 }] }]);
+    expect(set.error).to.equal(null);
+    await waitUntil('the broker to apply request_percentage', () => quotas().request.quotaFor('ANONYMOUS', 'busy') === 0.0001);
+    const client = new KafkaWireClient(Number(fx.kafka.split(':')[1]), 'busy');
+    try {
+      const answer = await client.send(KafkaMetadata, 9, { topics: [{ name: 'quota-small' }], allowAutoTopicCreation: false,
+        includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
+      expect(answer.throttleTimeMs).to.be.within(1, 1000);
+    } finally {
+      client.close();
+    }
+    await admin.alterClientQuotas([{ entity: { 'client-id': 'busy' }, ops: [{ key: 'request_percentage', value: null }] }]);
   });
 
   it('picks up a quota change live: removing the quota stops the throttling', async () => {

@@ -131,7 +131,7 @@ describe('integration/replication-tools', function () {
       status = verified.out;
       return status.includes('is completed.');
     }, 60000, 250);
-    expect(status).to.equal('Status of partition reassignment:\nReassignment of partition moving-0 is completed.\n'
+    expect(status).to.equal('Status of partition reassignment:\nReassignment of partition moving-0 is completed.\n\n'
       + 'Clearing broker-level throttles on brokers 1,2,3\nClearing topic-level throttles on topic moving\n');
 
     const after = await partition('moving', 0);
@@ -171,7 +171,7 @@ describe('integration/replication-tools', function () {
       }, 60000, 250);
       // About 3 MB at 500 KB/s: the first second's worth goes at once, the rest at the rate (unthrottled it takes well under a second).
       expect(Date.now() - started).to.be.at.least(3000);
-      expect(status).to.contain('Clearing broker-level throttles on brokers 1,2,3\nClearing topic-level throttles on topic throttled\n');
+      expect(status).to.contain('is completed.\n\nClearing broker-level throttles on brokers 1,2,3\nClearing topic-level throttles on topic throttled\n');
       expect(await configs.getConfig('topics', 'throttled')).to.deep.equal({});
       expect(await configs.getConfig('brokers', '1')).to.not.have.any.keys('leader.replication.throttled.rate', 'follower.replication.throttled.rate');
     } finally {

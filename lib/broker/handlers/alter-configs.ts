@@ -12,6 +12,7 @@ import { isDynamicBrokerKey, dynamicBrokerKeyDef, validateDynamicBrokerConfig } 
 import { applyConfigOps, ConfigOp, ListKeyInfo } from '../../config/config-ops';
 import { ConfigKey } from '../../config/config-def';
 import { topicConfigDefs, validateTopicConfig, isTopicConfigName } from '../../config/topic-config';
+import { isThrottledReplicasKey, throttledReplicasDefs } from '../../config/replication-throttle-config';
 import { ErrorCode, SamsaError, toErrorCode } from '../../protocol/errors';
 import { RESOURCE_TYPE_BROKER, RESOURCE_TYPE_TOPIC } from '../../protocol/messages/admin';
 import {
@@ -54,6 +55,7 @@ function listInfo(def: ConfigKey<unknown> | undefined, name: string): ListKeyInf
 }
 
 function topicKeyInfo(name: string): ListKeyInfo | undefined {
+  if (isThrottledReplicasKey(name)) return listInfo(throttledReplicasDefs[name as keyof typeof throttledReplicasDefs] as ConfigKey<unknown>, name);
   return isTopicConfigName(name) ? listInfo(topicConfigDefs[name] as ConfigKey<unknown>, name) : undefined;
 }
 
