@@ -38,7 +38,7 @@ import { ConfigChangeListener } from '../zk/config-change-listener';
 import { DynamicBrokerConfig, startDynamicBrokerConfig } from './dynamic-config-wiring';
 import { SaslAuthenticator } from '../security/sasl/sasl-authenticator';
 import { AclCache } from '../security/acl/acl-cache';
-import { AclAuthorizer } from '../security/acl/acl-authorizer';
+import { startAclAuthorizer } from '../security/acl/start-acl-authorizer';
 import { Authorizer } from '../security/acl/acl-types';
 import { BrokerMetrics } from '../http/broker-metrics';
 import { HttpRoute, HttpServer } from '../http/http-server';
@@ -286,7 +286,9 @@ export class Broker extends EventEmitter {
     const acls = new AclStore(this.zk);
     await acls.ensureRoots();
     // ACLs are loaded before any handler is registered, so no request is ever decided on an empty cache.
-    const authorizer = await this.startAuthorizer(this.zk);
+    const acl = await startAclAuthorizer(this.zk, this.config);
+    this.aclCache = acl?.cache ?? null;
+    const authorizer = acl?.authorizer ?? null;
     const topicAdmin = new TopicAdmin(store, this.metadata, this.config, getLogger('admin'));
     this.topicAdmin = topicAdmin;
     // Follows __consumer_offsets leadership from the first LeaderAndIsr on, so it starts before registration.
@@ -412,26 +414,6 @@ export class Broker extends EventEmitter {
   }
   private topicAdmin: TopicAdmin | null = null;
   private groups: GroupCoordinator | null = null;
-
-  /**
-   * The ACL authorizer when `authorizer.class.name` names it, over a cache of every ACL in
-   * ZooKeeper that follows changes; null (everything allowed) otherwise.
-   */
-  private async startAuthorizer(zk: ZkClient): Promise<Authorizer | null> {
-    if (this.config.authorizer === null) return null;
-    const logger = getLogger('authorizer');
-    const cache = new AclCache(zk, logger);
-    this.aclCache = cache;
-    await cache.start();
-    const superUsers = this.config.superUsers.length > 0 ? this.config.superUsers.join(';') : 'none';
-    this.logger.info(`Authorizing requests with ACLs from ZooKeeper; super users: ${superUsers}; allow.everyone.if.no.acl.found=${this.config.allowEveryoneIfNoAclFound}`);
-    return new AclAuthorizer(cache, {
-      superUsers: new Set(this.config.superUsers),
-      allowEveryoneIfNoAclFound: this.config.allowEveryoneIfNoAclFound,
-      auditLogLevel: this.config.authorizerAuditLogLevel,
-      logger,
-    });
-  }
 
   private aclCache: AclCache | null = null;
 

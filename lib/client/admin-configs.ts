@@ -9,7 +9,7 @@
  * errors (ConfigResourceError naming the resource, with the broker's code and message).
  */
 import { Api } from '../protocol/api';
-import { SamsaError } from '../protocol/errors';
+import { ErrorCode, SamsaError } from '../protocol/errors';
 import { RESOURCE_TYPE_BROKER, RESOURCE_TYPE_TOPIC } from '../protocol/messages/admin';
 import { ConfigOperation, RESOURCE_TYPE_BROKER_LOGGER } from '../protocol/messages/alter-configs';
 import { InvalidArgumentError, responseError } from './client-errors';
@@ -187,4 +187,25 @@ export async function alterConfigs(connect: ConnectTo, changes: ReadonlyArray<{ 
     validateOnly: opts.validateOnly ?? false,
   })).responses);
   return outcomes(changes.map((c) => c.resource), answers);
+}
+
+/**
+ * Topics' config values as name → value maps, from one DescribeConfigs v0: only overrides unless
+ * `includeDefaults`. A topic deleted meanwhile is left out, and so is one the user may Describe
+ * but not DescribeConfigs when only overrides are asked (describeTopics still lists it).
+ */
+export async function topicConfigValues(conn: Connection, names: readonly string[], includeDefaults: boolean): Promise<Map<string, Record<string, string>>> {
+  const out = new Map<string, Record<string, string>>();
+  const response = await conn.send(Api.DescribeConfigs, {
+    resources: names.map((resourceName) => ({ resourceType: RESOURCE_TYPE_TOPIC, resourceName, configurationKeys: null })),
+  });
+  for (const result of response.results) {
+    if (result.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code) continue;
+    if (result.errorCode === ErrorCode.TOPIC_AUTHORIZATION_FAILED.code && !includeDefaults) continue;
+    if (result.errorCode !== 0) throw responseError(result.errorCode, result.errorMessage);
+    const values: Record<string, string> = {};
+    for (const c of result.configs) if ((includeDefaults || !c.isDefault) && c.value !== null) values[c.name] = c.value;
+    out.set(result.resourceName, values);
+  }
+  return out;
 }

@@ -6,11 +6,12 @@
  */
 import { Api, ApiDef } from '../protocol/api';
 import { ErrorCode, SamsaError } from '../protocol/errors';
-import { CreateTopicsRequestData, RESOURCE_TYPE_TOPIC } from '../protocol/messages/admin';
+import { CreateTopicsRequestData } from '../protocol/messages/admin';
 import { ELECTION_TYPE_PREFERRED, ELECTION_TYPE_UNCLEAN } from '../protocol/messages/elect-reassign';
 import { MetadataResponseData } from '../protocol/messages/metadata';
 import { AdminGroups, ConsumerGroupDescription, ConsumerGroupListing, DeleteOffsetsResult, GroupOffset } from './admin-groups';
 import { BrokerVersionInfo, listAllBrokerVersionInfo } from './admin-api-versions';
+import * as acls from './admin-acls';
 import * as configs from './admin-configs';
 import * as records from './admin-records';
 import * as scram from './admin-scram';
@@ -28,7 +29,6 @@ import type { TopicPartitionOffset } from './offset-committer';
 import type { TopicPartition } from './partition-state';
 import { exponentialBackoffMs } from './retry-policy';
 import type { AclBinding, AclBindingFilter } from '../security/acl/acl-types';
-import { bindingFromWire, bindingToWire, filterToWire } from '../security/acl/acl-wire';
 import { sleep } from '../util/time';
 
 export interface NewTopic {
@@ -302,37 +302,17 @@ export class Admin {
 
   /** Adds ACLs (CreateAcls); any broker stores them in ZooKeeper. Fails with the first creation's error. */
   async createAcls(bindings: readonly AclBinding[]): Promise<void> {
-    if (bindings.length === 0) return;
-    const conn = await this.connection();
-    const response = await conn.send(Api.CreateAcls, {
-      creations: bindings.map((b) => {
-        const { patternType, ...fields } = bindingToWire(b);
-        return { ...fields, resourcePatternType: patternType };
-      }),
-    });
-    const failed = response.results.find((r) => r.errorCode !== 0);
-    if (failed) throw responseError(failed.errorCode, failed.errorMessage, 'Creating ACLs failed.');
+    if (bindings.length > 0) await acls.createAcls(await this.connection(), bindings);
   }
 
   /** The ACLs a filter selects (DescribeAcls), in the broker's resource order. */
   async describeAcls(filter: AclBindingFilter): Promise<AclBinding[]> {
-    const conn = await this.connection();
-    const response = await conn.send(Api.DescribeAcls, filterToWire(filter));
-    if (response.errorCode !== 0) throw responseError(response.errorCode, response.errorMessage, 'Describing ACLs failed.');
-    return response.resources.flatMap((r) => r.acls.map((acl) => bindingFromWire(r, acl)));
+    return acls.describeAcls(await this.connection(), filter);
   }
 
   /** Deletes what each filter selects (DeleteAcls); returns the deleted ACLs per filter, in order. */
   async deleteAcls(filters: readonly AclBindingFilter[]): Promise<AclBinding[][]> {
-    if (filters.length === 0) return [];
-    const conn = await this.connection();
-    const response = await conn.send(Api.DeleteAcls, { filters: filters.map(filterToWire) });
-    return response.filterResults.map((r) => {
-      if (r.errorCode !== 0) throw responseError(r.errorCode, r.errorMessage, 'Deleting ACLs failed.');
-      const failed = r.matchingAcls.find((m) => m.errorCode !== 0);
-      if (failed) throw responseError(failed.errorCode, failed.errorMessage, 'Deleting ACLs failed.');
-      return r.matchingAcls.map((m) => bindingFromWire(m, m));
-    });
+    return filters.length === 0 ? [] : acls.deleteAcls(await this.connection(), filters);
   }
 
   /** Consumer groups known to any broker, sorted by id; `states` keeps only groups in those states. */
@@ -486,22 +466,7 @@ export class Admin {
   }
 
   private async topicConfigs(names: string[], includeDefaults = false): Promise<Map<string, Record<string, string>>> {
-    const out = new Map<string, Record<string, string>>();
-    if (names.length === 0) return out;
-    const conn = await this.connection();
-    const response = await conn.send(Api.DescribeConfigs, {
-      resources: names.map((resourceName) => ({ resourceType: RESOURCE_TYPE_TOPIC, resourceName, configurationKeys: null })),
-    });
-    for (const result of response.results) {
-      if (result.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code) continue; // deleted since the Metadata answer
-      // describeTopics: a user allowed Describe but not DescribeConfigs still gets partitions, with no overrides.
-      if (result.errorCode === ErrorCode.TOPIC_AUTHORIZATION_FAILED.code && !includeDefaults) continue;
-      if (result.errorCode !== 0) throw responseError(result.errorCode, result.errorMessage);
-      const configs: Record<string, string> = {};
-      for (const c of result.configs) if ((includeDefaults || !c.isDefault) && c.value !== null) configs[c.name] = c.value;
-      out.set(result.resourceName, configs);
-    }
-    return out;
+    return names.length === 0 ? new Map() : configs.topicConfigValues(await this.connection(), names, includeDefaults);
   }
 }
 
