@@ -11,7 +11,8 @@ import type { ClientQuotaEntity, ClientQuotaFilterComponent } from '../client/ad
 import { SamsaError } from '../protocol/errors';
 import { isQuotaKey } from './configs-entities';
 import type { ConfigsCommandOptions } from './configs-options';
-import { ConfigCommandFailure, kafkaExceptionName } from './configs-users-admin';
+import { ConfigCommandFailure } from './configs-users-admin';
+import { kafkaExceptionName } from './kafka-exception';
 import { CliIo, UsageError } from './options';
 
 const QUOTA_ENTITY_TYPES: Readonly<Record<string, string>> = { users: 'user', clients: 'client-id' };

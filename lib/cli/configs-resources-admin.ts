@@ -12,7 +12,8 @@ import { configResourceKey } from '../client/admin-configs';
 import { topicNameProblem } from '../config/topic-config';
 import { SamsaError } from '../protocol/errors';
 import type { ConfigsCommandOptions } from './configs-options';
-import { ConfigCommandFailure, kafkaExceptionName } from './configs-users-admin';
+import { ConfigCommandFailure } from './configs-users-admin';
+import { kafkaExceptionName } from './kafka-exception';
 import { CliIo, UsageError } from './options';
 
 type ResourceEntityType = 'topics' | 'brokers' | 'broker-loggers';

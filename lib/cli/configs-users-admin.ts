@@ -7,27 +7,12 @@
  */
 import type { Admin } from '../client/admin';
 import type { ScramCredentialAlteration } from '../client/admin-scram';
-import { SamsaError } from '../protocol/errors';
 import { isScramMechanism } from '../security/scram/scram-credential';
 import { isQuotaKey } from './configs-entities';
 import type { ConfigsCommandOptions } from './configs-options';
 import { parseScramValue } from './configs-parse';
 import { CommandError, CliIo, UsageError } from './options';
-
-/** Kafka's exception class for a wire error, as ConfigCommand prints it (`ResourceNotFoundException`). */
-export function kafkaExceptionName(err: SamsaError): string {
-  const special: Record<string, string> = {
-    CLUSTER_AUTHORIZATION_FAILED: 'ClusterAuthorizationException',
-    UNKNOWN_SERVER_ERROR: 'UnknownServerException',
-    SASL_AUTHENTICATION_FAILED: 'SaslAuthenticationException',
-    INVALID_CONFIG: 'InvalidConfigurationException',
-    TOPIC_AUTHORIZATION_FAILED: 'TopicAuthorizationException',
-    INVALID_TOPIC_EXCEPTION: 'InvalidTopicException',
-  };
-  const name = special[err.errorName]
-    ?? `${err.errorName.toLowerCase().replace(/(^|_)([a-z])/g, (_, __, c: string) => c.toUpperCase())}Exception`;
-  return `org.apache.kafka.common.errors.${name}`;
-}
+import { kafkaExceptionName } from './kafka-exception';
 
 /** A failure Kafka reports through its generic handler: the command line, then the exception. */
 export class ConfigCommandFailure extends Error {

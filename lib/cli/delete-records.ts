@@ -6,7 +6,7 @@
  *   Executing records delete operation
  *   Records delete operation completed:
  *   partition: t-0	low_watermark: 10
- *   partition: t-1	error: <reason>
+ *   partition: t-1	error: org.apache.kafka.common.errors.<Name>Exception: <reason>
  *
  * One difference from Kafka, on purpose: when any partition failed the tool exits with code 1
  * (Kafka's exits 0), so a script can tell.
@@ -14,6 +14,7 @@
 import { Admin } from '../client/admin';
 import type { DeletedRecords, RecordsToDelete } from '../client/admin-records';
 import type { ClientOptions } from '../client/client-options';
+import { kafkaErrorText } from './kafka-exception';
 import { TOOL_NAME, parseDeleteRecordsArgs, readOffsetJsonFile } from './delete-records-options';
 import { CliIo, UsageError, clientOptionsFromProperties, errorMessage, loadClientProperties, openClient, printUsageError, processIo, runMain } from './options';
 
@@ -48,7 +49,7 @@ export async function main(argv: string[], io: CliIo = processIo(), createAdmin:
     for (const r of results) {
       io.out(r.error === null
         ? `partition: ${r.topic}-${r.partition}\tlow_watermark: ${r.lowWatermark}\n`
-        : `partition: ${r.topic}-${r.partition}\terror: ${errorMessage(r.error)}\n`);
+        : `partition: ${r.topic}-${r.partition}\terror: ${kafkaErrorText(r.error)}\n`);
     }
     return results.some((r) => r.error !== null) ? 1 : 0;
   } catch (err) {

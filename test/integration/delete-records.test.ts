@@ -128,9 +128,9 @@ describe('integration/delete-records', function () {
       { topic: TOPIC, partition: 1, offset: 1000 }, { topic: 'dr-missing', partition: 0, offset: 1 }, { topic: 'dr-compacted', partition: 0, offset: 0 },
     ]));
     expect(result.stdout).to.equal('Executing records delete operation\nRecords delete operation completed:\n'
-      + 'partition: dr-events-1\terror: The requested offset is not within the range of offsets maintained by the server.\n'
-      + 'partition: dr-missing-0\terror: This server does not host this topic-partition.\n'
-      + 'partition: dr-compacted-0\terror: Request parameters do not satisfy the configured policy.\n');
+      + 'partition: dr-events-1\terror: org.apache.kafka.common.errors.OffsetOutOfRangeException: The requested offset is not within the range of offsets maintained by the server.\n'
+      + 'partition: dr-missing-0\terror: org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.\n'
+      + 'partition: dr-compacted-0\terror: org.apache.kafka.common.errors.PolicyViolationException: Request parameters do not satisfy the configured policy.\n');
     expect(result.code).to.equal(1);
     expect(await earliest(1)).to.equal(0);
   });
