@@ -92,7 +92,7 @@ describe('system/local-cluster', function () {
     try {
       const failed = await tool('start', ...portArgs);
       expect(failed.code).to.equal(1);
-      expect(failed.stderr).to.match(/broker 2 exited with code 1 while starting\. Last lines of .*broker-2\/samsaServer\.out:\n[\s\S]*EEXIST/);
+      expect(failed.stderr).to.match(/broker 2 exited with code 1 while starting\. Last lines of .*broker-2\/samsaServer\.out:\n[\s\S]*Startup failed: .*broker-2\/data is not a directory/);
       expect(failed.stderr).to.include('Stopping the 6 process(es) this start launched.');
       expect(fs.existsSync(path.join(dir, STATE_FILE_NAME))).to.equal(false);
       const status = await tool('status');
