@@ -16,4 +16,4 @@ node dist/scripts/check-lib-imports.js
 export SAMSA_LOG_LEVEL="${SAMSA_LOG_LEVEL:-error}"
 exec npx mocha --config .mocharc.json \
   'dist/test/{protocol,record,storage,zk,config,broker,client,controller,cli,util,group,security,http,scripts,docker}/**/*.test.js' \
-  'dist/test/integration/**/*.test.js' 'dist/test/system/**/*.test.js'
+  'dist/test/integration/**/*.test.js' 'dist/test/system/**/*.test.js' 'dist/test/package/**/*.test.js'
