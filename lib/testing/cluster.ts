@@ -14,6 +14,7 @@ import { ConsumerOptions } from '../client/consumer-options';
 import { Producer } from '../client/producer';
 import { ProducerOptions } from '../client/producer-options';
 import { sleep } from '../util/time';
+import { findZooKeeperInstallation } from '../zk/zookeeper-installation';
 import { createTestBroker, TestBroker } from './brokers';
 import { RunningChild, startChild } from './child-process';
 import { freePort } from './free-port';
@@ -90,6 +91,9 @@ function makeRoot(): string {
 }
 
 async function startZooKeeper(root: string): Promise<RunningChild> {
+  // Here rather than only in the child: a missing Java or ZooKeeper is reported as itself
+  // (ZooKeeperNotInstalledError, saying how to install them), not as a failed child.
+  findZooKeeperInstallation();
   const dir = path.join(root, 'zookeeper');
   return startChild('ZooKeeper', path.join(__dirname, 'zookeeper-child.js'), [JSON.stringify({ dir, cleanupDir: root })], ZOOKEEPER_READY_TIMEOUT_MS);
 }

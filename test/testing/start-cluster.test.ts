@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
+import * as os from 'os';
 import * as path from 'path';
 import { ChildStartError, ClusterBroker, startCluster, StartClusterOptions, TestCluster, TopicOptions } from '../../lib/testing';
 import { waitUntil } from '../helpers/wait';
@@ -101,7 +102,7 @@ describe('samsa/testing startCluster', function () {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const taken = (blocker.address() as net.AddressInfo).port;
-    const before = fs.readdirSync('/tmp').filter((d) => d.startsWith('samsa-testing-'));
+    const before = fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith('samsa-testing-'));
     try {
       const err = await startCluster({ brokers: 1, brokerConfig: { listeners: `PLAINTEXT://127.0.0.1:${taken}` } }).then(
         () => null, (e: Error) => e);
@@ -112,8 +113,23 @@ describe('samsa/testing startCluster', function () {
     } finally {
       blocker.close();
     }
-    const leftovers = fs.readdirSync('/tmp').filter((d) => d.startsWith('samsa-testing-') && !before.includes(d));
-    for (const dir of leftovers) expect(processesUnder(path.join('/tmp', dir))).to.deep.equal([]);
+    const leftovers = fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith('samsa-testing-') && !before.includes(d));
+    for (const dir of leftovers) expect(processesUnder(path.join(os.tmpdir(), dir))).to.deep.equal([]);
+  });
+
+  it('says how to install ZooKeeper when it cannot be found, leaving nothing behind', async () => {
+    const saved = process.env.ZOOKEEPER_HOME;
+    process.env.ZOOKEEPER_HOME = '/nonexistent-zookeeper';
+    const before = fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith('samsa-testing-'));
+    try {
+      const err = await startCluster().then(() => null, (e: Error) => e);
+      expect(err?.name).to.equal('ZooKeeperNotInstalledError');
+      expect(err?.message).to.include('apt-get install -y zookeeper').and.include('ZOOKEEPER_HOME');
+    } finally {
+      if (saved === undefined) delete process.env.ZOOKEEPER_HOME;
+      else process.env.ZOOKEEPER_HOME = saved;
+    }
+    expect(fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith('samsa-testing-') && !before.includes(d))).to.deep.equal([]);
   });
 
   it('leaves no process or directory behind when the test runner holding it is SIGKILLed', async () => {
