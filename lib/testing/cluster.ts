@@ -24,7 +24,10 @@ export interface StartClusterOptions {
   brokers?: number;
   /** Partitions of auto-created topics and the default of createTopic(); default 1. */
   partitions?: number;
-  /** 'embedded' (default): a fresh ZooKeeper for this cluster; or the connect string of one you run. */
+  /**
+   * 'embedded' (default): a fresh ZooKeeper for this cluster. Or the connect string of one you run:
+   * without a chroot in it the cluster gets its own (`/samsa-testing-...`), so clusters can share it.
+   */
   zookeeper?: 'embedded' | string;
   /** Also open a Kafka-protocol listener on every broker (kafkaBootstrapServers); default true. */
   kafkaListener?: boolean;
@@ -147,7 +150,8 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<T
       zookeeper = await startZooKeeper(root);
       zookeeperConnect = `127.0.0.1:${zookeeper.ports.client}`;
     } else {
-      zookeeperConnect = options.zookeeper;
+      // A chroot of its own (created by the brokers), so clusters can share one ZooKeeper.
+      zookeeperConnect = options.zookeeper.includes('/') ? options.zookeeper : `${options.zookeeper}/${path.basename(root)}`;
     }
     for (let id = 1; id <= count; id++) {
       const names = kafkaListener ? ['PLAINTEXT', 'KAFKA'] : ['PLAINTEXT'];

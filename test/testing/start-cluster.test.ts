@@ -60,6 +60,16 @@ describe('samsa/testing startCluster', function () {
     const admin = cluster.admin();
     expect(await admin.listTopics()).to.include('in-process');
     // admin is left open on purpose: stop() closes the clients it handed out.
+    // A second cluster on the first one's ZooKeeper lives in a chroot of its own.
+    const neighbour = await startCluster({ zookeeper: cluster.zookeeperConnect, inProcess: true, kafkaListener: false });
+    try {
+      expect(neighbour.zookeeperConnect).to.match(/^127\.0\.0\.1:\d+\/samsa-testing-/);
+      expect(neighbour.kafkaBootstrapServers).to.equal('');
+      await roundTrip(neighbour, 'next-door', 'hi');
+      expect(await admin.listTopics()).to.not.include('next-door');
+    } finally {
+      await neighbour.stop();
+    }
     await cluster.stop();
     await cluster.stop();
     expect(fs.existsSync(root)).to.equal(false);
