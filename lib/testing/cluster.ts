@@ -135,8 +135,10 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<T
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       await Promise.all([...clients].map((c) => c.close().catch(() => undefined)));
-      // Brokers first, while ZooKeeper can still take their deregistration.
-      await Promise.all(brokers.map((b) => b.stop().catch(() => b.kill())));
+      // Everything is thrown away, so nothing needs a clean shutdown: broker processes are killed
+      // (controlled shutdowns of brokers that all stop would only move leadership around).
+      // In-process brokers must shut down to release their sockets and timers.
+      await Promise.all(brokers.map((b) => b.kill()));
       await zookeeper?.stop();
       fs.rmSync(root, { recursive: true, force: true });
       liveRoots.delete(root);

@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { startZooKeeperProcess, ZooKeeperProcess, ZooKeeperStartError } from '../zk/local-zookeeper';
+import { THROWAWAY_JVM_OPTIONS, throwawayZooKeeperProperties } from '../zk/throwaway-zookeeper';
 import { watchParent } from './child-watchdog';
 import { freePort } from './free-port';
 
@@ -19,8 +20,6 @@ export interface ZooKeeperChildOptions {
   cleanupDir: string;
 }
 
-/** Tuned for start time, not durability: small client-compiler-only JVM, no fsync. */
-const JVM_OPTIONS = ['-Xms32m', '-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:-UsePerfData', '-Xshare:auto', '-Djava.net.preferIPv4Stack=true'];
 const PORT_ATTEMPTS = 3;
 
 function launch(dir: string, port: number): Promise<ZooKeeperProcess> {
@@ -28,18 +27,9 @@ function launch(dir: string, port: number): Promise<ZooKeeperProcess> {
     dataDir: path.join(dir, 'data'),
     clientPort: port,
     logDir: dir,
-    jvmOptions: JVM_OPTIONS,
+    jvmOptions: THROWAWAY_JVM_OPTIONS,
     readyTimeoutMs: 30000,
-    properties: {
-      tickTime: 500,
-      maxSessionTimeout: 60000,
-      clientPortAddress: '127.0.0.1',
-      maxClientCnxns: 0,
-      forceSync: 'no',
-      preAllocSize: 1024,
-      'admin.enableServer': false,
-      '4lw.commands.whitelist': 'srvr,ruok,stat,mntr,cons',
-    },
+    properties: throwawayZooKeeperProperties(),
   });
 }
 
@@ -50,7 +40,8 @@ async function run(options: ZooKeeperChildOptions): Promise<void> {
     fs.rmSync(options.cleanupDir, { recursive: true, force: true });
     process.exit(1);
   }, () => {
-    void (proc?.stop(10000) ?? Promise.resolve()).finally(() => process.exit(0));
+    // The data is about to be deleted: no need for ZooKeeper's clean shutdown.
+    void (proc?.kill() ?? Promise.resolve()).finally(() => process.exit(0));
   });
   try {
     for (let attempt = 1; proc === null; attempt++) {
