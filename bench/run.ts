@@ -11,9 +11,10 @@
  *    tools against the native listener, same broker process, same run (bench/kafka-listener.ts).
  * 5. Security: the producer perf tool over PLAINTEXT, SSL and SASL_SSL listeners of one broker
  *    (bench/security.ts).
+ * 6. samsa/testing: how long startCluster() takes to a first produce/consume (bench/testing-startup.ts).
  *
  * Options via environment: BENCH_RECORDS (default 1,000,000), BENCH_RECORD_SIZE (100),
- * BENCH_ONLY (storage | single | replicated | kafka | security: run one section).
+ * BENCH_ONLY (storage | single | replicated | kafka | security | testing: run one section).
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
@@ -22,6 +23,7 @@ import { runCli } from '../test/helpers/run-cli';
 import { startTestZooKeeper } from '../test/helpers/zookeeper';
 import { kafkaListenerBench } from './kafka-listener';
 import { securityBench } from './security';
+import { testingStartupBench } from './testing-startup';
 
 const records = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const recordSize = Number(process.env.BENCH_RECORD_SIZE ?? 100);
@@ -95,6 +97,7 @@ async function main(): Promise<void> {
   if (!only || only === 'replicated') await replicated();
   if (!only || only === 'kafka') await kafkaListenerBench(records, recordSize, section);
   if (!only || only === 'security') await securityBench(records, recordSize, section);
+  if (!only || only === 'testing') await testingStartupBench(3, section);
 }
 
 main().then(() => process.exit(0), (err) => {

@@ -8,6 +8,7 @@ export type {
   TopicDescription,
 } from './client/admin';
 export type { BrokerAddress, ClientOptions } from './client/client-options';
+export type { ClientLogger } from './client/client-logger';
 export type { MetricsRegistry } from './client/client-metrics-registry';
 export type { AdminMetrics } from './client/client-metrics';
 export { Producer } from './client/producer';

@@ -9,7 +9,8 @@
  * What counts as a use of an export: an import or re-export by name from any file in lib/,
  * test/, bench/ or scripts/ (tests and benchmarks count, they import lib/ too), `import * as`,
  * `require()` or `import()` of the module (all of its exports), and `import('./x').Name` types.
- * lib/index.ts is the public API, so its exports are used by definition. A file is used when it
+ * The package's entry points (lib/index.ts, lib/server.ts, lib/testing/index.ts: package.json's
+ * `exports`) are the public API, so their exports are used by definition. A file is used when it
  * is reachable by imports from lib/index.ts, a CLI entry point (`require.main === module`), a
  * test, a benchmark or a script.
  */
@@ -51,7 +52,7 @@ export function checkLibImports(root: string): HealthReport {
   }
   const libDir = path.join(root, 'lib') + path.sep;
   const isLib = (file: string): boolean => file.startsWith(libDir);
-  const publicApi = path.join(root, 'lib', 'index.ts');
+  const publicApis = new Set(['index.ts', 'server.ts', path.join('testing', 'index.ts')].map((f) => path.join(root, 'lib', f)));
   const rel = (file: string): string => path.relative(root, file);
 
   const libGraph = new Map<string, string[]>();
@@ -61,7 +62,7 @@ export function checkLibImports(root: string): HealthReport {
   const cycles = findCycles(libGraph).map((cycle) => cycle.map(rel));
 
   const reachable = new Set<string>();
-  const pending = [...modules.values()].filter((m) => !isLib(m.file) || m.isEntryPoint || m.file === publicApi).map((m) => m.file);
+  const pending = [...modules.values()].filter((m) => !isLib(m.file) || m.isEntryPoint || publicApis.has(m.file)).map((m) => m.file);
   while (pending.length > 0) {
     const file = pending.pop() as string;
     if (reachable.has(file)) continue;
@@ -81,7 +82,7 @@ export function checkLibImports(root: string): HealthReport {
   }
   const unusedExports: HealthReport['unusedExports'] = [];
   for (const [file, info] of modules) {
-    if (!isLib(file) || file === publicApi || !reachable.has(file)) continue;
+    if (!isLib(file) || publicApis.has(file) || !reachable.has(file)) continue;
     const names = used.get(file) ?? new Set<string>();
     if (names.has('*')) continue;
     for (const exp of info.exports) {

@@ -16,6 +16,7 @@ import { parseHostPort } from '../config/endpoints';
 import { mergeProperties, parseOverrides, propertiesToRecord, readPropertiesFile } from '../config/properties';
 import type { ClientOptions } from '../client/client-options';
 import { clientSecurityFromProperties } from '../security/client-security-config';
+import { SAMSA_VERSION } from '../util/version';
 
 /** The process's streams, or test doubles of them. */
 export interface CliIo {
@@ -102,6 +103,7 @@ export class CommandError extends Error {
 export function newProgram(name: string, description: string, io: CliIo): Command {
   return new Command(name)
     .description(description)
+    .version(SAMSA_VERSION, '--version', 'Display Samsa version.')
     .exitOverride()
     .allowExcessArguments(false)
     .configureOutput({
@@ -265,7 +267,14 @@ export function clientOptionsFromProperties(props: Readonly<Record<string, strin
  */
 export function runMain(main: (argv: string[]) => Promise<number>): void {
   const io = processIo();
-  main(process.argv.slice(2)).then(
+  const argv = process.argv.slice(2);
+  // Every tool answers `--version` alone, as Kafka's do; commander-based ones also amid other options.
+  if (argv.length === 1 && argv[0] === '--version') {
+    io.out(`${SAMSA_VERSION}\n`);
+    void exitWhenFlushed(0);
+    return;
+  }
+  main(argv).then(
     (code) => exitWhenFlushed(code),
     (err: unknown) => {
       io.err(`Error: ${errorMessage(err)}\n`);

@@ -13,6 +13,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { sleep } from '../util/time';
+import { SAMSA_VERSION } from '../util/version';
 import { findZooKeeperInstallation, resolveZooKeeperConfig, startZooKeeperProcess, ZooKeeperProcess } from '../zk/local-zookeeper';
 import { runMain } from './options';
 
@@ -188,6 +189,11 @@ async function stop(args: ZooKeeperServerArgs): Promise<number> {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // The bin scripts put start/stop first, so `zookeeper-server-start --version` arrives as this.
+  if (argv.length === 2 && argv[1] === '--version') {
+    process.stdout.write(`${SAMSA_VERSION}\n`);
+    return 0;
+  }
   try {
     const args = parseZooKeeperServerArgs(argv);
     return args.command === 'start' ? await start(args) : await stop(args);

@@ -7,8 +7,9 @@
 import * as crypto from 'crypto';
 import { Api } from '../protocol/api';
 import { SamsaError } from '../protocol/errors';
-import { isScramMechanism, SCRAM_MIN_ITERATIONS, saltedPassword, ScramMechanism } from '../security/scram/scram-credential';
-import { mechanismForType, SCRAM_MECHANISM_TYPES } from '../security/scram/user-credentials-store';
+import {
+  isScramMechanism, mechanismForType, SCRAM_MECHANISM_TYPES, SCRAM_MIN_ITERATIONS, saltedPassword, ScramMechanism,
+} from '../security/scram/scram-credential';
 import { InvalidArgumentError, responseError } from './client-errors';
 import { Connection } from './connection';
 

@@ -118,7 +118,7 @@ export class Admin {
     this.metadata = new MetadataCache(this.fetchMetadata, {
       metadataMaxAgeMs: this.options.metadataMaxAgeMs, retryBackoffMs: this.options.retryBackoffMs,
       retryBackoffMaxMs: this.options.retryBackoffMaxMs, allowAutoTopicCreation: false,
-      onBrokers: (brokers) => this.pool.setNodes(brokers),
+      onBrokers: (brokers) => this.pool.setNodes(brokers), logger: this.options.logger,
     });
     this.groups = new AdminGroups(this.pool, this.options, async () => (await this.describeCluster()).brokers);
   }

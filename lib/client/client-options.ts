@@ -8,9 +8,9 @@ import { commonKeys as commonClientConfigDefs } from '../config/client-config';
 import { configDefault } from '../config/config-default';
 import { formatHostPort, HostPort } from '../config/endpoints';
 import { ErrorCode, SamsaError } from '../protocol/errors';
-import { Logger } from '../util/logger';
 import { ClientSecurity } from '../security/client-security';
 import type { MetricsRegistry } from './client-metrics-registry';
+import type { ClientLogger } from './client-logger';
 
 export interface ClientOptions {
   /** "host:port,host:port" or a list of "host:port". */
@@ -30,6 +30,12 @@ export interface ClientOptions {
    * is never loaded by the client.
    */
   metricsRegistry?: MetricsRegistry;
+  /**
+   * Where the client's log lines go: an object with error/warn/info/debug(message, meta), meta
+   * carrying `subsystem` ('client', 'producer', 'consumer'). Absent: warnings and errors on stderr
+   * (SAMSA_LOG_LEVEL sets the level). Pass e.g. a winston or pino logger, or `console`.
+   */
+  logger?: ClientLogger;
 }
 
 export interface BrokerAddress {
@@ -50,6 +56,8 @@ export interface ResolvedClientOptions {
   metadataMaxAgeMs: number;
   security: ClientSecurity | undefined;
   metricsRegistry: MetricsRegistry | undefined;
+  /** The injected logger (undefined: the process default, see client-logger.ts). */
+  logger?: ClientLogger;
 }
 
 const common = <K extends keyof typeof commonClientConfigDefs & string>(key: K) => configDefault(commonClientConfigDefs, key);
@@ -114,6 +122,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     metadataMaxAgeMs: nonNegative('metadataMaxAgeMs', options.metadataMaxAgeMs, CLIENT_DEFAULTS.metadataMaxAgeMs),
     security: options.security,
     metricsRegistry: options.metricsRegistry,
+    logger: options.logger,
   };
 }
 
@@ -131,7 +140,7 @@ export interface ParsedCommonClientConfig {
 }
 
 /** Maps the shared settings to ClientOptions and warns once per unknown key, as Kafka's clients do. */
-export function commonClientOptions(config: ParsedCommonClientConfig, unknownKeys: readonly string[], log: Logger): ClientOptions {
+export function commonClientOptions(config: ParsedCommonClientConfig, unknownKeys: readonly string[], log: ClientLogger): ClientOptions {
   for (const key of unknownKeys) log.warn(`The configuration '${key}' was supplied but isn't a known config.`);
   return {
     bootstrapServers: config.bootstrapServers.map(formatHostPort),

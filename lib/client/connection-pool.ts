@@ -15,9 +15,7 @@ import { exponentialBackoffMs } from './retry-policy';
 import { sleep } from '../util/time';
 import { closedError, userError } from './client-errors';
 import { ErrorCode, SamsaError } from '../protocol/errors';
-import { getLogger } from '../util/logger';
-
-const log = getLogger('client');
+import { ClientLogger, clientLogger } from './client-logger';
 
 export interface NodeAddress extends BrokerAddress {
   nodeId: number;
@@ -37,13 +35,16 @@ function keyOf(address: BrokerAddress): string {
 }
 
 export class ConnectionPool {
+  private readonly log: ClientLogger;
   /** Bytes and requests over every connection this pool opened (the client's network metrics). */
   readonly traffic = new NetworkTraffic();
   private readonly slots = new Map<string, Slot>();
   private readonly nodes = new Map<number, BrokerAddress>();
   private closed = false;
 
-  constructor(private readonly options: ResolvedClientOptions, private readonly now: () => number = Date.now) {}
+  constructor(private readonly options: ResolvedClientOptions, private readonly now: () => number = Date.now) {
+    this.log = clientLogger(options.logger, 'client');
+  }
 
   /** Replaces the node id → address map with what the latest metadata says; drops connections nobody can reach any more. */
   setNodes(nodes: readonly NodeAddress[]): void {
@@ -141,9 +142,9 @@ export class ConnectionPool {
     conn.on('close', () => {
       // A dropped socket is not a failed connect, but reconnecting at once would hammer a broker that is restarting.
       created.nextAttemptAtMs = this.now() + this.backoffMs(created.failures);
-      log.debug(`connection to ${key} closed`);
+      this.log.debug(`connection to ${key} closed`);
     });
-    conn.on('error-detail', (err: Error) => log.debug(`connection to ${key} failed: ${err.message}`));
+    conn.on('error-detail', (err: Error) => this.log.debug(`connection to ${key} failed: ${err.message}`));
     this.slots.set(key, created);
     slot = created;
     return slot;

@@ -18,7 +18,7 @@ import { ErrorCode, SamsaError } from '../protocol/errors';
 import { JoinGroupResponseData } from '../protocol/messages/group';
 import { AssignorMember, PartitionAssignor } from '../group/assignors';
 import { CONSUMER_PROTOCOL_TYPE, decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../group/consumer-protocol';
-import { getLogger } from '../util/logger';
+import { ClientLogger, clientLogger } from './client-logger';
 import { asSamsaError, authorizationError, closedError, responseError } from './client-errors';
 import { ConsumerMetricsRecorder } from './client-metrics';
 import { ResolvedConsumerOptions } from './consumer-options';
@@ -27,8 +27,6 @@ import { Generation } from './offset-committer';
 import { TopicPartition } from './partition-state';
 import { exponentialBackoffMs } from './retry-policy';
 import { settledBy, sleep } from '../util/time';
-
-const log = getLogger('consumer');
 
 /** Extra time a JoinGroup/SyncGroup may take beyond the rebalance timeout (Kafka adds the same). */
 const JOIN_GRACE_MS = 5000;
@@ -50,6 +48,7 @@ export interface GroupHost {
 type MemberState = 'unjoined' | 'rebalancing' | 'stable';
 
 export class ConsumerCoordinator {
+  private readonly log: ClientLogger;
   private memberId = '';
   private generationId = -1;
   private leaderId = '';
@@ -75,6 +74,7 @@ export class ConsumerCoordinator {
     private readonly options: ResolvedConsumerOptions,
     private readonly metrics?: ConsumerMetricsRecorder,
   ) {
+    this.log = clientLogger(options.logger, 'consumer');
     this.lastPollMs = Date.now();
   }
 
@@ -96,14 +96,14 @@ export class ConsumerCoordinator {
   }
 
   requestRejoin(reason: string): void {
-    if (!this.rejoinNeeded) log.info(`Request joining group ${this.channel.groupId} due to: ${reason}`);
+    if (!this.rejoinNeeded) this.log.info(`Request joining group ${this.channel.groupId} due to: ${reason}`);
     this.rejoinNeeded = true;
     this.host.wakeup();
   }
 
   /** Membership is gone on the coordinator's side: the next join starts over as a new member. */
   resetGeneration(reason: string): void {
-    log.info(`Resetting generation of member ${this.memberId} of group ${this.channel.groupId} (${reason})`);
+    this.log.info(`Resetting generation of member ${this.memberId} of group ${this.channel.groupId} (${reason})`);
     this.memberId = '';
     this.generationId = -1;
     this.leaderId = '';
@@ -148,7 +148,7 @@ export class ConsumerCoordinator {
       if (!this.closed) {
         this.fatal = asSamsaError(err);
         this.rejoinNeeded = true;
-        log.warn(`Rebalance of group ${this.channel.groupId} failed: ${this.fatal.message}`);
+        this.log.warn(`Rebalance of group ${this.channel.groupId} failed: ${this.fatal.message}`);
       }
     } finally {
       this.rebalancing = null;
@@ -183,7 +183,7 @@ export class ConsumerCoordinator {
       this.holding = true;
       this.owned = assignment;
       this.ownedGeneration = this.generationId;
-      log.info(`Successfully joined group ${this.channel.groupId} with generation ${this.generationId} as ${this.memberId}; assigned ${formatPartitions(assignment)}`);
+      this.log.info(`Successfully joined group ${this.channel.groupId} with generation ${this.generationId} as ${this.memberId}; assigned ${formatPartitions(assignment)}`);
       this.heartbeatFailures = 0;
       this.scheduleHeartbeat();
       // Kafka's rebalance-latency ends with the assignment received, before the application's listener.
@@ -245,7 +245,7 @@ export class ConsumerCoordinator {
   /** Errors of JoinGroup and SyncGroup: returns to retry, throws the fatal ones. */
   private onJoinOrSyncError(code: number, api: string): void {
     if (code === ErrorCode.UNKNOWN_MEMBER_ID.code || code === ErrorCode.ILLEGAL_GENERATION.code) {
-      log.info(`${api} of group ${this.channel.groupId} failed with ${responseError(code, null).errorName}; rejoining as a new member`);
+      this.log.info(`${api} of group ${this.channel.groupId} failed with ${responseError(code, null).errorName}; rejoining as a new member`);
       this.memberId = '';
       this.generationId = -1;
       return;
@@ -291,7 +291,7 @@ export class ConsumerCoordinator {
     const counts = await this.host.partitionCounts(topics);
     this.assignedCounts = counts;
     const result = runAssignor(assignor, members, counts);
-    log.info(`Leader ${joined.memberId} of group ${this.channel.groupId} assigned with ${assignor.name}: ${[...result].map(([id, tps]) => `${id}=${formatPartitions(tps)}`).join('; ')}`);
+    this.log.info(`Leader ${joined.memberId} of group ${this.channel.groupId} assigned with ${assignor.name}: ${[...result].map(([id, tps]) => `${id}=${formatPartitions(tps)}`).join('; ')}`);
     return [...result].map(([memberId, partitions]) => ({ memberId, assignment: encodeAssignment({ partitions }) }));
   }
 
@@ -314,7 +314,7 @@ export class ConsumerCoordinator {
     this.heartbeatTimer = null;
     if (this.closed || this.state !== 'stable') return;
     if (Date.now() - this.lastPollMs > this.options.maxPollIntervalMs) {
-      log.warn('consumer poll timeout has expired. This means the time between subsequent calls to poll() was longer than the configured ' +
+      this.log.warn('consumer poll timeout has expired. This means the time between subsequent calls to poll() was longer than the configured ' +
         'max.poll.interval.ms, which typically implies that the poll loop is spending too much time processing messages. You can address ' +
         'this either by increasing max.poll.interval.ms or by reducing the maximum size of batches returned in poll() with max.poll.records.');
       await this.leave('consumer poll timeout has expired', Date.now() + this.options.requestTimeoutMs);
@@ -345,7 +345,7 @@ export class ConsumerCoordinator {
     } else if (coordinatorMoved(code) || code === ErrorCode.NETWORK_EXCEPTION.code || code === ErrorCode.REQUEST_TIMED_OUT.code) {
       this.channel.markUnknown(`Heartbeat failed with ${responseError(code, null).errorName}`);
     } else {
-      log.warn(`Heartbeat of group ${this.channel.groupId} failed: ${responseError(code, null).message}`);
+      this.log.warn(`Heartbeat of group ${this.channel.groupId} failed: ${responseError(code, null).message}`);
     }
   }
 
@@ -358,15 +358,15 @@ export class ConsumerCoordinator {
     this.stopHeartbeat();
     if (!this.closed) this.requestRejoin(reason);
     if (memberId === '' || !this.channel.known) return;
-    log.info(`Member ${memberId} sending LeaveGroup request to coordinator of group ${this.channel.groupId} due to ${reason}`);
+    this.log.info(`Member ${memberId} sending LeaveGroup request to coordinator of group ${this.channel.groupId} due to ${reason}`);
     try {
       const timeoutMs = Math.max(1, Math.min(this.options.requestTimeoutMs, deadlineMs - Date.now()));
       const response = await this.channel.send(Api.LeaveGroup, {
         groupId: this.channel.groupId, members: [{ memberId, groupInstanceId: null }],
       }, timeoutMs, deadlineMs);
-      if (response.errorCode !== 0) log.debug(`LeaveGroup of ${memberId} answered ${responseError(response.errorCode, null).errorName}`);
+      if (response.errorCode !== 0) this.log.debug(`LeaveGroup of ${memberId} answered ${responseError(response.errorCode, null).errorName}`);
     } catch (err) {
-      log.debug(`LeaveGroup of ${memberId} failed: ${(err as Error).message}`);
+      this.log.debug(`LeaveGroup of ${memberId} failed: ${(err as Error).message}`);
     }
   }
 

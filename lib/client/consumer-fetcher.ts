@@ -12,7 +12,7 @@ import { Api } from '../protocol/api';
 import { ErrorCode, errorForCode } from '../protocol/errors';
 import { CONSUMER_REPLICA_ID, FetchRequestData, FetchResponseData } from '../protocol/messages/produce-fetch';
 import { decodeRecordBatches } from '../record/record-batch';
-import { getLogger } from '../util/logger';
+import { ClientLogger, clientLogger } from './client-logger';
 import { asSamsaError, authorizationError, responseError, userError } from './client-errors';
 import { ConsumerMetricsRecorder } from './client-metrics';
 import { ConnectionPool } from './connection-pool';
@@ -20,8 +20,6 @@ import { ResolvedConsumerOptions } from './consumer-options';
 import { MetadataCache } from './metadata-cache';
 import { ConsumerRecord, PartitionState } from './partition-state';
 import { exponentialBackoffMs, needsMetadataRefresh } from './retry-policy';
-
-const log = getLogger('consumer');
 
 /** Largest partition fetch size the consumer grows to when a single batch does not fit. */
 const MAX_FETCH_SIZE_FACTOR = 64;
@@ -60,6 +58,7 @@ interface InFlightPartition {
 }
 
 export class ConsumerFetcher {
+  private readonly log: ClientLogger;
   private readonly inFlight = new Set<number>();
   private failures = 0;
 
@@ -71,7 +70,9 @@ export class ConsumerFetcher {
     private readonly signal: () => void,
     private readonly now: () => number = Date.now,
     private readonly metrics?: ConsumerMetricsRecorder,
-  ) {}
+  ) {
+    this.log = clientLogger(options.logger, 'consumer');
+  }
 
   /**
    * Sends a fetch to every leader with fetchable partitions and no fetch in flight. Returns the
@@ -133,7 +134,7 @@ export class ConsumerFetcher {
       metrics?.fetched(metrics.now() - sentMs, fetched.records, fetched.bytes);
     } catch (err) {
       const e = asSamsaError(err);
-      log.debug(`fetch from broker ${leader} failed: ${e.message}`);
+      this.log.debug(`fetch from broker ${leader} failed: ${e.message}`);
       this.failures++;
       if (e.retriable) this.metadata.requestRefresh();
       const retryAt = this.now() + exponentialBackoffMs(this.failures - 1, this.options.retryBackoffMs, this.options.retryBackoffMaxMs);
@@ -198,7 +199,7 @@ export class ConsumerFetcher {
         state.error = userError(ErrorCode.OFFSET_OUT_OF_RANGE,
           `Fetch position ${p.fetchOffset} is out of range for partition ${state.topic}-${state.partition} and auto.offset.reset is none.`);
       } else {
-        log.info(`fetch offset ${p.fetchOffset} is out of range for ${state.topic}-${state.partition}, resetting to ${this.options.autoOffsetReset}`);
+        this.log.info(`fetch offset ${p.fetchOffset} is out of range for ${state.topic}-${state.partition}, resetting to ${this.options.autoOffsetReset}`);
         state.moveTo(null, this.options.autoOffsetReset);
       }
       return;

@@ -7,7 +7,7 @@
  * group coordinator, and reaches back into the Consumer only through `AssignmentTarget`.
  */
 import { ErrorCode } from '../protocol/errors';
-import { getLogger } from '../util/logger';
+import { ClientLogger, clientLogger } from './client-logger';
 import { asSamsaError, userError } from './client-errors';
 import { ConnectionPool } from './connection-pool';
 import { ConsumerCoordinator, formatPartitions, GroupHost } from './consumer-coordinator';
@@ -17,8 +17,6 @@ import { ResolvedConsumerOptions } from './consumer-options';
 import { CoordinatorChannel } from './coordinator-channel';
 import { Generation, NO_GENERATION, OffsetAndMetadata, OffsetCommitter, TopicPartitionOffset } from './offset-committer';
 import { TopicPartition } from './partition-state';
-
-const log = getLogger('consumer');
 
 /**
  * Called around rebalances, from inside poll() (or close()), and awaited: an application that
@@ -45,6 +43,7 @@ export interface AssignmentTarget {
 export type CommitCallback = (error: Error | null, offsets: TopicPartitionOffset[]) => void;
 
 export class ConsumerGroupClient implements GroupHost {
+  private readonly log: ClientLogger;
   readonly channel: CoordinatorChannel;
   readonly coordinator: ConsumerCoordinator;
   private readonly committer: OffsetCommitter;
@@ -56,6 +55,7 @@ export class ConsumerGroupClient implements GroupHost {
 
   constructor(pool: ConnectionPool, private readonly options: ResolvedConsumerOptions, private readonly target: AssignmentTarget,
     metrics?: ConsumerMetricsRecorder) {
+    this.log = clientLogger(options.logger, 'consumer');
     this.channel = new CoordinatorChannel(pool, options.groupId as string, options);
     this.coordinator = new ConsumerCoordinator(this.channel, this, options, metrics);
     this.committer = new OffsetCommitter(this.channel, options, {
@@ -118,7 +118,7 @@ export class ConsumerGroupClient implements GroupHost {
   async revokeAll(): Promise<void> {
     const owned = this.target.assignment();
     if (this.options.enableAutoCommit) await this.commitQuietly('before revoking partitions', Date.now() + this.options.maxPollIntervalMs);
-    log.info(`Revoking previously assigned partitions ${formatPartitions(owned)} of group ${this.channel.groupId}`);
+    this.log.info(`Revoking previously assigned partitions ${formatPartitions(owned)} of group ${this.channel.groupId}`);
     await this.invoke('onPartitionsRevoked', owned);
     this.target.applyAssignment([]);
   }
@@ -126,7 +126,7 @@ export class ConsumerGroupClient implements GroupHost {
   async loseAll(): Promise<void> {
     const owned = this.target.assignment();
     if (owned.length === 0) return;
-    log.info(`Lost previously assigned partitions ${formatPartitions(owned)} of group ${this.channel.groupId}`);
+    this.log.info(`Lost previously assigned partitions ${formatPartitions(owned)} of group ${this.channel.groupId}`);
     await this.invoke(this.listener.onPartitionsLost ? 'onPartitionsLost' : 'onPartitionsRevoked', owned);
     this.target.applyAssignment([]);
   }
@@ -155,7 +155,7 @@ export class ConsumerGroupClient implements GroupHost {
     const toCommit = [...(offsets ?? this.target.consumedOffsets())];
     const done = (err: Error | null): void => {
       if (callback) callback(err, toCommit);
-      else if (err) log.warn(`Asynchronous offset commit for group ${this.channel.groupId} failed: ${err.message}`);
+      else if (err) this.log.warn(`Asynchronous offset commit for group ${this.channel.groupId} failed: ${err.message}`);
     };
     if (toCommit.length === 0) {
       done(null);
@@ -186,7 +186,7 @@ export class ConsumerGroupClient implements GroupHost {
       if (!err) return;
       // Try again soon rather than a whole interval later.
       this.nextAutoCommitMs = Math.min(this.nextAutoCommitMs, Date.now() + this.options.retryBackoffMs);
-      log.warn(`Auto offset commit failed for group ${this.channel.groupId}: ${err.message}`);
+      this.log.warn(`Auto offset commit failed for group ${this.channel.groupId}: ${err.message}`);
     });
   }
 
@@ -218,7 +218,7 @@ export class ConsumerGroupClient implements GroupHost {
     try {
       await this.commitSync(undefined, deadlineMs);
     } catch (err) {
-      log.warn(`Offset commit ${when} failed for group ${this.channel.groupId}: ${(err as Error).message}`);
+      this.log.warn(`Offset commit ${when} failed for group ${this.channel.groupId}: ${(err as Error).message}`);
     }
   }
 
@@ -228,7 +228,7 @@ export class ConsumerGroupClient implements GroupHost {
     try {
       await fn.call(this.listener, partitions);
     } catch (err) {
-      log.error(`User provided listener failed on invocation of ${method} for partitions ${formatPartitions(partitions)}: ${(err as Error).message}`);
+      this.log.error(`User provided listener failed on invocation of ${method} for partitions ${formatPartitions(partitions)}: ${(err as Error).message}`);
       this.listenerError ??= err as Error;
     }
   }

@@ -8,11 +8,9 @@ import { consumerConfigDefs, parseConsumerConfig } from '../config/client-config
 import { configDefault } from '../config/config-default';
 import { assignorsByNames, PartitionAssignor } from '../group/assignors';
 import { ErrorCode } from '../protocol/errors';
-import { getLogger } from '../util/logger';
+import { clientLogger } from './client-logger';
 import { ClientOptions, commonClientOptions, ResolvedClientOptions, resolveClientOptions } from './client-options';
 import { userError } from './client-errors';
-
-const log = getLogger('consumer');
 
 export type AutoOffsetReset = 'earliest' | 'latest' | 'none';
 
@@ -136,7 +134,7 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
 export function consumerOptionsFromProperties(props: Record<string, string>): ConsumerOptions {
   const { config, unknownKeys } = parseConsumerConfig(props);
   return {
-    ...commonClientOptions(config, unknownKeys, log),
+    ...commonClientOptions(config, unknownKeys, clientLogger(undefined, 'consumer')),
     autoOffsetReset: config.autoOffsetReset,
     fetchMinBytes: config.fetchMinBytes,
     fetchMaxBytes: config.fetchMaxBytes,

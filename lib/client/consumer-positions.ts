@@ -7,7 +7,7 @@
  * the background, one round at a time, so poll() keeps serving the partitions that are ready;
  * each state's epoch tells a late answer that the position has since been moved.
  */
-import { getLogger } from '../util/logger';
+import { ClientLogger, clientLogger } from './client-logger';
 import { asSamsaError } from './client-errors';
 import { ConnectionPool } from './connection-pool';
 import { noOffsetError } from './consumer-errors';
@@ -18,8 +18,6 @@ import { OffsetAndMetadata } from './offset-committer';
 import { PartitionState, ResetSpec, TopicPartition } from './partition-state';
 import { exponentialBackoffMs } from './retry-policy';
 
-const log = getLogger('consumer');
-
 /** Looks up committed offsets (keyed by partitionKey); absent when nothing is committed. */
 export type CommittedLookup = (partitions: TopicPartition[]) => Promise<Map<string, OffsetAndMetadata>>;
 
@@ -29,6 +27,7 @@ interface Due {
 }
 
 export class ConsumerPositions {
+  private readonly log: ClientLogger;
   private running: Promise<void> | null = null;
   private failures = 0;
   /** Partitions whose committed offset is still to be looked up, with the state epoch it applies to. */
@@ -40,7 +39,9 @@ export class ConsumerPositions {
     private readonly options: ResolvedConsumerOptions,
     private readonly committed: CommittedLookup | null,
     private readonly signal: () => void,
-  ) {}
+  ) {
+    this.log = clientLogger(options.logger, 'consumer');
+  }
 
   /** New partitions of a group consumer start from the committed offset when there is one. */
   startFromCommitted(states: readonly PartitionState[]): void {
@@ -101,7 +102,7 @@ export class ConsumerPositions {
         this.awaitingCommitted.delete(key);
         const committed = offsets.get(key);
         if (committed !== undefined) {
-          log.debug(`Setting offset for partition ${state.topic}-${state.partition} to the committed offset ${committed.offset}`);
+          this.log.debug(`Setting offset for partition ${state.topic}-${state.partition} to the committed offset ${committed.offset}`);
           state.moveTo(committed.offset, null);
         }
       }
@@ -127,7 +128,7 @@ export class ConsumerPositions {
 
   private onFailure(due: readonly Due[], err: unknown, what: string): void {
     const e = asSamsaError(err);
-    log.debug(`${what} failed: ${e.message}`);
+    this.log.debug(`${what} failed: ${e.message}`);
     const retryAt = Date.now() + exponentialBackoffMs(this.failures++, this.options.retryBackoffMs, this.options.retryBackoffMaxMs);
     for (const { state, epoch } of due) {
       if (state.epoch !== epoch) continue;

@@ -11,7 +11,7 @@
  * the current assignment only.
  */
 import { ErrorCode } from '../protocol/errors';
-import { getLogger } from '../util/logger';
+import { ClientLogger, clientLogger } from './client-logger';
 import { InvalidArgumentError, asSamsaError, closedError, userError } from './client-errors';
 import { CONSUMER_METRIC_DEFS, ConsumerMetrics, ConsumerMetricsRecorder } from './client-metrics';
 import { registerClientMetrics } from './client-metrics-registry';
@@ -37,8 +37,6 @@ export type { CommitCallback, ConsumerRebalanceListener } from './consumer-group
 export type { TopicPartitionOffset } from './offset-committer';
 export type { ConsumerMetrics } from './client-metrics';
 
-const log = getLogger('consumer');
-
 /** A committed offset as committed() reports it; offset null when the group has none for the partition. */
 export interface CommittedOffset extends TopicPartition {
   offset: number | null;
@@ -52,6 +50,7 @@ const CLOSE_TIMEOUT_MS = 30000;
 const UNKNOWN_TOPIC_ATTEMPTS = 3;
 
 export class Consumer {
+  private readonly log: ClientLogger;
   private readonly options: ResolvedConsumerOptions;
   private readonly pool: ConnectionPool;
   private readonly metadata: MetadataCache;
@@ -77,6 +76,7 @@ export class Consumer {
   private readonly unregisterMetrics: () => void;
 
   constructor(options: ConsumerOptions) {
+    this.log = clientLogger(options.logger, 'consumer');
     this.options = resolveConsumerOptions(options);
     const o = this.options;
     this.pool = new ConnectionPool(o);
@@ -86,10 +86,10 @@ export class Consumer {
       : () => undefined;
     this.metadata = new MetadataCache(poolMetadataFetcher(this.pool), {
       metadataMaxAgeMs: o.metadataMaxAgeMs, retryBackoffMs: o.retryBackoffMs, retryBackoffMaxMs: o.retryBackoffMaxMs,
-      allowAutoTopicCreation: false, onBrokers: (brokers) => this.pool.setNodes(brokers),
+      allowAutoTopicCreation: false, onBrokers: (brokers) => this.pool.setNodes(brokers), logger: o.logger,
     });
     this.fetcher = new ConsumerFetcher(this.pool, this.metadata, o, () => this.wakeups.signal(), Date.now, this.recorder);
-    this.missingTopics = new MissingTopicWatch(this.metadata, log);
+    this.missingTopics = new MissingTopicWatch(this.metadata, this.log);
     this.group = o.groupId === null ? null : new ConsumerGroupClient(this.pool, o, {
       assignment: () => this.assignment(),
       consumedOffsets: () => this.consumedOffsets(),
@@ -138,7 +138,7 @@ export class Consumer {
     if (!this.group) throw missingGroupIdError();
     if (this.mode === 'assigned') throw mixedSubscriptionError();
     if (topics.length === 0) {
-      this.unsubscribe().catch((err: unknown) => log.warn(`Unsubscribing failed: ${asSamsaError(err).message}`));
+      this.unsubscribe().catch((err: unknown) => this.log.warn(`Unsubscribing failed: ${asSamsaError(err).message}`));
       return;
     }
     for (const t of topics) {
@@ -374,7 +374,7 @@ export class Consumer {
     try {
       await this.group?.close(Date.now() + timeoutMs);
     } catch (err) {
-      log.warn(`Closing the group membership failed: ${asSamsaError(err).message}`);
+      this.log.warn(`Closing the group membership failed: ${asSamsaError(err).message}`);
     } finally {
       this.closed = true;
       this.wakeups.signal();
@@ -419,7 +419,7 @@ export class Consumer {
     try {
       await this.metadata.refresh(topics);
     } catch (err) {
-      log.warn(`Metadata for the assignment could not be refreshed: ${asSamsaError(err).message}`);
+      this.log.warn(`Metadata for the assignment could not be refreshed: ${asSamsaError(err).message}`);
     }
     const counts = new Map<string, number>();
     for (const t of topics) {

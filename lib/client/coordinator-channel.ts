@@ -12,15 +12,13 @@
  */
 import { Api, ApiDef } from '../protocol/api';
 import { ErrorCode, SamsaError } from '../protocol/errors';
-import { getLogger } from '../util/logger';
+import { ClientLogger, clientLogger } from './client-logger';
 import { asSamsaError, authorizationError, closedError, responseError, userError } from './client-errors';
 import { ResolvedClientOptions } from './client-options';
 import { Connection } from './connection';
 import { ConnectionPool } from './connection-pool';
 import { exponentialBackoffMs } from './retry-policy';
 import { sleep } from '../util/time';
-
-const log = getLogger('consumer');
 
 /** FindCoordinator's key type for consumer groups (1 would be a transactional id). */
 const KEY_TYPE_GROUP = 0;
@@ -46,6 +44,7 @@ export function retriableGroupError(code: number): boolean {
 interface Backoff {
   retryBackoffMs: number;
   retryBackoffMaxMs: number;
+  logger?: ClientLogger;
 }
 
 /**
@@ -68,20 +67,23 @@ export async function findCoordinator(pool: ConnectionPool, groupId: string, dea
     if (Date.now() + waitMs >= deadlineMs) {
       throw userError(ErrorCode.COORDINATOR_NOT_AVAILABLE, `Timed out finding the coordinator of group '${groupId}': ${failure.message}`, failure);
     }
-    log.debug(`finding the coordinator of group ${groupId} failed (${failure.message}); retrying`);
+    clientLogger(backoff.logger, 'consumer').debug(`finding the coordinator of group ${groupId} failed (${failure.message}); retrying`);
     await sleep(waitMs);
   }
 }
 
 /** The consumer's connection to its group coordinator, found and re-found on demand. */
 export class CoordinatorChannel {
+  private readonly log: ClientLogger;
   private node: CoordinatorNode | null = null;
   private conn: Connection | null = null;
   private finding: Promise<Connection> | null = null;
   private failures = 0;
   private closed = false;
 
-  constructor(private readonly pool: ConnectionPool, readonly groupId: string, private readonly options: ResolvedClientOptions) {}
+  constructor(private readonly pool: ConnectionPool, readonly groupId: string, private readonly options: ResolvedClientOptions) {
+    this.log = clientLogger(options.logger, 'consumer');
+  }
 
   get coordinator(): CoordinatorNode | null {
     return this.node;
@@ -105,7 +107,7 @@ export class CoordinatorChannel {
 
   /** Forgets the coordinator; the next request looks it up again. */
   markUnknown(reason: string): void {
-    if (this.node) log.info(`Group coordinator ${this.node.host}:${this.node.port} (id: ${this.node.nodeId}) of group ${this.groupId} is unavailable or invalid (${reason}); will attempt rediscovery`);
+    if (this.node) this.log.info(`Group coordinator ${this.node.host}:${this.node.port} (id: ${this.node.nodeId}) of group ${this.groupId} is unavailable or invalid (${reason}); will attempt rediscovery`);
     this.node = null;
     const conn = this.conn;
     this.conn = null;
@@ -162,7 +164,7 @@ export class CoordinatorChannel {
       conn.on('close', () => {
         if (this.conn === conn) this.markUnknown('connection closed');
       });
-      log.info(`Discovered group coordinator ${node.host}:${node.port} (id: ${node.nodeId}) for group ${this.groupId}`);
+      this.log.info(`Discovered group coordinator ${node.host}:${node.port} (id: ${node.nodeId}) for group ${this.groupId}`);
       this.node = node;
       this.conn = conn;
       return conn;

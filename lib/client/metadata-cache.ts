@@ -12,13 +12,11 @@ import { isAuthenticationError } from '../security/sasl/sasl-errors';
 import { Api } from '../protocol/api';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { MetadataResponseData } from '../protocol/messages/metadata';
-import { getLogger } from '../util/logger';
+import { ClientLogger, clientLogger } from './client-logger';
 import { ConnectionPool, NodeAddress } from './connection-pool';
 import { TopicAuthorizationError, userError } from './client-errors';
 import { exponentialBackoffMs, needsMetadataRefresh } from './retry-policy';
 import { sleep } from '../util/time';
-
-const log = getLogger('client');
 
 export interface PartitionMetadata {
   partition: number;
@@ -55,6 +53,7 @@ export interface MetadataCacheOptions {
   now?: () => number;
   /** Called with the broker list after every successful refresh (the pool's node map). */
   onBrokers?: (brokers: BrokerMetadata[]) => void;
+  logger?: ClientLogger;
 }
 
 /** A Metadata fetcher over a pool: any broker will do, a second one is tried if the first dies mid-request. */
@@ -75,6 +74,7 @@ export function poolMetadataFetcher(pool: ConnectionPool): MetadataFetcher {
 }
 
 export class MetadataCache {
+  private readonly log: ClientLogger;
   private readonly topics = new Map<string, TopicMetadata>();
   /** Last per-topic error code for topics the broker did not describe usefully. */
   private readonly topicErrors = new Map<string, number>();
@@ -96,6 +96,7 @@ export class MetadataCache {
   requestsSent = 0;
 
   constructor(private readonly fetcher: MetadataFetcher, private readonly options: MetadataCacheOptions) {
+    this.log = clientLogger(options.logger, 'client');
     this.now = options.now ?? Date.now;
   }
 
@@ -130,7 +131,7 @@ export class MetadataCache {
   /** Marks the view stale and refreshes in the background; failures are logged, not thrown. */
   requestRefresh(): void {
     this.stale = true;
-    this.refresh().catch((err: Error) => log.debug(`metadata refresh failed: ${err.message}`));
+    this.refresh().catch((err: Error) => this.log.debug(`metadata refresh failed: ${err.message}`));
   }
 
   /** Refreshes in the background when the data is older than metadataMaxAgeMs or was marked stale. */
@@ -201,7 +202,7 @@ export class MetadataCache {
       try {
         await this.refresh([topic]);
       } catch (err) {
-        log.debug(`metadata refresh for ${topic} failed: ${(err as Error).message}`);
+        this.log.debug(`metadata refresh for ${topic} failed: ${(err as Error).message}`);
         if (this.now() >= deadline || isAuthenticationError(err)) throw err;
       }
     }

@@ -10,7 +10,7 @@
  */
 import { ErrorCode, errorForCode } from '../protocol/errors';
 import { TopicAuthorizationError } from './client-errors';
-import { Logger } from '../util/logger';
+import { ClientLogger } from './client-logger';
 import { MetadataCache } from './metadata-cache';
 
 const WARN_INTERVAL_MS = 10000;
@@ -19,7 +19,7 @@ export class MissingTopicWatch {
   private warnedAtMs = -Infinity;
   private warnedFor = '';
 
-  constructor(private readonly metadata: MetadataCache, private readonly log: Logger, private readonly now: () => number = Date.now) {}
+  constructor(private readonly metadata: MetadataCache, private readonly log: ClientLogger, private readonly now: () => number = Date.now) {}
 
   /** The subscribed topics metadata does not know yet; a refresh is requested while there are any. */
   check(subscribed: readonly string[]): string[] {

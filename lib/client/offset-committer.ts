@@ -11,7 +11,7 @@
 import { Api } from '../protocol/api';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { OffsetCommitRequestData, OffsetFetchResponseData } from '../protocol/messages/group';
-import { getLogger } from '../util/logger';
+import { ClientLogger, clientLogger } from './client-logger';
 import { asSamsaError, authorizationError, GroupAuthorizationError, responseError, TopicAuthorizationError, userError } from './client-errors';
 import { ConsumerMetricsRecorder } from './client-metrics';
 import { commitFailedError } from './consumer-errors';
@@ -20,8 +20,6 @@ import { partitionKey } from './list-offsets';
 import { TopicPartition } from './partition-state';
 import { exponentialBackoffMs } from './retry-policy';
 import { sleep } from '../util/time';
-
-const log = getLogger('consumer');
 
 export interface OffsetAndMetadata {
   /** The next offset to consume. */
@@ -54,6 +52,7 @@ export interface CommitterOptions {
   requestTimeoutMs: number;
   retryBackoffMs: number;
   retryBackoffMaxMs: number;
+  logger?: ClientLogger;
 }
 
 /** The OffsetCommit body for `offsets`, grouped by topic. */
@@ -103,12 +102,15 @@ export function readOffsetFetch(response: OffsetFetchResponseData, groupId?: str
 }
 
 export class OffsetCommitter {
+  private readonly log: ClientLogger;
   constructor(
     private readonly channel: CoordinatorChannel,
     private readonly options: CommitterOptions,
     private readonly hooks: CommitterHooks,
     private readonly metrics?: ConsumerMetricsRecorder,
-  ) {}
+  ) {
+    this.log = clientLogger(options.logger, 'consumer');
+  }
 
   /**
    * Commits `offsets` with `generation`. With `retry`, retriable failures are retried until
@@ -173,7 +175,7 @@ export class OffsetCommitter {
     if (Date.now() + waitMs >= deadlineMs) {
       throw userError(ErrorCode.REQUEST_TIMED_OUT, `Timeout expired while ${what} for group ${this.channel.groupId}: ${failure.message}`, failure);
     }
-    log.debug(`${what} for group ${this.channel.groupId} failed (${failure.message}); retrying in ${waitMs} ms`);
+    this.log.debug(`${what} for group ${this.channel.groupId} failed (${failure.message}); retrying in ${waitMs} ms`);
     await sleep(waitMs);
   }
 }

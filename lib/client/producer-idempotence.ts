@@ -20,15 +20,12 @@
  */
 import { Api } from '../protocol/api';
 import { ErrorCode, SamsaError } from '../protocol/errors';
-import { getLogger } from '../util/logger';
+import { ClientLogger, clientLogger } from './client-logger';
 import { asSamsaError, responseError, userError } from './client-errors';
 import { ConnectionPool } from './connection-pool';
 import { ProducerBatch } from './producer-batch';
 import { exponentialBackoffMs } from './retry-policy';
 import { isAuthenticationError } from '../security/sasl/sasl-errors';
-
-
-const log = getLogger('producer');
 
 const MAX_SEQUENCE = 0x7fffffff;
 /** Kafka's brokers keep the metadata of a producer's last 5 batches per partition for duplicate detection. */
@@ -64,9 +61,11 @@ export type Readiness = 'send' | 'wait' | SamsaError;
 export interface IdempotenceOptions {
   retryBackoffMs: number;
   retryBackoffMaxMs: number;
+  logger?: ClientLogger;
 }
 
 export class ProducerIdempotence {
+  private readonly log: ClientLogger;
   private readonly partitions = new Map<string, PartitionSequences[]>();
   private current: ProducerIdAndEpoch | null = null;
   private fetching = false;
@@ -81,7 +80,9 @@ export class ProducerIdempotence {
     private readonly options: IdempotenceOptions,
     /** Called when a producer id arrives or fetching it failed for good (the sender should run). */
     private readonly onReady: () => void,
-  ) {}
+  ) {
+    this.log = clientLogger(options.logger, 'producer');
+  }
 
   get producerIdAndEpoch(): ProducerIdAndEpoch | null {
     return this.current;
@@ -216,7 +217,7 @@ export class ProducerIdempotence {
 
   private resetProducerId(reason: string): void {
     if (this.current === null) return;
-    log.info(`Producer id ${this.current.producerId} gets replaced: ${reason}`);
+    this.log.info(`Producer id ${this.current.producerId} gets replaced: ${reason}`);
     this.current = null;
     this.ensureProducerId();
   }
@@ -230,7 +231,7 @@ export class ProducerIdempotence {
         const resp = await conn.send(Api.InitProducerId, { transactionalId: null, transactionTimeoutMs: NO_TRANSACTION_TIMEOUT_MS });
         if (resp.errorCode === 0) {
           this.current = { producerId: resp.producerId, producerEpoch: resp.producerEpoch };
-          log.debug(`producer id ${resp.producerId}, epoch ${resp.producerEpoch}`);
+          this.log.debug(`producer id ${resp.producerId}, epoch ${resp.producerEpoch}`);
           return;
         }
         err = responseError(resp.errorCode, null);
@@ -241,7 +242,7 @@ export class ProducerIdempotence {
       if (!err.retriable && err.code === ErrorCode.CLUSTER_AUTHORIZATION_FAILED.code) {
         // Kafka's ClusterAuthorizationException: the principal needs IdempotentWrite on the cluster or Write on a topic.
         this.fatalError = userError(ErrorCode.CLUSTER_AUTHORIZATION_FAILED, 'Cluster authorization failed: an idempotent producer needs IdempotentWrite on the cluster or Write on some topic.', err);
-        log.warn(this.fatalError.message);
+        this.log.warn(this.fatalError.message);
         return;
       }
       const refusedLogin: boolean = isAuthenticationError(err);
@@ -253,10 +254,10 @@ export class ProducerIdempotence {
       if (!err.retriable) {
         this.fatalError = userError(errorDefinitionOf(err), `Could not get a producer id for the idempotent producer (${err.errorName}: `
           + `${err.message.replace(/\.$/, '')}). Brokers without InitProducerId need enable.idempotence=false.`, err);
-        log.warn(this.fatalError.message);
+        this.log.warn(this.fatalError.message);
         return;
       }
-      log.debug(`InitProducerId failed (${err.message}); retrying`);
+      this.log.debug(`InitProducerId failed (${err.message}); retrying`);
       await this.backoff(exponentialBackoffMs(attempt, this.options.retryBackoffMs, this.options.retryBackoffMaxMs));
     }
   }

@@ -9,11 +9,9 @@ import { idempotenceConflicts, parseProducerConfig, producerConfigDefs } from '.
 import { configDefault } from '../config/config-default';
 import { ErrorCode } from '../protocol/errors';
 import { CompressionType } from '../record/compression';
-import { getLogger } from '../util/logger';
+import { clientLogger } from './client-logger';
 import { ClientOptions, commonClientOptions, ResolvedClientOptions, resolveClientOptions } from './client-options';
 import { userError } from './client-errors';
-
-const log = getLogger('producer');
 
 export interface ProducerOptions extends ClientOptions {
   acks?: 0 | 1 | -1 | 'all';
@@ -108,7 +106,7 @@ function resolveIdempotence(requested: boolean | undefined, resolved: ResolvedPr
   const conflicts = idempotenceConflicts(resolved);
   if (conflicts.length === 0) return true;
   if (requested === true) throw invalid(...conflicts[0]);
-  log.debug(`idempotence disabled: ${conflicts[0][2]}`);
+  clientLogger(resolved.logger, 'producer').debug(`idempotence disabled: ${conflicts[0][2]}`);
   return false;
 }
 
@@ -116,7 +114,7 @@ function resolveIdempotence(requested: boolean | undefined, resolved: ResolvedPr
 export function producerOptionsFromProperties(props: Record<string, string>): ProducerOptions {
   const { config, unknownKeys } = parseProducerConfig(props);
   return {
-    ...commonClientOptions(config, unknownKeys, log),
+    ...commonClientOptions(config, unknownKeys, clientLogger(undefined, 'producer')),
     acks: config.acks,
     lingerMs: config.lingerMs,
     batchSize: config.batchSize,

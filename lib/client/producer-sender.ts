@@ -15,7 +15,7 @@ import { Api } from '../protocol/api';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { ProduceRequestData, ProduceResponseData } from '../protocol/messages/produce-fetch';
 import { CompressionType } from '../record/compression';
-import { getLogger } from '../util/logger';
+import { ClientLogger, clientLogger } from './client-logger';
 import { asSamsaError, authorizationError, responseError, userError } from './client-errors';
 import { ConnectionPool } from './connection-pool';
 import { MetadataCache } from './metadata-cache';
@@ -24,8 +24,6 @@ import { ProducerBatch } from './producer-batch';
 import { ProducerIdempotence } from './producer-idempotence';
 import { PartitionQueue, RecordAccumulator } from './record-accumulator';
 import { RetryPolicy, needsMetadataRefresh } from './retry-policy';
-
-const log = getLogger('producer');
 
 export interface SenderOptions {
   /** Wire value: -1 (all), 0 or 1. */
@@ -41,6 +39,7 @@ export interface SenderOptions {
   idempotence: ProducerIdempotence | null;
   /** The producer's metrics: told once per request and per batch failed. */
   metrics?: ProducerMetricsRecorder;
+  logger?: ClientLogger;
 }
 
 /** prepareHead results besides a size: the batch must wait, or it was failed. */
@@ -53,6 +52,7 @@ interface NodeDrain {
 }
 
 export class ProducerSender {
+  private readonly log: ClientLogger;
   private readonly inFlight = new Map<number, number>();
   private timer: NodeJS.Timeout | null = null;
   private timerAtMs = Infinity;
@@ -69,7 +69,9 @@ export class ProducerSender {
     /** Called once per batch when it is acknowledged or failed for good. */
     private readonly onBatchDone: (batch: ProducerBatch) => void,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.log = clientLogger(options.logger, 'producer');
+  }
 
   /** Runs the sender on the next turn of the event loop; many calls in one turn cost one run. */
   wakeup(): void {
@@ -108,7 +110,7 @@ export class ProducerSender {
     try {
       this.runOnce();
     } catch (err) {
-      log.error(`producer sender failed: ${(err as Error).message}`, err);
+      this.log.error(`producer sender failed: ${(err as Error).message}`, { error: err });
     }
   }
 
@@ -266,7 +268,7 @@ export class ProducerSender {
     const now = this.now();
     const decision = this.stopped ? { retry: false as const, reason: 'the producer is closed' } : this.options.retryPolicy.decide(err, batch.attempts, batch.createdAtMs, now);
     if (decision.retry) {
-      log.debug(`retrying ${batch.topic}-${batch.partition} (attempt ${batch.attempts + 1}) in ${decision.delayMs} ms after ${err.errorName}`);
+      this.log.debug(`retrying ${batch.topic}-${batch.partition} (attempt ${batch.attempts + 1}) in ${decision.delayMs} ms after ${err.errorName}`);
       batch.retryAtMs = now + decision.delayMs;
       this.accumulator.requeue(batch);
       this.wakeAt(batch.retryAtMs);

@@ -70,19 +70,19 @@ export class Producer {
       : () => undefined;
     this.metadata = new MetadataCache(poolMetadataFetcher(this.pool), {
       metadataMaxAgeMs: o.metadataMaxAgeMs, retryBackoffMs: o.retryBackoffMs, retryBackoffMaxMs: o.retryBackoffMaxMs,
-      allowAutoTopicCreation: true, onBrokers: (brokers) => this.pool.setNodes(brokers),
+      allowAutoTopicCreation: true, onBrokers: (brokers) => this.pool.setNodes(brokers), logger: o.logger,
     });
     this.accumulator = new RecordAccumulator({ batchSize: o.batchSize, lingerMs: o.lingerMs });
     const retryPolicy = new RetryPolicy({
       retries: o.retries, retryBackoffMs: o.retryBackoffMs, retryBackoffMaxMs: o.retryBackoffMaxMs, deliveryTimeoutMs: o.deliveryTimeoutMs,
     });
     this.idempotence = o.enableIdempotence
-      ? new ProducerIdempotence(this.pool, { retryBackoffMs: o.retryBackoffMs, retryBackoffMaxMs: o.retryBackoffMaxMs }, () => this.sender.wakeup())
+      ? new ProducerIdempotence(this.pool, { retryBackoffMs: o.retryBackoffMs, retryBackoffMaxMs: o.retryBackoffMaxMs, logger: o.logger }, () => this.sender.wakeup())
       : null;
     this.sender = new ProducerSender(this.accumulator, this.metadata, this.pool, {
       acks: o.acks, compression: o.compression, maxInFlightRequestsPerConnection: o.maxInFlightRequestsPerConnection,
       maxRequestSize: o.maxRequestSize, requestTimeoutMs: o.requestTimeoutMs, deliveryTimeoutMs: o.deliveryTimeoutMs,
-      retryBackoffMs: o.retryBackoffMs, retryPolicy, idempotence: this.idempotence, metrics: this.recorder,
+      retryBackoffMs: o.retryBackoffMs, retryPolicy, idempotence: this.idempotence, metrics: this.recorder, logger: o.logger,
     }, (batch) => this.onBatchDone(batch));
   }
 

@@ -6,8 +6,6 @@
  * each user sees exactly as it would for their own clients. Read-only unless
  * `http.console.write.enable`; then topics can also be created and deleted.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { Admin, TopicDescription } from '../client/admin';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { getLogger } from '../util/logger';
@@ -17,6 +15,7 @@ import { BasicCredentials, ConsoleTarget } from './console-target';
 import { GroupLagHistory, MAX_LAG_GROUPS } from './group-lag-history';
 import { HttpRequest, HttpResponse, json } from './http-server';
 import { LeaderLogTotals, THROUGHPUT_INTERVAL_MS, ThroughputHistory } from './throughput-history';
+import { SAMSA_VERSION } from '../util/version';
 
 /** What the console reads from the broker it runs in, besides its admin client. */
 export interface LocalReplica {
@@ -343,15 +342,6 @@ export class WebConsole {
     return json(500, { error: 'Internal error; see the broker log' });
   }
 }
-
-/** package.json's version; dist/lib/http sits three levels under the package root. */
-const SAMSA_VERSION: string = (() => {
-  try {
-    return (JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-})();
 
 const BASIC_CHALLENGE = 'Basic realm="Samsa console", charset="UTF-8"';
 

@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import winston from 'winston';
+import { setDefaultClientLogger } from '../client/client-logger';
 
 export type Logger = winston.Logger;
 
@@ -65,6 +66,9 @@ export function configureLogging(options: LoggingOptions): void {
     root.add(new winston.transports.File({ filename: path.join(options.logDir, 'server.log'), maxsize: 100 * 1024 * 1024, maxFiles: 10 }));
   }
 }
+
+// In a process with the server's logging (broker, CLIs), clients without an injected logger log here too.
+setDefaultClientLogger((subsystem) => getLogger(subsystem));
 
 /** A child logger whose lines carry `[subsystem]`. */
 export function getLogger(subsystem: string, meta: Record<string, unknown> = {}): Logger {

@@ -1,16 +1,16 @@
 /**
  * A real ZooKeeper for integration tests: a fresh JVM on a free port with a temp data dir.
  *
- * Tuned for start time and speed rather than durability: a small client-compiler-only JVM,
- * `forceSync=no`, a 500 ms tick (so sessions as short as 1 s are allowed; the maximum is raised
- * to 60 s so production-like timeouts are honoured too). Every server started here is killed
- * and its directory removed when the test process exits, even if a test forgets `stop()`.
+ * Tuned for start time rather than durability (lib/zk/throwaway-zookeeper.ts, shared with
+ * samsa/testing). Every server started here is killed and its directory removed when the test
+ * process exits, even if a test forgets `stop()`.
  */
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { startZooKeeperProcess, ZooKeeperProcess, ZooKeeperStartError } from '../../lib/zk/local-zookeeper';
+import { THROWAWAY_JVM_OPTIONS, throwawayZooKeeperProperties } from '../../lib/zk/throwaway-zookeeper';
 
 export interface TestZooKeeper {
   /** `127.0.0.1:<port>`; append a chroot (`/samsa`) if the test wants one. */
@@ -36,7 +36,7 @@ export interface TestZooKeeperOptions {
   tickTimeMs?: number;
 }
 
-export const TEST_JVM_OPTIONS = ['-Xms32m', '-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:-UsePerfData', '-Xshare:auto', '-Djava.net.preferIPv4Stack=true'];
+export const TEST_JVM_OPTIONS = THROWAWAY_JVM_OPTIONS;
 
 const tempDirs = new Set<string>();
 const running = new Set<ZooKeeperProcess>();
@@ -91,16 +91,7 @@ async function launch(root: string, port: number, tickTimeMs: number): Promise<Z
     logDir: root,
     jvmOptions: TEST_JVM_OPTIONS,
     readyTimeoutMs: 30000,
-    properties: {
-      tickTime: tickTimeMs,
-      maxSessionTimeout: 60000,
-      clientPortAddress: '127.0.0.1',
-      maxClientCnxns: 0,
-      forceSync: 'no',
-      preAllocSize: 1024,
-      'admin.enableServer': false,
-      '4lw.commands.whitelist': 'srvr,ruok,stat,mntr,cons',
-    },
+    properties: throwawayZooKeeperProperties(tickTimeMs),
   });
   running.add(proc);
   void proc.exited.then(() => running.delete(proc));

@@ -11,9 +11,9 @@ import type {
   AlterUserScramCredentialsRequestData, AlterUserScramCredentialsResponseData, DescribeUserScramCredentialsResponseData,
 } from '../../protocol/messages/scram-credentials';
 import { getLogger } from '../../util/logger';
-import { ScramCredential, ScramMechanism, SCRAM_MAX_ITERATIONS, SCRAM_MIN_ITERATIONS } from './scram-credential';
+import { mechanismForType, ScramCredential, SCRAM_MECHANISM_TYPES, ScramMechanism, SCRAM_MAX_ITERATIONS, SCRAM_MIN_ITERATIONS } from './scram-credential';
 import {
-  credentialFromSaltedPassword, credentialInfosOf, mechanismForType, SCRAM_MECHANISM_TYPES, UserCredentialsStore,
+  credentialFromSaltedPassword, credentialInfosOf, UserCredentialsStore,
 } from './user-credentials-store';
 
 const log = getLogger('scram-admin');

@@ -89,3 +89,10 @@ export function parseCredential(text: string): ScramCredential | undefined {
 export interface ScramCredentialSource {
   credential(mechanism: ScramMechanism, username: string): ScramCredential | undefined;
 }
+
+/** Kafka's ScramMechanism type bytes on the wire (0 is UNKNOWN). */
+export const SCRAM_MECHANISM_TYPES: Readonly<Record<ScramMechanism, number>> = { 'SCRAM-SHA-256': 1, 'SCRAM-SHA-512': 2 };
+
+export function mechanismForType(type: number): ScramMechanism | undefined {
+  return (Object.keys(SCRAM_MECHANISM_TYPES) as ScramMechanism[]).find((m) => SCRAM_MECHANISM_TYPES[m] === type);
+}

@@ -16,13 +16,6 @@ import {
 
 const log = getLogger('scram-credentials');
 
-/** Kafka's ScramMechanism type bytes on the wire (0 is UNKNOWN). */
-export const SCRAM_MECHANISM_TYPES: Readonly<Record<ScramMechanism, number>> = { 'SCRAM-SHA-256': 1, 'SCRAM-SHA-512': 2 };
-
-export function mechanismForType(type: number): ScramMechanism | undefined {
-  return (Object.keys(SCRAM_MECHANISM_TYPES) as ScramMechanism[]).find((m) => SCRAM_MECHANISM_TYPES[m] === type);
-}
-
 /** Every mechanism, in Kafka's enum order (the order Describe lists them). */
 export const ALL_SCRAM_MECHANISMS = Object.keys(SCRAM_MECHANISMS) as ScramMechanism[];
 
