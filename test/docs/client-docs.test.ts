@@ -62,6 +62,23 @@ describe('docs/client.md', function () {
     expect(missing, 'exported by samsa/testing but not in docs/client.md').to.deep.equal([]);
   });
 
+  it('gives each error in the Errors table the code and retriable flag lib/protocol/errors.ts defines', () => {
+    const text = doc();
+    const section = text.slice(text.indexOf('\n## Errors'), text.indexOf('\n## Security'));
+    const rows = [...section.matchAll(/^\| ([^|]*) \| (yes|no) \|/gm)];
+    expect(rows.length).to.be.at.least(10);
+    for (const [, names, retriable] of rows) {
+      const pairs = [...names.matchAll(/`([A-Z_]+)` \((-?\d+)\)/g)];
+      expect(pairs, names).to.not.be.empty;
+      for (const [, name, code] of pairs) {
+        const definition = samsa.ErrorCode[name as samsa.ErrorName];
+        expect(definition, name).to.not.equal(undefined);
+        expect(definition.code, name).to.equal(Number(code));
+        expect(definition.retriable, name).to.equal(retriable === 'yes');
+      }
+    }
+  });
+
   describe('examples against one broker', () => {
     // ACLs need an authorizer; the examples' anonymous client is a super user.
     const fixture = useOneBroker({ 'authorizer.class.name': 'kafka.security.authorizer.AclAuthorizer', 'super.users': 'User:ANONYMOUS' });
