@@ -5,6 +5,9 @@
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
+import { CLIENT_DEFAULTS } from '../../lib/client/client-options';
+import { CONSUMER_DEFAULTS } from '../../lib/client/consumer-options';
+import { PRODUCER_DEFAULTS } from '../../lib/client/producer-options';
 import * as samsa from '../../lib/index';
 import { useOneBroker } from '../helpers/one-broker';
 import * as examples from './client-examples';
@@ -76,6 +79,19 @@ describe('docs/client.md', function () {
         expect(definition.code, name).to.equal(Number(code));
         expect(definition.retriable, name).to.equal(retriable === 'yes');
       }
+    }
+  });
+
+  it('states every option default as the code resolves it', () => {
+    const text = doc();
+    const shown = (v: unknown): string => (Array.isArray(v) ? `[${v.map((x) => `'${String(x)}'`).join(', ')}]` : typeof v === 'string' ? `'${v}'` : `\`${String(v)}\``);
+    const { retryBackoffMaxMs, ...clientDefaults } = CLIENT_DEFAULTS;
+    expect(text).to.include(`\`retry.backoff.max.ms\` (\`${retryBackoffMaxMs}\``);
+    for (const [option, value] of Object.entries({ ...clientDefaults, ...PRODUCER_DEFAULTS, ...CONSUMER_DEFAULTS })) {
+      const row = text.split('\n').find((line) => line.startsWith(`| \`${option}\` |`));
+      expect(row, `no table row for ${option}`).to.be.a('string');
+      const defaultCell = (row as string).split(' | ')[2];
+      expect(defaultCell, option).to.include(shown(value));
     }
   });
 
