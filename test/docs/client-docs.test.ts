@@ -1,6 +1,7 @@
 /**
  * Keeps docs/client.md honest: its examples are test/docs/client-examples.ts's regions verbatim
- * and run here against a real broker, and every name lib/index.ts exports is documented.
+ * and run here against a real broker; every name lib/index.ts (and lib/testing/index.ts) exports
+ * is documented; the option defaults and the error table's codes are the code's own.
  */
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'fs';
