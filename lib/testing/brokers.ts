@@ -10,6 +10,7 @@ import { Broker } from '../broker/broker';
 import { buildBrokerConfig } from '../config/broker-config';
 import { formatProperties } from '../config/properties';
 import { ChildStartError, RunningChild, startChild } from './child-process';
+import { ParentMessage } from './child-watchdog';
 
 const BROKER_READY_TIMEOUT_MS = 30000;
 
@@ -21,7 +22,11 @@ export interface TestBroker {
   /** The child's pid; this process's pid for an in-process broker; null when stopped. */
   readonly pid: number | null;
   isRunning(): boolean;
-  start(): Promise<void>;
+  /**
+   * Starts the broker with `properties`; a child process is spawned at once and loads while
+   * `properties` is still pending (ZooKeeper starting). After the first start, `start()` reuses them.
+   */
+  start(properties?: Promise<Map<string, string>>): Promise<void>;
   /** SIGKILL (child process); an in-process broker is shut down. */
   kill(): Promise<void>;
   /** Clean shutdown. */
@@ -30,9 +35,9 @@ export interface TestBroker {
   output(lines?: number): string;
 }
 
-export function createTestBroker(id: number, dir: string, properties: Map<string, string>, inProcess: boolean): TestBroker {
+export function createTestBroker(id: number, dir: string, inProcess: boolean): TestBroker {
   fs.mkdirSync(dir, { recursive: true });
-  return inProcess ? new InProcessBroker(id, dir, properties) : new ChildBroker(id, dir, properties);
+  return inProcess ? new InProcessBroker(id, dir) : new ChildBroker(id, dir);
 }
 
 class ChildBroker implements TestBroker {
@@ -40,9 +45,8 @@ class ChildBroker implements TestBroker {
   private readonly configFile: string;
   ports: Record<string, number> = {};
 
-  constructor(readonly id: number, readonly logDir: string, properties: Map<string, string>) {
+  constructor(readonly id: number, readonly logDir: string) {
     this.configFile = path.join(logDir, 'server.properties');
-    fs.writeFileSync(this.configFile, formatProperties(properties, `Broker ${id} of a samsa/testing cluster`));
   }
 
   get pid(): number | null {
@@ -53,10 +57,17 @@ class ChildBroker implements TestBroker {
     return this.child?.isRunning() ?? false;
   }
 
-  async start(): Promise<void> {
+  async start(properties?: Promise<Map<string, string>>): Promise<void> {
     if (this.isRunning()) throw new Error(`broker ${this.id} is already running`);
+    const script = path.join(__dirname, 'broker-child.js');
+    const configured = properties?.then((props): ParentMessage => {
+      fs.writeFileSync(this.configFile, formatProperties(props, `Broker ${this.id} of a samsa/testing cluster`));
+      return { type: 'start', configFile: this.configFile };
+    });
     try {
-      this.child = await startChild(`broker ${this.id}`, path.join(__dirname, 'broker-child.js'), [this.configFile], BROKER_READY_TIMEOUT_MS);
+      this.child = configured
+        ? await startChild(`broker ${this.id}`, script, ['--wait', this.configFile], BROKER_READY_TIMEOUT_MS, configured)
+        : await startChild(`broker ${this.id}`, script, [this.configFile], BROKER_READY_TIMEOUT_MS);
     } catch (err) {
       if (err instanceof ChildStartError) throw new ChildStartError(`Broker ${this.id} could not start (config ${this.configFile})`, err.output);
       throw err;
@@ -81,7 +92,9 @@ class InProcessBroker implements TestBroker {
   private broker: Broker | null = null;
   ports: Record<string, number> = {};
 
-  constructor(readonly id: number, readonly logDir: string, private readonly properties: Map<string, string>) {}
+  private properties = new Map<string, string>();
+
+  constructor(readonly id: number, readonly logDir: string) {}
 
   get pid(): number | null {
     return this.broker ? process.pid : null;
@@ -91,8 +104,9 @@ class InProcessBroker implements TestBroker {
     return this.broker !== null;
   }
 
-  async start(): Promise<void> {
+  async start(properties?: Promise<Map<string, string>>): Promise<void> {
     if (this.broker) throw new Error(`broker ${this.id} is already running`);
+    if (properties) this.properties = await properties;
     const { config } = buildBrokerConfig(Object.fromEntries(this.properties));
     const broker = new Broker(config);
     try {

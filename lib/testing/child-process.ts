@@ -35,7 +35,12 @@ export interface RunningChild {
   kill(): Promise<ChildExit>;
 }
 
-export async function startChild(name: string, script: string, args: string[], readyTimeoutMs: number): Promise<RunningChild> {
+/**
+ * `startWith`, when given, is awaited after the spawn and its message sent to the child: the child
+ * loads meanwhile. If it rejects, the child is killed and the rejection passed on.
+ */
+export async function startChild(name: string, script: string, args: string[], readyTimeoutMs: number,
+  startWith?: Promise<ParentMessage>): Promise<RunningChild> {
   const child = spawn(process.execPath, [script, ...args], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: { ...process.env, NODE_OPTIONS: '' },
@@ -56,6 +61,17 @@ export async function startChild(name: string, script: string, args: string[], r
     child.once('exit', (code, signal) => { running = false; resolve({ code, signal }); });
     child.once('error', () => { if (child.pid === undefined) { running = false; resolve({ code: null, signal: null }); } });
   });
+  if (startWith) {
+    let message: ParentMessage;
+    try {
+      message = await startWith;
+    } catch (err) {
+      child.kill('SIGKILL');
+      await exited;
+      throw err;
+    }
+    if (child.connected) child.send(message);
+  }
   // Streams and the exit handler must stay attached to the very end, so output() stays complete.
   const ready = await new Promise<{ ports: Record<string, number> }>((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -12,10 +12,11 @@ export type ChildMessage =
   | { type: 'ready'; ports: Record<string, number>; pid: number }
   | { type: 'failed'; message: string };
 
-export type ParentMessage = { type: 'stop' };
+/** 'start' lets a child load its modules while the parent is still preparing its configuration. */
+export type ParentMessage = { type: 'stop' } | { type: 'start'; configFile: string };
 
-/** Calls `onOrphaned` once the parent is gone, `onStop` when it asks for a clean stop. */
-export function watchParent(onOrphaned: () => void, onStop: () => void): ParentLink {
+/** Calls `onOrphaned` once the parent is gone, `onStop` when it asks for a clean stop, `onStart` when told to start. */
+export function watchParent(onOrphaned: () => void, onStop: () => void, onStart?: (configFile: string) => void): ParentLink {
   if (!process.send || !process.connected) {
     process.stderr.write('error: this is a child of samsa/testing and must be started by it (with an IPC channel)\n');
     process.exit(2);
@@ -23,6 +24,7 @@ export function watchParent(onOrphaned: () => void, onStop: () => void): ParentL
   process.once('disconnect', onOrphaned);
   process.on('message', (msg: ParentMessage) => {
     if (msg && msg.type === 'stop') onStop();
+    if (msg && msg.type === 'start') onStart?.(msg.configFile);
   });
   return {
     send(message) {

@@ -101,6 +101,15 @@ async function startZooKeeper(root: string): Promise<RunningChild> {
   return startChild('ZooKeeper', path.join(__dirname, 'zookeeper-child.js'), [JSON.stringify({ dir, cleanupDir: root })], ZOOKEEPER_READY_TIMEOUT_MS);
 }
 
+async function resolveZooKeeper(options: StartClusterOptions, root: string): Promise<{ connect: string; process: RunningChild | null }> {
+  if (options.zookeeper === undefined || options.zookeeper === 'embedded') {
+    const proc = await startZooKeeper(root);
+    return { connect: `127.0.0.1:${proc.ports.client}`, process: proc };
+  }
+  // A chroot of its own (created by the brokers), so clusters can share one ZooKeeper.
+  return { connect: options.zookeeper.includes('/') ? options.zookeeper : `${options.zookeeper}/${path.basename(root)}`, process: null };
+}
+
 /** Settings that make a small cluster quick to start and quick to notice a killed broker. */
 function brokerProperties(id: number, brokers: number, zkConnect: string, dir: string, listeners: string, options: StartClusterOptions): Map<string, string> {
   const rf = String(Math.min(3, brokers));
@@ -147,23 +156,29 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<T
   };
 
   try {
-    let zookeeperConnect: string;
-    if (options.zookeeper === undefined || options.zookeeper === 'embedded') {
-      zookeeper = await startZooKeeper(root);
-      zookeeperConnect = `127.0.0.1:${zookeeper.ports.client}`;
-    } else {
-      // A chroot of its own (created by the brokers), so clusters can share one ZooKeeper.
-      zookeeperConnect = options.zookeeper.includes('/') ? options.zookeeper : `${options.zookeeper}/${path.basename(root)}`;
-    }
+    // Broker processes start loading while ZooKeeper starts; they get their config once it serves.
+    const zookeeperConnect = resolveZooKeeper(options, root).then((zk) => {
+      zookeeper = zk.process; // from now on stop() stops it, whatever else fails
+      return zk;
+    });
+    const started: Promise<void>[] = [];
     for (let id = 1; id <= count; id++) {
       const names = kafkaListener ? ['PLAINTEXT', 'KAFKA'] : ['PLAINTEXT'];
-      const ports = await Promise.all(names.map(() => freePort()));
-      const listeners = names.map((name, i) => `${name}://127.0.0.1:${ports[i]}`).join(',');
       const dir = path.join(root, `broker-${id}`);
-      brokers.push(createTestBroker(id, dir, brokerProperties(id, count, zookeeperConnect, dir, listeners, options), options.inProcess ?? false));
+      const broker = createTestBroker(id, dir, options.inProcess ?? false);
+      brokers.push(broker);
+      const properties = zookeeperConnect.then(async (zk) => {
+        const ports = await Promise.all(names.map(() => freePort()));
+        const listeners = names.map((name, i) => `${name}://127.0.0.1:${ports[i]}`).join(',');
+        return brokerProperties(id, count, zk.connect, dir, listeners, options);
+      });
+      started.push(broker.start(properties));
     }
-    await Promise.all(brokers.map((b) => b.start()));
-    const cluster = makeCluster(zookeeperConnect, brokers, clients, stop);
+    // Every start settles before a failure is reported, so stop() finds no child half-started.
+    const outcomes = await Promise.allSettled([zookeeperConnect, ...started]);
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
+    const cluster = makeCluster((await zookeeperConnect).connect, brokers, clients, stop);
     await waitForBrokers(cluster, count, options.startTimeoutMs ?? 60000);
     return cluster;
   } catch (err) {

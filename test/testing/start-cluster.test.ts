@@ -148,9 +148,13 @@ describe('samsa/testing startCluster', function () {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
     await waitUntil('the holder to report its cluster', () => out.includes('\n'), 30000);
-    const root = JSON.parse(out.split('\n')[0]).root as string;
-    expect(processesUnder(root).length).to.be.at.least(3); // ZooKeeper's launcher, its JVM, the broker
-    child.kill('SIGKILL');
+    let root: string;
+    try {
+      root = JSON.parse(out.split('\n')[0]).root as string;
+      expect(processesUnder(root).length).to.be.at.least(3); // ZooKeeper's launcher, its JVM, the broker
+    } finally {
+      child.kill('SIGKILL');
+    }
     await waitUntil('every child of the killed runner to exit', () => processesUnder(root).length === 0, 5000);
     await waitUntil('the cluster directory to be removed', () => !fs.existsSync(root), 5000);
   });
