@@ -12,6 +12,7 @@ import { Broker } from '../../lib/broker/broker';
 import { buildBrokerConfig } from '../../lib/config/broker-config';
 import { RawValue } from '../../lib/config/config-def';
 import { waitUntil } from './wait';
+import { freePort } from '../../lib/testing/free-port';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -19,16 +20,7 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `samsa-${prefix}-`));
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface BrokerSettings {
   brokerId: number;

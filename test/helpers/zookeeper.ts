@@ -6,11 +6,11 @@
  * process exits, even if a test forgets `stop()`.
  */
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { startZooKeeperProcess, ZooKeeperProcess, ZooKeeperStartError } from '../../lib/zk/local-zookeeper';
 import { THROWAWAY_JVM_OPTIONS, throwawayZooKeeperProperties } from '../../lib/zk/throwaway-zookeeper';
+import { freePort } from '../../lib/testing/free-port';
 
 export interface TestZooKeeper {
   /** `127.0.0.1:<port>`; append a chroot (`/samsa`) if the test wants one. */
@@ -72,17 +72,7 @@ function makeTempDir(): string {
   return dir;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 async function launch(root: string, port: number, tickTimeMs: number): Promise<ZooKeeperProcess> {
   const proc = await startZooKeeperProcess({

@@ -152,44 +152,50 @@ function duplicates(resources: ReadonlyArray<{ resourceType: number; resourceNam
   return dup;
 }
 
+/**
+ * Answers each resource in request order, one at a time, refusing a resource named twice in the
+ * request before `handle` sees it (Kafka's rule).
+ */
+async function answerEach<R extends { resourceType: number; resourceName: string }>(resources: readonly R[], handle: (res: R) => Promise<void> | void): Promise<ResourceResponse[]> {
+  const dup = duplicates(resources);
+  const responses: ResourceResponse[] = [];
+  for (const res of resources) {
+    responses.push(await answer(res.resourceType, res.resourceName, async () => {
+      if (dup.has(`${res.resourceType}:${res.resourceName}`)) throw invalidRequest(`Error due to duplicate config resource ${describeResource(res.resourceType, res.resourceName)}`);
+      await handle(res);
+    }));
+  }
+  return responses;
+}
+
 export function alterConfigsHandler(ctx: BrokerContext, deps: ConfigAdminDeps): Handler<AlterConfigsRequestData, AlterConfigsResponseData> {
   const alterer = new ConfigAlterer(ctx, deps);
-  return async (req, rc) => {
-    const dup = duplicates(req.resources);
-    const responses: ResourceResponse[] = [];
-    for (const res of req.resources) {
-      responses.push(await answer(res.resourceType, res.resourceName, async () => {
-        if (dup.has(`${res.resourceType}:${res.resourceName}`)) throw invalidRequest(`Error due to duplicate config resource ${describeResource(res.resourceType, res.resourceName)}`);
-        if (res.resourceType === RESOURCE_TYPE_BROKER_LOGGER) throw invalidRequest('AlterConfigs is only supported for topics and brokers, but resource type is BROKER_LOGGER');
-        const names = res.configs.map((c) => c.name);
-        const again = names.find((n, i) => names.indexOf(n) !== i);
-        if (again !== undefined) throw invalidRequest(`Error due to duplicate config keys: ${again}`);
-        // Replace-all: the stored config becomes exactly the keys given (a null value leaves a key out).
-        const replacement: Record<string, string> = {};
-        for (const c of res.configs) if (c.value !== null) replacement[c.name] = c.value;
-        await alterer.alter(rc, res.resourceType, res.resourceName, () => ({ ...replacement }), req.validateOnly);
-      }));
-    }
-    return { throttleTimeMs: 0, responses };
-  };
+  return async (req, rc) => ({
+    throttleTimeMs: 0,
+    responses: await answerEach(req.resources, async (res) => {
+      if (res.resourceType === RESOURCE_TYPE_BROKER_LOGGER) throw invalidRequest('AlterConfigs is only supported for topics and brokers, but resource type is BROKER_LOGGER');
+      const names = res.configs.map((c) => c.name);
+      const again = names.find((n, i) => names.indexOf(n) !== i);
+      if (again !== undefined) throw invalidRequest(`Error due to duplicate config keys: ${again}`);
+      // Replace-all: the stored config becomes exactly the keys given (a null value leaves a key out).
+      const replacement: Record<string, string> = {};
+      for (const c of res.configs) if (c.value !== null) replacement[c.name] = c.value;
+      await alterer.alter(rc, res.resourceType, res.resourceName, () => ({ ...replacement }), req.validateOnly);
+    }),
+  });
 }
 
 export function incrementalAlterConfigsHandler(ctx: BrokerContext, deps: ConfigAdminDeps): Handler<IncrementalAlterConfigsRequestData, IncrementalAlterConfigsResponseData> {
   const alterer = new ConfigAlterer(ctx, deps);
-  return async (req, rc) => {
-    const dup = duplicates(req.resources);
-    const responses: ResourceResponse[] = [];
-    for (const res of req.resources) {
-      responses.push(await answer(res.resourceType, res.resourceName, async () => {
-        if (dup.has(`${res.resourceType}:${res.resourceName}`)) throw invalidRequest(`Error due to duplicate config resource ${describeResource(res.resourceType, res.resourceName)}`);
-        if (res.resourceType === RESOURCE_TYPE_BROKER_LOGGER) {
-          alterer.alterLoggers(rc, res.resourceName, res.configs, req.validateOnly);
-          return;
-        }
-        const keyInfo = res.resourceType === RESOURCE_TYPE_TOPIC ? topicKeyInfo : brokerKeyInfo;
-        await alterer.alter(rc, res.resourceType, res.resourceName, (current) => applyConfigOps(current, res.configs, keyInfo), req.validateOnly);
-      }));
-    }
-    return { throttleTimeMs: 0, responses };
-  };
+  return async (req, rc) => ({
+    throttleTimeMs: 0,
+    responses: await answerEach(req.resources, async (res) => {
+      if (res.resourceType === RESOURCE_TYPE_BROKER_LOGGER) {
+        alterer.alterLoggers(rc, res.resourceName, res.configs, req.validateOnly);
+        return;
+      }
+      const keyInfo = res.resourceType === RESOURCE_TYPE_TOPIC ? topicKeyInfo : brokerKeyInfo;
+      await alterer.alter(rc, res.resourceType, res.resourceName, (current) => applyConfigOps(current, res.configs, keyInfo), req.validateOnly);
+    }),
+  });
 }
