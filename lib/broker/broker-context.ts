@@ -11,6 +11,7 @@ import { TopicAdmin } from './topic-admin';
 import { Logger } from '../util/logger';
 import { Authorizer } from '../security/acl/acl-types';
 import type { ClientQuotas } from './client-quotas';
+import { TxnMarkerObservers } from './txn-marker-observers';
 
 export interface BrokerContext {
   readonly brokerId: number;
@@ -26,6 +27,8 @@ export interface BrokerContext {
   readonly authorizer: Authorizer | null;
   /** Client quotas (client-quotas.ts): a consumer's fetch is capped at its quota window; absent: none. */
   readonly quotas?: ClientQuotas;
+  /** Told of every transaction marker this broker writes as a partition leader (txn-marker-observers.ts). */
+  readonly txnMarkers: TxnMarkerObservers;
   /** The broker epoch (czxid of our registration), checked on controller requests. */
   brokerEpoch(): number;
 }

@@ -2,6 +2,7 @@
  * A Samsa broker: wires storage, ZooKeeper registration, the controller contender, the request
  * handlers and the listeners together, and owns the order of startup and shutdown.
  */
+import { TxnMarkerObservers } from './txn-marker-observers';
 import { EventEmitter } from 'events';
 import { BrokerConfig } from '../config/broker-config';
 import { formatHostPort, formatListener, Listener } from '../config/endpoints';
@@ -433,7 +434,7 @@ export class Broker extends EventEmitter {
       groups,
       logger: getLogger('request'),
       authorizer,
-      brokerEpoch: () => this.brokerEpoch, quotas: this.quotas.client,
+      brokerEpoch: () => this.brokerEpoch, quotas: this.quotas.client, txnMarkers: new TxnMarkerObservers(),
     };
   }
 

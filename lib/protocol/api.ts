@@ -40,6 +40,11 @@ import { AlterReplicaLogDirsRequest, AlterReplicaLogDirsResponse, DescribeLogDir
 import {
   AlterClientQuotasRequest, AlterClientQuotasResponse, DescribeClientQuotasRequest, DescribeClientQuotasResponse,
 } from './messages/client-quotas';
+import {
+  AddOffsetsToTxnRequest, AddOffsetsToTxnResponse, AddPartitionsToTxnRequest, AddPartitionsToTxnResponse,
+  DescribeProducersRequest, DescribeProducersResponse, DescribeTransactionsRequest, DescribeTransactionsResponse, EndTxnRequest, EndTxnResponse, ListTransactionsRequest,
+  ListTransactionsResponse, TxnOffsetCommitRequest, TxnOffsetCommitResponse, WriteTxnMarkersRequest, WriteTxnMarkersResponse,
+} from './messages/transactions';
 import { SaslAuthenticateRequest, SaslAuthenticateResponse, SaslHandshakeRequest, SaslHandshakeResponse } from './messages/sasl';
 
 export interface ApiDef<Req, Resp> {
@@ -57,7 +62,8 @@ function api<Req, Resp>(key: number, name: string, request: Type<Req>, response:
 
 export const Api = {
   Produce: api(0, 'Produce', ProduceRequest, ProduceResponse),
-  Fetch: api(1, 'Fetch', FetchRequest, FetchResponse),
+  // v1 adds each partition's aborted transactions for read_committed consumers (lib/protocol/messages/produce-fetch.ts).
+  Fetch: api(1, 'Fetch', FetchRequest, FetchResponse, 1),
   ListOffsets: api(2, 'ListOffsets', ListOffsetsRequest, ListOffsetsResponse),
   Metadata: api(3, 'Metadata', MetadataRequest, MetadataResponse),
   LeaderAndIsr: api(4, 'LeaderAndIsr', LeaderAndIsrRequest, LeaderAndIsrResponse),
@@ -81,6 +87,11 @@ export const Api = {
   DeleteRecords: api(21, 'DeleteRecords', DeleteRecordsRequest, DeleteRecordsResponse),
   InitProducerId: api(22, 'InitProducerId', InitProducerIdRequest, InitProducerIdResponse),
   OffsetForLeaderEpoch: api(23, 'OffsetForLeaderEpoch', OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse),
+  AddPartitionsToTxn: api(24, 'AddPartitionsToTxn', AddPartitionsToTxnRequest, AddPartitionsToTxnResponse),
+  AddOffsetsToTxn: api(25, 'AddOffsetsToTxn', AddOffsetsToTxnRequest, AddOffsetsToTxnResponse),
+  EndTxn: api(26, 'EndTxn', EndTxnRequest, EndTxnResponse),
+  WriteTxnMarkers: api(27, 'WriteTxnMarkers', WriteTxnMarkersRequest, WriteTxnMarkersResponse),
+  TxnOffsetCommit: api(28, 'TxnOffsetCommit', TxnOffsetCommitRequest, TxnOffsetCommitResponse),
   DescribeAcls: api(29, 'DescribeAcls', DescribeAclsRequest, DescribeAclsResponse),
   CreateAcls: api(30, 'CreateAcls', CreateAclsRequest, CreateAclsResponse),
   DeleteAcls: api(31, 'DeleteAcls', DeleteAclsRequest, DeleteAclsResponse),
@@ -101,6 +112,9 @@ export const Api = {
   AlterClientQuotas: api(49, 'AlterClientQuotas', AlterClientQuotasRequest, AlterClientQuotasResponse),
   DescribeUserScramCredentials: api(50, 'DescribeUserScramCredentials', DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse),
   AlterUserScramCredentials: api(51, 'AlterUserScramCredentials', AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse),
+  DescribeProducers: api(61, 'DescribeProducers', DescribeProducersRequest, DescribeProducersResponse),
+  DescribeTransactions: api(65, 'DescribeTransactions', DescribeTransactionsRequest, DescribeTransactionsResponse),
+  ListTransactions: api(66, 'ListTransactions', ListTransactionsRequest, ListTransactionsResponse),
 } as const;
 
 export type AnyApiDef = ApiDef<any, any>;

@@ -102,7 +102,7 @@ describe('client/consumer', function () {
     cluster.broker(1).on(Api.Fetch, (req: FetchRequestData): FetchResponseData => ({
       throttleTimeMs: 0, errorCode: 0,
       topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({
-        partitionIndex: p.partition, errorCode: ErrorCode.NOT_LEADER_FOR_PARTITION.code, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: null,
+        partitionIndex: p.partition, errorCode: ErrorCode.NOT_LEADER_FOR_PARTITION.code, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, records: null,
       })) })),
     }));
     const c = consumer();

@@ -45,7 +45,7 @@ export function serveLogs(broker: FakeBroker, logs: Map<string, FakeLog>, errorF
           let errorCode = errorFor(t.name, p.partition, p.fetchOffset);
           if (errorCode === 0 && (p.fetchOffset < 0 || p.fetchOffset > log.end)) errorCode = ErrorCode.OFFSET_OUT_OF_RANGE.code;
           return {
-            partitionIndex: p.partition, errorCode, highWatermark: log.end, lastStableOffset: log.end, logStartOffset: 0,
+            partitionIndex: p.partition, errorCode, highWatermark: log.end, lastStableOffset: log.end, logStartOffset: 0, abortedTransactions: null,
             records: errorCode === 0 ? log.read(p.fetchOffset) : null,
           };
         }),

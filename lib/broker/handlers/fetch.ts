@@ -50,7 +50,7 @@ function unauthorizedPartitions(ctx: BrokerContext, rc: RequestContext, req: Fet
 function withDenied(answer: FetchResponseData, denied: Map<string, { topic: string; partition: number }>): FetchResponseData {
   const topics = [...answer.topics];
   for (const { topic, partition } of denied.values()) {
-    const failure = { partitionIndex: partition, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED.code, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: null };
+    const failure = { partitionIndex: partition, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED.code, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, records: null };
     const existing = topics.find((t) => t.name === topic);
     if (existing) existing.partitions = [...existing.partitions, failure];
     else topics.push({ name: topic, partitions: [failure] });
@@ -118,7 +118,7 @@ async function readAll(ctx: BrokerContext, req: FetchRequestData, maxBytes: numb
         bytes += size;
         remaining = Math.max(0, remaining - size);
         partitions.push({ partitionIndex: p.partition, errorCode: 0, highWatermark: result.highWatermark,
-          lastStableOffset: result.highWatermark, logStartOffset: result.logStartOffset, records: result.records });
+          lastStableOffset: result.highWatermark, logStartOffset: result.logStartOffset, abortedTransactions: null, records: result.records });
       } catch (err) {
         errors++;
         if (!(err instanceof SamsaError)) ctx.logger.error(`Fetch from ${topic.name}-${p.partition} failed: ${(err as Error).stack}`);
@@ -127,7 +127,7 @@ async function readAll(ctx: BrokerContext, req: FetchRequestData, maxBytes: numb
         const outOfRange = toErrorCode(err) === ErrorCode.OFFSET_OUT_OF_RANGE.code && known !== undefined;
         partitions.push({ partitionIndex: p.partition, errorCode: toErrorCode(err),
           highWatermark: outOfRange ? known.highWatermark : -1, lastStableOffset: -1,
-          logStartOffset: outOfRange ? known.log.logStartOffset : -1, records: null });
+          logStartOffset: outOfRange ? known.log.logStartOffset : -1, abortedTransactions: null, records: null });
       }
     }
     topics.push({ name: topic.name, partitions });

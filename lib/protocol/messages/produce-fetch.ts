@@ -1,5 +1,5 @@
 /** Produce, Fetch and ListOffsets: the data path. Record batches travel as opaque `records` bytes. */
-import { array, int16, int32, int64, int8, nullableString, records, string, struct, Infer } from '../schema';
+import { array, int16, int32, int64, int8, nullableArray, nullableString, records, since, string, struct, Infer } from '../schema';
 
 /**
  * Produce Request (v0) => transactionalId acks timeoutMs [topics]
@@ -60,9 +60,11 @@ export const FetchRequest = struct({
 }, 'FetchRequest');
 
 /**
- * Fetch Response (v0) => throttleTimeMs errorCode [topics]
+ * Fetch Response (v0-1) => throttleTimeMs errorCode [topics]
  *   topics => name [partitions]
- *   partitions => partitionIndex errorCode highWatermark lastStableOffset logStartOffset records
+ *   partitions => partitionIndex errorCode highWatermark lastStableOffset logStartOffset abortedTransactions(v1+) records
+ *   abortedTransactions => producerId firstOffset   (null under read_uncommitted; read_committed: the aborted
+ *                          transactions overlapping the returned range, as Kafka's Fetch v4+)
  */
 export const FetchResponse = struct({
   throttleTimeMs: int32,
@@ -75,6 +77,7 @@ export const FetchResponse = struct({
       highWatermark: int64,
       lastStableOffset: int64,
       logStartOffset: int64,
+      abortedTransactions: since(1, nullableArray(struct({ producerId: int64, firstOffset: int64 }, 'AbortedTransaction')), null),
       records,
     }, 'FetchPartitionResponse')),
   }, 'FetchTopicResponse')),
