@@ -33,7 +33,18 @@ export type { RecordHeader } from './record/record';
 export type { CompressionType } from './record/compression';
 export { COMPRESSION_TYPES } from './record/compression';
 export { CorruptRecordError, ErrorCode, ProtocolError, SamsaError } from './protocol/errors';
-export { ClientClosedError, GroupAuthorizationError, IllegalStateError, InvalidArgumentError, TopicAuthorizationError } from './client/client-errors';
+export {
+  ClientClosedError, GroupAuthorizationError, IllegalStateError, InvalidArgumentError, RecordDeserializationError, SerializationError, TopicAuthorizationError,
+} from './client/client-errors';
+export type { ProducerInterceptor } from './client/producer-interceptors';
+export type { ConsumerInterceptor } from './client/consumer-interceptors';
+export type { ClusterView, Partitioner, PartitionerFunction } from './client/partitioners';
+export { DefaultPartitioner, RoundRobinPartitioner, UniformStickyPartitioner } from './client/partitioners';
+export type { BytesOrString, Deserializer, Serializer } from './client/serializers';
+export {
+  BufferDeserializer, BufferSerializer, Int32Deserializer, Int32Serializer, Int64Deserializer, Int64Serializer, JsonDeserializer, JsonSerializer,
+  StringDeserializer, StringSerializer,
+} from './client/serializers';
 export type { ErrorDefinition, ErrorName } from './protocol/errors';
 export type { ClientSaslCredentials, ClientSecurity, SaslMechanismName } from './security/client-security';
 export { clientSecurityFromProperties } from './security/client-security-config';

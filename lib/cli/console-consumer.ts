@@ -30,6 +30,7 @@ import {
   parseKeyValueArgs,
   processIo,
   runMain,
+  withByteSerdes,
 } from './options';
 
 const TOOL_NAME = 'samsa-console-consumer';
@@ -140,7 +141,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   let formatter!: DefaultMessageFormatter;
   const consumer = await openClient(io, TOOL_NAME, () => {
     formatter = new DefaultMessageFormatter(opts.formatterProps);
-    return Consumer.fromProperties(opts.consumerProps);
+    return Consumer.fromProperties(withByteSerdes(opts.consumerProps));
   }, async (c) => {
     // Without --timeout-ms a consumer waits for the cluster as long as Kafka's does: until stopped.
     await connectPatiently(() => c.connect(), opts.timeoutMs === undefined ? Infinity : Date.now() + opts.timeoutMs);

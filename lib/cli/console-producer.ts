@@ -27,6 +27,7 @@ import {
   parseKeyValueArgs,
   processIo,
   runMain,
+  withByteSerdes,
 } from './options';
 
 const TOOL_NAME = 'samsa-console-producer';
@@ -110,7 +111,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   let reader!: LineMessageReader;
   const producer = await openClient(io, TOOL_NAME, () => {
     reader = new LineMessageReader(opts.readerProps);
-    return Producer.fromProperties(opts.producerProps);
+    return Producer.fromProperties(withByteSerdes(opts.producerProps));
   });
   if (!producer) return 1;
   return produceLines(producer, reader, opts, io);

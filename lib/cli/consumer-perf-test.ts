@@ -14,7 +14,7 @@ import { Consumer } from '../client/consumer';
 import type { ConsumerRecord } from '../client/consumer';
 import { formatMetricsTable } from './print-metrics';
 import { ConsumerPerfProgress, consumerPerfHeader, formatConsumerProgress, formatConsumerSummary } from './consumer-perf-format';
-import { CliIo, UsageError, errorMessage, integerArg, loadClientProperties, newProgram, parseBootstrapServers, parseCommandLine, printUsageError, processIo, runMain } from './options';
+import { CliIo, UsageError, errorMessage, integerArg, loadClientProperties, newProgram, parseBootstrapServers, parseCommandLine, printUsageError, processIo, runMain, withByteSerdes } from './options';
 
 const TOOL_NAME = 'samsa-consumer-perf-test';
 const POLL_MS = 100;
@@ -83,7 +83,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const opts = parsed.options;
   let consumer: Consumer;
   try {
-    consumer = Consumer.fromProperties(opts.consumerProps);
+    consumer = Consumer.fromProperties(withByteSerdes(opts.consumerProps));
   } catch (err) {
     printUsageError(io, TOOL_NAME, errorMessage(err));
     return 1;

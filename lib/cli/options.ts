@@ -362,3 +362,13 @@ export async function openClient<C extends ToolClient>(io: CliIo, toolName: stri
     return null;
   }
 }
+
+/**
+ * The tools read and write raw bytes, so like Kafka's console and perf tools (which force
+ * ByteArraySerializer/ByteArrayDeserializer) they drop any (de)serializer given in properties.
+ * Interceptors and the partitioner still apply.
+ */
+export function withByteSerdes(props: Readonly<Record<string, string>>): Record<string, string> {
+  const { 'key.serializer': _ks, 'value.serializer': _vs, 'key.deserializer': _kd, 'value.deserializer': _vd, ...rest } = props;
+  return rest;
+}

@@ -16,7 +16,7 @@ import { formatMetricsTable } from './print-metrics';
 import { ProducerPerfStats } from './producer-perf-stats';
 import { SendWindow } from './send-window';
 import { ThroughputThrottler } from './throughput-throttler';
-import { CliIo, UsageError, errorMessage, integerArg, loadClientProperties, newProgram, numberArg, openClient, parseToolArgs, ToolArgs, processIo, runMain } from './options';
+import { CliIo, UsageError, errorMessage, integerArg, loadClientProperties, newProgram, numberArg, openClient, parseToolArgs, ToolArgs, processIo, runMain, withByteSerdes } from './options';
 
 const TOOL_NAME = 'samsa-producer-perf-test';
 /** Distinct random payloads cycled through, so compression sees varied data without a per-record RNG cost. */
@@ -122,7 +122,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   let payload!: PayloadSource;
   const producer = await openClient(io, TOOL_NAME, () => {
     payload = payloadSource(opts, io);
-    return Producer.fromProperties(opts.producerProps);
+    return Producer.fromProperties(withByteSerdes(opts.producerProps));
   });
   if (!producer) return 1;
   return runTest(producer, payload, opts, io);

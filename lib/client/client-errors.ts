@@ -105,3 +105,33 @@ export function asSamsaError(err: unknown): SamsaError {
   const message = err instanceof Error ? err.message : String(err);
   return userError(CLIENT_ERROR, message, err);
 }
+
+export const SERIALIZATION_FAILED: ErrorDefinition = { code: -1005, name: 'SERIALIZATION_FAILED', retriable: false, message: 'A record key or value could not be serialized.' };
+export const RECORD_DESERIALIZATION_FAILED: ErrorDefinition = {
+  code: -1006, name: 'RECORD_DESERIALIZATION_FAILED', retriable: false, message: 'A consumed record could not be deserialized.',
+};
+
+/** Kafka's SerializationException: the producer's key or value serializer threw; the record was not sent. */
+export class SerializationError extends SamsaError {
+  constructor(readonly topic: string, what: 'key' | 'value', cause: unknown) {
+    const message = `Can't serialize the ${what} of a record for topic ${topic}: ${cause instanceof Error ? cause.message : String(cause)}`;
+    super(SERIALIZATION_FAILED, message, { cause });
+    this.name = 'SerializationError';
+    this.message = message;
+  }
+}
+
+/**
+ * Kafka's RecordDeserializationException: a deserializer threw on the record at `offset`. The
+ * poll that reached it throws; the partition's position stays at that record (each later poll
+ * throws again) until the application seeks past it, e.g. `seek(err, err.offset + 1)`.
+ */
+export class RecordDeserializationError extends SamsaError {
+  constructor(readonly topic: string, readonly partition: number, readonly offset: number, readonly part: 'key' | 'value', cause: unknown) {
+    const message = `Error deserializing ${part} for partition ${topic}-${partition} at offset ${offset}. `
+      + `If needed, please seek past the record to continue consumption.${cause instanceof Error ? ` (${cause.message})` : ''}`;
+    super(RECORD_DESERIALIZATION_FAILED, message, { cause });
+    this.name = 'RecordDeserializationError';
+    this.message = message;
+  }
+}

@@ -38,6 +38,8 @@ export interface AssignmentTarget {
   applyAssignment(partitions: TopicPartition[]): void;
   partitionCounts(topics: readonly string[]): Promise<Map<string, number>>;
   wakeup(): void;
+  /** A commit succeeded (consumer interceptors' onCommit). */
+  committed?(offsets: TopicPartitionOffset[]): void;
 }
 
 export type CommitCallback = (error: Error | null, offsets: TopicPartitionOffset[]) => void;
@@ -148,12 +150,14 @@ export class ConsumerGroupClient implements GroupHost {
     const toCommit = offsets ?? this.target.consumedOffsets();
     if (toCommit.length === 0) return;
     await this.committer.commit(toCommit, this.commitGeneration(), deadlineMs, true);
+    this.target.committed?.([...toCommit]);
   }
 
   /** One attempt, no retries (as Kafka's commitAsync); the outcome goes to `callback` or the log. */
   commitAsync(offsets: readonly TopicPartitionOffset[] | undefined, callback?: CommitCallback): void {
     const toCommit = [...(offsets ?? this.target.consumedOffsets())];
     const done = (err: Error | null): void => {
+      if (!err) this.target.committed?.(toCommit);
       if (callback) callback(err, toCommit);
       else if (err) this.log.warn(`Asynchronous offset commit for group ${this.channel.groupId} failed: ${err.message}`);
     };

@@ -11,10 +11,18 @@ import { ErrorCode } from '../protocol/errors';
 import { clientLogger } from './client-logger';
 import { ClientOptions, commonClientOptions, ResolvedClientOptions, resolveClientOptions } from './client-options';
 import { userError } from './client-errors';
+import { loadConsumerInterceptors, loadDeserializer } from './client-plugins';
+import type { ConsumerExtensionOptions } from './consumer-extensions';
+import type { ConsumerInterceptor } from './consumer-interceptors';
+import type { Deserializer } from './serializers';
 
 export type AutoOffsetReset = 'earliest' | 'latest' | 'none';
 
-export interface ConsumerOptions extends ClientOptions {
+/**
+ * K and V are what the deserializers return (default: Buffers). The extension options
+ * (keyDeserializer, valueDeserializer, interceptors) are described in docs/client.md.
+ */
+export interface ConsumerOptions<K = Buffer, V = Buffer> extends ClientOptions, ConsumerExtensionOptions<K, V> {
   /** Where to start when a partition has no position or its position is out of range. Default 'latest'. */
   autoOffsetReset?: AutoOffsetReset;
   fetchMinBytes?: number;
@@ -91,7 +99,7 @@ function count(name: string, value: number | undefined, fallback: number, min: n
   return value;
 }
 
-export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsumerOptions {
+export function resolveConsumerOptions<K, V>(options: ConsumerOptions<K, V>): ResolvedConsumerOptions {
   const reset = options.autoOffsetReset ?? CONSUMER_DEFAULTS.autoOffsetReset;
   if (reset !== 'earliest' && reset !== 'latest' && reset !== 'none') {
     throw userError(ErrorCode.INVALID_CONFIG, `Invalid value ${String(reset)} for autoOffsetReset: must be earliest, latest or none`);
@@ -130,10 +138,17 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
   };
 }
 
-/** Kafka property names → ConsumerOptions; unknown keys are logged, invalid values throw ConfigError. */
-export function consumerOptionsFromProperties(props: Record<string, string>): ConsumerOptions {
+/**
+ * Kafka property names → ConsumerOptions; unknown keys are logged, invalid values throw
+ * ConfigError. Plug-ins named by interceptor.classes and the deserializer keys are loaded here
+ * (lib/client/client-plugins.ts) and configured with `props`.
+ */
+export function consumerOptionsFromProperties<K = Buffer, V = Buffer>(props: Record<string, string>): ConsumerOptions<K, V> {
   const { config, unknownKeys } = parseConsumerConfig(props);
   return {
+    keyDeserializer: config.keyDeserializer === null ? undefined : loadDeserializer(config.keyDeserializer, 'key.deserializer', props) as Deserializer<K>,
+    valueDeserializer: config.valueDeserializer === null ? undefined : loadDeserializer(config.valueDeserializer, 'value.deserializer', props) as Deserializer<V>,
+    interceptors: loadConsumerInterceptors(config.interceptorClasses, props) as ConsumerInterceptor<K, V>[],
     ...commonClientOptions(config, unknownKeys, clientLogger(undefined, 'consumer')),
     autoOffsetReset: config.autoOffsetReset,
     fetchMinBytes: config.fetchMinBytes,

@@ -8,7 +8,8 @@
  * (consumer-positions.ts): the group's committed offset, else autoOffsetReset. With a groupId,
  * everything that talks to the group coordinator lives in consumer-group.ts; poll() first lets a
  * pending rebalance run (that is where the rebalance listener is called), then returns records of
- * the current assignment only.
+ * the current assignment only. Its records then pass the deserializers and the interceptors'
+ * onConsume (consumer-extensions.ts).
  */
 import { ErrorCode } from '../protocol/errors';
 import { ClientLogger, clientLogger } from './client-logger';
@@ -18,6 +19,7 @@ import { registerClientMetrics } from './client-metrics-registry';
 import { ConnectionPool } from './connection-pool';
 import { checkOffset, checkTopicPartition, sortPartitions } from './consumer-arguments';
 import { missingGroupIdError, mixedSubscriptionError } from './consumer-errors';
+import { ConsumerDelivery } from './consumer-extensions';
 import { ConsumerFetcher } from './consumer-fetcher';
 import { CommitCallback, ConsumerGroupClient, ConsumerRebalanceListener } from './consumer-group';
 import { ConsumerOptions, ResolvedConsumerOptions, consumerOptionsFromProperties, resolveConsumerOptions } from './consumer-options';
@@ -49,7 +51,7 @@ const CLOSE_TIMEOUT_MS = 30000;
 /** How many times partitionsFor() re-asks before believing that a topic does not exist. */
 const UNKNOWN_TOPIC_ATTEMPTS = 3;
 
-export class Consumer {
+export class Consumer<K = Buffer, V = Buffer> {
   private readonly log: ClientLogger;
   private readonly options: ResolvedConsumerOptions;
   private readonly pool: ConnectionPool;
@@ -74,10 +76,12 @@ export class Consumer {
   private closed = false;
   private readonly recorder: ConsumerMetricsRecorder;
   private readonly unregisterMetrics: () => void;
+  private readonly delivery: ConsumerDelivery<K, V>;
 
-  constructor(options: ConsumerOptions) {
+  constructor(options: ConsumerOptions<K, V>) {
     this.log = clientLogger(options.logger, 'consumer');
     this.options = resolveConsumerOptions(options);
+    this.delivery = new ConsumerDelivery(options, this.log);
     const o = this.options;
     this.pool = new ConnectionPool(o);
     this.recorder = new ConsumerMetricsRecorder(this.pool.traffic, () => this.lags());
@@ -96,6 +100,7 @@ export class Consumer {
       applyAssignment: (partitions) => this.setAssignment(partitions),
       partitionCounts: (topics) => this.partitionCounts(topics),
       wakeup: () => this.wakeups.signal(),
+      committed: (offsets) => this.delivery.interceptors.onCommit(offsets),
     }, this.recorder);
     const group = this.group;
     const lookup = group && ((partitions: TopicPartition[]) => group.committed(partitions, Date.now() + o.requestTimeoutMs));
@@ -103,8 +108,8 @@ export class Consumer {
   }
 
   /** Kafka property names: bootstrap.servers, auto.offset.reset, fetch.min.bytes, ... */
-  static fromProperties(props: Record<string, string>): Consumer {
-    return new Consumer(consumerOptionsFromProperties(props));
+  static fromProperties<K = Buffer, V = Buffer>(props: Record<string, string>): Consumer<K, V> {
+    return new Consumer<K, V>(consumerOptionsFromProperties<K, V>(props));
   }
 
   async connect(): Promise<void> {
@@ -274,7 +279,7 @@ export class Consumer {
    * pending rebalance runs first (the rebalance listener is called from here) and auto-commit
    * happens here too.
    */
-  async poll(timeoutMs: number): Promise<ConsumerRecord[]> {
+  async poll(timeoutMs: number): Promise<ConsumerRecord<K, V>[]> {
     this.ensureOpen();
     const deadline = Date.now() + Math.max(0, timeoutMs);
     for (;;) {
@@ -288,7 +293,7 @@ export class Consumer {
       let recheckAtMs = this.fetcher.sendFetches(this.activeList);
       if (records.length > 0) {
         this.recorder.polled(records.length);
-        return records;
+        return this.delivery.deliver(records, (unseen) => this.rewindTo(unseen));
       }
       const now = Date.now();
       if (now >= deadline || this.closed) return [];
@@ -343,11 +348,11 @@ export class Consumer {
     });
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<ConsumerRecord> {
-    let batch: ConsumerRecord[] = [];
+  [Symbol.asyncIterator](): AsyncIterator<ConsumerRecord<K, V>> {
+    let batch: ConsumerRecord<K, V>[] = [];
     let index = 0;
     return {
-      next: async (): Promise<IteratorResult<ConsumerRecord>> => {
+      next: async (): Promise<IteratorResult<ConsumerRecord<K, V>>> => {
         while (index >= batch.length) {
           if (this.closed) return { done: true, value: undefined };
           batch = await this.poll(1000);
@@ -355,7 +360,7 @@ export class Consumer {
         }
         return { done: false, value: batch[index++] };
       },
-      return: async (): Promise<IteratorResult<ConsumerRecord>> => {
+      return: async (): Promise<IteratorResult<ConsumerRecord<K, V>>> => {
         // Records polled but not yet yielded were never seen by the application: rewind to them.
         this.rewindTo(batch.slice(index));
         batch = [];
@@ -377,6 +382,7 @@ export class Consumer {
       this.log.warn(`Closing the group membership failed: ${asSamsaError(err).message}`);
     } finally {
       this.closed = true;
+      this.delivery.interceptors.close();
       this.wakeups.signal();
       this.unregisterMetrics();
       this.pool.close();
@@ -462,7 +468,7 @@ export class Consumer {
     return out;
   }
 
-  private rewindTo(unseen: readonly ConsumerRecord[]): void {
+  private rewindTo(unseen: readonly { topic: string; partition: number; offset: number }[]): void {
     const first = new Map<string, number>();
     for (const r of unseen) {
       const key = partitionKey(r.topic, r.partition);

@@ -11,14 +11,15 @@ import { RecordHeader } from '../record/record';
 
 export type { TopicPartition } from '../util/topic-partition';
 
-export interface ConsumerRecord {
+/** K and V are what the consumer's deserializers return: Buffers by default. */
+export interface ConsumerRecord<K = Buffer, V = Buffer> {
   topic: string;
   partition: number;
   offset: number;
   timestamp: number;
   timestampType: 'CreateTime' | 'LogAppendTime';
-  key: Buffer | null;
-  value: Buffer | null;
+  key: K | null;
+  value: V | null;
   headers: RecordHeader[];
   leaderEpoch: number;
 }

@@ -12,8 +12,17 @@ import { CompressionType } from '../record/compression';
 import { clientLogger } from './client-logger';
 import { ClientOptions, commonClientOptions, ResolvedClientOptions, resolveClientOptions } from './client-options';
 import { userError } from './client-errors';
+import { loadPartitioner, loadProducerInterceptors, loadSerializer } from './client-plugins';
+import type { ProducerExtensionOptions } from './producer-extensions';
+import type { ProducerInterceptor } from './producer-interceptors';
+import type { BytesOrString, Serializer } from './serializers';
 
-export interface ProducerOptions extends ClientOptions {
+/**
+ * K and V are the record key and value types the serializers take (default: Buffers or strings).
+ * The extension options (keySerializer, valueSerializer, interceptors, partitioner,
+ * partitionerIgnoreKeys) are described in ProducerExtensionOptions and docs/client.md.
+ */
+export interface ProducerOptions<K = BytesOrString, V = BytesOrString> extends ClientOptions, ProducerExtensionOptions<K, V> {
   acks?: 0 | 1 | -1 | 'all';
   lingerMs?: number;
   batchSize?: number;
@@ -79,7 +88,7 @@ function resolveAcks(acks: ProducerOptions['acks']): -1 | 0 | 1 {
   throw invalid('acks', acks, 'must be 0, 1, -1 or all');
 }
 
-export function resolveProducerOptions(options: ProducerOptions): ResolvedProducerOptions {
+export function resolveProducerOptions<K, V>(options: ProducerOptions<K, V>): ResolvedProducerOptions {
   const compression = options.compression ?? PRODUCER_DEFAULTS.compression;
   if (!COMPRESSIONS.includes(compression)) throw invalid('compression', compression, `must be one of ${COMPRESSIONS.join(', ')}`);
   const resolved: ResolvedProducerOptions = {
@@ -110,10 +119,19 @@ function resolveIdempotence(requested: boolean | undefined, resolved: ResolvedPr
   return false;
 }
 
-/** Kafka property names → ProducerOptions; unknown keys are logged, invalid values throw ConfigError. */
-export function producerOptionsFromProperties(props: Record<string, string>): ProducerOptions {
+/**
+ * Kafka property names → ProducerOptions; unknown keys are logged, invalid values throw
+ * ConfigError. Plug-ins named by interceptor.classes, partitioner.class and the serializer keys
+ * are loaded here (lib/client/client-plugins.ts) and configured with `props`.
+ */
+export function producerOptionsFromProperties<K = BytesOrString, V = BytesOrString>(props: Record<string, string>): ProducerOptions<K, V> {
   const { config, unknownKeys } = parseProducerConfig(props);
   return {
+    keySerializer: config.keySerializer === null ? undefined : loadSerializer(config.keySerializer, 'key.serializer', props) as Serializer<K>,
+    valueSerializer: config.valueSerializer === null ? undefined : loadSerializer(config.valueSerializer, 'value.serializer', props) as Serializer<V>,
+    interceptors: loadProducerInterceptors(config.interceptorClasses, props) as ProducerInterceptor<K, V>[],
+    partitioner: config.partitionerClass === null ? undefined : loadPartitioner(config.partitionerClass, config.partitionerIgnoreKeys, props),
+    partitionerIgnoreKeys: config.partitionerIgnoreKeys,
     ...commonClientOptions(config, unknownKeys, clientLogger(undefined, 'producer')),
     acks: config.acks,
     lingerMs: config.lingerMs,

@@ -1,30 +1,78 @@
 /**
- * Which partition a produced record goes to, as Kafka's default partitioner decides: the
- * record's explicit partition if it has one, murmur2 of the key if it has a key, otherwise the
- * topic's sticky partition, which moves on whenever the batch it was filling is closed or sent.
+ * Which partition a produced record goes to: the record's explicit partition if it has one,
+ * otherwise what the configured partitioner (lib/client/partitioners.ts; Kafka's
+ * DefaultPartitioner unless told otherwise) answers.
  *
- * The hashing and the sticky state live in lib/record/partitioner.ts; this module adds the
- * producer's side: validating explicit partitions against the metadata, caching which partitions
- * have a leader, and asking the accumulator whether the sticky partition still has an open batch.
+ * This module adds the producer's side of Kafka's contract: validating partitions against the
+ * metadata, the ClusterView partitioners read (with the partitions that have a leader cached per
+ * metadata answer), and the onNewBatch retry — when the chosen partition has no open batch with
+ * room, a partitioner with onNewBatch hears of it and is asked again, as Kafka 2.8's doSend does.
  */
 import { ErrorCode } from '../protocol/errors';
-import { StickyPartitioner, partitionForKey } from '../record/partitioner';
 import { userError } from './client-errors';
 import { TopicMetadata } from './metadata-cache';
+import { asPartitioner, ClusterView, DefaultPartitioner, Partitioner, PartitionerFunction } from './partitioners';
+
+export interface ProducerPartitionerOptions {
+  /** Default: Kafka's DefaultPartitioner. */
+  partitioner?: Partitioner | PartitionerFunction;
+  /** partitioner.ignore.keys, for the default partitioner. */
+  ignoreKeys?: boolean;
+  /** Metadata of other topics a partitioner may ask about. */
+  lookup?: (topic: string) => TopicMetadata | undefined;
+}
+
+interface TopicPartitions {
+  metadata: TopicMetadata;
+  all: number[];
+  available: number[];
+}
+
+/** The ClusterView handed to partitioners; the record's own topic is looked up without a map. */
+class MetadataClusterView implements ClusterView {
+  current: TopicMetadata | undefined;
+  private readonly cache = new Map<string, TopicPartitions>();
+
+  constructor(private readonly lookup: (topic: string) => TopicMetadata | undefined) {}
+
+  partitionsForTopic(topic: string): readonly number[] {
+    return this.partitions(topic)?.all ?? [];
+  }
+
+  availablePartitionsForTopic(topic: string): readonly number[] {
+    return this.partitions(topic)?.available ?? [];
+  }
+
+  /** Recomputed only when the topic's metadata object changes. */
+  private partitions(topic: string): TopicPartitions | undefined {
+    const metadata = this.current?.name === topic ? this.current : this.lookup(topic);
+    if (metadata === undefined) return undefined;
+    const cached = this.cache.get(topic);
+    if (cached && cached.metadata === metadata) return cached;
+    const sorted = [...metadata.partitions].sort((a, b) => a.partition - b.partition);
+    const entry = { metadata, all: sorted.map((p) => p.partition), available: sorted.filter((p) => p.leader >= 0).map((p) => p.partition) };
+    this.cache.set(topic, entry);
+    return entry;
+  }
+}
 
 export class ProducerPartitioner {
-  private readonly sticky: StickyPartitioner;
-  private readonly available = new Map<string, { metadata: TopicMetadata; partitions: number[] }>();
+  private readonly partitioner: Partitioner;
+  private readonly cluster: MetadataClusterView;
 
-  constructor(random: () => number = Math.random) {
-    this.sticky = new StickyPartitioner(random);
+  /** `random` (in [0, 1)) drives the default partitioner's sticky choice; tests inject a deterministic one. */
+  constructor(random: () => number = Math.random, options: ProducerPartitionerOptions = {}) {
+    this.partitioner = options.partitioner ? asPartitioner(options.partitioner) : new DefaultPartitioner(options.ignoreKeys ?? false, random);
+    this.cluster = new MetadataClusterView(options.lookup ?? (() => undefined));
   }
 
   /**
    * @param hasOpenBatch whether a record of this size would join an existing open batch of a partition;
-   *   when the sticky partition has none, a new batch is about to start and the sticky choice moves on first.
+   *   when the chosen one has none, a new batch is about to start: onNewBatch, then the partitioner is asked again.
+   * @param record the key and value before serialization, for custom partitioners.
    */
-  choose(metadata: TopicMetadata, key: Buffer | null, explicit: number | undefined, hasOpenBatch: (partition: number) => boolean): number {
+  choose(metadata: TopicMetadata, keyBytes: Buffer | null, explicit: number | undefined, hasOpenBatch: (partition: number) => boolean,
+    record: { key: unknown; value: unknown } = { key: keyBytes, value: null }): number {
     const count = metadata.partitions.length;
     if (explicit !== undefined) {
       if (!Number.isInteger(explicit) || explicit < 0 || explicit >= count) {
@@ -33,20 +81,27 @@ export class ProducerPartitioner {
       }
       return explicit;
     }
-    if (key !== null) return partitionForKey(key, count);
-    const available = this.availablePartitions(metadata);
-    const current = this.sticky.partition(metadata.name, count, available);
-    if (hasOpenBatch(current)) return current;
-    this.sticky.onNewBatch(metadata.name, current);
-    return this.sticky.partition(metadata.name, count, available);
+    this.cluster.current = metadata;
+    const topic = metadata.name;
+    const p = this.partitioner;
+    let partition = this.ask(topic, keyBytes, record, count);
+    if (p.onNewBatch && !hasOpenBatch(partition)) {
+      p.onNewBatch(topic, this.cluster, partition);
+      partition = this.ask(topic, keyBytes, record, count);
+    }
+    return partition;
   }
 
-  /** Partitions with a leader, recomputed only when the topic's metadata object changes. */
-  private availablePartitions(metadata: TopicMetadata): number[] {
-    const cached = this.available.get(metadata.name);
-    if (cached && cached.metadata === metadata) return cached.partitions;
-    const partitions = metadata.partitions.filter((p) => p.leader >= 0).map((p) => p.partition);
-    this.available.set(metadata.name, { metadata, partitions });
-    return partitions;
+  close(): void {
+    this.partitioner.close?.();
+  }
+
+  private ask(topic: string, keyBytes: Buffer | null, record: { key: unknown; value: unknown }, count: number): number {
+    const partition = this.partitioner.partition(topic, record.key, keyBytes, record.value, this.cluster);
+    if (!Number.isInteger(partition) || partition < 0 || partition >= count) {
+      throw userError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+        `The partitioner returned partition ${String(partition)} for topic ${topic}, which is not in the range [0...${count}].`);
+    }
+    return partition;
   }
 }

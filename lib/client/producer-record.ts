@@ -1,23 +1,41 @@
 /**
  * The record shape applications hand to Producer.send(), and its conversion to the codec's
- * ProducerRecordData (strings to UTF-8 Buffers, header maps to lists, a send-time timestamp).
- * Kept apart from the producer so the hot path's one allocation per record is easy to see.
+ * ProducerRecordData (key and value through the serializers, header maps to lists, a send-time
+ * timestamp). Kept apart from the producer so the hot path's one allocation per record is easy to see.
  */
 import { ProducerRecordData, RecordHeader } from '../record/record';
-import { InvalidArgumentError } from './client-errors';
+import { InvalidArgumentError, SerializationError } from './client-errors';
+import { SamsaError } from '../protocol/errors';
+import { BytesOrString, BytesOrStringSerializer, Serializer } from './serializers';
 
 export type HeaderValue = Buffer | string | null;
 
-export interface ProducerRecord {
+/** K and V are what the producer's serializers take: Buffers or strings by default. */
+export interface ProducerRecord<K = BytesOrString, V = BytesOrString> {
   topic: string;
   partition?: number;
-  key?: Buffer | string | null;
-  value: Buffer | string | null;
+  key?: K | null;
+  value: V | null;
   headers?: Record<string, HeaderValue> | Array<{ key: string; value: HeaderValue }>;
   timestamp?: number;
 }
 
-function toBuffer(v: Buffer | string | null | undefined, what: string): Buffer | null {
+/** The serializers of one producer. */
+export interface RecordSerializers<K, V> {
+  key: Serializer<K>;
+  value: Serializer<V>;
+}
+
+const DEFAULT_SERIALIZERS: RecordSerializers<BytesOrString, BytesOrString> = {
+  key: new BytesOrStringSerializer('record key'),
+  value: new BytesOrStringSerializer('record value'),
+};
+
+export function defaultSerializers<K, V>(): RecordSerializers<K, V> {
+  return DEFAULT_SERIALIZERS as unknown as RecordSerializers<K, V>;
+}
+
+function headerBytes(v: HeaderValue | undefined, what: string): Buffer | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string') return Buffer.from(v, 'utf8');
   if (Buffer.isBuffer(v)) return v;
@@ -26,22 +44,37 @@ function toBuffer(v: Buffer | string | null | undefined, what: string): Buffer |
   throw new InvalidArgumentError(`record ${what} must be a Buffer, a string or null`);
 }
 
-function toHeaders(headers: ProducerRecord['headers']): RecordHeader[] | undefined {
-  if (headers === undefined || headers === null) return undefined;
+function toHeaders(headers: ProducerRecord<unknown, unknown>['headers']): RecordHeader[] {
   const out: RecordHeader[] = [];
+  if (headers === undefined || headers === null) return out;
   if (Array.isArray(headers)) {
     for (const h of headers) {
       if (typeof h.key !== 'string') throw new InvalidArgumentError('record header keys must be strings');
-      out.push({ key: h.key, value: toBuffer(h.value, `header '${h.key}'`) });
+      out.push({ key: h.key, value: headerBytes(h.value, `header '${h.key}'`) });
     }
   } else {
-    for (const key of Object.keys(headers)) out.push({ key, value: toBuffer(headers[key], `header '${key}'`) });
+    for (const key of Object.keys(headers)) out.push({ key, value: headerBytes(headers[key], `header '${key}'`) });
   }
-  return out.length > 0 ? out : undefined;
+  return out;
+}
+
+function serialize<T>(serializer: Serializer<T>, topic: string, data: T | null | undefined, headers: RecordHeader[], what: 'key' | 'value'): Buffer | null {
+  if (data === null || data === undefined) return null;
+  let bytes: unknown;
+  try {
+    bytes = serializer.serialize(topic, data, headers);
+  } catch (err) {
+    // The built-ins and the default throw InvalidArgumentError already; anything else is Kafka's SerializationException.
+    throw err instanceof SamsaError ? err : new SerializationError(topic, what, err);
+  }
+  if (bytes === null || bytes === undefined) return null;
+  if (!(bytes instanceof Uint8Array)) throw new SerializationError(topic, what, new TypeError('the serializer did not return a Buffer'));
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Converts and validates one record; `nowMs` is its timestamp unless it carries one. */
-export function toRecordData(record: ProducerRecord, nowMs: number): ProducerRecordData {
+export function toRecordData<K, V>(record: ProducerRecord<K, V>, nowMs: number,
+  serializers: RecordSerializers<K, V> = defaultSerializers<K, V>()): ProducerRecordData {
   if (record === null || typeof record !== 'object') throw new InvalidArgumentError('send() needs a record object');
   if (typeof record.topic !== 'string' || record.topic.length === 0) {
     throw new InvalidArgumentError('record topic must be a non-empty string');
@@ -50,10 +83,9 @@ export function toRecordData(record: ProducerRecord, nowMs: number): ProducerRec
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
     throw new InvalidArgumentError(`Invalid timestamp: ${String(record.timestamp)}. Timestamp should always be non-negative or null.`);
   }
-  return {
-    key: toBuffer(record.key, 'key'),
-    value: toBuffer(record.value, 'value'),
-    headers: toHeaders(record.headers),
-    timestamp,
-  };
+  // Serializers may add headers (Kafka passes them the record's headers), so they come first.
+  const headers = toHeaders(record.headers);
+  const key = serialize(serializers.key, record.topic, record.key, headers, 'key');
+  const value = serialize(serializers.value, record.topic, record.value, headers, 'value');
+  return { key, value, headers: headers.length > 0 ? headers : undefined, timestamp };
 }

@@ -8,11 +8,14 @@
  * (so per-partition order is kept) for at most max.block.ms. The sender (producer-sender.ts)
  * does the network side; with idempotence (the default) ProducerIdempotence
  * (producer-idempotence.ts) gets a producer id and numbers each partition's batches.
+ * Interceptors, serializers and the partitioner are resolved by producer-extensions.ts; send()
+ * runs onSend first and reports every outcome to onAcknowledgement, as Kafka's producer does.
  */
 import { ErrorCode } from '../protocol/errors';
 import { BATCH_HEADER_SIZE } from '../record/batch-header';
 import { ProducerRecordData } from '../record/record';
 import { closedError, userError } from './client-errors';
+import { clientLogger } from './client-logger';
 import { ConnectionPool } from './connection-pool';
 import { MetadataCache, poolMetadataFetcher, TopicMetadata } from './metadata-cache';
 import { estimateRecordSize, ProducerBatch, RecordMetadata, Reject, Resolve } from './producer-batch';
@@ -20,6 +23,8 @@ import { ProducerOptions, ResolvedProducerOptions, producerOptionsFromProperties
 import { ProducerPartitioner } from './producer-partitioner';
 import { ProducerIdempotence } from './producer-idempotence';
 import { ProducerRecord, toRecordData } from './producer-record';
+import { ProducerExtensions, resolveProducerExtensions } from './producer-extensions';
+import type { BytesOrString } from './serializers';
 import { ProducerSender } from './producer-sender';
 import { RecordAccumulator } from './record-accumulator';
 import { PRODUCER_METRIC_DEFS, ProducerMetrics, ProducerMetricsRecorder } from './client-metrics';
@@ -33,6 +38,8 @@ export type { ProducerMetrics } from './client-metrics';
 
 /** A record that could not be appended yet (metadata loading or buffer full). */
 interface PendingSend {
+  /** The record as sent (after interceptors), for partitioners that look at the key or value. */
+  source: { key?: unknown; value: unknown };
   topic: string;
   partition: number | undefined;
   data: ProducerRecordData;
@@ -42,14 +49,15 @@ interface PendingSend {
   sinceMs: number;
 }
 
-export class Producer {
+export class Producer<K = BytesOrString, V = BytesOrString> {
   private readonly options: ResolvedProducerOptions;
   private readonly pool: ConnectionPool;
   private readonly metadata: MetadataCache;
   private readonly accumulator: RecordAccumulator;
   private readonly sender: ProducerSender;
   private readonly idempotence: ProducerIdempotence | null;
-  private readonly partitioner = new ProducerPartitioner();
+  private readonly partitioner: ProducerPartitioner;
+  private readonly ext: ProducerExtensions<K, V>;
   private readonly awaitingMetadata = new Map<string, PendingSend[]>();
   private blocked: PendingSend[] = [];
   private blockedTimer: NodeJS.Timeout | null = null;
@@ -60,9 +68,13 @@ export class Producer {
   private readonly recorder: ProducerMetricsRecorder;
   private readonly unregisterMetrics: () => void;
 
-  constructor(options: ProducerOptions) {
+  constructor(options: ProducerOptions<K, V>) {
     this.options = resolveProducerOptions(options);
     const o = this.options;
+    this.ext = resolveProducerExtensions(options, clientLogger(o.logger, 'producer'));
+    this.partitioner = new ProducerPartitioner(Math.random, {
+      partitioner: this.ext.partitioner, ignoreKeys: this.ext.ignoreKeys, lookup: (topic) => this.metadata.topic(topic),
+    });
     this.pool = new ConnectionPool(o);
     this.recorder = new ProducerMetricsRecorder(this.pool.traffic);
     this.unregisterMetrics = o.metricsRegistry
@@ -95,8 +107,8 @@ export class Producer {
   }
 
   /** Kafka property names: bootstrap.servers, acks, linger.ms, batch.size, compression.type, ... */
-  static fromProperties(props: Record<string, string>): Producer {
-    return new Producer(producerOptionsFromProperties(props));
+  static fromProperties<K = BytesOrString, V = BytesOrString>(props: Record<string, string>): Producer<K, V> {
+    return new Producer<K, V>(producerOptionsFromProperties<K, V>(props));
   }
 
   /** Fetches cluster metadata, so an unreachable cluster is reported here rather than by the first send. */
@@ -116,17 +128,34 @@ export class Producer {
    * callback (Kafka's `send(record, callback)`), no promise is created: the callback gets the
    * error or the metadata, which is what high-rate senders such as the perf tool use.
    */
-  send(record: ProducerRecord): Promise<RecordMetadata>;
-  send(record: ProducerRecord, callback: (err: Error | null, metadata?: RecordMetadata) => void): void;
-  send(record: ProducerRecord, callback?: (err: Error | null, metadata?: RecordMetadata) => void): Promise<RecordMetadata> | void {
+  send(record: ProducerRecord<K, V>): Promise<RecordMetadata>;
+  send(record: ProducerRecord<K, V>, callback: (err: Error | null, metadata?: RecordMetadata) => void): void;
+  send(record: ProducerRecord<K, V>, callback?: (err: Error | null, metadata?: RecordMetadata) => void): Promise<RecordMetadata> | void {
     if (callback) {
-      this.dispatch(record, (metadata) => callback(null, metadata), (err) => callback(err));
+      this.intercept(record, (metadata) => callback(null, metadata), (err) => callback(err));
       return;
     }
-    return new Promise<RecordMetadata>((resolve, reject) => this.dispatch(record, resolve, reject));
+    return new Promise<RecordMetadata>((resolve, reject) => this.intercept(record, resolve, reject));
   }
 
-  private dispatch(record: ProducerRecord, resolve: Resolve, reject: Reject): void {
+  /** onSend before anything else; onAcknowledgement before the application hears of the outcome. */
+  private intercept(record: ProducerRecord<K, V>, resolve: Resolve, reject: Reject): void {
+    const interceptors = this.ext.interceptors;
+    if (interceptors.empty) {
+      this.dispatch(record, resolve, reject);
+      return;
+    }
+    const sent = interceptors.onSend(record);
+    this.dispatch(sent, (metadata) => {
+      interceptors.onAcknowledgement(metadata, null);
+      resolve(metadata);
+    }, (err) => {
+      interceptors.onSendError(sent, err);
+      reject(err);
+    });
+  }
+
+  private dispatch(record: ProducerRecord<K, V>, resolve: Resolve, reject: Reject): void {
     if (this.closing) {
       this.recorder.recordsFailedForGood(1);
       reject(closedError('the producer'));
@@ -135,7 +164,7 @@ export class Producer {
     let data: ProducerRecordData;
     let size: number;
     try {
-      data = toRecordData(record, Date.now());
+      data = toRecordData(record, Date.now(), this.ext.serializers);
       size = estimateRecordSize(data);
       this.checkSize(size);
     } catch (err) {
@@ -149,9 +178,9 @@ export class Producer {
     // Fast path: nothing queued ahead of this record, metadata known, memory available.
     const metadata = this.blocked.length === 0 && !this.awaitingMetadata.has(topic) ? this.metadata.topic(topic) : undefined;
     if (metadata !== undefined && this.accumulator.bufferedBytes + size <= this.options.bufferMemory) {
-      this.append(metadata, topic, record.partition, data, size, resolve, reject);
+      this.append(metadata, topic, record.partition, data, size, resolve, reject, record);
     } else {
-      this.enqueue({ topic, partition: record.partition, data, size, resolve, reject, sinceMs: 0 });
+      this.enqueue({ source: record, topic, partition: record.partition, data, size, resolve, reject, sinceMs: 0 });
     }
   }
 
@@ -177,6 +206,8 @@ export class Producer {
           this.sender.stop();
           this.unregisterMetrics();
           this.idempotence?.close();
+          this.ext.interceptors.close();
+          this.partitioner.close();
           if (this.blockedTimer) clearTimeout(this.blockedTimer);
           this.pool.close();
         }
@@ -217,14 +248,15 @@ export class Producer {
   }
 
   private appendPending(metadata: TopicMetadata, p: PendingSend): void {
-    this.append(metadata, p.topic, p.partition, p.data, p.size, p.resolve, p.reject);
+    this.append(metadata, p.topic, p.partition, p.data, p.size, p.resolve, p.reject, p.source);
   }
 
   private append(metadata: TopicMetadata, topic: string, explicit: number | undefined, data: ProducerRecordData, size: number,
-    resolve: Resolve, reject: Reject): void {
+    resolve: Resolve, reject: Reject, source: PendingSend['source']): void {
     let partition: number;
     try {
-      partition = this.partitioner.choose(metadata, data.key, explicit, (candidate) => this.accumulator.hasOpenBatchWithRoom(topic, candidate, size));
+      partition = this.partitioner.choose(metadata, data.key, explicit, (candidate) => this.accumulator.hasOpenBatchWithRoom(topic, candidate, size),
+        { key: source.key ?? null, value: source.value });
     } catch (err) {
       this.recorder.recordsFailedForGood(1);
       reject(err as Error);

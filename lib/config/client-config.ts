@@ -46,6 +46,12 @@ const assignorShape = rule<readonly string[]>('range, roundrobin, sticky', (item
   return bad === undefined ? undefined : `Unsupported assignor ${bad}; Samsa supports range, roundrobin and sticky`;
 });
 
+const SERIALIZER_DOC = 'Kafka class name of a built-in (org.apache.kafka.common.serialization.StringSerializer, ByteArraySerializer, IntegerSerializer, LongSerializer; '
+  + 'org.apache.kafka.connect.json.JsonSerializer), a short name (string, buffer, bytes, json, int32, int64) or a module path. Default: Buffers or strings as UTF-8.';
+const DESERIALIZER_DOC = 'Kafka class name of a built-in (org.apache.kafka.common.serialization.StringDeserializer, ByteArrayDeserializer, IntegerDeserializer, LongDeserializer; '
+  + 'org.apache.kafka.connect.json.JsonDeserializer), a short name (string, buffer, bytes, json, int32, int64) or a module path. Default: Buffers.';
+const INTERCEPTORS_DOC = 'Comma-separated module paths (resolved from the working directory), each exporting an interceptor class or factory as `Interceptor` or default.';
+
 export const commonKeys = {
   'bootstrap.servers': listKey({ validate: [nonEmptyList(), bootstrapShape], importance: 'HIGH', doc: 'host:port pairs used to discover the cluster.' }),
   'client.id': stringKey({ default: '', importance: 'MEDIUM', doc: 'Name sent with every request, for broker logs.' }),
@@ -74,8 +80,11 @@ export const producerConfigDefs = {
   'delivery.timeout.ms': intKey({ default: 120000, validate: atLeast(0), importance: 'MEDIUM', doc: 'Upper bound on reporting success or failure of a send.' }),
   'max.in.flight.requests.per.connection': intKey({ default: 5, validate: atLeast(1), importance: 'LOW', doc: 'Unacknowledged requests per connection.' }),
   'enable.idempotence': booleanKey({ default: true, importance: 'LOW', doc: 'Exactly-once per partition via producer ids and sequence numbers.' }),
-  'key.serializer': stringKey({ default: null, importance: 'LOW', ignored: true, doc: 'Ignored: Samsa clients take Buffers or strings.' }),
-  'value.serializer': stringKey({ default: null, importance: 'LOW', ignored: true, doc: 'Ignored: Samsa clients take Buffers or strings.' }),
+  'key.serializer': stringKey({ default: null, importance: 'HIGH', doc: SERIALIZER_DOC }),
+  'value.serializer': stringKey({ default: null, importance: 'HIGH', doc: SERIALIZER_DOC }),
+  'interceptor.classes': listKey({ default: [], importance: 'LOW', doc: INTERCEPTORS_DOC }),
+  'partitioner.class': stringKey({ default: null, importance: 'MEDIUM', doc: 'Partitioner: org.apache.kafka.clients.producer.RoundRobinPartitioner, ...UniformStickyPartitioner, ...internals.DefaultPartitioner (short names RoundRobinPartitioner, UniformStickyPartitioner, DefaultPartitioner), or a module path. Default: the default partitioner (murmur2 of keys, sticky without).' }),
+  'partitioner.ignore.keys': booleanKey({ default: false, importance: 'MEDIUM', doc: 'When true the default partitioner ignores record keys (every record is partitioned as if keyless). No effect with partitioner.class.' }),
 };
 
 export const consumerConfigDefs = {
@@ -98,8 +107,9 @@ export const consumerConfigDefs = {
   'exclude.internal.topics': booleanKey({ default: true, importance: 'MEDIUM', doc: 'Keep internal topics out of pattern subscriptions.' }),
   'allow.auto.create.topics': booleanKey({ default: true, importance: 'MEDIUM', doc: 'Let a subscription create a missing topic (if the broker allows it).' }),
   'default.api.timeout.ms': intKey({ default: 60000, validate: atLeast(0), importance: 'MEDIUM', doc: 'Timeout of blocking consumer calls without their own.' }),
-  'key.deserializer': stringKey({ default: null, importance: 'LOW', ignored: true, doc: 'Ignored: Samsa clients return Buffers.' }),
-  'value.deserializer': stringKey({ default: null, importance: 'LOW', ignored: true, doc: 'Ignored: Samsa clients return Buffers.' }),
+  'key.deserializer': stringKey({ default: null, importance: 'HIGH', doc: DESERIALIZER_DOC }),
+  'value.deserializer': stringKey({ default: null, importance: 'HIGH', doc: DESERIALIZER_DOC }),
+  'interceptor.classes': listKey({ default: [], importance: 'LOW', doc: INTERCEPTORS_DOC }),
 };
 
 export interface CommonClientConfig {
@@ -131,6 +141,11 @@ export interface ProducerConfig extends CommonClientConfig {
   deliveryTimeoutMs: number;
   maxInFlightRequestsPerConnection: number;
   enableIdempotence: boolean;
+  keySerializer: string | null;
+  valueSerializer: string | null;
+  interceptorClasses: string[];
+  partitionerClass: string | null;
+  partitionerIgnoreKeys: boolean;
 }
 
 export interface ConsumerConfig extends CommonClientConfig {
@@ -152,6 +167,9 @@ export interface ConsumerConfig extends CommonClientConfig {
   excludeInternalTopics: boolean;
   allowAutoCreateTopics: boolean;
   defaultApiTimeoutMs: number;
+  keyDeserializer: string | null;
+  valueDeserializer: string | null;
+  interceptorClasses: string[];
 }
 
 export interface ParsedClientConfig<C> {
@@ -205,6 +223,11 @@ export function parseProducerConfig(raw: RawConfig): ParsedClientConfig<Producer
     deliveryTimeoutMs: v['delivery.timeout.ms'],
     maxInFlightRequestsPerConnection: v['max.in.flight.requests.per.connection'],
     enableIdempotence: v['enable.idempotence'],
+    keySerializer: v['key.serializer'],
+    valueSerializer: v['value.serializer'],
+    interceptorClasses: [...v['interceptor.classes']],
+    partitionerClass: v['partitioner.class'],
+    partitionerIgnoreKeys: v['partitioner.ignore.keys'],
   };
   resolveDeliveryTimeout(config, providedKeys);
   resolveIdempotence(config, providedKeys.has('enable.idempotence'), v.acks);
@@ -271,6 +294,9 @@ export function parseConsumerConfig(raw: RawConfig): ParsedClientConfig<Consumer
     excludeInternalTopics: v['exclude.internal.topics'],
     allowAutoCreateTopics: v['allow.auto.create.topics'],
     defaultApiTimeoutMs: v['default.api.timeout.ms'],
+    keyDeserializer: v['key.deserializer'],
+    valueDeserializer: v['value.deserializer'],
+    interceptorClasses: [...v['interceptor.classes']],
   };
   if (config.heartbeatIntervalMs >= config.sessionTimeoutMs) {
     throw ConfigError.invalidValue('heartbeat.interval.ms', config.heartbeatIntervalMs, `Heartbeat must be set lower than the session timeout (${config.sessionTimeoutMs})`);

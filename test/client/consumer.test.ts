@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Consumer, ConsumerRecord } from '../../lib/client/consumer';
+import { Consumer, ConsumerOptions, ConsumerRecord } from '../../lib/client/consumer';
 import { Api } from '../../lib/protocol/api';
 import { ErrorCode, SamsaError } from '../../lib/protocol/errors';
 import { FetchRequestData, FetchResponseData } from '../../lib/protocol/messages/produce-fetch';
@@ -19,7 +19,7 @@ describe('client/consumer', function () {
   let logs: Map<string, FakeLog>;
   const consumers: Consumer[] = [];
 
-  function consumer(options: Partial<ConstructorParameters<typeof Consumer>[0]> = {}): Consumer {
+  function consumer(options: Partial<ConsumerOptions> = {}): Consumer {
     const c = new Consumer({ bootstrapServers: cluster.bootstrap, retryBackoffMs: 10, fetchMaxWaitMs: 100, ...options });
     consumers.push(c);
     return c;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Producer } from '../../lib/client/producer';
+import { Producer, ProducerOptions } from '../../lib/client/producer';
 import { Api } from '../../lib/protocol/api';
 import { ErrorCode, SamsaError } from '../../lib/protocol/errors';
 import { ProduceRequestData, ProduceResponseData } from '../../lib/protocol/messages/produce-fetch';
@@ -42,7 +42,7 @@ describe('client/producer', function () {
   let logEnds: Map<string, number>;
   const producers: Producer[] = [];
 
-  function producer(options: Partial<ConstructorParameters<typeof Producer>[0]> = {}): Producer {
+  function producer(options: Partial<ProducerOptions> = {}): Producer {
     const p = new Producer({ bootstrapServers: cluster.bootstrap, retryBackoffMs: 10, lingerMs: 5, ...options });
     producers.push(p);
     return p;

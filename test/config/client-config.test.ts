@@ -52,14 +52,15 @@ describe('config/client-config', () => {
         .to.throw(ConfigError, 'delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms');
     });
 
-    it('accepts JS values and reports unknown and ignored keys', () => {
+    it('accepts JS values and reports unknown keys; serializer keys are real now', () => {
       const { config, unknownKeys, ignoredKeys } = parseProducerConfig({
         'bootstrap.servers': ['a:1', 'b:2'], 'linger.ms': 0, 'key.serializer': 'org.apache.kafka.common.serialization.StringSerializer', 'lingr.ms': 3,
       });
       expect(config.bootstrapServers).to.have.length(2);
       expect(config.lingerMs).to.equal(0);
       expect(unknownKeys).to.deep.equal(['lingr.ms']);
-      expect(ignoredKeys).to.deep.equal(['key.serializer']);
+      expect(ignoredKeys).to.deep.equal([]);
+      expect(config.keySerializer).to.equal('org.apache.kafka.common.serialization.StringSerializer');
     });
 
     it('rejects bad numbers naming the key', () => {
