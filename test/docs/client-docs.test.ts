@@ -166,6 +166,14 @@ describe('docs/client.md', function () {
       expect(exposition).to.match(/samsa_client_producer_record_send_total\{client_id="metered"\} 1/);
     });
 
+    it('extensions: typed records, an interceptor, a partitioner, and a skipped unreadable record', async () => {
+      await admin.createTopic({ topic: 'payments', numPartitions: 1, replicationFactor: 1 });
+      await producer.send({ topic: 'payments', partition: 0, value: 'not json' });
+      await examples.extensionsExample(fixture.native);
+      expect(examples.printed).to.deep.include(['skipping unreadable record at offset', 0]);
+      expect(examples.printed).to.deep.include(['customer-42 paid 9.5']);
+    });
+
     it('error handling', async () => {
       const outcomes = await examples.errorHandlingExample(admin, producer);
       expect(outcomes).to.deep.equal([

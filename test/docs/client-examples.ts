@@ -4,11 +4,12 @@
  * that breaks an example breaks the build rather than the reader's copy-paste.
  * Imports and the scaffolding around the regions are not part of the document.
  */
+import { randomUUID } from 'crypto';
 import { readFileSync } from 'fs';
 import { Registry } from 'prom-client';
 import {
-  Admin, ANY_ACL_FILTER, ClientClosedError, ConfigResource, configResourceKey, Consumer, ConsumerRecord, ErrorCode, Producer,
-  SamsaError, TopicAuthorizationError, TopicPartition,
+  Admin, ANY_ACL_FILTER, ClientClosedError, ConfigResource, configResourceKey, Consumer, ConsumerRecord, ErrorCode, JsonDeserializer, JsonSerializer, Producer,
+  RecordDeserializationError, RoundRobinPartitioner, SamsaError, StringDeserializer, StringSerializer, TopicAuthorizationError, TopicPartition,
 } from '../../lib/index';
 
 // The examples print with console.log; here that goes to a list the tests can read instead of the terminal.
@@ -293,4 +294,50 @@ export async function metricsExample(bootstrap: string): Promise<{ sent: number;
   await producer.close();                               // also removes its series from the registry
   // #endregion
   return { sent: m['record-send-total'], exposition };
+}
+
+export async function extensionsExample(bootstrap: string): Promise<void> {
+  // #region extensions
+  interface Payment { id: number; amount: number }
+
+  // Typed records: serializers turn keys and values into bytes (Kafka's Serializer contract).
+  const producer = new Producer<string, Payment>({
+    bootstrapServers: bootstrap,
+    keySerializer: new StringSerializer(),
+    valueSerializer: new JsonSerializer<Payment>(),
+    partitioner: new RoundRobinPartitioner(),  // or (topic, key, keyBytes, value, cluster) => partition
+    interceptors: [{
+      // Before serialization and partitioning; may change topic, key, value and headers.
+      onSend: (record) => ({ ...record, headers: { 'trace-id': randomUUID() } }),
+      // Every outcome, before send()'s promise or callback hears of it.
+      onAcknowledgement: (metadata, error) => {
+        if (error) console.error('not sent to', metadata?.topic, error);
+      },
+    }],
+  });
+  await producer.send({ topic: 'payments', key: 'customer-42', value: { id: 1, amount: 9.5 } });
+  await producer.close();                    // closes the interceptors too
+
+  const consumer = new Consumer<string, Payment>({
+    bootstrapServers: bootstrap,
+    autoOffsetReset: 'earliest',
+    keyDeserializer: new StringDeserializer(),
+    valueDeserializer: new JsonDeserializer<Payment>(),
+    interceptors: [{ onConsume: (records) => records.filter((r) => r.value !== null) }],
+  });
+  consumer.assign([{ topic: 'payments', partition: 0 }]);
+  let payments: Array<ConsumerRecord<string, Payment>> = [];
+  while (payments.length === 0) {
+    try {
+      payments = await consumer.poll(1000);
+    } catch (err) {
+      // A record the deserializer cannot read: the position stays on it until you seek past it.
+      if (!(err instanceof RecordDeserializationError)) throw err;
+      console.log('skipping unreadable record at offset', err.offset);
+      consumer.seek({ topic: err.topic, partition: err.partition }, err.offset + 1);
+    }
+  }
+  console.log(`${payments[0].key} paid ${payments[0].value?.amount}`);
+  await consumer.close();
+  // #endregion
 }
