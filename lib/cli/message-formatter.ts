@@ -5,9 +5,13 @@
  *
  * Field order is Kafka's: `CreateTime:<ts>`, `Partition:<p>`, `Offset:<o>`, headers (`k:v,k2:v2` or
  * `NO_HEADERS`), key, value — joined by key.separator, ended by line.separator. Keys and values are
- * written as raw bytes, not re-encoded, so binary payloads survive a pipe.
+ * written as raw bytes, not re-encoded, so binary payloads survive a pipe — unless
+ * key.deserializer/value.deserializer name one (Kafka's class names, short names or a module, as
+ * for the clients): then the deserialized value is printed as text.
  */
+import { loadDeserializer } from '../client/client-plugins';
 import type { ConsumerRecord } from '../client/consumer';
+import type { Deserializer } from '../client/serializers';
 
 export interface FormatterSettings {
   printTimestamp: boolean;
@@ -49,9 +53,14 @@ export function formatterSettings(props: Readonly<Record<string, string>> = {}):
 
 export class DefaultMessageFormatter {
   readonly settings: FormatterSettings;
+  private readonly keyDeserializer: Deserializer<unknown> | undefined;
+  private readonly valueDeserializer: Deserializer<unknown> | undefined;
 
   constructor(props: Readonly<Record<string, string>> = {}) {
     this.settings = formatterSettings(props);
+    const deserializer = (key: string): Deserializer<unknown> | undefined => (props[key] === undefined ? undefined : loadDeserializer(props[key], key, props));
+    this.keyDeserializer = deserializer('key.deserializer');
+    this.valueDeserializer = deserializer('value.deserializer');
   }
 
   /** The bytes for one record. A record with every field disabled yields an empty buffer. */
@@ -62,8 +71,8 @@ export class DefaultMessageFormatter {
     if (s.printPartition) fields.push(Buffer.from(`Partition:${record.partition}`, 'utf8'));
     if (s.printOffset) fields.push(Buffer.from(`Offset:${record.offset}`, 'utf8'));
     if (s.printHeaders) fields.push(this.formatHeaders(record));
-    if (s.printKey) fields.push(record.key ?? s.nullLiteral);
-    if (s.printValue) fields.push(record.value ?? s.nullLiteral);
+    if (s.printKey) fields.push(this.render(this.keyDeserializer, record, record.key));
+    if (s.printValue) fields.push(this.render(this.valueDeserializer, record, record.value));
     if (fields.length === 0) return Buffer.alloc(0);
 
     const parts: Buffer[] = [];
@@ -75,6 +84,15 @@ export class DefaultMessageFormatter {
     // whichever field that is (print.value=false still ends the line).
     parts.push(s.lineSeparator);
     return Buffer.concat(parts);
+  }
+
+  /** Raw bytes, or the deserialized value as text (JSON for objects, as Java's JsonNode.toString). */
+  private render(d: Deserializer<unknown> | undefined, record: ConsumerRecord, bytes: Buffer | null): Buffer {
+    if (bytes === null) return this.settings.nullLiteral;
+    if (d === undefined) return bytes;
+    const v = d.deserialize(record.topic, bytes, record.headers);
+    if (Buffer.isBuffer(v)) return v;
+    return Buffer.from(typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v), 'utf8');
   }
 
   private formatHeaders(record: ConsumerRecord): Buffer {

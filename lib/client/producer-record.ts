@@ -31,6 +31,9 @@ const DEFAULT_SERIALIZERS: RecordSerializers<BytesOrString, BytesOrString> = {
   value: new BytesOrStringSerializer('record value'),
 };
 
+/** Shared by records without headers under the default serializers, which never add any. */
+const NO_HEADERS = Object.freeze([]) as unknown as RecordHeader[];
+
 export function defaultSerializers<K, V>(): RecordSerializers<K, V> {
   return DEFAULT_SERIALIZERS as unknown as RecordSerializers<K, V>;
 }
@@ -83,8 +86,9 @@ export function toRecordData<K, V>(record: ProducerRecord<K, V>, nowMs: number,
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
     throw new InvalidArgumentError(`Invalid timestamp: ${String(record.timestamp)}. Timestamp should always be non-negative or null.`);
   }
-  // Serializers may add headers (Kafka passes them the record's headers), so they come first.
-  const headers = toHeaders(record.headers);
+  // Serializers may add headers (Kafka passes them the record's headers), so they come first. The
+  // defaults never do: a record without headers then allocates no list.
+  const headers = record.headers == null && serializers === (DEFAULT_SERIALIZERS as unknown) ? NO_HEADERS : toHeaders(record.headers);
   const key = serialize(serializers.key, record.topic, record.key, headers, 'key');
   const value = serialize(serializers.value, record.topic, record.value, headers, 'value');
   return { key, value, headers: headers.length > 0 ? headers : undefined, timestamp };

@@ -77,4 +77,17 @@ describe('cli/message-formatter', () => {
     const out = new DefaultMessageFormatter({}).format(record({ value: bytes }));
     expect(out.equals(Buffer.concat([bytes, Buffer.from('\n')]))).to.equal(true);
   });
+
+  it("prints deserialized keys and values with key.deserializer/value.deserializer, as Kafka's formatter", () => {
+    const long = Buffer.alloc(8);
+    long.writeBigInt64BE(-5n);
+    const props = {
+      'print.key': 'true',
+      'key.deserializer': 'org.apache.kafka.common.serialization.LongDeserializer',
+      'value.deserializer': 'json',
+    };
+    expect(format(props, record({ key: long, value: Buffer.from('{"a": [1, 2]}') }))).to.equal('-5\t{"a":[1,2]}\n');
+    expect(format(props, record({ key: null, value: null }))).to.equal('null\tnull\n');
+    expect(() => new DefaultMessageFormatter({ 'value.deserializer': 'com.example.Nope' })).to.throw('Class com.example.Nope could not be found.');
+  });
 });
