@@ -66,7 +66,7 @@ function buildProgram(io: CliIo) {
     .option('--offset <offset>', "With --partition: a non-negative offset, 'earliest', 'latest' (default), or timestamp:<ms|ISO-8601> (a Samsa extension).")
     .option('--max-messages <n>', 'Exit after consuming this many messages.', integerArg())
     .option('--timeout-ms <ms>', 'Exit if no message arrives for this long.', integerArg())
-    .option('--property <prop=value>', 'Formatter properties: print.key, print.offset, print.partition, print.timestamp, print.headers, print.value, key.separator, line.separator, headers.separator, null.literal (repeatable).', collect)
+    .option('--property <prop=value>', 'Formatter properties: print.key, print.offset, print.partition, print.timestamp, print.headers, print.value, key.separator, line.separator, headers.separator, null.literal, key.deserializer, value.deserializer (repeatable).', collect)
     .option('--consumer-property <prop=value>', 'A consumer config property, overriding --consumer.config (repeatable).', collect)
     .option('--consumer.config <file>', 'Consumer config properties file.')
     .option('--group <group>', 'The consumer group id of the consumer (default: a new console-consumer-<random> group).');
