@@ -84,6 +84,18 @@ describe('integration/client-extensions', function () {
     await consumer.close();
   });
 
+  it('tells onAcknowledgement about a record for a topic that does not exist, before send() rejects', async () => {
+    const events: string[] = [];
+    const producer = new Producer({
+      bootstrapServers: cluster.native, maxBlockMs: 1500,
+      interceptors: [{ onAcknowledgement: (md, err) => { events.push(`ack ${md?.topic} ${md?.partition} ${md?.offset} ${err ? 'error' : 'ok'}`); } }],
+    });
+    const err = await producer.send({ topic: 'no-such-topic', value: 'x' }).then(() => null, (e: Error) => { events.push('rejected'); return e; });
+    expect(err).to.not.equal(null);
+    expect(events).to.deep.equal(['ack no-such-topic -1 -1 error', 'rejected']);
+    await producer.close();
+  });
+
   it('throws RecordDeserializationError at a bad record, stays there, and continues after seek() past it', async () => {
     const producer = new Producer<Buffer | number, Buffer | number>({ bootstrapServers: cluster.native, lingerMs: 0 });
     const int32 = new Int32Serializer();
