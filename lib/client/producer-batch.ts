@@ -22,7 +22,8 @@ export interface RecordMetadata {
 }
 
 export type Resolve = (metadata: RecordMetadata) => void;
-export type Reject = (err: Error) => void;
+/** `partition` is the batch's, for records that failed after joining one (interceptors report it). */
+export type Reject = (err: Error, partition?: number) => void;
 
 function sizeOfBytes(bytes: Buffer | null | undefined): number {
   return bytes == null ? 1 : sizeOfVarint(bytes.length) + bytes.length;
@@ -127,6 +128,6 @@ export class ProducerBatch {
   fail(err: Error): void {
     if (this.done) return;
     this.done = true;
-    for (const reject of this.rejecters) reject(err);
+    for (const reject of this.rejecters) reject(err, this.partition);
   }
 }

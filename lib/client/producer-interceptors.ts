@@ -60,10 +60,10 @@ export class ProducerInterceptors<K, V> {
     }
   }
 
-  /** Kafka's onSendError: the record failed before or while sending. */
-  onSendError(record: ProducerRecord<K, V> | null, error: Error): void {
+  /** Kafka's onSendError: the record failed before or while sending; `partition` once it was chosen. */
+  onSendError(record: ProducerRecord<K, V> | null, error: Error, partition?: number): void {
     const topic = record && typeof record === 'object' && typeof record.topic === 'string' ? record.topic : null;
-    this.onAcknowledgement(topic === null ? null : { topic, partition: record?.partition ?? -1, offset: -1, timestamp: -1 }, error);
+    this.onAcknowledgement(topic === null ? null : { topic, partition: partition ?? record?.partition ?? -1, offset: -1, timestamp: -1 }, error);
   }
 
   close(): void {

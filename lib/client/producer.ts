@@ -149,8 +149,8 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
     this.dispatch(sent, (metadata) => {
       interceptors.onAcknowledgement(metadata, null);
       resolve(metadata);
-    }, (err) => {
-      interceptors.onSendError(sent, err);
+    }, (err, partition) => {
+      interceptors.onSendError(sent, err, partition);
       reject(err);
     });
   }
