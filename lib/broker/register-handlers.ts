@@ -40,6 +40,7 @@ import { scramCredentialHandlers } from './handlers/scram-credentials';
 import { clientQuotaHandlers } from './handlers/client-quotas';
 import { ClientQuotaStore } from './client-quota-store';
 import { ProducerIdManager } from './producer-id-manager';
+import { registerTransactionHandlers } from './transaction-wiring';
 
 export interface BrokerHandlerDeps {
   readonly ctx: BrokerContext;
@@ -113,4 +114,5 @@ export function registerBrokerHandlers(dispatcher: ApiDispatcher, deps: BrokerHa
     .register(Api.AlterUserScramCredentials, scram.alter)
     .register(Api.DescribeClientQuotas, quotas.describe)
     .register(Api.AlterClientQuotas, quotas.alter);
+  registerTransactionHandlers(dispatcher, ctx);
 }
