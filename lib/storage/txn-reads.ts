@@ -9,6 +9,7 @@
  */
 import { BATCH_LENGTH_OFFSET, LAST_OFFSET_DELTA_OFFSET, LOG_OVERHEAD } from '../record/batch-header';
 import type { LogSegment } from './log-segment';
+import type { PartitionLog } from './partition-log';
 import type { AbortedTransaction } from './transaction-index';
 
 /** Kafka's Log.collectAbortedTransactions over `segments` (oldest first). */
@@ -23,6 +24,12 @@ export function collectAbortedTransactions(segments: readonly LogSegment[], fetc
     if (result.complete) break;
   }
   return found;
+}
+
+/** read_committed: the aborted transactions overlapping what a read from `fetchOffset` returned (none for no records). */
+export function abortedTransactionsIn(log: PartitionLog, fetchOffset: number, records: Buffer | null): AbortedTransaction[] {
+  const upperBound = records === null ? -1 : offsetAfterBatches(records);
+  return upperBound < 0 ? [] : collectAbortedTransactions(log.segmentsView(), fetchOffset, upperBound);
 }
 
 /** The offset after the last whole batch in `records` (a read's result), or -1 when there is none. Reads headers only. */
