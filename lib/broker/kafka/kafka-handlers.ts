@@ -19,6 +19,7 @@ import { registerLogDirApis } from './log-dir-handlers';
 import { registerClientQuotaApis } from './client-quota-handlers';
 import { registerSaslApis } from './sasl-handlers';
 import { registerTxnCoordinatorApis } from './txn-coordinator-handlers';
+import { registerTxnMarkerApis } from './txn-marker-handlers';
 import { WireCodec } from '../wire-codec';
 
 /**
@@ -45,6 +46,7 @@ export function buildKafkaDispatcher(native: ApiDispatcher, logger: Logger, serv
   registerClientQuotaApis(kafka, native);
   registerSaslApis(kafka, native);
   registerTxnCoordinatorApis(kafka, native);
+  registerTxnMarkerApis(kafka, native);
   return kafka;
 }
 

@@ -18,6 +18,7 @@ import {
 import { KafkaAlterClientQuotas, KafkaDescribeClientQuotas } from './messages/client-quotas';
 import { KafkaAlterUserScramCredentials, KafkaDescribeUserScramCredentials } from './messages/scram-credentials';
 import { KafkaAddOffsetsToTxn, KafkaAddPartitionsToTxn, KafkaDescribeTransactions, KafkaEndTxn, KafkaListTransactions } from './messages/txn-coordinator';
+import { KafkaDescribeProducers, KafkaWriteTxnMarkers } from './messages/txn-markers';
 
 const ALL: AnyKafkaApiDef[] = [
   KafkaProduce, KafkaFetch, KafkaListOffsets, KafkaMetadata, KafkaApiVersions,
@@ -33,6 +34,7 @@ const ALL: AnyKafkaApiDef[] = [
   KafkaSaslHandshake, KafkaSaslAuthenticate,
   KafkaDeleteRecords,
   KafkaAddPartitionsToTxn, KafkaAddOffsetsToTxn, KafkaEndTxn, KafkaDescribeTransactions, KafkaListTransactions,
+  KafkaWriteTxnMarkers, KafkaDescribeProducers,
 ];
 
 const byKey = new Map(ALL.map((api) => [api.key, api]));
