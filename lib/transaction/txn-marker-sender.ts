@@ -56,8 +56,16 @@ export interface MarkerMetadata {
   broker(id: number): { readonly host: string; readonly port: number } | undefined;
 }
 
+/** What the sender needs of a connection to one broker (lib/client/connection.ts's Connection). */
+export interface MarkerConnection {
+  send: Connection['send'];
+  close(): void;
+}
+
 export interface TxnMarkerSenderOptions {
   readonly brokerId: number;
+  /** Opens the connection to a broker; tests replace it. Default: a Connection over the inter-broker listener. */
+  readonly connect?: (endpoint: { host: string; port: number }, brokerId: number) => MarkerConnection;
   readonly metadata: MarkerMetadata;
   readonly requestTimeoutMs: number;
   readonly security?: ClientSecurity;
@@ -75,7 +83,7 @@ const RETRIABLE = new Set<number>([
 const STALE = new Set<number>([ErrorCode.INVALID_PRODUCER_EPOCH.code, ErrorCode.TRANSACTION_COORDINATOR_FENCED.code]);
 
 export class TxnMarkerSender implements MarkerSender {
-  private readonly connections = new Map<number, Connection>();
+  private readonly connections = new Map<number, MarkerConnection>();
   private stopped = false;
 
   constructor(private readonly opts: TxnMarkerSenderOptions) {}
@@ -165,21 +173,26 @@ export class TxnMarkerSender implements MarkerSender {
     return stale ? 'stale' : 'ok';
   }
 
-  private connection(brokerId: number): Connection | undefined {
+  private connection(brokerId: number): MarkerConnection | undefined {
     const existing = this.connections.get(brokerId);
     if (existing) return existing;
     const endpoint = this.opts.metadata.broker(brokerId);
     if (!endpoint || this.stopped) return undefined;
+    const connection = this.opts.connect?.(endpoint, brokerId) ?? this.openConnection(endpoint);
+    this.connections.set(brokerId, connection);
+    return connection;
+  }
+
+  private openConnection(endpoint: { host: string; port: number }): MarkerConnection {
     const connection = new Connection({
       host: endpoint.host, port: endpoint.port, clientId: `broker-${this.opts.brokerId}-txn-markers`,
       requestTimeoutMs: this.opts.requestTimeoutMs, security: this.opts.security,
     });
     connection.on('error-detail', () => undefined);
-    this.connections.set(brokerId, connection);
     return connection;
   }
 
-  private drop(brokerId: number, connection: Connection): void {
+  private drop(brokerId: number, connection: MarkerConnection): void {
     if (this.connections.get(brokerId) === connection) this.connections.delete(brokerId);
     connection.close();
   }
