@@ -236,6 +236,22 @@ describe('transaction/txn-coordinator', () => {
     expect(await h.ops.addPartitions('tx', producerId, 0, T0)).to.equal(0);
   });
 
+  it('retries writing CompleteCommit until the replicas take it', async () => {
+    const h = await leading();
+    const { producerId } = await h.ops.initProducerId('tx', 60_000);
+    await h.ops.addPartitions('tx', producerId, 0, T0);
+    let release: () => void = () => undefined;
+    h.markers.hold = new Promise((resolve) => { release = resolve; });
+    expect(await h.ops.endTransaction('tx', producerId, 0, true, true)).to.equal(0);
+    h.replicas.failWith = E.NOT_ENOUGH_REPLICAS.code;
+    release();
+    await h.clock.advance(1000);
+    expect(h.coordinator.describe('tx').metadata?.state).to.equal('PrepareCommit');
+    h.replicas.failWith = 0;
+    await h.clock.advance(2000);
+    expect(h.coordinator.describe('tx').metadata?.state).to.equal('CompleteCommit');
+  });
+
   it('reloads ids from the log on becoming leader and completes a transaction left in PrepareCommit', async () => {
     const first = await leading();
     const { producerId } = await first.ops.initProducerId('tx', 60_000);
