@@ -35,11 +35,14 @@ import { apiVersionsHandler, metadataHandler } from './handlers/metadata';
 import { offsetForLeaderEpochHandler } from './handlers/offset-for-leader-epoch';
 import { alterPartitionReassignmentsHandler, listPartitionReassignmentsHandler } from './handlers/partition-reassignments';
 import { produceHandler } from './handlers/produce';
+import { describeProducersHandler } from './handlers/describe-producers';
+import { writeTxnMarkersHandler } from './handlers/write-txn-markers';
 import { saslAuthenticateHandler, saslHandshakeHandler } from './handlers/sasl';
 import { scramCredentialHandlers } from './handlers/scram-credentials';
 import { clientQuotaHandlers } from './handlers/client-quotas';
 import { ClientQuotaStore } from './client-quota-store';
 import { ProducerIdManager } from './producer-id-manager';
+import { registerTransactionHandlers } from './transaction-wiring';
 
 export interface BrokerHandlerDeps {
   readonly ctx: BrokerContext;
@@ -112,5 +115,8 @@ export function registerBrokerHandlers(dispatcher: ApiDispatcher, deps: BrokerHa
     .register(Api.DescribeUserScramCredentials, scram.describe)
     .register(Api.AlterUserScramCredentials, scram.alter)
     .register(Api.DescribeClientQuotas, quotas.describe)
-    .register(Api.AlterClientQuotas, quotas.alter);
+    .register(Api.AlterClientQuotas, quotas.alter)
+    .register(Api.WriteTxnMarkers, writeTxnMarkersHandler(ctx))
+    .register(Api.DescribeProducers, describeProducersHandler(ctx));
+  registerTransactionHandlers(dispatcher, ctx);
 }

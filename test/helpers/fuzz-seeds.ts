@@ -128,6 +128,11 @@ function seedBodies({ topic, group }: SeedNames, records: Buffer): Map<number, u
       timeoutMs: 0, validateOnly: true }],
     [Api.DeleteTopics, { topicNames: [`${topic}-gone`], timeoutMs: 0 }],
     [Api.InitProducerId, { transactionalId: null, transactionTimeoutMs: 60000 }],
+    [Api.AddPartitionsToTxn, { transactionalId: 'fuzz-tx', producerId: 1, producerEpoch: 0, topics: [{ name: topic, partitions: [0] }] }],
+    [Api.AddOffsetsToTxn, { transactionalId: 'fuzz-tx', producerId: 1, producerEpoch: 0, groupId: group }],
+    [Api.EndTxn, { transactionalId: 'fuzz-tx', producerId: 1, producerEpoch: 0, committed: true }],
+    [Api.DescribeTransactions, { transactionalIds: ['fuzz-tx'] }],
+    [Api.ListTransactions, { stateFilters: ['Ongoing'], producerIdFilters: [1] }],
     [Api.OffsetForLeaderEpoch, { replicaId: -1, topics: [{ name: topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, leaderEpoch: 0 }] }] }],
     [Api.DescribeConfigs, { resources: [{ resourceType: 2, resourceName: topic, configurationKeys: null }] }],
     [Api.AlterConfigs, { resources: [{ resourceType: 2, resourceName: topic, configs: [{ name: 'retention.ms', value: '1000' }] }], validateOnly: true }],
@@ -147,6 +152,8 @@ function seedBodies({ topic, group }: SeedNames, records: Buffer): Map<number, u
     [Api.AlterReplicaLogDirs, { dirs: [{ path: '/nonexistent-log-dir', topics: [{ name: topic, partitions: [0] }] }] }],
     [Api.DescribeClientQuotas, { components: [{ entityType: 'client-id', matchType: 0, match: `${topic}-client` }], strict: false }],
     [Api.AlterClientQuotas, { entries: [{ entity: [{ entityType: 'client-id', entityName: `${topic}-client` }], ops: [{ key: 'producer_byte_rate', value: 1048576, remove: false }] }], validateOnly: true }],
+    [Api.WriteTxnMarkers, { markers: [{ producerId: 7, producerEpoch: 0, transactionResult: false, topics: [{ name: topic, partitionIndexes: [0] }], coordinatorEpoch: 0 }] }],
+    [Api.DescribeProducers, { topics: [{ name: topic, partitionIndexes: [0] }] }],
   ];
   return new Map(bodies.map(([api, body]) => [api.key, body]));
 }

@@ -17,6 +17,8 @@ import {
 } from './messages/replication';
 import { KafkaAlterClientQuotas, KafkaDescribeClientQuotas } from './messages/client-quotas';
 import { KafkaAlterUserScramCredentials, KafkaDescribeUserScramCredentials } from './messages/scram-credentials';
+import { KafkaAddOffsetsToTxn, KafkaAddPartitionsToTxn, KafkaDescribeTransactions, KafkaEndTxn, KafkaListTransactions } from './messages/txn-coordinator';
+import { KafkaDescribeProducers, KafkaWriteTxnMarkers } from './messages/txn-markers';
 
 const ALL: AnyKafkaApiDef[] = [
   KafkaProduce, KafkaFetch, KafkaListOffsets, KafkaMetadata, KafkaApiVersions,
@@ -31,6 +33,8 @@ const ALL: AnyKafkaApiDef[] = [
   KafkaDescribeClientQuotas, KafkaAlterClientQuotas,
   KafkaSaslHandshake, KafkaSaslAuthenticate,
   KafkaDeleteRecords,
+  KafkaAddPartitionsToTxn, KafkaAddOffsetsToTxn, KafkaEndTxn, KafkaDescribeTransactions, KafkaListTransactions,
+  KafkaWriteTxnMarkers, KafkaDescribeProducers,
 ];
 
 const byKey = new Map(ALL.map((api) => [api.key, api]));
