@@ -95,7 +95,9 @@ export class MirrorMaker {
     for (const sync of await readOffsetSyncs(o.targetAdmin, this.policy.offsetSyncsTopic)) this.store.add(sync);
     for (let i = 0; i < o.numStreams; i++) {
       const clientId = `${o.consumer.clientId ?? 'mirror-maker'}-${i}`;
-      this.streams.push(new MirrorStream(i, { ...o.consumer, clientId, enableAutoCommit: false }, {
+      // A source topic that grows is noticed by the group on a metadata refresh: at least as often as topics are refreshed.
+      const metadataMaxAgeMs = Math.min(o.consumer.metadataMaxAgeMs ?? Infinity, o.config['refresh.topics.interval.seconds'] * 1000);
+      this.streams.push(new MirrorStream(i, { ...o.consumer, clientId, enableAutoCommit: false, metadataMaxAgeMs }, {
         producer: this.producer, policy: this.policy, stats: this.stats, abortOnSendFailure: o.abortOnSendFailure,
         onCopied: (topic, partition, upstream, downstream) => this.copied(topic, partition, upstream, downstream),
         onFatal: (err) => this.fail(err),

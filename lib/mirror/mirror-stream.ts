@@ -20,6 +20,8 @@ const log = getLogger('mirror');
 const POLL_MS = 500;
 /** Records sent and not yet acknowledged before the stream waits for the target (bounds memory). */
 const MAX_PENDING_RECORDS = 50000;
+/** How long a newly assigned partition waits for its target partition to appear (TopicSync adds it). */
+const TARGET_PARTITIONS_WAIT_MS = 60000;
 
 export interface StreamDeps {
   producer: Producer;
@@ -48,6 +50,7 @@ export class MirrorStream {
   subscribe(topics: string[]): void {
     if (topics.length === 0) return;
     this.consumer.subscribe(topics, {
+      onPartitionsAssigned: (partitions) => this.ensureTargetPartitions(partitions),
       onPartitionsRevoked: (partitions) => this.handOver(partitions, true),
       onPartitionsLost: (partitions) => this.handOver(partitions, false),
     });
@@ -122,6 +125,30 @@ export class MirrorStream {
         this.tracker.acknowledged(r.topic, r.partition, r.offset, null);
       }
     });
+  }
+
+  /**
+   * Before any record of a newly assigned partition is polled: the producer must know the target
+   * partition of the same number (a source that just grew is grown on the target by TopicSync,
+   * and the producer's cached metadata may not show it yet).
+   */
+  private async ensureTargetPartitions(partitions: TopicPartition[]): Promise<void> {
+    const needed = new Map<string, number>();
+    for (const tp of partitions) needed.set(tp.topic, Math.max(needed.get(tp.topic) ?? -1, tp.partition));
+    for (const [topic, maxPartition] of needed) {
+      const remote = this.deps.policy.remoteTopic(topic);
+      const deadline = Date.now() + TARGET_PARTITIONS_WAIT_MS;
+      for (;;) {
+        const count = (await this.deps.producer.partitionsFor(remote)).length;
+        if (count > maxPartition) break;
+        if (Date.now() >= deadline) {
+          this.deps.onFatal(new Error(`Target topic ${remote} has ${count} partitions, but source partition ${topic}-${maxPartition} needs one of the same number: `
+            + 'enable sync.topic.configs.enabled or add partitions on the target.'));
+          return;
+        }
+        await sleep(POLL_MS);
+      }
+    }
   }
 
   private async handOver(partitions: TopicPartition[], commit: boolean): Promise<void> {
