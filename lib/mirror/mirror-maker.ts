@@ -90,7 +90,13 @@ export class MirrorMaker {
   /** Connects, prepares the target, subscribes and starts copying; throws when a cluster cannot be used. */
   async start(): Promise<void> {
     const o = this.options;
-    await Promise.all([this.source.connect(), this.target.connect(), this.producer.connect()]);
+    const reach = (what: string, connect: Promise<void>) => connect.catch((err: unknown) => {
+      throw new Error(`Cannot reach the ${what}: ${asSamsaError(err).message}`, { cause: err });
+    });
+    await Promise.all([
+      reach('source cluster (--consumer.config)', this.source.connect()),
+      reach('target cluster (--producer.config)', this.target.connect().then(() => this.producer.connect())),
+    ]);
     await this.createInternalTopics();
     for (const sync of await readOffsetSyncs(o.targetAdmin, this.policy.offsetSyncsTopic)) this.store.add(sync);
     for (let i = 0; i < o.numStreams; i++) {
