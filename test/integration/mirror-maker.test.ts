@@ -83,6 +83,7 @@ describe('integration/mirror-maker', function () {
   it('creates A.orders with the source partitions and configs, copies every record identically, and reports progress', async () => {
     mm = startMirrorMaker(source, target, 'mirror', 'orders.*', {
       'source.cluster.alias': 'A', 'emit.checkpoints.interval.seconds': '1', 'refresh.topics.interval.seconds': '1',
+      'groups': 'app.*', 'sync.group.offsets.enabled': 'true',
     }, ['--offset.commit.interval.ms', '500', '--progress-interval', '500', '--metrics-port', String(metricsPort), '--num.streams', '2']);
     const admin = new Admin({ bootstrapServers: target });
     try {
@@ -180,6 +181,23 @@ describe('integration/mirror-maker', function () {
       for (const p of [0, 1, 2]) expect(firstOffset.get(p)!).to.be.at.most(committed.get(p)!);
     } finally {
       await resumed.close();
+    }
+  });
+
+  it('with sync.group.offsets.enabled, commits translated offsets to an idle group on the target', async () => {
+    const src = new Admin({ bootstrapServers: source });
+    const dst = new Admin({ bootstrapServers: target });
+    try {
+      await src.alterConsumerGroupOffsets('app-synced', [{ topic: 'orders', partition: 1, offset: 500 }]);
+      await src.alterConsumerGroupOffsets('other-group', [{ topic: 'orders', partition: 1, offset: 500 }]);
+      await waitUntil('app-synced committed on the target', async () => (await dst.listConsumerGroupOffsets('app-synced')).length === 1, 30000, 200);
+      const [o] = await dst.listConsumerGroupOffsets('app-synced');
+      expect(o.topic).to.equal('A.orders');
+      expect(o.offset).to.be.at.most(500).and.above(400);
+      expect(await dst.listConsumerGroupOffsets('other-group'), 'groups not matching `groups` are left alone').to.deep.equal([]);
+    } finally {
+      await src.close();
+      await dst.close();
     }
   });
 
