@@ -17,6 +17,7 @@ import { Producer } from '../client/producer';
 import type { ProducerOptions } from '../client/producer';
 import { asSamsaError } from '../client/client-errors';
 import { getLogger } from '../util/logger';
+import { withTimeout } from '../util/time';
 import { Checkpointer } from './checkpointer';
 import type { MirrorConfig } from './mirror-config';
 import { encodeOffsetSync } from './mirror-records';
@@ -28,6 +29,8 @@ import { ReplicationPolicy } from './replication-policy';
 import { TopicSync } from './topic-sync';
 
 const log = getLogger('mirror');
+/** Upper bound on one round of log-end lookups for the lag figures. */
+const LAG_LOOKUP_TIMEOUT_MS = 5000;
 
 export interface MirrorMakerOptions {
   /** The source consumer (groupId required; auto-commit is turned off here). */
@@ -191,13 +194,20 @@ export class MirrorMaker {
     await Promise.all(this.streams.map((s) => s.commit()));
   }
 
+  /** The progress line; lag lookups that take too long (a source broker down) leave the previous lags in it. */
   private async progress(): Promise<void> {
     const positions = this.streams.flatMap((s) => s.tracker.positions());
     if (positions.length > 0) {
-      const latest = await this.source.listOffsetsWithTimestamps(positions.map((p) => ({ topic: p.topic, partition: p.partition, spec: 'latest' as const })));
-      for (let i = 0; i < positions.length; i++) {
-        const p = positions[i];
-        this.stats.lag.set(`${p.topic}-${p.partition}`, { topic: p.topic, partition: p.partition, lag: Math.max(0, latest[i].offset - p.offset) });
+      const lookup = this.source.listOffsetsWithTimestamps(positions.map((p) => ({ topic: p.topic, partition: p.partition, spec: 'latest' as const })));
+      try {
+        const latest = await withTimeout(lookup, Math.min(this.options.progressIntervalMs, LAG_LOOKUP_TIMEOUT_MS), () => new Error('lag lookup timed out'));
+        for (let i = 0; i < positions.length; i++) {
+          const p = positions[i];
+          this.stats.lag.set(`${p.topic}-${p.partition}`, { topic: p.topic, partition: p.partition, lag: Math.max(0, latest[i].offset - p.offset) });
+        }
+      } catch (err) {
+        lookup.catch(() => undefined);
+        log.debug(`Lag not refreshed: ${asSamsaError(err).message}`);
       }
     }
     const now = Date.now();

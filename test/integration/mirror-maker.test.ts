@@ -55,7 +55,7 @@ describe('integration/mirror-maker', function () {
     zk = await startTestZooKeeper();
     const overrides = { ...SINGLE_BROKER_GROUPS, 'auto.create.topics.enable': false };
     a = await startBroker({ brokerId: 1, zkConnect: `${zk.connectString}/a`, overrides });
-    b = await startBroker({ brokerId: 1, zkConnect: `${zk.connectString}/b`, overrides });
+    b = await startBroker({ brokerId: 2, zkConnect: `${zk.connectString}/b`, overrides });
     source = `127.0.0.1:${a.port}`;
     target = `127.0.0.1:${b.port}`;
     const admin = new Admin({ bootstrapServers: source });
@@ -214,5 +214,25 @@ describe('integration/mirror-maker', function () {
     } finally {
       await src.close();
     }
+  });
+
+  it('restarted after a clean stop, continues where it committed without duplicating a record', async () => {
+    await produce(source, 'orders', RECORDS + 400, RECORDS + 900);
+    mm = startMirrorMaker(source, target, 'mirror', 'orders.*', { 'source.cluster.alias': 'A', 'refresh.topics.interval.seconds': '1' },
+      ['--offset.commit.interval.ms', '500']);
+    const src = new Admin({ bootstrapServers: source });
+    const dst = new Admin({ bootstrapServers: target });
+    try {
+      await waitUntil('the new records copied', async () => {
+        for (let p = 0; p < 4; p++) if ((await dst.listOffsets('A.orders', p, 'latest')) !== await src.listOffsets('orders', p, 'latest')) return false;
+        return true;
+      }, 60000, 200);
+    } finally {
+      await src.close();
+      await dst.close();
+    }
+    expect(await expectIdenticalCopy(source, 'orders', target, 'A.orders')).to.equal(RECORDS + 900);
+    mm.child.kill('SIGTERM');
+    expect(await mm.exited, mm.output()).to.equal(0);
   });
 });
