@@ -176,7 +176,7 @@ function parseScenario(o: Record<string, unknown>, has: (key: string) => boolean
   if (has('toLatest')) return { kind: 'to-latest' };
   if (has('toCurrent')) return { kind: 'to-current' };
   if (has('toTranslated')) return { kind: 'to-translated', checkpointsTopic: (o.checkpointsTopic as string | undefined) ?? null };
-  throw new UsageError("Option '[reset-offsets]' requires one of the following scenarios: [to-offset], [shift-by], [to-datetime], [by-duration], [to-earliest], [to-latest], [to-current], [from-file], [to-translated]");
+  throw new UsageError("Option '[reset-offsets]' requires one of the following scenarios: [to-offset], [shift-by], [to-datetime], [by-duration], [to-earliest], [to-latest], [to-current], [from-file]");
 }
 
 /**
