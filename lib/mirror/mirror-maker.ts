@@ -200,7 +200,7 @@ export class MirrorMaker {
     if (positions.length > 0) {
       const lookup = this.source.listOffsetsWithTimestamps(positions.map((p) => ({ topic: p.topic, partition: p.partition, spec: 'latest' as const })));
       try {
-        const latest = await withTimeout(lookup, Math.min(this.options.progressIntervalMs, LAG_LOOKUP_TIMEOUT_MS), () => new Error('lag lookup timed out'));
+        const latest = await withTimeout(lookup, LAG_LOOKUP_TIMEOUT_MS, () => new Error('lag lookup timed out'));
         for (let i = 0; i < positions.length; i++) {
           const p = positions[i];
           this.stats.lag.set(`${p.topic}-${p.partition}`, { topic: p.topic, partition: p.partition, lag: Math.max(0, latest[i].offset - p.offset) });

@@ -19,7 +19,8 @@ export interface MirrorProcess {
 }
 
 /** Writes the three config files and starts the mirror maker. */
-export function startMirrorMaker(source: string, target: string, group: string, include: string, mm2: Record<string, string>, extraArgs: string[] = []): MirrorProcess {
+export function startMirrorMaker(source: string, target: string, group: string, include: string, mm2: Record<string, string>, extraArgs: string[] = [],
+  producerProps: Record<string, string> = {}): MirrorProcess {
   const dir = tempDir('mirror-maker');
   const file = (name: string, props: Record<string, string>): string => {
     const p = path.join(dir, name);
@@ -28,7 +29,7 @@ export function startMirrorMaker(source: string, target: string, group: string, 
   };
   const args = [
     '--consumer.config', file('source.properties', { 'bootstrap.servers': source, 'group.id': group, 'session.timeout.ms': '10000', 'heartbeat.interval.ms': '1000' }),
-    '--producer.config', file('target.properties', { 'bootstrap.servers': target, 'linger.ms': '5' }),
+    '--producer.config', file('target.properties', { 'bootstrap.servers': target, 'linger.ms': '5', ...producerProps }),
     '--include', include, '--mm2.config', file('mm2.properties', mm2), ...extraArgs,
   ];
   const child = spawn(path.join(REPO_ROOT, 'bin', 'samsa-mirror-maker'), args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

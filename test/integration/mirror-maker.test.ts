@@ -7,6 +7,7 @@ import type { Broker } from '../../lib/broker/broker';
 import { freePort, SINGLE_BROKER_GROUPS, startBroker } from '../helpers/cluster';
 import { expectIdenticalCopy, MirrorProcess, startMirrorMaker } from '../helpers/mirror-maker';
 import { runCli } from '../helpers/run-cli';
+import { readWholeTopic } from '../../lib/mirror/internal-topic-reader';
 import { waitUntil } from '../helpers/wait';
 import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
 
@@ -234,5 +235,50 @@ describe('integration/mirror-maker', function () {
     expect(await expectIdenticalCopy(source, 'orders', target, 'A.orders')).to.equal(RECORDS + 900);
     mm.child.kill('SIGTERM');
     expect(await mm.exited, mm.output()).to.equal(0);
+  });
+
+  describe('a record the target refuses', () => {
+    before(async () => {
+      const src = new Admin({ bootstrapServers: source });
+      const dst = new Admin({ bootstrapServers: target });
+      const producer = new Producer({ bootstrapServers: source });
+      try {
+        for (const topic of ['big1', 'big2']) {
+          await src.createTopic({ topic, numPartitions: 1, replicationFactor: 1 });
+          // Not synced (sync.topic.configs.enabled=false): the target's copy takes records of at most 1000 bytes.
+          await dst.createTopic({ topic, numPartitions: 1, replicationFactor: 1, configs: { 'max.message.bytes': '1000' } });
+          for (const value of ['a', 'b', 'c', 'x'.repeat(5000), 'd', 'e']) await producer.send({ topic, value });
+        }
+      } finally {
+        await producer.close();
+        await src.close();
+        await dst.close();
+      }
+    });
+
+    const run = (topic: string, abort: string): MirrorProcess => startMirrorMaker(source, target, `mm-${topic}`, topic,
+      { 'sync.topic.configs.enabled': 'false', 'emit.checkpoints.enabled': 'false' },
+      ['--abort.on.send.failure', abort, '--offset.commit.interval.ms', '200', '--progress-interval', '300'], { 'batch.size': '1' });
+
+    it('stops the mirror maker (exit code 1) without committing past it, by default', async () => {
+      mm = run('big1', 'true');
+      expect(await mm.exited, mm.output()).to.equal(1);
+      expect(mm.output()).to.match(/Sending big1-0@3 to big1 failed/);
+      const src = new Admin({ bootstrapServers: source });
+      try {
+        expect((await src.listConsumerGroupOffsets('mm-big1')).map((o) => o.offset)).to.deep.equal([3]);
+      } finally {
+        await src.close();
+      }
+    });
+
+    it('is skipped and counted with --abort.on.send.failure false', async () => {
+      mm = run('big2', 'false');
+      await waitUntil('a progress line with the failure and no lag', () => /1 send failures; lag 0: big2-0=0/.test(mm!.output()), 30000, 100);
+      mm.child.kill('SIGTERM');
+      expect(await mm.exited, mm.output()).to.equal(0);
+      const values = (await readWholeTopic({ bootstrapServers: target }, 'big2')).map((r) => r.value!.toString());
+      expect(values).to.deep.equal(['a', 'b', 'c', 'd', 'e']);
+    });
   });
 });
