@@ -30,6 +30,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   if (registry !== undefined && opts.metricsPort !== null) {
     try {
       server = await serveMetrics(registry, opts.metricsPort);
+      const address = server.address();
+      io.err(`Serving metrics on http://0.0.0.0:${typeof address === 'object' && address ? address.port : opts.metricsPort}/metrics\n`);
     } catch (err) {
       io.err(`Error: cannot serve metrics on port ${opts.metricsPort}: ${errorMessage(err)}\n`);
       return 1;
