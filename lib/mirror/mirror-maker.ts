@@ -187,7 +187,7 @@ export class MirrorMaker {
     if (!changed) return;
     this.mirrored = names;
     log.info(`Mirrored topics: ${[...names].sort().join(', ') || '(none)'}`);
-    for (const s of this.streams) s.subscribe([...names].sort());
+    await Promise.all(this.streams.map((s) => s.subscribe([...names].sort())));
   }
 
   private async commitAll(): Promise<void> {

@@ -47,8 +47,11 @@ export class MirrorStream {
     });
   }
 
-  subscribe(topics: string[]): void {
+  async subscribe(topics: string[]): Promise<void> {
     if (topics.length === 0) return;
+    // Loads their metadata first: a subscription to topics the consumer has not looked up yet would warn that they do not exist.
+    const known = new Set(this.consumer.subscription());
+    await Promise.all(topics.filter((t) => !known.has(t)).map((t) => this.consumer.partitionsFor(t).catch(() => undefined)));
     this.consumer.subscribe(topics, {
       onPartitionsAssigned: (partitions) => this.ensureTargetPartitions(partitions),
       onPartitionsRevoked: (partitions) => this.handOver(partitions, true),
