@@ -55,6 +55,9 @@ export class Checkpointer {
     const out: Checkpoint[] = [];
     for (const o of await this.source.listConsumerGroupOffsets(group)) {
       if (!this.isMirrored(o.topic) || o.offset < 0) continue;
+      // Not copied that far yet: the checkpoint comes once the records before the group's offset are on the target.
+      const copied = this.store.copiedUpTo(o.topic, o.partition);
+      if (copied === undefined || o.offset > copied + 1) continue;
       const downstream = this.store.translate(o.topic, o.partition, o.offset);
       if (downstream === null) continue;
       out.push({

@@ -28,6 +28,8 @@ const key = (topic: string, partition: number): string => `${topic}\u0000${parti
 
 export class OffsetSyncStore {
   private readonly syncs = new Map<string, Sync[]>();
+  /** Per partition, the highest source offset known to be on the target. */
+  private readonly copied = new Map<string, number>();
 
   constructor(private readonly offsetLagMax: number) {}
 
@@ -36,6 +38,7 @@ export class OffsetSyncStore {
    * offset-syncs topic when one is due, else null.
    */
   observe(topic: string, partition: number, upstream: number, downstream: number): OffsetSync | null {
+    this.copied.set(key(topic, partition), upstream);
     const list = this.syncs.get(key(topic, partition));
     const last = list !== undefined && list.length > 0 ? list[list.length - 1] : undefined;
     const due = last === undefined
@@ -59,7 +62,17 @@ export class OffsetSyncStore {
     // A rewind: syncs at or above this upstream offset describe copies that a restart superseded.
     while (list.length > 0 && list[list.length - 1].upstream >= sync.upstreamOffset) list.pop();
     list.push({ upstream: sync.upstreamOffset, downstream: sync.downstreamOffset });
+    this.copied.set(k, Math.max(this.copied.get(k) ?? -1, sync.upstreamOffset));
     if (list.length > MAX_SYNCS_PER_PARTITION) list.splice(0, list.length - MAX_SYNCS_PER_PARTITION);
+  }
+
+  /**
+   * The highest source offset of the partition known to be on the target (from copies seen by this
+   * process or syncs read back), or undefined. A translation for a consumer beyond it would rest
+   * on an old sync and re-read needlessly much: checkpoints wait until the mirror got there.
+   */
+  copiedUpTo(topic: string, partition: number): number | undefined {
+    return this.copied.get(key(topic, partition));
   }
 
   /** The target offset a consumer at source offset `upstream` resumes from, or null when unknown. */

@@ -68,4 +68,14 @@ describe('mirror/offset-sync-store', () => {
       }
     }
   });
+
+  it('knows how far each partition has been copied, from copies and from syncs read back', () => {
+    const store = new OffsetSyncStore(100);
+    expect(store.copiedUpTo('t', 0)).to.equal(undefined);
+    store.add({ topic: 't', partition: 0, upstreamOffset: 40, downstreamOffset: 40 });
+    expect(store.copiedUpTo('t', 0)).to.equal(40);
+    store.observe('t', 0, 41, 41);
+    store.observe('t', 0, 42, 42);
+    expect(store.copiedUpTo('t', 0)).to.equal(42);
+  });
 });
