@@ -19,7 +19,9 @@ export type ResetScenario =
   | { kind: 'to-offset'; offset: number } | { kind: 'shift-by'; shift: number } | { kind: 'to-datetime'; timestampMs: number }
   /** Now minus the duration, taken when the plan is made. */
   | { kind: 'by-duration'; durationMs: number }
-  | { kind: 'from-file'; path: string };
+  | { kind: 'from-file'; path: string }
+  /** The group's offsets on a mirror maker's target, from its checkpoints (docs/mirror-maker.md). */
+  | { kind: 'to-translated'; checkpointsTopic: string | null };
 
 /** --topic t (every partition) or t:0,1,2. */
 export interface TopicScope {
@@ -54,7 +56,7 @@ const ACTIONS: ReadonlyArray<[string, GroupsAction]> = [
 /** Kafka's allResetOffsetScenarioOpts, in the order its checks run. */
 const SCENARIOS: ReadonlyArray<[string, string]> = [
   ['toOffset', 'to-offset'], ['toDatetime', 'to-datetime'], ['byDuration', 'by-duration'], ['toEarliest', 'to-earliest'], ['toLatest', 'to-latest'],
-  ['toCurrent', 'to-current'], ['shiftBy', 'shift-by'], ['fromFile', 'from-file'],
+  ['toCurrent', 'to-current'], ['shiftBy', 'shift-by'], ['fromFile', 'from-file'], ['toTranslated', 'to-translated'],
 ];
 const DEFAULT_TIMEOUT_MS = 5000;
 
@@ -88,6 +90,8 @@ function buildProgram(io: CliIo): Command {
     .option('--to-earliest', 'Reset offsets to the earliest offset.')
     .option('--to-latest', 'Reset offsets to the latest offset.')
     .option('--to-current', 'Reset offsets to the current (committed) offset.')
+    .option('--to-translated', 'On a samsa-mirror-maker target: reset offsets to the group\'s source offsets translated by the mirror maker\'s checkpoints (never skipping records).')
+    .option('--checkpoints-topic <topic>', 'With --to-translated: the checkpoints topic (default: the only <alias>.checkpoints.internal or checkpoints.internal topic).')
     .option('--to-offset <offset>', 'Reset offsets to a specific offset.', integerArg())
     .option('--shift-by <n>', "Reset offsets shifting the current offset by 'n', where 'n' can be positive or negative.", integerArg())
     .option('--to-datetime <datetime>', "Reset offsets to the offset at a datetime. Format: 'YYYY-MM-DDTHH:mm:SS.sss' (local time) or with a zone ('Z', '+01:00').");
@@ -154,6 +158,7 @@ function checkArgs(o: Record<string, unknown>, has: (key: string) => boolean): v
       if (has(key) && other) throw new UsageError(`Option "[${flag}]" can't be used with option "[${other[1]}]"`);
     }
   }
+  if (has('checkpointsTopic') && !has('toTranslated')) throw new UsageError('Option [checkpoints-topic] is only used with [to-translated]');
   if (has('group') && has('allGroups')) throw new UsageError('Option "[group]" can\'t be used with option "[all-groups]"');
   if (has('group') && has('list')) throw new UsageError('Option "[group]" can\'t be used with option "[list]"');
   for (const [key, flag] of [['list', 'list'], ['describe', 'describe']]) {
@@ -170,6 +175,7 @@ function parseScenario(o: Record<string, unknown>, has: (key: string) => boolean
   if (has('toEarliest')) return { kind: 'to-earliest' };
   if (has('toLatest')) return { kind: 'to-latest' };
   if (has('toCurrent')) return { kind: 'to-current' };
+  if (has('toTranslated')) return { kind: 'to-translated', checkpointsTopic: (o.checkpointsTopic as string | undefined) ?? null };
   throw new UsageError("Option '[reset-offsets]' requires one of the following scenarios: [to-offset], [shift-by], [to-datetime], [by-duration], [to-earliest], [to-latest], [to-current], [from-file]");
 }
 

@@ -5,7 +5,7 @@
  * the partition's [earliest, latest] range with a warning, and --to-datetime (and --by-duration,
  * which means the datetime now minus the duration) falls back to the log end for partitions with
  * nothing that recent. --from-file takes partitions and offsets from a plan (consumer-groups-csv.ts),
- * clamped the same way.
+ * clamped the same way. --to-translated takes them from a samsa-mirror-maker's checkpoints.
  */
 import type { GroupOffset } from '../client/admin-groups';
 import type { TopicPartition } from '../client/partition-state';
@@ -19,6 +19,8 @@ export interface ResetBackend {
   listConsumerGroupOffsets(groupId: string): Promise<GroupOffset[]>;
   describeTopics(names: string[]): Promise<Array<{ name: string; partitions: Array<{ partition: number }> }>>;
   listOffsets(topic: string, partition: number, spec: 'earliest' | 'latest' | number): Promise<number>;
+  /** --to-translated: the group's latest checkpoints on this (target) cluster (consumer-groups-translated.ts). */
+  translatedOffsets?(group: string, checkpointsTopic: string | null): Promise<Array<TopicPartition & { downstreamOffset: number }>>;
 }
 
 export interface ResetRequest {
@@ -39,6 +41,7 @@ const name = (tp: TopicPartition): string => `${tp.topic}-${tp.partition}`;
 
 export async function planReset(backend: ResetBackend, req: ResetRequest): Promise<ResetRow[]> {
   if (req.scenario.kind === 'from-file') return planFromFile(backend, req);
+  if (req.scenario.kind === 'to-translated') return planTranslated(backend, req, req.scenario.checkpointsTopic);
   const committedList = await backend.listConsumerGroupOffsets(req.group);
   const committed = new Map(committedList.map((o) => [key(o), o.offset]));
   const partitions = await partitionsToReset(backend, req, committedList);
@@ -58,6 +61,28 @@ async function planFromFile(backend: ResetBackend, req: ResetRequest): Promise<R
   return entries
     .map((e, i) => ({ group: req.group, topic: e.topic, partition: e.partition, offset: offsets[i] }))
     .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+}
+
+/**
+ * The mirror maker's checkpoints say where on this cluster the group resumes without skipping a
+ * record. With --all-topics every checkpointed partition moves; with --topic only those named.
+ * A partition without a checkpoint is left alone, with a warning.
+ */
+async function planTranslated(backend: ResetBackend, req: ResetRequest, checkpointsTopic: string | null): Promise<ResetRow[]> {
+  if (!backend.translatedOffsets) throw new UsageError('--to-translated is not available here');
+  const checkpoints = await backend.translatedOffsets(req.group, checkpointsTopic);
+  const translated = new Map(checkpoints.map((c) => [key(c), c.downstreamOffset]));
+  const partitions = req.allTopics ? checkpoints.map((c) => ({ topic: c.topic, partition: c.partition })) : await partitionsToReset(backend, req, []);
+  const rows: ResetRow[] = [];
+  for (const tp of partitions) {
+    const offset = translated.get(key(tp));
+    if (offset === undefined) {
+      req.warn(`No checkpoint of group ${req.group} for partition ${name(tp)}: its offset is left unchanged\n`);
+      continue;
+    }
+    rows.push({ group: req.group, topic: tp.topic, partition: tp.partition, offset: await clamp(backend, req, tp, offset) });
+  }
+  return rows.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
 }
 
 async function partitionsToReset(backend: ResetBackend, req: ResetRequest, committed: readonly GroupOffset[]): Promise<TopicPartition[]> {
@@ -85,7 +110,8 @@ async function newOffset(backend: ResetBackend, req: ResetRequest, tp: TopicPart
     case 'by-duration':
       return offsetAtTime(backend, tp, (req.nowMs ?? Date.now()) - s.durationMs);
     case 'from-file':
-      throw new Error('a --from-file plan is made by planFromFile');
+    case 'to-translated':
+      throw new Error(`a --${s.kind} plan is made by its own planner`);
     case 'to-offset':
       return clamp(backend, req, tp, s.offset);
     case 'shift-by':

@@ -20,6 +20,7 @@ import { DRY_RUN_WARNING, GroupsCommandOptions, parseConsumerGroupsArgs, TOOL_NA
 import { exportCsv, parseResetPlan, ResetPlan } from './consumer-groups-csv';
 import { deleteOffsets, DeleteOffsetsBackend } from './consumer-groups-delete-offsets';
 import { planReset, ResetBackend } from './consumer-groups-reset';
+import { translatedOffsets } from './consumer-groups-translated';
 import {
   CliIo, clientOptionsFromProperties, CommandError, errorMessage, loadClientProperties, printUsageError, processIo, runMain, UsageError,
 } from './options';
@@ -70,7 +71,9 @@ async function openAdmin(opts: GroupsCommandOptions): Promise<GroupsBackend> {
     await admin.close();
     throw err;
   }
-  return admin;
+  return Object.assign(admin, {
+    translatedOffsets: (group: string, topic: string | null) => translatedOffsets(options, () => admin.listTopics(), group, topic),
+  });
 }
 
 async function runAction(backend: GroupsBackend, opts: GroupsCommandOptions, io: CliIo): Promise<number> {

@@ -118,6 +118,18 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
     await this.metadata.refresh();
   }
 
+  /**
+   * Kafka's partitionsFor: the topic's partition ids, sorted, from freshly fetched metadata (so a
+   * topic that just grew shows its new partitions). Waits up to max.block.ms for the topic.
+   */
+  async partitionsFor(topic: string): Promise<number[]> {
+    if (this.closing) throw closedError('the producer');
+    // A failed refresh leaves the cached answer; waitForTopic retries when there is none.
+    await this.metadata.refresh([topic]).catch(() => undefined);
+    const t = await this.metadata.waitForTopic(topic, this.options.maxBlockMs);
+    return t.partitions.map((p) => p.partition).sort((a, b) => a - b);
+  }
+
   /** The producer id and epoch stamped into batches; null until known (or with idempotence off). */
   get producerIdAndEpoch(): { producerId: number; producerEpoch: number } | null {
     return this.idempotence?.producerIdAndEpoch ?? null;
