@@ -18,6 +18,7 @@ import {
 } from './messages/replication';
 import { KafkaAlterClientQuotas, KafkaDescribeClientQuotas } from './messages/client-quotas';
 import { KafkaAlterUserScramCredentials, KafkaDescribeUserScramCredentials } from './messages/scram-credentials';
+import { KafkaDescribeProducers, KafkaWriteTxnMarkers } from './messages/txn-markers';
 
 const ALL: AnyKafkaApiDef[] = [
   KafkaProduce, KafkaFetch, KafkaListOffsets, KafkaMetadata, KafkaApiVersions,
@@ -33,6 +34,7 @@ const ALL: AnyKafkaApiDef[] = [
   KafkaSaslHandshake, KafkaSaslAuthenticate,
   KafkaDeleteRecords,
   KafkaTxnOffsetCommit,
+  KafkaWriteTxnMarkers, KafkaDescribeProducers,
 ];
 
 const byKey = new Map(ALL.map((api) => [api.key, api]));
