@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { ErrorCode as E } from '../../lib/protocol/errors';
-import { decodeRecordBatches, encodeRecordBatch } from '../../lib/record/record-batch';
+import { encodeEndTxnMarkerBatch } from '../../lib/record/control-record';
+import { decodeRecordBatches } from '../../lib/record/record-batch';
 import { OFFSETS_TOPIC } from '../../lib/group/offsets-log';
 import { Harness, joinWithId, newCoordinator, settle, useLeadingCoordinator } from './coordinator-harness';
 
@@ -28,11 +29,9 @@ function fetched(h: Harness, requireStable = false, groupId = 'g'): string[] {
   return r.topics.flatMap((t) => t.partitions.map((p) => `${t.name}-${p.partitionIndex}@${p.committedOffset}${p.errorCode ? `!${p.errorCode}` : ''}`));
 }
 
-/** Appends a control batch (Kafka's marker: key version 0 + type, value version 0 + coordinator epoch) and announces it. */
+/** Appends a commit or abort marker as WriteTxnMarkers does and (unless told not to) announces it. */
 async function marker(h: Harness, committed: boolean, producerId = PID, announce = true): Promise<number> {
-  const key = Buffer.from([0, 0, 0, committed ? 1 : 0]);
-  const value = Buffer.from([0, 0, 0, 0, 0, 0]);
-  const batch = encodeRecordBatch([{ key, value }], { control: true, transactional: true, producerId, producerEpoch: 0 });
+  const batch = encodeEndTxnMarkerBatch({ producerId, producerEpoch: 0, committed, coordinatorEpoch: 0, timestamp: 0 });
   const offset = (await h.replicas.appendRecords(OFFSETS_TOPIC, 0, batch)).baseOffset;
   if (announce) h.coordinator.onTxnMarker({ topic: OFFSETS_TOPIC, partition: 0, producerId, committed, offset });
   return offset;
