@@ -12,7 +12,7 @@ import { KafkaWireClient } from '../helpers/kafka-wire-client';
 import { waitUntil } from '../helpers/wait';
 import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
 
-const OVERRIDES = { listeners: BOTH_LISTENERS, ...SINGLE_BROKER_GROUPS };
+const OVERRIDES = { listeners: BOTH_LISTENERS, ...SINGLE_BROKER_GROUPS, 'transaction.state.log.num.partitions': 2 };
 const UNSTABLE = E.UNSTABLE_OFFSET_COMMIT.code;
 
 function txnCommit(groupId: string, producerId: number, offsets: Array<[number, number]>) {
@@ -114,6 +114,22 @@ describe('integration/txn-offset-commit', function () {
     expect(await fetchOffsets('g', true)).to.deep.equal([`0!${UNSTABLE}`, '1@6']);
     expect(await writeMarker('g', 9003, false)).to.equal(0);
     expect(await fetchOffsets('g', true)).to.deep.equal(['0@5', '1@6']);
+  });
+
+  it('commits offsets through a real transaction: AddOffsetsToTxn, TxnOffsetCommit, EndTxn at the transaction coordinator', async () => {
+    await waitUntil('a transaction coordinator', async () => (await conn.send(Api.FindCoordinator, { key: 'tx-e2e', keyType: 1 })).errorCode === 0, 30000, 200);
+    let init = { errorCode: -1, producerId: -1, producerEpoch: -1 };
+    await waitUntil('InitProducerId(tx-e2e)', async () => {
+      init = await conn.send(Api.InitProducerId, { transactionalId: 'tx-e2e', transactionTimeoutMs: 60000 });
+      return init.errorCode === 0;
+    }, 30000, 200);
+    const { producerId, producerEpoch } = init;
+    expect((await conn.send(Api.AddOffsetsToTxn, { transactionalId: 'tx-e2e', producerId, producerEpoch, groupId: 'e2e' })).errorCode).to.equal(0);
+    const body = { ...txnCommit('e2e', producerId, [[0, 77]]), transactionalId: 'tx-e2e', producerEpoch };
+    expect(await commitTxn(body)).to.deep.equal([0]);
+    expect(await fetchOffsets('e2e', true)).to.deep.equal([`0!${UNSTABLE}`, '1@-1']);
+    expect((await conn.send(Api.EndTxn, { transactionalId: 'tx-e2e', producerId, producerEpoch, committed: true })).errorCode).to.equal(0);
+    await waitUntil('the commit marker to reach __consumer_offsets', async () => (await fetchOffsets('e2e', true)).join() === '0@77,1@-1', 20000, 100);
   });
 
   it('finds the committed offsets, and not the aborted ones, after another restart', async () => {
