@@ -66,6 +66,11 @@ export class Partition {
     return this.hw;
   }
 
+  /** Kafka's last stable offset: below it every transaction is decided; read_committed consumers read up to it. */
+  get lastStableOffset(): number {
+    return this.log.lastStableOffset(this.hw);
+  }
+
   /** Applies a controller state and says what changed; nothing changes when the state is stale. */
   applyState(state: PartitionStateData, nowMs: number): ApplyOutcome {
     const newer = state.leaderEpoch > this.leaderEpoch || (state.leaderEpoch === this.leaderEpoch && state.zkVersion > this.zkVersion);

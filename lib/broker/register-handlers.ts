@@ -35,6 +35,8 @@ import { apiVersionsHandler, metadataHandler } from './handlers/metadata';
 import { offsetForLeaderEpochHandler } from './handlers/offset-for-leader-epoch';
 import { alterPartitionReassignmentsHandler, listPartitionReassignmentsHandler } from './handlers/partition-reassignments';
 import { produceHandler } from './handlers/produce';
+import { describeProducersHandler } from './handlers/describe-producers';
+import { writeTxnMarkersHandler } from './handlers/write-txn-markers';
 import { saslAuthenticateHandler, saslHandshakeHandler } from './handlers/sasl';
 import { scramCredentialHandlers } from './handlers/scram-credentials';
 import { clientQuotaHandlers } from './handlers/client-quotas';
@@ -112,5 +114,7 @@ export function registerBrokerHandlers(dispatcher: ApiDispatcher, deps: BrokerHa
     .register(Api.DescribeUserScramCredentials, scram.describe)
     .register(Api.AlterUserScramCredentials, scram.alter)
     .register(Api.DescribeClientQuotas, quotas.describe)
-    .register(Api.AlterClientQuotas, quotas.alter);
+    .register(Api.AlterClientQuotas, quotas.alter)
+    .register(Api.WriteTxnMarkers, writeTxnMarkersHandler(ctx))
+    .register(Api.DescribeProducers, describeProducersHandler(ctx));
 }

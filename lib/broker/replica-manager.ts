@@ -15,32 +15,19 @@ import * as path from 'path';
 import { LogManager } from '../storage/log-manager';
 import { offlineReplicaError } from '../storage/log-dirs';
 import { LogConfig } from '../storage/log-config';
-import { AppendResult } from '../storage/partition-log-types';
+import { AppendOptions, AppendResult } from '../storage/partition-log-types';
+import { abortedTransactionsIn } from '../storage/txn-reads';
 import { isAssertionError } from '../util/assert';
 import { Logger } from '../util/logger';
 import { FetchPurgatory } from './fetch-purgatory';
 import { IsrUpdater } from './isr-updater';
 import { Partition, partitionKey } from './partition';
+import { ProducePartitionResult, ReadPartitionResult } from './partition-results';
 import { ProducePurgatory } from './produce-purgatory';
 import { RecordDeletion } from './record-deletion';
 import { parkedWhile, RequestTiming } from './request-timing';
 import { BrokerAddress, FetcherSettings } from './replica-fetcher';
 import { ReplicaFetcherManager } from './replica-fetcher-manager';
-
-export interface ProducePartitionResult {
-  errorCode: number;
-  errorMessage: string | null;
-  baseOffset: number;
-  logAppendTimeMs: number;
-  logStartOffset: number;
-}
-
-export interface ReadPartitionResult {
-  errorCode: number;
-  highWatermark: number;
-  logStartOffset: number;
-  records: Buffer | null;
-}
 
 /** Settings a partition takes from its topic's effective configuration. */
 export interface PartitionConfig {
@@ -306,7 +293,9 @@ export class ReplicaManager extends EventEmitter {
    * min.insync.replicas, then waits (up to `timeoutMs`) until the high watermark covers the batch.
    * Errors come back in the result, never as a rejection, except for programming errors.
    */
-  async appendRecords(topic: string, index: number, records: Buffer, acks: -1 | 0 | 1, timeoutMs: number, timing?: RequestTiming): Promise<ProducePartitionResult> {
+  async appendRecords(
+    topic: string, index: number, records: Buffer, acks: -1 | 0 | 1, timeoutMs: number, timing?: RequestTiming, origin?: AppendOptions['origin'],
+  ): Promise<ProducePartitionResult> {
     let partition: Partition | undefined;
     let reachedLog = false;
     try {
@@ -316,7 +305,7 @@ export class ReplicaManager extends EventEmitter {
       partition = leader;
       if (acks === -1) this.checkEnoughReplicas(partition);
       const epoch = partition.leaderEpoch;
-      const appended = await partition.log.append(records, { leaderEpoch: epoch });
+      const appended = await partition.log.append(records, { leaderEpoch: epoch, origin });
       reachedLog = true;
       if (!appended.duplicate) this.opts.traffic?.appended(topic, appended.lastOffset - appended.baseOffset + 1, records.length);
       if (!partition.isLeader || partition.leaderEpoch !== epoch) {
@@ -386,12 +375,17 @@ export class ReplicaManager extends EventEmitter {
     this.opts.producePurgatory.highWatermarkReached(partition.key, partition.highWatermark);
   }
 
-  /** Consumers read committed data only: whole batches below the high watermark. */
-  async read(partition: Partition, fetchOffset: number, maxBytes: number, minOneBatch: boolean): Promise<ReadPartitionResult> {
+  /**
+   * Consumers read committed data only: whole batches below the high watermark, or under
+   * read_committed below the last stable offset, with the aborted transactions they overlap.
+   */
+  async read(partition: Partition, fetchOffset: number, maxBytes: number, minOneBatch: boolean, readCommitted = false): Promise<ReadPartitionResult> {
     const highWatermark = partition.highWatermark;
-    const { records } = await partition.log.read(fetchOffset, maxBytes, { maxOffset: highWatermark, minOneBatch });
+    const lastStableOffset = partition.lastStableOffset;
+    const { records } = await partition.log.read(fetchOffset, maxBytes, { maxOffset: readCommitted ? lastStableOffset : highWatermark, minOneBatch });
     if (records !== null && records.length > 0) this.opts.traffic?.readByConsumer(partition.topic, records.length);
-    return { errorCode: 0, highWatermark, logStartOffset: partition.log.logStartOffset, records };
+    const abortedTransactions = readCommitted ? abortedTransactionsIn(partition.log, fetchOffset, records) : null;
+    return { errorCode: 0, highWatermark, lastStableOffset, logStartOffset: partition.log.logStartOffset, records, abortedTransactions };
   }
 
   /** Followers read up to the log end; the high watermark they get back is the leader's. */

@@ -7,7 +7,8 @@
  * never re-encoded. Only a leader of a compacted topic decodes them, to refuse records without a key.
  */
 import { CorruptRecordError, ErrorCode, SamsaError } from '../protocol/errors';
-import { LOG_OVERHEAD, setMaxTimestamp, stampBatch, validateBatch } from '../record/batch-header';
+import { ATTRIBUTES_OFFSET, LOG_OVERHEAD, readProducerId, setMaxTimestamp, stampBatch, validateBatch } from '../record/batch-header';
+import { isControlAttributes, isTransactionalAttributes } from '../record/control-record';
 import { isControlBatch, readBatchRecords } from './cleaned-batch';
 import type { LogConfig } from './log-config';
 import type { BatchMeta } from './log-segment';
@@ -61,6 +62,23 @@ export function validateRecords(records: Buffer, limits: AppendLimits, checkMaxM
     position += info.sizeInBytes;
   }
   return batches;
+}
+
+/**
+ * Leader path (Kafka's LogValidator.validateBatch): a transactional batch needs a producer id, and
+ * only the transaction coordinator (`fromCoordinator`, WriteTxnMarkers) writes control batches.
+ * Throws INVALID_RECORD. One header read per batch.
+ */
+export function checkTransactionalBatches(records: Buffer, batches: ValidBatch[], fromCoordinator: boolean): void {
+  for (const batch of batches) {
+    const attributes = records.readInt16BE(batch.position + ATTRIBUTES_OFFSET);
+    if (isControlAttributes(attributes) && !fromCoordinator) {
+      throw new SamsaError(ErrorCode.INVALID_RECORD, `Clients are not allowed to write control records (batch at offset ${batch.baseOffset})`);
+    }
+    if (isTransactionalAttributes(attributes) && readProducerId(records, batch.position) < 0) {
+      throw new SamsaError(ErrorCode.INVALID_RECORD, 'Transactional records must have a producer id');
+    }
+  }
 }
 
 /**

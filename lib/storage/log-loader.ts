@@ -11,7 +11,7 @@ import { promises as fsp } from 'fs';
 import * as path from 'path';
 import type { Logger } from '../util/logger';
 import { LogSegment, SegmentConfig } from './log-segment';
-import { INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX } from './segment-files';
+import { INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX, TXN_INDEX_FILE_SUFFIX } from './segment-files';
 import { recoverSegments } from './recovery';
 import { CLEANED_FILE_SUFFIX, completeInterruptedSwaps } from './segment-swap';
 
@@ -27,7 +27,7 @@ export interface LoadOptions {
   logger: Logger;
 }
 
-const SEGMENT_NAME = /^(\d{20})(\.log|\.index|\.timeindex)$/;
+const SEGMENT_NAME = /^(\d{20})(\.log|\.index|\.timeindex|\.txnindex)$/;
 /** Suffixes of files an interrupted delete, compaction or checkpoint left behind (`.swap` files are finished instead). */
 const LEFTOVER_SUFFIXES = ['.deleted', CLEANED_FILE_SUFFIX, '.tmp'];
 
@@ -75,7 +75,7 @@ async function listSegmentsAndCleanUp(dir: string, logger: Logger): Promise<numb
     if (!match) continue;
     const baseOffset = Number(match[1]);
     if (match[2] === LOG_FILE_SUFFIX) logs.add(baseOffset);
-    else if (match[2] === INDEX_FILE_SUFFIX || match[2] === TIME_INDEX_FILE_SUFFIX) indexes.push({ name, baseOffset });
+    else if (match[2] === INDEX_FILE_SUFFIX || match[2] === TIME_INDEX_FILE_SUFFIX || match[2] === TXN_INDEX_FILE_SUFFIX) indexes.push({ name, baseOffset });
   }
   for (const { name, baseOffset } of indexes) {
     if (logs.has(baseOffset)) continue;

@@ -1,6 +1,6 @@
 /**
- * One segment of a partition log: a `.log` file of whole record batches plus its `.index` and
- * `.timeindex`, all named by the segment's 20-digit zero-padded base offset.
+ * One segment of a partition log: a `.log` file of whole record batches plus its `.index`,
+ * `.timeindex` and `.txnindex` (aborted transactions, transaction-index.ts), all named by the segment's 20-digit zero-padded base offset.
  *
  * Appends are two-phase so the partition log can group them: `reserve` assigns the file position
  * and updates the in-memory indexes at once (synchronously, in offset order), and `write` puts
@@ -18,11 +18,12 @@ import { assert } from '../util/assert';
 import { IndexCorruptError, MAX_RELATIVE_OFFSET } from './index-file';
 import { OffsetIndex } from './offset-index';
 import {
-  DELETED_FILE_SUFFIX, INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, SegmentClosedError, TIME_INDEX_FILE_SUFFIX, segmentPath, writeFully,
+  DELETED_FILE_SUFFIX, INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, SegmentClosedError, TIME_INDEX_FILE_SUFFIX, TXN_INDEX_FILE_SUFFIX, segmentPath, writeFully,
 } from './segment-files';
 import { SegmentReadOptions, readSegmentBatches } from './segment-read';
 import { BatchHeaderView, parseHeader, readAt, scanBatchHeaders } from './segment-scan';
 import { NO_TIMESTAMP, TimeIndex } from './time-index';
+import { TransactionIndex } from './transaction-index';
 
 export {
   DELETED_FILE_SUFFIX, INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, SegmentClosedError, TIME_INDEX_FILE_SUFFIX, segmentFileName,
@@ -59,6 +60,8 @@ export class LogSegment {
   private retired = false;
   /** Why this segment must be rebuilt before use (set by open), or null. */
   recoveryReason: string | null = null;
+  /** The `.txnindex` was missing or bad, or the segment is recovered: log-state-loader.ts refills it. */
+  txnIndexStale = false;
 
   private constructor(
     readonly dir: string,
@@ -68,6 +71,8 @@ export class LogSegment {
     fileSize: number,
     public offsetIndex: OffsetIndex,
     public timeIndex: TimeIndex,
+    /** Aborted transactions whose marker is here; rebuilt by the log's loader when `txnIndexStale`. */
+    public txnIndex: TransactionIndex,
   ) {
     this.logFile = handlePath;
     this.committed = fileSize;
@@ -82,12 +87,12 @@ export class LogSegment {
    * offset until changeFileSuffix renames them.
    */
   static async create(dir: string, baseOffset: number, config: SegmentConfig, fileSuffix = ''): Promise<LogSegment> {
-    const { offsetIndex, timeIndex } = emptyIndexes(dir, baseOffset, config, fileSuffix);
-    await Promise.all([offsetIndex.delete(), timeIndex.delete()]);
+    const { offsetIndex, timeIndex, txnIndex } = emptyIndexes(dir, baseOffset, config, fileSuffix);
+    await Promise.all([offsetIndex.delete(), timeIndex.delete(), txnIndex.delete()]);
     const flags = fsConstants.O_RDWR | fsConstants.O_CREAT | fsConstants.O_TRUNC;
     const logFile = segmentPath(dir, baseOffset, LOG_FILE_SUFFIX) + fileSuffix;
     const handle = await fsp.open(logFile, flags, 0o644);
-    return new LogSegment(dir, baseOffset, handle, logFile, 0, offsetIndex, timeIndex);
+    return new LogSegment(dir, baseOffset, handle, logFile, 0, offsetIndex, timeIndex, txnIndex);
   }
 
   /**
@@ -102,7 +107,7 @@ export class LogSegment {
     try {
       const { size } = await handle.stat();
       const empty = emptyIndexes(dir, baseOffset, config, '');
-      segment = new LogSegment(dir, baseOffset, handle, logFile, size, empty.offsetIndex, empty.timeIndex);
+      segment = new LogSegment(dir, baseOffset, handle, logFile, size, empty.offsetIndex, empty.timeIndex, empty.txnIndex);
     } catch (err) {
       await handle.close();
       throw err;
@@ -120,6 +125,13 @@ export class LogSegment {
       segment.resetForRecovery();
       segment.recoveryReason = err.message;
       return segment;
+    }
+    try {
+      segment.txnIndex = await TransactionIndex.load(segmentPath(dir, baseOffset, TXN_INDEX_FILE_SUFFIX), baseOffset);
+    } catch (err) {
+      // Only the aborted transactions need rebuilding, from the producer state, not the whole segment.
+      if (!(err instanceof IndexCorruptError)) throw err;
+      segment.txnIndexStale = true;
     }
     if (!(await segment.loadTail())) {
       segment.resetForRecovery();
@@ -172,13 +184,14 @@ export class LogSegment {
   }
 
   /**
-   * Renames the three files to their live names plus `suffix` ('' for the live names). The log
+   * Renames the four files to their live names plus `suffix` ('' for the live names). The log
    * file goes last, so its name alone tells recovery how far a cleaner swap got.
    */
   async changeFileSuffix(suffix: string): Promise<void> {
     if (this.closed || this.retired) throw new SegmentClosedError(this.logPath);
     await this.offsetIndex.renameTo(segmentPath(this.dir, this.baseOffset, INDEX_FILE_SUFFIX) + suffix);
     await this.timeIndex.renameTo(segmentPath(this.dir, this.baseOffset, TIME_INDEX_FILE_SUFFIX) + suffix);
+    await this.txnIndex.renameTo(segmentPath(this.dir, this.baseOffset, TXN_INDEX_FILE_SUFFIX) + suffix);
     const target = segmentPath(this.dir, this.baseOffset, LOG_FILE_SUFFIX) + suffix;
     await fsp.rename(this.logFile, target);
     this.logFile = target;
@@ -280,6 +293,7 @@ export class LogSegment {
     // Time entries never point past the last offset entry (they are added together), which
     // loadTail relies on to rescan every batch the removed entries summarised.
     this.timeIndex.truncateTo(Math.min(header.baseOffset, this.offsetIndex.lastEntry().offset + 1));
+    this.txnIndex.truncateTo(header.baseOffset);
     await this.cutFile(header.position);
     if (!(await this.loadTail())) throw new SamsaError(ErrorCode.KAFKA_STORAGE_ERROR, `${this.logPath}: inconsistent after truncation`);
     return removed;
@@ -372,6 +386,8 @@ export class LogSegment {
   resetForRecovery(): void {
     this.offsetIndex.reset();
     this.timeIndex.reset();
+    this.txnIndex.reset();
+    this.txnIndexStale = true;
     this.committed = 0;
     this.reserved = 0;
     this.nextOffsetValue = this.baseOffset;
@@ -400,7 +416,7 @@ export class LogSegment {
         throw this.closed ? new SegmentClosedError(this.logPath) : err;
       }
     }
-    await Promise.all([this.offsetIndex.flush(true), this.timeIndex.flush(true)]);
+    await Promise.all([this.offsetIndex.flush(true), this.timeIndex.flush(true), this.txnIndex.flush(true)]);
   }
 
   /** Writes the indexes (no fsync: a clean shutdown flushes first) and closes the log file. */
@@ -408,14 +424,14 @@ export class LogSegment {
     if (this.closed) return;
     this.closed = true;
     try {
-      await Promise.all([this.offsetIndex.flush(false), this.timeIndex.flush(false)]);
+      await Promise.all([this.offsetIndex.flush(false), this.timeIndex.flush(false), this.txnIndex.flush(false)]);
     } finally {
       await this.handle.close();
     }
   }
 
   /**
-   * First step of deleting a segment the log no longer lists: renames its three files to
+   * First step of deleting a segment the log no longer lists: renames its four files to
    * `*.deleted` (the open handle keeps serving readers that already hold the segment) so that a
    * crash before `delete` leaves leftovers the next load removes, never a live-looking segment.
    */
@@ -426,23 +442,25 @@ export class LogSegment {
       fsp.rename(this.logPath, this.logPath + DELETED_FILE_SUFFIX),
       this.offsetIndex.retire(DELETED_FILE_SUFFIX),
       this.timeIndex.retire(DELETED_FILE_SUFFIX),
+      this.txnIndex.retire(DELETED_FILE_SUFFIX),
     ]);
   }
 
-  /** Closes the segment and removes its three files (their `.deleted` names once retired). */
+  /** Closes the segment and removes its four files (their `.deleted` names once retired). */
   async delete(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
       await this.handle.close();
     }
     const logFile = this.retired ? this.logPath + DELETED_FILE_SUFFIX : this.logPath;
-    await Promise.all([fsp.rm(logFile, { force: true }), this.offsetIndex.delete(), this.timeIndex.delete()]);
+    await Promise.all([fsp.rm(logFile, { force: true }), this.offsetIndex.delete(), this.timeIndex.delete(), this.txnIndex.delete()]);
   }
 }
 
-function emptyIndexes(dir: string, baseOffset: number, config: SegmentConfig, suffix: string): { offsetIndex: OffsetIndex; timeIndex: TimeIndex } {
+function emptyIndexes(dir: string, baseOffset: number, config: SegmentConfig, suffix: string) {
   return {
     offsetIndex: new OffsetIndex(segmentPath(dir, baseOffset, INDEX_FILE_SUFFIX) + suffix, baseOffset, config.indexSizeMaxBytes),
     timeIndex: new TimeIndex(segmentPath(dir, baseOffset, TIME_INDEX_FILE_SUFFIX) + suffix, baseOffset, config.indexSizeMaxBytes),
+    txnIndex: new TransactionIndex(segmentPath(dir, baseOffset, TXN_INDEX_FILE_SUFFIX) + suffix, baseOffset),
   };
 }

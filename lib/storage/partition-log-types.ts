@@ -24,6 +24,11 @@ export interface AppendOptions {
   leaderEpoch: number;
   /** Default true. False: a follower appends its leader's bytes as they are, offsets checked to increase. */
   assignOffsets?: boolean;
+  /**
+   * Who wrote the batches on the leader path (Kafka's AppendOrigin): only the transaction
+   * coordinator's WriteTxnMarkers may append control batches. Default 'client'.
+   */
+  origin?: 'client' | 'coordinator';
 }
 
 export interface ReadOptions {

@@ -17,7 +17,9 @@ import { promises as fsp } from 'fs';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { assert } from '../util/assert';
 import { getLogger, Logger } from '../util/logger';
-import { appendResult, checkTimestamps, placeBatches, readProducerBatches, requireKeys, validateRecords } from './append-validation';
+import {
+  appendResult, checkTimestamps, checkTransactionalBatches, placeBatches, readProducerBatches, requireKeys, validateRecords,
+} from './append-validation';
 import { EpochEndOffset, LeaderEpochCache } from './leader-epoch-cache';
 import { DEFAULT_FILE_DELETE_DELAY_MS, LogConfig, isCompacted, timestampDifferenceLimit, validateLogConfig } from './log-config';
 import { LogFlusher } from './log-flusher';
@@ -186,6 +188,17 @@ export class PartitionLog {
     return this.replica.producerState(producerId);
   }
 
+  /** Every producer of the written batches (DescribeProducers). */
+  producerStates(): ReadonlyMap<number, Readonly<ProducerEntry>> {
+    return this.replica.producerStates();
+  }
+
+  /** Kafka's LSO: the first offset of the oldest transaction not yet stable, capped by `highWatermark`. */
+  lastStableOffset(highWatermark: number): number {
+    return Math.min(this.replica.firstUnstableOffset(highWatermark) ?? highWatermark, highWatermark);
+  }
+
+
   /** Size in bytes of all segments. */
   get size(): number {
     return this.segments.sizeInBytes;
@@ -221,6 +234,7 @@ export class PartitionLog {
         // Kafka re-checks max.message.bytes after recompression: the size changed.
         valid = validateRecords(batches, this.currentConfig, leader);
       }
+      if (leader) checkTransactionalBatches(batches, valid, opts.origin === 'coordinator');
       if (leader && isCompacted(this.currentConfig)) requireKeys(batches, valid, `${this.topic}-${this.partition}`);
       const timestampLimit = leader ? timestampDifferenceLimit(this.currentConfig) : null;
       if (timestampLimit !== null) checkTimestamps(batches, valid, timestampLimit, this.clock());
@@ -441,7 +455,7 @@ export class PartitionLog {
   private async afterWrite(lastOffset: number, records: number, producerBatches: ProducerBatch[]): Promise<void> {
     // Pair assertion with the writer's check before reserve: the log end only grows by appends.
     assert(lastOffset >= this.visibleEndOffset, () => `${this.topic}-${this.partition}: write ending at ${lastOffset} is behind log end ${this.visibleEndOffset}`);
-    for (const batch of producerBatches) this.replica.commit(batch);
+    for (const batch of producerBatches) this.replica.commit(batch, this.active);
     this.visibleEndOffset = lastOffset + 1;
     await this.flusher.afterWrite(records);
   }

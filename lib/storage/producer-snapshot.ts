@@ -5,7 +5,10 @@
  * batch headers only after it, instead of from the log start.
  *
  * Format: line 1 is the CRC-32C of the rest, as 8 hex digits; the rest is JSON
- * `{"version":1,"offset":N,"producers":[{"id","epoch","lastTimestamp","batches":[[firstSeq,lastSeq,firstOffset,lastOffset],...]}]}`.
+ * `{"version":2,"offset":N,"producers":[{"id","epoch","lastTimestamp","coordinatorEpoch","currentTxnFirstOffset",
+ * "batches":[[firstSeq,lastSeq,firstOffset,lastOffset],...]}]}`. Version 2 added the two transaction
+ * fields (-1 when unset), so an open transaction survives a restart with its first offset (the
+ * last stable offset depends on it); version 1 files still load, as producers without transactions.
  * Files are written atomically (temp, fsync, rename), and a torn or hand-edited one fails the CRC
  * and is ignored, which costs a longer replay, never a wrong state.
  */
@@ -15,7 +18,7 @@ import * as path from 'path';
 import { BatchMetadata, MAX_CACHED_BATCHES, ProducerEntry } from './producer-state';
 
 export const SNAPSHOT_FILE_SUFFIX = '.snapshot';
-const SNAPSHOT_VERSION = 1;
+const SNAPSHOT_VERSION = 2;
 const SNAPSHOT_NAME = /^(\d{20})\.snapshot$/;
 
 export function snapshotFileName(offset: number): string {
@@ -37,7 +40,7 @@ export function formatSnapshot(offset: number, producers: ReadonlyMap<number, Re
     version: SNAPSHOT_VERSION,
     offset,
     producers: [...producers].map(([id, e]) => ({
-      id, epoch: e.epoch, lastTimestamp: e.lastTimestamp,
+      id, epoch: e.epoch, lastTimestamp: e.lastTimestamp, coordinatorEpoch: e.coordinatorEpoch, currentTxnFirstOffset: e.currentTxnFirstOffset,
       batches: e.batches.map((b) => [b.firstSeq, b.lastSeq, b.firstOffset, b.lastOffset]),
     })),
   });
@@ -57,7 +60,7 @@ export function parseSnapshot(text: string, expectedOffset: number): Map<number,
     return null;
   }
   const root = json as { version?: unknown; offset?: unknown; producers?: unknown };
-  if (root.version !== SNAPSHOT_VERSION || root.offset !== expectedOffset || !Array.isArray(root.producers)) return null;
+  if ((root.version !== 1 && root.version !== SNAPSHOT_VERSION) || root.offset !== expectedOffset || !Array.isArray(root.producers)) return null;
   const producers = new Map<number, ProducerEntry>();
   for (const p of root.producers as Array<Record<string, unknown>>) {
     const entry = parseEntry(p);
@@ -70,13 +73,20 @@ export function parseSnapshot(text: string, expectedOffset: number): Map<number,
 function parseEntry(p: Record<string, unknown>): ProducerEntry | null {
   const ints = (values: unknown[]): boolean => values.every((v) => Number.isSafeInteger(v));
   if (p === null || typeof p !== 'object' || !ints([p.id, p.epoch, p.lastTimestamp]) || !Array.isArray(p.batches)) return null;
-  if (p.batches.length === 0 || p.batches.length > MAX_CACHED_BATCHES) return null;
+  // A transaction marker with a new epoch leaves a producer without batches of that epoch.
+  if (p.batches.length > MAX_CACHED_BATCHES) return null;
+  const coordinatorEpoch = p.coordinatorEpoch ?? -1;
+  const currentTxnFirstOffset = p.currentTxnFirstOffset ?? -1;
+  if (!ints([coordinatorEpoch, currentTxnFirstOffset])) return null;
   const batches: BatchMetadata[] = [];
   for (const b of p.batches as unknown[]) {
     if (!Array.isArray(b) || b.length !== 4 || !ints(b)) return null;
     batches.push({ firstSeq: b[0], lastSeq: b[1], firstOffset: b[2], lastOffset: b[3] });
   }
-  return { epoch: p.epoch as number, lastTimestamp: p.lastTimestamp as number, batches };
+  return {
+    epoch: p.epoch as number, lastTimestamp: p.lastTimestamp as number, batches,
+    coordinatorEpoch: coordinatorEpoch as number, currentTxnFirstOffset: currentTxnFirstOffset as number,
+  };
 }
 
 /** The snapshot at `offset`, or null if the file is missing or invalid. */

@@ -6,7 +6,8 @@
  * PartitionLog calls in at fixed points and this class keeps the three consistent with the log:
  * producer checks and epoch assignment when an append gets its offsets (synchronously, so in
  * offset order), commit when its bytes are written, a snapshot when a segment rolls and at close,
- * a rebuild after a truncation and pruning when retention moves the log start. Snapshot writes run
+ * a rebuild after a truncation and pruning when retention moves the log start. A written abort
+ * marker also becomes an entry in its segment's `.txnindex` (transaction-index.ts). Snapshot writes run
  * in the background, one at a time; anything that deletes or reads snapshots waits for them.
  */
 import * as path from 'path';
@@ -42,6 +43,16 @@ export class ReplicaState {
     return this.producers.entry(producerId);
   }
 
+  /** Every producer the written batches mention (DescribeProducers). */
+  producerStates(): ReadonlyMap<number, Readonly<ProducerEntry>> {
+    return this.producers.committedEntries();
+  }
+
+  /** See ProducerStateManager.firstUnstableOffset. */
+  firstUnstableOffset(highWatermark: number): number | null {
+    return this.producers.firstUnstableOffset(highWatermark);
+  }
+
   /** Leader path, before offsets: the original of a retried batch, or null; throws for a fenced or out-of-order producer. */
   checkProducers(producerBatches: ReadonlyArray<ProducerBatch>, batchCount: number): BatchMetadata | null {
     return this.producers.check(producerBatches, batchCount);
@@ -70,9 +81,10 @@ export class ReplicaState {
     return cache.isDirty;
   }
 
-  /** The batch's bytes are in the log file. */
-  commit(batch: ProducerBatch): void {
-    this.producers.commit(batch);
+  /** The batch's bytes are in `segment`; an abort marker goes into its transaction index. */
+  commit(batch: ProducerBatch, segment: LogSegment): void {
+    const completed = this.producers.commit(batch);
+    if (completed?.aborted) segment.txnIndex.append({ ...completed, lastStableOffset: this.producers.lastStableOffsetAfter(completed) });
   }
 
   /** The log failed: staged batches will never be written. */

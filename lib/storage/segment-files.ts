@@ -1,8 +1,8 @@
 /**
  * The files of a segment: their names, and the positional write that puts bytes in them.
  *
- * A segment is three files named by its 20-digit zero-padded base offset (`.log`, `.index`,
- * `.timeindex`), plus suffixes for the states a file passes through (`.deleted`, and the cleaner's
+ * A segment is four files named by its 20-digit zero-padded base offset (`.log`, `.index`,
+ * `.timeindex`, `.txnindex`), plus suffixes for the states a file passes through (`.deleted`, and the cleaner's
  * `.cleaned`/`.swap`). Writes go through `writeFully`, which owns the short-write loop: the kernel
  * may write fewer bytes than asked, and a write that makes no progress at all is a disk fault,
  * reported as one instead of spinning forever. The writer is an interface (a FileHandle fits) so
@@ -14,6 +14,8 @@ import { ErrorCode, SamsaError } from '../protocol/errors';
 export const LOG_FILE_SUFFIX = '.log';
 export const INDEX_FILE_SUFFIX = '.index';
 export const TIME_INDEX_FILE_SUFFIX = '.timeindex';
+/** The aborted-transaction index (transaction-index.ts). */
+export const TXN_INDEX_FILE_SUFFIX = '.txnindex';
 /** Appended to the files of a segment that is being deleted; log-loader removes leftovers. */
 export const DELETED_FILE_SUFFIX = '.deleted';
 

@@ -10,6 +10,7 @@ import {
   BATCH_HEADER_SIZE, BATCH_LENGTH_OFFSET, CURRENT_MAGIC, LAST_OFFSET_DELTA_OFFSET, LOG_OVERHEAD, MAGIC_OFFSET,
   MAX_TIMESTAMP_OFFSET, RECORD_COUNT_OFFSET,
 } from '../record/batch-header';
+import { isControlBatchAt } from '../record/control-record';
 import { readInt64 } from '../record/int64';
 
 export interface BatchHeaderView {
@@ -64,7 +65,8 @@ export function parseHeader(buf: Buffer, at: number, position: number): BatchHea
 /**
  * Visits the headers of the batches in [from, to) in order; `visit` returns true to stop at the
  * current batch. It also gets the buffer holding the header and where it starts there, for header
- * fields the view leaves out (only valid during the call). Ends early, with `clean: false`, at the
+ * fields the view leaves out (only valid during the call); a control batch (a transaction marker,
+ * a few dozen bytes) is always whole in that buffer, so its record can be read. Ends early, with `clean: false`, at the
  * first header that is cut off by `to`, declares a size running past `to`, or is otherwise
  * implausible.
  */
@@ -87,8 +89,15 @@ export async function scanBatchHeaders(
       at = 0;
       if (chunk.length < BATCH_HEADER_SIZE) return { endPosition: position, clean: false, stopped: false };
     }
-    const header = parseHeader(chunk, at, position);
+    let header = parseHeader(chunk, at, position);
     if (header === null || position + header.sizeInBytes > to) return { endPosition: position, clean: false, stopped: false };
+    if (at + header.sizeInBytes > chunk.length && header.sizeInBytes <= scratch.length && isControlBatchAt(chunk, at)) {
+      chunk = await readAt(handle, position, Math.min(scratch.length, to - position), scratch);
+      chunkPosition = position;
+      at = 0;
+      header = parseHeader(chunk, at, position);
+      if (header === null) return { endPosition: position, clean: false, stopped: false };
+    }
     if (visit(header, chunk, at) === true) return { endPosition: position, clean: true, stopped: true };
     position += header.sizeInBytes;
   }

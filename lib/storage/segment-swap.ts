@@ -15,7 +15,7 @@ import { promises as fsp, constants as fsConstants } from 'fs';
 import * as path from 'path';
 import type { Logger } from '../util/logger';
 import { LogSegment } from './log-segment';
-import { INDEX_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX } from './segment-files';
+import { INDEX_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX, TXN_INDEX_FILE_SUFFIX } from './segment-files';
 import { scanBatchHeaders } from './segment-scan';
 
 export const CLEANED_FILE_SUFFIX = '.cleaned';
@@ -53,7 +53,7 @@ export async function swapInCleaned(target: SwapTarget, old: readonly LogSegment
 }
 
 const SWAP_LOG_NAME = /^(\d{20})\.log\.swap$/;
-const SEGMENT_FILE_NAME = /^(\d{20})\.(log|index|timeindex)$/;
+const SEGMENT_FILE_NAME = /^(\d{20})\.(log|index|timeindex|txnindex)$/;
 
 /** Finishes every swap a crash interrupted in `dir` (see the module comment); run before segments are listed. */
 export async function completeInterruptedSwaps(dir: string, logger: Logger): Promise<void> {
@@ -75,7 +75,7 @@ export async function completeInterruptedSwaps(dir: string, logger: Logger): Pro
   }
   // Index files of a swap are rebuilt from its log; those of a swap that never got its log renamed are unfinished.
   for (const name of names) {
-    if (name.endsWith(INDEX_FILE_SUFFIX + SWAP_FILE_SUFFIX) || name.endsWith(TIME_INDEX_FILE_SUFFIX + SWAP_FILE_SUFFIX)) {
+    if ([INDEX_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX, TXN_INDEX_FILE_SUFFIX].some((suffix) => name.endsWith(suffix + SWAP_FILE_SUFFIX))) {
       await fsp.rm(path.join(dir, name), { force: true });
     }
   }

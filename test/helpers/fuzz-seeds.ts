@@ -147,6 +147,8 @@ function seedBodies({ topic, group }: SeedNames, records: Buffer): Map<number, u
     [Api.AlterReplicaLogDirs, { dirs: [{ path: '/nonexistent-log-dir', topics: [{ name: topic, partitions: [0] }] }] }],
     [Api.DescribeClientQuotas, { components: [{ entityType: 'client-id', matchType: 0, match: `${topic}-client` }], strict: false }],
     [Api.AlterClientQuotas, { entries: [{ entity: [{ entityType: 'client-id', entityName: `${topic}-client` }], ops: [{ key: 'producer_byte_rate', value: 1048576, remove: false }] }], validateOnly: true }],
+    [Api.WriteTxnMarkers, { markers: [{ producerId: 7, producerEpoch: 0, transactionResult: false, topics: [{ name: topic, partitionIndexes: [0] }], coordinatorEpoch: 0 }] }],
+    [Api.DescribeProducers, { topics: [{ name: topic, partitionIndexes: [0] }] }],
   ];
   return new Map(bodies.map(([api, body]) => [api.key, body]));
 }

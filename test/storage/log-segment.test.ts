@@ -51,7 +51,7 @@ describe('storage/log-segment', () => {
   it('names its files by the 20-digit zero-padded base offset', async () => {
     expect(segmentFileName(1000, '.log')).to.equal('00000000000000001000.log');
     await segment.flush();
-    expect(readdirSync(dir).sort()).to.deep.equal(['00000000000000001000.index', '00000000000000001000.log', '00000000000000001000.timeindex']);
+    expect(readdirSync(dir).sort()).to.deep.equal(['00000000000000001000.index', '00000000000000001000.log', '00000000000000001000.timeindex', '00000000000000001000.txnindex']);
   });
 
   it('reads whole batches from the one containing the start offset', async () => {

@@ -153,7 +153,7 @@ describe('storage/producer-state', () => {
     await log.append(idem(PID, 0, 0), leader);
     await close(log);
     // A snapshot that disagrees with the log proves which one the state came from.
-    const planted = new Map([[PID + 7, { epoch: 5, lastTimestamp: Date.now(), batches: [{ firstSeq: 40, lastSeq: 41, firstOffset: 0, lastOffset: 0 }] }]]);
+    const planted = new Map([[PID + 7, { epoch: 5, lastTimestamp: Date.now(), coordinatorEpoch: -1, currentTxnFirstOffset: -1, batches: [{ firstSeq: 40, lastSeq: 41, firstOffset: 0, lastOffset: 0 }] }]]);
     writeFileSync(path.join(dir, snapshotFileName(1)), formatSnapshot(1, planted));
     log = await open();
     expect(log.producerState(PID + 7)?.epoch).to.equal(5);

@@ -5,17 +5,24 @@
  * Consumers (replicaId -1) read below the high watermark and wait for it to move. Followers
  * (replicaId = their broker id) read up to the log end and wait for appends; their fetch offset
  * is recorded first, since it is how the leader learns what they hold, before any waiting.
+ * A consumer with isolationLevel 1 (read_committed, KIP-98) reads below the last stable offset
+ * instead and gets the aborted transactions overlapping what it read; the LSO only moves when
+ * the high watermark does, so the same wake-ups serve it, and it parks again when a wake-up
+ * brought it nothing (bytes of a still-open transaction).
  */
 import { ErrorCode, SamsaError, toErrorCode } from '../../protocol/errors';
 import { CONSUMER_REPLICA_ID, FetchRequestData, FetchResponseData } from '../../protocol/messages/produce-fetch';
 import { authorizeCluster, authorizedNames } from '../authorize';
 import { BrokerContext } from '../broker-context';
 import { Partition, partitionKey } from '../partition';
+import { ReadPartitionResult } from '../partition-results';
 import { replicaWaitKey } from '../replica-manager';
 import { Handler, RequestContext } from '../request-context';
 import { parkedWhile } from '../request-timing';
 
 type FetchTopicResponse = FetchResponseData['topics'][number];
+/** Kafka's IsolationLevel.READ_COMMITTED. */
+const READ_COMMITTED = 1;
 type FetchPartitionRequest = FetchRequestData['topics'][number]['partitions'][number];
 
 export function fetchHandler(ctx: BrokerContext): Handler<FetchRequestData, FetchResponseData> {
@@ -72,8 +79,11 @@ async function fetchAuthorized(ctx: BrokerContext, rc: RequestContext, req: Fetc
     const key = partitionKey(t.name, p.partition);
     return follower ? replicaWaitKey(key) : key;
   }));
-  await parkedWhile(rc.timing, ctx.purgatory.wait(keys, Math.max(1, req.minBytes - first.bytes), Math.min(req.maxWaitMs, 5 * 60 * 1000)));
-  first = await readAll(ctx, req, maxBytes, follower);
+  const deadline = Date.now() + Math.min(req.maxWaitMs, 5 * 60 * 1000);
+  do {
+    await parkedWhile(rc.timing, ctx.purgatory.wait(keys, Math.max(1, req.minBytes - first.bytes), Math.max(1, deadline - Date.now())));
+    first = await readAll(ctx, req, maxBytes, follower);
+  } while (req.isolationLevel === READ_COMMITTED && first.bytes < req.minBytes && first.errors === 0 && Date.now() < deadline);
   return response(first.topics);
 }
 
@@ -111,14 +121,16 @@ async function readAll(ctx: BrokerContext, req: FetchRequestData, maxBytes: numb
     const partitions: FetchTopicResponse['partitions'] = [];
     for (const p of topic.partitions) {
       try {
-        const result = await readPartition(ctx, topic.name, p, Math.max(0, Math.min(p.partitionMaxBytes, remaining)), bytes === 0, follower ? req.replicaId : null);
+        const limit = Math.max(0, Math.min(p.partitionMaxBytes, remaining));
+        const result = await readPartition(ctx, topic.name, p, limit, bytes === 0, follower ? req.replicaId : null, req.isolationLevel === READ_COMMITTED);
         const size = result.records?.length ?? 0;
         // The leader's replication throttle counts what it sends for throttled replicas (Kafka's sizeOfThrottledPartitions).
         if (follower && size > 0 && ctx.replicas.leaderReplicationQuota?.isThrottled(topic.name, p.partition)) ctx.replicas.leaderReplicationQuota.record(size);
         bytes += size;
         remaining = Math.max(0, remaining - size);
         partitions.push({ partitionIndex: p.partition, errorCode: 0, highWatermark: result.highWatermark,
-          lastStableOffset: result.highWatermark, logStartOffset: result.logStartOffset, abortedTransactions: null, records: result.records });
+          lastStableOffset: result.lastStableOffset ?? result.highWatermark, logStartOffset: result.logStartOffset,
+          abortedTransactions: result.abortedTransactions ?? null, records: result.records });
       } catch (err) {
         errors++;
         if (!(err instanceof SamsaError)) ctx.logger.error(`Fetch from ${topic.name}-${p.partition} failed: ${(err as Error).stack}`);
@@ -136,10 +148,12 @@ async function readAll(ctx: BrokerContext, req: FetchRequestData, maxBytes: numb
 }
 
 /** `followerId` null for a consumer's read. */
-async function readPartition(ctx: BrokerContext, topic: string, p: FetchPartitionRequest, limit: number, minOneBatch: boolean, followerId: number | null) {
+async function readPartition(
+  ctx: BrokerContext, topic: string, p: FetchPartitionRequest, limit: number, minOneBatch: boolean, followerId: number | null, readCommitted: boolean,
+): Promise<ReadPartitionResult> {
   const partition = ctx.replicas.leaderPartition(topic, p.partition, ctx.metadata.hasTopic(topic));
   checkLeaderEpoch(partition, p.currentLeaderEpoch);
-  if (followerId === null) return ctx.replicas.read(partition, p.fetchOffset, limit, minOneBatch);
+  if (followerId === null) return ctx.replicas.read(partition, p.fetchOffset, limit, minOneBatch, readCommitted);
   // Kafka's shouldLeaderThrottle: an out-of-sync follower of a throttled replica gets nothing while the leader quota is exceeded.
   const quota = ctx.replicas.leaderReplicationQuota;
   const hold = quota !== undefined && !partition.isr.includes(followerId) && quota.isThrottled(topic, p.partition) && quota.isQuotaExceeded();

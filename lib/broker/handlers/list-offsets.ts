@@ -1,10 +1,16 @@
-/** ListOffsets: earliest (-2), latest (-1, the high watermark) or the first record at or after a timestamp. */
+/**
+ * ListOffsets: earliest (-2), latest (-1: the high watermark, or under read_committed the last
+ * stable offset, as Kafka) or the first record at or after a timestamp (below the same bound).
+ */
 import { ErrorCode, SamsaError, toErrorCode } from '../../protocol/errors';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, ListOffsetsRequestData, ListOffsetsResponseData } from '../../protocol/messages/produce-fetch';
 import { authorizedNames } from '../authorize';
 import { BrokerContext } from '../broker-context';
 import { Handler } from '../request-context';
 import { recordAtTimestamp } from '../timestamp-lookup';
+
+/** Kafka's IsolationLevel.READ_COMMITTED. */
+const READ_COMMITTED = 1;
 
 export function listOffsetsHandler(ctx: BrokerContext): Handler<ListOffsetsRequestData, ListOffsetsResponseData> {
   return async (req, rc) => {
@@ -20,11 +26,12 @@ export function listOffsetsHandler(ctx: BrokerContext): Handler<ListOffsetsReque
             const partition = ctx.replicas.leaderPartition(topic.name, p.partitionIndex, ctx.metadata.hasTopic(topic.name));
             let offset: number;
             let timestamp = -1;
-            if (p.timestamp === LATEST_TIMESTAMP) offset = partition.highWatermark;
+            const bound = req.isolationLevel === READ_COMMITTED ? partition.lastStableOffset : partition.highWatermark;
+            if (p.timestamp === LATEST_TIMESTAMP) offset = bound;
             else if (p.timestamp === EARLIEST_TIMESTAMP) offset = partition.log.logStartOffset;
             else {
               // Kafka's answer: the first record at or after the timestamp, with its own timestamp.
-              const found = await recordAtTimestamp(partition.log, p.timestamp, partition.highWatermark);
+              const found = await recordAtTimestamp(partition.log, p.timestamp, bound);
               offset = found?.offset ?? -1;
               timestamp = found?.timestamp ?? -1;
             }

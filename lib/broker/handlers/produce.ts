@@ -8,7 +8,7 @@ import { ProduceRequestData, ProduceResponseData } from '../../protocol/messages
 import { authorizedNames } from '../authorize';
 import { BrokerContext } from '../broker-context';
 import { Handler } from '../request-context';
-import { ProducePartitionResult } from '../replica-manager';
+import { ProducePartitionResult } from '../partition-results';
 
 function failed(code: number, errorMessage: string): ProducePartitionResult {
   return { errorCode: code, errorMessage, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };

@@ -86,7 +86,7 @@ export function registerDataApis(kafka: KafkaDispatcher, native: ApiDispatcher, 
         topics: answer.topics.map((t) => ({
           name: t.name,
           partitions: t.partitions.map((p) => ({
-            ...p, divergingEpoch: null, currentLeader: null, snapshotId: null, abortedTransactions: null, preferredReadReplica: -1,
+            ...p, divergingEpoch: null, currentLeader: null, snapshotId: null, preferredReadReplica: -1,
             // librdkafka refuses a negative record-set size: an error partition carries an empty set.
             records: p.records ?? EMPTY,
           })),

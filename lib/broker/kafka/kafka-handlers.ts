@@ -18,6 +18,7 @@ import { registerScramCredentialApis } from './scram-credential-handlers';
 import { registerLogDirApis } from './log-dir-handlers';
 import { registerClientQuotaApis } from './client-quota-handlers';
 import { registerSaslApis } from './sasl-handlers';
+import { registerTxnMarkerApis } from './txn-marker-handlers';
 import { WireCodec } from '../wire-codec';
 
 /**
@@ -40,6 +41,7 @@ export function buildKafkaDispatcher(native: ApiDispatcher, logger: Logger, serv
   registerLogDirApis(kafka, native);
   registerClientQuotaApis(kafka, native);
   registerSaslApis(kafka, native);
+  registerTxnMarkerApis(kafka, native);
   return kafka;
 }
 

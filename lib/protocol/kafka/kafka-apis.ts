@@ -17,6 +17,7 @@ import {
 } from './messages/replication';
 import { KafkaAlterClientQuotas, KafkaDescribeClientQuotas } from './messages/client-quotas';
 import { KafkaAlterUserScramCredentials, KafkaDescribeUserScramCredentials } from './messages/scram-credentials';
+import { KafkaDescribeProducers, KafkaWriteTxnMarkers } from './messages/txn-markers';
 
 const ALL: AnyKafkaApiDef[] = [
   KafkaProduce, KafkaFetch, KafkaListOffsets, KafkaMetadata, KafkaApiVersions,
@@ -31,6 +32,7 @@ const ALL: AnyKafkaApiDef[] = [
   KafkaDescribeClientQuotas, KafkaAlterClientQuotas,
   KafkaSaslHandshake, KafkaSaslAuthenticate,
   KafkaDeleteRecords,
+  KafkaWriteTxnMarkers, KafkaDescribeProducers,
 ];
 
 const byKey = new Map(ALL.map((api) => [api.key, api]));
