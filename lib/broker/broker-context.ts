@@ -12,6 +12,7 @@ import { Logger } from '../util/logger';
 import { Authorizer } from '../security/acl/acl-types';
 import type { ClientQuotas } from './client-quotas';
 import { TxnMarkerObservers } from './txn-marker-observers';
+import type { TxnCoordinator } from '../transaction/txn-coordinator';
 
 export interface BrokerContext {
   readonly brokerId: number;
@@ -29,6 +30,8 @@ export interface BrokerContext {
   readonly quotas?: ClientQuotas;
   /** Told of every transaction marker this broker writes as a partition leader (txn-marker-observers.ts). */
   readonly txnMarkers: TxnMarkerObservers;
+  /** Transactional ids of the `__transaction_state` partitions this broker leads (lib/transaction/); absent in handler tests. */
+  readonly transactions?: TxnCoordinator;
   /** The broker epoch (czxid of our registration), checked on controller requests. */
   brokerEpoch(): number;
 }

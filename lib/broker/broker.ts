@@ -48,6 +48,7 @@ import { consoleTarget } from '../http/console-target';
 import { healthRoute, readyRoute } from '../http/health';
 import type { GroupView } from '../http/group-metrics';
 import { BrokerQuotas } from './broker-quotas';
+import { startTransactionCoordinator } from './transaction-wiring';
 
 const SHUTDOWN_DRAIN_MS = 10000;
 const ZK_SHUTDOWN_STEP_MS = 5000;
@@ -299,7 +300,8 @@ export class Broker extends EventEmitter {
     });
     this.groups = groups;
     groups.startup();
-    this.brokerContext = this.context(topicAdmin, groups, authorizer);
+    this.transactions = startTransactionCoordinator({ config: this.config, replicas: this.replicas, metadata: this.metadata, topics: topicAdmin, producerIds: this.producerIds });
+    this.brokerContext = { ...this.context(topicAdmin, groups, authorizer), transactions: this.transactions };
     const configChanges = new ConfigChangeListener(this.zk, getLogger('config-changes'));
     this.configChanges = configChanges;
     if (this.config.sasl.listeners.size > 0) {
@@ -415,6 +417,7 @@ export class Broker extends EventEmitter {
   }
   private topicAdmin: TopicAdmin | null = null;
   private groups: GroupCoordinator | null = null;
+  private transactions: ReturnType<typeof startTransactionCoordinator> | null = null;
 
   private aclCache: AclCache | null = null;
 
@@ -474,6 +477,7 @@ export class Broker extends EventEmitter {
     this.producePurgatory.shutdown();
     // Parked JoinGroup/SyncGroup requests are answered (NOT_COORDINATOR) so the drain need not wait for them.
     this.groups?.shutdown();
+    this.transactions?.shutdown();
     await draining;
     this.metadata.close();
     this.aclCache?.stop();

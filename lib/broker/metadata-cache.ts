@@ -32,7 +32,7 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
-export const INTERNAL_TOPICS = new Set(['__consumer_offsets']);
+export const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state']);
 
 export class MetadataCache {
   private topics = new Map<string, PartitionStateData[]>();

@@ -42,6 +42,7 @@ import { scramCredentialHandlers } from './handlers/scram-credentials';
 import { clientQuotaHandlers } from './handlers/client-quotas';
 import { ClientQuotaStore } from './client-quota-store';
 import { ProducerIdManager } from './producer-id-manager';
+import { registerTransactionHandlers } from './transaction-wiring';
 
 export interface BrokerHandlerDeps {
   readonly ctx: BrokerContext;
@@ -117,4 +118,6 @@ export function registerBrokerHandlers(dispatcher: ApiDispatcher, deps: BrokerHa
     .register(Api.AlterClientQuotas, quotas.alter)
     .register(Api.WriteTxnMarkers, writeTxnMarkersHandler(ctx))
     .register(Api.DescribeProducers, describeProducersHandler(ctx));
+  registerTransactionHandlers(dispatcher, ctx);
+
 }

@@ -99,8 +99,6 @@ const serverKeys = {
   'num.recovery.threads.per.data.dir': intKey({ default: 1, validate: atLeast(1), importance: 'LOW', ignored: true, doc: 'Ignored: recovery runs on the event loop.' }),
   'socket.send.buffer.bytes': intKey({ default: 102400, importance: 'LOW', ignored: true, doc: 'Ignored: Node.js sizes socket buffers itself.' }),
   'socket.receive.buffer.bytes': intKey({ default: 102400, importance: 'LOW', ignored: true, doc: 'Ignored: Node.js sizes socket buffers itself.' }),
-  'transaction.state.log.replication.factor': intKey({ default: 3, validate: atLeast(1), importance: 'LOW', ignored: true, doc: 'Ignored: Samsa has no transactions.' }),
-  'transaction.state.log.min.isr': intKey({ default: 2, validate: atLeast(1), importance: 'LOW', ignored: true, doc: 'Ignored: Samsa has no transactions.' }),
   'socket.request.max.bytes': intKey({ default: 104857600, validate: atLeast(1), importance: 'HIGH', doc: 'Largest request frame the broker will buffer; larger frames close the connection.' }),
   'queued.max.requests': intKey({
     default: 500, validate: atLeast(1), importance: 'HIGH',
@@ -175,6 +173,18 @@ const groupKeys = {
   'group.max.session.timeout.ms': intKey({ default: 1800000, validate: atLeast(0), importance: 'MEDIUM', doc: 'Largest session timeout a member may ask for.' }),
 };
 
+// Kafka's transaction coordinator settings (lib/transaction/).
+const transactionKeys = {
+  'transaction.state.log.num.partitions': intKey({ default: 50, validate: atLeast(1), importance: 'HIGH', doc: 'Partitions of __transaction_state; fixed once the topic exists.' }),
+  'transaction.state.log.replication.factor': intKey({ default: 3, validate: atLeast(1), importance: 'HIGH', doc: 'Replication factor of __transaction_state (capped at the live brokers when it is created, like __consumer_offsets).' }),
+  'transaction.state.log.min.isr': intKey({ default: 2, validate: atLeast(1), importance: 'HIGH', doc: 'min.insync.replicas of __transaction_state (capped at its replication factor).' }),
+  'transaction.state.log.segment.bytes': intKey({ default: 104857600, validate: atLeast(1), importance: 'HIGH', doc: 'Segment size of __transaction_state.' }),
+  'transaction.max.timeout.ms': intKey({ default: 900000, validate: atLeast(1), importance: 'HIGH', doc: 'Largest transaction.timeout.ms a producer may ask for (INVALID_TRANSACTION_TIMEOUT above).' }),
+  'transactional.id.expiration.ms': intKey({ default: 604800000, validate: atLeast(1), importance: 'HIGH', doc: 'A transactional id with no transaction for this long is forgotten (tombstoned in __transaction_state).' }),
+  'transaction.abort.timed.out.transaction.cleanup.interval.ms': intKey({ default: 10000, validate: atLeast(1), importance: 'LOW', doc: 'How often the coordinator aborts transactions open longer than their timeout.' }),
+  'transaction.remove.expired.transaction.cleanup.interval.ms': intKey({ default: 3600000, validate: atLeast(1), importance: 'LOW', doc: 'How often the coordinator forgets expired transactional ids.' }),
+};
+
 /** What `authorizer.class.name` may name: Kafka's class, its pre-2.4 name, and Samsa's short alias. */
 export const AUTHORIZER_CLASS_NAMES = ['kafka.security.authorizer.AclAuthorizer', 'kafka.security.auth.SimpleAclAuthorizer', 'samsa'] as const;
 
@@ -220,5 +230,5 @@ const httpKeys = {
   }),
 };
 
-export const brokerConfigDefs = { ...serverKeys, ...logKeys, ...replicationKeys, ...groupKeys, ...sslListenerKeys, ...saslBrokerKeys, ...authorizerKeys, ...httpKeys, ...quotaBrokerKeys };
+export const brokerConfigDefs = { ...serverKeys, ...logKeys, ...replicationKeys, ...groupKeys, ...transactionKeys, ...sslListenerKeys, ...saslBrokerKeys, ...authorizerKeys, ...httpKeys, ...quotaBrokerKeys };
 export type BrokerConfigDefs = typeof brokerConfigDefs;

@@ -104,6 +104,15 @@ export interface BrokerConfig {
   groupInitialRebalanceDelayMs: number;
   groupMinSessionTimeoutMs: number;
   groupMaxSessionTimeoutMs: number;
+  /** transaction.* and transactional.id.expiration.ms (lib/transaction/txn-config.ts). */
+  transactionStateLogNumPartitions: number;
+  transactionStateLogReplicationFactor: number;
+  transactionStateLogMinIsr: number;
+  transactionStateLogSegmentBytes: number;
+  transactionMaxTimeoutMs: number;
+  transactionalIdExpirationMs: number;
+  transactionAbortTimedOutTransactionCleanupIntervalMs: number;
+  transactionRemoveExpiredTransactionCleanupIntervalMs: number;
   /** SASL listeners' mechanisms and PLAIN users, the inter-broker credentials (lib/security/sasl/broker-sasl-config.ts). */
   sasl: BrokerSaslConfig;
   /** `authorizer.class.name` resolved: the ACL authorizer, or null for none (everything allowed). */
@@ -167,6 +176,7 @@ export function buildBrokerConfig(raw: RawConfig): LoadedBrokerConfig {
     ...logSettings(v),
     ...replicationSettings(v),
     ...groupSettings(v),
+    ...transactionSettings(v),
     sasl: sasl.sasl,
     authorizer: v['authorizer.class.name'] === '' ? null : 'acl',
     superUsers: parseSuperUsers(v['super.users']),
@@ -289,6 +299,19 @@ function groupSettings(v: Values): GroupSettings {
     groupInitialRebalanceDelayMs: v['group.initial.rebalance.delay.ms'],
     groupMinSessionTimeoutMs: v['group.min.session.timeout.ms'],
     groupMaxSessionTimeoutMs: v['group.max.session.timeout.ms'],
+  };
+}
+
+function transactionSettings(v: Values): Pick<BrokerConfig, Extract<keyof BrokerConfig, `transaction${string}`>> {
+  return {
+    transactionStateLogNumPartitions: v['transaction.state.log.num.partitions'],
+    transactionStateLogReplicationFactor: v['transaction.state.log.replication.factor'],
+    transactionStateLogMinIsr: v['transaction.state.log.min.isr'],
+    transactionStateLogSegmentBytes: v['transaction.state.log.segment.bytes'],
+    transactionMaxTimeoutMs: v['transaction.max.timeout.ms'],
+    transactionalIdExpirationMs: v['transactional.id.expiration.ms'],
+    transactionAbortTimedOutTransactionCleanupIntervalMs: v['transaction.abort.timed.out.transaction.cleanup.interval.ms'],
+    transactionRemoveExpiredTransactionCleanupIntervalMs: v['transaction.remove.expired.transaction.cleanup.interval.ms'],
   };
 }
 

@@ -73,6 +73,7 @@ export const ErrorCode = {
   TRANSACTION_COORDINATOR_FENCED: def(52, 'TRANSACTION_COORDINATOR_FENCED', false, 'Indicates that the transaction coordinator sending a WriteTxnMarker is no longer the current coordinator for a given producer.'),
   TRANSACTIONAL_ID_AUTHORIZATION_FAILED: def(53, 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', false, 'Transactional Id authorization failed.'),
   SECURITY_DISABLED: def(54, 'SECURITY_DISABLED', false, 'Security features are disabled.'),
+  OPERATION_NOT_ATTEMPTED: def(55, 'OPERATION_NOT_ATTEMPTED', false, 'The broker did not attempt to execute this operation. This may happen for batched RPCs where some operations in the batch failed, causing the broker to respond without trying the rest.'),
   KAFKA_STORAGE_ERROR: def(56, 'KAFKA_STORAGE_ERROR', true, 'Disk error when trying to access log file on the disk.'),
   LOG_DIR_NOT_FOUND: def(57, 'LOG_DIR_NOT_FOUND', false, 'The user-specified log directory is not found in the broker config.'),
   SASL_AUTHENTICATION_FAILED: def(58, 'SASL_AUTHENTICATION_FAILED', false, 'SASL Authentication failed.'),

@@ -105,10 +105,10 @@ describe('broker/producer-id-manager', () => {
       expect(await handler({ transactionalId: null, transactionTimeoutMs: 60000 }, ctx)).to.include({ producerId: 1 });
     });
 
-    it('refuses a transactional id with INVALID_REQUEST: Samsa has no transactions', async () => {
+    it('answers COORDINATOR_NOT_AVAILABLE for a transactional id when no transaction coordinator runs, without claiming ids', async () => {
       const blocks = new FakeBlocks();
       const handler = initProducerIdHandler(manager(blocks), getLogger('test'), { authorizer: null });
-      expect(await handler({ transactionalId: 'tx-1', transactionTimeoutMs: 60000 }, ctx)).to.deep.equal({ throttleTimeMs: 0, errorCode: 42, producerId: -1, producerEpoch: -1 });
+      expect(await handler({ transactionalId: 'tx-1', transactionTimeoutMs: 60000 }, ctx)).to.deep.equal({ throttleTimeMs: 0, errorCode: 15, producerId: -1, producerEpoch: -1 });
       expect(blocks.claims).to.equal(0);
     });
 

@@ -1,11 +1,13 @@
 /**
- * InitProducerId: gives an idempotent producer a fresh producer id (epoch 0). Any broker answers.
- * Samsa has no transactions, so a request naming a transactional id is refused with
- * INVALID_REQUEST; the producer id comes from the broker's ProducerIdManager. As in Kafka
- * (KIP-679), an idempotent producer needs IdempotentWrite on the Cluster or Write on some topic.
+ * InitProducerId: without a transactional id any broker gives an idempotent producer a fresh
+ * producer id (epoch 0) from its ProducerIdManager; as in Kafka (KIP-679) that needs
+ * IdempotentWrite on the Cluster or Write on some topic. With a transactional id the request
+ * goes to that id's transaction coordinator (lib/transaction/), which bumps the epoch and fences
+ * the previous producer; that needs Write on the transactional id.
  */
 import { ErrorCode, SamsaError, toErrorCode } from '../../protocol/errors';
 import { InitProducerIdRequestData, InitProducerIdResponseData } from '../../protocol/messages/init-producer-id';
+import type { TxnCoordinator } from '../../transaction/txn-coordinator';
 import { Logger } from '../../util/logger';
 import { ProducerIdManager } from '../producer-id-manager';
 import { AccessControl, authorize, authorizeAnyOfType, authorizeCluster } from '../authorize';
@@ -15,17 +17,21 @@ function failure(code: number): InitProducerIdResponseData {
   return { throttleTimeMs: 0, errorCode: code, producerId: -1, producerEpoch: -1 };
 }
 
-export function initProducerIdHandler(producerIds: ProducerIdManager, logger: Logger, access: AccessControl): Handler<InitProducerIdRequestData, InitProducerIdResponseData> {
+/** The access checks plus where transactional requests go (the broker context provides both). */
+export interface InitProducerIdServices extends AccessControl {
+  readonly transactions?: TxnCoordinator;
+}
+
+export function initProducerIdHandler(producerIds: ProducerIdManager, logger: Logger, services: InitProducerIdServices): Handler<InitProducerIdRequestData, InitProducerIdResponseData> {
   return async (req, ctx) => {
-    if (req.transactionalId !== null && !authorize(access, ctx, 'Write', 'TransactionalId', req.transactionalId)) {
-      return failure(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code);
-    }
-    if (req.transactionalId === null && !authorizeCluster(access, ctx, 'IdempotentWrite', { logIfDenied: false }) && !authorizeAnyOfType(access, ctx, 'Write', 'Topic')) {
-      return failure(ErrorCode.CLUSTER_AUTHORIZATION_FAILED.code);
-    }
     if (req.transactionalId !== null) {
-      logger.info(`Refused InitProducerId with transactional id '${req.transactionalId}' from ${ctx.remoteAddress}: Samsa has no transactions`);
-      return failure(ErrorCode.INVALID_REQUEST.code);
+      if (!authorize(services, ctx, 'Write', 'TransactionalId', req.transactionalId)) return failure(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code);
+      if (!services.transactions) return failure(ErrorCode.COORDINATOR_NOT_AVAILABLE.code);
+      const result = await services.transactions.ops.initProducerId(req.transactionalId, req.transactionTimeoutMs);
+      return { throttleTimeMs: 0, ...result };
+    }
+    if (!authorizeCluster(services, ctx, 'IdempotentWrite', { logIfDenied: false }) && !authorizeAnyOfType(services, ctx, 'Write', 'Topic')) {
+      return failure(ErrorCode.CLUSTER_AUTHORIZATION_FAILED.code);
     }
     try {
       const producerId = await producerIds.generateProducerId();

@@ -2,7 +2,7 @@
  * Kafka's administration and replication APIs over the native handlers: InitProducerId,
  * CreateTopics, DeleteTopics, CreatePartitions, DescribeConfigs, OffsetForLeaderEpoch,
  * ElectLeaders and the two reassignment APIs. The native handlers do the work; this module maps
- * what only Kafka has (topic ids, version-dependent error codes, transactional ids) and gives
+ * what only Kafka has (topic ids, version-dependent error codes, KIP-360 producer ids) and gives
  * each API its whole-request error response (the error in every item).
  */
 import { Api } from '../../protocol/api';
@@ -18,7 +18,10 @@ import {
 } from '../../protocol/kafka/messages/replication';
 import { CreateTopicsRequestData, DeleteTopicsRequestData, DeleteTopicsResponseData } from '../../protocol/messages/admin';
 import { ApiDispatcher } from '../api-dispatcher';
-import { AccessControl, authorize } from '../authorize';
+import { authorize } from '../authorize';
+import { InitProducerIdServices } from '../handlers/init-producer-id';
+import { PRODUCER_FENCED_SINCE } from '../../protocol/kafka/messages/txn-coordinator';
+import { fencedErrorFor } from './txn-coordinator-handlers';
 import { CreateTopicsAnswer, DescribeConfigsAnswer, DescribeConfigsQuery } from '../handlers/admin';
 import { Handler, RequestContext } from '../request-context';
 import { KafkaDispatcher } from './kafka-dispatcher';
@@ -29,30 +32,30 @@ const CONSUMER_REPLICA_ID = -1;
 /** Before v3, Kafka refused DeleteTopics with delete.topic.enable=false as INVALID_REQUEST. */
 const TOPIC_DELETION_DISABLED_SINCE = 3;
 
-export function registerAdminApis(kafka: KafkaDispatcher, native: ApiDispatcher, access: AccessControl): void {
+export function registerAdminApis(kafka: KafkaDispatcher, native: ApiDispatcher, access: InitProducerIdServices): void {
   registerInitProducerId(kafka, native, access);
   registerTopicAdmin(kafka, native);
   registerReplicationApis(kafka, native);
 }
 
-function registerInitProducerId(kafka: KafkaDispatcher, native: ApiDispatcher, access: AccessControl): void {
+function registerInitProducerId(kafka: KafkaDispatcher, native: ApiDispatcher, services: InitProducerIdServices): void {
   const initProducerId = nativeHandler(native, Api.InitProducerId);
   const failure = (errorCode: number) => ({ throttleTimeMs: 0, errorCode, producerId: -1, producerEpoch: -1 });
   kafka.register(KafkaInitProducerId, async (req, ctx) => {
     // Kafka's own check (KIP-360): an id without an epoch, or an epoch without an id, is malformed.
     if ((req.producerId === -1) !== (req.producerEpoch === -1)) return failure(ErrorCode.INVALID_REQUEST.code);
-    if (req.transactionalId !== null) {
-      // Kafka checks Write on the transactional id before anything else about it.
-      if (!authorize(access, ctx, 'Write', 'TransactionalId', req.transactionalId)) return failure(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code);
-      // Kafka's transaction coordinator answers INVALID_REQUEST for an empty id, and NOT_COORDINATOR
-      // for an id whose __transaction_state partition this broker does not lead. A Samsa broker
-      // leads none (there is no transaction log), so that is Kafka's answer: the client goes back
-      // to FindCoordinator, which finds no transaction coordinator, and gives up at its own timeout.
-      return failure(req.transactionalId === '' ? ErrorCode.INVALID_REQUEST.code : ErrorCode.NOT_COORDINATOR.code);
+    const fenced = (answer: { errorCode: number; producerId: number; producerEpoch: number }) => ({
+      throttleTimeMs: 0, ...answer, errorCode: fencedErrorFor(answer.errorCode, ctx.header.apiVersion, PRODUCER_FENCED_SINCE.InitProducerId),
+    });
+    if (req.transactionalId !== null && req.producerId !== -1) {
+      // KIP-360: a transactional producer names its current id and epoch, which the native request cannot carry.
+      if (!authorize(services, ctx, 'Write', 'TransactionalId', req.transactionalId)) return failure(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code);
+      if (!services.transactions) return failure(ErrorCode.COORDINATOR_NOT_AVAILABLE.code);
+      return fenced(await services.transactions.ops.initProducerId(req.transactionalId, req.transactionTimeoutMs, req.producerId, req.producerEpoch));
     }
     // With no transactional id Kafka ignores the producer's current id and epoch (v3+) and hands out
     // a fresh id at epoch 0; the idempotent producer then resets its sequences, as here.
-    return callNative(initProducerId, { transactionalId: null, transactionTimeoutMs: req.transactionTimeoutMs }, ctx);
+    return fenced(await callNative(initProducerId, { transactionalId: req.transactionalId, transactionTimeoutMs: req.transactionTimeoutMs }, ctx));
   }, (_req, errorCode) => failure(errorCode));
 }
 

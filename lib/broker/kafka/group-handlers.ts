@@ -13,15 +13,12 @@ import { ErrorCode } from '../../protocol/errors';
 import { KafkaDeleteGroups, KafkaDescribeGroups, KafkaListGroups, OPERATIONS_NOT_REQUESTED } from '../../protocol/kafka/messages/group-admin';
 import { KafkaFindCoordinator, KafkaFindCoordinatorResponseData } from '../../protocol/kafka/messages/group-membership';
 import { ApiDispatcher } from '../api-dispatcher';
-import { AccessControl, authorize } from '../authorize';
 import { RequestContext } from '../request-context';
 import { registerMembershipApis } from './group-membership-handlers';
 import { registerOffsetApis } from './group-offsets-handlers';
 import { KafkaDispatcher } from './kafka-dispatcher';
 import { callNative, nativeHandler } from './native-handlers';
 
-/** FindCoordinator's key type for transactional ids; Samsa has no transaction coordinator. */
-const KEY_TYPE_TRANSACTION = 1;
 /** FindCoordinator's first version with batched keys. */
 const BATCHED_KEYS_FROM = 4;
 
@@ -44,21 +41,17 @@ function findCoordinatorError(req: { coordinatorKeys: string[] }, errorCode: num
   };
 }
 
-export function registerGroupApis(kafka: KafkaDispatcher, native: ApiDispatcher, access: AccessControl): void {
-  registerFindCoordinator(kafka, native, access);
+export function registerGroupApis(kafka: KafkaDispatcher, native: ApiDispatcher): void {
+  registerFindCoordinator(kafka, native);
   registerMembershipApis(kafka, native);
   registerOffsetApis(kafka, native);
   registerAdminApis(kafka, native);
 }
 
-function registerFindCoordinator(kafka: KafkaDispatcher, native: ApiDispatcher, access: AccessControl): void {
+function registerFindCoordinator(kafka: KafkaDispatcher, native: ApiDispatcher): void {
   const find = nativeHandler(native, Api.FindCoordinator);
+  // The native handler checks access (Describe on the group or transactional id) and serves both key types.
   const one = async (key: string, keyType: number, ctx: RequestContext): Promise<CoordinatorAnswer> => {
-    if (keyType === KEY_TYPE_TRANSACTION) {
-      const denied = ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
-      if (!authorize(access, ctx, 'Describe', 'TransactionalId', key)) return noCoordinator(denied.code, denied.message);
-      return noCoordinator(ErrorCode.COORDINATOR_NOT_AVAILABLE.code, 'Samsa has no transaction coordinator.');
-    }
     const { errorCode, errorMessage, nodeId, host, port } = await callNative(find, { key, keyType }, ctx);
     return { errorCode, errorMessage, nodeId, host, port };
   };

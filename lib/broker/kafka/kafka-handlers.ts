@@ -19,29 +19,34 @@ import { registerLogDirApis } from './log-dir-handlers';
 import { registerClientQuotaApis } from './client-quota-handlers';
 import { registerSaslApis } from './sasl-handlers';
 import { registerTxnMarkerApis } from './txn-marker-handlers';
+import { registerTxnCoordinatorApis } from './txn-coordinator-handlers';
 import { WireCodec } from '../wire-codec';
 
 /**
  * The broker's services, for the few checks the Kafka adapters make themselves. Called per
  * request: they exist once the broker has connected to ZooKeeper, before any listener is bound.
  */
-export type KafkaServices = () => Pick<BrokerContext, 'groups' | 'authorizer'>;
+export type KafkaServices = () => Pick<BrokerContext, 'groups' | 'authorizer' | 'transactions'>;
 
 export function buildKafkaDispatcher(native: ApiDispatcher, logger: Logger, services: KafkaServices): KafkaDispatcher {
   const kafka = new KafkaDispatcher();
   // Most checks happen in the native handlers these adapters call; this is for the few answered here.
-  const access: AccessControl = { get authorizer() { return services().authorizer; } };
+  const access: AccessControl & Pick<BrokerContext, 'transactions'> = {
+    get authorizer() { return services().authorizer; },
+    get transactions() { return services().transactions; },
+  };
   registerMetadataApis(kafka, native);
   registerDataApis(kafka, native, logger, access);
   registerAdminApis(kafka, native, access);
   registerConfigApis(kafka, native);
   registerAclApis(kafka, native);
-  registerGroupApis(kafka, native, access);
+  registerGroupApis(kafka, native);
   registerScramCredentialApis(kafka, native);
   registerLogDirApis(kafka, native);
   registerClientQuotaApis(kafka, native);
   registerSaslApis(kafka, native);
   registerTxnMarkerApis(kafka, native);
+  registerTxnCoordinatorApis(kafka, native);
   return kafka;
 }
 

@@ -18,6 +18,7 @@ import {
 import { KafkaAlterClientQuotas, KafkaDescribeClientQuotas } from './messages/client-quotas';
 import { KafkaAlterUserScramCredentials, KafkaDescribeUserScramCredentials } from './messages/scram-credentials';
 import { KafkaDescribeProducers, KafkaWriteTxnMarkers } from './messages/txn-markers';
+import { KafkaAddOffsetsToTxn, KafkaAddPartitionsToTxn, KafkaDescribeTransactions, KafkaEndTxn, KafkaListTransactions } from './messages/txn-coordinator';
 
 const ALL: AnyKafkaApiDef[] = [
   KafkaProduce, KafkaFetch, KafkaListOffsets, KafkaMetadata, KafkaApiVersions,
@@ -33,6 +34,7 @@ const ALL: AnyKafkaApiDef[] = [
   KafkaSaslHandshake, KafkaSaslAuthenticate,
   KafkaDeleteRecords,
   KafkaWriteTxnMarkers, KafkaDescribeProducers,
+  KafkaAddPartitionsToTxn, KafkaAddOffsetsToTxn, KafkaEndTxn, KafkaDescribeTransactions, KafkaListTransactions,
 ];
 
 const byKey = new Map(ALL.map((api) => [api.key, api]));

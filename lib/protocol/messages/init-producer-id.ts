@@ -1,7 +1,8 @@
 /**
- * InitProducerId (Kafka's key 22): how an idempotent producer gets the producer id and epoch it
- * stamps into its batches. Samsa has no transactions, so the transactional fields are only there
- * to keep Kafka's shape: `transactionalId` must be null and `transactionTimeoutMs` is ignored.
+ * InitProducerId (Kafka's key 22): how a producer gets the producer id and epoch it stamps into
+ * its batches. Idempotent producers send a null `transactionalId` (any broker answers, and
+ * `transactionTimeoutMs` is ignored); transactional ones send their id and transaction timeout
+ * to the id's transaction coordinator, which bumps the epoch on every call.
  */
 import { int16, int32, int64, nullableString, struct, Infer } from '../schema';
 

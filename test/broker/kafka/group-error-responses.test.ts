@@ -45,7 +45,7 @@ describe('broker/kafka group APIs: answers for a handler that failed as a whole'
   for (const api of [Api.FindCoordinator, Api.JoinGroup, Api.SyncGroup, Api.Heartbeat, Api.LeaveGroup, Api.OffsetCommit, Api.OffsetFetch,
     Api.DescribeGroups, Api.ListGroups, Api.DeleteGroups, Api.OffsetDelete]) native.register(api as typeof Api.Heartbeat, failing);
   const kafka = new KafkaDispatcher();
-  registerGroupApis(kafka, native, { authorizer: null });
+  registerGroupApis(kafka, native);
 
   for (const [api, request] of REQUESTS) {
     it(`answers ${api.name} at every served version with the error in every item that can carry one`, () => {
