@@ -11,6 +11,7 @@ import { KafkaAlterReplicaLogDirs, KafkaDescribeLogDirs } from './messages/log-d
 import { KafkaApiVersions, KafkaMetadata } from './messages/metadata';
 import { KafkaFetch, KafkaListOffsets, KafkaProduce } from './messages/produce-fetch';
 import { KafkaInitProducerId } from './messages/producer-id';
+import { KafkaTxnOffsetCommit } from './messages/txn-offset-commit';
 import { KafkaSaslAuthenticate, KafkaSaslHandshake } from './messages/sasl';
 import {
   KafkaAlterPartitionReassignments, KafkaElectLeaders, KafkaListPartitionReassignments, KafkaOffsetForLeaderEpoch,
@@ -33,6 +34,7 @@ const ALL: AnyKafkaApiDef[] = [
   KafkaDescribeClientQuotas, KafkaAlterClientQuotas,
   KafkaSaslHandshake, KafkaSaslAuthenticate,
   KafkaDeleteRecords,
+  KafkaTxnOffsetCommit,
   KafkaWriteTxnMarkers, KafkaDescribeProducers,
   KafkaAddPartitionsToTxn, KafkaAddOffsetsToTxn, KafkaEndTxn, KafkaDescribeTransactions, KafkaListTransactions,
 ];
