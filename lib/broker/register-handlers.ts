@@ -121,5 +121,4 @@ export function registerBrokerHandlers(dispatcher: ApiDispatcher, deps: BrokerHa
     .register(Api.WriteTxnMarkers, writeTxnMarkersHandler(ctx))
     .register(Api.DescribeProducers, describeProducersHandler(ctx));
   registerTransactionHandlers(dispatcher, ctx);
-
 }
