@@ -9,6 +9,7 @@
  * keeps the aborted transactions in a min-heap by first offset; they never grow during the walk,
  * so a sorted array consumed from the front is the same heap.
  */
+import { CONTROL_TYPE_ABORT, controlRecordType } from '../record/control-record';
 import { DecodedBatch } from '../record/record-batch';
 
 export interface AbortedTransaction {
@@ -16,15 +17,10 @@ export interface AbortedTransaction {
   firstOffset: number;
 }
 
-/** Control record types (Kafka's ControlRecordType): the key is version (int16) then type (int16). */
-const CONTROL_TYPE_ABORT = 0;
-const CONTROL_KEY_SIZE = 4;
-
 /** True when a control batch holds an ABORT marker (Kafka's containsAbortMarker). */
 export function isAbortMarker(batch: DecodedBatch): boolean {
   if (!batch.isControl || batch.records.length === 0) return false;
-  const key = batch.records[0].key;
-  return key !== null && key.length >= CONTROL_KEY_SIZE && key.readInt16BE(2) === CONTROL_TYPE_ABORT;
+  return controlRecordType(batch.records[0].key) === CONTROL_TYPE_ABORT;
 }
 
 export class AbortedTransactionFilter {

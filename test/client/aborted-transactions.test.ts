@@ -4,6 +4,7 @@ import { decodeFetchedRecords } from '../../lib/client/consumer-fetcher';
 import { Api } from '../../lib/protocol/api';
 import { FetchRequestData, FetchResponseData, ListOffsetsRequestData } from '../../lib/protocol/messages/produce-fetch';
 import { stampBatch } from '../../lib/record/batch-header';
+import { encodeEndTxnMarkerBatch } from '../../lib/record/control-record';
 import { encodeRecordBatch } from '../../lib/record/record-batch';
 import { FakeCluster } from './fake-broker';
 
@@ -16,12 +17,9 @@ function txnBatch(base: number, pid: number, values: string[]): Buffer {
   return buf;
 }
 
-/** A control batch (COMMIT or ABORT marker) of producer `pid` at `offset`: key = version 0, type; value = version 0, coordinator epoch. */
+/** A control batch (COMMIT or ABORT marker) of producer `pid` at `offset`, as the broker writes it. */
 function marker(offset: number, pid: number, commit: boolean): Buffer {
-  const key = Buffer.alloc(4);
-  key.writeInt16BE(commit ? 1 : 0, 2);
-  const value = Buffer.alloc(6);
-  const buf = encodeRecordBatch([{ key, value, timestamp: 1000 }], { producerId: pid, producerEpoch: 0, transactional: true, control: true });
+  const buf = encodeEndTxnMarkerBatch({ producerId: pid, producerEpoch: 0, committed: commit, coordinatorEpoch: 0, timestamp: 1000 });
   stampBatch(buf, 0, offset, 0);
   return buf;
 }
