@@ -3,7 +3,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Admin } from '../../lib/client/admin';
 import { Consumer } from '../../lib/client/consumer';
 import { useOneBroker } from '../helpers/one-broker';
-import { ONE_BROKER_TRANSACTIONS, readAll } from '../helpers/transactions';
+import { ONE_BROKER_TRANSACTIONS, readToEnd } from '../helpers/transactions';
 
 /**
  * KafkaJS 2.2's transactional producer through the Kafka listener: FindCoordinator key type 1,
@@ -44,9 +44,9 @@ describe('integration/kafka-listener-kafkajs-transactions', function () {
       await producer.disconnect();
     }
 
-    const read = await readAll(fixture.native, 'kjs-tx-out', 3, 'read_committed', (r) => r.some((x) => x.value!.toString() === 'last'));
+    const read = await readToEnd(fixture.native, 'kjs-tx-out', 3, 'read_committed');
     expect(read.map((r) => r.value!.toString()).sort()).to.deep.equal(['committed-0', 'committed-1', 'committed-2', 'last']);
-    const uncommitted = await readAll(fixture.native, 'kjs-tx-out', 3, 'read_uncommitted', (r) => r.length >= 7);
+    const uncommitted = await readToEnd(fixture.native, 'kjs-tx-out', 3, 'read_uncommitted');
     expect(uncommitted.map((r) => r.value!.toString()).filter((v) => v.startsWith('aborted-'))).to.have.length(3);
 
     const group = new Consumer({ bootstrapServers: fixture.native, groupId: 'kjs-tx-group', enableAutoCommit: false });
