@@ -15,7 +15,8 @@ export { Producer } from './client/producer';
 export type { ProducerMetrics, ProducerOptions, ProducerRecord, RecordMetadata } from './client/producer';
 export { Consumer } from './client/consumer';
 export type {
-  CommitCallback, CommittedOffset, ConsumerMetrics, ConsumerOptions, ConsumerRebalanceListener, ConsumerRecord, TopicPartition, TopicPartitionOffset,
+  CommitCallback, CommittedOffset, ConsumerGroupMetadata, ConsumerMetrics, ConsumerOptions, ConsumerRebalanceListener, ConsumerRecord, TopicPartition,
+  TopicPartitionOffset,
 } from './client/consumer';
 export type { ConsumerGroupDescription, ConsumerGroupListing, CoordinatorNode, DeleteOffsetsResult, GroupOffset, MemberDescription } from './client/admin-groups';
 export type { AccessControlEntry, AclBinding, AclBindingFilter, ResourcePattern } from './security/acl/acl-types';
@@ -33,7 +34,10 @@ export type { RecordHeader } from './record/record';
 export type { CompressionType } from './record/compression';
 export { COMPRESSION_TYPES } from './record/compression';
 export { CorruptRecordError, ErrorCode, ProtocolError, SamsaError } from './protocol/errors';
-export { ClientClosedError, GroupAuthorizationError, IllegalStateError, InvalidArgumentError, TopicAuthorizationError } from './client/client-errors';
+export {
+  ClientClosedError, GroupAuthorizationError, IllegalStateError, InvalidArgumentError, ProducerFencedError, TopicAuthorizationError,
+  TransactionAbortedError, TransactionalIdAuthorizationError,
+} from './client/client-errors';
 export type { ErrorDefinition, ErrorName } from './protocol/errors';
 export type { ClientSaslCredentials, ClientSecurity, SaslMechanismName } from './security/client-security';
 export { clientSecurityFromProperties } from './security/client-security-config';
