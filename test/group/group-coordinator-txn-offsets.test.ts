@@ -3,6 +3,8 @@ import { ErrorCode as E } from '../../lib/protocol/errors';
 import { encodeEndTxnMarkerBatch } from '../../lib/record/control-record';
 import { decodeRecordBatches } from '../../lib/record/record-batch';
 import { OFFSETS_TOPIC } from '../../lib/group/offsets-log';
+import { validateTxnOffsetCommit } from '../../lib/group/group-txn-offsets';
+import type { ConsumerGroup } from '../../lib/group/group-state';
 import { Harness, joinWithId, newCoordinator, settle, useLeadingCoordinator } from './coordinator-harness';
 
 const PID = 4000;
@@ -129,5 +131,17 @@ describe('group/group-coordinator transactional offsets', () => {
     expect(codes(await h.coordinator.txnOffsets.commit(txnCommit([['t', 0, 1]])))).to.deep.equal([`t-0:${E.COORDINATOR_NOT_AVAILABLE.code}`]);
     h.replicas.failWith = 0;
     expect(fetched(h, true)).to.deep.equal(['t-0@-1', 't-1@-1']);
+  });
+
+  it('fences a static member whose instance id now belongs to another member, before the member and generation checks', () => {
+    const group = {
+      state: 'Stable', generationId: 3,
+      members: new Map([['m-new', { memberId: 'm-new', groupInstanceId: 'i-1' }]]),
+    } as unknown as ConsumerGroup;
+    expect(validateTxnOffsetCommit(group, 'm-old', 'i-1', 3)).to.equal(E.FENCED_INSTANCE_ID.code);
+    expect(validateTxnOffsetCommit(group, 'm-new', 'i-1', 3)).to.equal(0);
+    expect(validateTxnOffsetCommit(group, 'm-new', 'i-1', 2)).to.equal(E.ILLEGAL_GENERATION.code);
+    expect(validateTxnOffsetCommit(group, '', null, -1)).to.equal(0);
+    expect(validateTxnOffsetCommit({ ...group, state: 'Dead' } as unknown as ConsumerGroup, '', null, -1)).to.equal(E.COORDINATOR_NOT_AVAILABLE.code);
   });
 });
