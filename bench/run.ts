@@ -12,9 +12,12 @@
  * 5. Security: the producer perf tool over PLAINTEXT, SSL and SASL_SSL listeners of one broker
  *    (bench/security.ts).
  * 6. samsa/testing: how long startCluster() takes to a first produce/consume (bench/testing-startup.ts).
+ * 7. Transactions: a transactional producer committing every 1,000 records next to an idempotent
+ *    one, same broker, same run (bench/transactions.ts).
  *
  * Options via environment: BENCH_RECORDS (default 1,000,000), BENCH_RECORD_SIZE (100),
- * BENCH_ONLY (storage | single | replicated | kafka | security | testing: run one section).
+ * BENCH_TXN_RECORDS (200,000), BENCH_ONLY (storage | single | replicated | kafka | security |
+ * testing | transactions: run one section).
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
@@ -24,6 +27,7 @@ import { startTestZooKeeper } from '../test/helpers/zookeeper';
 import { kafkaListenerBench } from './kafka-listener';
 import { securityBench } from './security';
 import { testingStartupBench } from './testing-startup';
+import { transactionsBench } from './transactions';
 
 const records = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const recordSize = Number(process.env.BENCH_RECORD_SIZE ?? 100);
@@ -98,6 +102,7 @@ async function main(): Promise<void> {
   if (!only || only === 'kafka') await kafkaListenerBench(records, recordSize, section);
   if (!only || only === 'security') await securityBench(records, recordSize, section);
   if (!only || only === 'testing') await testingStartupBench(3, section);
+  if (!only || only === 'transactions') await transactionsBench(Number(process.env.BENCH_TXN_RECORDS ?? 200_000), recordSize, 1000, section);
 }
 
 main().then(() => process.exit(0), (err) => {

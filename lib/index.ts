@@ -15,7 +15,8 @@ export { Producer } from './client/producer';
 export type { ProducerMetrics, ProducerOptions, ProducerRecord, RecordMetadata } from './client/producer';
 export { Consumer } from './client/consumer';
 export type {
-  CommitCallback, CommittedOffset, ConsumerMetrics, ConsumerOptions, ConsumerRebalanceListener, ConsumerRecord, TopicPartition, TopicPartitionOffset,
+  CommitCallback, CommittedOffset, ConsumerGroupMetadata, ConsumerMetrics, ConsumerOptions, ConsumerRebalanceListener, ConsumerRecord, TopicPartition,
+  TopicPartitionOffset,
 } from './client/consumer';
 export type { ConsumerGroupDescription, ConsumerGroupListing, CoordinatorNode, DeleteOffsetsResult, GroupOffset, MemberDescription } from './client/admin-groups';
 export type { AccessControlEntry, AclBinding, AclBindingFilter, ResourcePattern } from './security/acl/acl-types';
@@ -34,7 +35,8 @@ export type { CompressionType } from './record/compression';
 export { COMPRESSION_TYPES } from './record/compression';
 export { CorruptRecordError, ErrorCode, ProtocolError, SamsaError } from './protocol/errors';
 export {
-  ClientClosedError, GroupAuthorizationError, IllegalStateError, InvalidArgumentError, RecordDeserializationError, SerializationError, TopicAuthorizationError,
+  ClientClosedError, GroupAuthorizationError, IllegalStateError, InvalidArgumentError, ProducerFencedError, RecordDeserializationError,
+  SerializationError, TopicAuthorizationError, TransactionAbortedError, TransactionalIdAuthorizationError,
 } from './client/client-errors';
 export type { ProducerInterceptor } from './client/producer-interceptors';
 export type { ConsumerInterceptor } from './client/consumer-interceptors';

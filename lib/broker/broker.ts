@@ -427,6 +427,8 @@ export class Broker extends EventEmitter {
   }
 
   private context(topicAdmin: TopicAdmin, groups: GroupCoordinator, authorizer: Authorizer | null): BrokerContext {
+    const txnMarkers = new TxnMarkerObservers();
+    txnMarkers.subscribe((marker) => groups.onTxnMarker(marker)); // pending TxnOffsetCommit offsets complete
     return {
       brokerId: this.brokerId,
       config: this.config,
@@ -437,7 +439,7 @@ export class Broker extends EventEmitter {
       groups,
       logger: getLogger('request'),
       authorizer,
-      brokerEpoch: () => this.brokerEpoch, quotas: this.quotas.client, txnMarkers: new TxnMarkerObservers(),
+      brokerEpoch: () => this.brokerEpoch, quotas: this.quotas.client, txnMarkers,
     };
   }
 

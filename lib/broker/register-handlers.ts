@@ -27,6 +27,7 @@ import { deleteGroupsHandler, describeGroupsHandler, listGroupsHandler } from '.
 import { findCoordinatorHandler } from './handlers/group-find-coordinator';
 import { heartbeatHandler, joinGroupHandler, leaveGroupHandler, syncGroupHandler } from './handlers/group-membership';
 import { offsetCommitHandler, offsetDeleteHandler, offsetFetchHandler } from './handlers/group-offsets';
+import { txnOffsetCommitHandler } from './handlers/txn-offset-commit';
 import { initProducerIdHandler } from './handlers/init-producer-id';
 import { listOffsetsHandler } from './handlers/list-offsets';
 import { alterReplicaLogDirsHandler, describeLogDirsHandler } from './handlers/log-dirs';
@@ -106,6 +107,7 @@ export function registerBrokerHandlers(dispatcher: ApiDispatcher, deps: BrokerHa
     .register(Api.OffsetCommit, offsetCommitHandler(ctx))
     .register(Api.OffsetFetch, offsetFetchHandler(ctx))
     .register(Api.OffsetDelete, offsetDeleteHandler(ctx))
+    .register(Api.TxnOffsetCommit, txnOffsetCommitHandler(ctx))
     .register(Api.ListGroups, listGroupsHandler(ctx))
     .register(Api.DescribeGroups, describeGroupsHandler(ctx))
     .register(Api.DeleteGroups, deleteGroupsHandler(ctx))

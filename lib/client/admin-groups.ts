@@ -115,7 +115,7 @@ export class AdminGroups {
   /** The group's committed offsets (of `partitions`, or all of them), sorted by topic and partition. */
   async listConsumerGroupOffsets(groupId: string, partitions: readonly TopicPartition[] | null = null): Promise<GroupOffset[]> {
     const offsets = await this.onCoordinator(groupId, `fetching the offsets of group '${groupId}'`, async (conn) => {
-      const outcome = readOffsetFetch(await conn.send(Api.OffsetFetch, { groupId, topics: offsetFetchTopics(partitions) }), groupId);
+      const outcome = readOffsetFetch(await conn.send(Api.OffsetFetch, { groupId, topics: offsetFetchTopics(partitions), requireStable: false }), groupId);
       return 'offsets' in outcome ? { done: outcome.offsets } : outcome;
     });
     return [...offsets.values()]

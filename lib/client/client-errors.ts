@@ -135,3 +135,42 @@ export class RecordDeserializationError extends SamsaError {
     this.message = message;
   }
 }
+
+/*
+ * Transactions (Kafka's KafkaProducer/TransactionManager). A fatal error leaves the producer
+ * usable only for close(); any other transactional error lets the application call
+ * abortTransaction() and go on.
+ */
+export const TRANSACTION_ABORTED: ErrorDefinition = {
+  code: -1007, name: 'TRANSACTION_ABORTED', retriable: false, message: 'Failing batch since transaction was aborted',
+};
+
+/**
+ * Kafka's ProducerFencedException: a newer producer with the same transactional id exists (or the
+ * coordinator bumped the epoch when this one's transaction timed out). Fatal: close the producer.
+ */
+export class ProducerFencedError extends SamsaError {
+  constructor(readonly transactionalId: string, cause?: unknown) {
+    super(ErrorCode.PRODUCER_FENCED, undefined, cause === undefined ? undefined : { cause });
+    this.name = 'ProducerFencedError';
+    this.message = `There is a newer producer with the same transactionalId '${transactionalId}' which fences the current one; this producer can only be closed.`;
+  }
+}
+
+/** Kafka's TransactionalIdAuthorizationException: the principal may not Write the transactional id. Fatal. */
+export class TransactionalIdAuthorizationError extends SamsaError {
+  constructor(readonly transactionalId: string) {
+    super(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    this.name = 'TransactionalIdAuthorizationError';
+    this.message = `Transactional Id authorization failed for '${transactionalId}'.`;
+  }
+}
+
+/** Kafka's TransactionAbortedException: the send's record was dropped by abortTransaction() before it was sent. */
+export class TransactionAbortedError extends SamsaError {
+  constructor() {
+    super(TRANSACTION_ABORTED);
+    this.name = 'TransactionAbortedError';
+    this.message = TRANSACTION_ABORTED.message;
+  }
+}

@@ -83,6 +83,11 @@ export class ConsumerCoordinator {
     return this.state === 'stable' ? { generationId: this.generationId, memberId: this.memberId } : null;
   }
 
+  /** The last generation joined, stable or not: what Kafka's groupMetadata() reports (-1 and '' before any). */
+  currentGeneration(): Generation {
+    return { generationId: this.generationId, memberId: this.memberId };
+  }
+
   get rebalanceInProgress(): boolean {
     return this.rebalancing !== null || this.rejoinNeeded;
   }

@@ -12,11 +12,12 @@ import { Api } from '../protocol/api';
 import { ErrorCode, errorForCode } from '../protocol/errors';
 import { CONSUMER_REPLICA_ID, FetchRequestData, FetchResponseData } from '../protocol/messages/produce-fetch';
 import { decodeRecordBatches } from '../record/record-batch';
+import { AbortedTransaction, AbortedTransactionFilter } from './aborted-transactions';
 import { ClientLogger, clientLogger } from './client-logger';
 import { asSamsaError, authorizationError, responseError, userError } from './client-errors';
 import { ConsumerMetricsRecorder } from './client-metrics';
 import { ConnectionPool } from './connection-pool';
-import { ResolvedConsumerOptions } from './consumer-options';
+import { ResolvedConsumerOptions, isolationLevelId } from './consumer-options';
 import { MetadataCache } from './metadata-cache';
 import { ConsumerRecord, PartitionState } from './partition-state';
 import { exponentialBackoffMs, needsMetadataRefresh } from './retry-policy';
@@ -31,14 +32,21 @@ export interface DecodedFetch {
   partialBytes: number;
 }
 
-/** Decodes a partition's record set, keeping only records at or after `fetchOffset`; control batches are skipped. */
-export function decodeFetchedRecords(topic: string, partition: number, records: Buffer | null, fetchOffset: number): DecodedFetch {
+/**
+ * Decodes a partition's record set, keeping only records at or after `fetchOffset`; control
+ * batches are skipped, and with `aborted` (read_committed) the batches of aborted transactions too.
+ */
+export function decodeFetchedRecords(
+  topic: string, partition: number, records: Buffer | null, fetchOffset: number, aborted: readonly AbortedTransaction[] | null = null,
+): DecodedFetch {
   if (records === null || records.length === 0) return { records: [], nextOffset: fetchOffset, partialBytes: 0 };
   const { batches, partialBytes } = decodeRecordBatches(records);
+  const filter = aborted === null ? null : new AbortedTransactionFilter(aborted);
   const out: ConsumerRecord[] = [];
   let nextOffset = fetchOffset;
   for (const batch of batches) {
     if (batch.lastOffset + 1 > nextOffset) nextOffset = batch.lastOffset + 1;
+    if (filter !== null && filter.skip(batch)) continue;
     if (batch.isControl || batch.lastOffset < fetchOffset) continue;
     for (const r of batch.records) {
       if (r.offset < fetchOffset) continue;
@@ -61,6 +69,7 @@ export class ConsumerFetcher {
   private readonly log: ClientLogger;
   private readonly inFlight = new Set<number>();
   private failures = 0;
+  private readonly readCommitted: boolean;
 
   constructor(
     private readonly pool: ConnectionPool,
@@ -72,6 +81,7 @@ export class ConsumerFetcher {
     private readonly metrics?: ConsumerMetricsRecorder,
   ) {
     this.log = clientLogger(options.logger, 'consumer');
+    this.readCommitted = options.isolationLevel === 'read_committed';
   }
 
   /**
@@ -115,7 +125,7 @@ export class ConsumerFetcher {
     }
     return {
       replicaId: CONSUMER_REPLICA_ID, maxWaitMs: this.options.fetchMaxWaitMs, minBytes: this.options.fetchMinBytes,
-      maxBytes: this.options.fetchMaxBytes, isolationLevel: 0, topics: [...topics.values()],
+      maxBytes: this.options.fetchMaxBytes, isolationLevel: isolationLevelId(this.options.isolationLevel), topics: [...topics.values()],
     };
   }
 
@@ -163,7 +173,9 @@ export class ConsumerFetcher {
         if (code !== 0) {
           this.onPartitionError(p, code);
         } else {
-          fetched.records += this.onPartitionData(p, r.records, r.highWatermark);
+          // read_committed: lag and end offsets count up to the last stable offset, as Kafka's consumer does.
+          const end = this.readCommitted && r.lastStableOffset >= 0 ? r.lastStableOffset : r.highWatermark;
+          fetched.records += this.onPartitionData(p, r.records, end, this.readCommitted ? (r.abortedTransactions ?? []) : null);
           fetched.bytes += r.records?.length ?? 0;
         }
       }
@@ -172,12 +184,12 @@ export class ConsumerFetcher {
   }
 
   /** Returns how many records were buffered for poll(). */
-  private onPartitionData(p: InFlightPartition, records: Buffer | null, highWatermark: number): number {
+  private onPartitionData(p: InFlightPartition, records: Buffer | null, highWatermark: number, aborted: readonly AbortedTransaction[] | null): number {
     const { state, fetchOffset } = p;
     state.highWatermark = highWatermark;
     let decoded: DecodedFetch;
     try {
-      decoded = decodeFetchedRecords(state.topic, state.partition, records, fetchOffset);
+      decoded = decodeFetchedRecords(state.topic, state.partition, records, fetchOffset, aborted);
     } catch (err) {
       state.error = asSamsaError(err);
       return 0;

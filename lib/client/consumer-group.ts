@@ -42,6 +42,19 @@ export interface AssignmentTarget {
   committed?(offsets: TopicPartitionOffset[]): void;
 }
 
+/**
+ * Kafka's ConsumerGroupMetadata: who the consumer is in its group, for a transactional producer's
+ * sendOffsetsToTransaction (the group coordinator refuses offsets from a stale generation).
+ */
+export interface ConsumerGroupMetadata {
+  groupId: string;
+  /** -1 until the consumer has joined. */
+  generationId: number;
+  /** '' until the consumer has joined. */
+  memberId: string;
+  groupInstanceId: string | null;
+}
+
 export type CommitCallback = (error: Error | null, offsets: TopicPartitionOffset[]) => void;
 
 export class ConsumerGroupClient implements GroupHost {
@@ -88,6 +101,11 @@ export class ConsumerGroupClient implements GroupHost {
     if (this.coordinator.generation()) await this.revokeAll();
     this.topics = [];
     await this.coordinator.leave('the consumer unsubscribed', Date.now() + this.options.requestTimeoutMs);
+  }
+
+  groupMetadata(): ConsumerGroupMetadata {
+    const { generationId, memberId } = this.coordinator.currentGeneration();
+    return { groupId: this.channel.groupId, generationId, memberId, groupInstanceId: null };
   }
 
   /** poll() notes the time, which max.poll.interval.ms is measured from. */

@@ -4,7 +4,7 @@
  * lib/config/client-config.ts. Group settings are checked here with Kafka's rules (heartbeats
  * beat the session timeout, assignor names exist), so the coordinator never sees a bad mix.
  */
-import { consumerConfigDefs, parseConsumerConfig } from '../config/client-config';
+import { IsolationLevel, consumerConfigDefs, parseConsumerConfig } from '../config/client-config';
 import { configDefault } from '../config/config-default';
 import { assignorsByNames, PartitionAssignor } from '../group/assignors';
 import { ErrorCode } from '../protocol/errors';
@@ -45,6 +45,12 @@ export interface ConsumerOptions<K = Buffer, V = Buffer> extends ClientOptions, 
   autoCommitIntervalMs?: number;
   /** Bound on blocking calls without their own timeout (commitSync, committed, close). Default 60000. */
   defaultApiTimeoutMs?: number;
+  /**
+   * 'read_committed' returns only records of committed transactions and stops at the last stable
+   * offset (the first still-open transaction); 'read_uncommitted' returns everything up to the
+   * high watermark. Control records (commit/abort markers) are never returned. Default 'read_uncommitted'.
+   */
+  isolationLevel?: IsolationLevel;
 }
 
 export interface ResolvedConsumerOptions extends ResolvedClientOptions {
@@ -63,6 +69,7 @@ export interface ResolvedConsumerOptions extends ResolvedClientOptions {
   enableAutoCommit: boolean;
   autoCommitIntervalMs: number;
   defaultApiTimeoutMs: number;
+  isolationLevel: IsolationLevel;
 }
 
 const consumer = <K extends keyof typeof consumerConfigDefs & string>(key: K) => configDefault(consumerConfigDefs, key);
@@ -81,7 +88,13 @@ export const CONSUMER_DEFAULTS = {
   partitionAssignmentStrategy: consumer('partition.assignment.strategy'),
   autoCommitIntervalMs: consumer('auto.commit.interval.ms'),
   defaultApiTimeoutMs: consumer('default.api.timeout.ms'),
+  isolationLevel: consumer('isolation.level'),
 } as const;
+
+/** The wire value of an isolation level (Fetch and ListOffsets): 0 read_uncommitted, 1 read_committed. */
+export function isolationLevelId(level: IsolationLevel): 0 | 1 {
+  return level === 'read_committed' ? 1 : 0;
+}
 
 let clientSequence = 0;
 
@@ -117,6 +130,10 @@ export function resolveConsumerOptions<K, V>(options: ConsumerOptions<K, V>): Re
   if (enableAutoCommit && groupId === null) {
     throw userError(ErrorCode.INVALID_CONFIG, 'enableAutoCommit cannot be set to true when default group id (null) is used.');
   }
+  const isolationLevel = options.isolationLevel ?? CONSUMER_DEFAULTS.isolationLevel;
+  if (isolationLevel !== 'read_committed' && isolationLevel !== 'read_uncommitted') {
+    throw userError(ErrorCode.INVALID_CONFIG, `Invalid value ${String(isolationLevel)} for isolationLevel: must be read_committed or read_uncommitted`);
+  }
   const strategy = options.partitionAssignmentStrategy ?? [...CONSUMER_DEFAULTS.partitionAssignmentStrategy];
   if (strategy.length === 0) throw userError(ErrorCode.INVALID_CONFIG, 'partitionAssignmentStrategy must name at least one assignor');
   return {
@@ -135,6 +152,7 @@ export function resolveConsumerOptions<K, V>(options: ConsumerOptions<K, V>): Re
     enableAutoCommit,
     autoCommitIntervalMs: count('autoCommitIntervalMs', options.autoCommitIntervalMs, CONSUMER_DEFAULTS.autoCommitIntervalMs, 0),
     defaultApiTimeoutMs: count('defaultApiTimeoutMs', options.defaultApiTimeoutMs, CONSUMER_DEFAULTS.defaultApiTimeoutMs, 0),
+    isolationLevel,
   };
 }
 
@@ -164,5 +182,6 @@ export function consumerOptionsFromProperties<K = Buffer, V = Buffer>(props: Rec
     enableAutoCommit: config.enableAutoCommit,
     autoCommitIntervalMs: config.autoCommitIntervalMs,
     defaultApiTimeoutMs: config.defaultApiTimeoutMs,
+    isolationLevel: config.isolationLevel,
   };
 }

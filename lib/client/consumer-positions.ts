@@ -11,7 +11,7 @@ import { ClientLogger, clientLogger } from './client-logger';
 import { asSamsaError } from './client-errors';
 import { ConnectionPool } from './connection-pool';
 import { noOffsetError } from './consumer-errors';
-import { ResolvedConsumerOptions } from './consumer-options';
+import { ResolvedConsumerOptions, isolationLevelId } from './consumer-options';
 import { listOffsets, partitionKey } from './list-offsets';
 import { MetadataCache } from './metadata-cache';
 import { OffsetAndMetadata } from './offset-committer';
@@ -114,7 +114,7 @@ export class ConsumerPositions {
   private async lookupResets(due: Array<Due & { spec: ResetSpec }>): Promise<void> {
     const queries = due.map(({ state, spec }) => ({ topic: state.topic, partition: state.partition, spec }));
     try {
-      const offsets = await listOffsets(this.pool, this.metadata, queries, this.options.requestTimeoutMs);
+      const offsets = await listOffsets(this.pool, this.metadata, queries, this.options.requestTimeoutMs, false, isolationLevelId(this.options.isolationLevel));
       this.failures = 0;
       for (const { state, epoch } of due) {
         const offset = offsets.get(partitionKey(state.topic, state.partition));

@@ -21,7 +21,7 @@ import { checkOffset, checkTopicPartition, sortPartitions } from './consumer-arg
 import { missingGroupIdError, mixedSubscriptionError } from './consumer-errors';
 import { ConsumerDelivery } from './consumer-extensions';
 import { ConsumerFetcher } from './consumer-fetcher';
-import { CommitCallback, ConsumerGroupClient, ConsumerRebalanceListener } from './consumer-group';
+import { CommitCallback, ConsumerGroupClient, ConsumerGroupMetadata, ConsumerRebalanceListener } from './consumer-group';
 import { ConsumerOptions, ResolvedConsumerOptions, consumerOptionsFromProperties, resolveConsumerOptions } from './consumer-options';
 import { ConsumerPositions } from './consumer-positions';
 import { offsetsForTimes, PartitionOffsetAndTimestamp, partitionKey } from './list-offsets';
@@ -35,7 +35,7 @@ import { sleep } from '../util/time';
 
 export type { ConsumerOptions } from './consumer-options';
 export type { ConsumerRecord, TopicPartition } from './partition-state';
-export type { CommitCallback, ConsumerRebalanceListener } from './consumer-group';
+export type { CommitCallback, ConsumerGroupMetadata, ConsumerRebalanceListener } from './consumer-group';
 export type { TopicPartitionOffset } from './offset-committer';
 export type { ConsumerMetrics } from './client-metrics';
 
@@ -335,6 +335,12 @@ export class Consumer<K = Buffer, V = Buffer> {
   commitAsync(offsets?: TopicPartitionOffset[], callback?: CommitCallback): void {
     const group = this.requireGroup();
     group.commitAsync(offsets?.map(checkOffset), callback);
+  }
+
+  /** The group, generation and member id, for a transactional producer's sendOffsetsToTransaction. */
+  groupMetadata(): ConsumerGroupMetadata {
+    this.ensureOpen();
+    return this.requireGroup().groupMetadata();
   }
 
   /** The group's committed offsets for these partitions, in the order asked. */

@@ -20,8 +20,14 @@ import { ConnectionPool } from './connection-pool';
 import { exponentialBackoffMs } from './retry-policy';
 import { sleep } from '../util/time';
 
-/** FindCoordinator's key type for consumer groups (1 would be a transactional id). */
-const KEY_TYPE_GROUP = 0;
+/** FindCoordinator's key types: a consumer group's id, or a transactional id (KIP-98). */
+export const KEY_TYPE_GROUP = 0;
+export const KEY_TYPE_TRANSACTION = 1;
+type KeyType = typeof KEY_TYPE_GROUP | typeof KEY_TYPE_TRANSACTION;
+
+function describeKey(key: string, keyType: KeyType): string {
+  return keyType === KEY_TYPE_TRANSACTION ? `transactional id '${key}'` : `group '${key}'`;
+}
 
 export interface CoordinatorNode {
   nodeId: number;
@@ -48,31 +54,39 @@ interface Backoff {
 }
 
 /**
- * Asks any broker which node coordinates `groupId`, retrying while the answer is
- * COORDINATOR_NOT_AVAILABLE (the offsets topic is being created or has no leader yet) until `deadlineMs`.
+ * Asks any broker which node coordinates `groupId` (or, with KEY_TYPE_TRANSACTION, a transactional
+ * id), retrying while the answer is COORDINATOR_NOT_AVAILABLE (the offsets or transaction state
+ * topic is being created or has no leader yet) until `deadlineMs`.
  */
-export async function findCoordinator(pool: ConnectionPool, groupId: string, deadlineMs: number, backoff: Backoff): Promise<CoordinatorNode> {
+export async function findCoordinator(
+  pool: ConnectionPool, groupId: string, deadlineMs: number, backoff: Backoff, keyType: KeyType = KEY_TYPE_GROUP,
+): Promise<CoordinatorNode> {
   for (let attempt = 0; ; attempt++) {
     let failure: SamsaError;
     try {
       const conn = await pool.anyConnection();
-      const response = await conn.send(Api.FindCoordinator, { key: groupId, keyType: KEY_TYPE_GROUP });
+      const response = await conn.send(Api.FindCoordinator, { key: groupId, keyType });
       if (response.errorCode === 0) return { nodeId: response.nodeId, host: response.host, port: response.port };
-      failure = authorizationError(response.errorCode, { group: groupId }) ?? responseError(response.errorCode, response.errorMessage);
+      const subject = keyType === KEY_TYPE_GROUP ? { group: groupId } : {};
+      failure = authorizationError(response.errorCode, subject) ?? responseError(response.errorCode, response.errorMessage);
     } catch (err) {
       failure = asSamsaError(err);
     }
     if (!failure.retriable) throw failure;
     const waitMs = exponentialBackoffMs(attempt, backoff.retryBackoffMs, backoff.retryBackoffMaxMs);
     if (Date.now() + waitMs >= deadlineMs) {
-      throw userError(ErrorCode.COORDINATOR_NOT_AVAILABLE, `Timed out finding the coordinator of group '${groupId}': ${failure.message}`, failure);
+      throw userError(ErrorCode.COORDINATOR_NOT_AVAILABLE, `Timed out finding the coordinator of ${describeKey(groupId, keyType)}: ${failure.message}`, failure);
     }
-    clientLogger(backoff.logger, 'consumer').debug(`finding the coordinator of group ${groupId} failed (${failure.message}); retrying`);
+    clientLogger(backoff.logger, 'consumer').debug(`finding the coordinator of ${describeKey(groupId, keyType)} failed (${failure.message}); retrying`);
     await sleep(waitMs);
   }
 }
 
-/** The consumer's connection to its group coordinator, found and re-found on demand. */
+/**
+ * A client's connection to the coordinator of one key, found and re-found on demand: the
+ * consumer's group coordinator, or (KEY_TYPE_TRANSACTION) a transactional producer's transaction
+ * coordinator; the producer also reaches the group coordinator through one for TxnOffsetCommit.
+ */
 export class CoordinatorChannel {
   private readonly log: ClientLogger;
   private node: CoordinatorNode | null = null;
@@ -81,8 +95,9 @@ export class CoordinatorChannel {
   private failures = 0;
   private closed = false;
 
-  constructor(private readonly pool: ConnectionPool, readonly groupId: string, private readonly options: ResolvedClientOptions) {
-    this.log = clientLogger(options.logger, 'consumer');
+  constructor(private readonly pool: ConnectionPool, readonly groupId: string, private readonly options: ResolvedClientOptions,
+    private readonly keyType: KeyType = KEY_TYPE_GROUP, private readonly owner: 'consumer' | 'producer' = 'consumer') {
+    this.log = clientLogger(options.logger, owner);
   }
 
   get coordinator(): CoordinatorNode | null {
@@ -95,7 +110,7 @@ export class CoordinatorChannel {
 
   /** The connection to the coordinator, finding and connecting first when needed (until `deadlineMs`). */
   connection(deadlineMs: number): Promise<Connection> {
-    if (this.closed) return Promise.reject(closedError('the consumer'));
+    if (this.closed) return Promise.reject(closedError(`the ${this.owner}`));
     if (this.conn && this.conn.isConnected) return Promise.resolve(this.conn);
     if (!this.finding) {
       this.finding = this.discover(deadlineMs).finally(() => {
@@ -107,7 +122,7 @@ export class CoordinatorChannel {
 
   /** Forgets the coordinator; the next request looks it up again. */
   markUnknown(reason: string): void {
-    if (this.node) this.log.info(`Group coordinator ${this.node.host}:${this.node.port} (id: ${this.node.nodeId}) of group ${this.groupId} is unavailable or invalid (${reason}); will attempt rediscovery`);
+    if (this.node) this.log.info(`Coordinator ${this.node.host}:${this.node.port} (id: ${this.node.nodeId}) of ${describeKey(this.groupId, this.keyType)} is unavailable or invalid (${reason}); will attempt rediscovery`);
     this.node = null;
     const conn = this.conn;
     this.conn = null;
@@ -140,8 +155,8 @@ export class CoordinatorChannel {
 
   private async discover(deadlineMs: number): Promise<Connection> {
     for (;;) {
-      const node = await findCoordinator(this.pool, this.groupId, deadlineMs, this.options);
-      if (this.closed) throw closedError('the consumer');
+      const node = await findCoordinator(this.pool, this.groupId, deadlineMs, this.options, this.keyType);
+      if (this.closed) throw closedError(`the ${this.owner}`);
       const conn = new Connection({
         host: node.host, port: node.port, clientId: this.options.clientId,
         connectTimeoutMs: this.options.connectTimeoutMs, requestTimeoutMs: this.options.requestTimeoutMs,
@@ -159,12 +174,12 @@ export class CoordinatorChannel {
       }
       if (this.closed) {
         conn.close();
-        throw closedError('the consumer');
+        throw closedError(`the ${this.owner}`);
       }
       conn.on('close', () => {
         if (this.conn === conn) this.markUnknown('connection closed');
       });
-      this.log.info(`Discovered group coordinator ${node.host}:${node.port} (id: ${node.nodeId}) for group ${this.groupId}`);
+      this.log.info(`Discovered ${this.keyType === KEY_TYPE_GROUP ? 'group' : 'transaction'} coordinator ${node.host}:${node.port} (id: ${node.nodeId}) for ${describeKey(this.groupId, this.keyType)}`);
       this.node = node;
       this.conn = conn;
       return conn;

@@ -39,7 +39,10 @@ export interface OffsetAndTimestamp {
 
 type Outcome = { found: OffsetAndTimestamp } | { retry: true } | { error: Error };
 
-async function queryLeader(pool: ConnectionPool, leader: number, queries: OffsetQuery[]): Promise<Map<string, Outcome>> {
+/** ListOffsets' isolation level: 1 (read_committed) makes 'latest' the last stable offset. */
+export type IsolationLevelId = 0 | 1;
+
+async function queryLeader(pool: ConnectionPool, leader: number, queries: OffsetQuery[], isolationLevel: IsolationLevelId): Promise<Map<string, Outcome>> {
   const topics = new Map<string, { name: string; partitions: { partitionIndex: number; currentLeaderEpoch: number; timestamp: number }[] }>();
   for (const q of queries) {
     const t = topics.get(q.topic) ?? { name: q.topic, partitions: [] };
@@ -49,7 +52,7 @@ async function queryLeader(pool: ConnectionPool, leader: number, queries: Offset
   const out = new Map<string, Outcome>();
   try {
     const conn = await pool.forNode(leader);
-    const response = await conn.send(Api.ListOffsets, { replicaId: CONSUMER_REPLICA_ID, isolationLevel: 0, topics: [...topics.values()] });
+    const response = await conn.send(Api.ListOffsets, { replicaId: CONSUMER_REPLICA_ID, isolationLevel, topics: [...topics.values()] });
     for (const t of response.topics) {
       for (const p of t.partitions) {
         const key = partitionKey(t.name, p.partitionIndex);
@@ -72,14 +75,16 @@ async function queryLeader(pool: ConnectionPool, leader: number, queries: Offset
  */
 export async function listOffsets(
   pool: ConnectionPool, metadata: MetadataCache, queries: readonly OffsetQuery[], timeoutMs: number, failOnUnknownTopic = false,
+  isolationLevel: IsolationLevelId = 0,
 ): Promise<Map<string, number>> {
-  const found = await listOffsetsAndTimestamps(pool, metadata, queries, timeoutMs, failOnUnknownTopic);
+  const found = await listOffsetsAndTimestamps(pool, metadata, queries, timeoutMs, failOnUnknownTopic, isolationLevel);
   return new Map([...found].map(([key, f]) => [key, f.offset]));
 }
 
 /** listOffsets with each answer's timestamp too (ListOffsets by timestamp names the matching record's). */
 export async function listOffsetsAndTimestamps(
   pool: ConnectionPool, metadata: MetadataCache, queries: readonly OffsetQuery[], timeoutMs: number, failOnUnknownTopic = false,
+  isolationLevel: IsolationLevelId = 0,
 ): Promise<Map<string, OffsetAndTimestamp>> {
   const results = new Map<string, OffsetAndTimestamp>();
   const deadline = Date.now() + timeoutMs;
@@ -96,7 +101,7 @@ export async function listOffsetsAndTimestamps(
       else leaderless.push(q);
     }
     const groups = [...byLeader];
-    const answers = await Promise.all(groups.map(([leader, qs]) => queryLeader(pool, leader, qs)));
+    const answers = await Promise.all(groups.map(([leader, qs]) => queryLeader(pool, leader, qs, isolationLevel)));
     pending = leaderless;
     groups.forEach(([, qs], i) => {
       for (const q of qs) {

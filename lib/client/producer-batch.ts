@@ -65,6 +65,8 @@ export class ProducerBatch {
   retryAtMs = 0;
   encoded: Buffer | null = null;
   done = false;
+  /** Why the batch failed for good (the transaction manager looks at it); null otherwise. */
+  error: Error | null = null;
   /** Creation order across the producer, so retried batches go back in their original order. */
   readonly sequence = nextBatchSequence++;
   /** Idempotence: -1 until a sequence is assigned (lib/client/producer-idempotence.ts). */
@@ -91,11 +93,11 @@ export class ProducerBatch {
   }
 
   /** Encodes once; the batch is closed from then on, so the bytes always match the records. */
-  encode(compression: CompressionType): Buffer {
+  encode(compression: CompressionType, transactional = false): Buffer {
     if (this.encoded === null) {
       this.closed = true;
       this.encoded = encodeRecordBatch(this.records, {
-        compression, producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence: this.baseSequence,
+        compression, producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence: this.baseSequence, transactional,
       });
     }
     return this.encoded;
@@ -128,6 +130,7 @@ export class ProducerBatch {
   fail(err: Error): void {
     if (this.done) return;
     this.done = true;
+    this.error = err;
     for (const reject of this.rejecters) reject(err, this.partition);
   }
 }

@@ -62,6 +62,12 @@ export interface IdempotenceOptions {
   retryBackoffMs: number;
   retryBackoffMaxMs: number;
   logger?: ClientLogger;
+  /**
+   * Transactional producers: the producer id comes from initTransactions() (setProducerId), never
+   * from a fetch of this class, and a sequence gap is reported here instead of replacing the id
+   * (the transaction must be aborted, and a bumped epoch then restarts every sequence).
+   */
+  onSequenceGap?: (reason: string) => void;
 }
 
 export class ProducerIdempotence {
@@ -88,8 +94,15 @@ export class ProducerIdempotence {
     return this.current;
   }
 
+  /** The transaction manager's producer id and epoch (transactional producers only). */
+  setProducerId(id: ProducerIdAndEpoch): void {
+    this.current = { ...id };
+    this.log.debug(`producer id ${id.producerId}, epoch ${id.producerEpoch}`);
+  }
+
   /** Starts fetching a producer id unless one is known or on its way. Cheap enough to call per record. */
   ensureProducerId(): void {
+    if (this.options.onSequenceGap !== undefined) return;
     if (this.current !== null || this.fetching || this.closed || this.fatalError !== null) return;
     this.fetching = true;
     void this.fetchProducerId().finally(() => {
@@ -217,6 +230,10 @@ export class ProducerIdempotence {
 
   private resetProducerId(reason: string): void {
     if (this.current === null) return;
+    if (this.options.onSequenceGap !== undefined) {
+      this.options.onSequenceGap(reason);
+      return;
+    }
     this.log.info(`Producer id ${this.current.producerId} gets replaced: ${reason}`);
     this.current = null;
     this.ensureProducerId();

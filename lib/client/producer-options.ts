@@ -5,7 +5,7 @@
  * Kafka's idempotence rule: on by default, quietly off when acks, retries or in-flight settings
  * contradict it, an error when asked for explicitly against them.
  */
-import { idempotenceConflicts, parseProducerConfig, producerConfigDefs } from '../config/client-config';
+import { TRANSACTIONAL_NEEDS_IDEMPOTENCE, idempotenceConflicts, parseProducerConfig, producerConfigDefs } from '../config/client-config';
 import { configDefault } from '../config/config-default';
 import { ErrorCode } from '../protocol/errors';
 import { CompressionType } from '../record/compression';
@@ -39,6 +39,13 @@ export interface ProducerOptions<K = BytesOrString, V = BytesOrString> extends C
    * duplicate or reorder records. Default true unless acks, retries or maxInFlightRequestsPerConnection rule it out.
    */
   enableIdempotence?: boolean;
+  /**
+   * Kafka's transactional.id: enables initTransactions() and the other transaction methods. A new
+   * producer with the same id fences older ones. Implies idempotence. Default null (no transactions).
+   */
+  transactionalId?: string | null;
+  /** How long the coordinator lets a transaction stay open before aborting it (Kafka's transaction.timeout.ms). Default 60000. */
+  transactionTimeoutMs?: number;
 }
 
 export interface ResolvedProducerOptions extends ResolvedClientOptions {
@@ -53,6 +60,8 @@ export interface ResolvedProducerOptions extends ResolvedClientOptions {
   bufferMemory: number;
   maxBlockMs: number;
   enableIdempotence: boolean;
+  transactionalId: string | null;
+  transactionTimeoutMs: number;
 }
 
 const producer = <K extends keyof typeof producerConfigDefs & string>(key: K) => configDefault(producerConfigDefs, key);
@@ -68,6 +77,7 @@ export const PRODUCER_DEFAULTS = {
   maxRequestSize: producer('max.request.size'),
   bufferMemory: producer('buffer.memory'),
   maxBlockMs: producer('max.block.ms'),
+  transactionTimeoutMs: producer('transaction.timeout.ms'),
 } as const;
 
 const COMPRESSIONS: readonly CompressionType[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
@@ -105,9 +115,19 @@ export function resolveProducerOptions<K, V>(options: ProducerOptions<K, V>): Re
     bufferMemory: count('bufferMemory', options.bufferMemory, PRODUCER_DEFAULTS.bufferMemory, 1),
     maxBlockMs: count('maxBlockMs', options.maxBlockMs, PRODUCER_DEFAULTS.maxBlockMs, 0),
     enableIdempotence: false,
+    transactionalId: resolveTransactionalId(options.transactionalId),
+    transactionTimeoutMs: count('transactionTimeoutMs', options.transactionTimeoutMs, PRODUCER_DEFAULTS.transactionTimeoutMs, 1),
   };
-  resolved.enableIdempotence = resolveIdempotence(options.enableIdempotence, resolved);
+  if (resolved.transactionalId !== null && options.enableIdempotence === false) throw invalid('enableIdempotence', false, TRANSACTIONAL_NEEDS_IDEMPOTENCE);
+  // A transactional id asks for idempotence explicitly: a contradicting setting is an error, not a quiet downgrade.
+  resolved.enableIdempotence = resolveIdempotence(resolved.transactionalId !== null ? true : options.enableIdempotence, resolved);
   return resolved;
+}
+
+function resolveTransactionalId(id: string | null | undefined): string | null {
+  if (id === undefined || id === null) return null;
+  if (typeof id !== 'string' || id === '') throw invalid('transactionalId', id, 'must be a non-empty string');
+  return id;
 }
 
 function resolveIdempotence(requested: boolean | undefined, resolved: ResolvedProducerOptions): boolean {
@@ -144,5 +164,7 @@ export function producerOptionsFromProperties<K = BytesOrString, V = BytesOrStri
     bufferMemory: config.bufferMemory,
     maxBlockMs: config.maxBlockMs,
     enableIdempotence: config.enableIdempotence,
+    transactionalId: config.transactionalId,
+    transactionTimeoutMs: config.transactionTimeoutMs,
   };
 }

@@ -21,7 +21,7 @@ import { ConnectionPool } from './connection-pool';
 import { MetadataCache } from './metadata-cache';
 import { ProducerMetricsRecorder } from './client-metrics';
 import { ProducerBatch } from './producer-batch';
-import { ProducerIdempotence } from './producer-idempotence';
+import { ProducerIdempotence, Readiness } from './producer-idempotence';
 import { PartitionQueue, RecordAccumulator } from './record-accumulator';
 import { RetryPolicy, needsMetadataRefresh } from './retry-policy';
 
@@ -37,6 +37,12 @@ export interface SenderOptions {
   retryPolicy: RetryPolicy;
   /** Null when idempotence is off. */
   idempotence: ProducerIdempotence | null;
+  /**
+   * Transactional producers: the transaction manager says when a partition's batches may go (once
+   * AddPartitionsToTxn has added it) or why they fail; batches carry the transactional bit and
+   * Produce requests the transactional id.
+   */
+  transactions?: { transactionalId: string; readiness(batch: ProducerBatch): Readiness } | null;
   /** The producer's metrics: told once per request and per batch failed. */
   metrics?: ProducerMetricsRecorder;
   logger?: ClientLogger;
@@ -167,9 +173,11 @@ export class ProducerSender {
    */
   private prepareHead(q: PartitionQueue): number {
     const head = q.batches[0];
+    const transactions = this.options.transactions ?? null;
     const idempotence = this.options.idempotence;
-    if (idempotence !== null) {
-      const readiness = idempotence.readiness(head);
+    for (const gate of [transactions, idempotence]) {
+      if (gate === null) continue;
+      const readiness = gate.readiness(head);
       if (readiness === 'wait') return WAIT;
       if (readiness !== 'send') {
         this.finish(this.accumulator.drainHead(q), readiness);
@@ -177,7 +185,7 @@ export class ProducerSender {
       }
     }
     try {
-      return head.encode(this.options.compression).length;
+      return head.encode(this.options.compression, transactions !== null).length;
     } catch (err) {
       this.finish(this.accumulator.drainHead(q), asSamsaError(err));
       return FAILED;
@@ -205,7 +213,7 @@ export class ProducerSender {
       }
       t.partitions.push({ index: batch.partition, records: batch.encoded });
     }
-    return { transactionalId: null, acks: this.options.acks, timeoutMs: this.options.requestTimeoutMs, topics: [...topics.values()] };
+    return { transactionalId: this.options.transactions?.transactionalId ?? null, acks: this.options.acks, timeoutMs: this.options.requestTimeoutMs, topics: [...topics.values()] };
   }
 
   private async sendTo(node: number, batches: ProducerBatch[]): Promise<void> {
@@ -292,9 +300,9 @@ export class ProducerSender {
     this.onBatchDone(batch);
   }
 
-  /** Fails every queued batch (close without waiting). */
-  failQueued(err: Error): void {
-    for (const batch of this.accumulator.removeAll()) this.finish(batch, err);
+  /** Fails queued batches (all by default; abortTransaction() those never sent). */
+  failQueued(err: Error, which: (batch: ProducerBatch) => boolean = () => true): void {
+    for (const batch of this.accumulator.removeWhere(which)) this.finish(batch, err);
   }
 }
 

@@ -9,12 +9,14 @@
  * does the network side; with idempotence (the default) ProducerIdempotence
  * (producer-idempotence.ts) gets a producer id and numbers each partition's batches.
  * Interceptors, serializers and the partitioner are resolved by producer-extensions.ts; send()
- * runs onSend first and reports every outcome to onAcknowledgement, as Kafka's producer does.
+ * runs onSend first and reports every outcome to onAcknowledgement, as Kafka's producer does. With a
+ * transactionalId, TransactionManager (transaction-manager.ts) runs the transactions: the methods
+ * here only delegate to it and tell it about sends and failed batches.
  */
 import { ErrorCode } from '../protocol/errors';
 import { BATCH_HEADER_SIZE } from '../record/batch-header';
 import { ProducerRecordData } from '../record/record';
-import { closedError, userError } from './client-errors';
+import { IllegalStateError, closedError, userError } from './client-errors';
 import { clientLogger } from './client-logger';
 import { ConnectionPool } from './connection-pool';
 import { MetadataCache, poolMetadataFetcher, TopicMetadata } from './metadata-cache';
@@ -30,6 +32,9 @@ import { RecordAccumulator } from './record-accumulator';
 import { PRODUCER_METRIC_DEFS, ProducerMetrics, ProducerMetricsRecorder } from './client-metrics';
 import { registerClientMetrics } from './client-metrics-registry';
 import { RetryPolicy } from './retry-policy';
+import { TransactionManager } from './transaction-manager';
+import type { ConsumerGroupMetadata } from './consumer-group';
+import type { TopicPartitionOffset } from './offset-committer';
 
 export type { ProducerOptions } from './producer-options';
 export type { ProducerRecord } from './producer-record';
@@ -58,6 +63,7 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
   private readonly idempotence: ProducerIdempotence | null;
   private readonly partitioner: ProducerPartitioner;
   private readonly ext: ProducerExtensions<K, V>;
+  private readonly txn: TransactionManager | null = null;
   private readonly awaitingMetadata = new Map<string, PendingSend[]>();
   private blocked: PendingSend[] = [];
   private blockedTimer: NodeJS.Timeout | null = null;
@@ -88,13 +94,20 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
     const retryPolicy = new RetryPolicy({
       retries: o.retries, retryBackoffMs: o.retryBackoffMs, retryBackoffMaxMs: o.retryBackoffMaxMs, deliveryTimeoutMs: o.deliveryTimeoutMs,
     });
+    const onSequenceGap = o.transactionalId === null ? undefined : (reason: string) => this.txn?.sequenceGap(reason);
     this.idempotence = o.enableIdempotence
-      ? new ProducerIdempotence(this.pool, { retryBackoffMs: o.retryBackoffMs, retryBackoffMaxMs: o.retryBackoffMaxMs, logger: o.logger }, () => this.sender.wakeup())
+      ? new ProducerIdempotence(this.pool, { retryBackoffMs: o.retryBackoffMs, retryBackoffMaxMs: o.retryBackoffMaxMs, logger: o.logger, onSequenceGap }, () => this.sender.wakeup())
       : null;
+    if (o.transactionalId !== null && this.idempotence !== null) {
+      this.txn = new TransactionManager(this.pool, o, this.idempotence, {
+        flush: () => this.flush(), dropUnsent: (err) => this.dropUnsent(err), wakeSender: () => this.sender.wakeup(),
+      });
+    }
     this.sender = new ProducerSender(this.accumulator, this.metadata, this.pool, {
       acks: o.acks, compression: o.compression, maxInFlightRequestsPerConnection: o.maxInFlightRequestsPerConnection,
       maxRequestSize: o.maxRequestSize, requestTimeoutMs: o.requestTimeoutMs, deliveryTimeoutMs: o.deliveryTimeoutMs,
       retryBackoffMs: o.retryBackoffMs, retryPolicy, idempotence: this.idempotence, metrics: this.recorder, logger: o.logger,
+      transactions: this.txn && { transactionalId: o.transactionalId as string, readiness: (batch) => (this.txn as TransactionManager).readiness(batch) },
     }, (batch) => this.onBatchDone(batch));
   }
 
@@ -136,6 +149,41 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
   }
 
   /**
+   * Transactions (Kafka's KafkaProducer): initTransactions() once, then beginTransaction(), sends,
+   * sendOffsetsToTransaction(), and commitTransaction() or abortTransaction(). Needs transactionalId.
+   * Fencing and authorization errors are fatal (only close() is left); after any other error,
+   * abortTransaction() and begin again. docs/client.md has the loop.
+   */
+  async initTransactions(): Promise<void> {
+    return this.transactions().initTransactions();
+  }
+
+  beginTransaction(): void {
+    this.transactions().beginTransaction();
+  }
+
+  /** Adds a consumer's positions to the transaction: they are committed for its group only if the transaction commits. */
+  async sendOffsetsToTransaction(offsets: TopicPartitionOffset[], groupMetadata: ConsumerGroupMetadata): Promise<void> {
+    return this.transactions().sendOffsetsToTransaction(offsets, groupMetadata);
+  }
+
+  /** Flushes the transaction's records, then commits it. */
+  async commitTransaction(): Promise<void> {
+    return this.transactions().commitTransaction();
+  }
+
+  /** Drops the records not sent yet (their sends fail with TransactionAbortedError), then aborts. */
+  async abortTransaction(): Promise<void> {
+    return this.transactions().abortTransaction();
+  }
+
+  private transactions(): TransactionManager {
+    if (this.closing) throw closedError('the producer');
+    if (this.txn === null) throw new IllegalStateError('Transactional method invoked on a non-transactional producer.');
+    return this.txn;
+  }
+
+  /**
    * Queues a record and resolves with its partition and offset once acknowledged. With a
    * callback (Kafka's `send(record, callback)`), no promise is created: the callback gets the
    * error or the metadata, which is what high-rate senders such as the perf tool use.
@@ -171,6 +219,12 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
     if (this.closing) {
       this.recorder.recordsFailedForGood(1);
       reject(closedError('the producer'));
+      return;
+    }
+    const refused = this.txn?.sendError();
+    if (refused) {
+      this.recorder.recordsFailedForGood(1);
+      reject(refused);
       return;
     }
     let data: ProducerRecordData;
@@ -220,6 +274,7 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
           this.idempotence?.close();
           this.ext.interceptors.close();
           this.partitioner.close();
+          this.txn?.close();
           if (this.blockedTimer) clearTimeout(this.blockedTimer);
           this.pool.close();
         }
@@ -275,6 +330,7 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
       this.recordsDone(1);
       return;
     }
+    this.txn?.maybeAddPartition(topic, partition);
     const now = Date.now();
     const { batch, newBatch } = this.accumulator.append(topic, partition, data, size, resolve, reject, now);
     if (batch.closed || this.options.lingerMs === 0 || this.sender.flushing > 0) {
@@ -352,7 +408,15 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
     this.recordsDone(1);
   }
 
+  /** abortTransaction(): fails the records not yet sent, queued in batches or still waiting to join one. */
+  private dropUnsent(err: Error): void {
+    this.sender.failQueued(err, (batch) => batch.baseSequence < 0);
+    const waiting = [...this.blocked.splice(0), ...[...this.awaitingMetadata.values()].flatMap((queue) => queue.splice(0))];
+    for (const p of waiting) this.settleOne(p, err);
+  }
+
   private onBatchDone(batch: ProducerBatch): void {
+    if (batch.error !== null) this.txn?.batchFailed(batch.error);
     this.accumulator.release(batch);
     this.recordsDone(batch.recordCount);
     this.unblock();

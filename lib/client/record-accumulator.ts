@@ -112,14 +112,7 @@ export class RecordAccumulator {
     this.bufferedBytes -= batch.sizeBytes;
   }
 
-  /** Removes and returns every queued batch (used when the producer fails them all). */
-  removeAll(): ProducerBatch[] {
-    const out: ProducerBatch[] = [];
-    for (const q of this.all) out.push(...q.batches.splice(0));
-    return out;
-  }
-
-  /** Removes queued batches matching `predicate` (expired ones). */
+  /** Removes queued batches matching `predicate` (expired ones, those an aborted transaction drops). */
   removeWhere(predicate: (batch: ProducerBatch) => boolean): ProducerBatch[] {
     const out: ProducerBatch[] = [];
     for (const q of this.all) {

@@ -85,6 +85,8 @@ export const producerConfigDefs = {
   'interceptor.classes': listKey({ default: [], importance: 'LOW', doc: INTERCEPTORS_DOC }),
   'partitioner.class': stringKey({ default: null, importance: 'MEDIUM', doc: 'Partitioner: org.apache.kafka.clients.producer.RoundRobinPartitioner, ...UniformStickyPartitioner, ...internals.DefaultPartitioner (short names RoundRobinPartitioner, UniformStickyPartitioner, DefaultPartitioner), or a module path. Default: the default partitioner (murmur2 of keys, sticky without).' }),
   'partitioner.ignore.keys': booleanKey({ default: false, importance: 'MEDIUM', doc: 'When true the default partitioner ignores record keys (every record is partitioned as if keyless). No effect with partitioner.class.' }),
+  'transactional.id': stringKey({ default: null, importance: 'LOW', doc: 'Enables transactions; the same id across restarts fences older instances. Implies enable.idempotence.' }),
+  'transaction.timeout.ms': intKey({ default: 60000, validate: atLeast(1), importance: 'LOW', doc: 'How long the coordinator waits for a transaction to end before aborting it.' }),
 };
 
 export const consumerConfigDefs = {
@@ -102,7 +104,7 @@ export const consumerConfigDefs = {
   'heartbeat.interval.ms': intKey({ default: 3000, importance: 'HIGH', doc: 'Heartbeat period; must be below session.timeout.ms.' }),
   'max.poll.interval.ms': intKey({ default: 300000, validate: atLeast(1), importance: 'MEDIUM', doc: 'Longest gap between polls before the member leaves the group.' }),
   'partition.assignment.strategy': listKey({ default: ['range'], validate: [nonEmptyList(), assignorShape], importance: 'MEDIUM', doc: 'Assignors in order of preference.' }),
-  'isolation.level': enumKey(['read_uncommitted', 'read_committed'], { default: 'read_uncommitted', caseInsensitive: true, importance: 'MEDIUM', doc: 'Accepted for compatibility; Samsa has no transactions, so both read everything below the high watermark.' }),
+  'isolation.level': enumKey(['read_uncommitted', 'read_committed'], { default: 'read_uncommitted', caseInsensitive: true, importance: 'MEDIUM', doc: 'read_committed returns only committed transactional records, up to the last stable offset.' }),
   'check.crcs': booleanKey({ default: true, importance: 'LOW', doc: 'Verify batch CRCs on receipt.' }),
   'exclude.internal.topics': booleanKey({ default: true, importance: 'MEDIUM', doc: 'Keep internal topics out of pattern subscriptions.' }),
   'allow.auto.create.topics': booleanKey({ default: true, importance: 'MEDIUM', doc: 'Let a subscription create a missing topic (if the broker allows it).' }),
@@ -146,6 +148,8 @@ export interface ProducerConfig extends CommonClientConfig {
   interceptorClasses: string[];
   partitionerClass: string | null;
   partitionerIgnoreKeys: boolean;
+  transactionalId: string | null;
+  transactionTimeoutMs: number;
 }
 
 export interface ConsumerConfig extends CommonClientConfig {
@@ -228,9 +232,14 @@ export function parseProducerConfig(raw: RawConfig): ParsedClientConfig<Producer
     interceptorClasses: [...v['interceptor.classes']],
     partitionerClass: v['partitioner.class'],
     partitionerIgnoreKeys: v['partitioner.ignore.keys'],
+    transactionalId: v['transactional.id'],
+    transactionTimeoutMs: v['transaction.timeout.ms'],
   };
   resolveDeliveryTimeout(config, providedKeys);
-  resolveIdempotence(config, providedKeys.has('enable.idempotence'), v.acks);
+  // A transactional id asks for idempotence as explicitly as enable.idempotence=true does (Kafka's rule).
+  const transactional = config.transactionalId !== null;
+  if (transactional && !config.enableIdempotence) throw ConfigError.invalidValue('enable.idempotence', false, TRANSACTIONAL_NEEDS_IDEMPOTENCE);
+  resolveIdempotence(config, transactional || providedKeys.has('enable.idempotence'), v.acks);
   return { config, unknownKeys, ignoredKeys };
 }
 
@@ -259,6 +268,9 @@ export function idempotenceConflicts(
   }
   return conflicts;
 }
+
+/** Kafka's ConfigException message for transactional.id with enable.idempotence=false. */
+export const TRANSACTIONAL_NEEDS_IDEMPOTENCE = 'Cannot set a transactional.id without also enabling idempotence.';
 
 /**
  * Idempotence is on by default but quietly yields to settings that contradict it; asked for

@@ -8,11 +8,23 @@
 import { GroupEntry } from './group-entry';
 import { ConsumerGroup } from './group-state';
 
+/** What the coordinator needs to hear of a written transaction marker (lib/broker/txn-marker-observers.ts). */
+export interface TxnMarker {
+  readonly topic: string;
+  readonly partition: number;
+  readonly producerId: number;
+  readonly committed: boolean;
+  /** Offset of the control batch. */
+  readonly offset: number;
+}
+
 export type ShardState = 'loading' | 'active';
 
 export class CoordinatorShard {
   state: ShardState = 'loading';
   closed = false;
+  /** Transaction markers that landed while loading, applied once the groups are installed. */
+  readonly queuedMarkers: TxnMarker[] = [];
   private readonly entries = new Map<string, GroupEntry>();
 
   constructor(readonly partition: number, readonly leaderEpoch: number) {}

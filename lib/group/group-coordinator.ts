@@ -12,12 +12,13 @@
 import { ErrorCode } from '../protocol/errors';
 import { getLogger, Logger } from '../util/logger';
 import { CoordinatorRuntime, GroupCoordinatorConfig, Route } from './coordinator-runtime';
-import { CoordinatorShard } from './coordinator-shard';
+import { CoordinatorShard, TxnMarker } from './coordinator-shard';
 import { GroupAdmin } from './group-admin';
 import { GroupClock, systemClock, TimerHandle } from './group-clock';
 import { GroupEntry } from './group-entry';
 import { GroupMembership } from './group-membership';
 import { GroupOffsets } from './group-offsets';
+import { GroupTxnOffsets } from './group-txn-offsets';
 import { GroupRecordWriter } from './group-record-writer';
 import { ConsumerGroup } from './group-state';
 import { LoadedPartition, loadOffsetsPartition } from './offsets-loader';
@@ -48,6 +49,7 @@ export class GroupCoordinator implements CoordinatorRuntime {
   readonly writer: GroupRecordWriter;
   readonly membership: GroupMembership;
   readonly offsets: GroupOffsets;
+  readonly txnOffsets: GroupTxnOffsets;
   readonly admin: GroupAdmin;
   readonly offsetsTopic: OffsetsTopic;
   private readonly owned = new Map<number, CoordinatorShard>();
@@ -63,6 +65,7 @@ export class GroupCoordinator implements CoordinatorRuntime {
     this.writer = new GroupRecordWriter(deps.replicas, this.clock, this.config.offsetsCommitTimeoutMs, this.logger);
     this.membership = new GroupMembership(this);
     this.offsets = new GroupOffsets(this);
+    this.txnOffsets = new GroupTxnOffsets(this);
     this.admin = new GroupAdmin(this);
     this.offsetsTopic = new OffsetsTopic(this.config, deps.metadata, deps.topics, this.logger);
   }
@@ -122,6 +125,12 @@ export class GroupCoordinator implements CoordinatorRuntime {
     return partitions !== undefined && Number.isInteger(partition) && partition >= 0 && partition < partitions.length;
   }
 
+  /** A transaction marker this broker wrote (subscribed to the broker's TxnMarkerObservers). */
+  onTxnMarker(marker: TxnMarker): void {
+    if (this.state !== 'running' || marker.topic !== OFFSETS_TOPIC) return;
+    this.txnOffsets.onMarker(marker, this.owned.get(marker.partition));
+  }
+
   /**
    * Called after each metadata update: topics that were known before and are gone now were
    * deleted, so their committed offsets go too (Kafka's handleDeletedPartitions).
@@ -161,6 +170,7 @@ export class GroupCoordinator implements CoordinatorRuntime {
       if (!loaded || shard.closed) return;
       this.install(shard, loaded);
       shard.state = 'active';
+      this.txnOffsets.replayQueued(shard, loaded.endOffset);
       for (const entry of shard.groups()) this.schedule(shard, entry);
       this.logger.info(`Loaded ${shard.groupCount} group(s) from ${topicPartition} (${loaded.recordsRead} records up to offset ${loaded.endOffset}) in ${this.clock.nowMs() - started} ms`);
     } catch (err) {
@@ -187,6 +197,10 @@ export class GroupCoordinator implements CoordinatorRuntime {
     for (const [groupId, offsets] of loaded.offsets) {
       const entry = shard.get(groupId) ?? shard.add(this.newGroup(groupId));
       for (const o of offsets.values()) entry.offsets.set(o.topic, o.partition, o.value);
+    }
+    for (const p of loaded.pending) {
+      const entry = shard.get(p.group) ?? shard.add(this.newGroup(p.group));
+      entry.pendingTxn.loaded(p.producerId, p.topic, p.partition, p.value);
     }
   }
 

@@ -12,11 +12,14 @@ import { CommittedOffsets } from './committed-offsets';
 import { TimerHandle } from './group-clock';
 import { joinError, JoinGroupResult, syncError, SyncGroupResult } from './group-responses';
 import { ConsumerGroup } from './group-state';
+import { PendingTxnOffsets } from './pending-txn-offsets';
 
 type Resolve<T> = (value: T) => void;
 
 export class GroupEntry {
   readonly offsets = new CommittedOffsets();
+  /** TxnOffsetCommit offsets waiting for their transaction's marker. */
+  readonly pendingTxn = new PendingTxnOffsets();
   private readonly joins = new Map<string, Resolve<JoinGroupResult>>();
   private readonly syncs = new Map<string, Resolve<SyncGroupResult>>();
   timer: TimerHandle | null = null;

@@ -68,7 +68,7 @@ export class GroupMembership {
       case 'error':
         // A group created by this very request and refused (bad protocols) should not linger in ListGroups.
         if (entry.group.state === 'Empty' && entry.group.generationId === 0 && entry.group.members.size === 0
-          && entry.group.pendingMemberIds.length === 0 && entry.offsets.size === 0) shard.remove(req.groupId);
+          && entry.group.pendingMemberIds.length === 0 && entry.offsets.size === 0 && entry.pendingTxn.isEmpty) shard.remove(req.groupId);
         else this.rt.schedule(shard, entry);
         return joinError(decision.memberId, decision.errorCode);
       case 'response':

@@ -115,6 +115,10 @@ export class GroupOffsets {
     const topics = wanted.map(({ topic, partitions }) => ({
       name: topic,
       partitions: partitions.map((partition) => {
+        // KIP-447: a read_committed consumer must not start from an offset its transaction may still replace.
+        if (req.requireStable && entry?.pendingTxn.hasPartition(topic, partition)) {
+          return { partitionIndex: partition, committedOffset: NO_OFFSET, committedLeaderEpoch: NO_LEADER_EPOCH, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT.code };
+        }
         const c = entry?.offsets.get(topic, partition);
         return {
           partitionIndex: partition,
@@ -233,7 +237,7 @@ export class GroupOffsets {
 function forgetIfUnused(shard: CoordinatorShard, entry: GroupEntry, now: number, records: KeyedRecord[]): void {
   const g = entry.group;
   // A group in the middle of the MEMBER_ID_REQUIRED handshake is Empty but about to be used.
-  if (g.state !== 'Empty' || entry.offsets.size !== 0 || g.pendingMemberIds.length !== 0) return;
+  if (g.state !== 'Empty' || entry.offsets.size !== 0 || !entry.pendingTxn.isEmpty || g.pendingMemberIds.length !== 0) return;
   g.markDead(now);
   shard.remove(entry.groupId);
   // Only a group that completed a rebalance ever had metadata written.

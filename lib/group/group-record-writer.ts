@@ -8,6 +8,7 @@
  */
 import { ErrorCode, toErrorCode } from '../protocol/errors';
 import { encodeRecordBatch } from '../record/record-batch';
+import { incrementSequence } from '../storage/producer-state';
 import { Logger } from '../util/logger';
 import { GroupClock } from './group-clock';
 import { OFFSETS_TOPIC, OffsetsReplicas } from './offsets-log';
@@ -75,6 +76,12 @@ export function storeOffsetsError(code: number): number {
   }
 }
 
+/** A TxnOffsetCommit's batch: transactional, in the producer's name (Kafka's storeOffsets with a producer id). */
+export interface TxnBatchOwner {
+  readonly producerId: number;
+  readonly producerEpoch: number;
+}
+
 export class GroupRecordWriter {
   constructor(
     private readonly replicas: OffsetsReplicas,
@@ -83,14 +90,22 @@ export class GroupRecordWriter {
     private readonly logger: Logger,
   ) {}
 
-  /** Appends `records` as one batch to `partition` of `__consumer_offsets`; never throws. */
-  async write(partition: number, records: readonly KeyedRecord[], translate: (code: number) => number): Promise<WriteResult> {
+  /**
+   * Appends `records` as one batch to `partition` of `__consumer_offsets`; never throws. With
+   * `txn`, the batch is transactional and carries the producer's id and epoch, so the log's
+   * producer state fences an older epoch and the LSO waits for the marker.
+   */
+  async write(partition: number, records: readonly KeyedRecord[], translate: (code: number) => number, txn?: TxnBatchOwner): Promise<WriteResult> {
     if (records.length === 0) return { errorCode: ErrorCode.NONE.code, baseOffset: -1 };
     let code: number;
     let baseOffset = -1;
     try {
       const now = this.clock.nowMs();
-      const batch = encodeRecordBatch(records.map((r) => ({ key: r.key, value: r.value, timestamp: now })), { now });
+      const owner = txn ? {
+        producerId: txn.producerId, producerEpoch: txn.producerEpoch, transactional: true,
+        baseSequence: this.nextSequence(partition, txn),
+      } : {};
+      const batch = encodeRecordBatch(records.map((r) => ({ key: r.key, value: r.value, timestamp: now })), { now, ...owner });
       const result = await this.replicas.appendRecords(OFFSETS_TOPIC, partition, batch, -1, this.commitTimeoutMs);
       code = result.errorCode;
       baseOffset = result.baseOffset;
@@ -103,5 +118,17 @@ export class GroupRecordWriter {
       return { errorCode: translate(code), baseOffset: -1 };
     }
     return { errorCode: ErrorCode.NONE.code, baseOffset };
+  }
+
+  /**
+   * The sequence that follows the producer's last batch on this partition (0 in a new epoch).
+   * Kafka appends coordinator batches without sequence checks (AppendOrigin.Coordinator); here
+   * the log checks every producer batch, so the coordinator continues the producer's sequence.
+   */
+  private nextSequence(partition: number, txn: TxnBatchOwner): number {
+    const entry = this.replicas.getPartition(OFFSETS_TOPIC, partition)?.log.producerState?.(txn.producerId);
+    if (!entry || entry.epoch !== txn.producerEpoch) return 0;
+    const last = entry.batches[entry.batches.length - 1];
+    return last ? incrementSequence(last.lastSeq, 1) : 0;
   }
 }

@@ -5,8 +5,15 @@
  * The log is read from its start to the end it had when loading began. Records are applied in log
  * order, so the last record per key wins and a tombstone deletes whatever came before it — the
  * same answer compaction would give, whether or not the log has been compacted yet.
+ *
+ * Offsets written by TxnOffsetCommit sit in transactional batches: they are held per producer id
+ * until that producer's control batch (commit or abort marker) on this partition. A commit
+ * applies them at the marker, in marker order, yet never over an offset a later record stored
+ * (Kafka's CommitRecordMetadataAndOffset.olderThan); an abort drops them; those with no marker
+ * yet come back as `pending`, to complete when the marker arrives (Kafka's loadGroupsAndOffsets).
  */
-import { decodeRecordBatches } from '../record/record-batch';
+import { CONTROL_TYPE_ABORT, CONTROL_TYPE_COMMIT, controlRecordType } from '../record/control-record';
+import { DecodedBatch, decodeRecordBatches } from '../record/record-batch';
 import { Logger } from '../util/logger';
 import { CommittedOffset } from './committed-offsets';
 import { ReadableLog } from './offsets-log';
@@ -24,8 +31,18 @@ export interface LoadedPartition {
   readonly groups: Map<string, GroupMetadataValue>;
   /** group → (topic-partition key → offset); only live offsets. */
   readonly offsets: Map<string, Map<string, LoadedOffset>>;
+  /** Offsets of transactions without a marker yet, in log order; a null value is a tombstone. */
+  readonly pending: PendingLoadedOffset[];
   readonly recordsRead: number;
   readonly endOffset: number;
+}
+
+export interface PendingLoadedOffset {
+  readonly producerId: number;
+  readonly group: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly value: CommittedOffset | null;
 }
 
 export interface LoadOptions {
@@ -42,6 +59,7 @@ export async function loadOffsetsPartition(log: ReadableLog, opts: LoadOptions):
   const offsets = new Map<string, Map<string, LoadedOffset>>();
   const endOffset = log.logEndOffset;
   let position = log.logStartOffset;
+  const pending = new Map<number, PendingLoadedOffset[]>();
   let recordsRead = 0;
   while (position < endOffset) {
     if (opts.cancelled()) return null;
@@ -49,18 +67,47 @@ export async function loadOffsetsPartition(log: ReadableLog, opts: LoadOptions):
     const { batches } = decodeRecordBatches(records);
     if (batches.length === 0) break;
     for (const batch of batches) {
-      if (batch.isControl) continue;
+      if (batch.baseOffset >= endOffset) break;
+      if (batch.isControl) {
+        const outcome = markerOutcome(batch, opts.logger);
+        if (outcome === null) continue;
+        const txn = pending.get(batch.producerId);
+        pending.delete(batch.producerId);
+        if (outcome === 'commit') for (const o of txn ?? []) applyOffset(o.group, o.topic, o.partition, o.value, offsets, true);
+        continue;
+      }
       for (const record of batch.records) {
         if (record.offset >= endOffset) break;
         recordsRead++;
         const decoded = decodeOrSkip(record.key, record.value, record.offset, opts.logger);
-        if (decoded) apply(decoded, record.offset, groups, offsets);
+        if (!decoded) continue;
+        if (batch.isTransactional && decoded.key.type === 'offset') {
+          let txn = pending.get(batch.producerId);
+          if (!txn) pending.set(batch.producerId, (txn = []));
+          const { group, topic, partition } = decoded.key;
+          txn.push({ producerId: batch.producerId, group, topic, partition, value: committedOffset(decoded.value as OffsetCommitValue | null, record.offset) });
+        } else {
+          apply(decoded, record.offset, groups, offsets);
+        }
       }
     }
     position = batches[batches.length - 1].lastOffset + 1;
   }
   if (opts.cancelled()) return null;
-  return { groups, offsets, recordsRead, endOffset };
+  return { groups, offsets, pending: [...pending.values()].flat(), recordsRead, endOffset };
+}
+
+/** Whether a control batch ends its producer's transaction with a commit or an abort; null for anything else. */
+function markerOutcome(batch: DecodedBatch, logger: Logger): 'commit' | 'abort' | null {
+  try {
+    const type = controlRecordType(batch.records[0]?.key ?? null);
+    if (type === CONTROL_TYPE_COMMIT) return 'commit';
+    if (type === CONTROL_TYPE_ABORT) return 'abort';
+    return null;
+  } catch (err) {
+    logger.warn(`Skipping unreadable control batch at offset ${batch.baseOffset} of __consumer_offsets: ${(err as Error).message}`);
+    return null;
+  }
 }
 
 function decodeOrSkip(key: Buffer | null, value: Buffer | null, offset: number, logger: Logger): OffsetsRecord | null {
@@ -95,13 +142,33 @@ function apply(
     if (byPartition?.size === 0) offsets.delete(group);
     return;
   }
+  applyOffset(group, topic, partition, committedOffset(record.value as OffsetCommitValue, recordOffset), offsets, false);
+}
+
+function committedOffset(v: OffsetCommitValue | null, recordOffset: number): CommittedOffset | null {
+  if (v === null) return null;
+  return {
+    offset: v.offset, leaderEpoch: v.leaderEpoch, metadata: v.metadata, commitTimestamp: v.commitTimestamp,
+    expireTimestamp: v.expireTimestamp, recordOffset,
+  };
+}
+
+/**
+ * Stores (or with null deletes) one group's offset. `atMarker`: a committed transaction's offset,
+ * applied when its marker is read, which loses to a record written after it.
+ */
+function applyOffset(
+  group: string, topic: string, partition: number, value: CommittedOffset | null, offsets: Map<string, Map<string, LoadedOffset>>, atMarker: boolean,
+): void {
+  const key = topicPartitionKey({ topic, partition });
+  let byPartition = offsets.get(group);
+  const existing = byPartition?.get(key);
+  if (atMarker && existing && value && existing.value.recordOffset > value.recordOffset) return;
+  if (value === null) {
+    byPartition?.delete(key);
+    if (byPartition?.size === 0) offsets.delete(group);
+    return;
+  }
   if (!byPartition) offsets.set(group, (byPartition = new Map()));
-  const v = record.value as OffsetCommitValue;
-  byPartition.set(key, {
-    topic, partition,
-    value: {
-      offset: v.offset, leaderEpoch: v.leaderEpoch, metadata: v.metadata, commitTimestamp: v.commitTimestamp,
-      expireTimestamp: v.expireTimestamp, recordOffset,
-    },
-  });
+  byPartition.set(key, { topic, partition, value });
 }

@@ -29,6 +29,8 @@ export interface ReadableLog {
   readonly logStartOffset: number;
   readonly logEndOffset: number;
   read(offset: number, maxBytes: number): Promise<{ readonly records: Buffer }>;
+  /** The producer's epoch and recent batches on this log (transactional offset commits continue its sequence). */
+  producerState?(producerId: number): { readonly epoch: number; readonly batches: ReadonlyArray<{ readonly lastSeq: number }> } | undefined;
 }
 
 export interface OffsetsReplicas {

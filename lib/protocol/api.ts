@@ -72,7 +72,8 @@ export const Api = {
   UpdateMetadata: api(6, 'UpdateMetadata', UpdateMetadataRequest, UpdateMetadataResponse, 1),
   ControlledShutdown: api(7, 'ControlledShutdown', ControlledShutdownRequest, ControlledShutdownResponse),
   OffsetCommit: api(8, 'OffsetCommit', OffsetCommitRequest, OffsetCommitResponse),
-  OffsetFetch: api(9, 'OffsetFetch', OffsetFetchRequest, OffsetFetchResponse),
+  // v1 adds requireStable (KIP-447) for read_committed consumers.
+  OffsetFetch: api(9, 'OffsetFetch', OffsetFetchRequest, OffsetFetchResponse, 1),
   FindCoordinator: api(10, 'FindCoordinator', FindCoordinatorRequest, FindCoordinatorResponse),
   JoinGroup: api(11, 'JoinGroup', JoinGroupRequest, JoinGroupResponse),
   Heartbeat: api(12, 'Heartbeat', HeartbeatRequest, HeartbeatResponse),

@@ -95,6 +95,7 @@ export const ErrorCode = {
   NO_REASSIGNMENT_IN_PROGRESS: def(85, 'NO_REASSIGNMENT_IN_PROGRESS', false, 'No partition reassignment is in progress.'),
   GROUP_SUBSCRIBED_TO_TOPIC: def(86, 'GROUP_SUBSCRIBED_TO_TOPIC', false, 'Deleting offsets of a topic is forbidden while the consumer group is actively subscribed to it.'),
   INVALID_RECORD: def(87, 'INVALID_RECORD', false, 'This record has failed the validation on broker and hence will be rejected.'),
+  UNSTABLE_OFFSET_COMMIT: def(88, 'UNSTABLE_OFFSET_COMMIT', true, 'There are unstable offsets that need to be cleared.'),
   PRODUCER_FENCED: def(90, 'PRODUCER_FENCED', false, 'There is a newer producer with the same transactionalId which fences the current one.'),
   RESOURCE_NOT_FOUND: def(91, 'RESOURCE_NOT_FOUND', false, 'A request illegally referred to a resource that does not exist.'),
   DUPLICATE_RESOURCE: def(92, 'DUPLICATE_RESOURCE', false, 'A request illegally referred to the same resource twice.'),

@@ -77,6 +77,17 @@ describe('client/consumer groups (against a scripted coordinator)', function () 
     expect(c.assignment()).to.deep.equal([{ topic: 't', partition: 0 }, { topic: 't', partition: 1 }]);
   });
 
+  it('reports its group, generation and member id in groupMetadata() for sendOffsetsToTransaction', async () => {
+    const c = consumer();
+    expect(c.groupMetadata()).to.deep.equal({ groupId: 'g', generationId: -1, memberId: '', groupInstanceId: null });
+    c.subscribe(['t']);
+    await pollUntil(c, 6);
+    expect(c.groupMetadata()).to.deep.equal({ groupId: 'g', generationId: group.generation, memberId: 'member-1', groupInstanceId: null });
+    const groupless = new Consumer({ bootstrapServers: cluster.bootstrap });
+    consumers.push(groupless);
+    expect(() => groupless.groupMetadata()).to.throw(/group.id/);
+  });
+
   it('advertises every configured assignor in order and runs the one the coordinator picks', async () => {
     // Range would give member-1 every single-partition topic; roundrobin alternates.
     cluster.topics.set('u', [{ leader: 1 }]);

@@ -3,7 +3,8 @@
  * per partition a log of record values, and per (partition, producer id) the last sequence and
  * the last 5 batches, with Kafka's rules - a new producer id starts at sequence 0, a resend of one
  * of the last 5 batches is answered with its original offset, any other sequence that does not
- * follow the last one is OUT_OF_ORDER_SEQUENCE_NUMBER (45), an older epoch INVALID_PRODUCER_EPOCH (47).
+ * follow the last one is OUT_OF_ORDER_SEQUENCE_NUMBER (45), an older epoch INVALID_PRODUCER_EPOCH (47),
+ * and a newer epoch starts again at sequence 0.
  * Samsa's and current Kafka's brokers accept a producer they know nothing about at any sequence
  * (its state may have gone with retention); `acceptUnknownAtAnySequence` switches to that rule.
  */
@@ -68,9 +69,11 @@ export class SequencedLog {
     this.logs.set(tp, log);
     if (batch.producerId < 0) return this.write(log, values);
     const key = `${tp}/${batch.producerId}`;
-    const entry = this.producers.get(key);
+    const known = this.producers.get(key);
     const lastSequence = batch.baseSequence + batch.recordCount - 1;
-    if (entry && batch.producerEpoch < entry.epoch) return { errorCode: 47, baseOffset: -1 };
+    if (known && batch.producerEpoch < known.epoch) return { errorCode: 47, baseOffset: -1 };
+    // A bumped epoch (a transactional producer after an abort) starts its sequences over.
+    const entry = known && batch.producerEpoch === known.epoch ? known : undefined;
     const duplicate = entry?.batches.find((b) => b.firstSequence === batch.baseSequence && b.lastSequence === lastSequence);
     if (duplicate) return { errorCode: 0, baseOffset: duplicate.baseOffset };
     const expected = entry ? entry.lastSequence + 1 : 0;

@@ -46,6 +46,16 @@ describe('config/client-config', () => {
       expect(() => parseProducerConfig({ ...base, 'max.in.flight.requests.per.connection': '6' })).to.throw(ConfigError, 'at most 5');
     });
 
+    it('maps transactional.id and transaction.timeout.ms; a transactional id demands idempotence', () => {
+      expect(parseProducerConfig(BOOTSTRAP).config).to.include({ transactionalId: null, transactionTimeoutMs: 60000 });
+      const { config } = parseProducerConfig({ ...BOOTSTRAP, 'transactional.id': 'tx', 'transaction.timeout.ms': '9000' });
+      expect(config).to.include({ transactionalId: 'tx', transactionTimeoutMs: 9000, enableIdempotence: true });
+      const tx = { ...BOOTSTRAP, 'transactional.id': 'tx' };
+      expect(() => parseProducerConfig({ ...tx, 'enable.idempotence': 'false' })).to.throw(ConfigError, 'Cannot set a transactional.id without also enabling idempotence.');
+      // Not quietly off as without a transactional id: the contradiction is an error.
+      expect(() => parseProducerConfig({ ...tx, acks: '1' })).to.throw(ConfigError, 'Must set acks to all');
+    });
+
     it('stretches a default delivery timeout but rejects a too-small explicit one', () => {
       expect(parseProducerConfig({ ...BOOTSTRAP, 'request.timeout.ms': '200000' }).config.deliveryTimeoutMs).to.equal(200005);
       expect(() => parseProducerConfig({ ...BOOTSTRAP, 'delivery.timeout.ms': '1000' }))

@@ -26,7 +26,7 @@ function codes(r: OffsetDeleteResult): string[] {
 }
 
 function fetched(h: Harness, groupId: string): string[] {
-  return h.coordinator.offsets.fetch({ groupId, topics: null }).topics.flatMap((t) => t.partitions.map((p) => `${t.name}-${p.partitionIndex}@${p.committedOffset}`));
+  return h.coordinator.offsets.fetch({ groupId, topics: null, requireStable: false }).topics.flatMap((t) => t.partitions.map((p) => `${t.name}-${p.partitionIndex}@${p.committedOffset}`));
 }
 
 /** Joins one member subscribed to `topics` (with the given protocol type) and completes the rebalance. */

@@ -22,7 +22,7 @@ function codes(result: { topics: Array<{ name: string; partitions: Array<{ parti
 }
 
 function fetched(h: Harness, groupId = 'g', topics: Array<{ name: string; partitionIndexes: number[] }> | null = null): string[] {
-  const r = h.coordinator.offsets.fetch({ groupId, topics });
+  const r = h.coordinator.offsets.fetch({ groupId, topics, requireStable: false });
   expect(r.errorCode).to.equal(0);
   return r.topics.flatMap((t) => t.partitions.map((p) => `${t.name}-${p.partitionIndex}@${p.committedOffset}`));
 }
@@ -40,7 +40,7 @@ describe('group/group-coordinator offsets', () => {
     h.replicas.hold = null;
     expect(codes(await pending)).to.deep.equal(['t-0:0', 't-1:0']);
     expect(fetched(h)).to.deep.equal(['t-0@42', 't-1@7']);
-    const r = h.coordinator.offsets.fetch({ groupId: 'g', topics: [{ name: 't', partitionIndexes: [0, 2] }, { name: 'zz', partitionIndexes: [0] }] });
+    const r = h.coordinator.offsets.fetch({ groupId: 'g', topics: [{ name: 't', partitionIndexes: [0, 2] }, { name: 'zz', partitionIndexes: [0] }], requireStable: false });
     expect(r.topics[0].partitions[0]).to.deep.include({ committedOffset: 42, committedLeaderEpoch: 3, metadata: '' });
     expect(r.topics[0].partitions[1]).to.deep.include({ committedOffset: -1, committedLeaderEpoch: -1, errorCode: 0 });
     expect(r.topics[1].partitions[0].committedOffset).to.equal(-1);

@@ -143,6 +143,8 @@ function seedBodies({ topic, group }: SeedNames, records: Buffer): Map<number, u
     [Api.AlterPartitionReassignments, { timeoutMs: 1000, topics: [{ name: topic, partitions: [{ partitionIndex: 0, replicas: null }] }] }],
     [Api.ListPartitionReassignments, { timeoutMs: 1000, topics: null }],
     [Api.OffsetDelete, { groupId: group, topics: [{ name: topic, partitions: [{ partitionIndex: 0 }] }] }],
+    [Api.TxnOffsetCommit, { transactionalId: `${group}-txn`, groupId: group, producerId: 1000, producerEpoch: 0, generationId: -1, memberId: '',
+      groupInstanceId: null, topics: [{ name: topic, partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: null }] }] }],
     [Api.DescribeAcls, { resourceTypeFilter: 2, resourceNameFilter: topic, patternTypeFilter: 2, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1 }],
     [Api.CreateAcls, { creations: [{ resourceType: 2, resourceName: `${topic}-acl`, resourcePatternType: 3, principal: 'User:fuzz', host: '*', operation: 3, permissionType: 3 }] }],
     [Api.DeleteAcls, { filters: [{ resourceTypeFilter: 2, resourceNameFilter: `${topic}-acl`, patternTypeFilter: 3, principalFilter: 'User:fuzz', hostFilter: null, operation: 1, permissionType: 1 }] }],

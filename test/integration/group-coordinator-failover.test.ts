@@ -86,7 +86,7 @@ describe('integration/group-coordinator-failover', function () {
     brokers.delete(first);
     const survivor = connect(other);
     expect(await coordinator(survivor, 'movers')).to.equal(other);
-    const fetchOffsets = () => survivor.send(Api.OffsetFetch, { groupId: 'movers', topics: null });
+    const fetchOffsets = () => survivor.send(Api.OffsetFetch, { groupId: 'movers', topics: null, requireStable: false });
     let fetched = await fetchOffsets();
     await waitUntil('the new coordinator to load', async () => {
       fetched = await fetchOffsets();

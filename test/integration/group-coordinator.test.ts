@@ -125,7 +125,7 @@ describe('integration/group-coordinator', function () {
       topics: [{ name: 'events', partitions: [0, 1].map((p) => ({ partitionIndex: p, committedOffset: 10 + p, committedLeaderEpoch: -1, committedMetadata: 'm' })) }],
     });
     expect(commit.topics[0].partitions.map((p) => p.errorCode)).to.deep.equal([0, 0]);
-    const fetched = await b.send(Api.OffsetFetch, { groupId: 'orders', topics: [{ name: 'events', partitionIndexes: [0, 1, 2] }] });
+    const fetched = await b.send(Api.OffsetFetch, { groupId: 'orders', topics: [{ name: 'events', partitionIndexes: [0, 1, 2] }], requireStable: false });
     expect(fetched.topics[0].partitions.map((p) => p.committedOffset)).to.deep.equal([10, 11, -1]);
     expect(fetched.topics[0].partitions[0].metadata).to.equal('m');
   });
@@ -146,7 +146,7 @@ describe('integration/group-coordinator', function () {
     a = connect('member-a');
     b = connect('member-b');
     expect(await coordinatorOf(a, 'orders')).to.equal(1);
-    const fetched = await untilLoaded('offsets after restart', () => a.send(Api.OffsetFetch, { groupId: 'orders', topics: null }));
+    const fetched = await untilLoaded('offsets after restart', () => a.send(Api.OffsetFetch, { groupId: 'orders', topics: null, requireStable: false }));
     expect(fetched.errorCode).to.equal(0);
     expect(fetched.topics).to.deep.equal([{
       name: 'events',
@@ -168,7 +168,7 @@ describe('integration/group-coordinator', function () {
     const deleted = await a.send(Api.DeleteGroups, { groupsNames: ['orders'] });
     expect(deleted.results).to.deep.equal([{ groupId: 'orders', errorCode: 0 }]);
     expect((await a.send(Api.DescribeGroups, { groups: ['orders'] })).groups[0].groupState).to.equal('Dead');
-    const fetched = await a.send(Api.OffsetFetch, { groupId: 'orders', topics: null });
+    const fetched = await a.send(Api.OffsetFetch, { groupId: 'orders', topics: null, requireStable: false });
     expect(fetched.topics).to.deep.equal([]);
   });
 
@@ -185,6 +185,6 @@ describe('integration/group-coordinator', function () {
     const admin = new Admin({ bootstrapServers: `127.0.0.1:${broker.port}` });
     await admin.deleteTopic('doomed');
     await admin.close();
-    await waitUntil('the offsets of the deleted topic to go', async () => (await a.send(Api.OffsetFetch, { groupId: 'simple', topics: null })).topics.length === 0, 10000, 100);
+    await waitUntil('the offsets of the deleted topic to go', async () => (await a.send(Api.OffsetFetch, { groupId: 'simple', topics: null, requireStable: false })).topics.length === 0, 10000, 100);
   });
 });

@@ -15,7 +15,14 @@ describe('protocol/group messages', () => {
   });
 
   it('encodes a null OffsetFetch topic list as -1 (all committed offsets)', () => {
-    expect(encode(OffsetFetchRequest, { groupId: 'g', topics: null }, 0).toString('hex')).to.equal('000167' + 'ffffffff');
+    expect(encode(OffsetFetchRequest, { groupId: 'g', topics: null, requireStable: false }, 0).toString('hex')).to.equal('000167' + 'ffffffff');
+  });
+
+  it('adds requireStable to OffsetFetch at v1 (KIP-447), read as false from v0', () => {
+    const v1 = '000167' + 'ffffffff' + '01';
+    expect(encode(OffsetFetchRequest, { groupId: 'g', topics: null, requireStable: true }, 1).toString('hex')).to.equal(v1);
+    expect(decode(OffsetFetchRequest, Buffer.from(v1, 'hex'), 1).requireStable).to.equal(true);
+    expect(decode(OffsetFetchRequest, Buffer.from('000167ffffffff', 'hex'), 0).requireStable).to.equal(false);
   });
 
   it('round-trips JoinGroup and OffsetCommit with their nested arrays and byte fields', () => {

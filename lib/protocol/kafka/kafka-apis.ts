@@ -11,6 +11,7 @@ import { KafkaAlterReplicaLogDirs, KafkaDescribeLogDirs } from './messages/log-d
 import { KafkaApiVersions, KafkaMetadata } from './messages/metadata';
 import { KafkaFetch, KafkaListOffsets, KafkaProduce } from './messages/produce-fetch';
 import { KafkaInitProducerId } from './messages/producer-id';
+import { KafkaTxnOffsetCommit } from './messages/txn-offset-commit';
 import { KafkaSaslAuthenticate, KafkaSaslHandshake } from './messages/sasl';
 import {
   KafkaAlterPartitionReassignments, KafkaElectLeaders, KafkaListPartitionReassignments, KafkaOffsetForLeaderEpoch,
@@ -34,6 +35,7 @@ const ALL: AnyKafkaApiDef[] = [
   KafkaSaslHandshake, KafkaSaslAuthenticate,
   KafkaDeleteRecords,
   KafkaAddPartitionsToTxn, KafkaAddOffsetsToTxn, KafkaEndTxn, KafkaDescribeTransactions, KafkaListTransactions,
+  KafkaTxnOffsetCommit,
   KafkaWriteTxnMarkers, KafkaDescribeProducers,
 ];
 

@@ -2,7 +2,7 @@
  * Consumer-group coordination messages (Kafka's API keys 8-16 and 42), served by the group
  * coordinator (lib/group/group-coordinator.ts) and documented in docs/protocol.md.
  */
-import { array, bytes, int16, int32, int64, int8, nullableArray, nullableString, string, struct, Infer } from '../schema';
+import { array, boolean, bytes, int16, int32, int64, int8, nullableArray, nullableString, since, string, struct, Infer } from '../schema';
 
 /** FindCoordinator Request (v0) => key keyType   (keyType 0 = group) */
 export const FindCoordinatorRequest = struct({ key: string, keyType: int8 }, 'FindCoordinatorRequest');
@@ -106,10 +106,15 @@ export const OffsetCommitResponse = struct({
   }, 'OffsetCommitTopicResponse')),
 }, 'OffsetCommitResponse');
 
-/** OffsetFetch Request (v0) => groupId [topics]?   (null topics = every committed offset); topics => name [partitionIndexes] */
+/**
+ * OffsetFetch Request (v0-1) => groupId [topics]? requireStable(v1+)
+ *   (null topics = every committed offset); topics => name [partitionIndexes]
+ *   requireStable (KIP-447): a partition with a transactional commit pending answers UNSTABLE_OFFSET_COMMIT
+ */
 export const OffsetFetchRequest = struct({
   groupId: string,
   topics: nullableArray(struct({ name: string, partitionIndexes: array(int32) }, 'OffsetFetchTopic')),
+  requireStable: since(1, boolean, false),
 }, 'OffsetFetchRequest');
 
 /**
