@@ -13,6 +13,8 @@ import { decodeRecordBatches } from '../../lib/record/record-batch';
 import { BOTH_LISTENERS, SINGLE_BROKER_GROUPS, startBroker, tempDir } from '../helpers/cluster';
 import { fetchPartition, kafkaExchange, latestOffset, produceBatch, txnBatch, writeMarker } from '../helpers/txn-log';
 import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
+import { main as dumpLog } from '../../lib/cli/dump-log';
+import { captureIo } from '../cli/capture-io';
 
 /**
  * The partition-log side of transactions on a real broker, driven with raw transactional batches
@@ -165,5 +167,20 @@ describe('integration/transactions-log', function () {
     expect(after).to.include({ lastStableOffset: lso, highWatermark: before.highWatermark });
     expect(after.abortedTransactions).to.deep.equal(before.abortedTransactions);
     expect(fs.statSync(path.join(partitionDir, txnIndexes[0])).size).to.equal(3 * 34);
+  });
+
+  it('shows markers, the transactional flag and the .txnindex in samsa-dump-log, as Kafka prints them', async () => {
+    const partitionDir = path.join(logDir, `${TOPIC}-0`);
+    const segment = fs.readdirSync(partitionDir).filter((f) => f.endsWith('.log'))[0];
+    const io = captureIo();
+    const code = await dumpLog(['--deep-iteration', '--files', [segment, segment.replace('.log', '.txnindex')].map((f) => path.join(partitionDir, f)).join(',')], io);
+    expect(code, io.stderrText()).to.equal(0);
+    const out = io.stdoutText();
+    expect(out).to.match(/baseOffset: 1 lastOffset: 2 count: 2 baseSequence: 0 lastSequence: 1 producerId: 1001 producerEpoch: 0 partitionLeaderEpoch: 0 isTransactional: true isControl: false/);
+    expect(out).to.match(/baseOffset: 4 lastOffset: 4 count: 1 baseSequence: -1 lastSequence: -1 producerId: 1001 producerEpoch: 0 partitionLeaderEpoch: 0 isTransactional: true isControl: true/);
+    expect(out).to.match(/\| offset: 4 CreateTime: \d+ keySize: 4 valueSize: 6 sequence: -1 headerKeys: \[\] endTxnMarker: ABORT coordinatorEpoch: 0/);
+    expect(out).to.match(/\| offset: 5 CreateTime: \d+ keySize: 4 valueSize: 6 sequence: -1 headerKeys: \[\] endTxnMarker: COMMIT coordinatorEpoch: 0/);
+    expect(out).to.include('version: 0 producerId: 1001 firstOffset: 1 lastOffset: 4 lastStableOffset: 3\n');
+    expect(out).to.include('version: 0 producerId: 1005 firstOffset: 8 lastOffset: 9 lastStableOffset: 10\n');
   });
 });
