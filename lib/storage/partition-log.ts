@@ -191,7 +191,7 @@ export class PartitionLog {
     return this.replica.producerStates();
   }
 
-  /** Kafka's LSO: the oldest unstable transaction's first offset (never below the log start), capped by `highWatermark`. */
+  /** Kafka's LSO: the oldest unstable transaction's first offset (not below the log start), capped by `highWatermark`; forgets completed ones below it. */
   lastStableOffset(highWatermark: number): number {
     return Math.min(Math.max(this.replica.firstUnstableOffset(highWatermark) ?? highWatermark, this.logStartOffset), highWatermark);
   }
