@@ -196,7 +196,6 @@ export class PartitionLog {
     return Math.min(Math.max(this.replica.firstUnstableOffset(highWatermark) ?? highWatermark, this.logStartOffset), highWatermark);
   }
 
-
   /** Size in bytes of all segments. */
   get size(): number {
     return this.segments.sizeInBytes;
