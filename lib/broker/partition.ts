@@ -66,7 +66,11 @@ export class Partition {
     return this.hw;
   }
 
-  /** Kafka's last stable offset: below it every transaction is decided; read_committed consumers read up to it. */
+  /**
+   * Kafka's last stable offset: below it every transaction is decided; read_committed consumers
+   * read up to it. Asked at every high watermark move too, which lets the log forget the completed
+   * transactions the high watermark passed (their list would otherwise grow without readers).
+   */
   get lastStableOffset(): number {
     return this.log.lastStableOffset(this.hw);
   }
@@ -179,6 +183,7 @@ export class Partition {
     if (next <= this.hw) return 0;
     assert(next <= this.log.logEndOffset, () => `${this.key}: high watermark would move to ${next}, past the log end ${this.log.logEndOffset}`);
     this.hw = next;
+    this.log.lastStableOffset(next);
     let total = this.bytesAtHighWatermark;
     while (this.appendMarks.length > 0 && this.appendMarks[0].endOffset <= next) total = this.appendMarks.shift()!.totalBytes;
     const visible = Math.max(1, total - this.bytesAtHighWatermark);
@@ -205,6 +210,7 @@ export class Partition {
   /** A follower learns the committed offset from its leader, never beyond what it holds itself. */
   updateFollowerHighWatermark(leaderHighWatermark: number): void {
     this.hw = Math.max(this.log.logStartOffset, Math.min(leaderHighWatermark, this.log.logEndOffset));
+    this.log.lastStableOffset(this.hw);
     assert(this.hw <= this.log.logEndOffset, () => `${this.key}: log start ${this.log.logStartOffset} is past the log end ${this.log.logEndOffset}`);
   }
 

@@ -12,6 +12,8 @@ import { findCoordinatorHandler } from '../../lib/broker/handlers/group-find-coo
 import { heartbeatHandler, joinGroupHandler, leaveGroupHandler, syncGroupHandler } from '../../lib/broker/handlers/group-membership';
 import { offsetCommitHandler, offsetDeleteHandler, offsetFetchHandler } from '../../lib/broker/handlers/group-offsets';
 import { initProducerIdHandler } from '../../lib/broker/handlers/init-producer-id';
+import { describeProducersHandler } from '../../lib/broker/handlers/describe-producers';
+import { writeTxnMarkersHandler } from '../../lib/broker/handlers/write-txn-markers';
 import { alterPartitionReassignmentsHandler, listPartitionReassignmentsHandler } from '../../lib/broker/handlers/partition-reassignments';
 import { Handler, RequestContext } from '../../lib/broker/request-context';
 import { ErrorCode } from '../../lib/protocol/errors';
@@ -184,5 +186,16 @@ describe('broker/handlers authorization (every check, before any work)', () => {
     const answer = await call(build(some), { groupId: 'g', topics }, 47);
     expect(deleted).to.deep.equal(['readable']);
     expect(answer.topics.map((t) => [t.name, t.partitions[0].errorCode])).to.deep.equal([['readable', 0], ['secret', TOPIC]]);
+  });
+
+  it('requires ClusterAction for WriteTxnMarkers and Read on each topic for DescribeProducers', async () => {
+    const { ctx, authorizer } = denied();
+    const markers = await call(writeTxnMarkersHandler(ctx), {
+      markers: [{ producerId: 5, producerEpoch: 0, transactionResult: true, topics: [{ name: 't', partitionIndexes: [0, 1] }], coordinatorEpoch: 0 }],
+    }, 27);
+    expect(markers.markers[0].topics[0].partitions).to.deep.equal([{ partitionIndex: 0, errorCode: CLUSTER }, { partitionIndex: 1, errorCode: CLUSTER }]);
+    const producers = await call(describeProducersHandler(ctx), { topics: [{ name: 't', partitionIndexes: [0] }] }, 61);
+    expect(producers.topics[0].partitions[0]).to.include({ partitionIndex: 0, errorCode: TOPIC });
+    expect(authorizer.asked).to.deep.equal(['ClusterAction Cluster:kafka-cluster (WriteTxnMarkers)', 'Read Topic:t (DescribeProducers)']);
   });
 });
