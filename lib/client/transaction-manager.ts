@@ -52,6 +52,9 @@ export interface TransactionHooks {
   wakeSender(): void;
 }
 
+/** Kafka's TransactionManager.ADD_PARTITIONS_RETRY_BACKOFF_MS. */
+const CONCURRENT_TRANSACTIONS_BACKOFF_MS = 20;
+
 function key(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
 }
@@ -318,7 +321,10 @@ export class TransactionManager {
       }
       if (coordinatorMoved(code)) channel.markUnknown(errorForCode(code).name);
       this.log.debug(`${api.name} for ${this.transactionalId} answered ${errorForCode(code).name}; retrying`);
-      await sleep(exponentialBackoffMs(attempt, o.retryBackoffMs, o.retryBackoffMaxMs));
+      // The previous transaction's markers are usually a few milliseconds from done: Kafka's
+      // producer retries CONCURRENT_TRANSACTIONS after 20 ms rather than retry.backoff.ms.
+      const concurrent = code === ErrorCode.CONCURRENT_TRANSACTIONS.code;
+      await sleep(concurrent ? Math.min(CONCURRENT_TRANSACTIONS_BACKOFF_MS, o.retryBackoffMs) : exponentialBackoffMs(attempt, o.retryBackoffMs, o.retryBackoffMaxMs));
     }
   }
 
