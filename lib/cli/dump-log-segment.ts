@@ -8,6 +8,7 @@
  * when they can be), and bytes at the end that do not form a whole plausible batch are counted
  * and reported, never thrown.
  */
+import { controlRecordType, formatEndTxnMarker, parseEndTxnMarker } from '../record/control-record';
 import { promises as fsp } from 'fs';
 import type { FileHandle } from 'fs/promises';
 import {
@@ -146,14 +147,15 @@ function recordLines(batch: Buffer, opts: DumpLogOptions, seen: (offset: number)
   return lines;
 }
 
-/** Control records: a transaction marker (key version int16, type int16: 0 abort, 1 commit; value version int16, coordinatorEpoch int32). */
+/** Control records (lib/record/control-record.ts): a transaction marker as Kafka prints it, any other type as unknown. */
 function controlText(r: ConsumedRecord): string {
-  if (r.key === null || r.key.length < 4) return ' controlType: UNKNOWN(-1)';
-  const type = r.key.readInt16BE(2);
-  if ((type === 0 || type === 1) && r.value !== null && r.value.length >= 6) {
-    return ` endTxnMarker: ${type === 0 ? 'ABORT' : 'COMMIT'} coordinatorEpoch: ${r.value.readInt32BE(2)}`;
+  try {
+    const marker = parseEndTxnMarker(r.key, r.value);
+    if (marker !== null) return ` ${formatEndTxnMarker(marker)}`;
+    return ` controlType: UNKNOWN(${controlRecordType(r.key)})`;
+  } catch {
+    return ` controlType: UNKNOWN(${r.key !== null && r.key.length >= 4 ? r.key.readInt16BE(2) : -1})`;
   }
-  return ` controlType: UNKNOWN(${type})`;
 }
 
 /** The batch's records, decompressed, without the CRC check decodeRecordBatch insists on. */

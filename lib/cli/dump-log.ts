@@ -1,7 +1,7 @@
 /**
  * `samsa-dump-log`: Kafka's kafka-dump-log (DumpLogSegments) — print the contents of segment
- * files (`.log`), offset indexes (`.index`), time indexes (`.timeindex`) and producer snapshots
- * (`.snapshot`) straight from disk, with no broker running, to debug a segment that looks corrupt.
+ * files (`.log`), offset indexes (`.index`), time indexes (`.timeindex`), aborted-transaction
+ * indexes (`.txnindex`) and producer snapshots (`.snapshot`) straight from disk, with no broker running, to debug a segment that looks corrupt.
  *
  * Output follows Kafka's line for line: `Dumping <file>` per file, then its batches or entries;
  * problems found while checking indexes against the log are summarised on stderr at the end.
@@ -11,7 +11,8 @@
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { parseSnapshot, SNAPSHOT_FILE_SUFFIX } from '../storage/producer-snapshot';
-import { INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX } from '../storage/segment-files';
+import { INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX, TXN_INDEX_FILE_SUFFIX } from '../storage/segment-files';
+import { TransactionIndex } from '../storage/transaction-index';
 import { dumpOffsetIndex, dumpTimeIndex, emptyIndexFindings, indexFindingsText } from './dump-log-index';
 import { dumpLogFile } from './dump-log-segment';
 import { CliIo, UsageError, errorMessage, integerArg, newProgram, parseToolArgs, processIo, runMain } from './options';
@@ -32,7 +33,7 @@ interface DumpLogCommandOptions {
 
 function buildProgram(io: CliIo) {
   return newProgram(TOOL_NAME, 'This tool helps to parse a log file and dump its contents to the console, useful for debugging a seemingly corrupt log segment.', io)
-    .option('--files <file1,file2,...>', 'REQUIRED: The comma separated list of data and index log files to be dumped (.log, .index, .timeindex, .snapshot).')
+    .option('--files <file1,file2,...>', 'REQUIRED: The comma separated list of data and index log files to be dumped (.log, .index, .timeindex, .txnindex, .snapshot).')
     .option('--print-data-log', 'if set, printing the messages content (keys and payloads as UTF-8) when dumping data logs.')
     .option('--deep-iteration', 'if set, uses deep instead of shallow iteration. Automatically set if print-data-log is enabled.')
     .option('--skip-record-metadata', 'Whether to skip printing metadata for each record.')
@@ -61,7 +62,7 @@ function toOptions(o: Record<string, unknown>): DumpLogCommandOptions {
 function baseOffsetOf(file: string): number {
   const stem = path.basename(file).split('.')[0];
   if (!/^\d+$/.test(stem) || !Number.isSafeInteger(Number(stem))) {
-    throw new Error(`cannot read a base offset from the file name '${path.basename(file)}': segment files are named <20-digit offset>.log|.index|.timeindex`);
+    throw new Error(`cannot read a base offset from the file name '${path.basename(file)}': segment files are named <20-digit offset>.log|.index|.timeindex|.txnindex`);
   }
   return Number(stem);
 }
@@ -89,6 +90,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         await dumpOffsetIndex(file, sibling(file, LOG_FILE_SUFFIX), baseOffsetOf(file), opts, indexFindings, out);
       } else if (suffix === TIME_INDEX_FILE_SUFFIX) {
         await dumpTimeIndex(file, sibling(file, LOG_FILE_SUFFIX), sibling(file, INDEX_FILE_SUFFIX), baseOffsetOf(file), opts, indexFindings, out);
+      } else if (suffix === TXN_INDEX_FILE_SUFFIX) {
+        await dumpTxnIndex(file, io);
       } else if (suffix === SNAPSHOT_FILE_SUFFIX) {
         await dumpSnapshot(file, baseOffsetOf(file), io);
       } else {
@@ -107,9 +110,16 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   return exitCode;
 }
 
+/** Kafka's dumpTxnIndex: one line per aborted transaction of a `.txnindex` file (transaction-index.ts). */
+async function dumpTxnIndex(file: string, io: CliIo): Promise<void> {
+  for (const t of TransactionIndex.parse(file, await fsp.readFile(file))) {
+    io.out(`version: 0 producerId: ${t.producerId} firstOffset: ${t.firstOffset} lastOffset: ${t.lastOffset} lastStableOffset: ${t.lastStableOffset}\n`);
+  }
+}
+
 /**
- * One line per idempotent producer, in Kafka's words; Samsa has no transactions, so no coordinator
- * epoch or open transaction, and the batch shown is the producer's latest.
+ * One line per producer, in Kafka's words (currentTxnFirstOffset as Scala prints an Option); the
+ * batch shown is the producer's latest, and a producer whose epoch a marker bumped has none.
  */
 async function dumpSnapshot(file: string, offset: number, io: CliIo): Promise<void> {
   const producers = parseSnapshot(await fsp.readFile(file, 'utf8'), offset);
@@ -119,8 +129,10 @@ async function dumpSnapshot(file: string, offset: number, io: CliIo): Promise<vo
   }
   for (const [producerId, e] of producers) {
     const b = e.batches[e.batches.length - 1];
-    io.out(`producerId: ${producerId} producerEpoch: ${e.epoch} coordinatorEpoch: -1 currentTxnFirstOffset: None ` +
-      `firstSequence: ${b.firstSeq} lastSequence: ${b.lastSeq} lastOffset: ${b.lastOffset} offsetDelta: ${b.lastOffset - b.firstOffset} timestamp: ${e.lastTimestamp}\n`);
+    const txn = e.currentTxnFirstOffset >= 0 ? `Some(${e.currentTxnFirstOffset})` : 'None';
+    const batch = b === undefined ? ''
+      : `firstSequence: ${b.firstSeq} lastSequence: ${b.lastSeq} lastOffset: ${b.lastOffset} offsetDelta: ${b.lastOffset - b.firstOffset} timestamp: ${e.lastTimestamp}`;
+    io.out(`producerId: ${producerId} producerEpoch: ${e.epoch} coordinatorEpoch: ${e.coordinatorEpoch} currentTxnFirstOffset: ${txn} ${batch}\n`);
   }
 }
 

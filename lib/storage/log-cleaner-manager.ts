@@ -207,7 +207,9 @@ export class LogCleanerManager {
       const highWatermark = this.config.highWatermarkOf ? this.config.highWatermarkOf(log.topic, log.partition) : log.logEndOffset;
       if (highWatermark === undefined) continue;
       const segments = log.segmentsView();
-      const range = logToClean(segments, log.logEndOffset, log.cleanerCheckpoint, highWatermark, { nowMs, minCompactionLagMs: log.config.minCompactionLagMs });
+      // Kafka never cleans past the first unstable offset: an open transaction's data is not yet known to be aborted.
+      const stable = log.lastStableOffset(highWatermark);
+      const range = logToClean(segments, log.logEndOffset, log.cleanerCheckpoint, stable, { nowMs, minCompactionLagMs: log.config.minCompactionLagMs });
       if (range.dirtyBytes === 0) continue;
       const threshold = log.config.minCleanableDirtyRatio ?? DEFAULT_MIN_CLEANABLE_DIRTY_RATIO;
       const overdue = range.dirtyRatio <= threshold && log.config.maxCompactionLagMs !== undefined

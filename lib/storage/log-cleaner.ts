@@ -12,7 +12,9 @@
  * delete.retention.ms, so a tombstone stays readable for that long after it was first cleaned;
  * (4) swaps each cleaned segment in (segment-swap.ts) and keeps the old ones' mtime. Batches are
  * rewritten by cleaned-batch.ts; one that loses every record is dropped, leaving an offset gap,
- * unless it holds an idempotent producer's last sequence.
+ * unless it holds an idempotent producer's last sequence. Transactions follow Kafka
+ * (cleaned-transactions.ts): aborted transactions' batches go, and a marker goes once its
+ * transaction has no data left and its segment is past the delete horizon.
  *
  * All of it runs beside the writer: only the active segment takes appends, and it is never
  * cleaned. The pass reads in chunks and awaits between them, so appends and fetches keep flowing;
@@ -22,7 +24,7 @@
 import { BATCH_HEADER_SIZE, batchSizeAt, readBatchInfo, validateBatch } from '../record/batch-header';
 import { CorruptRecordError } from '../protocol/errors';
 import { ConsumedRecord } from '../record/record';
-import { filterBatch, isControlBatch, readBatchRecords } from './cleaned-batch';
+import { FilteredBatch, filterBatch, isControlBatch, readBatchRecords } from './cleaned-batch';
 import { MAX_RELATIVE_OFFSET } from './index-file';
 import { DEFAULT_DELETE_RETENTION_MS } from './log-config';
 import { LogSegment } from './log-segment';
@@ -31,6 +33,8 @@ import { OffsetMap } from './offset-map';
 import type { PartitionLog } from './partition-log';
 import { readProducerBatch } from './producer-state';
 import { CLEANED_FILE_SUFFIX } from './segment-swap';
+import { CleanedTransactions } from './cleaned-transactions';
+import { collectAbortedTransactions } from './txn-reads';
 
 /** Bytes read from a segment at a time; the pass yields to the event loop between reads, so this bounds a stall. */
 const READ_CHUNK_BYTES = 256 * 1024;
@@ -169,11 +173,13 @@ async function cleanGroup(ctx: PassContext, group: LogSegment[]): Promise<void> 
   const cleaned = await LogSegment.create(log.dir, group[0].baseOffset, log.config, CLEANED_FILE_SUFFIX);
   let swapped = false;
   try {
+    const aborted = collectAbortedTransactions(log.segmentsView(), group[0].baseOffset, group[group.length - 1].nextOffset);
+    const txns = new CleanedTransactions(aborted, cleaned.txnIndex);
     let lastModifiedMs = 0;
     for (const source of group) {
       const modifiedMs = await source.lastModifiedMs();
       lastModifiedMs = Math.max(lastModifiedMs, modifiedMs);
-      await cleanInto(ctx, source, cleaned, modifiedMs > ctx.deleteHorizonMs);
+      await cleanInto(ctx, source, cleaned, modifiedMs > ctx.deleteHorizonMs, txns);
     }
     // Before the fsync, so the flushed inode carries it: retention and the next delete horizon read it.
     await cleaned.setLastModified(lastModifiedMs);
@@ -190,7 +196,7 @@ async function cleanGroup(ctx: PassContext, group: LogSegment[]): Promise<void> 
 }
 
 /** Copies the records of `source` that survive into `dest`, one chunk (one write) at a time. */
-async function cleanInto(ctx: PassContext, source: LogSegment, dest: LogSegment, retainDeletes: boolean): Promise<void> {
+async function cleanInto(ctx: PassContext, source: LogSegment, dest: LogSegment, retainDeletes: boolean, txns: CleanedTransactions): Promise<void> {
   const { stats } = ctx;
   const retain = (record: ConsumedRecord): boolean => {
     if (record.offset >= ctx.endOffset) return true;
@@ -209,9 +215,13 @@ async function cleanInto(ctx: PassContext, source: LogSegment, dest: LogSegment,
   let out: Buffer[] = [];
   let outPosition = dest.size;
   await forEachWholeBatch(source, 0, ctx.options, (buf, at, size) => {
-    validateBatch(buf, at);
-    const result = filterBatch(buf, at, retain, holdsLastSequence(ctx.log, buf, at));
-    stats.recordsRead += readBatchInfo(buf, at).recordCount;
+    const batch = validateBatch(buf, at);
+    const discard = txns.shouldDiscard(buf, at, batch.baseOffset);
+    // A marker past the delete horizon stays, as a tombstone does; aborted data goes at once.
+    const result: FilteredBatch = discard && isControlBatch(buf, at)
+      ? (retainDeletes ? { kind: 'unchanged', removed: 0 } : { kind: 'dropped', removed: batch.recordCount })
+      : filterBatch(buf, at, discard ? () => false : retain, holdsLastSequence(ctx.log, buf, at));
+    stats.recordsRead += batch.recordCount;
     stats.recordsRemoved += result.removed;
     if (result.kind === 'dropped') {
       stats.batchesDropped++;

@@ -17,9 +17,7 @@ import { promises as fsp } from 'fs';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { assert } from '../util/assert';
 import { getLogger, Logger } from '../util/logger';
-import {
-  appendResult, checkTimestamps, checkTransactionalBatches, placeBatches, readProducerBatches, requireKeys, validateRecords,
-} from './append-validation';
+import { appendResult, checkTimestamps, checkTransactionalBatches, placeBatches, readProducerBatches, requireKeys, validateRecords } from './append-validation';
 import { EpochEndOffset, LeaderEpochCache } from './leader-epoch-cache';
 import { DEFAULT_FILE_DELETE_DELAY_MS, LogConfig, isCompacted, timestampDifferenceLimit, validateLogConfig } from './log-config';
 import { LogFlusher } from './log-flusher';
@@ -193,9 +191,9 @@ export class PartitionLog {
     return this.replica.producerStates();
   }
 
-  /** Kafka's LSO: the first offset of the oldest transaction not yet stable, capped by `highWatermark`. */
+  /** Kafka's LSO: the oldest unstable transaction's first offset (never below the log start), capped by `highWatermark`. */
   lastStableOffset(highWatermark: number): number {
-    return Math.min(this.replica.firstUnstableOffset(highWatermark) ?? highWatermark, highWatermark);
+    return Math.min(Math.max(this.replica.firstUnstableOffset(highWatermark) ?? highWatermark, this.logStartOffset), highWatermark);
   }
 
 

@@ -86,11 +86,11 @@ export class TransactionIndex extends IndexFile {
    * with a last stable offset at or past the bound, so every transaction open below the bound
    * had ended by then.
    */
-  collect(fetchOffset: number, upperBoundOffset: number): { found: AbortedTransaction[]; complete: boolean } {
-    const found: AbortedTransaction[] = [];
+  collect(fetchOffset: number, upperBoundOffset: number): { found: AbortedTxn[]; complete: boolean } {
+    const found: AbortedTxn[] = [];
     for (let i = 0; i < this.count; i++) {
       const txn = this.entry(i);
-      if (txn.lastOffset >= fetchOffset && txn.firstOffset < upperBoundOffset) found.push({ producerId: txn.producerId, firstOffset: txn.firstOffset });
+      if (txn.lastOffset >= fetchOffset && txn.firstOffset < upperBoundOffset) found.push(txn);
       if (txn.lastStableOffset >= upperBoundOffset) return { found, complete: true };
     }
     return { found, complete: false };

@@ -10,11 +10,11 @@
 import { BATCH_LENGTH_OFFSET, LAST_OFFSET_DELTA_OFFSET, LOG_OVERHEAD } from '../record/batch-header';
 import type { LogSegment } from './log-segment';
 import type { PartitionLog } from './partition-log';
-import type { AbortedTransaction } from './transaction-index';
+import type { AbortedTransaction, AbortedTxn } from './transaction-index';
 
-/** Kafka's Log.collectAbortedTransactions over `segments` (oldest first). */
-export function collectAbortedTransactions(segments: readonly LogSegment[], fetchOffset: number, upperBoundOffset: number): AbortedTransaction[] {
-  const found: AbortedTransaction[] = [];
+/** Kafka's Log.collectAbortedTransactions over `segments` (oldest first), whole index entries. */
+export function collectAbortedTransactions(segments: readonly LogSegment[], fetchOffset: number, upperBoundOffset: number): AbortedTxn[] {
+  const found: AbortedTxn[] = [];
   if (upperBoundOffset <= fetchOffset) return found;
   let start = 0;
   for (let i = 0; i < segments.length; i++) if (segments[i].baseOffset <= fetchOffset) start = i;
@@ -29,7 +29,8 @@ export function collectAbortedTransactions(segments: readonly LogSegment[], fetc
 /** read_committed: the aborted transactions overlapping what a read from `fetchOffset` returned (none for no records). */
 export function abortedTransactionsIn(log: PartitionLog, fetchOffset: number, records: Buffer | null): AbortedTransaction[] {
   const upperBound = records === null ? -1 : offsetAfterBatches(records);
-  return upperBound < 0 ? [] : collectAbortedTransactions(log.segmentsView(), fetchOffset, upperBound);
+  if (upperBound < 0) return [];
+  return collectAbortedTransactions(log.segmentsView(), fetchOffset, upperBound).map((t) => ({ producerId: t.producerId, firstOffset: t.firstOffset }));
 }
 
 /** The offset after the last whole batch in `records` (a read's result), or -1 when there is none. Reads headers only. */

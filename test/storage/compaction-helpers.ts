@@ -56,7 +56,7 @@ export async function readAll(log: PartitionLog): Promise<StoredRecord[]> {
 
 /** One cleaner pass up to the active segment (or `highWatermark`), recording the checkpoint. */
 export async function cleanOnce(log: PartitionLog, options: { highWatermark?: number; maxMapEntries?: number; nowMs?: number } = {}): Promise<CleanerStats> {
-  const range = logToClean(log.segmentsView(), log.logEndOffset, log.cleanerCheckpoint, options.highWatermark ?? log.logEndOffset);
+  const range = logToClean(log.segmentsView(), log.logEndOffset, log.cleanerCheckpoint, log.lastStableOffset(options.highWatermark ?? log.logEndOffset));
   const generation = log.truncations;
   const stats = await cleanLog(log, range, { nowMs: options.nowMs ?? Date.now(), maxMapEntries: options.maxMapEntries ?? 1000 });
   log.setCleanerCheckpoint(stats.endOffset, generation);

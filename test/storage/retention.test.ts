@@ -183,8 +183,8 @@ describe('storage/retention', () => {
     await log.flush();
     await log.deleteRetentionExpiredSegments(T0 + 15_500);
     expect(files().filter((f) => f.endsWith('.deleted'))).to.deep.equal([
-      '00000000000000000000.index.deleted', '00000000000000000000.log.deleted', '00000000000000000000.timeindex.deleted',
-      '00000000000000000003.index.deleted', '00000000000000000003.log.deleted', '00000000000000000003.timeindex.deleted',
+      '00000000000000000000.index.deleted', '00000000000000000000.log.deleted', '00000000000000000000.timeindex.deleted', '00000000000000000000.txnindex.deleted',
+      '00000000000000000003.index.deleted', '00000000000000000003.log.deleted', '00000000000000000003.timeindex.deleted', '00000000000000000003.txnindex.deleted',
     ]);
     expect(files().filter((f) => f.endsWith('.log'))).to.deep.equal(['00000000000000000006.log']);
     await waitUntil('.deleted files to go', () => !files().some((f) => f.endsWith('.deleted')), 2000);
