@@ -122,7 +122,6 @@ export class TxnCoordinator implements TxnRuntime {
   }
 
   async write(shard: TxnShard, transactionalId: string, next: TxnMetadata | null): Promise<number> {
-    const epoch = shard.coordinatorEpoch;
     let code: number;
     try {
       const now = this.clock.nowMs();
@@ -138,7 +137,7 @@ export class TxnCoordinator implements TxnRuntime {
       return txnWriteError(code);
     }
     // Leadership moved while the write waited: the new coordinator has (or will load) the record.
-    if (shard.closed || shard.coordinatorEpoch !== epoch) return ErrorCode.NOT_COORDINATOR.code;
+    if (shard.closed) return ErrorCode.NOT_COORDINATOR.code;
     return ErrorCode.NONE.code;
   }
 
@@ -225,11 +224,11 @@ export class TxnCoordinator implements TxnRuntime {
       if (current) this.unload(current);
       return;
     }
-    if (current) {
-      // Still the leader with a new epoch: the ids are current, the markers carry the new epoch.
-      current.coordinatorEpoch = c.leaderEpoch;
-      return;
-    }
+    if (current && current.coordinatorEpoch === c.leaderEpoch) return;
+    // A new epoch, even without anyone else leading in between, reloads from the log as Kafka's
+    // onElection does: writes in flight under the old epoch answer NOT_COORDINATOR, so memory
+    // never holds a state the log might not.
+    if (current) this.unload(current);
     const shard = new TxnShard(c.partition, c.leaderEpoch);
     this.owned.set(c.partition, shard);
     void this.load(shard);

@@ -22,6 +22,14 @@ import { partitionKey, TxnPartition } from './txn-state';
 
 const RETRY_BACKOFF_MIN_MS = 50;
 const RETRY_BACKOFF_MAX_MS = 1000;
+/**
+ * How long a partition's topic must stay unknown to the metadata cache before it counts as
+ * deleted: a broker that just became coordinator may get LeaderAndIsr before the UpdateMetadata
+ * that lists every topic, and must not skip markers for topics it has simply not heard of yet.
+ */
+const UNKNOWN_TOPIC_GRACE_MS = 5000;
+/** Failures of one job are logged at warn on the first attempt and every this many after. */
+const LOG_EVERY_ATTEMPTS = 20;
 
 export interface MarkerJob {
   readonly transactionalId: string;
@@ -48,8 +56,16 @@ export interface MarkerMetadata {
   broker(id: number): { readonly host: string; readonly port: number } | undefined;
 }
 
+/** What the sender needs of a connection to one broker (lib/client/connection.ts's Connection). */
+export interface MarkerConnection {
+  send: Connection['send'];
+  close(): void;
+}
+
 export interface TxnMarkerSenderOptions {
   readonly brokerId: number;
+  /** Opens the connection to a broker; tests replace it. Default: a Connection over the inter-broker listener. */
+  readonly connect?: (endpoint: { host: string; port: number }, brokerId: number) => MarkerConnection;
   readonly metadata: MarkerMetadata;
   readonly requestTimeoutMs: number;
   readonly security?: ClientSecurity;
@@ -67,18 +83,20 @@ const RETRIABLE = new Set<number>([
 const STALE = new Set<number>([ErrorCode.INVALID_PRODUCER_EPOCH.code, ErrorCode.TRANSACTION_COORDINATOR_FENCED.code]);
 
 export class TxnMarkerSender implements MarkerSender {
-  private readonly connections = new Map<number, Connection>();
+  private readonly connections = new Map<number, MarkerConnection>();
   private stopped = false;
 
   constructor(private readonly opts: TxnMarkerSenderOptions) {}
 
   async send(job: MarkerJob): Promise<MarkerOutcome> {
     const remaining = new Map(job.partitions.map((p) => [partitionKey(p), p]));
+    const unknownSince = new Map<string, number>();
     let backoffMs = RETRY_BACKOFF_MIN_MS;
-    while (remaining.size > 0) {
+    for (let attempt = 0; remaining.size > 0; attempt++) {
       if (this.stopped || !job.stillValid()) return 'cancelled';
-      const byLeader = this.groupByLeader(job, remaining);
-      const results = await Promise.all([...byLeader].map(([leader, partitions]) => this.sendTo(leader, job, partitions, remaining)));
+      const byLeader = this.groupByLeader(job, remaining, unknownSince);
+      const loud = attempt % LOG_EVERY_ATTEMPTS === 0;
+      const results = await Promise.all([...byLeader].map(([leader, partitions]) => this.sendTo(leader, job, partitions, remaining, loud)));
       if (results.includes('stale')) return 'cancelled';
       if (remaining.size === 0) break;
       await this.sleep(backoffMs);
@@ -94,15 +112,21 @@ export class TxnMarkerSender implements MarkerSender {
   }
 
   /** Leader → partitions; partitions of deleted topics are dropped, leaderless ones wait for the next round. */
-  private groupByLeader(job: MarkerJob, remaining: Map<string, TxnPartition>): Map<number, TxnPartition[]> {
+  private groupByLeader(job: MarkerJob, remaining: Map<string, TxnPartition>, unknownSince: Map<string, number>): Map<number, TxnPartition[]> {
     const byLeader = new Map<number, TxnPartition[]>();
+    const now = this.opts.clock.nowMs();
     for (const [key, p] of remaining) {
       const partitions = this.opts.metadata.partitions(p.topic);
       if (!partitions || p.partition >= partitions.length) {
-        this.opts.logger.info(`Transactional id ${job.transactionalId}: ${key} no longer exists; it needs no marker`);
-        remaining.delete(key);
+        const since = unknownSince.get(key) ?? now;
+        unknownSince.set(key, since);
+        if (now - since >= UNKNOWN_TOPIC_GRACE_MS) {
+          this.opts.logger.info(`Transactional id ${job.transactionalId}: ${key} no longer exists; it needs no marker`);
+          remaining.delete(key);
+        }
         continue;
       }
+      unknownSince.delete(key);
       const leader = partitions[p.partition].leader;
       if (leader < 0) continue;
       const list = byLeader.get(leader) ?? [];
@@ -113,7 +137,7 @@ export class TxnMarkerSender implements MarkerSender {
   }
 
   /** One WriteTxnMarkers to `leader`; partitions that got their marker (or need none) leave `remaining`. */
-  private async sendTo(leader: number, job: MarkerJob, partitions: TxnPartition[], remaining: Map<string, TxnPartition>): Promise<'ok' | 'stale'> {
+  private async sendTo(leader: number, job: MarkerJob, partitions: TxnPartition[], remaining: Map<string, TxnPartition>, loud: boolean): Promise<'ok' | 'stale'> {
     const connection = this.connection(leader);
     if (!connection) return 'ok';
     const topics = new Map<string, number[]>();
@@ -127,7 +151,7 @@ export class TxnMarkerSender implements MarkerSender {
         }],
       }, { timeoutMs: this.opts.requestTimeoutMs });
     } catch (err) {
-      this.opts.logger.warn(`Transactional id ${job.transactionalId}: WriteTxnMarkers to broker ${leader} failed (error ${toErrorCode(err)}): ${(err as Error).message}; retrying`);
+      if (loud) this.opts.logger.warn(`Transactional id ${job.transactionalId}: WriteTxnMarkers to broker ${leader} failed (error ${toErrorCode(err)}): ${(err as Error).message}; retrying`);
       this.drop(leader, connection);
       return 'ok';
     }
@@ -140,7 +164,7 @@ export class TxnMarkerSender implements MarkerSender {
           else if (STALE.has(errorCode)) {
             this.opts.logger.warn(`Transactional id ${job.transactionalId}: broker ${leader} refused the marker for ${key} (error ${errorCode}); giving the markers up`);
             stale = true;
-          } else if (!RETRIABLE.has(errorCode)) {
+          } else if (!RETRIABLE.has(errorCode) && loud) {
             this.opts.logger.error(`Transactional id ${job.transactionalId}: broker ${leader} could not write the marker for ${key} (error ${errorCode}); retrying`);
           }
         }
@@ -149,21 +173,26 @@ export class TxnMarkerSender implements MarkerSender {
     return stale ? 'stale' : 'ok';
   }
 
-  private connection(brokerId: number): Connection | undefined {
+  private connection(brokerId: number): MarkerConnection | undefined {
     const existing = this.connections.get(brokerId);
     if (existing) return existing;
     const endpoint = this.opts.metadata.broker(brokerId);
     if (!endpoint || this.stopped) return undefined;
+    const connection = this.opts.connect?.(endpoint, brokerId) ?? this.openConnection(endpoint);
+    this.connections.set(brokerId, connection);
+    return connection;
+  }
+
+  private openConnection(endpoint: { host: string; port: number }): MarkerConnection {
     const connection = new Connection({
       host: endpoint.host, port: endpoint.port, clientId: `broker-${this.opts.brokerId}-txn-markers`,
       requestTimeoutMs: this.opts.requestTimeoutMs, security: this.opts.security,
     });
     connection.on('error-detail', () => undefined);
-    this.connections.set(brokerId, connection);
     return connection;
   }
 
-  private drop(brokerId: number, connection: Connection): void {
+  private drop(brokerId: number, connection: MarkerConnection): void {
     if (this.connections.get(brokerId) === connection) this.connections.delete(brokerId);
     connection.close();
   }

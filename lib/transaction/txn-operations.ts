@@ -16,7 +16,8 @@ import {
   NO_PRODUCER_EPOCH, NO_PRODUCER_ID, prepareComplete, prepareFenceProducerEpoch, TxnMetadata, TxnPartition,
 } from './txn-state';
 
-const COMPLETE_WRITE_RETRY_MS = 100;
+const COMPLETE_WRITE_RETRY_MIN_MS = 100;
+const COMPLETE_WRITE_RETRY_MAX_MS = 5000;
 
 export interface TxnRuntime {
   readonly config: TxnCoordinatorConfig;
@@ -131,7 +132,7 @@ export class TxnOperations {
       stillValid: stillOurs,
     });
     if (outcome === 'cancelled') return;
-    for (;;) {
+    for (let backoffMs = COMPLETE_WRITE_RETRY_MIN_MS; ; backoffMs = Math.min(backoffMs * 2, COMPLETE_WRITE_RETRY_MAX_MS)) {
       if (!stillOurs()) return;
       const completed = { ...done, txnLastUpdateTimestamp: this.rt.clock.nowMs() };
       const code = await this.rt.write(shard, prepared.transactionalId, completed);
@@ -142,8 +143,8 @@ export class TxnOperations {
         return;
       }
       if (code === ErrorCode.NOT_COORDINATOR.code) return;
-      this.rt.logger.warn(`Transactional id ${prepared.transactionalId}: writing ${done.state} failed with error ${code}; retrying`);
-      await new Promise<void>((resolve) => this.rt.clock.setTimer(COMPLETE_WRITE_RETRY_MS, resolve));
+      this.rt.logger.warn(`Transactional id ${prepared.transactionalId}: writing ${done.state} failed with error ${code}; retrying in ${backoffMs} ms`);
+      await new Promise<void>((resolve) => this.rt.clock.setTimer(backoffMs, resolve));
     }
   }
 

@@ -20,7 +20,7 @@ export class TxnShard {
   closed = false;
   private readonly entries = new Map<string, TxnEntry>();
 
-  constructor(readonly partition: number, public coordinatorEpoch: number) {}
+  constructor(readonly partition: number, readonly coordinatorEpoch: number) {}
 
   get size(): number {
     return this.entries.size;

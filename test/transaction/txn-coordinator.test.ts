@@ -136,6 +136,18 @@ describe('transaction/txn-coordinator', () => {
     expect(await h.ops.initProducerId('tx', 60_000)).to.deep.equal({ errorCode: 0, producerId: 1000, producerEpoch: 1 });
   });
 
+  it('reloads on a new leader epoch and writes markers with it as the coordinator epoch', async () => {
+    const h = await leading();
+    const { producerId } = await h.ops.initProducerId('tx', 60_000);
+    await h.ops.addPartitions('tx', producerId, 0, T0);
+    h.replicas.lead(7);
+    await settle();
+    expect(h.coordinator.describe('tx').metadata).to.include({ state: 'Ongoing', producerId });
+    expect(await h.ops.endTransaction('tx', producerId, 0, true, true)).to.equal(0);
+    await settle();
+    expect(h.markers.jobs.map((j) => j.coordinatorEpoch)).to.deep.equal([7]);
+  });
+
   it('refuses a timeout above transaction.max.timeout.ms and an empty id', async () => {
     const h = await leading();
     expect((await h.ops.initProducerId('tx', 900_001)).errorCode).to.equal(E.INVALID_TRANSACTION_TIMEOUT.code);
@@ -222,6 +234,22 @@ describe('transaction/txn-coordinator', () => {
     expect(h.coordinator.describe('tx').metadata?.state).to.equal('Empty');
     h.replicas.failWith = 0;
     expect(await h.ops.addPartitions('tx', producerId, 0, T0)).to.equal(0);
+  });
+
+  it('retries writing CompleteCommit until the replicas take it', async () => {
+    const h = await leading();
+    const { producerId } = await h.ops.initProducerId('tx', 60_000);
+    await h.ops.addPartitions('tx', producerId, 0, T0);
+    let release: () => void = () => undefined;
+    h.markers.hold = new Promise((resolve) => { release = resolve; });
+    expect(await h.ops.endTransaction('tx', producerId, 0, true, true)).to.equal(0);
+    h.replicas.failWith = E.NOT_ENOUGH_REPLICAS.code;
+    release();
+    await h.clock.advance(1000);
+    expect(h.coordinator.describe('tx').metadata?.state).to.equal('PrepareCommit');
+    h.replicas.failWith = 0;
+    await h.clock.advance(2000);
+    expect(h.coordinator.describe('tx').metadata?.state).to.equal('CompleteCommit');
   });
 
   it('reloads ids from the log on becoming leader and completes a transaction left in PrepareCommit', async () => {

@@ -84,7 +84,7 @@ describe('broker/kafka group APIs over a real broker', function () {
     expect(served).to.include({ 8: '2-8', 9: '1-8', 10: '0-4', 11: '0-9', 12: '0-4', 13: '0-5', 14: '0-5', 15: '0-5', 16: '0-4', 42: '0-2', 47: '0-0' });
   });
 
-  it('finds group coordinators one key at a time (v0-3) and in batches (v4), and has none for transactions', async () => {
+  it('finds group coordinators one key at a time (v0-3) and in batches (v4), and transaction coordinators (key type 1)', async () => {
     // The coordinator is named by its endpoint on the listener the request came in on.
     expect(kafkaPort).to.not.equal(broker.port);
     for (const version of [0, 1, 3]) {
@@ -94,9 +94,13 @@ describe('broker/kafka group APIs over a real broker', function () {
     const batch = await a.send(KafkaFindCoordinator, 4, { key: '', keyType: 0, coordinatorKeys: ['orders', 'other', ''] });
     expect(batch.coordinators.map((c) => `${c.key}:${c.errorCode}:${c.nodeId}`)).to.deep.equal(['orders:0:1', 'other:0:1', `:${E.INVALID_GROUP_ID.code}:-1`]);
     expect(batch.coordinators[0]).to.deep.include({ host: '127.0.0.1', port: kafkaPort, errorMessage: null });
-    const txn = await a.send(KafkaFindCoordinator, 4, { key: '', keyType: 1, coordinatorKeys: ['tx-1', 'tx-2'] });
-    expect(txn.coordinators.map((c) => `${c.key}:${c.errorCode}:${c.nodeId}`)).to.deep.equal([`tx-1:${E.COORDINATOR_NOT_AVAILABLE.code}:-1`, `tx-2:${E.COORDINATOR_NOT_AVAILABLE.code}:-1`]);
-    expect((await a.send(KafkaFindCoordinator, 1, { key: 'tx-1', keyType: 1, coordinatorKeys: [] })).errorCode).to.equal(E.COORDINATOR_NOT_AVAILABLE.code);
+    // The first transactional lookup creates __transaction_state and answers COORDINATOR_NOT_AVAILABLE until it has leaders.
+    const creating = await a.send(KafkaFindCoordinator, 4, { key: '', keyType: 1, coordinatorKeys: ['tx-1', 'tx-2'] });
+    expect(creating.coordinators.map((c) => `${c.key}:${c.errorCode}:${c.nodeId}`)).to.deep.equal([`tx-1:${E.COORDINATOR_NOT_AVAILABLE.code}:-1`, `tx-2:${E.COORDINATOR_NOT_AVAILABLE.code}:-1`]);
+    await waitUntil('transaction coordinators', async () => (await a.send(KafkaFindCoordinator, 4, { key: '', keyType: 1, coordinatorKeys: ['tx-1', 'tx-2'] }))
+      .coordinators.every((c) => c.errorCode === 0 && c.nodeId === 1 && c.port === kafkaPort), 30_000, 100);
+    expect(await a.send(KafkaFindCoordinator, 1, { key: 'tx-1', keyType: 1, coordinatorKeys: [] })).to.deep.include({ errorCode: 0, nodeId: 1, port: kafkaPort });
+    expect((await a.send(KafkaFindCoordinator, 1, { key: '', keyType: 1, coordinatorKeys: [] })).errorCode).to.equal(E.INVALID_REQUEST.code);
   });
 
   it('runs a whole group life at the highest versions: join, sync, heartbeat, commit, fetch, describe, leave', async () => {
