@@ -68,7 +68,8 @@ function buildProgram(io: CliIo) {
     .option('--property <prop=value>', 'Formatter properties: print.key, print.offset, print.partition, print.timestamp, print.headers, print.value, key.separator, line.separator, headers.separator, null.literal (repeatable).', collect)
     .option('--consumer-property <prop=value>', 'A consumer config property, overriding --consumer.config (repeatable).', collect)
     .option('--consumer.config <file>', 'Consumer config properties file.')
-    .option('--group <group>', 'The consumer group id of the consumer (default: a new console-consumer-<random> group).');
+    .option('--group <group>', 'The consumer group id of the consumer (default: a new console-consumer-<random> group).')
+    .option('--isolation-level <level>', 'Set to read_committed in order to filter out transactional messages which are not committed. Set to read_uncommitted to read all messages. (default: read_uncommitted, or isolation.level from the consumer properties)');
 }
 
 export function parseConsoleConsumerArgs(argv: readonly string[], io: CliIo): ToolArgs<ConsoleConsumerOptions> {
@@ -128,6 +129,12 @@ export function buildConsumerProperties(o: Record<string, unknown>, fromBeginnin
     props['group.id'] = `console-consumer-${Math.floor(Math.random() * 100000)}`;
     props['enable.auto.commit'] ??= 'false';
   }
+  // Kafka's flag defaults to read_uncommitted and overrides the properties; here it overrides them only when given.
+  const isolation = o.isolationLevel as string | undefined;
+  if (isolation !== undefined && isolation !== 'read_committed' && isolation !== 'read_uncommitted') {
+    throw new UsageError(`Invalid value ${isolation} for --isolation-level: expected read_committed or read_uncommitted`);
+  }
+  if (isolation !== undefined) props['isolation.level'] = isolation;
   props['bootstrap.servers'] = parseBootstrapServers(o.bootstrapServer as string);
   props['client.id'] ??= 'console-consumer';
   return props;

@@ -5,13 +5,16 @@
  * asynchronous and bounded by a SendWindow, except with `--sync`, which waits for each record's
  * acknowledgement before reading the next line. At EOF (or SIGINT/SIGTERM) everything sent is
  * flushed before exit 0; a failed send is reported Kafka-style and the tool exits 1. The `>`
- * prompt appears only when a person is typing (stdin is a TTY).
+ * prompt appears only when a person is typing (stdin is a TTY). With
+ * `--producer-property transactional.id=<id>` each line batch (the lines of one stdin read) is
+ * committed as one transaction (console-producer-transactions.ts).
  */
 import * as readline from 'readline';
 import { Producer } from '../client/producer';
 import type { ProducerRecord } from '../client/producer';
 import { LineMessageReader, LineParseError } from './line-message-reader';
 import { SendWindow } from './send-window';
+import { produceTransactionally } from './console-producer-transactions';
 import {
   CliIo,
   UsageError,
@@ -113,6 +116,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return Producer.fromProperties(opts.producerProps);
   });
   if (!producer) return 1;
+  if (opts.producerProps['transactional.id'] !== undefined) return produceTransactionally(producer, reader, { topic: opts.topic, sendErrorMessage }, io);
   return produceLines(producer, reader, opts, io);
 }
 

@@ -5,7 +5,9 @@
  *
  * Sends are pipelined: the loop keeps at most a buffer.memory's worth of records unacknowledged
  * (SendWindow) and yields to the event loop regularly so the producer's sockets make progress
- * while the loop runs. `--throughput` throttles like Kafka's ThroughputThrottler.
+ * while the loop runs. `--throughput` throttles like Kafka's ThroughputThrottler. With
+ * `--transaction-duration-ms N` > 0 (Kafka's ProducerPerformance flags) the records go out in
+ * transactions under `--transactional-id`, each committed once it is N ms old.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -33,7 +35,12 @@ export interface ProducerPerfOptions {
   throughput: number;
   producerProps: Record<string, string>;
   printMetrics: boolean;
+  /** 0: no transactions. */
+  transactionDurationMs: number;
 }
+
+/** Kafka's ProducerPerformance default for --transactional-id. */
+const DEFAULT_TRANSACTIONAL_ID = 'performance-producer-default-transactional-id';
 
 function buildProgram(io: CliIo) {
   return newProgram(TOOL_NAME, 'Measure producer throughput and latency.', io)
@@ -46,7 +53,9 @@ function buildProgram(io: CliIo) {
     .requiredOption('--throughput <n>', 'REQUIRED: throttle to about this many messages/sec; -1 disables throttling.', numberArg)
     .option('--producer-props <prop=value...>', 'Producer config properties (bootstrap.servers, acks, ...); override --producer.config.')
     .option('--producer.config <file>', 'Producer config properties file.')
-    .option('--print-metrics', 'Print producer metrics at the end of the test.');
+    .option('--print-metrics', 'Print producer metrics at the end of the test.')
+    .option('--transactional-id <id>', 'The transactionalId to use if transaction-duration-ms is > 0. Useful when testing the performance of concurrent transactions.', DEFAULT_TRANSACTIONAL_ID)
+    .option('--transaction-duration-ms <ms>', 'The max age of each transaction. The commitTransaction will be called after this time has elapsed. Transactions are only enabled if this value is positive.', integerArg(0), 0);
 }
 
 export function parseProducerPerfArgs(argv: readonly string[], io: CliIo): ToolArgs<ProducerPerfOptions> {
@@ -69,6 +78,8 @@ function toOptions(o: Record<string, unknown>): ProducerPerfOptions {
   }
   const producerProps = loadClientProperties(configFile, propArgs ?? []);
   producerProps['client.id'] ??= 'perf-producer-client';
+  const transactionDurationMs = o.transactionDurationMs as number;
+  if (transactionDurationMs > 0) producerProps['transactional.id'] = o.transactionalId as string;
   const delimiter = o.payloadDelimiter as string;
   return {
     topic: o.topic as string,
@@ -80,6 +91,7 @@ function toOptions(o: Record<string, unknown>): ProducerPerfOptions {
     throughput: o.throughput as number,
     producerProps,
     printMetrics: o.printMetrics === true,
+    transactionDurationMs,
   };
 }
 
@@ -137,10 +149,18 @@ async function runTest(producer: Producer, payload: PayloadSource, opts: Produce
     failed += 1;
     if (failed === 1) io.err(`Error: send failed: ${errorMessage(err)}\n`);
   };
+  const transactions = opts.transactionDurationMs > 0;
+  let transactionSize = 0;
+  let transactionStart = 0;
   try {
+    if (transactions) await producer.initTransactions();
     for (let i = 0; i < opts.numRecords; i++) {
       const value = payload(i);
       if (!window.tryAcquire()) await window.acquire();
+      if (transactions && transactionSize === 0) {
+        producer.beginTransaction();
+        transactionStart = Date.now();
+      }
       const sendStart = Date.now();
       producer.send({ topic: opts.topic, value }, (err) => {
         if (err) onError(err);
@@ -150,9 +170,16 @@ async function runTest(producer: Producer, payload: PayloadSource, opts: Produce
         }
         window.release();
       });
+      transactionSize += 1;
+      // Kafka's ProducerPerformance: commit once the transaction is transaction-duration-ms old.
+      if (transactions && opts.transactionDurationMs <= sendStart - transactionStart) {
+        await producer.commitTransaction();
+        transactionSize = 0;
+      }
       if (throttler.shouldThrottle(i, sendStart)) await throttler.throttle();
       if (i % YIELD_EVERY_RECORDS === YIELD_EVERY_RECORDS - 1) await new Promise<void>((resolve) => setImmediate(resolve));
     }
+    if (transactions && transactionSize !== 0) await producer.commitTransaction();
     await producer.flush();
     await window.drain();
   } catch (err) {

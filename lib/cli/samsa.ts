@@ -17,7 +17,7 @@ const TOOLS: Readonly<Record<string, readonly [string, ...string[]]>> = {
   'dump-log': ['dump-log'], 'get-offsets': ['get-offsets'], 'leader-election': ['leader-election'],
   'local-cluster': ['local-cluster'], 'log-dirs': ['log-dirs'], 'producer-perf-test': ['producer-perf-test'],
   'reassign-partitions': ['reassign-partitions'], 'server-start': ['server-start'], 'server-stop': ['server-stop'],
-  'topics': ['topics'], 'zookeeper-server-start': ['zookeeper-server', 'start'], 'zookeeper-server-stop': ['zookeeper-server', 'stop'],
+  'topics': ['topics'], 'transactions': ['transactions'], 'zookeeper-server-start': ['zookeeper-server', 'start'], 'zookeeper-server-stop': ['zookeeper-server', 'stop'],
 };
 
 const USAGE = `USAGE: samsa <tool> [arguments]   run samsa-<tool>, e.g. samsa topics --bootstrap-server localhost:9092 --list

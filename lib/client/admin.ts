@@ -16,6 +16,7 @@ import * as configs from './admin-configs';
 import * as records from './admin-records';
 import * as scram from './admin-scram';
 import * as logDirs from './admin-log-dirs';
+import * as txns from './admin-transactions';
 import * as quotas from './admin-quotas';
 import { closedError, responseError, unknownTopicError } from './client-errors';
 import { ADMIN_METRIC_DEFS, AdminMetrics, adminMetrics } from './client-metrics';
@@ -403,6 +404,16 @@ export class Admin {
   async alterReplicaLogDirs(moves: logDirs.ReplicaLogDirMove[]): Promise<Array<SamsaError | null>> {
     await this.describeCluster();
     return logDirs.alterReplicaLogDirs(this.pool, moves);
+  }
+
+  /** Kafka's transaction admin calls (KIP-664, lib/client/admin-transactions.ts). */
+  listTransactions(opts?: txns.ListTransactionsOptions): Promise<txns.TransactionListing[]> { return txns.listTransactions(this.txnDeps(), opts); }
+  describeTransaction(transactionalId: string): Promise<txns.TransactionDescription> { return txns.describeTransaction(this.txnDeps(), transactionalId); }
+  describeProducers(tp: TopicPartition, brokerId?: number): Promise<txns.ProducerState[]> { return txns.describeProducers(this.txnDeps(), tp, brokerId); }
+  abortTransaction(spec: txns.AbortTransactionSpec): Promise<void> { return txns.abortTransaction(this.txnDeps(), spec); }
+  private txnDeps(): txns.TransactionsDeps {
+    this.ensureOpen();
+    return { pool: this.pool, metadata: this.metadata, brokerIds: async () => (await this.describeCluster()).brokers.map((b) => b.nodeId) };
   }
 
   async close(): Promise<void> {

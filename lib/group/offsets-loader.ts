@@ -12,6 +12,7 @@
  * (Kafka's CommitRecordMetadataAndOffset.olderThan); an abort drops them; those with no marker
  * yet come back as `pending`, to complete when the marker arrives (Kafka's loadGroupsAndOffsets).
  */
+import { CONTROL_TYPE_ABORT, CONTROL_TYPE_COMMIT, controlRecordType } from '../record/control-record';
 import { DecodedBatch, decodeRecordBatches } from '../record/record-batch';
 import { Logger } from '../util/logger';
 import { CommittedOffset } from './committed-offsets';
@@ -68,10 +69,11 @@ export async function loadOffsetsPartition(log: ReadableLog, opts: LoadOptions):
     for (const batch of batches) {
       if (batch.baseOffset >= endOffset) break;
       if (batch.isControl) {
-        const committed = markerCommits(batch, opts.logger);
+        const outcome = markerOutcome(batch, opts.logger);
+        if (outcome === null) continue;
         const txn = pending.get(batch.producerId);
         pending.delete(batch.producerId);
-        if (committed) for (const o of txn ?? []) applyOffset(o.group, o.topic, o.partition, o.value, offsets, true);
+        if (outcome === 'commit') for (const o of txn ?? []) applyOffset(o.group, o.topic, o.partition, o.value, offsets, true);
         continue;
       }
       for (const record of batch.records) {
@@ -95,17 +97,18 @@ export async function loadOffsetsPartition(log: ReadableLog, opts: LoadOptions):
   return { groups, offsets, pending: [...pending.values()].flat(), recordsRead, endOffset };
 }
 
-/** Kafka's ControlRecordType from a control batch's single record key (version int16, type int16): 1 = commit, 0 = abort. */
-function markerCommits(batch: DecodedBatch, logger: Logger): boolean {
-  const key = batch.records[0]?.key;
-  if (!key || key.length < 4) {
-    logger.warn(`Control batch at offset ${batch.baseOffset} of __consumer_offsets has no readable key; treating it as an abort`);
-    return false;
+/** Whether a control batch ends its producer's transaction with a commit or an abort; null for anything else. */
+function markerOutcome(batch: DecodedBatch, logger: Logger): 'commit' | 'abort' | null {
+  try {
+    const type = controlRecordType(batch.records[0]?.key ?? null);
+    if (type === CONTROL_TYPE_COMMIT) return 'commit';
+    if (type === CONTROL_TYPE_ABORT) return 'abort';
+    return null;
+  } catch (err) {
+    logger.warn(`Skipping unreadable control batch at offset ${batch.baseOffset} of __consumer_offsets: ${(err as Error).message}`);
+    return null;
   }
-  return key.readInt16BE(2) === CONTROL_TYPE_COMMIT;
 }
-
-const CONTROL_TYPE_COMMIT = 1;
 
 function decodeOrSkip(key: Buffer | null, value: Buffer | null, offset: number, logger: Logger): OffsetsRecord | null {
   if (key === null) {

@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import { ErrorCode as E } from '../../lib/protocol/errors';
-import { decodeRecordBatches, encodeRecordBatch } from '../../lib/record/record-batch';
+import { encodeEndTxnMarkerBatch } from '../../lib/record/control-record';
+import { decodeRecordBatches } from '../../lib/record/record-batch';
 import { OFFSETS_TOPIC } from '../../lib/group/offsets-log';
+import { validateTxnOffsetCommit } from '../../lib/group/group-txn-offsets';
+import type { ConsumerGroup } from '../../lib/group/group-state';
 import { Harness, joinWithId, newCoordinator, settle, useLeadingCoordinator } from './coordinator-harness';
 
 const PID = 4000;
@@ -28,11 +31,9 @@ function fetched(h: Harness, requireStable = false, groupId = 'g'): string[] {
   return r.topics.flatMap((t) => t.partitions.map((p) => `${t.name}-${p.partitionIndex}@${p.committedOffset}${p.errorCode ? `!${p.errorCode}` : ''}`));
 }
 
-/** Appends a control batch (Kafka's marker: key version 0 + type, value version 0 + coordinator epoch) and announces it. */
+/** Appends a commit or abort marker as WriteTxnMarkers does and (unless told not to) announces it. */
 async function marker(h: Harness, committed: boolean, producerId = PID, announce = true): Promise<number> {
-  const key = Buffer.from([0, 0, 0, committed ? 1 : 0]);
-  const value = Buffer.from([0, 0, 0, 0, 0, 0]);
-  const batch = encodeRecordBatch([{ key, value }], { control: true, transactional: true, producerId, producerEpoch: 0 });
+  const batch = encodeEndTxnMarkerBatch({ producerId, producerEpoch: 0, committed, coordinatorEpoch: 0, timestamp: 0 });
   const offset = (await h.replicas.appendRecords(OFFSETS_TOPIC, 0, batch)).baseOffset;
   if (announce) h.coordinator.onTxnMarker({ topic: OFFSETS_TOPIC, partition: 0, producerId, committed, offset });
   return offset;
@@ -130,5 +131,17 @@ describe('group/group-coordinator transactional offsets', () => {
     expect(codes(await h.coordinator.txnOffsets.commit(txnCommit([['t', 0, 1]])))).to.deep.equal([`t-0:${E.COORDINATOR_NOT_AVAILABLE.code}`]);
     h.replicas.failWith = 0;
     expect(fetched(h, true)).to.deep.equal(['t-0@-1', 't-1@-1']);
+  });
+
+  it('fences a static member whose instance id now belongs to another member, before the member and generation checks', () => {
+    const group = {
+      state: 'Stable', generationId: 3,
+      members: new Map([['m-new', { memberId: 'm-new', groupInstanceId: 'i-1' }]]),
+    } as unknown as ConsumerGroup;
+    expect(validateTxnOffsetCommit(group, 'm-old', 'i-1', 3)).to.equal(E.FENCED_INSTANCE_ID.code);
+    expect(validateTxnOffsetCommit(group, 'm-new', 'i-1', 3)).to.equal(0);
+    expect(validateTxnOffsetCommit(group, 'm-new', 'i-1', 2)).to.equal(E.ILLEGAL_GENERATION.code);
+    expect(validateTxnOffsetCommit(group, '', null, -1)).to.equal(0);
+    expect(validateTxnOffsetCommit({ ...group, state: 'Dead' } as unknown as ConsumerGroup, '', null, -1)).to.equal(E.COORDINATOR_NOT_AVAILABLE.code);
   });
 });

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { Broker } from '../../lib/broker/broker';
 import { Admin } from '../../lib/client/admin';
 import { Connection } from '../../lib/client/connection';
+import { coordinatorPartition } from '../../lib/group/coordinator-partition';
 import { Api } from '../../lib/protocol/api';
 import { ErrorCode as E } from '../../lib/protocol/errors';
 import { KafkaOffsetFetch } from '../../lib/protocol/kafka/messages/group-offsets';
@@ -11,7 +12,7 @@ import { KafkaWireClient } from '../helpers/kafka-wire-client';
 import { waitUntil } from '../helpers/wait';
 import { startTestZooKeeper, TestZooKeeper } from '../helpers/zookeeper';
 
-const OVERRIDES = { listeners: BOTH_LISTENERS, ...SINGLE_BROKER_GROUPS };
+const OVERRIDES = { listeners: BOTH_LISTENERS, ...SINGLE_BROKER_GROUPS, 'transaction.state.log.num.partitions': 2 };
 const UNSTABLE = E.UNSTABLE_OFFSET_COMMIT.code;
 
 function txnCommit(groupId: string, producerId: number, offsets: Array<[number, number]>) {
@@ -43,6 +44,15 @@ describe('integration/txn-offset-commit', function () {
       return !codes.some((c) => c === E.COORDINATOR_LOAD_IN_PROGRESS.code || c === E.NOT_COORDINATOR.code || c === E.COORDINATOR_NOT_AVAILABLE.code);
     }, 20000, 100);
     return codes;
+  };
+
+  /** What the transaction coordinator sends at EndTxn: the marker, to the group's `__consumer_offsets` partition. */
+  const writeMarker = async (groupId: string, producerId: number, committed: boolean): Promise<number> => {
+    const partition = coordinatorPartition(groupId, SINGLE_BROKER_GROUPS['offsets.topic.num.partitions']);
+    const r = await conn.send(Api.WriteTxnMarkers, { markers: [{
+      producerId, producerEpoch: 0, transactionResult: committed, coordinatorEpoch: 0, topics: [{ name: '__consumer_offsets', partitionIndexes: [partition] }],
+    }] });
+    return r.markers[0].topics[0].partitions[0].errorCode;
   };
 
   async function restart(): Promise<void> {
@@ -95,5 +105,39 @@ describe('integration/txn-offset-commit', function () {
     await waitUntil('the reloaded coordinator', async () => (await conn.send(Api.OffsetFetch, { groupId: 'g', topics: null, requireStable: false })).errorCode === 0, 20000, 100);
     expect(await fetchOffsets('g', false)).to.deep.equal(['0@-1', '1@-1']);
     expect(await fetchOffsets('g', true)).to.deep.equal([`0!${UNSTABLE}`, `1!${UNSTABLE}`]);
+  });
+
+  it('makes them committed when the commit marker lands on the group\'s partition, and drops another producer\'s at its abort marker', async () => {
+    expect(await writeMarker('g', 9001, true)).to.equal(0);
+    expect(await fetchOffsets('g', true)).to.deep.equal(['0@5', '1@6']);
+    expect(await commitTxn(txnCommit('g', 9003, [[0, 50]]))).to.deep.equal([0]);
+    expect(await fetchOffsets('g', true)).to.deep.equal([`0!${UNSTABLE}`, '1@6']);
+    expect(await writeMarker('g', 9003, false)).to.equal(0);
+    expect(await fetchOffsets('g', true)).to.deep.equal(['0@5', '1@6']);
+  });
+
+  it('commits offsets through a real transaction: AddOffsetsToTxn, TxnOffsetCommit, EndTxn at the transaction coordinator', async () => {
+    await waitUntil('a transaction coordinator', async () => (await conn.send(Api.FindCoordinator, { key: 'tx-e2e', keyType: 1 })).errorCode === 0, 30000, 200);
+    let init = { errorCode: -1, producerId: -1, producerEpoch: -1 };
+    await waitUntil('InitProducerId(tx-e2e)', async () => {
+      init = await conn.send(Api.InitProducerId, { transactionalId: 'tx-e2e', transactionTimeoutMs: 60000 });
+      return init.errorCode === 0;
+    }, 30000, 200);
+    const { producerId, producerEpoch } = init;
+    expect((await conn.send(Api.AddOffsetsToTxn, { transactionalId: 'tx-e2e', producerId, producerEpoch, groupId: 'e2e' })).errorCode).to.equal(0);
+    const body = { ...txnCommit('e2e', producerId, [[0, 77]]), transactionalId: 'tx-e2e', producerEpoch };
+    expect(await commitTxn(body)).to.deep.equal([0]);
+    expect(await fetchOffsets('e2e', true)).to.deep.equal([`0!${UNSTABLE}`, '1@-1']);
+    expect((await conn.send(Api.EndTxn, { transactionalId: 'tx-e2e', producerId, producerEpoch, committed: true })).errorCode).to.equal(0);
+    await waitUntil('the commit marker to reach __consumer_offsets', async () => (await fetchOffsets('e2e', true)).join() === '0@77,1@-1', 20000, 100);
+  });
+
+  it('finds the committed offsets, and not the aborted ones, after another restart', async () => {
+    await commitTxn(txnCommit('g', 9004, [[1, 60]]));
+    await restart();
+    await waitUntil('the reloaded coordinator', async () => (await conn.send(Api.OffsetFetch, { groupId: 'g', topics: null, requireStable: false })).errorCode === 0, 20000, 100);
+    expect(await fetchOffsets('g', true)).to.deep.equal(['0@5', `1!${UNSTABLE}`]);
+    expect(await writeMarker('g', 9004, true)).to.equal(0);
+    expect(await fetchOffsets('g', true)).to.deep.equal(['0@5', '1@60']);
   });
 });

@@ -18,8 +18,8 @@ import { registerScramCredentialApis } from './scram-credential-handlers';
 import { registerLogDirApis } from './log-dir-handlers';
 import { registerClientQuotaApis } from './client-quota-handlers';
 import { registerSaslApis } from './sasl-handlers';
-import { registerTxnMarkerApis } from './txn-marker-handlers';
 import { registerTxnCoordinatorApis } from './txn-coordinator-handlers';
+import { registerTxnMarkerApis } from './txn-marker-handlers';
 import { WireCodec } from '../wire-codec';
 
 /**
@@ -45,8 +45,8 @@ export function buildKafkaDispatcher(native: ApiDispatcher, logger: Logger, serv
   registerLogDirApis(kafka, native);
   registerClientQuotaApis(kafka, native);
   registerSaslApis(kafka, native);
-  registerTxnMarkerApis(kafka, native);
   registerTxnCoordinatorApis(kafka, native);
+  registerTxnMarkerApis(kafka, native);
   return kafka;
 }
 

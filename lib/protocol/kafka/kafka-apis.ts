@@ -18,8 +18,8 @@ import {
 } from './messages/replication';
 import { KafkaAlterClientQuotas, KafkaDescribeClientQuotas } from './messages/client-quotas';
 import { KafkaAlterUserScramCredentials, KafkaDescribeUserScramCredentials } from './messages/scram-credentials';
-import { KafkaDescribeProducers, KafkaWriteTxnMarkers } from './messages/txn-markers';
 import { KafkaAddOffsetsToTxn, KafkaAddPartitionsToTxn, KafkaDescribeTransactions, KafkaEndTxn, KafkaListTransactions } from './messages/txn-coordinator';
+import { KafkaDescribeProducers, KafkaWriteTxnMarkers } from './messages/txn-markers';
 
 const ALL: AnyKafkaApiDef[] = [
   KafkaProduce, KafkaFetch, KafkaListOffsets, KafkaMetadata, KafkaApiVersions,
@@ -34,9 +34,9 @@ const ALL: AnyKafkaApiDef[] = [
   KafkaDescribeClientQuotas, KafkaAlterClientQuotas,
   KafkaSaslHandshake, KafkaSaslAuthenticate,
   KafkaDeleteRecords,
+  KafkaAddPartitionsToTxn, KafkaAddOffsetsToTxn, KafkaEndTxn, KafkaDescribeTransactions, KafkaListTransactions,
   KafkaTxnOffsetCommit,
   KafkaWriteTxnMarkers, KafkaDescribeProducers,
-  KafkaAddPartitionsToTxn, KafkaAddOffsetsToTxn, KafkaEndTxn, KafkaDescribeTransactions, KafkaListTransactions,
 ];
 
 const byKey = new Map(ALL.map((api) => [api.key, api]));
