@@ -230,10 +230,10 @@ export class TransactionManager {
         this.newPartitions.clear();
         const topics = new Map<string, number[]>();
         for (const tp of adding) topics.set(tp.topic, [...(topics.get(tp.topic) ?? []), tp.partition]);
-        const body = { ...this.idAndEpoch(), topics: [...topics].map(([name, partitions]) => ({ name, partitions })) };
         let code: number;
         let topic: string | undefined;
         try {
+          const body = { ...this.idAndEpoch(), topics: [...topics].map(([name, partitions]) => ({ name, partitions })) };
           const response = await this.call(this.txnChannel, Api.AddPartitionsToTxn, body, (r) => worstCode(r.results.flatMap((t) => t.results.map((p) => p.errorCode))));
           code = worstCode(response.results.flatMap((t) => t.results.map((p) => p.errorCode)));
           topic = response.results.find((t) => t.results.some((p) => p.errorCode === code))?.name;
