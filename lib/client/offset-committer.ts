@@ -91,7 +91,7 @@ export function readOffsetFetch(response: OffsetFetchResponseData, groupId?: str
     for (const p of t.partitions) {
       if (p.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code) continue;
       if (p.errorCode !== 0) {
-        if (retriableGroupError(p.errorCode)) return { retryCode: p.errorCode };
+        if (retriableGroupError(p.errorCode) || p.errorCode === ErrorCode.UNSTABLE_OFFSET_COMMIT.code) return { retryCode: p.errorCode };
         throw authorizationError(p.errorCode, { topic: t.name }) ?? responseError(p.errorCode, null, `Fetching the committed offset of ${t.name}-${p.partitionIndex} failed.`);
       }
       if (p.committedOffset < 0) continue;
@@ -140,7 +140,10 @@ export class OffsetCommitter {
 
   /** Committed offsets of `partitions`, keyed by partitionKey; partitions without one are absent. */
   async fetchCommitted(partitions: readonly TopicPartition[], deadlineMs: number): Promise<Map<string, TopicPartition & OffsetAndMetadata>> {
-    const body = { groupId: this.channel.groupId, topics: offsetFetchTopics(partitions) };
+    // requireStable (KIP-447, as Kafka's consumer since 2.5): an offset a transaction is still
+    // committing answers UNSTABLE_OFFSET_COMMIT, retried, so a consume-transform-produce app
+    // never restarts from an offset about to be replaced.
+    const body = { groupId: this.channel.groupId, topics: offsetFetchTopics(partitions), requireStable: true };
     for (let attempt = 0; ; attempt++) {
       let failure: SamsaError;
       try {
@@ -185,7 +188,10 @@ function firstPartitionError(topics: readonly { partitions: readonly { errorCode
   return 0;
 }
 
-/** Retried: the coordinator moved, is loading or timed out, or the socket died. Not UNKNOWN_TOPIC_OR_PARTITION. */
+/**
+ * Retried: the coordinator moved, is loading or timed out, the socket died, or a transactional
+ * offset commit is pending (UNSTABLE_OFFSET_COMMIT). Not UNKNOWN_TOPIC_OR_PARTITION.
+ */
 function isRetriable(err: SamsaError): boolean {
-  return retriableGroupError(err.code) || err.code === ErrorCode.NETWORK_EXCEPTION.code;
+  return retriableGroupError(err.code) || err.code === ErrorCode.NETWORK_EXCEPTION.code || err.code === ErrorCode.UNSTABLE_OFFSET_COMMIT.code;
 }

@@ -52,6 +52,9 @@ export interface TransactionHooks {
   wakeSender(): void;
 }
 
+/** Kafka's TransactionManager.ADD_PARTITIONS_RETRY_BACKOFF_MS. */
+const CONCURRENT_TRANSACTIONS_BACKOFF_MS = 20;
+
 function key(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
 }
@@ -227,10 +230,10 @@ export class TransactionManager {
         this.newPartitions.clear();
         const topics = new Map<string, number[]>();
         for (const tp of adding) topics.set(tp.topic, [...(topics.get(tp.topic) ?? []), tp.partition]);
-        const body = { ...this.idAndEpoch(), topics: [...topics].map(([name, partitions]) => ({ name, partitions })) };
         let code: number;
         let topic: string | undefined;
         try {
+          const body = { ...this.idAndEpoch(), topics: [...topics].map(([name, partitions]) => ({ name, partitions })) };
           const response = await this.call(this.txnChannel, Api.AddPartitionsToTxn, body, (r) => worstCode(r.results.flatMap((t) => t.results.map((p) => p.errorCode))));
           code = worstCode(response.results.flatMap((t) => t.results.map((p) => p.errorCode)));
           topic = response.results.find((t) => t.results.some((p) => p.errorCode === code))?.name;
@@ -318,7 +321,10 @@ export class TransactionManager {
       }
       if (coordinatorMoved(code)) channel.markUnknown(errorForCode(code).name);
       this.log.debug(`${api.name} for ${this.transactionalId} answered ${errorForCode(code).name}; retrying`);
-      await sleep(exponentialBackoffMs(attempt, o.retryBackoffMs, o.retryBackoffMaxMs));
+      // The previous transaction's markers are usually a few milliseconds from done: Kafka's
+      // producer retries CONCURRENT_TRANSACTIONS after 20 ms rather than retry.backoff.ms.
+      const concurrent = code === ErrorCode.CONCURRENT_TRANSACTIONS.code;
+      await sleep(concurrent ? Math.min(CONCURRENT_TRANSACTIONS_BACKOFF_MS, o.retryBackoffMs) : exponentialBackoffMs(attempt, o.retryBackoffMs, o.retryBackoffMaxMs));
     }
   }
 

@@ -88,6 +88,24 @@ describe('client/consumer groups (against a scripted coordinator)', function () 
     expect(() => groupless.groupMetadata()).to.throw(/group.id/);
   });
 
+  it('fetches committed offsets with requireStable and waits out UNSTABLE_OFFSET_COMMIT (a transaction still committing)', async () => {
+    group.committed.set('t-0', 3);
+    let unstable = 2;
+    const stable = cluster.broker(1);
+    const fetches: any[] = [];
+    stable.on(Api.OffsetFetch, (req) => {
+      fetches.push(req);
+      const code = unstable-- > 0 ? ErrorCode.UNSTABLE_OFFSET_COMMIT.code : 0;
+      return { throttleTimeMs: 0, errorCode: 0, topics: (req.topics ?? []).map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((p) => ({
+        partitionIndex: p, committedOffset: code === 0 ? (group.committed.get(`${t.name}-${p}`) ?? -1) : -1, committedLeaderEpoch: -1, metadata: '', errorCode: code,
+      })) })) };
+    });
+    const c = consumer();
+    expect(await c.committed([{ topic: 't', partition: 0 }])).to.deep.equal([{ topic: 't', partition: 0, offset: 3, metadata: '' }]);
+    expect(fetches).to.have.length(3);
+    expect(fetches.every((f) => f.requireStable === true)).to.equal(true);
+  });
+
   it('advertises every configured assignor in order and runs the one the coordinator picks', async () => {
     // Range would give member-1 every single-partition topic; roundrobin alternates.
     cluster.topics.set('u', [{ leader: 1 }]);

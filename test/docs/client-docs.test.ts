@@ -11,6 +11,7 @@ import { CONSUMER_DEFAULTS } from '../../lib/client/consumer-options';
 import { PRODUCER_DEFAULTS } from '../../lib/client/producer-options';
 import * as samsa from '../../lib/index';
 import { useOneBroker } from '../helpers/one-broker';
+import { ONE_BROKER_TRANSACTIONS, readToEnd } from '../helpers/transactions';
 import * as examples from './client-examples';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
@@ -98,7 +99,7 @@ describe('docs/client.md', function () {
 
   describe('examples against one broker', () => {
     // ACLs need an authorizer; the examples' anonymous client is a super user.
-    const fixture = useOneBroker({ 'authorizer.class.name': 'kafka.security.authorizer.AclAuthorizer', 'super.users': 'User:ANONYMOUS' });
+    const fixture = useOneBroker({ 'authorizer.class.name': 'kafka.security.authorizer.AclAuthorizer', 'super.users': 'User:ANONYMOUS', ...ONE_BROKER_TRANSACTIONS });
     let admin: samsa.Admin;
     let producer: samsa.Producer;
 
@@ -125,6 +126,16 @@ describe('docs/client.md', function () {
       const seen = await examples.consumerGroupExample(fixture.native, 102);
       expect(seen).to.include.members(['order 0', 'order 99', 'audit']);
       const offsets = await admin.listConsumerGroupOffsets('billing');
+      expect(offsets.reduce((sum, o) => sum + o.offset, 0)).to.equal(102);
+    });
+
+    it('transactions: a consume-transform-produce loop commits output and input offsets together', async () => {
+      await admin.createTopic({ topic: 'orders-enriched', numPartitions: 2, replicationFactor: 1 });
+      expect(await examples.transactionsExample(fixture.native, 102)).to.equal(102);
+      const enriched = await readToEnd(fixture.native, 'orders-enriched', 2, 'read_committed');
+      expect(enriched).to.have.length(102);
+      expect(enriched.every((r) => r.value!.toString().startsWith('enriched '))).to.equal(true);
+      const offsets = await admin.listConsumerGroupOffsets('enricher');
       expect(offsets.reduce((sum, o) => sum + o.offset, 0)).to.equal(102);
     });
 

@@ -9,7 +9,8 @@ import { readFileSync } from 'fs';
 import { Registry } from 'prom-client';
 import {
   Admin, ANY_ACL_FILTER, ClientClosedError, ConfigResource, configResourceKey, Consumer, ConsumerRecord, ErrorCode, JsonDeserializer, JsonSerializer, Producer,
-  RecordDeserializationError, RoundRobinPartitioner, SamsaError, StringDeserializer, StringSerializer, TopicAuthorizationError, TopicPartition,
+  ProducerFencedError, RecordDeserializationError, RoundRobinPartitioner, SamsaError, StringDeserializer, StringSerializer, TopicAuthorizationError, TopicPartition,
+  TopicPartitionOffset, TransactionalIdAuthorizationError,
 } from '../../lib/index';
 
 // The examples print with console.log; here that goes to a list the tests can read instead of the terminal.
@@ -88,6 +89,41 @@ export async function consumerGroupExample(bootstrap: string, expected: number):
   await consumer.close();             // leaves the group; the listener hears of the revocation
   // #endregion
   return seen;
+}
+
+export async function transactionsExample(bootstrapServers: string, expected: number): Promise<number> {
+  const enrich = (value: Buffer | null): string => `enriched ${value?.toString() ?? ''}`;
+  let processed = 0;
+  // #region transactions
+  /** The next offset to read per partition (last record + 1): what a commit stores. */
+  const nextOffsets = (records: ConsumerRecord[]): TopicPartitionOffset[] =>
+    [...new Map(records.map((r) => [`${r.topic}-${r.partition}`, { topic: r.topic, partition: r.partition, offset: r.offset + 1 }])).values()];
+
+  const consumer = new Consumer({ bootstrapServers, groupId: 'enricher', enableAutoCommit: false, autoOffsetReset: 'earliest', isolationLevel: 'read_committed' });
+  const producer = new Producer({ bootstrapServers, transactionalId: 'enricher-1' });
+  await producer.initTransactions();
+  consumer.subscribe(['orders']);
+  while (processed < expected) {      // your loop's own stop condition
+    const records = await consumer.poll(1000);
+    if (records.length === 0) continue;
+    producer.beginTransaction();
+    try {
+      // A failed send also fails commitTransaction(), so the promises need no handling of their own.
+      for (const r of records) producer.send({ topic: 'orders-enriched', key: r.key, value: enrich(r.value) }).catch(() => undefined);
+      await producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
+      await producer.commitTransaction();
+      processed += records.length;
+    } catch (err) {
+      if (err instanceof ProducerFencedError || err instanceof TransactionalIdAuthorizationError) throw err;  // fatal: close the producer
+      await producer.abortTransaction();
+      // Process the aborted input again: back to the group's committed offsets.
+      for (const c of await consumer.committed(consumer.assignment())) consumer.seek(c, c.offset ?? 'earliest');
+    }
+  }
+  await producer.close();
+  await consumer.close();
+  // #endregion
+  return processed;
 }
 
 export async function manualAssignmentExample(bootstrap: string): Promise<{ position: number; paused: TopicPartition[] }> {

@@ -3,7 +3,10 @@
  * on one broker, a silent client logger, and reading a topic back under an isolation level.
  */
 import { Admin } from '../../lib/client/admin';
+import { Connection } from '../../lib/client/connection';
 import { Consumer, ConsumerRecord } from '../../lib/client/consumer';
+import { Api } from '../../lib/protocol/api';
+import { waitUntil } from './wait';
 
 /** One broker is enough for the transaction coordinator and the partition logs. */
 export const ONE_BROKER_TRANSACTIONS = {
@@ -56,4 +59,30 @@ export async function readToEnd(bootstrap: string, topic: string, partitions: nu
   } finally {
     await consumer.close();
   }
+}
+
+/** The broker coordinating `key` (a group, or with key type 1 a transactional id) now, asked through the live brokers of `bootstrap`, other than `except`. */
+export async function coordinatorOf(bootstrap: string, key: string, keyType: 0 | 1, except = -1): Promise<number> {
+  let nodeId = -1;
+  await waitUntil(`the coordinator of ${key}`, async () => {
+    for (const address of bootstrap.split(',')) {
+      const [host, port] = address.split(':');
+      const conn = new Connection({ host, port: Number(port), clientId: 'find-coordinator', connectTimeoutMs: 1000, requestTimeoutMs: 2000 });
+      try {
+        const r = await conn.send(Api.FindCoordinator, { key, keyType });
+        if (r.errorCode === 0 && r.nodeId !== except) nodeId = r.nodeId;
+        if (nodeId >= 0) return true;
+      } catch {
+        // A dead broker: ask the next one.
+      } finally {
+        conn.close();
+      }
+    }
+    return false;
+  }, 60000, 200);
+  return nodeId;
+}
+
+export function transactionCoordinator(bootstrap: string, transactionalId: string): Promise<number> {
+  return coordinatorOf(bootstrap, transactionalId, 1);
 }

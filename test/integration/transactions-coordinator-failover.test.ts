@@ -1,35 +1,10 @@
 import { expect } from 'chai';
-import { Connection } from '../../lib/client/connection';
 import { Producer } from '../../lib/client/producer';
-import { Api } from '../../lib/protocol/api';
 import { useReplicatedCluster } from '../helpers/replicated-cluster';
-import { quietLogger, readToEnd } from '../helpers/transactions';
-import { waitUntil } from '../helpers/wait';
+import { quietLogger, readToEnd, transactionCoordinator } from '../helpers/transactions';
 
 const TOPIC = 'tx-failover';
 const PARTITIONS = 3;
-
-/** The broker coordinating `transactionalId` now, asked through the live brokers of `bootstrap`, other than `except`. */
-async function transactionCoordinator(bootstrap: string, transactionalId: string, except = -1): Promise<number> {
-  let nodeId = -1;
-  await waitUntil('the transaction coordinator', async () => {
-    for (const address of bootstrap.split(',')) {
-      const [host, port] = address.split(':');
-      const conn = new Connection({ host, port: Number(port), clientId: 'find-txn-coordinator', connectTimeoutMs: 1000, requestTimeoutMs: 2000 });
-      try {
-        const r = await conn.send(Api.FindCoordinator, { key: transactionalId, keyType: 1 });
-        if (r.errorCode === 0 && r.nodeId !== except) nodeId = r.nodeId;
-        if (nodeId >= 0) return true;
-      } catch {
-        // A dead broker: ask the next one.
-      } finally {
-        conn.close();
-      }
-    }
-    return false;
-  }, 60000, 200);
-  return nodeId;
-}
 
 /**
  * The transaction coordinator's broker is SIGKILLed right as the producer commits (3 brokers,
