@@ -17,13 +17,13 @@ import { promises as fsp } from 'fs';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { assert } from '../util/assert';
 import { getLogger, Logger } from '../util/logger';
-import { appendResult, checkTimestamps, checkTransactionalBatches, placeBatches, readProducerBatches, requireKeys, validateRecords } from './append-validation';
+import { appendResult, placeBatches, readProducerBatches } from './append-validation';
+import { checkAppend } from './append-checks';
 import { EpochEndOffset, LeaderEpochCache } from './leader-epoch-cache';
-import { DEFAULT_FILE_DELETE_DELAY_MS, LogConfig, isCompacted, timestampDifferenceLimit, validateLogConfig } from './log-config';
+import { DEFAULT_FILE_DELETE_DELAY_MS, LogConfig, validateLogConfig } from './log-config';
 import { LogFlusher } from './log-flusher';
 import { loadSegments } from './log-loader';
 import { LogReadView, offsetForTimestamp, readBatches } from './log-reads';
-import { recompressFor } from './recompress';
 import { LogSegment } from './log-segment';
 import { LogWriter, MAX_QUEUED_APPEND_BYTES, logFailure } from './log-writer';
 import { AppendOptions, AppendResult, LogFlushObserver, OpenOptions, ReadOptions, ReadResult } from './partition-log-types';
@@ -224,17 +224,9 @@ export class PartitionLog {
       // First, before any state changes: a refused append must leave no trace to retry over.
       this.writer.checkRoom(batches.length);
       const leader = opts.assignOffsets !== false;
-      let valid = validateRecords(batches, this.currentConfig, leader);
-      const recompressed = leader ? recompressFor(this.currentConfig, batches, valid) : null;
-      if (recompressed !== null) {
-        batches = recompressed;
-        // Kafka re-checks max.message.bytes after recompression: the size changed.
-        valid = validateRecords(batches, this.currentConfig, leader);
-      }
-      if (leader) checkTransactionalBatches(batches, valid, opts.origin === 'coordinator');
-      if (leader && isCompacted(this.currentConfig)) requireKeys(batches, valid, `${this.topic}-${this.partition}`);
-      const timestampLimit = leader ? timestampDifferenceLimit(this.currentConfig) : null;
-      if (timestampLimit !== null) checkTimestamps(batches, valid, timestampLimit, this.clock());
+      const checked = checkAppend(batches, this.currentConfig, leader, opts.origin === 'coordinator', `${this.topic}-${this.partition}`, this.clock);
+      batches = checked.batches;
+      const valid = checked.valid;
       if (valid.length === 0) {
         return Promise.resolve({ baseOffset: -1, lastOffset: -1, logAppendTime: -1, recordCount: 0, sizeInBytes: 0 });
       }
