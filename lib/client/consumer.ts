@@ -94,6 +94,7 @@ export class Consumer {
       assignment: () => this.assignment(),
       consumedOffsets: () => this.consumedOffsets(),
       applyAssignment: (partitions) => this.setAssignment(partitions),
+      pause: (partitions) => this.pause(partitions),
       partitionCounts: (topics) => this.partitionCounts(topics),
       wakeup: () => this.wakeups.signal(),
     }, this.recorder);
