@@ -102,6 +102,11 @@ export class ConsumerCoordinator {
     return this.rebalancing !== null || this.rejoinNeeded;
   }
 
+  /** A rebalance is due but has not started yet. */
+  get joinPending(): boolean {
+    return this.rejoinNeeded && this.rebalancing === null;
+  }
+
   get isLeader(): boolean {
     return this.state === 'stable' && this.memberId !== '' && this.memberId === this.leaderId;
   }

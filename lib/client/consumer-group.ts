@@ -50,6 +50,8 @@ export class ConsumerGroupClient implements GroupHost {
   readonly coordinator: ConsumerCoordinator;
   private readonly committer: OffsetCommitter;
   private topics: string[] = [];
+  /** Subscribed by pattern: a member even while the pattern matches nothing. */
+  private byPattern = false;
   private listener: ConsumerRebalanceListener = {};
   private listenerError: Error | null = null;
   private nextAutoCommitMs: number;
@@ -68,14 +70,15 @@ export class ConsumerGroupClient implements GroupHost {
   }
 
   get subscribed(): boolean {
-    return this.topics.length > 0;
+    return this.topics.length > 0 || this.byPattern;
   }
 
   subscription(): string[] {
     return [...this.topics];
   }
 
-  subscribe(topics: readonly string[], listener: ConsumerRebalanceListener): void {
+  subscribe(topics: readonly string[], listener: ConsumerRebalanceListener, byPattern = false): void {
+    this.byPattern = byPattern;
     const next = [...new Set(topics)].sort();
     const changed = next.join('\u0000') !== this.topics.join('\u0000');
     this.topics = next;
@@ -87,6 +90,7 @@ export class ConsumerGroupClient implements GroupHost {
   async unsubscribe(): Promise<void> {
     if (this.coordinator.generation()) await this.revokeAll();
     this.topics = [];
+    this.byPattern = false;
     await this.coordinator.leave('the consumer unsubscribed', Date.now() + this.options.requestTimeoutMs);
   }
 
