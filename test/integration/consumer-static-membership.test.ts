@@ -104,5 +104,11 @@ describe('integration/consumer-static-membership', function () {
     expect(lines[0]).to.match(/^GROUP\s+CONSUMER-ID\s+GROUP-INSTANCE-ID\s+HOST\s+CLIENT-ID\s+#PARTITIONS\s+ASSIGNMENT$/);
     const staticLine = lines.find((l) => l.includes(after.memberId))!;
     expect(staticLine).to.match(new RegExp(`^${GROUP}\\s+${after.memberId}\\s+static-1\\s+\\S+\\s+static-proc\\s+2\\s+${TOPIC}\\(\\d,\\d\\)$`));
+
+    // An admin removes a static member by its instance id (LeaveGroup v3); the other member then takes everything.
+    const removed = await admin.removeMembersFromConsumerGroup(GROUP, ['static-1', 'nobody']);
+    expect(removed.get('static-1')).to.equal(null);
+    expect(removed.get('nobody')?.errorName).to.equal('UNKNOWN_MEMBER_ID');
+    await waitUntil('the remaining member owns every partition', async () => (await pollOther()) && otherConsumer.assignment().length === 4, 60000);
   });
 });
