@@ -10,6 +10,7 @@ import { Consumer, TopicPartition } from '../../lib/client/consumer';
 import { Producer } from '../../lib/client/producer';
 import { REPO_ROOT } from '../helpers/cluster';
 import { useOneBroker } from '../helpers/one-broker';
+import { runKcat } from '../helpers/kcat';
 import { runCli } from '../helpers/run-cli';
 import { waitUntil } from '../helpers/wait';
 
@@ -18,8 +19,8 @@ const GROUP = 'static-group';
 const key = (tp: TopicPartition): string => `${tp.topic}-${tp.partition}`;
 
 /** The coordinator's view of the group's generation, read from the in-process broker. */
-function generationOf(broker: Broker): number | undefined {
-  for (const entry of broker['groups']?.loadedGroups() ?? []) if (entry.groupId === GROUP) return entry.group.generationId;
+function generationOf(broker: Broker, groupId = GROUP): number | undefined {
+  for (const entry of broker['groups']?.loadedGroups() ?? []) if (entry.groupId === groupId) return entry.group.generationId;
   return undefined;
 }
 
@@ -57,6 +58,10 @@ describe('integration/consumer-static-membership', function () {
   afterEach(async () => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
     await other?.close(5000).catch(() => undefined);
+    other = undefined;
+  });
+
+  after(async () => {
     await admin?.close();
   });
 
@@ -83,7 +88,7 @@ describe('integration/consumer-static-membership', function () {
     // SIGKILL: no LeaveGroup, no commit; then a new process with the same instance id, well within the session timeout.
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
-    staticProcess();
+    const restarted = staticProcess();
     await waitUntil('the restarted process takes its old place', async () => {
       await pollOther();
       const now = await staticMember();
@@ -105,10 +110,27 @@ describe('integration/consumer-static-membership', function () {
     const staticLine = lines.find((l) => l.includes(after.memberId))!;
     expect(staticLine).to.match(new RegExp(`^${GROUP}\\s+${after.memberId}\\s+static-1\\s+\\S+\\s+static-proc\\s+2\\s+${TOPIC}\\(\\d,\\d\\)$`));
 
-    // An admin removes a static member by its instance id (LeaveGroup v3); the other member then takes everything.
+    // The process dies for good; an admin removes it by instance id (LeaveGroup v3) instead of waiting out the session.
+    restarted.kill('SIGKILL');
+    await new Promise((r) => restarted.once('exit', r));
     const removed = await admin.removeMembersFromConsumerGroup(GROUP, ['static-1', 'nobody']);
     expect(removed.get('static-1')).to.equal(null);
     expect(removed.get('nobody')?.errorName).to.equal('UNKNOWN_MEMBER_ID');
     await waitUntil('the remaining member owns every partition', async () => (await pollOther()) && otherConsumer.assignment().length === 4, 60000);
+  });
+
+  it('lets a static librdkafka member (kcat, Kafka listener, JoinGroup v5+) restart without a rebalance', async () => {
+    const run = () => runKcat(['-b', cluster.kafka, '-G', 'kcat-static', '-X', 'group.instance.id=kc-1', '-X', 'session.timeout.ms=20000',
+      '-X', 'auto.offset.reset=earliest', '-e', '-q', '-f', '%s\\n', TOPIC], { timeoutMs: 60000 });
+    const first = await run();
+    expect(first.code, first.stderr).to.equal(0);
+    expect(first.stdout.trim().split('\n')).to.have.length(40);
+    const generation = generationOf(cluster.broker, 'kcat-static');
+    expect(generation).to.be.a('number');
+    const second = await run();
+    expect(second.code, second.stderr).to.equal(0);
+    expect(generationOf(cluster.broker, 'kcat-static')).to.equal(generation);
+    const [d] = await admin.describeConsumerGroups(['kcat-static']);
+    expect(d.members.map((m) => m.groupInstanceId)).to.deep.equal(['kc-1']);
   });
 });
