@@ -152,7 +152,8 @@ export class ConsumerCoordinator {
     if (this.closed) throw closedError('the consumer');
     if (this.fatal) {
       const err = this.fatal;
-      this.fatal = null;
+      // A fenced static member must not rejoin (it would fence the newer instance in turn): fatal for good, as in Kafka.
+      if (err.code !== ErrorCode.FENCED_INSTANCE_ID.code) this.fatal = null;
       throw err;
     }
     if (this.rejoinNeeded && !this.rebalancing) this.rebalancing = this.startRebalance();

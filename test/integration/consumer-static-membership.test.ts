@@ -133,4 +133,34 @@ describe('integration/consumer-static-membership', function () {
     const [d] = await admin.describeConsumerGroups(['kcat-static']);
     expect(d.members.map((m) => m.groupInstanceId)).to.deep.equal(['kc-1']);
   });
+
+  it('fences the older of two live consumers sharing a group.instance.id, for good', async () => {
+    const mk = (): Consumer => {
+      const c = new Consumer({ bootstrapServers: cluster.native, groupId: 'fence-group', groupInstanceId: 'dup', sessionTimeoutMs: 20000, heartbeatIntervalMs: 200 });
+      c.subscribe([TOPIC]);
+      return c;
+    };
+    const older = mk();
+    const newer = mk();
+    try {
+      await waitUntil('the older one joins', async () => { await older.poll(50); return older.assignment().length === 4; }, 30000);
+      await waitUntil('the newer one takes its place', async () => { await newer.poll(50); return newer.assignment().length === 4; }, 30000);
+      let fenced: (Error & { errorName?: string }) | undefined;
+      await waitUntil('the older one to be fenced', async () => {
+        try {
+          await older.poll(50);
+        } catch (err) {
+          fenced = err as Error;
+        }
+        return fenced !== undefined;
+      }, 30000);
+      expect(fenced?.errorName).to.equal('FENCED_INSTANCE_ID');
+      const again = await older.poll(50).then(() => null, (err: Error & { errorName?: string }) => err.errorName);
+      expect(again).to.equal('FENCED_INSTANCE_ID');
+      expect(newer.assignment()).to.have.length(4);
+    } finally {
+      await older.close(5000);
+      await newer.close(5000);
+    }
+  });
 });
