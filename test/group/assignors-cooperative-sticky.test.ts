@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { assignorByName, CooperativeStickyAssignor, rebalanceProtocol, StickyAssignor } from '../../lib/group/assignors';
 import { partitionsTransferringOwnership } from '../../lib/group/assignors/cooperative-sticky';
 import { AssignorMember } from '../../lib/group/assignors/partition-assignor';
+import { GroupMember, selectProtocol } from '../../lib/group/group-member';
 import { TopicPartition, topicPartitionKey } from '../../lib/util/topic-partition';
 
 const assignor = new CooperativeStickyAssignor();
@@ -75,6 +76,17 @@ describe('group/assignors/cooperative-sticky', () => {
     expect(rebalanceProtocol([assignor])).to.equal('cooperative');
     expect(rebalanceProtocol([assignor, assignorByName('range')])).to.equal('eager');
     expect(rebalanceProtocol([new StickyAssignor()])).to.equal('eager');
+  });
+
+  it('is the group\'s protocol only when every member lists it (Kafka\'s upgrade path from eager)', () => {
+    const member = (memberId: string, names: string[]): GroupMember => ({
+      memberId, groupInstanceId: null, clientId: 'c', clientHost: 'h', sessionTimeoutMs: 1, rebalanceTimeoutMs: 1, protocolType: 'consumer',
+      protocols: names.map((name) => ({ name, metadata: Buffer.alloc(0) })), assignment: Buffer.alloc(0), lastHeartbeatMs: 0, awaitingJoin: false, awaitingSync: false,
+    });
+    // Mid-upgrade: one member still on range only, one listing both; the group stays on range (eager).
+    expect(selectProtocol([member('a', ['range']), member('b', ['cooperative-sticky', 'range'])])).to.equal('range');
+    // Everyone lists cooperative-sticky first: the group switches.
+    expect(selectProtocol([member('a', ['cooperative-sticky', 'range']), member('b', ['cooperative-sticky', 'range'])])).to.equal('cooperative-sticky');
   });
 
   it('encodes the generation in the subscription user data, as Kafka 2.8 does', () => {
