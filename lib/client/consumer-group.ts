@@ -229,6 +229,8 @@ export class ConsumerGroupClient implements GroupHost {
       const member = !this.subscribed || this.coordinator.generation() !== null;
       if (this.options.enableAutoCommit && member) await this.commitQuietly('on close', deadlineMs);
       if (this.subscribed && member) await this.invoke('onPartitionsRevoked', this.target.assignment());
+      // A cooperative member closed mid-rebalance still holds partitions: Kafka's onLeavePrepare calls them lost.
+      else if (this.subscribed) await this.loseAll();
       await this.coordinator.close(deadlineMs);
     } finally {
       this.channel.close();
