@@ -1,7 +1,9 @@
 /**
  * `samsa-console-consumer`: Kafka's kafka-console-consumer — print a topic's records to stdout.
  *
- * Without --partition it joins a consumer group and subscribes to the topic: --group names the
+ * Without --partition it joins a consumer group and subscribes to the topic, or with --include
+ * (or its deprecated alias --whitelist) to every topic the regular expression matches, picking up
+ * topics created later (a pattern subscription, as Kafka 2.8's): --group names the
  * group, otherwise a throwaway `console-consumer-<random>` group is used whose offsets are not
  * committed (as Kafka does). --from-beginning only matters for a group without committed
  * offsets. With --partition it reads that partition directly. Records are rendered by
@@ -45,7 +47,10 @@ const POLL_SLICE_MS = 500;
 export type StartOffset = number | 'earliest' | 'latest' | { timestamp: number };
 
 export interface ConsoleConsumerOptions {
-  topic: string;
+  /** Exactly one of topic and include is set. */
+  topic?: string;
+  /** --include / --whitelist: a regular expression over whole topic names (commas mean "or"). */
+  include?: RegExp;
   partition?: number;
   /** Where an explicitly chosen partition starts (Kafka: --offset, else --from-beginning, else latest). */
   startOffset: StartOffset;
@@ -60,7 +65,9 @@ export interface ConsoleConsumerOptions {
 function buildProgram(io: CliIo) {
   return newProgram(TOOL_NAME, 'Read data from a topic and write it to standard output.', io)
     .requiredOption('--bootstrap-server <host:port>', 'REQUIRED: the broker(s) to connect to.')
-    .requiredOption('--topic <topic>', 'REQUIRED: the topic to consume from.')
+    .option('--topic <topic>', 'The topic to consume on.')
+    .option('--include <regex>', 'Regular expression specifying list of topics to include for consumption.')
+    .option('--whitelist <regex>', 'DEPRECATED, use --include instead; ignored if --include specified. Regular expression specifying list of topics to include for consumption.')
     .option('--from-beginning', 'Start with the earliest message present in the log rather than the latest.')
     .option('--partition <n>', 'The partition to consume from (default: all partitions).', integerArg(0))
     .option('--offset <offset>', "With --partition: a non-negative offset, 'earliest', 'latest' (default), or timestamp:<ms|ISO-8601> (a Samsa extension).")
@@ -77,9 +84,28 @@ export function parseConsoleConsumerArgs(argv: readonly string[], io: CliIo): To
   return parseToolArgs(buildProgram(io), argv, io, TOOL_NAME, toOptions);
 }
 
+/**
+ * Kafka's IncludeList: commas become alternatives, blanks and surrounding quotes are dropped, and
+ * the result must be a valid regular expression.
+ */
+export function parseTopicFilter(raw: string): RegExp {
+  const regex = raw.trim().replace(/,/g, '|').replace(/ /g, '').replace(/^["']+/, '').replace(/["']+$/, '');
+  try {
+    return new RegExp(regex);
+  } catch {
+    throw new UsageError(`${raw} is an invalid regex.`);
+  }
+}
+
 function toOptions(o: Record<string, unknown>): ConsoleConsumerOptions {
   const fromBeginning = o.fromBeginning === true;
   const partition = o.partition as number | undefined;
+  const includeText = (o.include ?? o.whitelist) as string | undefined;
+  if ((o.topic === undefined) === (includeText === undefined)) {
+    const deprecated = o.whitelist !== undefined ? ' --whitelist is DEPRECATED use --include instead; ignored if --include specified.' : '';
+    throw new UsageError(`Exactly one of --include/--topic is required.${deprecated}`);
+  }
+  if (partition !== undefined && o.topic === undefined) throw new UsageError('The topic is required when partition is specified.');
   if (partition === undefined && o.offset !== undefined) throw new UsageError('The partition is required when offset is specified.');
   if (partition !== undefined && fromBeginning && o.offset !== undefined) {
     throw new UsageError('Options from-beginning and offset cannot be specified together.');
@@ -87,7 +113,8 @@ function toOptions(o: Record<string, unknown>): ConsoleConsumerOptions {
   if (partition !== undefined && o.group !== undefined) throw new UsageError('Options group and partition cannot be specified together.');
   const timeoutMs = o.timeoutMs as number | undefined;
   return {
-    topic: o.topic as string,
+    topic: o.topic as string | undefined,
+    include: includeText === undefined ? undefined : parseTopicFilter(includeText),
     partition,
     startOffset: o.offset !== undefined ? parseStartOffset(o.offset as string) : fromBeginning ? 'earliest' : 'latest',
     maxMessages: (o.maxMessages as number | undefined) ?? -1,
@@ -168,14 +195,15 @@ async function assignPartitions(consumer: Consumer, opts: ConsoleConsumerOptions
     // As Kafka's console consumer, a subscription waits for a topic that does not exist yet
     // (bounded by --timeout-ms). Committed offsets, else auto.offset.reset (from
     // --from-beginning), position the partitions the group hands out.
-    consumer.subscribe([opts.topic]);
+    consumer.subscribe(opts.include ?? [opts.topic as string]);
     return;
   }
-  const partitions = await consumer.partitionsFor(opts.topic);
+  const topic = opts.topic as string;
+  const partitions = await consumer.partitionsFor(topic);
   if (!partitions.includes(opts.partition)) {
-    throw new CommandError(`Partition ${opts.partition} does not exist in topic '${opts.topic}' (it has ${partitions.length} partitions).`);
+    throw new CommandError(`Partition ${opts.partition} does not exist in topic '${topic}' (it has ${partitions.length} partitions).`);
   }
-  const tp: TopicPartition = { topic: opts.topic, partition: opts.partition };
+  const tp: TopicPartition = { topic, partition: opts.partition };
   consumer.assign([tp]);
   const start = opts.startOffset;
   if (typeof start !== 'object') {

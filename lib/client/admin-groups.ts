@@ -165,6 +165,26 @@ export class AdminGroups {
     return new Map(results);
   }
 
+  /**
+   * Kafka's removeMembersFromConsumerGroup: LeaveGroup (v3, batched) on the members' behalf. Static
+   * members are named by group.instance.id; without ids, every member goes (dynamic ones by member
+   * id). The result maps each instance id (or member id) to null (removed) or its error, e.g.
+   * UNKNOWN_MEMBER_ID for an instance id the group does not have.
+   */
+  async removeMembersFromConsumerGroup(groupId: string, groupInstanceIds?: readonly string[]): Promise<Map<string, SamsaError | null>> {
+    const members = groupInstanceIds !== undefined
+      ? groupInstanceIds.map((id) => ({ memberId: '', groupInstanceId: id }))
+      : (await this.describeConsumerGroups([groupId]))[0].members.map((m) => ({ memberId: m.groupInstanceId === null ? m.memberId : '', groupInstanceId: m.groupInstanceId }));
+    if (members.length === 0) return new Map();
+    const answered = await this.onCoordinator<Array<{ memberId: string; groupInstanceId: string | null; errorCode: number }>>(groupId, `removing members from group '${groupId}'`, async (conn) => {
+      const response = await conn.send(Api.LeaveGroup, { groupId, members });
+      if (response.errorCode === 0) return { done: response.members };
+      if (retriableGroupError(response.errorCode)) return { retryCode: response.errorCode };
+      throw responseError(response.errorCode, null, `Removing members from group '${groupId}' failed.`);
+    });
+    return new Map(answered.map((m) => [m.groupInstanceId ?? m.memberId, m.errorCode === 0 ? null : responseError(m.errorCode, null)]));
+  }
+
   /** Removes committed offsets of `partitions` from the group (OffsetDelete, Kafka's deleteConsumerGroupOffsets). */
   async deleteConsumerGroupOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<DeleteOffsetsResult> {
     const byTopic = new Map<string, number[]>();

@@ -340,6 +340,11 @@ export class Admin {
     return this.groups.alterConsumerGroupOffsets(groupId, offsets);
   }
 
+  /** LeaveGroup on behalf of static members (by group.instance.id; all members without ids): see admin-groups.ts. */
+  removeMembersFromConsumerGroup(groupId: string, groupInstanceIds?: string[]): Promise<Map<string, SamsaError | null>> {
+    return this.groups.removeMembersFromConsumerGroup(groupId, groupInstanceIds);
+  }
+
   /** Deletes empty groups and their offsets; maps each id to null (deleted) or the error that prevented it. */
   deleteConsumerGroups(groupIds: string[]): Promise<Map<string, SamsaError | null>> {
     this.ensureOpen();

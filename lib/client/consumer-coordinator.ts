@@ -1,6 +1,6 @@
 /**
- * Group membership for a subscribing consumer: Kafka's ConsumerCoordinator with the eager
- * rebalance protocol.
+ * Group membership for a subscribing consumer: Kafka's ConsumerCoordinator, with the eager and
+ * the incremental cooperative (KIP-429) rebalance protocols and static membership (KIP-345).
  *
  * A rebalance runs as one background task that poll() starts and waits for (bounded by its
  * timeout): revoke everything the member holds (the host commits and tells the application
@@ -12,11 +12,17 @@
  * moved (find it again; membership survives). Because the rejoin itself waits for poll(), an
  * application that stops polling for max.poll.interval.ms is taken out of the group, and the
  * heartbeat timer leaves explicitly when that happens, as Kafka's heartbeat thread does.
+ *
+ * Cooperative (every configured assignor supports it, e.g. cooperative-sticky): the member keeps
+ * its partitions through the rebalance and poll() keeps returning their records; after SyncGroup
+ * it revokes only the partitions its new assignment lacks, then rejoins at once so a second
+ * rebalance can hand them to their new owners. Static members (groupInstanceId) never send
+ * LeaveGroup: the session timeout removes them, so a restart within it keeps their partitions.
  */
 import { Api } from '../protocol/api';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 import { JoinGroupResponseData } from '../protocol/messages/group';
-import { AssignorMember, PartitionAssignor } from '../group/assignors';
+import { AssignorMember, PartitionAssignor, rebalanceProtocol } from '../group/assignors';
 import { CONSUMER_PROTOCOL_TYPE, decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../group/consumer-protocol';
 import { ClientLogger, clientLogger } from './client-logger';
 import { asSamsaError, authorizationError, closedError, responseError } from './client-errors';
@@ -25,6 +31,7 @@ import { ResolvedConsumerOptions } from './consumer-options';
 import { coordinatorMoved, CoordinatorChannel } from './coordinator-channel';
 import { Generation } from './offset-committer';
 import { TopicPartition } from './partition-state';
+import { partitionKey } from './list-offsets';
 import { exponentialBackoffMs } from './retry-policy';
 import { settledBy, sleep } from '../util/time';
 
@@ -38,9 +45,14 @@ export interface GroupHost {
   partitionCounts(topics: readonly string[]): Promise<Map<string, number>>;
   /** Before rejoining while still a member: commit if auto-commit is on, tell the application, drop the assignment. */
   revokeAll(): Promise<void>;
+  /** Cooperative: the same for some partitions only; the others stay assigned and keep being consumed. */
+  revoke(partitions: TopicPartition[]): Promise<void>;
+  /** The partitions the consumer holds now. */
+  heldPartitions(): TopicPartition[];
   /** After membership was lost: tell the application (no commit is possible any more), drop the assignment. */
   loseAll(): Promise<void>;
-  assigned(partitions: TopicPartition[]): Promise<void>;
+  /** Installs the new assignment; the listener hears of `added` (all of it under the eager protocol). */
+  assigned(partitions: TopicPartition[], added: TopicPartition[]): Promise<void>;
   /** The coordinator wants a rejoin: wake a poll() that is waiting for records. */
   wakeup(): void;
 }
@@ -67,6 +79,8 @@ export class ConsumerCoordinator {
   /** As leader: the partition counts the current assignment was computed from. */
   private assignedCounts: Map<string, number> | null = null;
   private closed = false;
+  /** KIP-429: keep what does not move instead of revoking everything before each rebalance. */
+  private readonly cooperative: boolean;
 
   constructor(
     private readonly channel: CoordinatorChannel,
@@ -76,11 +90,12 @@ export class ConsumerCoordinator {
   ) {
     this.log = clientLogger(options.logger, 'consumer');
     this.lastPollMs = Date.now();
+    this.cooperative = rebalanceProtocol(options.assignors) === 'cooperative';
   }
 
   /** The generation to commit with, or null while the member is not stable in a group. */
   generation(): Generation | null {
-    return this.state === 'stable' ? { generationId: this.generationId, memberId: this.memberId } : null;
+    return this.state === 'stable' ? { generationId: this.generationId, memberId: this.memberId, groupInstanceId: this.options.groupInstanceId } : null;
   }
 
   /** The last generation joined, stable or not: what Kafka's groupMetadata() reports (-1 and '' before any). */
@@ -90,6 +105,11 @@ export class ConsumerCoordinator {
 
   get rebalanceInProgress(): boolean {
     return this.rebalancing !== null || this.rejoinNeeded;
+  }
+
+  /** A rebalance is due but has not started yet. */
+  get joinPending(): boolean {
+    return this.rejoinNeeded && this.rebalancing === null;
   }
 
   get isLeader(): boolean {
@@ -137,11 +157,16 @@ export class ConsumerCoordinator {
     if (this.closed) throw closedError('the consumer');
     if (this.fatal) {
       const err = this.fatal;
-      this.fatal = null;
+      // A fenced static member must not rejoin (it would fence the newer instance in turn): fatal for good, as in Kafka.
+      if (err.code !== ErrorCode.FENCED_INSTANCE_ID.code) this.fatal = null;
       throw err;
     }
     if (this.rejoinNeeded && !this.rebalancing) this.rebalancing = this.startRebalance();
-    if (this.rebalancing) await settledBy(this.rebalancing, deadlineMs);
+    if (this.rebalancing) {
+      // Cooperative members keep consuming what they hold while the group rebalances.
+      if (this.cooperative && this.holding) return true;
+      await settledBy(this.rebalancing, deadlineMs);
+    }
     return this.state === 'stable' && !this.rebalancing && !this.rejoinNeeded;
   }
 
@@ -170,13 +195,22 @@ export class ConsumerCoordinator {
 
   private async rebalance(): Promise<void> {
     const startedMs = this.metrics?.now() ?? 0;
-    if (this.state === 'stable') await this.host.revokeAll();
-    else if (this.holding) await this.host.loseAll();
-    this.holding = false;
+    if (this.state === 'stable' && this.cooperative) {
+      await this.revokeUnsubscribed();
+    } else {
+      if (this.state === 'stable') await this.host.revokeAll();
+      else if (this.holding) await this.host.loseAll();
+      this.holding = false;
+    }
     this.stopHeartbeat();
     this.state = 'rebalancing';
     for (let attempt = 0; ; attempt++) {
       this.rejoinNeeded = false;
+      if (this.holding && this.memberId === '') {
+        // A cooperative member the coordinator forgot mid-rebalance: what it held may be someone else's now.
+        await this.host.loseAll();
+        this.holding = false;
+      }
       const joined = await this.joinGroup();
       const assignment = await this.syncGroup(joined);
       if (assignment === null) {
@@ -185,6 +219,7 @@ export class ConsumerCoordinator {
         continue;
       }
       this.state = 'stable';
+      const held = this.holding ? this.host.heldPartitions() : [];
       this.holding = true;
       this.owned = assignment;
       this.ownedGeneration = this.generationId;
@@ -193,9 +228,29 @@ export class ConsumerCoordinator {
       this.scheduleHeartbeat();
       // Kafka's rebalance-latency ends with the assignment received, before the application's listener.
       if (this.metrics) this.metrics.rebalanced(this.metrics.now() - startedMs);
-      await this.host.assigned(assignment);
+      await this.install(held, assignment);
       return;
     }
+  }
+
+  /** Cooperative: revoke only what the new assignment lacks, and rejoin at once if that was anything. */
+  private async install(held: TopicPartition[], assignment: TopicPartition[]): Promise<void> {
+    if (!this.cooperative) return this.host.assigned(assignment, assignment);
+    const assignedKeys = new Set(assignment.map((tp) => partitionKey(tp.topic, tp.partition)));
+    const heldKeys = new Set(held.map((tp) => partitionKey(tp.topic, tp.partition)));
+    const revoked = held.filter((tp) => !assignedKeys.has(partitionKey(tp.topic, tp.partition)));
+    if (revoked.length > 0) await this.host.revoke(revoked);
+    await this.host.assigned(assignment, assignment.filter((tp) => !heldKeys.has(partitionKey(tp.topic, tp.partition))));
+    if (revoked.length > 0) this.requestRejoin(`need to revoke partitions ${formatPartitions(revoked)} and re-join`);
+  }
+
+  /** Cooperative onJoinPrepare: only partitions of topics no longer subscribed are given up before joining. */
+  private async revokeUnsubscribed(): Promise<void> {
+    const topics = new Set(this.host.subscribedTopics());
+    const gone = this.host.heldPartitions().filter((tp) => !topics.has(tp.topic));
+    if (gone.length > 0) await this.host.revoke(gone);
+    const goneKeys = new Set(gone.map((tp) => partitionKey(tp.topic, tp.partition)));
+    this.owned = this.owned.filter((tp) => !goneKeys.has(partitionKey(tp.topic, tp.partition)));
   }
 
   private joinRequestTimeoutMs(): number {
@@ -233,17 +288,20 @@ export class ConsumerCoordinator {
   }
 
   private joinRequest() {
-    const subscription = {
-      topics: this.host.subscribedTopics(), ownedPartitions: this.owned, generationId: this.ownedGeneration,
-    };
+    const topics = this.host.subscribedTopics();
+    // An eager member revoked everything before joining: to a cooperative assignor it owns nothing (as in Kafka).
+    const owned = (a: PartitionAssignor) => (this.cooperative || !(a.supportedProtocols ?? []).includes('cooperative') ? this.owned : []);
+    const subscription = (a: PartitionAssignor) => encodeSubscription({
+      topics, ownedPartitions: owned(a), generationId: this.ownedGeneration, userData: a.subscriptionUserData?.(this.ownedGeneration) ?? null,
+    });
     return {
       groupId: this.channel.groupId,
       sessionTimeoutMs: this.options.sessionTimeoutMs,
       rebalanceTimeoutMs: this.options.maxPollIntervalMs,
       memberId: this.memberId,
-      groupInstanceId: null,
+      groupInstanceId: this.options.groupInstanceId,
       protocolType: CONSUMER_PROTOCOL_TYPE,
-      protocols: this.options.assignors.map((a) => ({ name: a.name, metadata: encodeSubscription(subscription) })),
+      protocols: this.options.assignors.map((a) => ({ name: a.name, metadata: subscription(a) })),
     };
   }
 
@@ -269,7 +327,7 @@ export class ConsumerCoordinator {
     let code: number;
     try {
       const response = await this.channel.send(Api.SyncGroup, {
-        groupId: this.channel.groupId, generationId: joined.generationId, memberId: joined.memberId, groupInstanceId: null,
+        groupId: this.channel.groupId, generationId: joined.generationId, memberId: joined.memberId, groupInstanceId: this.options.groupInstanceId,
         protocolType: CONSUMER_PROTOCOL_TYPE, protocolName: joined.protocolName, assignments,
       }, this.joinRequestTimeoutMs(), Infinity);
       code = response.errorCode;
@@ -329,7 +387,7 @@ export class ConsumerCoordinator {
     let code: number;
     try {
       const response = await this.channel.send(Api.Heartbeat, {
-        groupId: this.channel.groupId, generationId, memberId: this.memberId, groupInstanceId: null,
+        groupId: this.channel.groupId, generationId, memberId: this.memberId, groupInstanceId: this.options.groupInstanceId,
       }, this.options.requestTimeoutMs, Date.now() + this.options.requestTimeoutMs);
       code = response.errorCode;
     } catch (err) {
@@ -349,6 +407,13 @@ export class ConsumerCoordinator {
       this.resetGeneration(`Heartbeat answered ${responseError(code, null).errorName}`);
     } else if (coordinatorMoved(code) || code === ErrorCode.NETWORK_EXCEPTION.code || code === ErrorCode.REQUEST_TIMED_OUT.code) {
       this.channel.markUnknown(`Heartbeat failed with ${responseError(code, null).errorName}`);
+    } else if (code === ErrorCode.FENCED_INSTANCE_ID.code) {
+      // Another process joined with our group.instance.id: this one must stop (poll() throws it).
+      this.log.error(`Member ${this.memberId} with group.instance.id ${this.options.groupInstanceId} was fenced by a newer instance`);
+      this.fatal = responseError(code, null, `Heartbeat of group ${this.channel.groupId} failed: this member's group.instance.id ${this.options.groupInstanceId} is used by a newer instance`);
+      this.state = 'unjoined';
+      this.stopHeartbeat();
+      this.host.wakeup();
     } else {
       this.log.warn(`Heartbeat of group ${this.channel.groupId} failed: ${responseError(code, null).message}`);
     }
@@ -363,6 +428,8 @@ export class ConsumerCoordinator {
     this.stopHeartbeat();
     if (!this.closed) this.requestRejoin(reason);
     if (memberId === '' || !this.channel.known) return;
+    // Static members never leave explicitly: a restart within session.timeout.ms must find their place kept.
+    if (this.options.groupInstanceId !== null) return;
     this.log.info(`Member ${memberId} sending LeaveGroup request to coordinator of group ${this.channel.groupId} due to ${reason}`);
     try {
       const timeoutMs = Math.max(1, Math.min(this.options.requestTimeoutMs, deadlineMs - Date.now()));

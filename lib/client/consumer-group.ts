@@ -36,6 +36,8 @@ export interface AssignmentTarget {
   consumedOffsets(): TopicPartitionOffset[];
   /** Replaces the assignment; new partitions start from their committed offsets. */
   applyAssignment(partitions: TopicPartition[]): void;
+  /** Stops handing out records of these partitions (cooperative revocation, before the listener runs). */
+  pause(partitions: TopicPartition[]): void;
   partitionCounts(topics: readonly string[]): Promise<Map<string, number>>;
   wakeup(): void;
   /** A commit succeeded (consumer interceptors' onCommit). */
@@ -63,6 +65,8 @@ export class ConsumerGroupClient implements GroupHost {
   readonly coordinator: ConsumerCoordinator;
   private readonly committer: OffsetCommitter;
   private topics: string[] = [];
+  /** Subscribed by pattern: a member even while the pattern matches nothing. */
+  private byPattern = false;
   private listener: ConsumerRebalanceListener = {};
   private listenerError: Error | null = null;
   private nextAutoCommitMs: number;
@@ -81,14 +85,15 @@ export class ConsumerGroupClient implements GroupHost {
   }
 
   get subscribed(): boolean {
-    return this.topics.length > 0;
+    return this.topics.length > 0 || this.byPattern;
   }
 
   subscription(): string[] {
     return [...this.topics];
   }
 
-  subscribe(topics: readonly string[], listener: ConsumerRebalanceListener): void {
+  subscribe(topics: readonly string[], listener: ConsumerRebalanceListener, byPattern = false): void {
+    this.byPattern = byPattern;
     const next = [...new Set(topics)].sort();
     const changed = next.join('\u0000') !== this.topics.join('\u0000');
     this.topics = next;
@@ -100,6 +105,7 @@ export class ConsumerGroupClient implements GroupHost {
   async unsubscribe(): Promise<void> {
     if (this.coordinator.generation()) await this.revokeAll();
     this.topics = [];
+    this.byPattern = false;
     await this.coordinator.leave('the consumer unsubscribed', Date.now() + this.options.requestTimeoutMs);
   }
 
@@ -143,6 +149,32 @@ export class ConsumerGroupClient implements GroupHost {
     this.target.applyAssignment([]);
   }
 
+  heldPartitions(): TopicPartition[] {
+    return this.target.assignment();
+  }
+
+  /**
+   * Cooperative revocation of some partitions while the rest keep being consumed: their records
+   * stop at once, auto-commit commits their positions, the listener hears of them (they are still
+   * assigned, so it may commit them too, as in Kafka), and then they are dropped.
+   */
+  async revoke(partitions: TopicPartition[]): Promise<void> {
+    if (partitions.length === 0) return;
+    const keys = new Set(partitions.map((tp) => `${tp.topic}\u0000${tp.partition}`));
+    const isRevoked = (tp: TopicPartition): boolean => keys.has(`${tp.topic}\u0000${tp.partition}`);
+    this.target.pause(partitions);
+    if (this.options.enableAutoCommit) {
+      const offsets = this.target.consumedOffsets().filter(isRevoked);
+      if (offsets.length > 0) {
+        await this.commitSync(offsets, Date.now() + this.options.maxPollIntervalMs)
+          .catch((err: Error) => this.log.warn(`Offset commit before revoking partitions failed for group ${this.channel.groupId}: ${err.message}`));
+      }
+    }
+    this.log.info(`Revoking previously assigned partitions ${formatPartitions(partitions)} of group ${this.channel.groupId}`);
+    await this.invoke('onPartitionsRevoked', partitions);
+    this.target.applyAssignment(this.target.assignment().filter((tp) => !isRevoked(tp)));
+  }
+
   async loseAll(): Promise<void> {
     const owned = this.target.assignment();
     if (owned.length === 0) return;
@@ -151,10 +183,10 @@ export class ConsumerGroupClient implements GroupHost {
     this.target.applyAssignment([]);
   }
 
-  async assigned(partitions: TopicPartition[]): Promise<void> {
+  async assigned(partitions: TopicPartition[], added: TopicPartition[]): Promise<void> {
     this.target.applyAssignment(partitions);
     this.nextAutoCommitMs = Date.now() + this.options.autoCommitIntervalMs;
-    await this.invoke('onPartitionsAssigned', partitions);
+    await this.invoke('onPartitionsAssigned', added);
   }
 
   wakeup(): void {
@@ -219,6 +251,8 @@ export class ConsumerGroupClient implements GroupHost {
       const member = !this.subscribed || this.coordinator.generation() !== null;
       if (this.options.enableAutoCommit && member) await this.commitQuietly('on close', deadlineMs);
       if (this.subscribed && member) await this.invoke('onPartitionsRevoked', this.target.assignment());
+      // A cooperative member closed mid-rebalance still holds partitions: Kafka's onLeavePrepare calls them lost.
+      else if (this.subscribed) await this.loseAll();
       await this.coordinator.close(deadlineMs);
     } finally {
       this.channel.close();

@@ -32,13 +32,17 @@ export interface ConsumerOptions<K = Buffer, V = Buffer> extends ClientOptions, 
   maxPollRecords?: number;
   /** The consumer group; needed for subscribe() and for committing offsets. */
   groupId?: string;
+  /** group.instance.id: makes the member static (KIP-345); a restart within sessionTimeoutMs keeps its partitions. */
+  groupInstanceId?: string;
+  /** Keep internal topics (__consumer_offsets) out of pattern subscriptions. Default true. */
+  excludeInternalTopics?: boolean;
   /** Missing heartbeats this long removes the member from the group. Default 45000. */
   sessionTimeoutMs?: number;
   /** Default 3000; must be below sessionTimeoutMs. */
   heartbeatIntervalMs?: number;
   /** Longest gap between poll() calls before the member leaves the group; also the rebalance timeout. Default 300000. */
   maxPollIntervalMs?: number;
-  /** Assignor names in order of preference: range, roundrobin, sticky (or Kafka's class names). Default ['range']. */
+  /** Assignor names in order of preference: range, roundrobin, sticky, cooperative-sticky (or Kafka's class names). Default ['range']. */
   partitionAssignmentStrategy?: string[];
   /** Commit positions every autoCommitIntervalMs, before a rebalance and on close. Default true with a groupId. */
   enableAutoCommit?: boolean;
@@ -61,6 +65,8 @@ export interface ResolvedConsumerOptions extends ResolvedClientOptions {
   maxPartitionFetchBytes: number;
   maxPollRecords: number;
   groupId: string | null;
+  groupInstanceId: string | null;
+  excludeInternalTopics: boolean;
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
   maxPollIntervalMs: number;
@@ -121,6 +127,11 @@ export function resolveConsumerOptions<K, V>(options: ConsumerOptions<K, V>): Re
   if (groupId !== null && groupId.trim() === '') {
     throw userError(ErrorCode.INVALID_GROUP_ID, 'The configured groupId is invalid: it must not be empty');
   }
+  const groupInstanceId = options.groupInstanceId ?? null;
+  if (groupInstanceId !== null && !/^[a-zA-Z0-9._-]{1,249}$/.test(groupInstanceId)) {
+    // Kafka's JoinGroupRequest.validateGroupInstanceId: the rules of topic names.
+    throw userError(ErrorCode.INVALID_CONFIG, `Invalid value ${JSON.stringify(groupInstanceId)} for groupInstanceId: it must be 1-249 characters of ASCII alphanumerics, '.', '_' and '-'`);
+  }
   const sessionTimeoutMs = count('sessionTimeoutMs', options.sessionTimeoutMs, CONSUMER_DEFAULTS.sessionTimeoutMs, 1);
   const heartbeatIntervalMs = count('heartbeatIntervalMs', options.heartbeatIntervalMs, CONSUMER_DEFAULTS.heartbeatIntervalMs, 1);
   if (heartbeatIntervalMs >= sessionTimeoutMs) {
@@ -145,6 +156,8 @@ export function resolveConsumerOptions<K, V>(options: ConsumerOptions<K, V>): Re
     maxPartitionFetchBytes: count('maxPartitionFetchBytes', options.maxPartitionFetchBytes, CONSUMER_DEFAULTS.maxPartitionFetchBytes, 1),
     maxPollRecords: count('maxPollRecords', options.maxPollRecords, CONSUMER_DEFAULTS.maxPollRecords, 1),
     groupId,
+    groupInstanceId,
+    excludeInternalTopics: options.excludeInternalTopics ?? consumer('exclude.internal.topics'),
     sessionTimeoutMs,
     heartbeatIntervalMs,
     maxPollIntervalMs: count('maxPollIntervalMs', options.maxPollIntervalMs, CONSUMER_DEFAULTS.maxPollIntervalMs, 1),
@@ -175,6 +188,8 @@ export function consumerOptionsFromProperties<K = Buffer, V = Buffer>(props: Rec
     maxPartitionFetchBytes: config.maxPartitionFetchBytes,
     maxPollRecords: config.maxPollRecords,
     groupId: config.groupId ?? undefined,
+    groupInstanceId: config.groupInstanceId ?? undefined,
+    excludeInternalTopics: config.excludeInternalTopics,
     sessionTimeoutMs: config.sessionTimeoutMs,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     maxPollIntervalMs: config.maxPollIntervalMs,

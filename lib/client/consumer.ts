@@ -30,6 +30,7 @@ import { MissingTopicWatch } from './missing-topic-watch';
 import { TopicPartitionOffset } from './offset-committer';
 import { ConsumerRecord, PartitionState, TopicPartition } from './partition-state';
 import { PollSignal } from './poll-signal';
+import { SubscriptionState } from './subscription-state';
 import { exponentialBackoffMs } from './retry-policy';
 import { sleep } from '../util/time';
 
@@ -61,6 +62,7 @@ export class Consumer<K = Buffer, V = Buffer> {
   private readonly missingTopics: MissingTopicWatch;
   /** Present with a groupId: membership, commits, the rebalance listener. */
   private readonly group: ConsumerGroupClient | null;
+  private readonly subscriptions: SubscriptionState | null;
   private mode: 'none' | 'assigned' | 'subscribed' = 'none';
   /** Some subscribed topic does not exist yet: poll() wakes up to look for it. */
   private waitingForTopics = false;
@@ -98,11 +100,13 @@ export class Consumer<K = Buffer, V = Buffer> {
       assignment: () => this.assignment(),
       consumedOffsets: () => this.consumedOffsets(),
       applyAssignment: (partitions) => this.setAssignment(partitions),
+      pause: (partitions) => this.pause(partitions),
       partitionCounts: (topics) => this.partitionCounts(topics),
       wakeup: () => this.wakeups.signal(),
       committed: (offsets) => this.delivery.interceptors.onCommit(offsets),
     }, this.recorder);
     const group = this.group;
+    this.subscriptions = group && new SubscriptionState(group, this.metadata, o.excludeInternalTopics, this.log);
     const lookup = group && ((partitions: TopicPartition[]) => group.committed(partitions, Date.now() + o.requestTimeoutMs));
     this.positions = new ConsumerPositions(this.pool, this.metadata, o, lookup, () => this.wakeups.signal());
   }
@@ -135,23 +139,19 @@ export class Consumer<K = Buffer, V = Buffer> {
   }
 
   /**
-   * Joins the consumer's group (groupId) and takes a share of these topics' partitions; the
-   * listener hears of every revocation and assignment. Calling it again changes the subscription.
+   * Joins the group (groupId) for a share of these topics' partitions, or of every topic a RegExp
+   * matches whole (subscription-state.ts); the listener hears of revocations and assignments.
    */
-  subscribe(topics: string[], listener: ConsumerRebalanceListener = {}): void {
+  subscribe(topics: string[] | RegExp, listener: ConsumerRebalanceListener = {}): void {
     this.ensureOpen();
-    if (!this.group) throw missingGroupIdError();
+    if (!this.group || !this.subscriptions) throw missingGroupIdError();
     if (this.mode === 'assigned') throw mixedSubscriptionError();
-    if (topics.length === 0) {
+    if (Array.isArray(topics) && topics.length === 0) {
       this.unsubscribe().catch((err: unknown) => this.log.warn(`Unsubscribing failed: ${asSamsaError(err).message}`));
       return;
     }
-    for (const t of topics) {
-      if (typeof t !== 'string' || t.trim() === '') throw new InvalidArgumentError('Topic collection to subscribe to cannot contain null or empty topic');
-    }
+    this.subscriptions.subscribe(topics, listener);
     this.mode = 'subscribed';
-    this.metadata.track(topics);
-    this.group.subscribe(topics, listener);
   }
 
   /** The subscribed topics, sorted (empty when partitions are assigned manually). */
@@ -162,6 +162,7 @@ export class Consumer<K = Buffer, V = Buffer> {
   /** Leaves the group (after revoking) or drops a manual assignment. */
   async unsubscribe(): Promise<void> {
     this.ensureOpen();
+    this.subscriptions?.stop();
     if (this.mode === 'subscribed' && this.group) await this.group.unsubscribe();
     this.setAssignment([]);
     this.mode = 'none';
@@ -310,11 +311,13 @@ export class Consumer<K = Buffer, V = Buffer> {
     // Every round of a long poll counts as polling, as in Kafka: only time spent outside poll() is held against max.poll.interval.ms.
     group.recordPoll(Date.now());
     if (this.mode === 'subscribed') {
+      await this.subscriptions?.beforeGroupStep(deadline);
       const ready = await group.ensureActive(deadline);
       const listenerError = group.takeListenerError();
       if (listenerError) throw listenerError;
       if (!ready) return false;
       this.metadata.maybeRefresh();
+      this.subscriptions?.afterMetadataCheck();
       this.waitingForTopics = this.missingTopics.check(group.subscription()).length > 0;
       group.coordinator.checkPartitionCounts((topic) => this.metadata.partitionCount(topic));
     }

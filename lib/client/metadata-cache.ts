@@ -80,9 +80,12 @@ export class MetadataCache {
   private readonly topicErrors = new Map<string, number>();
   private readonly brokers = new Map<number, BrokerMetadata>();
   private readonly interest = new Set<string>();
+  /** A pattern subscription needs every topic: refreshes ask for all of them (topics: null). */
+  private allTopics = false;
   private readonly now: () => number;
   private inFlight: Promise<void> | null = null;
   private inFlightTopics: ReadonlySet<string> = new Set();
+  private inFlightAll = false;
   private queued: Promise<void> | null = null;
   private lastSuccessMs = -Infinity;
   private lastAttemptMs = -Infinity;
@@ -105,6 +108,16 @@ export class MetadataCache {
     for (const t of topics) this.interest.add(t);
   }
 
+  /** Every refresh asks for all topics while on; topics the cluster no longer has are then dropped. */
+  trackAllTopics(on: boolean): void {
+    this.allTopics = on;
+  }
+
+  /** Every topic the cache knows, for matching a pattern against. */
+  topicList(): TopicMetadata[] {
+    return [...this.topics.values()];
+  }
+
   untrack(topic: string): void {
     this.interest.delete(topic);
     this.topics.delete(topic);
@@ -117,7 +130,7 @@ export class MetadataCache {
    */
   refresh(topics: readonly string[] = []): Promise<void> {
     this.track(topics);
-    if (this.inFlight && topics.every((t) => this.inFlightTopics.has(t))) return this.inFlight;
+    if (this.inFlight && (this.inFlightAll || topics.every((t) => this.inFlightTopics.has(t)))) return this.inFlight;
     if (this.queued) return this.queued;
     if (!this.inFlight) return this.start();
     const queued = this.inFlight.catch(() => undefined).then(() => {
@@ -209,8 +222,9 @@ export class MetadataCache {
   }
 
   private start(): Promise<void> {
-    const topics = [...this.interest];
-    this.inFlightTopics = new Set(topics);
+    const topics = this.allTopics ? null : [...this.interest];
+    this.inFlightTopics = new Set(topics ?? []);
+    this.inFlightAll = topics === null;
     const run = async (): Promise<void> => {
       const backoffMs = exponentialBackoffMs(this.consecutiveFailures, this.options.retryBackoffMs, this.options.retryBackoffMaxMs);
       const waitMs = this.lastAttemptMs + backoffMs - this.now();
@@ -219,7 +233,7 @@ export class MetadataCache {
       this.requestsSent++;
       try {
         const response = await this.fetcher(topics, this.options.allowAutoTopicCreation);
-        this.apply(response);
+        this.apply(response, topics === null);
         this.consecutiveFailures = 0;
       } catch (err) {
         this.consecutiveFailures++;
@@ -234,7 +248,12 @@ export class MetadataCache {
   }
 
   /** Folds a Metadata response into the cache. Exposed for callers that sent their own Metadata request. */
-  apply(response: MetadataResponseData): void {
+  apply(response: MetadataResponseData, allTopics = false): void {
+    // An answer about every topic also tells which topics are gone (deleted).
+    if (allTopics) {
+      const present = new Set(response.topics.map((t) => t.name));
+      for (const name of [...this.topics.keys()]) if (!present.has(name)) this.topics.delete(name);
+    }
     this.brokers.clear();
     for (const b of response.brokers) this.brokers.set(b.nodeId, { nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack });
     this.clusterId = response.clusterId;

@@ -36,6 +36,8 @@ export interface TopicPartitionOffset extends TopicPartition {
 export interface Generation {
   generationId: number;
   memberId: string;
+  /** A static member's group.instance.id, which the coordinator checks for fencing. */
+  groupInstanceId?: string | null;
 }
 
 /** The generation of a consumer that is not a group member (manual assignment, admin tools). */
@@ -63,7 +65,7 @@ export function offsetCommitRequest(groupId: string, offsets: readonly TopicPart
     t.partitions.push({ partitionIndex: o.partition, committedOffset: o.offset, committedLeaderEpoch: -1, committedMetadata: o.metadata ?? '' });
     topics.set(o.topic, t);
   }
-  return { groupId, generationId: generation.generationId, memberId: generation.memberId, groupInstanceId: null, topics: [...topics.values()] };
+  return { groupId, generationId: generation.generationId, memberId: generation.memberId, groupInstanceId: generation.groupInstanceId ?? null, topics: [...topics.values()] };
 }
 
 /** OffsetFetch's `topics` for some partitions (null asks for every committed offset of the group). */

@@ -20,7 +20,7 @@ export type ProducerCompressionType = (typeof PRODUCER_COMPRESSION_TYPES)[number
 export type Acks = -1 | 0 | 1;
 export type AutoOffsetReset = 'latest' | 'earliest' | 'none';
 export type IsolationLevel = 'read_uncommitted' | 'read_committed';
-export type AssignorName = 'range' | 'roundrobin' | 'sticky';
+export type AssignorName = 'range' | 'roundrobin' | 'sticky' | 'cooperative-sticky';
 
 const INT_MAX = 2 ** 31 - 1;
 
@@ -29,9 +29,11 @@ const ASSIGNOR_ALIASES: Readonly<Record<string, AssignorName>> = {
   range: 'range',
   roundrobin: 'roundrobin',
   sticky: 'sticky',
+  'cooperative-sticky': 'cooperative-sticky',
   'org.apache.kafka.clients.consumer.RangeAssignor': 'range',
   'org.apache.kafka.clients.consumer.RoundRobinAssignor': 'roundrobin',
   'org.apache.kafka.clients.consumer.StickyAssignor': 'sticky',
+  'org.apache.kafka.clients.consumer.CooperativeStickyAssignor': 'cooperative-sticky',
 };
 
 const bootstrapShape = rule<readonly string[]>('host:port,...', (items) => {
@@ -41,9 +43,9 @@ const bootstrapShape = rule<readonly string[]>('host:port,...', (items) => {
   return undefined;
 });
 
-const assignorShape = rule<readonly string[]>('range, roundrobin, sticky', (items) => {
+const assignorShape = rule<readonly string[]>('range, roundrobin, sticky, cooperative-sticky', (items) => {
   const bad = items.find((item) => ASSIGNOR_ALIASES[item] === undefined);
-  return bad === undefined ? undefined : `Unsupported assignor ${bad}; Samsa supports range, roundrobin and sticky`;
+  return bad === undefined ? undefined : `Unsupported assignor ${bad}; Samsa supports range, roundrobin, sticky and cooperative-sticky`;
 });
 
 const SERIALIZER_DOC = 'Kafka class name of a built-in (org.apache.kafka.common.serialization.StringSerializer, ByteArraySerializer, IntegerSerializer, LongSerializer; '
@@ -92,6 +94,7 @@ export const producerConfigDefs = {
 export const consumerConfigDefs = {
   ...commonKeys,
   'group.id': stringKey({ default: null, importance: 'HIGH', doc: 'Consumer group; needed for subscribe() and offset commits.' }),
+  'group.instance.id': stringKey({ default: null, importance: 'MEDIUM', doc: 'Static membership (KIP-345): a member restarted within session.timeout.ms gets its partitions back without a rebalance.' }),
   'auto.offset.reset': enumKey(['latest', 'earliest', 'none'], { default: 'latest', importance: 'MEDIUM', doc: 'Where to start without a committed offset.' }),
   'enable.auto.commit': booleanKey({ default: true, importance: 'MEDIUM', doc: 'Commit consumed offsets periodically.' }),
   'auto.commit.interval.ms': intKey({ default: 5000, validate: atLeast(0), importance: 'LOW', doc: 'Auto-commit period.' }),
@@ -154,6 +157,7 @@ export interface ProducerConfig extends CommonClientConfig {
 
 export interface ConsumerConfig extends CommonClientConfig {
   groupId: string | null;
+  groupInstanceId: string | null;
   autoOffsetReset: AutoOffsetReset;
   enableAutoCommit: boolean;
   autoCommitIntervalMs: number;
@@ -289,6 +293,7 @@ export function parseConsumerConfig(raw: RawConfig): ParsedClientConfig<Consumer
   const config: ConsumerConfig = {
     ...common(v),
     groupId: v['group.id'],
+    groupInstanceId: v['group.instance.id'],
     autoOffsetReset: v['auto.offset.reset'],
     enableAutoCommit: v['enable.auto.commit'],
     autoCommitIntervalMs: v['auto.commit.interval.ms'],

@@ -44,6 +44,8 @@ export interface JoinRequest {
    * member id and must rejoin with it, so a retried request cannot leave a ghost member behind.
    */
   readonly requireKnownMemberId?: boolean;
+  /** group.instance.id of a static member (KIP-345); static members skip MEMBER_ID_REQUIRED. */
+  readonly groupInstanceId?: string | null;
 }
 
 export interface JoinGroupMember {
@@ -75,10 +77,20 @@ export interface MembershipChange {
 export type JoinDecision =
   /** Answer now with this error; for MEMBER_ID_REQUIRED, `memberId` is the id to rejoin with. */
   | { readonly kind: 'error'; readonly errorCode: number; readonly memberId: string }
-  /** Park the response until `tryCompleteJoin`/`completeJoin` produces it. */
-  | { readonly kind: 'await'; readonly memberId: string; readonly change: MembershipChange }
+  /**
+   * Park the response until `tryCompleteJoin`/`completeJoin` produces it. `fencedMemberId` is the
+   * old member id a rejoining static member replaced: its parked requests get FENCED_INSTANCE_ID.
+   */
+  | { readonly kind: 'await'; readonly memberId: string; readonly change: MembershipChange; readonly fencedMemberId?: string }
   /** Answer now: a rejoin that changed nothing gets the current generation back. */
-  | { readonly kind: 'response'; readonly response: JoinResponse };
+  | { readonly kind: 'response'; readonly response: JoinResponse }
+  /**
+   * A static member rejoined a Stable group unchanged and took over `fencedMemberId`'s place and
+   * assignment without a rebalance: store the group, then answer with `response` (Kafka's
+   * updateStaticMemberAndRebalance). The response names the old leader, so the rejoining member
+   * never runs a pointless assignment; its SyncGroup returns the assignment it had.
+   */
+  | { readonly kind: 'replaced'; readonly response: JoinResponse; readonly fencedMemberId: string };
 
 /** The end of the join phase: one response per surviving member, to answer their parked JoinGroups. */
 export interface JoinCompletion {
@@ -92,6 +104,7 @@ export interface JoinCompletion {
 
 export interface SyncRequest {
   readonly memberId: string;
+  readonly groupInstanceId?: string | null;
   readonly generationId: number;
   /** Sent by the leader only; members it leaves out get an empty assignment, unknown ids are ignored. */
   readonly assignments?: ReadonlyArray<{ readonly memberId: string; readonly assignment: Buffer }>;
@@ -112,4 +125,10 @@ export type SyncDecision =
 export interface ExpiryOutcome extends MembershipChange {
   /** Members (and unconfirmed member ids) removed because their session timed out. */
   readonly expiredMemberIds: readonly string[];
+}
+
+/** LeaveGroup of one member identity: by member id, or (static members) by instance id. */
+export interface LeaveOutcome extends MembershipChange {
+  /** The member actually removed (a static member may be named by instance id alone), or null. */
+  readonly removedMemberId: string | null;
 }

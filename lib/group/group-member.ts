@@ -12,7 +12,7 @@ export interface MemberProtocol {
 
 export interface GroupMember {
   readonly memberId: string;
-  /** Static membership is not supported yet; kept so stored group metadata round-trips. */
+  /** group.instance.id of a static member (KIP-345), null for dynamic members. */
   readonly groupInstanceId: string | null;
   clientId: string;
   clientHost: string;

@@ -12,7 +12,7 @@ import { Infer } from '../protocol/schema';
 import { HeartbeatRequest, JoinGroupRequest, LeaveGroupRequest, SyncGroupRequest } from '../protocol/messages/group';
 import { CoordinatorRuntime } from './coordinator-runtime';
 import { CoordinatorShard } from './coordinator-shard';
-import { JoinCompletion, MembershipChange, SyncDecision } from './group-decisions';
+import { JoinCompletion, JoinDecision, MembershipChange, SyncDecision } from './group-decisions';
 import { GroupEntry } from './group-entry';
 import { groupMetadataRecord, storeGroupError } from './group-record-writer';
 import { OFFSETS_TOPIC } from './offsets-log';
@@ -63,6 +63,7 @@ export class GroupMembership {
       protocolType: req.protocolType,
       protocols: req.protocols,
       requireKnownMemberId: true,
+      groupInstanceId: req.groupInstanceId,
     }, now);
     switch (decision.kind) {
       case 'error':
@@ -74,7 +75,10 @@ export class GroupMembership {
       case 'response':
         this.rt.schedule(shard, entry);
         return joinResult(decision.response);
+      case 'replaced':
+        return this.storeStaticReplacement(shard, entry, decision);
       case 'await': {
+        if (decision.fencedMemberId !== undefined) this.fence(entry, decision.fencedMemberId, req.groupInstanceId);
         const parked = entry.parkJoin(decision.memberId);
         if (decision.change.rebalanceStarted) this.logRebalance(entry, `member ${decision.memberId} joined`);
         this.afterChange(shard, entry, decision.change, now);
@@ -96,7 +100,9 @@ export class GroupMembership {
       && (inconsistent(req.protocolType, g.protocolType) || inconsistent(req.protocolName, g.protocolName))) {
       return syncError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL.code);
     }
-    const decision = g.sync({ memberId: req.memberId, generationId: req.generationId, assignments: req.assignments }, this.rt.clock.nowMs());
+    const decision = g.sync({
+      memberId: req.memberId, groupInstanceId: req.groupInstanceId, generationId: req.generationId, assignments: req.assignments,
+    }, this.rt.clock.nowMs());
     this.rt.schedule(shard, entry);
     switch (decision.kind) {
       case 'error':
@@ -117,7 +123,7 @@ export class GroupMembership {
     if (!('shard' in route)) return answer(route.errorCode);
     const entry = route.shard.get(req.groupId);
     if (!entry) return answer(ErrorCode.UNKNOWN_MEMBER_ID.code);
-    const errorCode = entry.group.heartbeat(req.memberId, req.generationId, this.rt.clock.nowMs());
+    const errorCode = entry.group.heartbeat(req.memberId, req.generationId, this.rt.clock.nowMs(), req.groupInstanceId);
     this.rt.schedule(route.shard, entry);
     return answer(errorCode);
   }
@@ -125,7 +131,9 @@ export class GroupMembership {
   /** LeaveGroup v3 semantics: several members at once, an error per member, NONE at the top. */
   leave(req: LeaveGroupRequestData): LeaveGroupResult {
     const answer = (errorCode: number, members: LeaveGroupResult['members'] = []): LeaveGroupResult => ({ throttleTimeMs: 0, errorCode, members });
-    const each = (code: (memberId: string) => number) => req.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, errorCode: code(m.memberId) }));
+    const each = (code: (memberId: string, groupInstanceId: string | null) => number) => req.members.map((m) => ({
+      memberId: m.memberId, groupInstanceId: m.groupInstanceId, errorCode: code(m.memberId, m.groupInstanceId),
+    }));
     if (req.groupId === '') return answer(ErrorCode.INVALID_GROUP_ID.code);
     const route = this.rt.route(req.groupId);
     if (!('shard' in route)) return answer(route.errorCode);
@@ -134,13 +142,14 @@ export class GroupMembership {
     if (!entry) return answer(NONE, each(() => ErrorCode.UNKNOWN_MEMBER_ID.code));
     if (entry.group.state === 'Dead') return answer(ErrorCode.COORDINATOR_NOT_AVAILABLE.code);
     const now = this.rt.clock.nowMs();
-    const members = each((memberId) => {
-      const change = entry.group.leave(memberId, now);
-      if (change.errorCode === NONE) {
-        entry.failMember(memberId, ErrorCode.UNKNOWN_MEMBER_ID.code);
-        this.rt.logger.info(`Member ${memberId} left group ${entry.groupId}`);
+    const members = each((memberId, groupInstanceId) => {
+      const change = entry.group.leave(memberId, now, groupInstanceId);
+      const removed = change.removedMemberId;
+      if (removed !== null) {
+        entry.failMember(removed, ErrorCode.UNKNOWN_MEMBER_ID.code);
+        this.rt.logger.info(`Member ${removed}${groupInstanceId === null ? '' : ` (instance ${groupInstanceId})`} left group ${entry.groupId}`);
       }
-      if (change.rebalanceStarted) this.logRebalance(entry, `member ${memberId} left`);
+      if (change.rebalanceStarted) this.logRebalance(entry, `member ${removed ?? memberId} left`);
       for (const id of change.failedSyncMemberIds) entry.answerSync(id, syncError(ErrorCode.REBALANCE_IN_PROGRESS.code));
       return change.errorCode;
     });
@@ -209,6 +218,26 @@ export class GroupMembership {
     }
     for (const id of decision.waitingMemberIds) entry.answerSync(id, syncResult(protocolType, protocolName, decision.assignments.get(id)));
     return syncResult(protocolType, protocolName, decision.assignments.get(leaderId));
+  }
+
+  /** The old member id a static member's rejoin replaced: a zombie still waiting there is told so. */
+  private fence(entry: GroupEntry, oldMemberId: string, groupInstanceId: string | null): void {
+    entry.failMember(oldMemberId, ErrorCode.FENCED_INSTANCE_ID.code);
+    this.rt.logger.info(`Static member ${groupInstanceId} of group ${entry.groupId} rejoined; member id ${oldMemberId} is replaced and fenced`);
+  }
+
+  /**
+   * A static member took its old place in a Stable group without a rebalance. The group is stored
+   * (the new member id must survive a coordinator move) before the member hears of it.
+   */
+  private async storeStaticReplacement(
+    shard: CoordinatorShard, entry: GroupEntry, decision: Extract<JoinDecision, { kind: 'replaced' }>,
+  ): Promise<JoinGroupResult> {
+    this.fence(entry, decision.fencedMemberId, entry.group.members.get(decision.response.memberId)?.groupInstanceId ?? null);
+    this.rt.schedule(shard, entry);
+    const written = await this.rt.writer.write(shard.partition, [groupMetadataRecord(entry.groupId, entry.group.toMetadataValue())], storeGroupError);
+    if (written.errorCode !== NONE) return joinError(decision.response.memberId, written.errorCode);
+    return joinResult(decision.response);
   }
 
   private logRebalance(entry: GroupEntry, reason: string): void {

@@ -62,7 +62,7 @@ export class GroupOffsets {
       entry = shard.add(this.rt.newGroup(req.groupId));
     }
     const now = this.rt.clock.nowMs();
-    const allowed = entry.group.validateOffsetCommit(req.memberId, req.generationId, now);
+    const allowed = entry.group.validateOffsetCommit(req.memberId, req.generationId, now, req.groupInstanceId);
     if (allowed !== NONE) return all(allowed);
     this.rt.schedule(shard, entry);
     return this.store(shard, entry, req, now);

@@ -15,10 +15,11 @@ import { randomUUID } from 'crypto';
 import { ErrorCode, ErrorDefinition } from '../protocol/errors';
 import {
   DEFAULT_GROUP_CONFIG, ExpiryOutcome, GroupConfig, JoinCompletion, JoinDecision, JoinRequest, JoinResponse,
-  MembershipChange, SyncDecision, SyncRequest,
+  LeaveOutcome, MembershipChange, SyncDecision, SyncRequest,
 } from './group-decisions';
 import { candidateProtocols, GroupMember, MemberProtocol, metadataFor, protocolNames, sameProtocols, selectProtocol } from './group-member';
 import { GroupMetadataValue, NO_TIMESTAMP } from './offsets-records';
+import { StaticMembers, subscriptionChanged } from './static-members';
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 
@@ -70,6 +71,7 @@ export class ConsumerGroup {
   private readonly _members = new Map<string, GroupMember>();
   /** Ids handed out with MEMBER_ID_REQUIRED, with the time they expire if the member never rejoins. */
   private readonly pending = new Map<string, number>();
+  private readonly statics = new StaticMembers();
   private joinDeadlineMs: number | null = null;
   private initialDelay: InitialDelay | null = null;
   readonly config: GroupConfig;
@@ -99,18 +101,22 @@ export class ConsumerGroup {
     }
     if (this._state === 'Dead') return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     if (!this.supportsProtocols(req.protocolType, req.protocols)) return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    const instanceId = req.groupInstanceId ?? null;
     if (req.memberId === '') {
+      if (this.statics.has(instanceId)) return this.replaceStaticMember(instanceId, req, nowMs);
       if (this._members.size + this.pending.size >= this.config.maxSize) return fail(ErrorCode.GROUP_MAX_SIZE_REACHED);
-      const memberId = this.newMemberId(req.clientId);
-      if (req.requireKnownMemberId ?? true) {
+      // Kafka names static members after their instance id.
+      const memberId = this.newMemberId(instanceId ?? req.clientId);
+      if ((req.requireKnownMemberId ?? true) && instanceId === null) {
         this.pending.set(memberId, nowMs + req.sessionTimeoutMs);
         return fail(ErrorCode.MEMBER_ID_REQUIRED, memberId);
       }
       return this.addMemberAndRebalance(memberId, req, nowMs);
     }
     if (this.pending.delete(req.memberId)) return this.addMemberAndRebalance(req.memberId, req, nowMs);
+    if (this.statics.fenced(req.memberId, instanceId)) return fail(ErrorCode.FENCED_INSTANCE_ID);
     const member = this._members.get(req.memberId);
-    if (!member) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
+    if (!member || (instanceId !== null && !this.statics.has(instanceId))) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
     return this.rejoin(member, req, nowMs);
   }
 
@@ -170,6 +176,7 @@ export class ConsumerGroup {
   sync(req: SyncRequest, nowMs: number): SyncDecision {
     const fail = (e: ErrorDefinition): SyncDecision => ({ kind: 'error', errorCode: e.code });
     if (this._state === 'Dead') return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    if (this.statics.fenced(req.memberId, req.groupInstanceId)) return fail(ErrorCode.FENCED_INSTANCE_ID);
     const member = this._members.get(req.memberId);
     if (!member) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
     if (req.generationId !== this._generationId) return fail(ErrorCode.ILLEGAL_GENERATION);
@@ -194,8 +201,9 @@ export class ConsumerGroup {
    * tells the member to rejoin. Between join and sync (CompletingRebalance) the answer is NONE,
    * as in Kafka 2.5+: the member already rejoined and only waits for its assignment.
    */
-  heartbeat(memberId: string, generationId: number, nowMs: number): number {
+  heartbeat(memberId: string, generationId: number, nowMs: number, groupInstanceId: string | null = null): number {
     if (this._state === 'Dead') return ErrorCode.COORDINATOR_NOT_AVAILABLE.code;
+    if (this.statics.fenced(memberId, groupInstanceId)) return ErrorCode.FENCED_INSTANCE_ID.code;
     const member = this._members.get(memberId);
     if (!member) return ErrorCode.UNKNOWN_MEMBER_ID.code;
     if (generationId !== this._generationId) return ErrorCode.ILLEGAL_GENERATION.code;
@@ -203,10 +211,13 @@ export class ConsumerGroup {
     return this._state === 'PreparingRebalance' ? ErrorCode.REBALANCE_IN_PROGRESS.code : ErrorCode.NONE.code;
   }
 
-  /** LeaveGroup: the member goes at once, and the others rebalance without it. */
-  leave(memberId: string, nowMs: number): MembershipChange {
-    if (this._state === 'Dead') return change(ErrorCode.COORDINATOR_NOT_AVAILABLE);
-    return this.expireMember(memberId, nowMs);
+  /** LeaveGroup: the member goes at once, the others rebalance. A static member may be named by instance id alone. */
+  leave(memberId: string, nowMs: number, groupInstanceId: string | null = null): LeaveOutcome {
+    const outcome = (c: MembershipChange, removed: string | null): LeaveOutcome => ({ ...c, removedMemberId: c.errorCode === ErrorCode.NONE.code ? removed : null });
+    if (this._state === 'Dead') return outcome(change(ErrorCode.COORDINATOR_NOT_AVAILABLE), null);
+    if (memberId !== '' && this.statics.fenced(memberId, groupInstanceId)) return outcome(change(ErrorCode.FENCED_INSTANCE_ID), null);
+    const target = this.statics.has(groupInstanceId) ? this.statics.memberId(groupInstanceId)! : memberId;
+    return outcome(this.expireMember(target, nowMs), target);
   }
 
   /** Removes a member whose session timed out (or an unconfirmed member id); same effect as leaving. */
@@ -292,6 +303,7 @@ export class ConsumerGroup {
         protocols: [{ name: value.protocol, metadata: r.subscription }], assignment: r.assignment,
         lastHeartbeatMs: nowMs, awaitingJoin: false, awaitingSync: false,
       });
+      if (r.groupInstanceId !== null) group.statics.set(r.groupInstanceId, r.memberId);
     }
     group._leaderId = value.leader !== null && group._members.has(value.leader) ? value.leader : group.firstMemberId();
     // Kafka loads a group with members straight into Stable; members heartbeat or time out from here.
@@ -307,9 +319,10 @@ export class ConsumerGroup {
    * generation must be current, and between join and sync the answer is REBALANCE_IN_PROGRESS.
    * A valid commit counts as a heartbeat, since the member is evidently alive.
    */
-  validateOffsetCommit(memberId: string, generationId: number, nowMs: number): number {
+  validateOffsetCommit(memberId: string, generationId: number, nowMs: number, groupInstanceId: string | null = null): number {
     if (this._state === 'Dead') return ErrorCode.COORDINATOR_NOT_AVAILABLE.code;
     if (generationId < 0 && this._state === 'Empty') return ErrorCode.NONE.code;
+    if (this.statics.fenced(memberId, groupInstanceId)) return ErrorCode.FENCED_INSTANCE_ID.code;
     const member = this._members.get(memberId);
     if (!member) return ErrorCode.UNKNOWN_MEMBER_ID.code;
     if (generationId !== this._generationId) return ErrorCode.ILLEGAL_GENERATION.code;
@@ -337,8 +350,10 @@ export class ConsumerGroup {
 
   private addMemberAndRebalance(memberId: string, req: JoinRequest, nowMs: number): JoinDecision {
     if (this._members.size === 0) this._protocolType = req.protocolType;
+    const groupInstanceId = req.groupInstanceId ?? null;
+    if (groupInstanceId !== null) this.statics.set(groupInstanceId, memberId);
     this._members.set(memberId, {
-      memberId, groupInstanceId: null, clientId: req.clientId, clientHost: req.clientHost,
+      memberId, groupInstanceId, clientId: req.clientId, clientHost: req.clientHost,
       sessionTimeoutMs: req.sessionTimeoutMs, rebalanceTimeoutMs: req.rebalanceTimeoutMs, protocolType: req.protocolType,
       protocols: [...req.protocols], assignment: EMPTY, lastHeartbeatMs: nowMs, awaitingJoin: true, awaitingSync: false,
     });
@@ -365,6 +380,31 @@ export class ConsumerGroup {
       default:
         return { kind: 'error', errorCode: ErrorCode.UNKNOWN_MEMBER_ID.code, memberId: member.memberId };
     }
+  }
+
+  /**
+   * Kafka's updateStaticMemberAndRebalance: a fresh id takes over the old member's place, assignment
+   * and leadership. Stable with the same protocol and topics: no rebalance; CompletingRebalance: rebalance
+   * (the leader may be assigning to the old id); PreparingRebalance: just wait.
+   */
+  private replaceStaticMember(instanceId: string, req: JoinRequest, nowMs: number): JoinDecision {
+    const oldId = this.statics.memberId(instanceId)!;
+    const old = this._members.get(oldId)!;
+    const newId = this.newMemberId(instanceId);
+    const previousLeader = this._leaderId;
+    const member: GroupMember = { ...old, memberId: newId, clientId: req.clientId, clientHost: req.clientHost, awaitingSync: false };
+    this._members.delete(oldId);
+    this._members.set(newId, member);
+    if (this._leaderId === oldId) this._leaderId = newId;
+    this.statics.set(instanceId, newId);
+    const changed = this._protocolName === null || subscriptionChanged(req.protocolType, this._protocolName, old.protocols, req.protocols);
+    this.updateMember(member, req, nowMs);
+    if (this._state === 'Stable' && !changed && selectProtocol([...this._members.values()]) === this._protocolName) {
+      member.awaitingJoin = false;
+      return { kind: 'replaced', fencedMemberId: oldId, response: { ...this.joinResponseFor(member), leaderId: previousLeader!, members: [] } };
+    }
+    const c = this._state === 'CompletingRebalance' || this._state === 'Stable' ? this.maybePrepareRebalance(nowMs) : NO_CHANGE;
+    return { kind: 'await', memberId: newId, change: c, fencedMemberId: oldId };
   }
 
   private updateMember(member: GroupMember, req: JoinRequest, nowMs: number): void {
@@ -434,6 +474,8 @@ export class ConsumerGroup {
   }
 
   private removeMember(memberId: string): void {
+    const member = this._members.get(memberId);
+    if (member) this.statics.remove(member);
     this._members.delete(memberId);
     if (this._leaderId === memberId) this._leaderId = this.firstMemberId();
   }

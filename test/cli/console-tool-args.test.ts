@@ -69,6 +69,21 @@ describe('cli/console-producer arguments', () => {
 });
 
 describe('cli/console-consumer arguments', () => {
+  it('takes exactly one of --topic and --include (or the deprecated --whitelist), as Kafka 2.8', async () => {
+    await expectUsageError(consumerMain, [...BOOTSTRAP], 'Exactly one of --include/--topic is required.');
+    await expectUsageError(consumerMain, [...BOOTSTRAP, '--topic', 't', '--include', 'x.*'], 'Exactly one of --include/--topic is required.');
+    await expectUsageError(consumerMain, [...BOOTSTRAP, '--topic', 't', '--whitelist', 'x.*'], '--whitelist is DEPRECATED use --include instead');
+    await expectUsageError(consumerMain, [...BOOTSTRAP, '--include', 'x.*', '--partition', '0'], 'The topic is required when partition is specified.');
+    await expectUsageError(consumerMain, [...BOOTSTRAP, '--include', 'orders(['], 'orders([ is an invalid regex.');
+    const io = captureIo();
+    const parsed = parseConsoleConsumerArgs([...BOOTSTRAP, '--include', "'orders.*, audit'", '--whitelist', 'ignored'], io);
+    expect(parsed.ok).to.equal(true);
+    const include = parsed.ok ? parsed.options.include : undefined;
+    expect(include?.source).to.equal('orders.*|audit');
+    const whitelisted = parseConsoleConsumerArgs([...BOOTSTRAP, '--whitelist', 'a,b'], io);
+    expect(whitelisted.ok && whitelisted.options.include?.source).to.equal('a|b');
+  });
+
   it("rejects --offset without --partition with Kafka's message", async () => {
     await expectUsageError(consumerMain, [...BOOTSTRAP, '--topic', 't', '--offset', '5'], 'The partition is required when offset is specified.');
   });

@@ -20,7 +20,16 @@ describe('client/consumer-options', () => {
   it('resolves assignor names, including Kafka class names, in order of preference', () => {
     const o = resolveConsumerOptions({ ...BASE, groupId: 'g', partitionAssignmentStrategy: ['sticky', 'org.apache.kafka.clients.consumer.RoundRobinAssignor'] });
     expect(o.assignors.map((a) => a.name)).to.deep.equal(['sticky', 'roundrobin']);
-    expect(() => resolveConsumerOptions({ ...BASE, groupId: 'g', partitionAssignmentStrategy: ['cooperative-sticky'] })).to.throw('Samsa supports range, roundrobin and sticky');
+    expect(() => resolveConsumerOptions({ ...BASE, groupId: 'g', partitionAssignmentStrategy: ['cooperative'] })).to.throw('Samsa supports range, roundrobin, sticky and cooperative-sticky');
+    const cooperative = resolveConsumerOptions({ ...BASE, groupId: 'g', partitionAssignmentStrategy: ['org.apache.kafka.clients.consumer.CooperativeStickyAssignor'] });
+    expect(cooperative.assignors.map((a) => a.name)).to.deep.equal(['cooperative-sticky']);
+  });
+
+  it('takes a static member\'s group instance id, checked with Kafka\'s rules', () => {
+    expect(resolveConsumerOptions({ ...BASE, groupId: 'g', groupInstanceId: 'web-1' }).groupInstanceId).to.equal('web-1');
+    expect(resolveConsumerOptions({ ...BASE, groupId: 'g' }).groupInstanceId).to.equal(null);
+    expect(() => resolveConsumerOptions({ ...BASE, groupId: 'g', groupInstanceId: '' })).to.throw('Invalid value "" for groupInstanceId');
+    expect(() => resolveConsumerOptions({ ...BASE, groupId: 'g', groupInstanceId: 'a b' })).to.throw('groupInstanceId');
   });
 
   it('rejects heartbeats no faster than the session timeout, auto-commit without a group and an empty group id', () => {

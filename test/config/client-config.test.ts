@@ -108,8 +108,15 @@ describe('config/client-config', () => {
     it('maps assignor names, including Kafka class names, and rejects unsupported ones', () => {
       const { config } = parseConsumerConfig({ ...BOOTSTRAP, 'partition.assignment.strategy': 'roundrobin,org.apache.kafka.clients.consumer.StickyAssignor' });
       expect(config.partitionAssignmentStrategy).to.deep.equal(['roundrobin', 'sticky']);
-      expect(() => parseConsumerConfig({ ...BOOTSTRAP, 'partition.assignment.strategy': 'org.apache.kafka.clients.consumer.CooperativeStickyAssignor' }))
+      const cooperative = parseConsumerConfig({ ...BOOTSTRAP, 'partition.assignment.strategy': 'org.apache.kafka.clients.consumer.CooperativeStickyAssignor,cooperative-sticky' });
+      expect(cooperative.config.partitionAssignmentStrategy).to.deep.equal(['cooperative-sticky', 'cooperative-sticky']);
+      expect(() => parseConsumerConfig({ ...BOOTSTRAP, 'partition.assignment.strategy': 'org.example.MyAssignor' }))
         .to.throw(ConfigError, 'configuration partition.assignment.strategy');
+    });
+
+    it('reads group.instance.id for static membership', () => {
+      expect(parseConsumerConfig({ ...BOOTSTRAP, 'group.instance.id': 'web-1' }).config.groupInstanceId).to.equal('web-1');
+      expect(parseConsumerConfig({ ...BOOTSTRAP }).config.groupInstanceId).to.equal(null);
     });
 
     it('requires the heartbeat to be shorter than the session timeout', () => {

@@ -137,7 +137,8 @@ describe('group/assignors', () => {
     });
 
     it('rejects names Samsa does not implement with a ConfigError', () => {
-      expect(() => assignorByName('cooperative-sticky')).to.throw(ConfigError, /partition.assignment.strategy/);
+      expect(() => assignorByName('cooperative')).to.throw(ConfigError, /partition.assignment.strategy/);
+      expect(assignorByName('org.apache.kafka.clients.consumer.CooperativeStickyAssignor').name).to.equal('cooperative-sticky');
       expect(() => assignorByName('toString')).to.throw(ConfigError);
     });
   });

@@ -197,7 +197,7 @@ describe('group/group-state', () => {
       g.tryCompleteJoin(0);
       g.sync({ memberId: b, generationId: 1 }, 1);
       const left = g.leave(c, 2);
-      expect(left).to.deep.equal({ errorCode: 0, rebalanceStarted: true, failedSyncMemberIds: [b] });
+      expect(left).to.deep.equal({ errorCode: 0, rebalanceStarted: true, failedSyncMemberIds: [b], removedMemberId: c });
       expect(g.sync({ memberId: a, generationId: 1 }, 3)).to.deep.equal({ kind: 'error', errorCode: E.REBALANCE_IN_PROGRESS.code });
     });
   });

@@ -7,9 +7,8 @@
  * - JoinGroup v0 has no rebalance timeout: the session timeout stands in for it, as in Kafka.
  * - protocolName is not nullable before JoinGroup v7: an error answer carries "" instead.
  * - LeaveGroup v0-2 name one member and answer its error at the top level.
- * Static membership (groupInstanceId, KIP-345) is accepted but not implemented: a member that
- * sends one is treated as a dynamic member, so a restarted static member joins as a new member
- * and its predecessor leaves when its session expires (a rebalance Kafka would have avoided).
+ * groupInstanceId (JoinGroup v5+, SyncGroup/Heartbeat v3+, LeaveGroup v3+) passes through to the
+ * coordinator's static membership (KIP-345); older versions carry null, i.e. a dynamic member.
  */
 import { Api } from '../../protocol/api';
 import { ErrorCode } from '../../protocol/errors';

@@ -21,9 +21,16 @@ export interface AssignorMember {
   userData?: Buffer | null;
 }
 
+/** Kafka's RebalanceProtocol: eager revokes everything before rejoining, cooperative only what moves (KIP-429). */
+export type RebalanceProtocol = 'eager' | 'cooperative';
+
 export interface PartitionAssignor {
   /** The protocol name sent in JoinGroup, e.g. `range`. */
   readonly name: string;
+  /** Absent means eager only. A consumer runs cooperative only when every assignor it lists supports it. */
+  readonly supportedProtocols?: readonly RebalanceProtocol[];
+  /** User data for this member's Subscription, given the generation it last joined (-1 if none). */
+  subscriptionUserData?(generation: number): Buffer | null;
   /**
    * Maps every member's id to its partitions, sorted by (topic, partition). Every member gets an
    * entry, possibly empty. Topics absent from `partitionsPerTopic` (unknown to metadata) are skipped.
