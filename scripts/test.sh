@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: installs what the suite needs (ZooKeeper, kcat, docker-compose and Chromium from Debian, npm dependencies), builds,
-# checks lib/'s import graph, and runs every test — unit, integration and system — with mocha.
+# checks lib/'s import graph, and runs every test — unit, integration and system — with mocha
+# (plus a short chaos scenario on network namespaces when run as root; see docs/reliability.md).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/ensure-zookeeper.sh
@@ -16,4 +17,5 @@ node dist/scripts/check-lib-imports.js
 export SAMSA_LOG_LEVEL="${SAMSA_LOG_LEVEL:-error}"
 exec npx mocha --config .mocharc.json \
   'dist/test/{protocol,record,storage,zk,config,broker,client,controller,cli,util,group,security,http,scripts,docker,testing,docs}/**/*.test.js' \
-  'dist/test/integration/**/*.test.js' 'dist/test/system/**/*.test.js' 'dist/test/package/**/*.test.js'
+  'dist/test/integration/**/*.test.js' 'dist/test/system/**/*.test.js' 'dist/test/package/**/*.test.js' \
+  'dist/test/chaos/**/*.test.js'
