@@ -232,8 +232,10 @@ export class ZkView {
     try {
       const { data } = await this.zk.getData('/controller');
       return data ? (JSON.parse(data.toString('utf8')) as { brokerid: number }).brokerid : null;
-    } catch {
-      return null;
+    } catch (err) {
+      // No controller znode is an answer; anything else (no quorum, no connection) is not.
+      if ((err as { code?: string }).code === 'NO_NODE') return null;
+      throw err;
     }
   }
 

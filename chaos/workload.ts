@@ -20,7 +20,8 @@ export const GROUP_ID = 'chaos-group';
 export const IDEMPOTENT_WRITERS = ['idem-0', 'idem-1'];
 export const CONTROL_WRITER = 'acks1';
 const KEYS = 64;
-const MAX_OUTSTANDING = 400;
+// High enough never to throttle healthy partitions while sends to a cut-off leader wait out the delivery timeout.
+const MAX_OUTSTANDING = 5000;
 const DELIVERY_TIMEOUT_MS = 40000;
 
 interface Writer { name: string; topic: string; producer: Producer; next: number; outstanding: number }
