@@ -222,7 +222,8 @@ const nemesis: Scenario = {
       } else {
         const side = ctx.rng.subset(servers, 1, Math.floor(servers.length / 2));
         const rest = others(servers, side);
-        ctx.cut(side, rest, move === 'two-way', `${move} partition ${side.map((n) => n.name).join(',')} | ${rest.map((n) => n.name).join(',')}`);
+        const [a, b] = [side.map((n) => n.name).join(','), rest.map((n) => n.name).join(',')];
+        ctx.cut(side, rest, move === 'two-way', move === 'two-way' ? `two-way partition ${a} | ${b}` : `one-way partition: ${b} cannot hear ${a}`);
       }
       await ctx.sleep(Math.min(ctx.rng.int(3000, 10000), Math.max(0, end - Date.now())));
     }
