@@ -150,8 +150,11 @@ const zkQuorum: Scenario = {
     await ctx.sleep(Math.min(ctx.holdMs, 20000));
     ctx.heal();
     await ctx.sleep(10000);
+    // Each of the two is cut off from everyone, the other included: no side keeps a quorum, so
+    // no session can expire anywhere (two nodes cut off together would still form one).
     const majority = ctx.rng.subset(ctx.cluster.zookeepers, 2, 2);
-    ctx.cut(majority, others(everyone, majority), true, `ZooKeeper ${majority.map((z) => z.name).join(' and ')} isolated (quorum lost)`);
+    for (const z of majority) ctx.cut([z], others(everyone, [z]), true, `ZooKeeper ${z.name} isolated from everything`);
+    ctx.timeline.add('quorum-lost', `ZooKeeper ${majority.map((z) => z.name).join(' and ')} isolated from everything and each other: no quorum anywhere`);
     const lostAt = Date.now();
     await ctx.sleep(ctx.holdMs);
     const healAt = Date.now();
