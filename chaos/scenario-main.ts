@@ -59,19 +59,19 @@ function readJsonl<T>(file: string): T[] {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function createTopics(cluster: ChaosCluster): Promise<void> {
+async function createTopics(cluster: ChaosCluster, pureFollower: boolean): Promise<void> {
   const admin = new Admin({ bootstrapServers: cluster.bootstrapServers, requestTimeoutMs: 30000 });
   try {
     const ids = cluster.brokers.map((b) => cluster.brokerId(b));
-    const last = ids[ids.length - 1];
-    // The last broker follows every partition of the checked topic and leads none, so
-    // follower-isolated has a pure follower; leaders rotate over the others.
-    const leaders = ids.slice(0, -1);
     const replicaAssignment: Record<number, number[]> = {};
     for (let p = 0; p < PARTITIONS; p++) {
-      const leader = leaders[p % leaders.length];
-      const second = leaders.length > 1 ? leaders[(p + 1) % leaders.length] : last;
-      replicaAssignment[p] = [...new Set([leader, second, last])];
+      if (pureFollower) {
+        // The last broker follows every partition and leads none; leaders rotate over the others.
+        const leaders = ids.slice(0, -1);
+        replicaAssignment[p] = [leaders[p % leaders.length], leaders[(p + 1) % leaders.length], ids[ids.length - 1]];
+      } else {
+        replicaAssignment[p] = [0, 1, 2].map((k) => ids[(p + k) % ids.length]);
+      }
     }
     const configs = { 'min.insync.replicas': String(MIN_ISR), 'unclean.leader.election.enable': 'false' };
     await admin.createTopic({ topic: CHECKED_TOPIC, replicaAssignment, configs });
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     timeline.add('setup', `starting ${cluster.zookeepers.length} ZooKeeper(s) and ${cluster.brokers.length} broker(s)`);
     await cluster.startZooKeepers();
     await cluster.startBrokers();
-    await createTopics(cluster);
+    await createTopics(cluster, scenario.pureFollower === true);
     const zk = await ZkView.connect(cluster.zookeeperConnect);
     await waitFor(async () => (await zk.partitions(CHECKED_TOPIC)).every((s) => s.leader >= 0 && s.isr.length === 3), 60000, 'the topic\'s ISRs');
     timeline.watch(zk, CHECKED_TOPIC);

@@ -36,6 +36,8 @@ export interface Scenario {
   name: string;
   description: string;
   defaultHoldS: number;
+  /** The last broker follows every partition of the checked topic and leads none (else leadership rotates over all). */
+  pureFollower?: boolean;
   run(ctx: ScenarioContext): Promise<Marks>;
   verify(report: CheckReport, marks: Marks, ctx: ScenarioContext): string[];
 }
@@ -105,6 +107,7 @@ const controllerIsolated: Scenario = {
 
 const followerIsolated: Scenario = {
   name: 'follower-isolated',
+  pureFollower: true,
   description: 'A broker that follows (and leads nothing of the checked topic) is cut off from the other brokers. The ISRs shrink, '
     + 'acks=all goes on with 2 in-sync replicas, and after healing the follower catches up and rejoins every ISR.',
   defaultHoldS: 25,
