@@ -155,7 +155,8 @@ export class Connection extends EventEmitter {
   /** Writes a request on the open socket (also during connect's SASL step) and awaits its answer. */
   private request<Req, Resp>(api: ApiDef<Req, Resp>, body: Req, opts: SendOptions): Promise<Resp> {
     const socket = this.socket;
-    if (!socket || this.closed) return Promise.reject(networkError(`connection to ${this.address} is closed`));
+    // destroyed: failed (e.g. a request timed out) and its 'close' not yet handled.
+    if (!socket || this.closed || socket.destroyed) return Promise.reject(networkError(`connection to ${this.address} is closed`));
     const version = opts.version ?? api.maxVersion;
     const correlationId = this.nextCorrelationId;
     this.nextCorrelationId = this.nextCorrelationId >= 0x7fffffff ? 1 : this.nextCorrelationId + 1;
@@ -174,6 +175,10 @@ export class Connection extends EventEmitter {
       const timer = setTimeout(() => {
         this.pending.delete(correlationId);
         reject(new SamsaError(ErrorCode.REQUEST_TIMED_OUT, `${api.name} request to ${this.address} timed out after ${timeoutMs} ms`));
+        // As Kafka's NetworkClient, a timed-out request disconnects: after a network partition the
+        // socket may be half-dead (TCP keeps retransmitting for minutes), and every later request
+        // on it would wait out its own timeout too. The next send reconnects.
+        this.fail(networkError(`connection to ${this.address} was closed after a ${api.name} request timed out`));
       }, timeoutMs);
       this.pending.set(correlationId, {
         decode: (r) => api.response.read(r, version),

@@ -260,11 +260,22 @@ export class MetadataCache {
     this.controllerId = response.controllerId;
     let retryNeeded = false;
     for (const t of response.topics) {
+      const known = new Map((this.topics.get(t.name)?.partitions ?? []).map((p) => [p.partition, p]));
       const partitions: PartitionMetadata[] = t.partitions
-        .map((p) => ({
-          partition: p.partitionIndex, errorCode: p.errorCode, leader: p.leaderId, leaderEpoch: p.leaderEpoch,
-          replicas: p.replicaNodes, isr: p.isrNodes, offlineReplicas: p.offlineReplicas,
-        }))
+        .map((p) => {
+          // KIP-320: an answer with an older leader epoch than one already seen comes from a broker
+          // that missed the change (a leader cut off from the controller still names itself) and
+          // must not send fetches and produces back to the old leader; keep the newer entry.
+          const cached = known.get(p.partitionIndex);
+          if (cached && p.leaderEpoch >= 0 && cached.leaderEpoch > p.leaderEpoch) {
+            retryNeeded = true;
+            return cached;
+          }
+          return {
+            partition: p.partitionIndex, errorCode: p.errorCode, leader: p.leaderId, leaderEpoch: p.leaderEpoch,
+            replicas: p.replicaNodes, isr: p.isrNodes, offlineReplicas: p.offlineReplicas,
+          };
+        })
         .sort((a, b) => a.partition - b.partition);
       if (t.errorCode !== 0 && partitions.length === 0) {
         this.topics.delete(t.name);
