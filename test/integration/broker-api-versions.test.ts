@@ -31,7 +31,7 @@ describe('integration/broker-api-versions', function () {
     const expected = brokers.map((b) => `127.0.0.1:${b.port} (id: ${b.brokerId} rack: null) -> (\n${body}\n)\n`).join('');
     expect(result.stdout).to.equal(expected);
     // Fixed lines of the native table, as a reader would grep them.
-    expect(result.stdout).to.contain('\tProduce(0): 0 [usable: 0],\n\tFetch(1): 0 [usable: 0],\n');
+    expect(result.stdout).to.contain('\tProduce(0): 0 [usable: 0],\n\tFetch(1): 0 to 1 [usable: 1],\n');
     expect(result.stdout).to.contain('\tUpdateMetadata(6): 0 to 1 [usable: 1],\n');
     expect(result.stdout).to.contain('\tDeleteRecords(21): 0 [usable: 0],\n');
   });
