@@ -19,7 +19,7 @@ import { GroupEntry } from './group-entry';
 import { metadataFor } from './group-member';
 import { ConsumerGroup } from './group-state';
 import { groupMetadataRecord, KeyedRecord, offsetCommitRecord, storeGroupError, storeOffsetsError } from './group-record-writer';
-import { OffsetCommitResult, OffsetFetchResult } from './group-responses';
+import { commitRefused, OffsetCommitResult, OffsetFetchResult } from './group-responses';
 import { NO_LEADER_EPOCH, NO_TIMESTAMP } from './offsets-records';
 import { groupByTopic, TopicPartition } from '../util/topic-partition';
 
@@ -47,10 +47,7 @@ export class GroupOffsets {
   constructor(private readonly rt: CoordinatorRuntime) {}
 
   async commit(req: OffsetCommitRequestData): Promise<OffsetCommitResult> {
-    const all = (errorCode: number): OffsetCommitResult => ({
-      throttleTimeMs: 0,
-      topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })),
-    });
+    const all = (errorCode: number): OffsetCommitResult => commitRefused(req, errorCode);
     if (req.groupId === '') return all(ErrorCode.INVALID_GROUP_ID.code);
     const route = this.rt.route(req.groupId);
     if (!('shard' in route)) return all(route.errorCode);

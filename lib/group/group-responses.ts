@@ -57,3 +57,16 @@ export function syncResult(protocolType: string | null, protocolName: string | n
 export function describeError(groupId: string, errorCode: number, groupState = ''): DescribedGroup {
   return { errorCode, groupId, groupState, protocolType: '', protocolData: '', members: [] };
 }
+
+/** The partitions an OffsetCommit or TxnOffsetCommit request names. */
+export interface CommitRequestTopics {
+  readonly topics: ReadonlyArray<{ readonly name: string; readonly partitions: ReadonlyArray<{ readonly partitionIndex: number }> }>;
+}
+
+/** OffsetCommit's and TxnOffsetCommit's answer to a request refused as a whole: the same code on every partition. */
+export function commitRefused(req: CommitRequestTopics, errorCode: number): OffsetCommitResult {
+  return {
+    throttleTimeMs: 0,
+    topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })),
+  };
+}

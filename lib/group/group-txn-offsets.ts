@@ -21,6 +21,7 @@ import { ConsumerGroup } from './group-state';
 import { offsetCommitRecord, KeyedRecord, storeOffsetsError } from './group-record-writer';
 import { NO_TIMESTAMP } from './offsets-records';
 import { OFFSETS_TOPIC } from './offsets-log';
+import { commitRefused } from './group-responses';
 import { PendingOffset } from './pending-txn-offsets';
 
 export type TxnOffsetCommitRequestData = Infer<typeof TxnOffsetCommitRequest>;
@@ -46,10 +47,7 @@ export class GroupTxnOffsets {
   constructor(private readonly rt: CoordinatorRuntime) {}
 
   async commit(req: TxnOffsetCommitRequestData): Promise<TxnOffsetCommitResult> {
-    const all = (errorCode: number): TxnOffsetCommitResult => ({
-      throttleTimeMs: 0,
-      topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })),
-    });
+    const all = (errorCode: number): TxnOffsetCommitResult => commitRefused(req, errorCode);
     if (req.groupId === '') return all(ErrorCode.INVALID_GROUP_ID.code);
     const route = this.rt.route(req.groupId);
     if (!('shard' in route)) return all(route.errorCode);
