@@ -24,15 +24,19 @@ export class FetchPurgatory {
     return this.count;
   }
 
-  /** Resolves when `missingBytes` more bytes were appended to any of `keys`, or after `maxWaitMs`. */
-  wait(keys: string[], missingBytes: number, maxWaitMs: number): Promise<void> {
-    if (maxWaitMs <= 0 || keys.length === 0 || this.count >= this.maxWaiters) return Promise.resolve();
+  /**
+   * Resolves when `missingBytes` more bytes were appended to any of `keys`, or after `maxWaitMs`:
+   * true once it has waited, false at once when it could not park (full, nothing to wait for), so
+   * a caller that parks again after a wake-up knows a refusal from a wake-up in the same millisecond.
+   */
+  wait(keys: string[], missingBytes: number, maxWaitMs: number): Promise<boolean> {
+    if (maxWaitMs <= 0 || keys.length === 0 || this.count >= this.maxWaiters) return Promise.resolve(false);
     return new Promise((resolve) => {
       const delayed: DelayedFetch = {
         missingBytes,
         keys,
         timer: setTimeout(() => this.finish(delayed), maxWaitMs),
-        complete: resolve,
+        complete: () => resolve(true),
       };
       this.count++;
       for (const key of keys) {
