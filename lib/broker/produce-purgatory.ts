@@ -51,11 +51,24 @@ export class ProducePurgatory {
     });
   }
 
-  /** The partition's high watermark is now `highWatermark`: complete every waiter it covers. */
+  /**
+   * The partition's high watermark is now `highWatermark`: complete every waiter it covers, in
+   * one pass (a follower fetch that moves the high watermark answers its producers synchronously).
+   */
   highWatermarkReached(key: string, highWatermark: number): void {
     const list = this.byKey.get(key);
     if (!list) return;
-    for (const entry of list.filter((e) => e.requiredOffset <= highWatermark)) this.finish(entry, { kind: 'replicated' });
+    const done: DelayedProduce[] = [];
+    let kept = 0;
+    for (const entry of list) {
+      if (entry.requiredOffset <= highWatermark) done.push(entry);
+      else list[kept++] = entry;
+    }
+    if (done.length === 0) return;
+    list.length = kept;
+    if (kept === 0) this.byKey.delete(key);
+    this.count -= done.length;
+    for (const entry of done) this.complete(entry, { kind: 'replicated' });
   }
 
   /** Fails every waiter of the partition (leadership moved, replica stopped). */
@@ -75,8 +88,13 @@ export class ProducePurgatory {
     if (!list || index < 0) return;
     list.splice(index, 1);
     if (list.length === 0) this.byKey.delete(entry.key);
-    clearTimeout(entry.timer);
     this.count--;
+    this.complete(entry, outcome);
+  }
+
+  /** `entry` is already out of the index. */
+  private complete(entry: DelayedProduce, outcome: DelayedProduceOutcome): void {
+    clearTimeout(entry.timer);
     entry.done(outcome);
   }
 }

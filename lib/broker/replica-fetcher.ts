@@ -18,7 +18,7 @@ import { OffsetForLeaderEpochResponseData } from '../protocol/messages/replicati
 import { followerTruncation } from '../storage/epoch-truncation';
 import { isAssertionError } from '../util/assert';
 import { Logger } from '../util/logger';
-import { Partition } from './partition';
+import { Partition, partitionKey } from './partition';
 import type { ReplicationQuota } from './replication-quotas';
 
 export interface FetcherSettings {
@@ -231,23 +231,32 @@ export class ReplicaFetcher {
     await this.track(this.applyFetch(resp, follows));
   }
 
+  /**
+   * Applies every partition of the answer at once: each goes to its own log, so their writes
+   * overlap instead of queueing one disk round trip behind another, and the next fetch (which
+   * tells the leader our new log ends and so completes its acks=all produces) leaves sooner.
+   */
   private async applyFetch(resp: FetchResponseData, follows: FollowState[]): Promise<void> {
-    const byKey = new Map(follows.map((f) => [f.partition.key, f]));
+    const byKey = new Map<string, FollowState>();
+    for (const f of follows) byKey.set(f.partition.key, f);
+    const work: Array<Promise<void>> = [];
     for (const topic of resp.topics) {
       for (const p of topic.partitions) {
-        const f = byKey.get(`${topic.name}-${p.partitionIndex}`);
+        const f = byKey.get(partitionKey(topic.name, p.partitionIndex));
         if (!f || this.follows.get(f.partition.key) !== f) continue;
-        try {
-          await this.applyPartition(f, p);
-        } catch (err) {
-          if (isAssertionError(err)) this.logger.error(`${f.partition.key}: bug in follower append: ${err.stack}; re-checking divergence`);
-          else this.logger.error(`${f.partition.key}: follower append failed: ${(err as Error).message}; re-checking divergence`);
-          this.settings.onAppendFailure?.(f.partition, err);
-          f.truncateEpoch = f.partition.log.leaderEpochs.latestEpoch;
-          f.retryAtMs = Date.now() + this.settings.backoffMs;
-        }
+        work.push(this.applyPartition(f, p).catch((err: unknown) => this.onApplyFailure(f, err)));
       }
     }
+    if (work.length === 1) await work[0];
+    else if (work.length > 1) await Promise.all(work);
+  }
+
+  private onApplyFailure(f: FollowState, err: unknown): void {
+    if (isAssertionError(err)) this.logger.error(`${f.partition.key}: bug in follower append: ${err.stack}; re-checking divergence`);
+    else this.logger.error(`${f.partition.key}: follower append failed: ${(err as Error).message}; re-checking divergence`);
+    this.settings.onAppendFailure?.(f.partition, err);
+    f.truncateEpoch = f.partition.log.leaderEpochs.latestEpoch;
+    f.retryAtMs = Date.now() + this.settings.backoffMs;
   }
 
   private async applyPartition(f: FollowState, p: FetchResponseData['topics'][number]['partitions'][number]): Promise<void> {

@@ -20,11 +20,13 @@ import { abortedTransactionsIn } from '../storage/txn-reads';
 import { isAssertionError } from '../util/assert';
 import { Logger } from '../util/logger';
 import { FetchPurgatory } from './fetch-purgatory';
+import { FollowerWakeups } from './follower-wakeups';
 import { IsrUpdater } from './isr-updater';
 import { Partition, partitionKey } from './partition';
 import { ProducePartitionResult, ReadPartitionResult } from './partition-results';
 import { ProducePurgatory } from './produce-purgatory';
 import { RecordDeletion } from './record-deletion';
+import { describeFailure, storageErrorCode } from './replica-failures';
 import { parkedWhile, RequestTiming } from './request-timing';
 import { BrokerAddress, FetcherSettings } from './replica-fetcher';
 import { ReplicaFetcherManager } from './replica-fetcher-manager';
@@ -86,11 +88,14 @@ export class ReplicaManager extends EventEmitter {
   private readonly fetchers: ReplicaFetcherManager;
   private controllerEpoch = -1;
   private isrTimer: NodeJS.Timeout | null = null;
+  /** Parked follower fetches wake once per turn, after all of its appends (follower-wakeups.ts). */
+  private readonly followerWakeups: FollowerWakeups;
   /** DeleteRecords on the partitions this broker leads (record-deletion.ts). */
   readonly recordDeletion: RecordDeletion;
 
   constructor(private readonly opts: ReplicaManagerOptions) {
     super();
+    this.followerWakeups = new FollowerWakeups(opts.purgatory);
     this.recordDeletion = new RecordDeletion({
       isAlive: (id) => id === opts.brokerId || opts.brokerAddress(id) !== undefined,
       checkpoint: () => opts.logManager.checkpointLogStartOffsets(),
@@ -363,7 +368,7 @@ export class ReplicaManager extends EventEmitter {
 
   private afterLeaderAppend(partition: Partition, appended: AppendResult): void {
     partition.recordLeaderAppend(appended.lastOffset + 1, appended.sizeInBytes);
-    this.opts.purgatory.onAppend(replicaWaitKey(partition.key), appended.sizeInBytes);
+    this.followerWakeups.appended(replicaWaitKey(partition.key), appended.sizeInBytes);
     this.afterHighWatermarkMayMove(partition);
   }
 
@@ -476,17 +481,3 @@ export class ReplicaManager extends EventEmitter {
   }
 }
 
-/**
- * The code for a failure while opening, changing or deleting a replica's log: UNKNOWN_SERVER_ERROR
- * for a bug (an AssertionError), a SamsaError's own code, otherwise a disk fault.
- */
-function storageErrorCode(err: unknown): number {
-  if (isAssertionError(err)) return ErrorCode.UNKNOWN_SERVER_ERROR.code;
-  const code = toErrorCode(err);
-  return code === ErrorCode.UNKNOWN_SERVER_ERROR.code ? ErrorCode.KAFKA_STORAGE_ERROR.code : code;
-}
-
-/** A bug gets its stack in the log; an expected failure its message. */
-function describeFailure(err: unknown): string {
-  return isAssertionError(err) ? String(err.stack) : (err as Error).message;
-}

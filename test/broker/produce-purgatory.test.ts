@@ -43,4 +43,22 @@ describe('broker/produce-purgatory', () => {
     purgatory.shutdown();
     expect(purgatory.hasRoom()).to.equal(true);
   });
+
+  it('completes every waiter a high-watermark move covers, in any order, and leaves the rest waiting', async () => {
+    const purgatory = new ProducePurgatory();
+    const outcomes = new Map<number, string>();
+    const waits = [12, 5, 30, 8, 20].map((offset) => purgatory.wait('t-0', offset, 10_000).then((o) => { outcomes.set(offset, o.kind); }));
+    purgatory.highWatermarkReached('t-0', 12);
+    await Promise.all(waits.slice(0, 2).concat(waits[3]));
+    expect([...outcomes.keys()].sort((a, b) => a - b)).to.deep.equal([5, 8, 12]);
+    expect(purgatory.size).to.equal(2);
+    purgatory.highWatermarkReached('t-0', 12);
+    expect(purgatory.size).to.equal(2);
+    purgatory.failAll('t-0', ErrorCode.NOT_LEADER_FOR_PARTITION, 'moved');
+    await Promise.all(waits);
+    expect(outcomes.get(20)).to.equal('failed');
+    expect(outcomes.get(30)).to.equal('failed');
+    expect(purgatory.size).to.equal(0);
+    expect(purgatory.hasRoom()).to.equal(true);
+  });
 });

@@ -1,0 +1,45 @@
+import { expect } from 'chai';
+import { FetchPurgatory } from '../../lib/broker/fetch-purgatory';
+import { FollowerWakeups } from '../../lib/broker/follower-wakeups';
+
+describe('broker/follower-wakeups', () => {
+  it('wakes once per key at the end of the turn with the bytes of every append of the turn', () => {
+    const woken: Array<[string, number]> = [];
+    const deferred: Array<() => void> = [];
+    const wakeups = new FollowerWakeups({ onAppend: (key, bytes) => { woken.push([key, bytes]); } }, (run) => { deferred.push(run); });
+    wakeups.appended('t-0\u0000replica', 100);
+    wakeups.appended('t-1\u0000replica', 50);
+    wakeups.appended('t-0\u0000replica', 20);
+    expect(woken).to.deep.equal([]);
+    expect(deferred).to.have.length(1);
+    deferred[0]();
+    expect(woken).to.deep.equal([['t-0\u0000replica', 120], ['t-1\u0000replica', 50]]);
+    wakeups.appended('t-1\u0000replica', 7);
+    expect(deferred).to.have.length(2);
+    deferred[1]();
+    expect(woken.slice(2)).to.deep.equal([['t-1\u0000replica', 7]]);
+  });
+
+  it('answers a parked fetch after the turn in which the appends landed, with all of them counted', async () => {
+    const purgatory = new FetchPurgatory();
+    const wakeups = new FollowerWakeups(purgatory);
+    let woke = false;
+    // Needs 150 bytes: two appends of one turn together reach it.
+    const parked = purgatory.wait(['t-0\u0000replica'], 150, 10_000).then((waited) => { woke = waited; });
+    wakeups.appended('t-0\u0000replica', 100);
+    wakeups.appended('t-0\u0000replica', 60);
+    await Promise.resolve();
+    expect(woke).to.equal(false);
+    expect(purgatory.size).to.equal(1);
+    await parked;
+    expect(woke).to.equal(true);
+    expect(purgatory.size).to.equal(0);
+  });
+
+  it('does nothing on a flush with nothing appended', () => {
+    let calls = 0;
+    const wakeups = new FollowerWakeups({ onAppend: () => { calls++; } }, () => undefined);
+    wakeups.flush();
+    expect(calls).to.equal(0);
+  });
+});
