@@ -11,6 +11,7 @@ import * as path from 'path';
 import { spawnBroker, freePort } from '../test/helpers/cluster';
 import { runCli } from '../test/helpers/run-cli';
 import { startTestZooKeeper } from '../test/helpers/zookeeper';
+import { countLines } from './peers/perf-output';
 
 function timeCommand(command: string, args: string[], stdoutFile: string | null): Promise<{ seconds: number; code: number | null; stderr: string }> {
   return new Promise((resolve) => {
@@ -41,13 +42,6 @@ export function writeRecordLines(file: string, records: number, recordSize: numb
   } finally {
     fs.closeSync(fd);
   }
-}
-
-/** Newline bytes in kcat's output: one per record consumed. */
-export function countLines(data: Buffer): number {
-  let lines = 0;
-  for (let at = data.indexOf(10); at !== -1; at = data.indexOf(10, at + 1)) lines++;
-  return lines;
 }
 
 /** `kcat -P -l <file>`: every line a record; `props` are librdkafka `-X` settings. */

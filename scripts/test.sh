@@ -17,6 +17,6 @@ node dist/scripts/check-lib-imports.js
 # In-process brokers and clients log errors only; set SAMSA_LOG_LEVEL=info to see everything.
 export SAMSA_LOG_LEVEL="${SAMSA_LOG_LEVEL:-error}"
 exec npx mocha --config .mocharc.json \
-  'dist/test/{protocol,record,storage,zk,config,broker,client,controller,cli,util,group,transaction,security,http,scripts,docker,testing,docs,mirror}/**/*.test.js' \
+  'dist/test/{protocol,record,storage,zk,config,broker,client,controller,cli,util,group,transaction,security,http,scripts,docker,testing,docs,mirror,bench}/**/*.test.js' \
   'dist/test/integration/**/*.test.js' 'dist/test/system/**/*.test.js' 'dist/test/package/**/*.test.js' \
   'dist/test/chaos/**/*.test.js'

@@ -55,6 +55,13 @@ export function parseConsumerPerf(output: string): ConsumerPerfResult | null {
   return Object.values(result).every(Number.isFinite) ? result : null;
 }
 
+/** Newline bytes in `kcat -C` output (one record a line): the records it consumed. */
+export function countLines(data: Buffer): number {
+  let lines = 0;
+  for (let at = data.indexOf(10); at !== -1; at = data.indexOf(10, at + 1)) lines++;
+  return lines;
+}
+
 /** kcat's and librdkafka's versions from `kcat -V`. */
 export function parseKcatVersion(output: string): { kcat: string; librdkafka: string } | null {
   const m = /Version (\S+) \(.*librdkafka (\S+)/.exec(output);
