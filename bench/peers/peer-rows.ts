@@ -53,7 +53,7 @@ export const PEERS: PeerSpec[] = [
   {
     system: 'Redis Streams (AOF everysec)', kind: 'redis', install: INSTALL_HINT.redis, start: () => startRedis('aof'),
     durability: 'appendonly yes, appendfsync everysec (up to 1 s lost)',
-    notes: 'ioredis, one stream; XADD in pipelines of 1,000, 4 in flight; XREAD COUNT 10000',
+    notes: 'ioredis, one stream; XADD in pipelines of 100, 10,000 records in flight at most; XREAD COUNT 10000',
   },
   {
     system: 'Redis Streams (no persistence)', kind: 'redis', install: INSTALL_HINT.redis, start: () => startRedis('none'),

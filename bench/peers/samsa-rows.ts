@@ -30,7 +30,7 @@ function samsaVersion(): string {
 
 async function perfToolsRow(bootstrap: string, records: number, recordSize: number): Promise<PeerRow> {
   const row: PeerRow = {
-    system: 'Samsa, samsa-*-perf-test (native)', produce: null, consume: null, durability: PAGE_CACHE, baseline: true,
+    system: 'Samsa, its perf tools (native protocol)', produce: null, consume: null, durability: PAGE_CACHE, baseline: true,
     notes: '6 partitions, tool defaults; the tools\' own figures (producer from its first send, consumer incl. group join)',
   };
   const produced = await runCli('samsa-producer-perf-test', ['--topic', 'peers-native', '--num-records', String(records), '--record-size', String(recordSize),

@@ -52,7 +52,7 @@ export function peersChartSvg(rows: PeerRow[], title: string): string {
   for (let d = lo; d <= hi; d++) {
     const gx = (LABEL_WIDTH + x(10 ** d)).toFixed(1);
     out.push(`<line x1="${gx}" y1="${TOP - 6}" x2="${gx}" y2="${bottom}" stroke="#dddddd"/>`);
-    out.push(`<text x="${gx}" y="${bottom + 14}" text-anchor="middle" fill="#555">${shortRate(10 ** d)}</text>`);
+    out.push(`<text x="${gx}" y="${bottom + 14}" text-anchor="middle" fill="#555">${shortRate(10 ** d).replace('.00', '')}</text>`);
   }
   rows.forEach((row, i) => {
     const y = TOP + i * GROUP_HEIGHT;
