@@ -25,6 +25,18 @@ export const INSTALL_HINT = {
 } as const;
 
 const live = new Set<ChildProcess>();
+const liveDirs = new Set<string>();
+
+function peerDir(prefix: string): string {
+  const dir = tempDir(prefix);
+  liveDirs.add(dir);
+  return dir;
+}
+
+function killAll(): void {
+  for (const child of live) killGroup(child, 'SIGKILL');
+  for (const dir of liveDirs) fs.rmSync(dir, { recursive: true, force: true });
+}
 
 /** The absolute path of an executable in `firstDirs`, else on PATH (or in /usr/sbin, /sbin), or null. */
 export function findExecutable(name: string, firstDirs: string[] = []): string | null {
@@ -84,12 +96,12 @@ async function waitForPort(name: string, child: ChildProcess, port: number, logF
   }, timeoutMs, 100);
 }
 
-/** Kills every server still running when the bench process exits or is interrupted. */
+/** Kills every server still running, and removes its data dir, when the bench exits or is interrupted. */
 export function stopAllOnExit(): void {
-  process.once('exit', () => { for (const child of live) killGroup(child, 'SIGKILL'); });
+  process.once('exit', killAll);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      for (const child of live) killGroup(child, 'SIGKILL');
+      killAll();
       process.exit(130);
     });
   }
@@ -102,6 +114,7 @@ function ownedServer(port: number, version: string, children: ChildProcess[], di
     async stop() {
       for (const child of children) await stopOwned(child, graceMs);
       fs.rmSync(dir, { recursive: true, force: true });
+      liveDirs.delete(dir);
     },
   };
 }
@@ -110,7 +123,7 @@ function ownedServer(port: number, version: string, children: ChildProcess[], di
 export async function startRedis(persistence: 'aof' | 'none'): Promise<PeerServer | null> {
   const bin = findExecutable('redis-server');
   if (!bin) return null;
-  const dir = tempDir('peers-redis');
+  const dir = peerDir('peers-redis');
   const port = await freePort();
   const log = path.join(dir, 'redis.log');
   const child = startOwned(bin, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
@@ -124,7 +137,7 @@ export async function startRedis(persistence: 'aof' | 'none'): Promise<PeerServe
 export async function startNats(): Promise<PeerServer | null> {
   const bin = findExecutable('nats-server');
   if (!bin) return null;
-  const dir = tempDir('peers-nats');
+  const dir = peerDir('peers-nats');
   const port = await freePort();
   const log = path.join(dir, 'nats.log');
   const child = startOwned(bin, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir], {}, log);
@@ -144,7 +157,7 @@ export async function startRabbitMq(): Promise<PeerServer | null> {
   const bin = findExecutable('rabbitmq-server', ['/usr/lib/rabbitmq/bin']);
   const epmd = findExecutable('epmd');
   if (!bin || !epmd) return null;
-  const dir = tempDir('peers-rabbitmq');
+  const dir = peerDir('peers-rabbitmq');
   const [streamPort, amqpPort, distPort, epmdPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   fs.writeFileSync(path.join(dir, 'rabbitmq.conf'), [
     `listeners.tcp.default = ${amqpPort}`,
