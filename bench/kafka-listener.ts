@@ -11,6 +11,7 @@ import * as path from 'path';
 import { spawnBroker, freePort } from '../test/helpers/cluster';
 import { runCli } from '../test/helpers/run-cli';
 import { startTestZooKeeper } from '../test/helpers/zookeeper';
+import { countLines } from './peers/perf-output';
 
 function timeCommand(command: string, args: string[], stdoutFile: string | null): Promise<{ seconds: number; code: number | null; stderr: string }> {
   return new Promise((resolve) => {
@@ -18,8 +19,43 @@ function timeCommand(command: string, args: string[], stdoutFile: string | null)
     const child = spawn(command, args, { stdio: ['ignore', stdoutFile ? fs.openSync(stdoutFile, 'w') : 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (d) => { stderr += d.toString(); });
+    child.on('error', (err) => resolve({ seconds: 0, code: -1, stderr: err.message }));
     child.on('exit', (code) => resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, code, stderr }));
   });
+}
+
+/** One kcat run: wall time of the whole command, and why it failed when it did. */
+export interface KcatRun {
+  ok: boolean;
+  seconds: number;
+  error: string;
+}
+
+/** Writes `records` lines of `recordSize` bytes each (the newline is kcat's separator, not payload). */
+export function writeRecordLines(file: string, records: number, recordSize: number): void {
+  const line = 'x'.repeat(recordSize) + '\n';
+  const perChunk = 10000;
+  const chunk = line.repeat(perChunk);
+  const fd = fs.openSync(file, 'w');
+  try {
+    for (let done = 0; done < records; done += perChunk) fs.writeSync(fd, records - done >= perChunk ? chunk : line.repeat(records - done));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** `kcat -P -l <file>`: every line a record; `props` are librdkafka `-X` settings. */
+export async function kcatProduce(bootstrap: string, topic: string, file: string, props: string[]): Promise<KcatRun> {
+  const run = await timeCommand('kcat', ['-b', bootstrap, '-P', '-t', topic, ...props.flatMap((p) => ['-X', p]), '-l', file], null);
+  return { ok: run.code === 0, seconds: run.seconds, error: run.code === 0 ? '' : `kcat -P failed (${run.code}): ${run.stderr}` };
+}
+
+/** `kcat -C -o beginning -e` into `outFile`; ok only if exactly `records` lines arrived. */
+export async function kcatConsume(bootstrap: string, topic: string, outFile: string, records: number): Promise<KcatRun> {
+  const run = await timeCommand('kcat', ['-b', bootstrap, '-C', '-t', topic, '-o', 'beginning', '-e', '-q'], outFile);
+  const lines = fs.existsSync(outFile) ? countLines(fs.readFileSync(outFile)) : 0;
+  const ok = run.code === 0 && lines === records;
+  return { ok, seconds: run.seconds, error: ok ? '' : `kcat -C read ${lines} of ${records} (${run.code}): ${run.stderr}` };
 }
 
 function rate(records: number, recordSize: number, seconds: number): string {
@@ -37,9 +73,7 @@ export async function kafkaListenerBench(records: number, recordSize: number, se
   const native = `127.0.0.1:${nativePort}`;
   const kafka = `127.0.0.1:${kafkaPort}`;
   const input = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'samsa-kcat-bench-')), 'records.txt');
-  // One record per line, recordSize bytes each (the newline is the separator, not payload).
-  const line = 'x'.repeat(recordSize);
-  fs.writeFileSync(input, (line + '\n').repeat(records));
+  writeRecordLines(input, records, recordSize);
   try {
     for (const topic of ['bench-native', 'bench-kcat']) {
       await runCli('samsa-topics', ['--bootstrap-server', native, '--create', '--topic', topic, '--partitions', '6', '--replication-factor', '1']);
@@ -53,14 +87,11 @@ export async function kafkaListenerBench(records: number, recordSize: number, se
     process.stdout.write(consumed.stdout + consumed.stderr);
 
     section(`kafka: kcat -P -l <file of ${records} lines of ${recordSize} bytes> acks=1 linger.ms=5 (Kafka listener)`);
-    const kcatProduce = await timeCommand('kcat', ['-b', kafka, '-P', '-t', 'bench-kcat', '-X', 'acks=1', '-X', 'linger.ms=5',
-      '-X', 'batch.size=65536', '-X', 'queue.buffering.max.messages=1000000', '-l', input], null);
-    console.log(kcatProduce.code === 0 ? rate(records, recordSize, kcatProduce.seconds) : `kcat -P failed (${kcatProduce.code}): ${kcatProduce.stderr}`);
+    const produce = await kcatProduce(kafka, 'bench-kcat', input, ['acks=1', 'linger.ms=5', 'batch.size=65536', 'queue.buffering.max.messages=1000000']);
+    console.log(produce.ok ? rate(records, recordSize, produce.seconds) : produce.error);
     section(`kafka: kcat -C -e -o beginning (all ${records} records, output to a file) (Kafka listener)`);
-    const out = `${input}.out`;
-    const kcatConsume = await timeCommand('kcat', ['-b', kafka, '-C', '-t', 'bench-kcat', '-o', 'beginning', '-e', '-q'], out);
-    const lines = fs.readFileSync(out, 'utf8').split('\n').length - 1;
-    console.log(kcatConsume.code === 0 && lines === records ? rate(records, recordSize, kcatConsume.seconds) : `kcat -C read ${lines} of ${records} (${kcatConsume.code}): ${kcatConsume.stderr}`);
+    const consume = await kcatConsume(kafka, 'bench-kcat', `${input}.out`, records);
+    console.log(consume.ok ? rate(records, recordSize, consume.seconds) : consume.error);
   } finally {
     fs.rmSync(path.dirname(input), { recursive: true, force: true });
     await broker.stop('SIGTERM');

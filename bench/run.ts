@@ -14,10 +14,15 @@
  * 6. samsa/testing: how long startCluster() takes to a first produce/consume (bench/testing-startup.ts).
  * 7. Transactions: a transactional producer committing every 1,000 records next to an idempotent
  *    one, same broker, same run (bench/transactions.ts).
+ * 8. Targets: issue 17's table, row by row, target against measured (bench/targets.ts).
+ *
+ * `npm run bench -- --peers` runs only the side-by-side comparison instead: Samsa next to RabbitMQ
+ * streams, NATS JetStream, Redis Streams and the machine's limits (bench/peers/side-by-side.ts).
  *
  * Options via environment: BENCH_RECORDS (default 1,000,000), BENCH_RECORD_SIZE (100),
  * BENCH_TXN_RECORDS (200,000), BENCH_ONLY (storage | single | replicated | kafka | security |
- * testing | transactions: run one section).
+ * testing | transactions | targets: run one section), BENCH_NOTE (a sentence put above the
+ * side-by-side table in docs/performance.md).
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
@@ -25,7 +30,9 @@ import { spawnBroker, REPO_ROOT } from '../test/helpers/cluster';
 import { runCli } from '../test/helpers/run-cli';
 import { startTestZooKeeper } from '../test/helpers/zookeeper';
 import { kafkaListenerBench } from './kafka-listener';
+import { peersBench } from './peers/side-by-side';
 import { securityBench } from './security';
+import { targetsBench } from './targets';
 import { testingStartupBench } from './testing-startup';
 import { transactionsBench } from './transactions';
 
@@ -93,6 +100,7 @@ async function replicated(): Promise<void> {
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY;
   console.log(`Samsa benchmarks on ${require('os').cpus().length} cores, Node ${process.version}`);
+  if (process.argv.includes('--peers')) return peersBench(records, recordSize, section);
   if (!only || only === 'storage') {
     section('storage: PartitionLog append and read (16 KiB batches)');
     spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'bench', 'storage-append.js'), '256'], { stdio: 'inherit' });
@@ -103,6 +111,7 @@ async function main(): Promise<void> {
   if (!only || only === 'security') await securityBench(records, recordSize, section);
   if (!only || only === 'testing') await testingStartupBench(3, section);
   if (!only || only === 'transactions') await transactionsBench(Number(process.env.BENCH_TXN_RECORDS ?? 200_000), recordSize, 1000, section);
+  if (!only || only === 'targets') await targetsBench(Number(process.env.BENCH_RECORDS ?? 2_000_000), section);
 }
 
 main().then(() => process.exit(0), (err) => {
