@@ -239,6 +239,12 @@ export class ZkView {
     }
   }
 
+  /** `/controller_epoch`: bumped by every controller election. */
+  async controllerEpoch(): Promise<number> {
+    const { data } = await this.zk.getData('/controller_epoch');
+    return Number(data?.toString('utf8') ?? -1);
+  }
+
   async partitions(topic: string): Promise<PartitionStateView[]> {
     const ids = (await this.zk.getChildren(`/brokers/topics/${topic}/partitions`)).map(Number).sort((a, b) => a - b);
     const out: PartitionStateView[] = [];

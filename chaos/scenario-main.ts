@@ -155,6 +155,7 @@ async function main(): Promise<void> {
       cluster, timeline, rng, holdMs,
       partitionStates: () => zk.partitions(CHECKED_TOPIC),
       controller: () => zk.controller(),
+      controllerEpoch: () => zk.controllerEpoch(),
       cut(from, to, twoWay, why) {
         for (const t of to) for (const f of from) {
           dropFrom(t, f);

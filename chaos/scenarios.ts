@@ -19,6 +19,7 @@ export interface ScenarioContext {
   holdMs: number;
   partitionStates(): Promise<PartitionStateView[]>;
   controller(): Promise<number | null>;
+  controllerEpoch(): Promise<number>;
   /** DROP everything `to` would receive from `from`, and the reverse when twoWay. */
   cut(from: readonly NetNode[], to: readonly NetNode[], twoWay: boolean, why: string): void;
   heal(): void;
@@ -40,6 +41,19 @@ export interface Scenario {
   pureFollower?: boolean;
   run(ctx: ScenarioContext): Promise<Marks>;
   verify(report: CheckReport, marks: Marks, ctx: ScenarioContext): string[];
+}
+
+/** Calls `fn` until it resolves (ZooKeeper reads right after healing may still fail), at most `timeoutMs`. */
+async function retry<T>(fn: () => Promise<T>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
 
 const others = (all: readonly NetNode[], except: readonly NetNode[]): NetNode[] => all.filter((n) => !except.includes(n));
@@ -143,7 +157,8 @@ const followerIsolated: Scenario = {
 const zkQuorum: Scenario = {
   name: 'zk-quorum',
   description: 'One ZooKeeper node is isolated from everything (quorum kept), healed; then a majority is isolated for 30 s (quorum lost). '
-    + 'Brokers keep serving reads and acks=all writes to existing ISRs, metadata changes wait, nothing is lost, everything resumes on healing.',
+    + 'Brokers keep serving reads and acks=all writes to existing ISRs, metadata changes wait, nothing is lost, everything resumes on healing '
+    + 'with the same sessions: no controller election (controller epoch unchanged).',
   defaultHoldS: 30,
   async run(ctx) {
     const everyone = ctx.cluster.nodes.filter((n) => n.name !== 'ctl');
@@ -155,6 +170,7 @@ const zkQuorum: Scenario = {
     await ctx.sleep(10000);
     // Each of the two is cut off from everyone, the other included: no side keeps a quorum, so
     // no session can expire anywhere (two nodes cut off together would still form one).
+    const epochBefore = await ctx.controllerEpoch();
     const majority = ctx.rng.subset(ctx.cluster.zookeepers, 2, 2);
     for (const z of majority) ctx.cut([z], others(everyone, [z]), true, `ZooKeeper ${z.name} isolated from everything`);
     ctx.timeline.add('quorum-lost', `ZooKeeper ${majority.map((z) => z.name).join(' and ')} isolated from everything and each other: no quorum anywhere`);
@@ -162,11 +178,20 @@ const zkQuorum: Scenario = {
     await ctx.sleep(ctx.holdMs);
     const healAt = Date.now();
     ctx.heal();
-    return { lostAt, healAt };
+    // Sessions survive a quorum loss (no server could expire them; the re-elected leader renews
+    // them): no controller election may follow, not even one session timeout after healing.
+    await ctx.sleep(15000);
+    const epochAfter = await retry(() => ctx.controllerEpoch(), 60000);
+    return { lostAt, healAt, epochBefore, epochAfter };
   },
   verify(_report, marks, ctx) {
+    const v: string[] = [];
     // Existing ISRs keep taking acks=all writes while ZooKeeper has no quorum.
-    return acksBetween(ctx, marks.lostAt as number, marks.healAt as number) > 0 ? [] : ['no acks=all write was acknowledged while ZooKeeper had no quorum'];
+    if (acksBetween(ctx, marks.lostAt as number, marks.healAt as number) === 0) v.push('no acks=all write was acknowledged while ZooKeeper had no quorum');
+    if (marks.epochAfter !== marks.epochBefore) v.push(`a controller election followed the quorum loss (controller epoch ${marks.epochBefore} -> ${marks.epochAfter})`);
+    const moved = ctx.timeline.events.filter((e) => e.type === 'controller-change' && e.t >= (marks.lostAt as number));
+    if (moved.length > 0) v.push(`the controller changed after the quorum loss: ${moved.map((e) => e.detail).join('; ')}`);
+    return v;
   },
 };
 

@@ -4,7 +4,7 @@
  * The znode's czxid is the broker epoch: it changes every time the broker registers, so the
  * controller can tell a bounced broker from one that never left. Registration refuses a broker
  * id held by another live session, but replaces a node left by one of our own sessions (the
- * current one after a retried create, or one the facade abandoned after a local expiry). After
+ * current one after a retried create, or an expired earlier one whose nodes are not gone yet). After
  * each new ZooKeeper session the node is written again automatically.
  */
 import { EventEmitter } from 'events';

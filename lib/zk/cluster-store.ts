@@ -314,7 +314,7 @@ export class ClusterStore extends ClusterRequests {
       if (epoch) return { won: true, epoch: epoch.value, epochZkVersion: epoch.version };
     }
     if (owner !== this.zk.sessionId && this.zk.ownsSession(owner)) {
-      log.info(`Removing ${ZkPaths.controller} left by our abandoned session 0x${owner}`);
+      log.info(`Removing ${ZkPaths.controller} left by our earlier session 0x${owner}`);
       await fencedDeleteIfExists(this.zk, ZkPaths.controller, undefined, node.stat.version);
       return 'retry';
     }

@@ -3,14 +3,15 @@
  * and a session state machine that survives what node-zookeeper-client does not handle.
  *
  * States: CONNECTING -> CONNECTED <-> DISCONNECTED -> EXPIRED -> CONNECTING (new session) ... CLOSED.
- * The library only learns that a session expired when it manages to reconnect, and it never
- * notices a server that stops answering. So the facade probes the server, drops a connection that
- * stays silent for 2/3 of the session timeout (as ZooKeeper's Java client does), and declares
- * the session expired itself once the server has been silent for the whole session timeout (a
- * server that was merely frozen may not have noticed yet). It then emits 'expired' (owners step
- * down), builds a brand-new session, closes the abandoned one on the server so its ephemeral
- * nodes go at once, and emits 'new-session' (owners re-register ephemeral nodes, re-arm watches).
- * A connection attempt whose handshake hangs (a server still starting) is retried, too.
+ * While DISCONNECTED the library keeps reconnecting with the session's id and password, for as
+ * long as it takes: as with ZooKeeper's own client, a session ends only when a server answers
+ * a reconnect saying it expired (during a quorum loss none can, and the re-elected leader gives
+ * every session a fresh timeout: the session, its ephemeral nodes and watches survive). The
+ * library never notices a server that stops answering, so the facade probes it and drops a
+ * connection that stays silent for 2/3 of the session timeout (zk-liveness.ts). On expiry it
+ * emits 'expired' (owners step down), builds a brand-new session, closes the old one on the
+ * server if it is somehow still there, and emits 'new-session' (owners re-register ephemeral
+ * nodes, re-arm watches).
  *
  * Events: 'connected' (every (re)connection), 'disconnected', 'expired', 'new-session', 'closed',
  * and 'state' (new state) for diagnostics.
@@ -28,9 +29,10 @@ import { brokerConfigDefs } from '../config/broker-config-defs';
 import { configDefault } from '../config/config-default';
 import { parseZookeeperConnect } from '../config/endpoints';
 import { getLogger } from '../util/logger';
-import { pinLastOpVersion } from './node-zk-compat';
-import { isZkError, ZkError, ZkErrorCode, zkCodeName } from './zk-errors';
-import { reapSession, SessionCredentials, ZkSession } from './zk-session';
+import { isZkError, ZkError } from './zk-errors';
+import { superviseConnection } from './zk-liveness';
+import { commitMulti } from './zk-multi';
+import { ZkSession } from './zk-session';
 import { CREATE_MODE_NUMBER, NO_EPHEMERAL_OWNER, toZkStat, ZkCreateMode, ZkNodeData, ZkOp, ZkOpResult, ZkStat, ZkWatcher } from './zk-types';
 import { ChildrenListener, DataListener, ZkWatch, watchChildren, watchData } from './zk-watches';
 import type * as zookeeper from 'node-zookeeper-client';
@@ -59,7 +61,6 @@ export const DEFAULT_SESSION_TIMEOUT_MS = configDefault(brokerConfigDefs, 'zooke
 const CLOSE_TIMEOUT_MS = 2000;
 const READ_RETRIES = 3;
 const REMEMBERED_SESSIONS = 16;
-const REAP_TIMEOUT_MS = 3000;
 
 export class ZkClient extends EventEmitter {
   private session: ZkSession;
@@ -68,7 +69,6 @@ export class ZkClient extends EventEmitter {
   private readonly ticker: NodeJS.Timeout;
   private closing: Promise<void> | null = null;
   private sessionsOpened = 0;
-  private abandoned: SessionCredentials[] = [];
   private observer: ZkClientObserver | null = null;
 
   /** Connects (creating the chroot node first if needed) and resolves once a session exists. */
@@ -129,9 +129,9 @@ export class ZkClient extends EventEmitter {
   }
 
   /**
-   * True when `ephemeralOwner` is this client's current session or one it abandoned. A node
-   * owned by an abandoned session of ours is stale: we gave that session up (the server may not
-   * have expired it yet), so deleting its ephemeral nodes is safe.
+   * True when `ephemeralOwner` is this client's current session or an earlier one of this
+   * client's. A node owned by an earlier session of ours is stale: that session has ended, so
+   * deleting its ephemeral nodes is safe.
    */
   ownsSession(ephemeralOwner: string): boolean {
     const owner = ephemeralOwner.toLowerCase().replace(/^0x/, '').padStart(16, '0');
@@ -260,19 +260,7 @@ export class ZkClient extends EventEmitter {
    */
   multi(ops: readonly ZkOp[]): Promise<ZkOpResult[]> {
     if (ops.length === 0) return Promise.resolve([]);
-    return this.write<ZkOpResult[]>('multi', undefined, (s, cb) => {
-      const transaction = s.client.transaction();
-      for (const op of ops) addOp(transaction, op);
-      transaction.commit((err, results: Array<{ err?: number; path?: string; stat?: zookeeper.Stat }>) => {
-        if (!err) return cb(null, ops.map((op, i) => toOpResult(op, results[i] ?? {})));
-        const index = Array.isArray(results) ? results.findIndex((r) => typeof r.err === 'number' && r.err !== 0) : -1;
-        if (index < 0) return cb(err);
-        const code = libraryCodeName(err);
-        const failed = new ZkError(code, `multi failed at op ${index} (${ops[index].op} ${ops[index].path}): ${code}`,
-          { path: ops[index].path, zkCode: results[index].err, failedOpIndex: index, cause: err });
-        cb(failed);
-      });
-    });
+    return this.write<ZkOpResult[]>('multi', undefined, (s, cb) => commitMulti(s.client, ops, cb));
   }
 
   /** Calls `onChange` with the children now and after every change, re-arming across sessions. */
@@ -312,7 +300,8 @@ export class ZkClient extends EventEmitter {
         log.info(`Connected to ZooKeeper at ${this.hosts}${this.chroot ?? ''} (session 0x${session.id}, timeout ${session.timeoutMs} ms)`);
       }
       this.notify('connected');
-      if (first && isReplacement) void this.announceNewSession(session);
+      // Owners re-register ephemeral nodes and re-arm watches on the new session.
+      if (first && isReplacement && (this.currentState as ZkState) !== 'CLOSED') this.notify('new-session');
     });
     session.on('disconnected', () => {
       if (session !== this.session || this.currentState !== 'CONNECTED') return;
@@ -326,43 +315,15 @@ export class ZkClient extends EventEmitter {
     return session;
   }
 
-  /** Closes the sessions we abandoned, then tells owners to re-register on the new one. */
-  private async announceNewSession(session: ZkSession): Promise<void> {
-    const abandoned = this.abandoned;
-    this.abandoned = [];
-    const limitMs = Math.min(REAP_TIMEOUT_MS, session.timeoutMs);
-    await Promise.all(abandoned.map((credentials) => reapSession(this.hosts, credentials, limitMs)));
-    if (session === this.session && this.currentState !== 'CLOSED') this.notify('new-session');
-  }
-
   private rememberSession(id: string): void {
     this.ownedSessions.push(id);
     if (this.ownedSessions.length > REMEMBERED_SESSIONS) this.ownedSessions.shift();
   }
 
-  /**
-   * Liveness: probe a quiet server, drop a silent connection, expire a silent session, and give
-   * up on a connection attempt whose handshake never completes (the library waits forever when a
-   * server accepts the TCP connection but never answers, e.g. while it is still starting).
-   */
+  /** Liveness of the current connection (zk-liveness.ts); never expires the session itself. */
   private tick(): void {
-    const session = this.session;
     if (this.currentState === 'CLOSED') return;
-    const timeoutMs = session.timeoutMs;
-    if (this.currentState !== 'CONNECTED') {
-      session.abortStalledHandshake(Math.min(2000, Math.max(1000, Math.floor(timeoutMs / 6))));
-    }
-    if (!session.everConnected) return;
-    const silentMs = Date.now() - session.lastHeardMs;
-    if (this.currentState === 'CONNECTED') {
-      if (silentMs >= timeoutMs / 3) session.probe();
-      if (silentMs > (timeoutMs * 2) / 3) {
-        log.warn(`No reply from ZooKeeper for ${silentMs} ms (session timeout ${timeoutMs} ms); dropping the connection`);
-        session.dropConnection();
-      }
-    } else if (this.currentState === 'DISCONNECTED' && silentMs > timeoutMs) {
-      this.expire(`no contact with ZooKeeper for ${silentMs} ms, longer than the ${timeoutMs} ms session timeout`);
-    }
+    superviseConnection(this.session, this.currentState === 'CONNECTED');
   }
 
   private expire(reason: string): void {
@@ -373,8 +334,6 @@ export class ZkClient extends EventEmitter {
     // The replacement exists before anyone hears of the expiry, so requests issued by 'expired'
     // handlers and by expiring watchers queue on it instead of failing.
     this.session = this.openSession();
-    const credentials = old.credentials();
-    if (credentials) this.abandoned.push(credentials);
     this.setState('EXPIRED');
     this.observer?.zkSessionExpired();
     this.notify('expired');
@@ -439,41 +398,6 @@ export class ZkClient extends EventEmitter {
       observer.zkRequestCompleted(Number(process.hrtime.bigint() - started) / 1e9);
     }
   }
-}
-
-function addOp(transaction: zookeeper.Transaction, op: ZkOp): void {
-  switch (op.op) {
-    case 'create':
-      if (op.data) transaction.create(op.path, op.data, CREATE_MODE_NUMBER[op.mode ?? 'PERSISTENT']);
-      else transaction.create(op.path, CREATE_MODE_NUMBER[op.mode ?? 'PERSISTENT']);
-      return;
-    case 'setData':
-      transaction.setData(op.path, op.data, op.version ?? -1);
-      pinLastOpVersion(transaction, op.version ?? -1);
-      return;
-    case 'check':
-      transaction.check(op.path, op.version);
-      pinLastOpVersion(transaction, op.version);
-      return;
-    case 'delete':
-      transaction.remove(op.path, op.version ?? -1);
-      pinLastOpVersion(transaction, op.version ?? -1);
-      return;
-  }
-}
-
-function toOpResult(op: ZkOp, raw: { path?: string; stat?: zookeeper.Stat }): ZkOpResult {
-  switch (op.op) {
-    case 'create': return { op: 'create', path: raw.path ?? op.path };
-    case 'setData': return { op: 'setData', stat: toZkStat(raw.stat as zookeeper.Stat) };
-    case 'check': return { op: 'check' };
-    case 'delete': return { op: 'delete' };
-  }
-}
-
-function libraryCodeName(err: unknown): ZkErrorCode {
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'number' ? zkCodeName(code) : 'SYSTEM_ERROR';
 }
 
 export function parentPath(path: string): string {

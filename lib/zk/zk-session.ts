@@ -1,7 +1,7 @@
 /**
  * One ZooKeeper session: a node-zookeeper-client instance plus the bookkeeping the library lacks.
  *
- * The facade (`zk-client.ts`) replaces the whole session when it decides the session is gone, so
+ * The facade (`zk-client.ts`) replaces the whole session when the server says it expired, so
  * this class owns everything that must die with it: requests still in flight (the library never
  * answers requests queued on a client that is closed while disconnected, so we reject them
  * ourselves), one-shot watches armed through it (told `SESSION_EXPIRED` so owners re-arm on the
@@ -229,12 +229,12 @@ export class ZkSession extends EventEmitter {
 }
 
 /**
- * Re-attaches to an abandoned session and closes it, so the server drops its ephemeral nodes
- * (a broker registration, `/controller`) now rather than after another full timeout: after a
- * long pause the server may still consider the old session alive, and the old library client's
- * pending reconnects can even refresh it. Done when the server answers that the session is
- * expired - a close is not proof, because another connection of the same session can take the
- * session over before the close request is processed. Never rejects; gives up after `timeoutMs`.
+ * Re-attaches to a session from a second connection and closes it, so the server drops its
+ * ephemeral nodes now: what the server does when it expires a session, on demand (tests end a
+ * client's session this way; the client hears it is expired when it next reconnects). Done when
+ * the server answers that the session is expired - a close is not proof, because another
+ * connection of the same session can take the session over before the close request is
+ * processed. Never rejects; gives up after `timeoutMs`.
  */
 export async function reapSession(connectString: string, credentials: SessionCredentials, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -260,7 +260,7 @@ function reapOnce(connectString: string, credentials: SessionCredentials, timeou
     client.on('state', (state: zookeeper.State) => {
       if (state === zookeeper.State.SYNC_CONNECTED && !closing) {
         closing = true;
-        log.info(`Closing abandoned ZooKeeper session 0x${sessionIdHex(credentials.id)}`);
+        log.info(`Closing ZooKeeper session 0x${sessionIdHex(credentials.id)}`);
         closeLibraryClient(client);
       } else if (state === zookeeper.State.EXPIRED) {
         finish('expired');

@@ -94,7 +94,7 @@ class RearmingWatch<T> implements ZkWatch {
       } catch (err) {
         if (this.cancelled || isZkError(err, 'CLIENT_CLOSED')) return;
         this.dirty = true;
-        // SESSION_EXPIRED: the read went to the abandoned session; the retry goes to the new one.
+        // SESSION_EXPIRED: the read went to the expired session; the retry goes to the new one.
         if (isZkError(err, 'SESSION_EXPIRED')) continue;
         const delayMs = isZkError(err, 'CONNECTION_LOSS') ? RETRY_AFTER_CONNECTION_LOSS_MS : RETRY_AFTER_ERROR_MS;
         if (!isZkError(err, 'CONNECTION_LOSS')) log.warn(`Re-arming the watch on ${this.path} failed, retrying: ${(err as Error).message}`);
