@@ -1,16 +1,18 @@
 /**
  * One batch of records bound for one partition, from the first append to the broker's answer.
  *
- * Holds the records and the resolve/reject functions of their send() promises side by side in
- * arrays, so completing a batch is one loop and no per-record promise or timer is created. The
- * batch is encoded once, when first drained, and the same bytes are resent on retry. An
+ * Each record is encoded into the batch's buffer when it is appended (lib/record/batch-builder.ts),
+ * so a waiting batch holds bytes plus, per record, its completion callback and timestamp: no
+ * record objects survive until the answer (they were most of the producer's GC work). The header
+ * and CRC are written when the batch is first drained and the same bytes are resent on retry. An
  * idempotent producer stamps its producer id, epoch and base sequence first, so they are built
- * into the bytes (the CRC covers them); only a batch given a new sequence is encoded again.
+ * into the bytes (the CRC covers them); only a batch given a new sequence gets a new header.
+ * Completing a batch is one loop over the callbacks: no per-record promise or timer is created.
  */
 import { BATCH_HEADER_SIZE } from '../record/batch-header';
+import { BatchBuilder } from '../record/batch-builder';
 import { CompressionType } from '../record/compression';
 import { ProducerRecordData } from '../record/record';
-import { encodeRecordBatch } from '../record/record-batch';
 import { sizeOfVarint } from '../record/varint';
 
 export interface RecordMetadata {
@@ -21,9 +23,11 @@ export interface RecordMetadata {
   timestamp: number;
 }
 
-export type Resolve = (metadata: RecordMetadata) => void;
-/** `partition` is the batch's, for records that failed after joining one (interceptors report it). */
-export type Reject = (err: Error, partition?: number) => void;
+/**
+ * How a record's outcome is reported: Kafka's send callback. `metadata` is set on success; on
+ * failure `partition` is the batch's, for records that failed after joining one (interceptors report it).
+ */
+export type Completion = (err: Error | null, metadata?: RecordMetadata, partition?: number) => void;
 
 function sizeOfBytes(bytes: Buffer | null | undefined): number {
   return bytes == null ? 1 : sizeOfVarint(bytes.length) + bytes.length;
@@ -52,10 +56,12 @@ export function estimateRecordSize(record: ProducerRecordData): number {
 let nextBatchSequence = 0;
 
 export class ProducerBatch {
-  readonly records: ProducerRecordData[] = [];
-  readonly resolvers: Resolve[] = [];
-  readonly rejecters: Reject[] = [];
-  /** Estimated encoded size, header included. */
+  /** Per record, in order: how to report its outcome, and its timestamp. */
+  readonly completions: Completion[] = [];
+  private readonly timestamps: number[] = [];
+  /** Null once the batch is done (its buffer may then be reused by another batch). */
+  private builder: BatchBuilder | null;
+  /** Estimated encoded size, header included (the estimate buffer.memory and batch.size count). */
   sizeBytes = BATCH_HEADER_SIZE;
   /** No more appends: the batch filled up or was drained. */
   closed = false;
@@ -74,29 +80,34 @@ export class ProducerBatch {
   producerEpoch = -1;
   baseSequence = -1;
 
-  constructor(readonly topic: string, readonly partition: number, readonly createdAtMs: number) {}
+  /** `buffer` receives the encoded records (at least batch.size bytes, or the first record's estimate). */
+  constructor(readonly topic: string, readonly partition: number, readonly createdAtMs: number, buffer: Buffer = Buffer.allocUnsafe(1024)) {
+    this.builder = new BatchBuilder(buffer);
+  }
 
   get recordCount(): number {
-    return this.records.length;
+    return this.completions.length;
   }
 
   /** True when a record of `recordBytes` fits under `batchSize` (an empty batch takes any record). */
   hasRoomFor(recordBytes: number, batchSize: number): boolean {
-    return !this.closed && (this.records.length === 0 || this.sizeBytes + recordBytes <= batchSize);
+    return !this.closed && (this.completions.length === 0 || this.sizeBytes + recordBytes <= batchSize);
   }
 
-  append(record: ProducerRecordData, recordBytes: number, resolve: Resolve, reject: Reject): void {
-    this.records.push(record);
-    this.resolvers.push(resolve);
-    this.rejecters.push(reject);
+  /** Encodes the record into the batch; throws (leaving the batch unchanged) if it cannot be encoded. */
+  append(record: ProducerRecordData, recordBytes: number, completion: Completion): void {
+    const timestamp = record.timestamp as number;
+    this.liveBuilder().append(record, timestamp);
+    this.completions.push(completion);
+    this.timestamps.push(timestamp);
     this.sizeBytes += recordBytes;
   }
 
-  /** Encodes once; the batch is closed from then on, so the bytes always match the records. */
+  /** Builds the header once; the batch is closed from then on, so the bytes always match the records. */
   encode(compression: CompressionType, transactional = false): Buffer {
     if (this.encoded === null) {
       this.closed = true;
-      this.encoded = encodeRecordBatch(this.records, {
+      this.encoded = this.liveBuilder().build({
         compression, producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence: this.baseSequence, transactional,
       });
     }
@@ -112,17 +123,34 @@ export class ProducerBatch {
     this.encoded = null;
   }
 
+  /**
+   * After the batch is done: its buffer, which nothing reads any more once the broker has
+   * answered the request that carried it; null when already taken.
+   */
+  takeBuffer(): Buffer | null {
+    const builder = this.builder;
+    if (builder === null || !this.done) return null;
+    this.builder = null;
+    this.encoded = null;
+    return builder.buffer;
+  }
+
+  private liveBuilder(): BatchBuilder {
+    if (this.builder === null) throw new Error(`batch for ${this.topic}-${this.partition} was already released`);
+    return this.builder;
+  }
+
   /** Resolves every record; `logAppendTimeMs` is -1 unless the topic uses LogAppendTime. */
   complete(baseOffset: number, logAppendTimeMs: number): void {
     if (this.done) return;
     this.done = true;
-    const { topic, partition, records, resolvers } = this;
-    for (let i = 0; i < resolvers.length; i++) {
-      resolvers[i]({
+    const { topic, partition, completions, timestamps } = this;
+    for (let i = 0; i < completions.length; i++) {
+      completions[i](null, {
         topic,
         partition,
         offset: baseOffset < 0 ? -1 : baseOffset + i,
-        timestamp: logAppendTimeMs >= 0 ? logAppendTimeMs : (records[i].timestamp as number),
+        timestamp: logAppendTimeMs >= 0 ? logAppendTimeMs : timestamps[i],
       });
     }
   }
@@ -131,6 +159,7 @@ export class ProducerBatch {
     if (this.done) return;
     this.done = true;
     this.error = err;
-    for (const reject of this.rejecters) reject(err, this.partition);
+    const partition = this.partition;
+    for (const completion of this.completions) completion(err, undefined, partition);
   }
 }

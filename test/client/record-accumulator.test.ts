@@ -23,7 +23,7 @@ describe('client/record-accumulator', () => {
     const acc = new RecordAccumulator({ batchSize: 1000, lingerMs: 50 });
     const size = estimateRecordSize(record(100));
     const results = [];
-    for (let i = 0; i < 10; i++) results.push(acc.append('t', 0, record(100), size, noop, noop, 0));
+    for (let i = 0; i < 10; i++) results.push(acc.append('t', 0, record(100), size, noop, 0));
     const batches = acc.queue('t', 0).batches;
     const perBatch = Math.floor((1000 - 61) / size);
     expect(batches.map((b) => b.recordCount)).to.deep.equal([perBatch, 10 - perBatch]);
@@ -35,15 +35,15 @@ describe('client/record-accumulator', () => {
 
   it('gives an oversized record a batch of its own', () => {
     const acc = new RecordAccumulator({ batchSize: 100, lingerMs: 0 });
-    acc.append('t', 0, record(500), estimateRecordSize(record(500)), noop, noop, 0);
-    acc.append('t', 0, record(10), estimateRecordSize(record(10)), noop, noop, 0);
+    acc.append('t', 0, record(500), estimateRecordSize(record(500)), noop, 0);
+    acc.append('t', 0, record(10), estimateRecordSize(record(10)), noop, 0);
     expect(acc.queue('t', 0).batches.map((b) => b.recordCount)).to.deep.equal([1, 1]);
   });
 
   it('keeps a partial batch until linger.ms has passed since it was created', () => {
     const acc = new RecordAccumulator({ batchSize: 16384, lingerMs: 20 });
-    acc.append('t', 0, record(10), 20, noop, noop, 1000);
-    acc.append('t', 0, record(10), 20, noop, noop, 1015);
+    acc.append('t', 0, record(10), 20, noop, 1000);
+    acc.append('t', 0, record(10), 20, noop, 1015);
     const q = acc.queue('t', 0);
     expect(acc.readyAtMs(q, false)).to.equal(1020);
     expect(acc.readyAtMs(q, true)).to.equal(0);
@@ -52,8 +52,8 @@ describe('client/record-accumulator', () => {
   it('makes a full batch, or one with a batch behind it, ready at once', () => {
     const acc = new RecordAccumulator({ batchSize: 200, lingerMs: 1000 });
     const size = estimateRecordSize(record(100));
-    acc.append('t', 0, record(100), size, noop, noop, 0);
-    acc.append('t', 0, record(100), size, noop, noop, 0);
+    acc.append('t', 0, record(100), size, noop, 0);
+    acc.append('t', 0, record(100), size, noop, 0);
     expect(acc.queue('t', 0).batches).to.have.length(2);
     expect(acc.readyAtMs(acc.queue('t', 0), false)).to.equal(0);
     expect(acc.readyAtMs(acc.queue('t', 1), false)).to.equal(Infinity);
@@ -62,8 +62,8 @@ describe('client/record-accumulator', () => {
   it('puts a retried batch back ahead of later batches and waits for its backoff', () => {
     const acc = new RecordAccumulator({ batchSize: 200, lingerMs: 0 });
     const size = estimateRecordSize(record(80));
-    acc.append('t', 0, record(80), size, noop, noop, 0);
-    acc.append('t', 0, record(80), size, noop, noop, 0);
+    acc.append('t', 0, record(80), size, noop, 0);
+    acc.append('t', 0, record(80), size, noop, 0);
     const q = acc.queue('t', 0);
     const first = acc.drainHead(q);
     expect(acc.hasOpenBatchWithRoom('t', 0, 1)).to.equal(true);
@@ -76,7 +76,7 @@ describe('client/record-accumulator', () => {
 
   it('stops counting a batch against buffer.memory once it is released', () => {
     const acc = new RecordAccumulator({ batchSize: 1000, lingerMs: 0 });
-    const { batch } = acc.append('t', 3, record(10), 30, noop, noop, 0);
+    const { batch } = acc.append('t', 3, record(10), 30, noop, 0);
     expect(acc.bufferedBytes).to.equal(91);
     acc.release(acc.drainHead(acc.queue('t', 3)));
     expect(acc.bufferedBytes).to.equal(0);
@@ -86,7 +86,7 @@ describe('client/record-accumulator', () => {
   it('resolves every record of a completed batch with consecutive offsets', () => {
     const acc = new RecordAccumulator({ batchSize: 1000, lingerMs: 0 });
     const got: Array<{ offset: number; timestamp: number }> = [];
-    for (let i = 0; i < 3; i++) acc.append('t', 1, record(5, 2000 + i), 20, (m) => got.push(m), noop, 0);
+    for (let i = 0; i < 3; i++) acc.append('t', 1, record(5, 2000 + i), 20, (_err, m) => got.push(m!), 0);
     acc.drainHead(acc.queue('t', 1)).complete(40, -1);
     expect(got).to.deep.equal([40, 41, 42].map((offset, i) => ({ topic: 't', partition: 1, offset, timestamp: 2000 + i })));
   });
