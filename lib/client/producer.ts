@@ -73,6 +73,13 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
   private closing: Promise<void> | null = null;
   private readonly recorder: ProducerMetricsRecorder;
   private readonly unregisterMetrics: () => void;
+  /**
+   * What append() hands the partitioner, reused for every record rather than a closure and an
+   * object per record: the partitioner reads them during choose() and keeps neither.
+   */
+  private readonly probe = { topic: '', size: 0 };
+  private readonly hasOpenBatch = (partition: number): boolean => this.accumulator.hasOpenBatchWithRoom(this.probe.topic, partition, this.probe.size);
+  private readonly partitionerRecord: { key: unknown; value: unknown } = { key: null, value: null };
 
   constructor(options: ProducerOptions<K, V>) {
     this.options = resolveProducerOptions(options);
@@ -325,8 +332,14 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
     let partition: number;
     let appended: { batch: ProducerBatch; newBatch: boolean };
     try {
-      partition = this.partitioner.choose(metadata, data.key, explicit, (candidate) => this.accumulator.hasOpenBatchWithRoom(topic, candidate, size),
-        { key: source.key ?? null, value: source.value });
+      this.probe.topic = topic;
+      this.probe.size = size;
+      const forPartitioner = this.partitionerRecord;
+      forPartitioner.key = source.key ?? null;
+      forPartitioner.value = source.value;
+      partition = this.partitioner.choose(metadata, data.key, explicit, this.hasOpenBatch, forPartitioner);
+      forPartitioner.key = null;
+      forPartitioner.value = null;
       this.txn?.maybeAddPartition(topic, partition);
       appended = this.accumulator.append(topic, partition, data, size, completion, now);
     } catch (err) {

@@ -69,7 +69,8 @@ export class BatchBuilder {
     }
     const first = this.count === 0 ? timestamp : this.firstTimestamp;
     const delta = timestamp - first;
-    scratchKeyLengths.length = 0;
+    // Only records with headers use the list; emptying it is a runtime call worth skipping.
+    if (record.headers !== undefined && scratchKeyLengths.length > 0) scratchKeyLengths.length = 0;
     const bodySize = recordBodySize(record, this.count, delta, scratchKeyLengths);
     const needed = this.position + recordSize(bodySize);
     if (needed > this.buf.length) this.grow(needed);

@@ -5,6 +5,7 @@ import { ProducerRecordData } from '../../lib/record/record';
 import { encodeRecordBatch } from '../../lib/record/record-batch';
 
 const noop = (): void => undefined;
+const sameMemory = (a: Buffer, b: Buffer): boolean => a.buffer === b.buffer && a.byteOffset === b.byteOffset;
 
 function record(valueBytes: number, timestamp = 1000): ProducerRecordData {
   return { key: null, value: Buffer.alloc(valueBytes, 1), timestamp };
@@ -89,5 +90,42 @@ describe('client/record-accumulator', () => {
     for (let i = 0; i < 3; i++) acc.append('t', 1, record(5, 2000 + i), 20, (_err, m) => got.push(m!), 0);
     acc.drainHead(acc.queue('t', 1)).complete(40, -1);
     expect(got).to.deep.equal([40, 41, 42].map((offset, i) => ({ topic: 't', partition: 1, offset, timestamp: 2000 + i })));
+  });
+
+  it('reuses the buffer of a released batch for a later one, only when asked to', () => {
+    const acc = new RecordAccumulator({ batchSize: 200, lingerMs: 0, bufferMemory: 1000 });
+    const size = estimateRecordSize(record(100));
+    const first = acc.append('t', 0, record(100), size, noop, 0).batch;
+    const bytes = first.encode('none');
+    const drained = acc.drainHead(acc.queue('t', 0));
+    drained.complete(0, -1);
+    acc.release(drained, true);
+    const second = acc.append('t', 0, record(100, 2000), size, noop, 0).batch;
+    // Same memory, new contents: the first batch's bytes were overwritten by the second's.
+    expect(sameMemory(second.encode('none'), bytes)).to.equal(true);
+    expect(second.encode('none').equals(encodeRecordBatch([record(100, 2000)]))).to.equal(true);
+    const third = acc.append('t', 1, record(100), size, noop, 0).batch;
+    acc.release(acc.drainHead(acc.queue('t', 1)), false);
+    third.complete(0, -1);
+    expect(sameMemory(acc.append('t', 1, record(100), size, noop, 0).batch.encode('none'), third.encode('none'))).to.equal(false);
+  });
+
+  it('drops a batch it opened for a record that cannot be encoded', () => {
+    const acc = new RecordAccumulator({ batchSize: 1000, lingerMs: 0 });
+    const bad = { key: null, value: null, headers: [{ key: 7 as unknown as string, value: null }], timestamp: 1 };
+    expect(() => acc.append('t', 0, bad, 20, noop, 0)).to.throw(/header keys must be strings/);
+    expect(acc.queue('t', 0).batches).to.have.length(0);
+    expect(acc.bufferedBytes).to.equal(0);
+  });
+
+  it('expires the batches created at or before the deadline, oldest first, leaving later ones', () => {
+    const acc = new RecordAccumulator({ batchSize: 100, lingerMs: 0 });
+    const size = estimateRecordSize(record(80));
+    for (const at of [10, 20, 30]) acc.append('t', 0, record(80), size, noop, at);
+    acc.append('t', 1, record(80), size, noop, 15);
+    const expired = acc.removeExpired(20);
+    expect(expired.map((b) => [b.partition, b.createdAtMs])).to.deep.equal([[0, 10], [0, 20], [1, 15]]);
+    expect(acc.queue('t', 0).batches.map((b) => b.createdAtMs)).to.deep.equal([30]);
+    expect(acc.removeExpired(20)).to.deep.equal([]);
   });
 });
