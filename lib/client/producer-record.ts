@@ -87,7 +87,14 @@ export function toRecordData<K, V>(record: ProducerRecord<K, V>, nowMs: number,
     throw new InvalidArgumentError(`Invalid timestamp: ${String(record.timestamp)}. Timestamp should always be non-negative or null.`);
   }
   // Serializers may add headers (Kafka passes them the record's headers), so they come first. The
-  // defaults never do: a record without headers then allocates no list.
+  // defaults never do, and return Buffers as they are: such a record allocates nothing more.
+  if (record.headers == null && serializers === (DEFAULT_SERIALIZERS as unknown)) {
+    const k: unknown = record.key;
+    const v: unknown = record.value;
+    const key = k == null ? null : Buffer.isBuffer(k) ? k : serialize(serializers.key, record.topic, record.key, NO_HEADERS, 'key');
+    const value = v == null ? null : Buffer.isBuffer(v) ? v : serialize(serializers.value, record.topic, record.value, NO_HEADERS, 'value');
+    return { key, value, headers: undefined, timestamp };
+  }
   const headers = record.headers == null && serializers === (DEFAULT_SERIALIZERS as unknown) ? NO_HEADERS : toHeaders(record.headers);
   const key = serialize(serializers.key, record.topic, record.key, headers, 'key');
   const value = serialize(serializers.value, record.topic, record.value, headers, 'value');
