@@ -2,8 +2,10 @@
  * One batch of records bound for one partition, from the first append to the broker's answer.
  *
  * Each record is encoded into the batch's buffer when it is appended (lib/record/batch-builder.ts),
- * so a waiting batch holds bytes plus, per record, its completion callback and timestamp: no
- * record objects survive until the answer (they were most of the producer's GC work). The header
+ * so a waiting batch holds bytes, not record objects (those surviving young-generation
+ * collections until the answer were most of the producer's GC work). Callbacks and timestamps
+ * are kept as runs: consecutive records with the same callback (an application passing one
+ * function to every send) or the same millisecond cost one entry, not one each. The header
  * and CRC are written when the batch is first drained and the same bytes are resent on retry. An
  * idempotent producer stamps its producer id, epoch and base sequence first, so they are built
  * into the bytes (the CRC covers them); only a batch given a new sequence gets a new header.
@@ -56,9 +58,13 @@ export function estimateRecordSize(record: ProducerRecordData): number {
 let nextBatchSequence = 0;
 
 export class ProducerBatch {
-  /** Per record, in order: how to report its outcome, and its timestamp. */
-  readonly completions: Completion[] = [];
+  /** Runs of records, in order, reported through the same callback: callbacks[i] for counts[i] records. */
+  private readonly callbacks: Completion[] = [];
+  private readonly callbackCounts: number[] = [];
+  /** Runs of records with the same timestamp. */
   private readonly timestamps: number[] = [];
+  private readonly timestampCounts: number[] = [];
+  private count = 0;
   /** Null once the batch is done (its buffer may then be reused by another batch). */
   private builder: BatchBuilder | null;
   /** Estimated encoded size, header included (the estimate buffer.memory and batch.size count). */
@@ -86,20 +92,21 @@ export class ProducerBatch {
   }
 
   get recordCount(): number {
-    return this.completions.length;
+    return this.count;
   }
 
   /** True when a record of `recordBytes` fits under `batchSize` (an empty batch takes any record). */
   hasRoomFor(recordBytes: number, batchSize: number): boolean {
-    return !this.closed && (this.completions.length === 0 || this.sizeBytes + recordBytes <= batchSize);
+    return !this.closed && (this.count === 0 || this.sizeBytes + recordBytes <= batchSize);
   }
 
   /** Encodes the record into the batch; throws (leaving the batch unchanged) if it cannot be encoded. */
   append(record: ProducerRecordData, recordBytes: number, completion: Completion): void {
     const timestamp = record.timestamp as number;
     this.liveBuilder().append(record, timestamp);
-    this.completions.push(completion);
-    this.timestamps.push(timestamp);
+    addToRuns(this.callbacks, this.callbackCounts, completion);
+    addToRuns(this.timestamps, this.timestampCounts, timestamp);
+    this.count++;
     this.sizeBytes += recordBytes;
   }
 
@@ -144,14 +151,23 @@ export class ProducerBatch {
   complete(baseOffset: number, logAppendTimeMs: number): void {
     if (this.done) return;
     this.done = true;
-    const { topic, partition, completions, timestamps } = this;
-    for (let i = 0; i < completions.length; i++) {
-      completions[i](null, {
-        topic,
-        partition,
-        offset: baseOffset < 0 ? -1 : baseOffset + i,
-        timestamp: logAppendTimeMs >= 0 ? logAppendTimeMs : timestamps[i],
-      });
+    const { topic, partition, callbacks, callbackCounts, timestamps, timestampCounts } = this;
+    let run = 0;
+    let leftInRun = timestampCounts[0];
+    let index = 0;
+    for (let c = 0; c < callbacks.length; c++) {
+      const callback = callbacks[c];
+      for (let n = callbackCounts[c]; n > 0; n--) {
+        if (leftInRun === 0) leftInRun = timestampCounts[++run];
+        leftInRun--;
+        callback(null, {
+          topic,
+          partition,
+          offset: baseOffset < 0 ? -1 : baseOffset + index,
+          timestamp: logAppendTimeMs >= 0 ? logAppendTimeMs : timestamps[run],
+        });
+        index++;
+      }
     }
   }
 
@@ -160,6 +176,19 @@ export class ProducerBatch {
     this.done = true;
     this.error = err;
     const partition = this.partition;
-    for (const completion of this.completions) completion(err, undefined, partition);
+    for (let c = 0; c < this.callbacks.length; c++) {
+      const callback = this.callbacks[c];
+      for (let n = this.callbackCounts[c]; n > 0; n--) callback(err, undefined, partition);
+    }
+  }
+}
+
+/** Counts `value` as the next element of the run-length list (values[i] repeated counts[i] times). */
+function addToRuns<T>(values: T[], counts: number[], value: T): void {
+  const last = values.length - 1;
+  if (last >= 0 && values[last] === value) counts[last]++;
+  else {
+    values.push(value);
+    counts.push(1);
   }
 }

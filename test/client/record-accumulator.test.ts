@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { estimateRecordSize } from '../../lib/client/producer-batch';
+import { estimateRecordSize, RecordMetadata } from '../../lib/client/producer-batch';
 import { RecordAccumulator } from '../../lib/client/record-accumulator';
 import { ProducerRecordData } from '../../lib/record/record';
 import { encodeRecordBatch } from '../../lib/record/record-batch';
@@ -127,5 +127,22 @@ describe('client/record-accumulator', () => {
     expect(expired.map((b) => [b.partition, b.createdAtMs])).to.deep.equal([[0, 10], [0, 20], [1, 15]]);
     expect(acc.queue('t', 0).batches.map((b) => b.createdAtMs)).to.deep.equal([30]);
     expect(acc.removeExpired(20)).to.deep.equal([]);
+  });
+
+  it('reports each record once, in order, with its own timestamp, when callbacks and timestamps repeat', () => {
+    const acc = new RecordAccumulator({ batchSize: 10000, lingerMs: 0 });
+    const got: Array<[string, number, number]> = [];
+    const shared = (_err: Error | null, m?: RecordMetadata): void => { got.push(['shared', m!.offset, m!.timestamp]); };
+    const own = (_err: Error | null, m?: RecordMetadata): void => { got.push(['own', m!.offset, m!.timestamp]); };
+    const plan: Array<[typeof shared, number]> = [[shared, 5], [shared, 5], [own, 5], [shared, 6], [shared, 6], [shared, 6], [own, 7]];
+    for (const [callback, timestamp] of plan) acc.append('t', 0, record(1, timestamp), 10, callback, 0);
+    const batch = acc.drainHead(acc.queue('t', 0));
+    batch.complete(100, -1);
+    expect(got).to.deep.equal(plan.map(([callback, timestamp], i) => [callback === shared ? 'shared' : 'own', 100 + i, timestamp]));
+    const failed: Array<[Error | null, number | undefined]> = [];
+    for (let i = 0; i < 3; i++) acc.append('t', 2, record(1), 10, (err, _m, partition) => failed.push([err, partition]), 0);
+    const boom = new Error('boom');
+    acc.drainHead(acc.queue('t', 2)).fail(boom);
+    expect(failed).to.deep.equal([[boom, 2], [boom, 2], [boom, 2]]);
   });
 });
