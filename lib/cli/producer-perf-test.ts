@@ -147,7 +147,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 async function runTest(producer: Producer, payload: PayloadSource, opts: ProducerPerfOptions, io: CliIo): Promise<number> {
   const stats = new ProducerPerfStats((line) => io.out(`${line}\n`));
   const throttler = new ThroughputThrottler(opts.throughput, Date.now());
-  const window = new SendWindow(maxOutstanding(opts, payload(0).length));
+  const windowSize = maxOutstanding(opts, payload(0).length);
+  const window = new SendWindow(windowSize);
+  // A full window is waited on until an eighth of it is free: one wait per many sends.
+  const resumeAt = windowSize - Math.max(1, Math.floor(windowSize / 8));
   let failed = 0;
   const onError = (err: unknown): void => {
     failed += 1;
@@ -171,7 +174,10 @@ async function runTest(producer: Producer, payload: PayloadSource, opts: Produce
     if (transactions) await producer.initTransactions();
     for (let i = 0; i < opts.numRecords; i++) {
       const value = payload(i);
-      if (!window.tryAcquire()) await window.acquire();
+      if (!window.tryAcquire()) {
+        await window.waitUntilAtMost(resumeAt);
+        await window.acquire();
+      }
       if (transactions && transactionSize === 0) {
         producer.beginTransaction();
         transactionStart = Date.now();
