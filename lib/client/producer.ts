@@ -251,7 +251,7 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
     this.idempotence?.ensureProducerId();
     const topic = record.topic;
     // Fast path: nothing queued ahead of this record, metadata known, memory available.
-    const metadata = this.blocked.length === 0 && !this.awaitingMetadata.has(topic) ? this.metadata.topic(topic) : undefined;
+    const metadata = this.blocked.length === 0 && (this.awaitingMetadata.size === 0 || !this.awaitingMetadata.has(topic)) ? this.metadata.topic(topic) : undefined;
     if (metadata !== undefined && this.accumulator.bufferedBytes + size <= this.options.bufferMemory) {
       this.append(metadata, topic, record.partition, data, size, completion, record, now);
     } else {

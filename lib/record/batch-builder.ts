@@ -19,6 +19,7 @@ import { COMPRESSION_IDS, CompressionType, compress } from './compression';
 import { writeInt64 } from './int64';
 import { ProducerRecordData } from './record';
 import { recordBodySize, recordSize, writeRecord } from './record-codec';
+import { sizeOfVarlong, writeVarlong } from './varint';
 
 /** The header fields a producer chooses; everything else follows from the records. */
 export interface BuildBatchOptions {
@@ -69,15 +70,48 @@ export class BatchBuilder {
     }
     const first = this.count === 0 ? timestamp : this.firstTimestamp;
     const delta = timestamp - first;
-    // Only records with headers use the list; emptying it is a runtime call worth skipping.
-    if (record.headers !== undefined && scratchKeyLengths.length > 0) scratchKeyLengths.length = 0;
+    if (record.headers == null) {
+      this.appendWithoutHeaders(record.key, record.value, delta);
+    } else {
+      this.appendWithHeaders(record, delta);
+    }
+    if (this.count === 0 || timestamp > this.maxTimestamp) this.maxTimestamp = timestamp;
+    this.firstTimestamp = first;
+    this.count++;
+  }
+
+  /**
+   * The common record (no headers) written field by field, the same bytes as record-codec's
+   * writeRecord: the lengths are known-good integers here, so the varints skip the range checks.
+   */
+  private appendWithoutHeaders(key: Buffer | null, value: Buffer | null, timestampDelta: number): void {
+    const offsetDelta = this.count;
+    const keyLength = key === null ? -1 : key.length;
+    const valueLength = value === null ? -1 : value.length;
+    const bodySize = 1 + sizeOfVarlong(timestampDelta) + unsignedVarintSize(zigzag(offsetDelta))
+      + unsignedVarintSize(zigzag(keyLength)) + (keyLength > 0 ? keyLength : 0)
+      + unsignedVarintSize(zigzag(valueLength)) + (valueLength > 0 ? valueLength : 0) + 1;
+    const needed = this.position + unsignedVarintSize(zigzag(bodySize)) + bodySize;
+    if (needed > this.buf.length) this.grow(needed);
+    const buf = this.buf;
+    let position = writeUnsignedVarint(buf, this.position, zigzag(bodySize));
+    buf[position++] = 0; // record attributes: unused in v2
+    position = writeVarlong(buf, position, timestampDelta);
+    position = writeUnsignedVarint(buf, position, zigzag(offsetDelta));
+    position = writeUnsignedVarint(buf, position, zigzag(keyLength));
+    if (key !== null) position = copyBytes(buf, position, key);
+    position = writeUnsignedVarint(buf, position, zigzag(valueLength));
+    if (value !== null) position = copyBytes(buf, position, value);
+    buf[position++] = 0; // varint 0: no headers
+    this.position = position;
+  }
+
+  private appendWithHeaders(record: ProducerRecordData, delta: number): void {
+    scratchKeyLengths.length = 0;
     const bodySize = recordBodySize(record, this.count, delta, scratchKeyLengths);
     const needed = this.position + recordSize(bodySize);
     if (needed > this.buf.length) this.grow(needed);
     this.position = writeRecord(this.buf, this.position, record, this.count, delta, bodySize, scratchKeyLengths, 0);
-    if (this.count === 0 || timestamp > this.maxTimestamp) this.maxTimestamp = timestamp;
-    this.firstTimestamp = first;
-    this.count++;
   }
 
   private grow(needed: number): void {
@@ -119,4 +153,39 @@ export class BatchBuilder {
     out.writeUInt32BE(computeBatchCrc(out, 0, out.length), CRC_OFFSET);
     return out;
   }
+}
+
+/** Zig-zag of an int32 (every caller passes a length, a count or a record index). */
+function zigzag(value: number): number {
+  return ((value << 1) ^ (value >> 31)) >>> 0;
+}
+
+function unsignedVarintSize(value: number): number {
+  if (value < 0x80) return 1;
+  if (value < 0x4000) return 2;
+  if (value < 0x200000) return 3;
+  if (value < 0x10000000) return 4;
+  return 5;
+}
+
+function writeUnsignedVarint(buf: Buffer, position: number, value: number): number {
+  while (value > 0x7f) {
+    buf[position++] = (value & 0x7f) | 0x80;
+    value >>>= 7;
+  }
+  buf[position++] = value;
+  return position;
+}
+
+/** Below this length a byte loop beats the native copy call (as in record-codec). */
+const SMALL_COPY_BYTES = 16;
+
+function copyBytes(buf: Buffer, position: number, bytes: Buffer): number {
+  const length = bytes.length;
+  if (length <= SMALL_COPY_BYTES) {
+    for (let i = 0; i < length; i++) buf[position + i] = bytes[i];
+  } else {
+    buf.set(bytes, position);
+  }
+  return position + length;
 }
