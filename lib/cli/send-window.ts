@@ -10,6 +10,7 @@ export class SendWindow {
   private outstanding = 0;
   private readonly slotWaiters: Array<() => void> = [];
   private readonly drainWaiters: Array<() => void> = [];
+  private levelWaiter: { level: number; resolve: () => void } | null = null;
 
   constructor(private readonly maxOutstanding: number) {
     if (!Number.isInteger(maxOutstanding) || maxOutstanding < 1) throw new RangeError('maxOutstanding must be a positive integer');
@@ -34,11 +35,28 @@ export class SendWindow {
     this.outstanding += 1;
   }
 
+  /**
+   * Resolves once at most `level` slots are taken. A loop that finds the window full waits here
+   * for many free slots at once, rather than for one at a time (a promise per send).
+   */
+  waitUntilAtMost(level: number): Promise<void> {
+    if (this.outstanding <= level) return Promise.resolve();
+    if (this.levelWaiter !== null) throw new Error('SendWindow.waitUntilAtMost is already waited on');
+    return new Promise<void>((resolve) => {
+      this.levelWaiter = { level, resolve };
+    });
+  }
+
   /** Hands back the slot taken by `acquire`, whatever the send's outcome. */
   release(): void {
     if (this.outstanding <= 0) throw new Error('SendWindow.release without a matching acquire');
     this.outstanding -= 1;
-    this.slotWaiters.shift()?.();
+    if (this.slotWaiters.length > 0) (this.slotWaiters.shift() as () => void)();
+    const levelWaiter = this.levelWaiter;
+    if (levelWaiter !== null && this.outstanding <= levelWaiter.level) {
+      this.levelWaiter = null;
+      levelWaiter.resolve();
+    }
     if (this.outstanding === 0) this.drainWaiters.splice(0).forEach((resolve) => resolve());
   }
 

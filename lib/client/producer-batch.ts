@@ -1,16 +1,20 @@
 /**
  * One batch of records bound for one partition, from the first append to the broker's answer.
  *
- * Holds the records and the resolve/reject functions of their send() promises side by side in
- * arrays, so completing a batch is one loop and no per-record promise or timer is created. The
- * batch is encoded once, when first drained, and the same bytes are resent on retry. An
+ * Each record is encoded into the batch's buffer when it is appended (lib/record/batch-builder.ts),
+ * so a waiting batch holds bytes, not record objects (those surviving young-generation
+ * collections until the answer were most of the producer's GC work). Callbacks and timestamps
+ * are kept as runs: consecutive records with the same callback (an application passing one
+ * function to every send) or the same millisecond cost one entry, not one each. The header
+ * and CRC are written when the batch is first drained and the same bytes are resent on retry. An
  * idempotent producer stamps its producer id, epoch and base sequence first, so they are built
- * into the bytes (the CRC covers them); only a batch given a new sequence is encoded again.
+ * into the bytes (the CRC covers them); only a batch given a new sequence gets a new header.
+ * Completing a batch is one loop over the callbacks: no per-record promise or timer is created.
  */
 import { BATCH_HEADER_SIZE } from '../record/batch-header';
+import { BatchBuilder } from '../record/batch-builder';
 import { CompressionType } from '../record/compression';
 import { ProducerRecordData } from '../record/record';
-import { encodeRecordBatch } from '../record/record-batch';
 import { sizeOfVarint } from '../record/varint';
 
 export interface RecordMetadata {
@@ -21,9 +25,11 @@ export interface RecordMetadata {
   timestamp: number;
 }
 
-export type Resolve = (metadata: RecordMetadata) => void;
-/** `partition` is the batch's, for records that failed after joining one (interceptors report it). */
-export type Reject = (err: Error, partition?: number) => void;
+/**
+ * How a record's outcome is reported: Kafka's send callback. `metadata` is set on success; on
+ * failure `partition` is the batch's, for records that failed after joining one (interceptors report it).
+ */
+export type Completion = (err: Error | null, metadata?: RecordMetadata, partition?: number) => void;
 
 function sizeOfBytes(bytes: Buffer | null | undefined): number {
   return bytes == null ? 1 : sizeOfVarint(bytes.length) + bytes.length;
@@ -52,10 +58,16 @@ export function estimateRecordSize(record: ProducerRecordData): number {
 let nextBatchSequence = 0;
 
 export class ProducerBatch {
-  readonly records: ProducerRecordData[] = [];
-  readonly resolvers: Resolve[] = [];
-  readonly rejecters: Reject[] = [];
-  /** Estimated encoded size, header included. */
+  /** Runs of records, in order, reported through the same callback: callbacks[i] for counts[i] records. */
+  private readonly callbacks: Completion[] = [];
+  private readonly callbackCounts: number[] = [];
+  /** Runs of records with the same timestamp. */
+  private readonly timestamps: number[] = [];
+  private readonly timestampCounts: number[] = [];
+  private count = 0;
+  /** Null once the batch is done (its buffer may then be reused by another batch). */
+  private builder: BatchBuilder | null;
+  /** Estimated encoded size, header included (the estimate buffer.memory and batch.size count). */
   sizeBytes = BATCH_HEADER_SIZE;
   /** No more appends: the batch filled up or was drained. */
   closed = false;
@@ -74,29 +86,35 @@ export class ProducerBatch {
   producerEpoch = -1;
   baseSequence = -1;
 
-  constructor(readonly topic: string, readonly partition: number, readonly createdAtMs: number) {}
+  /** `buffer` receives the encoded records (at least batch.size bytes, or the first record's estimate). */
+  constructor(readonly topic: string, readonly partition: number, readonly createdAtMs: number, buffer: Buffer = Buffer.allocUnsafe(1024)) {
+    this.builder = new BatchBuilder(buffer);
+  }
 
   get recordCount(): number {
-    return this.records.length;
+    return this.count;
   }
 
   /** True when a record of `recordBytes` fits under `batchSize` (an empty batch takes any record). */
   hasRoomFor(recordBytes: number, batchSize: number): boolean {
-    return !this.closed && (this.records.length === 0 || this.sizeBytes + recordBytes <= batchSize);
+    return !this.closed && (this.count === 0 || this.sizeBytes + recordBytes <= batchSize);
   }
 
-  append(record: ProducerRecordData, recordBytes: number, resolve: Resolve, reject: Reject): void {
-    this.records.push(record);
-    this.resolvers.push(resolve);
-    this.rejecters.push(reject);
+  /** Encodes the record into the batch; throws (leaving the batch unchanged) if it cannot be encoded. */
+  append(record: ProducerRecordData, recordBytes: number, completion: Completion): void {
+    const timestamp = record.timestamp as number;
+    this.liveBuilder().append(record, timestamp);
+    addToRuns(this.callbacks, this.callbackCounts, completion);
+    addToRuns(this.timestamps, this.timestampCounts, timestamp);
+    this.count++;
     this.sizeBytes += recordBytes;
   }
 
-  /** Encodes once; the batch is closed from then on, so the bytes always match the records. */
+  /** Builds the header once; the batch is closed from then on, so the bytes always match the records. */
   encode(compression: CompressionType, transactional = false): Buffer {
     if (this.encoded === null) {
       this.closed = true;
-      this.encoded = encodeRecordBatch(this.records, {
+      this.encoded = this.liveBuilder().build({
         compression, producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence: this.baseSequence, transactional,
       });
     }
@@ -112,18 +130,44 @@ export class ProducerBatch {
     this.encoded = null;
   }
 
+  /**
+   * After the batch is done: its buffer, which nothing reads any more once the broker has
+   * answered the request that carried it; null when already taken.
+   */
+  takeBuffer(): Buffer | null {
+    const builder = this.builder;
+    if (builder === null || !this.done) return null;
+    this.builder = null;
+    this.encoded = null;
+    return builder.buffer;
+  }
+
+  private liveBuilder(): BatchBuilder {
+    if (this.builder === null) throw new Error(`batch for ${this.topic}-${this.partition} was already released`);
+    return this.builder;
+  }
+
   /** Resolves every record; `logAppendTimeMs` is -1 unless the topic uses LogAppendTime. */
   complete(baseOffset: number, logAppendTimeMs: number): void {
     if (this.done) return;
     this.done = true;
-    const { topic, partition, records, resolvers } = this;
-    for (let i = 0; i < resolvers.length; i++) {
-      resolvers[i]({
-        topic,
-        partition,
-        offset: baseOffset < 0 ? -1 : baseOffset + i,
-        timestamp: logAppendTimeMs >= 0 ? logAppendTimeMs : (records[i].timestamp as number),
-      });
+    const { topic, partition, callbacks, callbackCounts, timestamps, timestampCounts } = this;
+    let run = 0;
+    let leftInRun = timestampCounts[0];
+    let index = 0;
+    for (let c = 0; c < callbacks.length; c++) {
+      const callback = callbacks[c];
+      for (let n = callbackCounts[c]; n > 0; n--) {
+        if (leftInRun === 0) leftInRun = timestampCounts[++run];
+        leftInRun--;
+        callback(null, {
+          topic,
+          partition,
+          offset: baseOffset < 0 ? -1 : baseOffset + index,
+          timestamp: logAppendTimeMs >= 0 ? logAppendTimeMs : timestamps[run],
+        });
+        index++;
+      }
     }
   }
 
@@ -131,6 +175,20 @@ export class ProducerBatch {
     if (this.done) return;
     this.done = true;
     this.error = err;
-    for (const reject of this.rejecters) reject(err, this.partition);
+    const partition = this.partition;
+    for (let c = 0; c < this.callbacks.length; c++) {
+      const callback = this.callbacks[c];
+      for (let n = this.callbackCounts[c]; n > 0; n--) callback(err, undefined, partition);
+    }
+  }
+}
+
+/** Counts `value` as the next element of the run-length list (values[i] repeated counts[i] times). */
+function addToRuns<T>(values: T[], counts: number[], value: T): void {
+  const last = values.length - 1;
+  if (last >= 0 && values[last] === value) counts[last]++;
+  else {
+    values.push(value);
+    counts.push(1);
   }
 }

@@ -11,7 +11,7 @@
 import { ErrorCode } from '../protocol/errors';
 import { userError } from './client-errors';
 import { TopicMetadata } from './metadata-cache';
-import { asPartitioner, ClusterView, DefaultPartitioner, Partitioner, PartitionerFunction } from './partitioners';
+import { asPartitioner, ClusterView, DefaultPartitioner, Partitioner, PartitionerFunction, UniformStickyPartitioner } from './partitioners';
 
 export interface ProducerPartitionerOptions {
   /** Default: Kafka's DefaultPartitioner. */
@@ -59,17 +59,25 @@ class MetadataClusterView implements ClusterView {
 export class ProducerPartitioner {
   private readonly partitioner: Partitioner;
   private readonly cluster: MetadataClusterView;
+  /** The built-in sticky partitioners answer keyless records from state that only choose() changes. */
+  private readonly builtInSticky: boolean;
+  /** The last keyless choice and the metadata it was made with (see choose()). */
+  private lastMetadata: TopicMetadata | undefined = undefined;
+  private lastPartition = -1;
 
   /** `random` (in [0, 1)) drives the default partitioner's sticky choice; tests inject a deterministic one. */
   constructor(random: () => number = Math.random, options: ProducerPartitionerOptions = {}) {
     this.partitioner = options.partitioner ? asPartitioner(options.partitioner) : new DefaultPartitioner(options.ignoreKeys ?? false, random);
+    // Exactly the built-ins: a subclass may override partition().
+    const kind = this.partitioner.constructor;
+    this.builtInSticky = kind === DefaultPartitioner || kind === UniformStickyPartitioner;
     this.cluster = new MetadataClusterView(options.lookup ?? (() => undefined));
   }
 
   /**
    * @param hasOpenBatch whether a record of this size would join an existing open batch of a partition;
    *   when the chosen one has none, a new batch is about to start: onNewBatch, then the partitioner is asked again.
-   * @param record the key and value before serialization, for custom partitioners.
+   * @param record the key and value before serialization, for custom partitioners (read here, not kept).
    */
   choose(metadata: TopicMetadata, keyBytes: Buffer | null, explicit: number | undefined, hasOpenBatch: (partition: number) => boolean,
     record: { key: unknown; value: unknown } = { key: keyBytes, value: null }): number {
@@ -81,6 +89,11 @@ export class ProducerPartitioner {
       }
       return explicit;
     }
+    // A keyless record under a built-in sticky partitioner, with the same metadata object as the
+    // last one (so the same topic and leaders) and that partition's batch still open: the
+    // partitioner would answer the same partition and skip onNewBatch, so answer without asking.
+    const fast = keyBytes === null && this.builtInSticky;
+    if (fast && metadata === this.lastMetadata && hasOpenBatch(this.lastPartition)) return this.lastPartition;
     this.cluster.current = metadata;
     const topic = metadata.name;
     const p = this.partitioner;
@@ -88,6 +101,10 @@ export class ProducerPartitioner {
     if (p.onNewBatch && !hasOpenBatch(partition)) {
       p.onNewBatch(topic, this.cluster, partition);
       partition = this.ask(topic, keyBytes, record, count);
+    }
+    if (fast) {
+      this.lastMetadata = metadata;
+      this.lastPartition = partition;
     }
     return partition;
   }

@@ -87,8 +87,17 @@ export function toRecordData<K, V>(record: ProducerRecord<K, V>, nowMs: number,
     throw new InvalidArgumentError(`Invalid timestamp: ${String(record.timestamp)}. Timestamp should always be non-negative or null.`);
   }
   // Serializers may add headers (Kafka passes them the record's headers), so they come first. The
-  // defaults never do: a record without headers then allocates no list.
-  const headers = record.headers == null && serializers === (DEFAULT_SERIALIZERS as unknown) ? NO_HEADERS : toHeaders(record.headers);
+  // defaults never do, and return Buffers as they are: such a record allocates nothing more.
+  // The producer holds its own {key, value} pair: compare the serializers, not the pair.
+  const defaults = serializers.key === (DEFAULT_SERIALIZERS.key as unknown) && serializers.value === (DEFAULT_SERIALIZERS.value as unknown);
+  if (record.headers == null && defaults) {
+    const k: unknown = record.key;
+    const v: unknown = record.value;
+    const key = k == null ? null : Buffer.isBuffer(k) ? k : serialize(serializers.key, record.topic, record.key, NO_HEADERS, 'key');
+    const value = v == null ? null : Buffer.isBuffer(v) ? v : serialize(serializers.value, record.topic, record.value, NO_HEADERS, 'value');
+    return { key, value, headers: undefined, timestamp };
+  }
+  const headers = toHeaders(record.headers);
   const key = serialize(serializers.key, record.topic, record.key, headers, 'key');
   const value = serialize(serializers.value, record.topic, record.value, headers, 'value');
   return { key, value, headers: headers.length > 0 ? headers : undefined, timestamp };

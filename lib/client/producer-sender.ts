@@ -195,7 +195,7 @@ export class ProducerSender {
   /** Fails queued batches older than delivery.timeout.ms. */
   private expire(now: number): void {
     const deadline = now - this.options.deliveryTimeoutMs;
-    const expired = this.accumulator.removeWhere((b) => b.createdAtMs <= deadline);
+    const expired = this.accumulator.removeExpired(deadline);
     for (const batch of expired) {
       const err = userError(ErrorCode.REQUEST_TIMED_OUT,
         `Expiring ${batch.recordCount} record(s) for ${batch.topic}-${batch.partition}: ${now - batch.createdAtMs} ms has passed since batch creation`);

@@ -1,9 +1,10 @@
 /**
  * The public Producer: send() records, get their offsets back.
  *
- * send() converts the record, picks its partition and appends it to the accumulator, all
- * synchronously when the topic's metadata is known; the only promise per record is the one
- * send() returns, resolved in a loop when its batch is acknowledged. Records for a topic whose
+ * send() converts the record, picks its partition and encodes it into its batch, all
+ * synchronously when the topic's metadata is known. A record's outcome is reported through one
+ * Completion callback kept by its batch: the caller's own callback with send(record, callback),
+ * which then costs no promise and no closure, or one that settles the promise send() returns. Records for a topic whose
  * metadata is still loading, or arriving while buffer.memory is exhausted, wait in FIFO queues
  * (so per-partition order is kept) for at most max.block.ms. The sender (producer-sender.ts)
  * does the network side; with idempotence (the default) ProducerIdempotence
@@ -20,7 +21,7 @@ import { IllegalStateError, closedError, userError } from './client-errors';
 import { clientLogger } from './client-logger';
 import { ConnectionPool } from './connection-pool';
 import { MetadataCache, poolMetadataFetcher, TopicMetadata } from './metadata-cache';
-import { estimateRecordSize, ProducerBatch, RecordMetadata, Reject, Resolve } from './producer-batch';
+import { Completion, estimateRecordSize, ProducerBatch, RecordMetadata } from './producer-batch';
 import { ProducerOptions, ResolvedProducerOptions, producerOptionsFromProperties, resolveProducerOptions } from './producer-options';
 import { ProducerPartitioner } from './producer-partitioner';
 import { ProducerIdempotence } from './producer-idempotence';
@@ -49,8 +50,7 @@ interface PendingSend {
   partition: number | undefined;
   data: ProducerRecordData;
   size: number;
-  resolve: Resolve;
-  reject: Reject;
+  completion: Completion;
   sinceMs: number;
 }
 
@@ -73,6 +73,13 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
   private closing: Promise<void> | null = null;
   private readonly recorder: ProducerMetricsRecorder;
   private readonly unregisterMetrics: () => void;
+  /**
+   * What append() hands the partitioner, reused for every record rather than a closure and an
+   * object per record: the partitioner reads them during choose() and keeps neither.
+   */
+  private readonly probe = { topic: '', size: 0 };
+  private readonly hasOpenBatch = (partition: number): boolean => this.accumulator.hasOpenBatchWithRoom(this.probe.topic, partition, this.probe.size);
+  private readonly partitionerRecord: { key: unknown; value: unknown } = { key: null, value: null };
 
   constructor(options: ProducerOptions<K, V>) {
     this.options = resolveProducerOptions(options);
@@ -90,7 +97,7 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
       metadataMaxAgeMs: o.metadataMaxAgeMs, retryBackoffMs: o.retryBackoffMs, retryBackoffMaxMs: o.retryBackoffMaxMs,
       allowAutoTopicCreation: true, onBrokers: (brokers) => this.pool.setNodes(brokers), logger: o.logger,
     });
-    this.accumulator = new RecordAccumulator({ batchSize: o.batchSize, lingerMs: o.lingerMs });
+    this.accumulator = new RecordAccumulator({ batchSize: o.batchSize, lingerMs: o.lingerMs, bufferMemory: o.bufferMemory });
     const retryPolicy = new RetryPolicy({
       retries: o.retries, retryBackoffMs: o.retryBackoffMs, retryBackoffMaxMs: o.retryBackoffMaxMs, deliveryTimeoutMs: o.deliveryTimeoutMs,
     });
@@ -192,61 +199,63 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
   send(record: ProducerRecord<K, V>, callback: (err: Error | null, metadata?: RecordMetadata) => void): void;
   send(record: ProducerRecord<K, V>, callback?: (err: Error | null, metadata?: RecordMetadata) => void): Promise<RecordMetadata> | void {
     if (callback) {
-      this.intercept(record, (metadata) => callback(null, metadata), (err) => callback(err));
+      this.intercept(record, callback);
       return;
     }
-    return new Promise<RecordMetadata>((resolve, reject) => this.intercept(record, resolve, reject));
+    return new Promise<RecordMetadata>((resolve, reject) => this.intercept(record, (err, metadata) => {
+      if (err) reject(err);
+      else resolve(metadata as RecordMetadata);
+    }));
   }
 
   /** onSend before anything else; onAcknowledgement before the application hears of the outcome. */
-  private intercept(record: ProducerRecord<K, V>, resolve: Resolve, reject: Reject): void {
+  private intercept(record: ProducerRecord<K, V>, completion: Completion): void {
     const interceptors = this.ext.interceptors;
     if (interceptors.empty) {
-      this.dispatch(record, resolve, reject);
+      this.dispatch(record, completion);
       return;
     }
     const sent = interceptors.onSend(record);
-    this.dispatch(sent, (metadata) => {
-      interceptors.onAcknowledgement(metadata, null);
-      resolve(metadata);
-    }, (err, partition) => {
-      interceptors.onSendError(sent, err, partition);
-      reject(err);
+    this.dispatch(sent, (err, metadata, partition) => {
+      if (err) interceptors.onSendError(sent, err, partition);
+      else interceptors.onAcknowledgement(metadata as RecordMetadata, null);
+      completion(err, metadata, partition);
     });
   }
 
-  private dispatch(record: ProducerRecord<K, V>, resolve: Resolve, reject: Reject): void {
+  private dispatch(record: ProducerRecord<K, V>, completion: Completion): void {
     if (this.closing) {
       this.recorder.recordsFailedForGood(1);
-      reject(closedError('the producer'));
+      completion(closedError('the producer'));
       return;
     }
     const refused = this.txn?.sendError();
     if (refused) {
       this.recorder.recordsFailedForGood(1);
-      reject(refused);
+      completion(refused);
       return;
     }
     let data: ProducerRecordData;
     let size: number;
+    const now = Date.now();
     try {
-      data = toRecordData(record, Date.now(), this.ext.serializers);
+      data = toRecordData(record, now, this.ext.serializers);
       size = estimateRecordSize(data);
       this.checkSize(size);
     } catch (err) {
       this.recorder.recordsFailedForGood(1);
-      reject(err as Error);
+      completion(err as Error);
       return;
     }
     this.incomplete++;
     this.idempotence?.ensureProducerId();
     const topic = record.topic;
     // Fast path: nothing queued ahead of this record, metadata known, memory available.
-    const metadata = this.blocked.length === 0 && !this.awaitingMetadata.has(topic) ? this.metadata.topic(topic) : undefined;
+    const metadata = this.blocked.length === 0 && (this.awaitingMetadata.size === 0 || !this.awaitingMetadata.has(topic)) ? this.metadata.topic(topic) : undefined;
     if (metadata !== undefined && this.accumulator.bufferedBytes + size <= this.options.bufferMemory) {
-      this.append(metadata, topic, record.partition, data, size, resolve, reject, record);
+      this.append(metadata, topic, record.partition, data, size, completion, record, now);
     } else {
-      this.enqueue({ source: record, topic, partition: record.partition, data, size, resolve, reject, sinceMs: 0 });
+      this.enqueue({ source: record, topic, partition: record.partition, data, size, completion, sinceMs: 0 });
     }
   }
 
@@ -315,24 +324,31 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
   }
 
   private appendPending(metadata: TopicMetadata, p: PendingSend): void {
-    this.append(metadata, p.topic, p.partition, p.data, p.size, p.resolve, p.reject, p.source);
+    this.append(metadata, p.topic, p.partition, p.data, p.size, p.completion, p.source, Date.now());
   }
 
   private append(metadata: TopicMetadata, topic: string, explicit: number | undefined, data: ProducerRecordData, size: number,
-    resolve: Resolve, reject: Reject, source: PendingSend['source']): void {
+    completion: Completion, source: PendingSend['source'], now: number): void {
     let partition: number;
+    let appended: { batch: ProducerBatch; newBatch: boolean };
     try {
-      partition = this.partitioner.choose(metadata, data.key, explicit, (candidate) => this.accumulator.hasOpenBatchWithRoom(topic, candidate, size),
-        { key: source.key ?? null, value: source.value });
+      this.probe.topic = topic;
+      this.probe.size = size;
+      const forPartitioner = this.partitionerRecord;
+      forPartitioner.key = source.key ?? null;
+      forPartitioner.value = source.value;
+      partition = this.partitioner.choose(metadata, data.key, explicit, this.hasOpenBatch, forPartitioner);
+      forPartitioner.key = null;
+      forPartitioner.value = null;
+      this.txn?.maybeAddPartition(topic, partition);
+      appended = this.accumulator.append(topic, partition, data, size, completion, now);
     } catch (err) {
       this.recorder.recordsFailedForGood(1);
-      reject(err as Error);
+      completion(err as Error);
       this.recordsDone(1);
       return;
     }
-    this.txn?.maybeAddPartition(topic, partition);
-    const now = Date.now();
-    const { batch, newBatch } = this.accumulator.append(topic, partition, data, size, resolve, reject, now);
+    const { batch, newBatch } = appended;
     if (batch.closed || this.options.lingerMs === 0 || this.sender.flushing > 0) {
       this.sender.wakeup();
     } else if (newBatch) {
@@ -404,7 +420,7 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
   /** A record that failed before joining a batch. */
   private settleOne(p: PendingSend, err: Error): void {
     this.recorder.recordsFailedForGood(1);
-    p.reject(err);
+    p.completion(err);
     this.recordsDone(1);
   }
 
@@ -417,7 +433,8 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
 
   private onBatchDone(batch: ProducerBatch): void {
     if (batch.error !== null) this.txn?.batchFailed(batch.error);
-    this.accumulator.release(batch);
+    // acks=0: no answer tells that the socket is done with the batch's bytes, so they are not reused.
+    this.accumulator.release(batch, this.options.acks !== 0);
     this.recordsDone(batch.recordCount);
     this.unblock();
   }

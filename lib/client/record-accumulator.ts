@@ -3,11 +3,15 @@
  * to send: it is full (batch.size), a later batch exists behind it, linger.ms has passed since it
  * was created, a flush is in progress, or — for a retried batch — its backoff has run out.
  *
- * Also keeps the byte count of records not yet acknowledged, which buffer.memory bounds. The
+ * Also keeps the byte count of records not yet acknowledged, which buffer.memory bounds, and (as
+ * Kafka's BufferPool) a free list of batch.size buffers that finished batches hand back, at most
+ * buffer.memory's worth, so the producer does not allocate a fresh buffer per batch. The
  * accumulator never sends anything and owns no timers: the sender asks it when to wake up next.
+ * Every per-record step is O(1); only expiry and aborts look at more than a queue's ends.
  */
 import { ProducerRecordData } from '../record/record';
-import { ProducerBatch, Reject, Resolve } from './producer-batch';
+import { BATCH_HEADER_SIZE } from '../record/batch-header';
+import { Completion, ProducerBatch } from './producer-batch';
 
 export interface PartitionQueue {
   readonly topic: string;
@@ -19,6 +23,8 @@ export interface PartitionQueue {
 export interface AccumulatorOptions {
   batchSize: number;
   lingerMs: number;
+  /** Bounds the free list of batch buffers (Kafka's buffer.memory); default: 32 batches. */
+  bufferMemory?: number;
 }
 
 export interface AppendResult {
@@ -32,8 +38,13 @@ export class RecordAccumulator {
   private readonly all: PartitionQueue[] = [];
   /** Estimated bytes of every batch not yet completed, queued or in flight. */
   bufferedBytes = 0;
+  /** Buffers of exactly batch.size bytes from finished batches, ready for new ones. */
+  private readonly freeBuffers: Buffer[] = [];
+  private readonly maxFreeBuffers: number;
 
-  constructor(private readonly options: AccumulatorOptions) {}
+  constructor(private readonly options: AccumulatorOptions) {
+    this.maxFreeBuffers = Math.floor((options.bufferMemory ?? 32 * options.batchSize) / Math.max(1, options.batchSize));
+  }
 
   queue(topic: string, partition: number): PartitionQueue {
     let queues = this.byTopic.get(topic);
@@ -61,21 +72,44 @@ export class RecordAccumulator {
     return batches[batches.length - 1].hasRoomFor(recordBytes, this.options.batchSize);
   }
 
-  append(topic: string, partition: number, record: ProducerRecordData, recordBytes: number, resolve: Resolve, reject: Reject, nowMs: number): AppendResult {
+  append(topic: string, partition: number, record: ProducerRecordData, recordBytes: number, completion: Completion, nowMs: number): AppendResult {
     const q = this.queue(topic, partition);
     let batch = q.batches.length > 0 ? q.batches[q.batches.length - 1] : undefined;
     let newBatch = false;
     if (batch === undefined || !batch.hasRoomFor(recordBytes, this.options.batchSize)) {
       if (batch !== undefined) batch.closed = true;
-      batch = new ProducerBatch(topic, partition, nowMs);
-      q.batches.push(batch);
-      this.bufferedBytes += batch.sizeBytes;
+      batch = new ProducerBatch(topic, partition, nowMs, this.allocate(BATCH_HEADER_SIZE + recordBytes));
       newBatch = true;
     }
-    batch.append(record, recordBytes, resolve, reject);
+    try {
+      batch.append(record, recordBytes, completion);
+    } catch (err) {
+      // The record could not be encoded: a batch opened for it must not stay behind empty.
+      if (newBatch) this.recycle(batch);
+      throw err;
+    }
+    if (newBatch) {
+      q.batches.push(batch);
+      this.bufferedBytes += BATCH_HEADER_SIZE;
+    }
     this.bufferedBytes += recordBytes;
     if (batch.sizeBytes >= this.options.batchSize) batch.closed = true;
     return { batch, newBatch };
+  }
+
+  /** A buffer for a new batch: batch.size bytes (reused when one is free), more for a larger first record. */
+  private allocate(firstBatchBytes: number): Buffer {
+    const size = this.options.batchSize;
+    if (firstBatchBytes > size) return Buffer.allocUnsafe(firstBatchBytes);
+    return this.freeBuffers.pop() ?? Buffer.allocUnsafe(size);
+  }
+
+  private recycle(batch: ProducerBatch): void {
+    batch.done = true;
+    const buffer = batch.takeBuffer();
+    if (buffer !== null && buffer.length === this.options.batchSize && this.freeBuffers.length < this.maxFreeBuffers) {
+      this.freeBuffers.push(buffer);
+    }
   }
 
   /**
@@ -107,19 +141,41 @@ export class RecordAccumulator {
     batches.splice(i, 0, batch);
   }
 
-  /** The batch finished (acknowledged or failed): its bytes no longer count against buffer.memory. */
-  release(batch: ProducerBatch): void {
+  /**
+   * The batch finished (acknowledged or failed): its bytes no longer count against buffer.memory.
+   * With `reuseBuffer` its buffer goes to the free list: only when nothing can still read it, i.e.
+   * the broker answered the request that carried it or it was never sent (acks=0 requests have no
+   * answer, so the socket may still be writing them).
+   */
+  release(batch: ProducerBatch, reuseBuffer = false): void {
     this.bufferedBytes -= batch.sizeBytes;
+    if (reuseBuffer) this.recycle(batch);
   }
 
-  /** Removes queued batches matching `predicate` (expired ones, those an aborted transaction drops). */
+  /**
+   * Removes queued batches created at or before `deadlineMs` (delivery.timeout.ms). Each queue is
+   * in creation order (retries go back in their place), so only its head needs looking at.
+   */
+  removeExpired(deadlineMs: number): ProducerBatch[] {
+    let out: ProducerBatch[] | null = null;
+    for (const q of this.all) {
+      while (q.batches.length > 0 && q.batches[0].createdAtMs <= deadlineMs) {
+        (out ??= []).push(q.batches.shift() as ProducerBatch);
+      }
+    }
+    return out ?? NONE;
+  }
+
+  /** Removes queued batches matching `predicate` (those an aborted transaction drops, or all). */
   removeWhere(predicate: (batch: ProducerBatch) => boolean): ProducerBatch[] {
     const out: ProducerBatch[] = [];
     for (const q of this.all) {
-      for (let i = q.batches.length - 1; i >= 0; i--) {
-        if (predicate(q.batches[i])) out.unshift(...q.batches.splice(i, 1));
-      }
+      const kept: ProducerBatch[] = [];
+      for (const b of q.batches) (predicate(b) ? out : kept).push(b);
+      if (kept.length !== q.batches.length) q.batches.splice(0, q.batches.length, ...kept);
     }
     return out;
   }
 }
+
+const NONE: ProducerBatch[] = [];

@@ -76,6 +76,23 @@ describe('cli/send-window', () => {
     expect(drained).to.equal(true);
   });
 
+  it('waits for the window to fall to a level, not for the first free slot', async () => {
+    const window = new SendWindow(4);
+    for (let i = 0; i < 4; i++) expect(window.tryAcquire()).to.equal(true);
+    let resumed = false;
+    const pending = window.waitUntilAtMost(1).then(() => {
+      resumed = true;
+    });
+    window.release();
+    window.release();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(resumed).to.equal(false);
+    window.release();
+    await pending;
+    expect(resumed).to.equal(true);
+    await window.waitUntilAtMost(1);
+  });
+
   it('rejects a release without an acquire', () => {
     expect(() => new SendWindow(1).release()).to.throw(/without a matching acquire/);
   });

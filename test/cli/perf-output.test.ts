@@ -46,6 +46,17 @@ describe('cli/producer-perf-stats', () => {
     expect(stats.totalLine()).to.match(/^1000 records sent, 1000\.000000 records\/sec \(0\.01 MB\/sec\), 500\.50 ms avg latency, 1000\.00 ms max latency, 500 ms 50th/);
     stats.close();
   });
+
+  it('counts latencies of a minute and more in the overflow histogram, in percentile order', () => {
+    const stats = new ProducerPerfStats(() => undefined, () => 0);
+    for (let i = 0; i < 990; i++) stats.record(3, 10, 0);
+    for (let i = 0; i < 10; i++) stats.record(90_000 + i, 10, 0);
+    const p = stats.percentiles();
+    expect([p.p50, p.p95, p.p99]).to.deep.equal([3, 3, 3]);
+    // HdrHistogram's 3 significant digits: within 0.1% of the value.
+    expect(p.p999).to.be.within(90_000, 90_100);
+    stats.close();
+  });
 });
 
 describe('cli/consumer-perf-format', () => {
