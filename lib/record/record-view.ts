@@ -58,6 +58,46 @@ export class RecordView {
   }
 }
 
+/**
+ * readVarint with the one-byte case (lengths up to 63, header counts, offset deltas up to 63)
+ * handled here, where it inlines; longer or truncated varints take the checked path.
+ */
+function varint(cursor: MovableCursor): number {
+  const position = cursor.position;
+  if (position < cursor.end) {
+    const b = cursor.buf[position];
+    if (b < 0x80) {
+      cursor.position = position + 1;
+      return (b >>> 1) ^ -(b & 1);
+    }
+  }
+  return readVarint(cursor);
+}
+
+/** readVarlong likewise: a one-byte varlong decodes as a one-byte varint does. */
+function varlong(cursor: MovableCursor): number {
+  const position = cursor.position;
+  if (position < cursor.end) {
+    const b = cursor.buf[position];
+    if (b < 0x80) {
+      cursor.position = position + 1;
+      return (b >>> 1) ^ -(b & 1);
+    }
+  }
+  return readVarlong(cursor);
+}
+
+/** A key or value length; anything readLength would refuse is re-read by it for its error. */
+function length(cursor: MovableCursor, what: string): number {
+  const start = cursor.position;
+  const n = varint(cursor);
+  if (n < -1 || n > cursor.end - cursor.position) {
+    cursor.position = start;
+    return readLength(cursor, what);
+  }
+  return n;
+}
+
 /** Skips `count` headers, checking their structure as readHeaders does, without decoding them. */
 function skipHeaders(body: MovableCursor, count: number, start: number): void {
   // Each header takes at least two bytes, as in readHeaders.
@@ -91,16 +131,16 @@ export function readRecordView(cursor: MovableCursor, body: MovableCursor, conte
   body.buf = buf;
   body.position = bodyStart + 1; // record attributes: unused in v2
   body.end = recordEnd;
-  const timestampDelta = readVarlong(body);
-  const offsetDelta = readVarint(body);
-  const keySize = readLength(body, 'record key');
+  const timestampDelta = varlong(body);
+  const offsetDelta = varint(body);
+  const keySize = length(body, 'record key');
   const keyStart = body.position;
   if (keySize > 0) body.position += keySize;
-  const valueSize = readLength(body, 'record value');
+  const valueSize = length(body, 'record value');
   const valueStart = body.position;
   if (valueSize > 0) body.position += valueSize;
   const headersStart = body.position;
-  const headerCount = readVarint(body);
+  const headerCount = varint(body);
   if (headerCount !== 0) skipHeaders(body, headerCount, headersStart);
   if (body.position !== recordEnd) {
     throw new CorruptRecordError(`record at position ${start} declares ${bodySize} bytes but its fields take ${body.position - bodyStart}`);
