@@ -32,9 +32,10 @@ export class ConsumerDrain {
 
   private walk(partitions: readonly PartitionState[], max: number, take: (state: PartitionState, max: number) => number): number {
     const n = partitions.length;
+    const start = this.current;
     let taken = 0;
     for (let i = 0; i < n && taken < max; i++) {
-      const index = (this.current + i) % n;
+      const index = (start + i) % n;
       const state = partitions[index];
       if (state.buffered === 0 || state.reset !== null) continue;
       taken += take(state, max - taken);
