@@ -13,6 +13,12 @@ import type { ConsumerRecord, PartitionState } from './partition-state';
 /** Receives each record of pollEach() (see Consumer.pollEach). */
 export type RecordVisitor = (record: RecordView, topic: string, partition: number) => void;
 
+function throwError(state: PartitionState): never {
+  const err = state.error as Error;
+  state.error = null;
+  throw err;
+}
+
 export class ConsumerDrain {
   /** Index (modulo the partition count) of the partition being drained. */
   private current = 0;
@@ -43,6 +49,8 @@ export class ConsumerDrain {
       this.current = state.buffered > 0 ? index : index + 1;
     }
     if (n > 0) this.current %= n;
+    // A corrupt record met on the way is the partition's error: raise it now rather than after a wait for nothing.
+    if (taken === 0) for (const state of partitions) if (state.error) throwError(state);
     return taken;
   }
 }

@@ -5,7 +5,8 @@ import { ConsumerDrain } from '../../lib/client/consumer-drain';
 import { FetchedRecords } from '../../lib/client/fetched-records';
 import { PartitionState } from '../../lib/client/partition-state';
 import { StringDeserializer } from '../../lib/client/serializers';
-import { stampBatch } from '../../lib/record/batch-header';
+import { CorruptRecordError } from '../../lib/protocol/errors';
+import { CRC_OFFSET, RECORD_COUNT_OFFSET, RECORDS_OFFSET, computeBatchCrc, stampBatch } from '../../lib/record/batch-header';
 import { encodeRecordBatch } from '../../lib/record/record-batch';
 import { FakeCluster } from './fake-broker';
 import { FakeLog, serveLogs } from './fake-log';
@@ -42,6 +43,24 @@ describe('client/consumer-drain', function () {
     expect(seen).to.deep.equal(['t-0@0=0:0', 't-0@1=0:1', 't-0@2=0:2', 't-1@0=1:0', 't-1@1=1:1']);
     expect(views.size).to.equal(1);
     expect(states.map((s) => [s.position, s.buffered])).to.deep.equal([[3, 0], [2, 0]]);
+  });
+
+  it('hands out the records before a corrupt one, then raises its error with the position left at it', () => {
+    const good = encodeRecordBatch([{ key: null, value: Buffer.from('a') }, { key: null, value: Buffer.from('b') }]);
+    // A record whose length disagrees with its fields, behind a valid CRC.
+    const base = encodeRecordBatch([{ key: null, value: null, timestamp: 0 }]);
+    const bad = Buffer.concat([base.subarray(0, RECORDS_OFFSET), Buffer.from('0e0000000101000000', 'hex').subarray(0, 8)]);
+    bad.writeInt32BE(bad.length - 12, 8);
+    bad.writeInt32BE(1, RECORD_COUNT_OFFSET);
+    stampBatch(bad, 0, 2, 0);
+    bad.writeUInt32BE(computeBatchCrc(bad, 0, bad.length), CRC_OFFSET);
+    const state = new PartitionState('t', 0);
+    state.moveTo(0, null);
+    state.fill(new FetchedRecords(Buffer.concat([good, bad]), 0));
+    const drain = new ConsumerDrain();
+    expect(drain.records([state], 10).map((r) => r.value!.toString())).to.deep.equal(['a', 'b']);
+    expect(() => drain.records([state], 10)).to.throw(CorruptRecordError, /declares 7 bytes but its fields take 6/);
+    expect([state.position, state.buffered, state.error]).to.deep.equal([2, 0, null]);
   });
 
   describe('Consumer.pollEach', () => {
