@@ -15,8 +15,8 @@ export { Producer } from './client/producer';
 export type { ProducerMetrics, ProducerOptions, ProducerRecord, RecordMetadata } from './client/producer';
 export { Consumer } from './client/consumer';
 export type {
-  CommitCallback, CommittedOffset, ConsumerGroupMetadata, ConsumerMetrics, ConsumerOptions, ConsumerRebalanceListener, ConsumerRecord, TopicPartition,
-  TopicPartitionOffset,
+  CommitCallback, CommittedOffset, ConsumerGroupMetadata, ConsumerMetrics, ConsumerOptions, ConsumerRebalanceListener, ConsumerRecord, RecordView,
+  RecordVisitor, TopicPartition, TopicPartitionOffset,
 } from './client/consumer';
 export type { ConsumerGroupDescription, ConsumerGroupListing, CoordinatorNode, DeleteOffsetsResult, GroupOffset, MemberDescription } from './client/admin-groups';
 export type { AccessControlEntry, AclBinding, AclBindingFilter, ResourcePattern } from './security/acl/acl-types';

@@ -10,16 +10,19 @@
  * so a sorted array consumed from the front is the same heap.
  */
 import { CONTROL_TYPE_ABORT, controlRecordType } from '../record/control-record';
-import { DecodedBatch } from '../record/record-batch';
+import { DecodedBatch, DecodedBatchHeader } from '../record/record-batch';
 
 export interface AbortedTransaction {
   producerId: number;
   firstOffset: number;
 }
 
+/** A batch as the filter sees it: a control batch comes decoded (its marker record is needed), others as a header. */
+type FilteredBatch = DecodedBatch | DecodedBatchHeader;
+
 /** True when a control batch holds an ABORT marker (Kafka's containsAbortMarker). */
-export function isAbortMarker(batch: DecodedBatch): boolean {
-  if (!batch.isControl || batch.records.length === 0) return false;
+export function isAbortMarker(batch: FilteredBatch): boolean {
+  if (!batch.isControl || !('records' in batch) || batch.records.length === 0) return false;
   return controlRecordType(batch.records[0].key) === CONTROL_TYPE_ABORT;
 }
 
@@ -33,7 +36,7 @@ export class AbortedTransactionFilter {
   }
 
   /** Whether the batch's records are to be dropped; call once per batch, in offset order. */
-  skip(batch: DecodedBatch): boolean {
+  skip(batch: FilteredBatch): boolean {
     if (batch.producerId < 0) return false;
     while (this.next < this.pending.length && this.pending[this.next].firstOffset <= batch.lastOffset) {
       this.abortedProducers.add(this.pending[this.next++].producerId);

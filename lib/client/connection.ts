@@ -18,6 +18,7 @@ import { usesSasl, usesTls } from '../security/security-protocol';
 import { tlsErrorReason } from '../security/tls/tls-parameters';
 import { authenticateClient } from '../security/sasl/sasl-client';
 import { CLIENT_DEFAULTS } from './client-options';
+import { DirectFrameReader } from './frame-reader';
 
 export interface ConnectionOptions {
   host: string;
@@ -84,8 +85,10 @@ export class Connection extends EventEmitter {
     if (this.socket) return Promise.resolve();
     this.connecting = new Promise<void>((resolve, reject) => {
       const tlsOptions = this.options.security && usesTls(this.options.security.protocol) ? this.options.security.tls ?? {} : null;
-      const socket = tlsOptions === null
-        ? net.connect({ host: this.options.host, port: this.options.port })
+      // Plain TCP reads straight into the response frames (frame-reader.ts); TLS streams through FrameDecoder.
+      const reader = tlsOptions === null ? new DirectFrameReader(this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES_DEFAULT) : null;
+      const socket = reader !== null
+        ? net.connect({ host: this.options.host, port: this.options.port, onread: { buffer: () => reader.nextBuffer(), callback: (n: number) => this.onRead(reader, n) } })
         : tls.connect({ ...tlsOptions, host: this.options.host, port: this.options.port, servername: net.isIP(this.options.host) === 0 ? this.options.host : undefined });
       socket.setNoDelay(true);
       // The connect timeout covers the TLS handshake too: a server that never answers it is as dead as one that never accepts.
@@ -189,6 +192,20 @@ export class Connection extends EventEmitter {
       });
       writeFrame(socket, frame);
     });
+  }
+
+  /** Always true: keep reading (onread's callback pauses the socket on false). */
+  private onRead(reader: DirectFrameReader, nread: number): boolean {
+    if (this.options.traffic) this.options.traffic.bytesReceived += nread;
+    let frames: Buffer[];
+    try {
+      frames = reader.received(nread);
+    } catch (err) {
+      this.fail(err as Error);
+      return true;
+    }
+    for (const frame of frames) this.onFrame(frame);
+    return true;
   }
 
   private onData(chunk: Buffer): void {

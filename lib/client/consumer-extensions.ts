@@ -45,6 +45,11 @@ export class ConsumerDelivery<K, V> {
     this.interceptors = new ConsumerInterceptors(interceptors, log);
   }
 
+  /** True when records reach the application as fetched: Buffer deserializers, no interceptors. */
+  get passesBytes(): boolean {
+    return this.keyDeserializer === null && this.valueDeserializer === null && this.interceptors.empty;
+  }
+
   /**
    * The records the application gets for `fetched`; `handBack` receives the ones not delivered
    * (from a record that failed to deserialize on), which the consumer rewinds to.

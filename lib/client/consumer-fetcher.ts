@@ -2,60 +2,48 @@
  * The consumer's fetching side: one Fetch per partition leader covering every assigned
  * partition it leads that has a position and nothing buffered, at most one such fetch in flight
  * per leader. Because a partition becomes fetchable again as soon as poll() has taken its
- * buffered records, the next fetch is on the wire while the application processes the last ones.
+ * buffered records, and poll() drains one partition at a time (consumer-drain.ts), the next fetch
+ * is on the wire while the application processes the other partitions' records (Kafka's
+ * pipelining). What bounds memory: per leader one answer in flight (fetch.max.bytes), and per
+ * partition at most one answer's records buffered; buffered records are views into the answer's
+ * bytes, so an answer lives until the last partition it fed is consumed.
  *
- * Answers are decoded here: records below the fetch offset (a batch may start before it) are
- * skipped, a partial trailing batch is ignored, and per-partition errors become a reset
+ * Answers are taken apart here: each partition's record set becomes a FetchedRecords (batch headers
+ * checked now, records read when poll() reaches them; records below the fetch offset are skipped,
+ * a partial trailing batch is ignored), and per-partition errors become a reset
  * (OFFSET_OUT_OF_RANGE), a metadata refresh with backoff (leader moved) or an error for poll().
  */
 import { Api } from '../protocol/api';
 import { ErrorCode, errorForCode } from '../protocol/errors';
 import { CONSUMER_REPLICA_ID, FetchRequestData, FetchResponseData } from '../protocol/messages/produce-fetch';
-import { decodeRecordBatches } from '../record/record-batch';
-import { AbortedTransaction, AbortedTransactionFilter } from './aborted-transactions';
+import { AbortedTransaction } from './aborted-transactions';
 import { ClientLogger, clientLogger } from './client-logger';
 import { asSamsaError, authorizationError, responseError, userError } from './client-errors';
 import { ConsumerMetricsRecorder } from './client-metrics';
 import { ConnectionPool } from './connection-pool';
 import { ResolvedConsumerOptions, isolationLevelId } from './consumer-options';
 import { MetadataCache } from './metadata-cache';
+import { FetchedRecords } from './fetched-records';
 import { ConsumerRecord, PartitionState } from './partition-state';
 import { exponentialBackoffMs, needsMetadataRefresh } from './retry-policy';
 
 /** Largest partition fetch size the consumer grows to when a single batch does not fit. */
 const MAX_FETCH_SIZE_FACTOR = 64;
 
-export interface DecodedFetch {
-  records: ConsumerRecord[];
-  /** The offset after the last complete batch (fetchOffset when there was none). */
-  nextOffset: number;
-  partialBytes: number;
-}
+const EMPTY = Buffer.alloc(0);
 
-/**
- * Decodes a partition's record set, keeping only records at or after `fetchOffset`; control
- * batches are skipped, and with `aborted` (read_committed) the batches of aborted transactions too.
- */
+/** Every record poll() would hand out from a partition's record set, read eagerly (tests compare the lazy path with it). */
 export function decodeFetchedRecords(
   topic: string, partition: number, records: Buffer | null, fetchOffset: number, aborted: readonly AbortedTransaction[] | null = null,
-): DecodedFetch {
-  if (records === null || records.length === 0) return { records: [], nextOffset: fetchOffset, partialBytes: 0 };
-  const { batches, partialBytes } = decodeRecordBatches(records);
-  const filter = aborted === null ? null : new AbortedTransactionFilter(aborted);
+): { records: ConsumerRecord[]; nextOffset: number; partialBytes: number } {
+  const fetched = new FetchedRecords(records ?? EMPTY, fetchOffset, aborted);
+  const state = new PartitionState(topic, partition);
+  state.moveTo(fetchOffset, null);
+  const { nextOffset, partialBytes } = fetched;
+  state.fill(fetched);
   const out: ConsumerRecord[] = [];
-  let nextOffset = fetchOffset;
-  for (const batch of batches) {
-    if (batch.lastOffset + 1 > nextOffset) nextOffset = batch.lastOffset + 1;
-    if (filter !== null && filter.skip(batch)) continue;
-    if (batch.isControl || batch.lastOffset < fetchOffset) continue;
-    for (const r of batch.records) {
-      if (r.offset < fetchOffset) continue;
-      out.push({
-        topic, partition, offset: r.offset, timestamp: r.timestamp, timestampType: r.timestampType,
-        key: r.key, value: r.value, headers: r.headers, leaderEpoch: r.leaderEpoch,
-      });
-    }
-  }
+  state.take(Infinity, out);
+  if (state.error) throw state.error;
   return { records: out, nextOffset, partialBytes };
 }
 
@@ -67,7 +55,8 @@ interface InFlightPartition {
 
 export class ConsumerFetcher {
   private readonly log: ClientLogger;
-  private readonly inFlight = new Set<number>();
+  /** Leaders with a fetch in flight: at most one each. */
+  private readonly inFlightNodes = new Set<number>();
   private failures = 0;
   private readonly readCommitted: boolean;
 
@@ -82,6 +71,11 @@ export class ConsumerFetcher {
   ) {
     this.log = clientLogger(options.logger, 'consumer');
     this.readCommitted = options.isolationLevel === 'read_committed';
+  }
+
+  /** Whether some fetch is on the wire (its answer arrives in an I/O phase of the event loop). */
+  get inFlight(): boolean {
+    return this.inFlightNodes.size > 0;
   }
 
   /**
@@ -104,7 +98,7 @@ export class ConsumerFetcher {
         recheckAtMs = Math.min(recheckAtMs, now + this.options.retryBackoffMs);
         continue;
       }
-      if (this.inFlight.has(leader)) continue;
+      if (this.inFlightNodes.has(leader)) continue;
       const list = byLeader.get(leader) ?? [];
       list.push({ state, epoch: state.epoch, fetchOffset: state.position });
       byLeader.set(leader, list);
@@ -130,7 +124,7 @@ export class ConsumerFetcher {
   }
 
   private async fetchFrom(leader: number, partitions: InFlightPartition[]): Promise<void> {
-    this.inFlight.add(leader);
+    this.inFlightNodes.add(leader);
     for (const p of partitions) p.state.fetching = true;
     try {
       const conn = await this.pool.forNode(leader);
@@ -154,7 +148,7 @@ export class ConsumerFetcher {
         else p.state.error = e;
       }
     } finally {
-      this.inFlight.delete(leader);
+      this.inFlightNodes.delete(leader);
       for (const p of partitions) p.state.fetching = false;
       this.signal();
     }
@@ -187,21 +181,22 @@ export class ConsumerFetcher {
   private onPartitionData(p: InFlightPartition, records: Buffer | null, highWatermark: number, aborted: readonly AbortedTransaction[] | null): number {
     const { state, fetchOffset } = p;
     state.highWatermark = highWatermark;
-    let decoded: DecodedFetch;
+    let fetched: FetchedRecords;
     try {
-      decoded = decodeFetchedRecords(state.topic, state.partition, records, fetchOffset, aborted);
+      fetched = new FetchedRecords(records ?? EMPTY, fetchOffset, aborted);
     } catch (err) {
       state.error = asSamsaError(err);
       return 0;
     }
-    if (decoded.nextOffset === fetchOffset && decoded.partialBytes > 0) {
+    if (fetched.nextOffset === fetchOffset && fetched.partialBytes > 0) {
       // Not even one batch fit in max.partition.fetch.bytes: ask for more next time instead of stalling.
       state.fetchSizeFactor = Math.min(state.fetchSizeFactor * 2, MAX_FETCH_SIZE_FACTOR);
       return 0;
     }
     state.fetchSizeFactor = 1;
-    state.fill(decoded.records, decoded.nextOffset);
-    return decoded.records.length;
+    const count = fetched.remaining;
+    state.fill(fetched);
+    return count;
   }
 
   private onPartitionError(p: InFlightPartition, code: number): void {

@@ -20,6 +20,7 @@ import { ConnectionPool } from './connection-pool';
 import { checkOffset, checkTopicPartition, sortPartitions } from './consumer-arguments';
 import { missingGroupIdError, mixedSubscriptionError } from './consumer-errors';
 import { ConsumerDelivery } from './consumer-extensions';
+import { ConsumerDrain, RecordVisitor, firstOffsets } from './consumer-drain';
 import { ConsumerFetcher } from './consumer-fetcher';
 import { CommitCallback, ConsumerGroupClient, ConsumerGroupMetadata, ConsumerRebalanceListener } from './consumer-group';
 import { ConsumerOptions, ResolvedConsumerOptions, consumerOptionsFromProperties, resolveConsumerOptions } from './consumer-options';
@@ -29,7 +30,7 @@ import { MetadataCache, poolMetadataFetcher } from './metadata-cache';
 import { MissingTopicWatch } from './missing-topic-watch';
 import { TopicPartitionOffset } from './offset-committer';
 import { ConsumerRecord, PartitionState, TopicPartition } from './partition-state';
-import { PollSignal } from './poll-signal';
+import { PollSignal, yieldToIo } from './poll-signal';
 import { SubscriptionState } from './subscription-state';
 import { exponentialBackoffMs } from './retry-policy';
 import { sleep } from '../util/time';
@@ -39,6 +40,8 @@ export type { ConsumerRecord, TopicPartition } from './partition-state';
 export type { CommitCallback, ConsumerGroupMetadata, ConsumerRebalanceListener } from './consumer-group';
 export type { TopicPartitionOffset } from './offset-committer';
 export type { ConsumerMetrics } from './client-metrics';
+export type { RecordVisitor } from './consumer-drain';
+export type { RecordView } from '../record/record-view';
 
 /** A committed offset as committed() reports it; offset null when the group has none for the partition. */
 export interface CommittedOffset extends TopicPartition {
@@ -71,7 +74,7 @@ export class Consumer<K = Buffer, V = Buffer> {
   /** Assigned partitions that are not paused: what gets fetched and returned. */
   private activeList: PartitionState[] = [];
   private readonly pausedKeys = new Set<string>();
-  private drainStart = 0;
+  private readonly drainer = new ConsumerDrain();
   /** poll() calls waiting for records; each removes itself on timeout, so at most one per pending poll. */
   private readonly wakeups = new PollSignal();
   private closing = false;
@@ -281,23 +284,42 @@ export class Consumer<K = Buffer, V = Buffer> {
    * happens here too.
    */
   async poll(timeoutMs: number): Promise<ConsumerRecord<K, V>[]> {
+    const records = await this.awaitRecords(timeoutMs, () => this.drainer.records(this.activeList, this.options.maxPollRecords), (r) => r.length, []);
+    return records.length === 0 ? [] : this.delivery.deliver(records, (unseen) => this.rewindTo(unseen));
+  }
+
+  /**
+   * poll() without building records: each record goes to `visit` as one reused RecordView, valid
+   * during the call only (key()/value()/headers() make views on demand). Returns how many. A visit
+   * that throws ends the call; its record counts as consumed. Buffer keys/values and no interceptors only.
+   */
+  async pollEach(timeoutMs: number, visit: RecordVisitor): Promise<number> {
+    if (!this.delivery.passesBytes) throw new InvalidArgumentError('pollEach() hands out the fetched bytes: with deserializers or interceptors, use poll()');
+    return this.awaitRecords(timeoutMs, () => this.drainer.visit(this.activeList, this.options.maxPollRecords, visit), (n) => n, 0);
+  }
+
+  /** The loop behind poll() and pollEach(): `take` hands out buffered records; waits for fetches while there are none. */
+  private async awaitRecords<T>(timeoutMs: number, take: () => T, count: (taken: T) => number, none: T): Promise<T> {
     this.ensureOpen();
     const deadline = Date.now() + Math.max(0, timeoutMs);
+    // Answers are read in the event loop's I/O phase, which a caller polling buffered records in a tight loop never reaches.
+    if (this.fetcher.inFlight) await yieldToIo();
     for (;;) {
       if (this.group && !(await this.pollGroup(deadline))) {
-        if (Date.now() >= deadline || this.closing) return [];
+        if (Date.now() >= deadline || this.closing) return none;
         continue;
       }
       this.positions.start(this.activeList);
       this.throwPendingError();
-      const records = this.drain();
+      const taken = take();
       let recheckAtMs = this.fetcher.sendFetches(this.activeList);
-      if (records.length > 0) {
-        this.recorder.polled(records.length);
-        return this.delivery.deliver(records, (unseen) => this.rewindTo(unseen));
+      const n = count(taken);
+      if (n > 0) {
+        this.recorder.polled(n);
+        return taken;
       }
       const now = Date.now();
-      if (now >= deadline || this.closed) return [];
+      if (now >= deadline || this.closed) return none;
       // A subscribed topic that does not exist yet is looked for again after the retry backoff.
       if (this.waitingForTopics) recheckAtMs = Math.min(recheckAtMs, now + this.options.retryBackoffMs);
       await this.wakeups.wait(Math.max(1, Math.min(deadline, recheckAtMs) - now));
@@ -463,30 +485,8 @@ export class Consumer<K = Buffer, V = Buffer> {
     for (const state of this.activeList) if (state.error) this.raise(state);
   }
 
-  /** Round-robin over partitions so one busy partition cannot starve the others. */
-  private drain(): ConsumerRecord[] {
-    const out: ConsumerRecord[] = [];
-    const n = this.activeList.length;
-    if (n === 0) return out;
-    const start = this.drainStart % n;
-    for (let i = 0; i < n && out.length < this.options.maxPollRecords; i++) {
-      const state = this.activeList[(start + i) % n];
-      if (state.buffered > 0 && state.reset === null) state.take(this.options.maxPollRecords - out.length, out);
-    }
-    this.drainStart = start + 1;
-    return out;
-  }
-
   private rewindTo(unseen: readonly { topic: string; partition: number; offset: number }[]): void {
-    const first = new Map<string, number>();
-    for (const r of unseen) {
-      const key = partitionKey(r.topic, r.partition);
-      if (!first.has(key)) first.set(key, r.offset);
-    }
-    for (const [key, offset] of first) {
-      const state = this.states.get(key);
-      if (state && !this.closed) state.moveTo(offset, null);
-    }
+    for (const [key, offset] of firstOffsets(unseen)) if (!this.closed) this.states.get(key)?.moveTo(offset, null);
   }
 
   /** How many poll() calls are parked waiting for records (tests check that timeouts leave none behind). */

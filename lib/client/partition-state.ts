@@ -8,6 +8,9 @@
  */
 import { SamsaError } from '../protocol/errors';
 import { RecordHeader } from '../record/record';
+import { RecordView } from '../record/record-view';
+import { asSamsaError } from './client-errors';
+import { FetchedRecords } from './fetched-records';
 
 export type { TopicPartition } from '../util/topic-partition';
 
@@ -26,6 +29,17 @@ export interface ConsumerRecord<K = Buffer, V = Buffer> {
 
 export type ResetSpec = 'earliest' | 'latest';
 
+/** The ConsumerRecord poll() returns for the record `view` points at (key and value are views into the fetched bytes). */
+function consumerRecordOf(topic: string, partition: number, view: RecordView): ConsumerRecord {
+  return {
+    topic, partition, offset: view.offset, timestamp: view.timestamp, timestampType: view.timestampType,
+    key: view.key(), value: view.value(), headers: view.headers(), leaderEpoch: view.leaderEpoch,
+  };
+}
+
+/** take() builds records from it right away, so one view serves every partition. */
+const SCRATCH_VIEW = new RecordView();
+
 export class PartitionState {
   /** Next offset to return; null until resolved from a reset. */
   position: number | null = null;
@@ -41,15 +55,15 @@ export class PartitionState {
   highWatermark = -1;
   /** Multiplier for max.partition.fetch.bytes after a fetch returned only a partial batch. */
   fetchSizeFactor = 1;
-  private records: ConsumerRecord[] = [];
-  private next = 0;
+  /** The last fetch's records not yet returned (read lazily, see fetched-records.ts). */
+  private fetched: FetchedRecords | null = null;
   /** Where fetching resumes once the buffer is consumed (after the last complete batch). */
   private bufferEndOffset = -1;
 
   constructor(readonly topic: string, readonly partition: number) {}
 
   get buffered(): number {
-    return this.records.length - this.next;
+    return this.fetched === null ? 0 : this.fetched.remaining;
   }
 
   /** Moves the position from outside (seek or reset): buffered records and in-flight answers no longer apply. */
@@ -63,37 +77,69 @@ export class PartitionState {
   }
 
   clearBuffer(): void {
-    this.records = [];
-    this.next = 0;
+    this.fetched = null;
     this.bufferEndOffset = -1;
   }
 
-  /** Stores fetched records (already filtered to offsets >= position) and the offset after them. */
-  fill(records: ConsumerRecord[], endOffset: number): void {
-    this.records = records;
-    this.next = 0;
-    this.bufferEndOffset = endOffset;
-    if (records.length === 0) this.advanceToBufferEnd();
+  /** Stores a fetch's records (those at or after the position it was fetched from). */
+  fill(fetched: FetchedRecords): void {
+    this.fetched = fetched;
+    this.bufferEndOffset = fetched.nextOffset;
+    if (fetched.remaining === 0) this.finishBuffer();
   }
 
   /** Appends up to `max` buffered records to `out`, advancing the position; returns how many. */
   take(max: number, out: ConsumerRecord[]): number {
-    const end = Math.min(this.records.length, this.next + max);
-    const taken = end - this.next;
-    for (let i = this.next; i < end; i++) out.push(this.records[i]);
-    if (taken > 0) this.position = this.records[end - 1].offset + 1;
-    this.next = end;
-    if (this.next >= this.records.length) {
-      this.advanceToBufferEnd();
-      this.records = [];
-      this.next = 0;
+    const view = SCRATCH_VIEW;
+    let taken = 0;
+    while (taken < max && this.nextView(view)) {
+      out.push(consumerRecordOf(this.topic, this.partition, view));
+      taken++;
     }
     return taken;
   }
 
-  /** Buffered records not yet returned, for handing back unconsumed ones. */
-  peekBuffered(): readonly ConsumerRecord[] {
-    return this.records.slice(this.next);
+  /**
+   * Hands up to `max` buffered records to `visit` as the same reused view, advancing the position
+   * before each call (a visit that throws ends the walk; that record counts as consumed).
+   */
+  visit(max: number, view: RecordView, visit: (record: RecordView, topic: string, partition: number) => void): number {
+    let visited = 0;
+    while (visited < max && this.nextView(view)) {
+      visited++;
+      visit(view, this.topic, this.partition);
+    }
+    return visited;
+  }
+
+  /**
+   * Moves `view` to the next buffered record and the position past it. A corrupt record becomes
+   * this partition's error (raised by the next poll) and drops the buffer, so the position stays
+   * at the corrupt record and the next fetch meets it again, as in Kafka.
+   */
+  private nextView(view: RecordView): boolean {
+    const fetched = this.fetched;
+    if (fetched === null) return false;
+    let found: boolean;
+    try {
+      found = fetched.next(view);
+    } catch (err) {
+      this.error = asSamsaError(err);
+      this.clearBuffer();
+      return false;
+    }
+    if (!found) {
+      this.finishBuffer();
+      return false;
+    }
+    this.position = view.offset + 1;
+    if (fetched.remaining === 0) this.finishBuffer();
+    return true;
+  }
+
+  private finishBuffer(): void {
+    this.fetched = null;
+    this.advanceToBufferEnd();
   }
 
   private advanceToBufferEnd(): void {

@@ -30,3 +30,12 @@ export class PollSignal {
     return this.waiters.size;
   }
 }
+
+/**
+ * Resolves after the event loop's next I/O phase. A poll() that finds records buffered returns
+ * without ever waiting on a timer or socket, so a caller polling in a tight loop would otherwise
+ * keep fetch answers unread in the socket until every buffer ran dry.
+ */
+export function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

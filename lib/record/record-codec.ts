@@ -94,7 +94,7 @@ export interface RecordContext {
   leaderEpoch: number;
 }
 
-function readLength(cursor: ByteCursor, what: string): number {
+export function readLength(cursor: ByteCursor, what: string): number {
   const start = cursor.position;
   const length = readVarint(cursor);
   if (length < -1) throw new CorruptRecordError(`${what} length ${length} at position ${start} is negative`);
@@ -112,7 +112,7 @@ function readNullableBytes(cursor: ByteCursor, what: string): Buffer | null {
   return cursor.buf.subarray(start, start + length);
 }
 
-function readHeaders(cursor: ByteCursor): RecordHeader[] {
+export function readHeaders(cursor: ByteCursor): RecordHeader[] {
   const start = cursor.position;
   const count = readVarint(cursor);
   // Each header takes at least two bytes, which bounds a hostile count before any allocation.

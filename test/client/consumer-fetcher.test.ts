@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { decodeFetchedRecords } from '../../lib/client/consumer-fetcher';
+import { FetchedRecords } from '../../lib/client/fetched-records';
 import { ConsumerRecord, PartitionState } from '../../lib/client/partition-state';
 import { stampBatch } from '../../lib/record/batch-header';
 import { encodeRecordBatch } from '../../lib/record/record-batch';
@@ -47,8 +48,7 @@ describe('client/consumer-fetcher', () => {
     it('advances the position as records are taken, in chunks', () => {
       const state = new PartitionState('t', 0);
       state.moveTo(13, null);
-      const decoded = decodeFetchedRecords('t', 0, batchAt(10, 10), 13);
-      state.fill(decoded.records, decoded.nextOffset);
+      state.fill(new FetchedRecords(batchAt(10, 10), 13));
       const out: ConsumerRecord[] = [];
       expect(state.take(3, out)).to.equal(3);
       expect(state.position).to.equal(16);
@@ -61,15 +61,17 @@ describe('client/consumer-fetcher', () => {
     it('moves past batches that held no visible records', () => {
       const state = new PartitionState('t', 0);
       state.moveTo(5, null);
-      state.fill([], 9);
+      // A control batch (offsets 5..8) holds nothing the application sees.
+      const control = encodeRecordBatch([0, 1, 2, 3].map(() => ({ key: null, value: null })), { control: true });
+      stampBatch(control, 0, 5, 0);
+      state.fill(new FetchedRecords(control, 5));
       expect(state.position).to.equal(9);
     });
 
     it('forgets buffered records when the position is moved from outside', () => {
       const state = new PartitionState('t', 0);
       state.moveTo(0, null);
-      const decoded = decodeFetchedRecords('t', 0, batchAt(0, 4), 0);
-      state.fill(decoded.records, decoded.nextOffset);
+      state.fill(new FetchedRecords(batchAt(0, 4), 0));
       const epoch = state.epoch;
       state.moveTo(null, 'earliest');
       expect(state.buffered).to.equal(0);

@@ -132,13 +132,18 @@ describe('integration/mirror-maker', function () {
   });
 
   it('lets a group that consumed part of orders on A resume on B from its translated offsets, skipping nothing', async () => {
-    // The application reads about half of each partition on A and commits.
+    // The application reads part of each partition on A and commits.
     const app = new Consumer({ bootstrapServers: source, groupId: 'app', autoOffsetReset: 'earliest', enableAutoCommit: false, maxPollRecords: 50 });
     const committed = new Map<number, number>();
     try {
       app.assign([0, 1, 2].map((partition) => ({ topic: 'orders', partition })));
-      let read = 0;
-      while (read < RECORDS / 2) read += (await app.poll(1000)).length;
+      // poll() drains one partition at a time (as Kafka's consumer does): pause each partition once
+      // a good part of it was read, so that none is read to its end.
+      const read = new Map<number, number>();
+      while ([0, 1, 2].some((p) => (read.get(p) ?? 0) < RECORDS / 8)) {
+        for (const r of await app.poll(1000)) read.set(r.partition, (read.get(r.partition) ?? 0) + 1);
+        app.pause([0, 1, 2].filter((p) => (read.get(p) ?? 0) >= RECORDS / 8).map((partition) => ({ topic: 'orders', partition })));
+      }
       for (let p = 0; p < 3; p++) committed.set(p, await app.position({ topic: 'orders', partition: p }));
       await app.commitSync([...committed].map(([partition, offset]) => ({ topic: 'orders', partition, offset })));
     } finally {
