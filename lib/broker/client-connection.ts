@@ -89,6 +89,7 @@ export class ClientConnection {
   private mutedUntilMs = 0;
   private readonly held: Array<{ frame: Buffer; receivedMs: number }> = [];
   private dispatching = false;
+  private flushScheduled = false;
   /**
    * Set by a throttle until a request goes unthrottled: requests are then served one at a time,
    * as Kafka serves every connection, so the pipeline a client wrote during the mute is not all
@@ -328,8 +329,24 @@ export class ClientConnection {
       this.socket.pause();
       setTimeout(() => this.socket.destroy(), 5000).unref();
     }
-    this.flush();
+    this.scheduleFlush();
   }
+
+  /**
+   * Flushes at the end of this event-loop turn: the responses of every request answered in the
+   * turn (a group write completes all its appends together) leave in one socket write, not one
+   * syscall each (issue 17). Order is kept by the slots, so deferring changes only the batching.
+   */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(this.flushNow);
+  }
+
+  private readonly flushNow = (): void => {
+    this.flushScheduled = false;
+    this.flush();
+  };
 
   /** A write callback: the oldest response handed to the socket reached the kernel. */
   private readonly onSent = (err?: Error | null): void => {

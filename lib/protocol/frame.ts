@@ -75,9 +75,10 @@ export class FrameTooLargeError extends ProtocolError {
 }
 
 /**
- * Splits a byte stream into frames. Chunks are kept as a list and joined once per frame, so a
- * large frame arriving in many TCP chunks is copied once, and frames inside one chunk are
- * returned as views without copying.
+ * Splits a byte stream into frames. Chunks are kept as a list and a frame spanning several is
+ * copied once into its own buffer (only its bytes, not the rest of the chunks), so a large frame
+ * arriving in many TCP chunks is copied once, and frames inside one chunk are returned as views
+ * without copying.
  */
 export class FrameDecoder {
   private chunks: Buffer[] = [];
@@ -123,7 +124,32 @@ export class FrameDecoder {
 
   private peek(n: number): Buffer {
     if (this.chunks[0].length >= n) return this.chunks[0].subarray(0, n);
-    return Buffer.concat(this.chunks, this.buffered).subarray(0, n);
+    return this.gather(n, false);
+  }
+
+  /**
+   * The first `n` buffered bytes (spread over several chunks) copied into one buffer; with
+   * `consume`, the chunks they came from are dropped, the last one kept as a view of its rest.
+   * Only the frame's own bytes are copied: the bytes after it stay in their chunks, so a stream of
+   * frames straddling chunk boundaries copies each byte at most once.
+   */
+  private gather(n: number, consume: boolean): Buffer {
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    let i = 0;
+    while (filled < n) {
+      const chunk = this.chunks[i];
+      const take = Math.min(chunk.length, n - filled);
+      chunk.copy(out, filled, 0, take);
+      filled += take;
+      if (take < chunk.length) {
+        if (consume) this.chunks[i] = chunk.subarray(take);
+        break;
+      }
+      i++;
+    }
+    if (consume) this.chunks.splice(0, i);
+    return out;
   }
 
   private consume(n: number): void {
@@ -140,9 +166,7 @@ export class FrameDecoder {
       if (first.length === n) this.chunks.shift();
       else this.chunks[0] = first.subarray(n);
     } else {
-      const joined = Buffer.concat(this.chunks, this.buffered);
-      out = joined.subarray(0, n);
-      this.chunks = joined.length > n ? [joined.subarray(n)] : [];
+      out = this.gather(n, true);
     }
     this.buffered -= n;
     return out;

@@ -18,7 +18,7 @@ import { assert } from '../util/assert';
 import { IndexCorruptError, MAX_RELATIVE_OFFSET } from './index-file';
 import { OffsetIndex } from './offset-index';
 import {
-  DELETED_FILE_SUFFIX, INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, SegmentClosedError, TIME_INDEX_FILE_SUFFIX, TXN_INDEX_FILE_SUFFIX, segmentPath, writeFully,
+  DELETED_FILE_SUFFIX, INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, SegmentClosedError, TIME_INDEX_FILE_SUFFIX, TXN_INDEX_FILE_SUFFIX, fdWriter, PositionalWriter, segmentPath, writeFully,
 } from './segment-files';
 import { SegmentReadOptions, readSegmentBatches } from './segment-read';
 import { BatchHeaderView, parseHeader, readAt, scanBatchHeaders } from './segment-scan';
@@ -62,6 +62,9 @@ export class LogSegment {
   recoveryReason: string | null = null;
   /** The `.txnindex` was missing or bad, or the segment is recovered: log-state-loader.ts refills it. */
   txnIndexStale = false;
+  /** Appends write through the raw descriptor (fdWriter); close and delete wait for the write in flight. */
+  private readonly writer: PositionalWriter;
+  private inFlightWrite: Promise<number> | null = null;
 
   private constructor(
     readonly dir: string,
@@ -75,6 +78,7 @@ export class LogSegment {
     public txnIndex: TransactionIndex,
   ) {
     this.logFile = handlePath;
+    this.writer = fdWriter(() => handle.fd);
     this.committed = fileSize;
     this.reserved = fileSize;
     this.nextOffsetValue = baseOffset;
@@ -240,7 +244,14 @@ export class LogSegment {
   async write(buffers: Buffer[], position: number): Promise<void> {
     if (this.closed) throw new SegmentClosedError(this.logPath);
     assert(position === this.committed, () => `${this.logPath}: write at ${position} but committed size is ${this.committed}`);
-    const total = await writeFully(this.handle, buffers, position, this.logPath);
+    const writing = writeFully(this.writer, buffers, position, this.logPath);
+    this.inFlightWrite = writing;
+    let total: number;
+    try {
+      total = await writing;
+    } finally {
+      this.inFlightWrite = null;
+    }
     // Pair assertion with reserve: the bytes written are exactly the bytes that were given positions.
     assert(position + total <= this.reserved, () => `${this.logPath}: wrote up to ${position + total} but reserved only ${this.reserved}`);
     this.committed = position + total;
@@ -426,8 +437,14 @@ export class LogSegment {
     try {
       await Promise.all([this.offsetIndex.flush(false), this.timeIndex.flush(false), this.txnIndex.flush(false)]);
     } finally {
+      await this.writeSettled();
       await this.handle.close();
     }
+  }
+
+  /** The raw descriptor the appends write through (fdWriter) must outlive the write in flight. */
+  private async writeSettled(): Promise<void> {
+    if (this.inFlightWrite !== null) await this.inFlightWrite.catch(() => undefined);
   }
 
   /**
@@ -450,6 +467,7 @@ export class LogSegment {
   async delete(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
+      await this.writeSettled();
       await this.handle.close();
     }
     const logFile = this.retired ? this.logPath + DELETED_FILE_SUFFIX : this.logPath;

@@ -8,6 +8,7 @@
  * reported as one instead of spinning forever. The writer is an interface (a FileHandle fits) so
  * tests can stand in a disk that misbehaves.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { ErrorCode, SamsaError } from '../protocol/errors';
 
@@ -38,6 +39,19 @@ export function segmentPath(dir: string, baseOffset: number, suffix: string): st
 /** What writeFully needs from a file: a positional gather write (fs.promises FileHandle has it). */
 export interface PositionalWriter {
   writev(buffers: Buffer[], position: number): Promise<{ bytesWritten: number }>;
+}
+
+/**
+ * A positional writer on a raw descriptor through fs.writev's callback: the log's appends skip the
+ * FileHandle promise machinery (its per-call ref counting and promise), about 10 µs of CPU per
+ * write on the produce path. The owner must not close the descriptor while a write is in flight.
+ */
+export function fdWriter(fd: () => number): PositionalWriter {
+  return {
+    writev: (buffers, position) => new Promise((resolve, reject) => {
+      fs.writev(fd(), buffers, position, (err, bytesWritten) => (err ? reject(err) : resolve({ bytesWritten })));
+    }),
+  };
 }
 
 /**

@@ -1,11 +1,12 @@
 import { NativeCodec } from '../../lib/broker/native-codec';
 import { expect } from 'chai';
+import * as net from 'net';
 import { ApiDispatcher } from '../../lib/broker/api-dispatcher';
 import { SocketServer } from '../../lib/broker/socket-server';
 import { Connection } from '../../lib/client/connection';
 import { Api } from '../../lib/protocol/api';
 import { ErrorCode, SamsaError } from '../../lib/protocol/errors';
-import { readResponseHeader } from '../../lib/protocol/frame';
+import { encodeRequestFrame, FrameDecoder, readResponseHeader } from '../../lib/protocol/frame';
 import { Reader } from '../../lib/protocol/reader';
 import { getLogger } from '../../lib/util/logger';
 import { frame, rawExchange } from '../helpers/raw-socket';
@@ -105,5 +106,35 @@ describe('broker/client-connection', () => {
   it('closes on a frame too short to hold a request header', async () => {
     const { closed } = await rawExchange(port, frame('0003'));
     expect(closed).to.equal(true);
+  });
+  it('answers the requests of one read in one socket write, in request order', async () => {
+    const requests = Buffer.concat([1, 2, 3].flatMap((correlationId) => encodeRequestFrame(
+      { apiKey: Api.Produce.key, apiVersion: 0, correlationId, clientId: 'c' }, Api.Produce.request, { transactionalId: null, acks: 1, timeoutMs: 100, topics: [] })));
+    const corks = { count: 0 };
+    const cork = net.Socket.prototype.cork;
+    net.Socket.prototype.cork = function (this: net.Socket) {
+      corks.count++;
+      return cork.call(this);
+    };
+    try {
+      const ids = await new Promise<number[]>((resolve, reject) => {
+        const decoder = new FrameDecoder(1 << 20);
+        const got: number[] = [];
+        const sock = net.connect({ port, host: '127.0.0.1' }, () => sock.write(requests));
+        sock.on('data', (d) => {
+          for (const f of decoder.push(d)) got.push(readResponseHeader(new Reader(f)).correlationId);
+          if (got.length === 3) {
+            sock.destroy();
+            resolve(got);
+          }
+        });
+        sock.on('error', reject);
+      });
+      expect(ids).to.deep.equal([1, 2, 3]);
+      // Answered synchronously in one read, they leave in one corked write (was: one write each).
+      expect(corks.count).to.equal(1);
+    } finally {
+      net.Socket.prototype.cork = cork;
+    }
   });
 });

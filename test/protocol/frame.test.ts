@@ -32,6 +32,46 @@ describe('protocol/frame', () => {
     expect(packed.map((f) => f.toString('hex'))).to.deep.equal(['aaaa', 'bbbbbb']);
   });
 
+  it('returns the same frames however the stream is cut, and a frame copied out of several chunks owns its bytes', () => {
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const payloads = Array.from({ length: 40 }, (_, i) => Buffer.alloc(random(300), i + 1));
+    const stream = Buffer.concat(payloads.map((p) => {
+      const size = Buffer.alloc(4);
+      size.writeInt32BE(p.length);
+      return Buffer.concat([size, p]);
+    }));
+    for (let round = 0; round < 20; round++) {
+      const decoder = new FrameDecoder(1000);
+      const out: Buffer[] = [];
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < stream.length;) {
+        const end = Math.min(stream.length, at + 1 + random(round < 10 ? 40 : 700));
+        const chunk = Buffer.from(stream.subarray(at, end));
+        chunks.push(chunk);
+        out.push(...decoder.push(chunk));
+        at = end;
+      }
+      expect(out.map((f) => f.toString('hex'))).to.deep.equal(payloads.map((p) => p.toString('hex')));
+      expect(decoder.bufferedBytes).to.equal(0);
+      // The chunks are the socket's: scribbling on them afterwards must not change a frame copied out of several.
+      const copied = out.map((f) => f.toString('hex'));
+      for (const c of chunks) if (!out.some((f) => f.buffer === c.buffer)) c.fill(0);
+      expect(out.map((f) => f.toString('hex'))).to.deep.equal(copied);
+    }
+  });
+
+  it('peeks at pending bytes spread over chunks without consuming them', () => {
+    const d = new FrameDecoder(100);
+    expect(d.push(Buffer.from('0000', 'hex'))).to.deep.equal([]);
+    expect(d.push(Buffer.from('00', 'hex'))).to.deep.equal([]);
+    expect(d.peekPending(12).toString('hex')).to.equal('000000');
+    expect(d.push(Buffer.from('02abcd', 'hex')).map((f) => f.toString('hex'))).to.deep.equal(['abcd']);
+  });
+
   it('refuses a frame larger than the limit before buffering it', () => {
     const d = new FrameDecoder(1024);
     expect(() => d.push(Buffer.from('00100000', 'hex'))).to.throw(FrameTooLargeError, /socket.request.max.bytes/);

@@ -114,6 +114,18 @@ describe('storage/log-segment', () => {
     expect(segment.size).to.equal(first.length);
   });
 
+  it('finishes the write in flight before it closes the file the write goes through', async () => {
+    const buf = buildBatch({ baseOffset: 1000, records: 3, valueBytes: 40, firstTimestamp: 5000 });
+    const [info] = listBatches(buf);
+    const position = segment.reserve({
+      baseOffset: 1000, lastOffset: 1000 + info.lastOffsetDelta, maxTimestamp: info.maxTimestamp, sizeInBytes: info.sizeInBytes, recordCount: info.recordCount,
+    }, config.indexIntervalBytes, 0);
+    const writing = segment.write([buf], position);
+    await segment.close();
+    await writing;
+    expect(statSync(`${dir}/${segmentFileName(1000, '.log')}`).size).to.equal(buf.length);
+  });
+
   it('reloads its state from the files', async () => {
     await append(10);
     await segment.close();

@@ -64,6 +64,19 @@ describe('storage/log-writer', () => {
     expect(listBatches(written!).map((x) => x.baseOffset)).to.deep.equal([0, 2]);
   });
 
+  it('writes the appends made in one event-loop turn with one write', async () => {
+    const write = segment.write.bind(segment);
+    const groups: number[] = [];
+    segment.write = (buffers, position) => {
+      groups.push(buffers.length);
+      return write(buffers, position);
+    };
+    const appends = [placed(0), placed(2), placed(4)].map((a) => writer.append(a.buf, a.batches, a.result));
+    await Promise.all(appends);
+    expect(groups).to.deep.equal([3]);
+    expect(listBatches(await segment.read(0, 1 << 20) ?? Buffer.alloc(0)).map((b) => b.baseOffset)).to.deep.equal([0, 2, 4]);
+  });
+
   it('treats a batch behind the log end as a bug, writes nothing and fails the log', async () => {
     logEnd = 10;
     const behind = placed(5);

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { ErrorCode, SamsaError } from '../../lib/protocol/errors';
-import { PositionalWriter, segmentFileName, writeFully } from '../../lib/storage/segment-files';
+import { closeSync, openSync, readFileSync } from 'fs';
+import { fdWriter, PositionalWriter, segmentFileName, writeFully } from '../../lib/storage/segment-files';
+import { tempDir } from './batch-builder';
 
 /** A file in memory whose writev writes at most what `allow` says for each call, in turn. */
 class FakeFile implements PositionalWriter {
@@ -48,6 +50,24 @@ describe('storage/segment-files', () => {
     expect((caught as SamsaError).code).to.equal(ErrorCode.KAFKA_STORAGE_ERROR.code);
     expect((caught as Error).message).to.match(/x\.log: write at position 2 made no progress with 4 bytes left/);
     expect(file.calls).to.equal(2);
+  });
+
+  it('fdWriter gathers buffers at a position of a descriptor, and a failed write rejects', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const file = `${dir}/x.log`;
+      const fd = openSync(file, 'w+');
+      const writer = fdWriter(() => fd);
+      expect(await writeFully(writer, [Buffer.from('abc'), Buffer.from('de')], 0, 'x.log')).to.equal(5);
+      expect((await writer.writev([Buffer.from('XY')], 1)).bytesWritten).to.equal(2);
+      closeSync(fd);
+      expect(readFileSync(file, 'latin1')).to.equal('aXYde');
+      let failure: unknown = null;
+      await writer.writev([Buffer.from('z')], 0).catch((err: unknown) => { failure = err; });
+      expect((failure as NodeJS.ErrnoException | null)?.code).to.equal('EBADF');
+    } finally {
+      cleanup();
+    }
   });
 
   it('writes nothing for nothing', async () => {
