@@ -14,10 +14,12 @@
  * 6. samsa/testing: how long startCluster() takes to a first produce/consume (bench/testing-startup.ts).
  * 7. Transactions: a transactional producer committing every 1,000 records next to an idempotent
  *    one, same broker, same run (bench/transactions.ts).
+ * 8. Broker RSS while BENCH_RSS_GB (default 1) flow through one broker (bench/rss-soak.ts; only
+ *    with BENCH_ONLY=rss, being long: `node dist/bench/rss-soak.js --gb 10` for the full soak).
  *
  * Options via environment: BENCH_RECORDS (default 1,000,000), BENCH_RECORD_SIZE (100),
  * BENCH_TXN_RECORDS (200,000), BENCH_ONLY (storage | single | replicated | kafka | security |
- * testing | transactions: run one section).
+ * testing | transactions | rss: run one section).
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
@@ -25,6 +27,7 @@ import { spawnBroker, REPO_ROOT } from '../test/helpers/cluster';
 import { runCli } from '../test/helpers/run-cli';
 import { startTestZooKeeper } from '../test/helpers/zookeeper';
 import { kafkaListenerBench } from './kafka-listener';
+import { rssSoakBench } from './rss-soak';
 import { securityBench } from './security';
 import { testingStartupBench } from './testing-startup';
 import { transactionsBench } from './transactions';
@@ -103,6 +106,7 @@ async function main(): Promise<void> {
   if (!only || only === 'security') await securityBench(records, recordSize, section);
   if (!only || only === 'testing') await testingStartupBench(3, section);
   if (!only || only === 'transactions') await transactionsBench(Number(process.env.BENCH_TXN_RECORDS ?? 200_000), recordSize, 1000, section);
+  if (only === 'rss') await rssSoakBench({ gb: Number(process.env.BENCH_RSS_GB ?? 1), recordSize: 1000, intervalS: 5 }, section);
 }
 
 main().then(() => process.exit(0), (err) => {

@@ -367,11 +367,11 @@ export class LogSegment {
     });
   }
 
-  /** Positional read of committed or recovering bytes; shorter only at end of file. */
-  async readBytes(position: number, length: number): Promise<Buffer> {
+  /** Positional read of committed or recovering bytes (into `into` if long enough); shorter only at end of file. */
+  async readBytes(position: number, length: number, into?: Buffer): Promise<Buffer> {
     if (this.closed) throw new SegmentClosedError(this.logPath);
     try {
-      return await readAt(this.handle, position, length);
+      return await readAt(this.handle, position, length, into);
     } catch (err) {
       throw this.closed ? new SegmentClosedError(this.logPath) : err;
     }
