@@ -8,8 +8,8 @@
  *   node dist/bench/rss-soak.js --gb 10          (standalone; --record-size, --interval-s)
  *   BENCH_ONLY=rss npm run bench                  (section of bench/run.ts; BENCH_RSS_GB, default 1)
  *
- * Prints every sample, then the first, max and last RSS and the growth between the first and the
- * last quarter of the run (flat means close to zero). The consumer starts from the earliest
+ * Prints every sample, then the first, max and last RSS and the growth after warm-up (flat means
+ * close to zero; see summary). The consumer starts from the earliest
  * offset; should it fall more than the retention behind, it skips what was deleted, which the
  * consumed count then shows.
  */
@@ -102,15 +102,19 @@ function lastLine(out: string): string {
   return out.trim().split('\n').pop() ?? '';
 }
 
-/** First, max and last RSS, and the mean of the last quarter of samples minus that of the first quarter. */
+/**
+ * First, max and last RSS, and the growth past warm-up: the mean of the last quarter of the
+ * samples after the first fifth (start-up and first allocations) minus the mean of their first quarter.
+ */
 export function summary(samples: readonly Sample[]): string {
   if (samples.length === 0) return 'no samples';
-  const quarter = Math.max(1, Math.floor(samples.length / 4));
+  const steady = samples.slice(Math.floor(samples.length / 5));
+  const quarter = Math.max(1, Math.floor(steady.length / 4));
   const mean = (xs: readonly Sample[]): number => xs.reduce((a, s) => a + s.rssMb, 0) / xs.length;
   const max = samples.reduce((m, s) => Math.max(m, s.rssMb), 0);
-  const growth = mean(samples.slice(-quarter)) - mean(samples.slice(0, quarter));
+  const growth = mean(steady.slice(-quarter)) - mean(steady.slice(0, quarter));
   return `broker RSS: first ${samples[0].rssMb.toFixed(0)} MB, max ${max.toFixed(0)} MB, last ${samples[samples.length - 1].rssMb.toFixed(0)} MB, `
-    + `last quarter minus first quarter ${growth >= 0 ? '+' : ''}${growth.toFixed(0)} MB (${samples.length} samples)`;
+    + `growth after warm-up ${growth >= 0 ? '+' : ''}${growth.toFixed(0)} MB (last quarter minus first quarter of the samples after the first fifth; ${samples.length} samples)`;
 }
 
 function option(args: string[], name: string, fallback: number): number {

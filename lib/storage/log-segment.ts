@@ -21,6 +21,7 @@ import {
   DELETED_FILE_SUFFIX, INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, SegmentClosedError, TIME_INDEX_FILE_SUFFIX, TXN_INDEX_FILE_SUFFIX, segmentPath, writeFully,
 } from './segment-files';
 import { SegmentReadOptions, readSegmentBatches } from './segment-read';
+import { SegmentTailCache, tailCacheBudget } from './segment-tail-cache';
 import { BatchHeaderView, parseHeader, readAt, scanBatchHeaders } from './segment-scan';
 import { NO_TIMESTAMP, TimeIndex } from './time-index';
 import { TransactionIndex } from './transaction-index';
@@ -62,6 +63,8 @@ export class LogSegment {
   recoveryReason: string | null = null;
   /** The `.txnindex` was missing or bad, or the segment is recovered: log-state-loader.ts refills it. */
   txnIndexStale = false;
+  /** Recently written bytes for Fetch (segment-tail-cache.ts); null for the cleaner's `.cleaned` output. */
+  private readonly tail: SegmentTailCache | null;
 
   private constructor(
     readonly dir: string,
@@ -79,6 +82,7 @@ export class LogSegment {
     this.reserved = fileSize;
     this.nextOffsetValue = baseOffset;
     this.offsetOfMaxTimestamp = baseOffset;
+    this.tail = handlePath.endsWith(LOG_FILE_SUFFIX) ? new SegmentTailCache(tailCacheBudget) : null;
   }
 
   /**
@@ -244,6 +248,7 @@ export class LogSegment {
     // Pair assertion with reserve: the bytes written are exactly the bytes that were given positions.
     assert(position + total <= this.reserved, () => `${this.logPath}: wrote up to ${position + total} but reserved only ${this.reserved}`);
     this.committed = position + total;
+    this.tail?.append(buffers, position);
     this.dirty = true;
   }
 
@@ -302,6 +307,7 @@ export class LogSegment {
   /** Cuts the log file at `position` and forgets everything past it. */
   async cutFile(position: number): Promise<void> {
     if (this.closed) throw new SegmentClosedError(this.logPath);
+    this.tail?.clear();
     await this.handle.truncate(position);
     this.committed = position;
     this.reserved = position;
@@ -367,6 +373,15 @@ export class LogSegment {
     });
   }
 
+  /**
+   * Committed bytes from the tail cache when it holds them all, else null (Fetch's reads only:
+   * the view it returns must not be written to).
+   */
+  readCached(position: number, length: number, into?: Buffer): Buffer | null {
+    if (this.closed || position + length > this.committed) return null;
+    return this.tail?.read(position, length, into) ?? null;
+  }
+
   /** Positional read of committed or recovering bytes (into `into` if long enough); shorter only at end of file. */
   async readBytes(position: number, length: number, into?: Buffer): Promise<Buffer> {
     if (this.closed) throw new SegmentClosedError(this.logPath);
@@ -384,6 +399,7 @@ export class LogSegment {
 
   /** Forgets all batches and index entries; recovery then re-reserves every valid batch. */
   resetForRecovery(): void {
+    this.tail?.clear();
     this.offsetIndex.reset();
     this.timeIndex.reset();
     this.txnIndex.reset();
@@ -423,6 +439,7 @@ export class LogSegment {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.tail?.clear();
     try {
       await Promise.all([this.offsetIndex.flush(false), this.timeIndex.flush(false), this.txnIndex.flush(false)]);
     } finally {
@@ -438,6 +455,7 @@ export class LogSegment {
   async retire(): Promise<void> {
     if (this.retired) return;
     this.retired = true;
+    this.tail?.clear();
     await Promise.all([
       fsp.rename(this.logPath, this.logPath + DELETED_FILE_SUFFIX),
       this.offsetIndex.retire(DELETED_FILE_SUFFIX),
@@ -448,6 +466,7 @@ export class LogSegment {
 
   /** Closes the segment and removes its four files (their `.deleted` names once retired). */
   async delete(): Promise<void> {
+    this.tail?.clear();
     if (!this.closed) {
       this.closed = true;
       await this.handle.close();

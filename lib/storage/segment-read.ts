@@ -38,6 +38,8 @@ export interface ReadableSegment {
   readonly offsetIndex: { lookup(offset: number): OffsetPosition };
   /** Positional read; into `into` when given and long enough. */
   readBytes(position: number, length: number, into?: Buffer): Promise<Buffer>;
+  /** The same bytes from memory when the segment's tail cache holds them (segment-tail-cache.ts), else null. */
+  readCached?(position: number, length: number, into?: Buffer): Buffer | null;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -85,6 +87,8 @@ export async function readSegmentBatches(
 async function readChunk(segment: ReadableSegment, position: number, length: number, pooled: boolean): Promise<Buffer> {
   if (!pooled) return segment.readBytes(position, length);
   const slab = readBufferPool.acquire(length);
+  const cached = segment.readCached?.(position, length, slab) ?? null;
+  if (cached !== null) return cached.buffer === slab.buffer ? cached : released(slab, cached);
   try {
     return await segment.readBytes(position, length, slab);
   } catch (err) {

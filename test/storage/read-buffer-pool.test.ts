@@ -77,6 +77,9 @@ describe('storage/segment-read pooled reads', () => {
       await segment.write([buf], segment.reserve(meta, config.indexIntervalBytes, 0));
       written.push(buf);
     }
+    // Reopened, the segment's tail cache is empty: these reads go to the file.
+    await segment.close();
+    segment = await LogSegment.open(dir, 0, config, true);
   });
   after(async () => {
     await segment.close();
