@@ -373,10 +373,7 @@ export class LogSegment {
     });
   }
 
-  /**
-   * Committed bytes from the tail cache when it holds them all, else null (Fetch's reads only:
-   * the view it returns must not be written to).
-   */
+  /** A copy of committed bytes (into `into` if long enough) from the tail cache when it holds them all, else null. */
   readCached(position: number, length: number, into?: Buffer): Buffer | null {
     if (this.closed || position + length > this.committed) return null;
     return this.tail?.read(position, length, into) ?? null;

@@ -20,11 +20,13 @@ const MIN_SLAB_BYTES = 64 * 1024;
 /** Largest pooled slab; longer reads get a one-off buffer. 16 MiB covers max.partition.fetch.bytes up to 16 MiB. */
 const MAX_SLAB_BYTES = 16 * 1024 * 1024;
 /**
- * Bound on idle slabs kept for reuse, in bytes of slab length (32 MiB). Leased slabs are not
- * counted: they are live responses, bounded by connections times queued.max.requests as before.
- * Pages of a slab never written by a read stay untouched, so RSS counts only what reads filled.
+ * Bound on idle slabs kept for reuse, in bytes of slab length (16 MiB: the slabs of a few
+ * consumer fetches at the default 1 MiB per partition). Kept small because long-lived external
+ * memory makes V8 collect more often (see segment-tail-cache.ts). Leased slabs are not counted:
+ * they are live responses, bounded by connections times queued.max.requests as before. Pages of
+ * a slab never written by a read stay untouched, so RSS counts only what reads filled.
  */
-const DEFAULT_MAX_IDLE_BYTES = 32 * 1024 * 1024;
+const DEFAULT_MAX_IDLE_BYTES = 16 * 1024 * 1024;
 
 export class ReadBufferPool {
   /** Idle slabs per size class (index = log2(size / MIN_SLAB_BYTES)). */

@@ -38,7 +38,7 @@ export interface ReadableSegment {
   readonly offsetIndex: { lookup(offset: number): OffsetPosition };
   /** Positional read; into `into` when given and long enough. */
   readBytes(position: number, length: number, into?: Buffer): Promise<Buffer>;
-  /** The same bytes from memory when the segment's tail cache holds them (segment-tail-cache.ts), else null. */
+  /** The same bytes copied from memory when the segment's tail cache holds them (segment-tail-cache.ts), else null. */
   readCached?(position: number, length: number, into?: Buffer): Buffer | null;
 }
 

@@ -12,7 +12,7 @@ function bytes(from: number, n: number): Buffer {
 }
 
 describe('storage/segment-tail-cache', () => {
-  it('serves appended bytes from one block as a view and across blocks as a copy', () => {
+  it('serves appended bytes from one block and across blocks, copied into the caller\'s buffer', () => {
     const budget = new TailCacheBudget(64, 16);
     const cache = new SegmentTailCache(budget);
     cache.append([bytes(100, 10), bytes(110, 20)], 100);
@@ -25,6 +25,17 @@ describe('storage/segment-tail-cache', () => {
     expect(budget.bytes).to.equal(32);
   });
 
+  it('recycles the memory of evicted blocks: it never holds more than its bound', () => {
+    const budget = new TailCacheBudget(64, 16);
+    const cache = new SegmentTailCache(budget);
+    for (let p = 0; p < 1000; p += 10) cache.append([bytes(p, 10)], p);
+    expect(budget.heldBytes).to.equal(64);
+    expect(cache.read(950, 50)).to.deep.equal(bytes(950, 50));
+    cache.clear();
+    expect(budget.bytes).to.equal(0);
+    expect(budget.heldBytes).to.equal(64);
+  });
+
   it('answers null for anything not wholly cached', () => {
     const cache = new SegmentTailCache(new TailCacheBudget(64, 16));
     expect(cache.read(0, 1)).to.equal(null);
@@ -34,7 +45,7 @@ describe('storage/segment-tail-cache', () => {
     expect(cache.read(55, 5)).to.deep.equal(bytes(55, 5));
   });
 
-  it('never changes bytes already handed out, even after eviction', () => {
+  it('never changes bytes already handed out, even once their block is reused', () => {
     const budget = new TailCacheBudget(32, 16);
     const cache = new SegmentTailCache(budget);
     cache.append([bytes(0, 10)], 0);
