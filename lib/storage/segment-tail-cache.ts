@@ -6,10 +6,10 @@
  * Appends copy the written bytes into fixed-size blocks (one copy on the produce path: the
  * request buffers are not retained, so the produce path may reuse them). Reads copy out of the
  * blocks into the caller's buffer (Fetch's pooled slab) instead of handing out views: a block
- * then has no reader once evicted and is recycled at once, so the cache allocates its memory once. One budget bounds all segments together: past
- * it, the globally oldest block is evicted (first in, first out), so the cache holds the newest
- * bytes of the partitions being written. A segment's cache is cleared when its file is cut
- * (truncation), recovered, closed or deleted.
+ * then has no reader once evicted and is recycled at once, so the cache allocates its memory
+ * once. One budget bounds all segments together: past it, the globally oldest block is evicted
+ * (first in, first out), so the cache holds the newest bytes of the partitions being written. A
+ * segment's cache is cleared when its file is cut (truncation), recovered, closed or deleted.
  */
 
 /** Size of one cache block, in bytes (64 KiB). */
@@ -147,9 +147,11 @@ export class SegmentTailCache {
     return out.subarray(0, length);
   }
 
-  /** Called by the budget: `block` is this cache's oldest. */
+  /** Called by the budget: `block` is this cache's oldest (blocks are allocated and evicted in order). */
   evictOldest(block: Block): void {
+    // Were it not, freeing it would leave a hole in the range: its memory goes to another block.
     if (this.blocks[0] === block) this.blocks.shift();
+    else this.clear();
     this.budget.free(block);
   }
 
