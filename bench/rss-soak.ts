@@ -113,8 +113,9 @@ export function summary(samples: readonly Sample[]): string {
   const mean = (xs: readonly Sample[]): number => xs.reduce((a, s) => a + s.rssMb, 0) / xs.length;
   const max = samples.reduce((m, s) => Math.max(m, s.rssMb), 0);
   const growth = mean(steady.slice(-quarter)) - mean(steady.slice(0, quarter));
-  return `broker RSS: first ${samples[0].rssMb.toFixed(0)} MB, max ${max.toFixed(0)} MB, last ${samples[samples.length - 1].rssMb.toFixed(0)} MB, `
-    + `growth after warm-up ${growth >= 0 ? '+' : ''}${growth.toFixed(0)} MB (last quarter minus first quarter of the samples after the first fifth; ${samples.length} samples)`;
+  const head = `broker RSS: first ${samples[0].rssMb.toFixed(0)} MB, max ${max.toFixed(0)} MB, last ${samples[samples.length - 1].rssMb.toFixed(0)} MB, `;
+  if (steady.length < 8) return `${head}too few samples (${samples.length}) to judge growth: run more GB or a shorter --interval-s`;
+  return `${head}growth after warm-up ${growth >= 0 ? '+' : ''}${growth.toFixed(0)} MB (last quarter minus first quarter of the samples after the first fifth; ${samples.length} samples)`;
 }
 
 function option(args: string[], name: string, fallback: number): number {

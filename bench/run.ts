@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   if (!only || only === 'security') await securityBench(records, recordSize, section);
   if (!only || only === 'testing') await testingStartupBench(3, section);
   if (!only || only === 'transactions') await transactionsBench(Number(process.env.BENCH_TXN_RECORDS ?? 200_000), recordSize, 1000, section);
-  if (only === 'rss') await rssSoakBench({ gb: Number(process.env.BENCH_RSS_GB ?? 1), recordSize: 1000, intervalS: 5 }, section);
+  if (only === 'rss') await rssSoakBench({ gb: Number(process.env.BENCH_RSS_GB ?? 1), recordSize: 1000, intervalS: 2 }, section);
 }
 
 main().then(() => process.exit(0), (err) => {
