@@ -15,13 +15,15 @@
  * 7. Transactions: a transactional producer committing every 1,000 records next to an idempotent
  *    one, same broker, same run (bench/transactions.ts).
  * 8. Targets: issue 17's table, row by row, target against measured (bench/targets.ts).
+ * 9. Broker RSS while BENCH_RSS_GB (default 1) flow through one broker (bench/rss-soak.ts; only
+ *    with BENCH_ONLY=rss, being long: `node dist/bench/rss-soak.js --gb 10` for the full soak).
  *
  * `npm run bench -- --peers` runs only the side-by-side comparison instead: Samsa next to RabbitMQ
  * streams, NATS JetStream, Redis Streams and the machine's limits (bench/peers/side-by-side.ts).
  *
  * Options via environment: BENCH_RECORDS (default 1,000,000), BENCH_RECORD_SIZE (100),
  * BENCH_TXN_RECORDS (200,000), BENCH_ONLY (storage | single | replicated | kafka | security |
- * testing | transactions | targets: run one section), BENCH_NOTE (a sentence put above the
+ * testing | transactions | targets | rss: run one section), BENCH_NOTE (a sentence put above the
  * side-by-side table in docs/performance.md).
  */
 import { spawnSync } from 'child_process';
@@ -31,6 +33,7 @@ import { runCli } from '../test/helpers/run-cli';
 import { startTestZooKeeper } from '../test/helpers/zookeeper';
 import { kafkaListenerBench } from './kafka-listener';
 import { peersBench } from './peers/side-by-side';
+import { rssSoakBench } from './rss-soak';
 import { securityBench } from './security';
 import { targetsBench } from './targets';
 import { testingStartupBench } from './testing-startup';
@@ -112,6 +115,7 @@ async function main(): Promise<void> {
   if (!only || only === 'testing') await testingStartupBench(3, section);
   if (!only || only === 'transactions') await transactionsBench(Number(process.env.BENCH_TXN_RECORDS ?? 200_000), recordSize, 1000, section);
   if (!only || only === 'targets') await targetsBench(Number(process.env.BENCH_RECORDS ?? 2_000_000), section);
+  if (only === 'rss') await rssSoakBench({ gb: Number(process.env.BENCH_RSS_GB ?? 1), recordSize: 1000, intervalS: 2 }, section);
 }
 
 main().then(() => process.exit(0), (err) => {

@@ -14,6 +14,7 @@ import { Logger } from '../util/logger';
 import { ConnectionSession } from '../security/session';
 import { ANONYMOUS, KafkaPrincipal } from '../security/principal';
 import { SecurityProtocol } from '../security/security-protocol';
+import { readBufferPool } from '../storage/read-buffer-pool';
 import { RequestObserver } from './api-dispatcher';
 import { RequestContext } from './request-context';
 import { Clock, monotonicMs, RequestTiming } from './request-timing';
@@ -370,13 +371,20 @@ export class ClientConnection {
       if (slot.frame && slot.frame.length > 0) {
         if (!wrote) this.socket.cork();
         wrote = true;
-        const last = slot.frame.length - 1;
-        for (let i = 0; i < last; i++) this.socket.write(slot.frame[i]);
-        if (timing) {
-          this.sending.push(timing);
-          this.socket.write(slot.frame[last], this.onSent);
+        const frame = slot.frame;
+        const last = frame.length - 1;
+        // Corked, the chunks leave in one writev: header bytes and record bytes, never concatenated.
+        for (let i = 0; i < last; i++) this.socket.write(frame[i]);
+        if (timing) this.sending.push(timing);
+        // Fetch records are leased read buffers: they go back to the pool once the kernel has them.
+        const leased = last > 0 && frame.some((chunk) => readBufferPool.isLeased(chunk));
+        if (leased) {
+          this.socket.write(frame[last], (err) => {
+            readBufferPool.releaseChunks(frame);
+            if (timing) this.onSent(err);
+          });
         } else {
-          this.socket.write(slot.frame[last]);
+          this.socket.write(frame[last], timing ? this.onSent : undefined);
         }
       } else if (timing) {
         // No response to send (Produce acks=0, or closing): nothing more to wait for.

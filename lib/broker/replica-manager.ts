@@ -387,7 +387,7 @@ export class ReplicaManager extends EventEmitter {
   async read(partition: Partition, fetchOffset: number, maxBytes: number, minOneBatch: boolean, readCommitted = false): Promise<ReadPartitionResult> {
     const highWatermark = partition.highWatermark;
     const lastStableOffset = partition.lastStableOffset;
-    const { records } = await partition.log.read(fetchOffset, maxBytes, { maxOffset: readCommitted ? lastStableOffset : highWatermark, minOneBatch });
+    const { records } = await partition.log.read(fetchOffset, maxBytes, { maxOffset: readCommitted ? lastStableOffset : highWatermark, minOneBatch, pooled: true });
     if (records !== null && records.length > 0) this.opts.traffic?.readByConsumer(partition.topic, records.length);
     const abortedTransactions = readCommitted ? abortedTransactionsIn(partition.log, fetchOffset, records) : null;
     return { errorCode: 0, highWatermark, lastStableOffset, logStartOffset: partition.log.logStartOffset, records, abortedTransactions };
@@ -395,7 +395,7 @@ export class ReplicaManager extends EventEmitter {
 
   /** Followers read up to the log end; the high watermark they get back is the leader's. */
   async readForFollower(partition: Partition, fetchOffset: number, maxBytes: number, minOneBatch: boolean): Promise<ReadPartitionResult> {
-    const { records } = await partition.log.read(fetchOffset, maxBytes, { minOneBatch });
+    const { records } = await partition.log.read(fetchOffset, maxBytes, { minOneBatch, pooled: true });
     return { errorCode: 0, highWatermark: partition.highWatermark, logStartOffset: partition.log.logStartOffset, records };
   }
 

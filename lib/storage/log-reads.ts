@@ -41,7 +41,7 @@ export async function readBatches(log: LogReadView, fetchOffset: number, maxByte
     const generation = log.generation();
     try {
       for (let i = floorSegment(segments, fetchOffset); i < segments.length; i++) {
-        const records = await segments[i].read(fetchOffset, maxBytes, { maxOffset, minOneBatch: opts.minOneBatch });
+        const records = await segments[i].read(fetchOffset, maxBytes, { maxOffset, minOneBatch: opts.minOneBatch, pooled: opts.pooled });
         if (records !== null) return { records, logStartOffset, logEndOffset };
       }
       return { records: EMPTY, logStartOffset, logEndOffset };

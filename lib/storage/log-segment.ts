@@ -21,6 +21,7 @@ import {
   DELETED_FILE_SUFFIX, INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, SegmentClosedError, TIME_INDEX_FILE_SUFFIX, TXN_INDEX_FILE_SUFFIX, fdWriter, PositionalWriter, segmentPath, writeFully,
 } from './segment-files';
 import { SegmentReadOptions, readSegmentBatches } from './segment-read';
+import { SegmentTailCache, tailCacheBudget } from './segment-tail-cache';
 import { BatchHeaderView, parseHeader, readAt, scanBatchHeaders } from './segment-scan';
 import { NO_TIMESTAMP, TimeIndex } from './time-index';
 import { TransactionIndex } from './transaction-index';
@@ -65,6 +66,8 @@ export class LogSegment {
   /** Appends write through the raw descriptor (fdWriter); close and delete wait for the write in flight. */
   private readonly writer: PositionalWriter;
   private inFlightWrite: Promise<number> | null = null;
+  /** Recently written bytes for Fetch (segment-tail-cache.ts); null for the cleaner's `.cleaned` output. */
+  private readonly tail: SegmentTailCache | null;
 
   private constructor(
     readonly dir: string,
@@ -83,6 +86,7 @@ export class LogSegment {
     this.reserved = fileSize;
     this.nextOffsetValue = baseOffset;
     this.offsetOfMaxTimestamp = baseOffset;
+    this.tail = handlePath.endsWith(LOG_FILE_SUFFIX) ? new SegmentTailCache(tailCacheBudget) : null;
   }
 
   /**
@@ -255,6 +259,7 @@ export class LogSegment {
     // Pair assertion with reserve: the bytes written are exactly the bytes that were given positions.
     assert(position + total <= this.reserved, () => `${this.logPath}: wrote up to ${position + total} but reserved only ${this.reserved}`);
     this.committed = position + total;
+    this.tail?.append(buffers, position);
     this.dirty = true;
   }
 
@@ -313,6 +318,7 @@ export class LogSegment {
   /** Cuts the log file at `position` and forgets everything past it. */
   async cutFile(position: number): Promise<void> {
     if (this.closed) throw new SegmentClosedError(this.logPath);
+    this.tail?.clear();
     await this.handle.truncate(position);
     this.committed = position;
     this.reserved = position;
@@ -378,11 +384,17 @@ export class LogSegment {
     });
   }
 
-  /** Positional read of committed or recovering bytes; shorter only at end of file. */
-  async readBytes(position: number, length: number): Promise<Buffer> {
+  /** A copy of committed bytes (into `into` if long enough) from the tail cache when it holds them all, else null. */
+  readCached(position: number, length: number, into?: Buffer): Buffer | null {
+    if (this.closed || position + length > this.committed) return null;
+    return this.tail?.read(position, length, into) ?? null;
+  }
+
+  /** Positional read of committed or recovering bytes (into `into` if long enough); shorter only at end of file. */
+  async readBytes(position: number, length: number, into?: Buffer): Promise<Buffer> {
     if (this.closed) throw new SegmentClosedError(this.logPath);
     try {
-      return await readAt(this.handle, position, length);
+      return await readAt(this.handle, position, length, into);
     } catch (err) {
       throw this.closed ? new SegmentClosedError(this.logPath) : err;
     }
@@ -395,6 +407,7 @@ export class LogSegment {
 
   /** Forgets all batches and index entries; recovery then re-reserves every valid batch. */
   resetForRecovery(): void {
+    this.tail?.clear();
     this.offsetIndex.reset();
     this.timeIndex.reset();
     this.txnIndex.reset();
@@ -434,6 +447,7 @@ export class LogSegment {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.tail?.clear();
     try {
       await Promise.all([this.offsetIndex.flush(false), this.timeIndex.flush(false), this.txnIndex.flush(false)]);
     } finally {
@@ -455,6 +469,7 @@ export class LogSegment {
   async retire(): Promise<void> {
     if (this.retired) return;
     this.retired = true;
+    this.tail?.clear();
     await Promise.all([
       fsp.rename(this.logPath, this.logPath + DELETED_FILE_SUFFIX),
       this.offsetIndex.retire(DELETED_FILE_SUFFIX),
@@ -465,6 +480,7 @@ export class LogSegment {
 
   /** Closes the segment and removes its four files (their `.deleted` names once retired). */
   async delete(): Promise<void> {
+    this.tail?.clear();
     if (!this.closed) {
       this.closed = true;
       await this.writeSettled();

@@ -36,6 +36,12 @@ export interface ReadOptions {
   maxOffset?: number;
   /** Default true: return the first batch even if it is larger than maxBytes. */
   minOneBatch?: boolean;
+  /**
+   * Read into a slab leased from the read-buffer pool (read-buffer-pool.ts). Only for bytes that
+   * go to a socket as they are (Fetch responses) and are dropped once written, since the
+   * connection then hands the slab to the next read.
+   */
+  pooled?: boolean;
 }
 
 export interface ReadResult {

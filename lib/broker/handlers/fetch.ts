@@ -12,6 +12,7 @@
  */
 import { ErrorCode, SamsaError, toErrorCode } from '../../protocol/errors';
 import { CONSUMER_REPLICA_ID, FetchRequestData, FetchResponseData } from '../../protocol/messages/produce-fetch';
+import { readBufferPool } from '../../storage/read-buffer-pool';
 import { authorizeCluster, authorizedNames } from '../authorize';
 import { BrokerContext } from '../broker-context';
 import { Partition, partitionKey } from '../partition';
@@ -83,11 +84,18 @@ async function fetchAuthorized(ctx: BrokerContext, rc: RequestContext, req: Fetc
   let parked: boolean;
   do {
     parked = await parkedWhile(rc.timing, ctx.purgatory.wait(keys, Math.max(1, req.minBytes - first.bytes), Math.max(1, deadline - Date.now())));
+    // What the last read found is read again below: its pooled buffers can serve that read.
+    releaseRecords(first.topics);
     first = await readAll(ctx, req, maxBytes, follower);
     // A wait refused at once (a full purgatory) is not tried again: that would spin. A wake-up
     // within the same millisecond as the park (an append arriving in the same turn) parks again.
   } while (req.isolationLevel === READ_COMMITTED && first.bytes < req.minBytes && first.errors === 0 && parked && Date.now() < deadline);
   return response(first.topics);
+}
+
+/** Gives back the read buffers of an answer that will not be sent (see storage/read-buffer-pool.ts). */
+function releaseRecords(topics: FetchTopicResponse[]): void {
+  for (const t of topics) for (const p of t.partitions) if (p.records !== null) readBufferPool.release(p.records);
 }
 
 function response(topics: FetchTopicResponse[]): FetchResponseData {
