@@ -11,6 +11,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ErrorCode, SamsaError } from '../protocol/errors';
+import { AppendWritePolicy, appendWritePolicy } from './append-write-policy';
 
 export const LOG_FILE_SUFFIX = '.log';
 export const INDEX_FILE_SUFFIX = '.index';
@@ -42,15 +43,31 @@ export interface PositionalWriter {
 }
 
 /**
- * A positional writer on a raw descriptor through fs.writev's callback: the log's appends skip the
- * FileHandle promise machinery (its per-call ref counting and promise), about 10 µs of CPU per
- * write on the produce path. The owner must not close the descriptor while a write is in flight.
+ * A positional writer on a raw descriptor: synchronous while append-write-policy.ts allows it (a
+ * thread-pool hop costs more CPU than the copy), else through fs.writev's callback, which still
+ * skips the FileHandle promise machinery (its per-call ref counting and promise). The owner must
+ * not close the descriptor while a write is in flight.
  */
-export function fdWriter(fd: () => number): PositionalWriter {
+export function fdWriter(fd: () => number, policy: AppendWritePolicy = appendWritePolicy): PositionalWriter {
   return {
-    writev: (buffers, position) => new Promise((resolve, reject) => {
-      fs.writev(fd(), buffers, position, (err, bytesWritten) => (err ? reject(err) : resolve({ bytesWritten })));
-    }),
+    writev: (buffers, position) => {
+      let bytes = 0;
+      for (const b of buffers) bytes += b.length;
+      const startMs = performance.now();
+      if (policy.writeSynchronously(bytes, startMs)) {
+        try {
+          const bytesWritten = fs.writevSync(fd(), buffers, position);
+          const endMs = performance.now();
+          policy.synchronousWriteTook(endMs - startMs, endMs);
+          return Promise.resolve({ bytesWritten });
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+      return new Promise((resolve, reject) => {
+        fs.writev(fd(), buffers, position, (err, bytesWritten) => (err ? reject(err) : resolve({ bytesWritten })));
+      });
+    },
   };
 }
 
