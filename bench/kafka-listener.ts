@@ -12,6 +12,7 @@ import { spawnBroker, freePort } from '../test/helpers/cluster';
 import { runCli } from '../test/helpers/run-cli';
 import { startTestZooKeeper } from '../test/helpers/zookeeper';
 import { countLines } from './peers/perf-output';
+import { BENCH_BROKER_SETTINGS } from './bench-broker';
 
 function timeCommand(command: string, args: string[], stdoutFile: string | null): Promise<{ seconds: number; code: number | null; stderr: string }> {
   return new Promise((resolve) => {
@@ -68,7 +69,7 @@ export async function kafkaListenerBench(records: number, recordSize: number, se
   const nativePort = await freePort();
   const broker = await spawnBroker({
     brokerId: 1, zkConnect: zk.connectString, port: nativePort,
-    overrides: { 'log.level': 'warn', listeners: `PLAINTEXT://127.0.0.1:${nativePort},KAFKA://127.0.0.1:${kafkaPort}` },
+    overrides: { ...BENCH_BROKER_SETTINGS, listeners: `PLAINTEXT://127.0.0.1:${nativePort},KAFKA://127.0.0.1:${kafkaPort}` },
   });
   const native = `127.0.0.1:${nativePort}`;
   const kafka = `127.0.0.1:${kafkaPort}`;

@@ -38,6 +38,7 @@ import { securityBench } from './security';
 import { targetsBench } from './targets';
 import { testingStartupBench } from './testing-startup';
 import { transactionsBench } from './transactions';
+import { BENCH_BROKER_SETTINGS } from './bench-broker';
 
 const records = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const recordSize = Number(process.env.BENCH_RECORD_SIZE ?? 100);
@@ -48,7 +49,7 @@ function section(title: string): void {
 
 async function endToEnd(): Promise<void> {
   const zk = await startTestZooKeeper();
-  const broker = await spawnBroker({ brokerId: 1, zkConnect: zk.connectString, overrides: { 'log.level': 'warn' } });
+  const broker = await spawnBroker({ brokerId: 1, zkConnect: zk.connectString, overrides: { ...BENCH_BROKER_SETTINGS } });
   const bootstrap = `127.0.0.1:${broker.port}`;
   try {
     for (const acks of ['1', 'all']) {
@@ -82,7 +83,7 @@ async function replicated(): Promise<void> {
   const zk = await startTestZooKeeper();
   const brokers = [];
   try {
-    for (const id of [1, 2, 3]) brokers.push(await spawnBroker({ brokerId: id, zkConnect: zk.connectString, overrides: { 'log.level': 'warn' } }));
+    for (const id of [1, 2, 3]) brokers.push(await spawnBroker({ brokerId: id, zkConnect: zk.connectString, overrides: { ...BENCH_BROKER_SETTINGS } }));
     const bootstrap = brokers.map((b) => `127.0.0.1:${b.port}`).join(',');
     for (const acks of ['1', 'all']) {
       const topic = `bench-rf3-acks-${acks}`;

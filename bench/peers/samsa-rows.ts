@@ -14,6 +14,7 @@ import { kcatConsume, kcatProduce, writeRecordLines } from '../kafka-listener';
 import { parseConsumerPerf, parseKcatVersion, parseProducerPerf } from './perf-output';
 import { PeerRow } from './report';
 import { findExecutable, INSTALL_HINT } from './servers';
+import { BENCH_BROKER_SETTINGS } from '../bench-broker';
 
 const PAGE_CACHE = 'acks=1: in the leader\'s page cache (no fsync, Kafka\'s default)';
 
@@ -80,7 +81,7 @@ export async function measureSamsa(records: number, recordSize: number): Promise
   try {
     const broker = await spawnBroker({
       brokerId: 1, zkConnect: zk.connectString, port: nativePort,
-      overrides: { 'log.level': 'warn', listeners: `PLAINTEXT://127.0.0.1:${nativePort},KAFKA://127.0.0.1:${kafkaPort}` },
+      overrides: { ...BENCH_BROKER_SETTINGS, listeners: `PLAINTEXT://127.0.0.1:${nativePort},KAFKA://127.0.0.1:${kafkaPort}` },
     });
     try {
       const native = `127.0.0.1:${nativePort}`;
