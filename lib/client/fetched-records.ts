@@ -10,7 +10,7 @@
  * out to be corrupt fails there, after the records before it were handed out, as in Kafka.
  */
 import { CorruptRecordError } from '../protocol/errors';
-import { BATCH_HEADER_SIZE, LOG_OVERHEAD, RECORDS_OFFSET, batchSizeAt } from '../record/batch-header';
+import { RECORDS_OFFSET, completeBatchSizeAt } from '../record/batch-header';
 import { decompress } from '../record/compression';
 import { DecodedBatchHeader, decodeBatchHeader, decodeRecordBatch } from '../record/record-batch';
 import { RecordContext } from '../record/record-codec';
@@ -42,12 +42,8 @@ export class FetchedRecords {
     let nextOffset = fetchOffset;
     let position = 0;
     while (position < buf.length) {
-      const size = batchSizeAt(buf, position);
+      const size = completeBatchSizeAt(buf, position);
       if (size === -1) break;
-      if (size < BATCH_HEADER_SIZE) {
-        throw new CorruptRecordError(`record batch at position ${position} declares length ${size - LOG_OVERHEAD}, below the ${BATCH_HEADER_SIZE - LOG_OVERHEAD}-byte minimum`);
-      }
-      if (size > buf.length - position) break;
       const header = decodeBatchHeader(buf, position);
       if (header.lastOffset + 1 > nextOffset) nextOffset = header.lastOffset + 1;
       if (this.visible(header, position, filter)) {

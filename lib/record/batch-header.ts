@@ -56,6 +56,20 @@ export function batchSizeAt(buf: Buffer, position: number): number {
   return buf.readInt32BE(position + BATCH_LENGTH_OFFSET) + LOG_OVERHEAD;
 }
 
+/**
+ * Size of the complete batch at `position` of fetched bytes, or -1 when the buffer ends inside it
+ * (a fetch size limit cut it: not an error, the rest comes with the next fetch). Throws
+ * CorruptRecordError when the declared length is below a batch header's.
+ */
+export function completeBatchSizeAt(buf: Buffer, position: number): number {
+  const size = batchSizeAt(buf, position);
+  if (size === -1) return -1;
+  if (size < BATCH_HEADER_SIZE) {
+    throw new CorruptRecordError(`record batch at position ${position} declares length ${size - LOG_OVERHEAD}, below the ${BATCH_HEADER_SIZE - LOG_OVERHEAD}-byte minimum`);
+  }
+  return size > buf.length - position ? -1 : size;
+}
+
 export function readBatchInfo(buf: Buffer, position: number): BatchInfo {
   return {
     position,

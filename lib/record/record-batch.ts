@@ -8,10 +8,10 @@
  */
 import { ErrorCode, SamsaError, CorruptRecordError } from '../protocol/errors';
 import {
-  ATTRIBUTES_OFFSET, BASE_OFFSET_OFFSET, BASE_SEQUENCE_OFFSET, BATCH_HEADER_SIZE, BATCH_LENGTH_OFFSET, COMPRESSION_CODEC_MASK,
+  ATTRIBUTES_OFFSET, BASE_OFFSET_OFFSET, BASE_SEQUENCE_OFFSET, BATCH_LENGTH_OFFSET, COMPRESSION_CODEC_MASK,
   CONTROL_FLAG_MASK, CRC_OFFSET, CURRENT_MAGIC, FIRST_TIMESTAMP_OFFSET, LAST_OFFSET_DELTA_OFFSET, LOG_OVERHEAD, MAGIC_OFFSET,
   MAX_TIMESTAMP_OFFSET, PARTITION_LEADER_EPOCH_OFFSET, PRODUCER_EPOCH_OFFSET, PRODUCER_ID_OFFSET, RECORD_COUNT_OFFSET,
-  RECORDS_OFFSET, TIMESTAMP_TYPE_MASK, TRANSACTIONAL_FLAG_MASK, batchSizeAt, computeBatchCrc, validateBatch,
+  RECORDS_OFFSET, TIMESTAMP_TYPE_MASK, TRANSACTIONAL_FLAG_MASK, completeBatchSizeAt, computeBatchCrc, validateBatch,
 } from './batch-header';
 import { COMPRESSION_IDS, CompressionType, compress, compressionTypeFromId, decompress } from './compression';
 import { readInt64, writeInt64 } from './int64';
@@ -239,12 +239,8 @@ export function decodeRecordBatches(buf: Buffer): { batches: DecodedBatch[]; par
   const batches: DecodedBatch[] = [];
   let position = 0;
   while (position < buf.length) {
-    const size = batchSizeAt(buf, position);
+    const size = completeBatchSizeAt(buf, position);
     if (size === -1) break;
-    if (size < BATCH_HEADER_SIZE) {
-      throw new CorruptRecordError(`record batch at position ${position} declares length ${size - LOG_OVERHEAD}, below the ${BATCH_HEADER_SIZE - LOG_OVERHEAD}-byte minimum`);
-    }
-    if (size > buf.length - position) break;
     batches.push(decodeRecordBatch(buf, position));
     position += size;
   }

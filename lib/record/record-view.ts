@@ -59,32 +59,27 @@ export class RecordView {
 }
 
 /**
- * readVarint with the one-byte case (lengths up to 63, header counts, offset deltas up to 63)
- * handled here, where it inlines; longer or truncated varints take the checked path.
+ * The one-byte case of a zigzag varint or varlong (lengths up to 63, header counts, offset and
+ * timestamp deltas up to 63), small enough to inline; NaN when the value is longer or truncated,
+ * for the checked readers (readVarint/readVarlong) to decode or refuse.
  */
-function varint(cursor: MovableCursor): number {
+function oneByteZigZag(cursor: MovableCursor): number {
   const position = cursor.position;
-  if (position < cursor.end) {
-    const b = cursor.buf[position];
-    if (b < 0x80) {
-      cursor.position = position + 1;
-      return (b >>> 1) ^ -(b & 1);
-    }
-  }
-  return readVarint(cursor);
+  if (position >= cursor.end) return NaN;
+  const b = cursor.buf[position];
+  if (b >= 0x80) return NaN;
+  cursor.position = position + 1;
+  return (b >>> 1) ^ -(b & 1);
 }
 
-/** readVarlong likewise: a one-byte varlong decodes as a one-byte varint does. */
+function varint(cursor: MovableCursor): number {
+  const value = oneByteZigZag(cursor);
+  return Number.isNaN(value) ? readVarint(cursor) : value;
+}
+
 function varlong(cursor: MovableCursor): number {
-  const position = cursor.position;
-  if (position < cursor.end) {
-    const b = cursor.buf[position];
-    if (b < 0x80) {
-      cursor.position = position + 1;
-      return (b >>> 1) ^ -(b & 1);
-    }
-  }
-  return readVarlong(cursor);
+  const value = oneByteZigZag(cursor);
+  return Number.isNaN(value) ? readVarlong(cursor) : value;
 }
 
 /** A key or value length; anything readLength would refuse is re-read by it for its error. */
