@@ -43,6 +43,17 @@ const NONE = ErrorCode.NONE.code;
 /** OffsetFetch's answer for a partition with no committed offset. */
 const NO_OFFSET = -1;
 
+
+/**
+ * Why one partition of an offset commit (plain or transactional) is refused, or NONE: the
+ * partition must exist and the metadata fit offset.metadata.max.bytes (Kafka's GroupMetadataManager).
+ */
+export function partitionCommitError(rt: CoordinatorRuntime, topic: string, partition: number, metadata: string): number {
+  if (!rt.partitionExists(topic, partition)) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code;
+  if (Buffer.byteLength(metadata) > rt.config.offsetMetadataMaxBytes) return ErrorCode.OFFSET_METADATA_TOO_LARGE.code;
+  return NONE;
+}
+
 export class GroupOffsets {
   constructor(private readonly rt: CoordinatorRuntime) {}
 
@@ -73,9 +84,7 @@ export class GroupOffsets {
     for (const t of req.topics) {
       for (const p of t.partitions) {
         const metadata = p.committedMetadata ?? '';
-        let code = NONE;
-        if (!this.rt.partitionExists(t.name, p.partitionIndex)) code = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code;
-        else if (Buffer.byteLength(metadata) > this.rt.config.offsetMetadataMaxBytes) code = ErrorCode.OFFSET_METADATA_TOO_LARGE.code;
+        const code = partitionCommitError(this.rt, t.name, p.partitionIndex, metadata);
         if (code !== NONE) {
           errors.set(key(t.name, p.partitionIndex), code);
           continue;

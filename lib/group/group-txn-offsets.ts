@@ -22,6 +22,7 @@ import { offsetCommitRecord, KeyedRecord, storeOffsetsError } from './group-reco
 import { NO_TIMESTAMP } from './offsets-records';
 import { OFFSETS_TOPIC } from './offsets-log';
 import { commitRefused } from './group-responses';
+import { partitionCommitError } from './group-offsets';
 import { PendingOffset } from './pending-txn-offsets';
 
 export type TxnOffsetCommitRequestData = Infer<typeof TxnOffsetCommitRequest>;
@@ -69,9 +70,7 @@ export class GroupTxnOffsets {
     for (const t of req.topics) {
       for (const p of t.partitions) {
         const metadata = p.committedMetadata ?? '';
-        let code = NONE;
-        if (!this.rt.partitionExists(t.name, p.partitionIndex)) code = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code;
-        else if (Buffer.byteLength(metadata) > this.rt.config.offsetMetadataMaxBytes) code = ErrorCode.OFFSET_METADATA_TOO_LARGE.code;
+        const code = partitionCommitError(this.rt, t.name, p.partitionIndex, metadata);
         if (code !== NONE) {
           errors.set(key(t.name, p.partitionIndex), code);
           continue;
