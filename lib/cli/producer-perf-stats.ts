@@ -6,12 +6,18 @@
  *   at the end: N records sent, X.XXXXXX records/sec (Y.YY MB/sec), A.AA ms avg latency,
  *               M.MM ms max latency, P50 ms 50th, P95 ms 95th, P99 ms 99th, P999 ms 99.9th.
  *
+ * With `--warmup-records` (Kafka 4.1, KIP-1052) the final line counts the whole run and a second
+ * one, `N steady state records sent, ...`, only the records sent after the warm-up
+ * (WarmupSplitStats); from then on the 5 s lines are the steady state's, the first one preceded
+ * by `In steady state.`.
+ *
  * Latency is whole milliseconds from send() to acknowledgement, as in Kafka. Percentiles come
  * from a histogram rather than Kafka's sampled array: constant memory for any record count, and
  * recording is an array increment (the tool records millions of values a second): one exact
  * counter per millisecond below a minute, an HDR histogram for the rare longer ones.
  */
 import type * as hdr from 'hdr-histogram-js';
+import { assert } from '../util/assert';
 
 /** Counters over one window or the whole run. */
 export interface PerfCounts {
@@ -54,10 +60,11 @@ export function formatWindowLine(c: PerfCounts): string {
   );
 }
 
-export function formatTotalLine(c: PerfCounts, p: LatencyPercentiles): string {
+/** `steadyState`: Kafka's ` steady state` after the count, which marks the steady-state summary. */
+export function formatTotalLine(c: PerfCounts, p: LatencyPercentiles, steadyState = false): string {
   const r = rates(c);
   return (
-    `${c.count} records sent, ${fixed(r.recsPerSec, 6)} records/sec (${fixed(r.mbPerSec, 2)} MB/sec), ` +
+    `${c.count}${steadyState ? ' steady state' : ''} records sent, ${fixed(r.recsPerSec, 6)} records/sec (${fixed(r.mbPerSec, 2)} MB/sec), ` +
     `${fixed(r.avgLatency, 2)} ms avg latency, ${fixed(c.maxLatencyMs, 2)} ms max latency, ` +
     `${p.p50} ms 50th, ${p.p95} ms 95th, ${p.p99} ms 99th, ${p.p999} ms 99.9th.`
   );
@@ -116,11 +123,14 @@ export class ProducerPerfStats {
   private total = emptyCounts();
   private window = emptyCounts();
   private readonly histogram = new LatencyHistogram();
+  private windowsPrinted = true;
 
   constructor(
     private readonly print: (line: string) => void,
     private readonly now: () => number = Date.now,
     private readonly reportIntervalMs = 5000,
+    /** The steady-state stats of a run with warm-up: labels its summary and its first window. */
+    private readonly steadyState = false,
   ) {
     this.start = now();
     this.windowStart = this.start;
@@ -133,7 +143,9 @@ export class ProducerPerfStats {
     add(this.window, latency, bytes);
     this.histogram.record(latency);
     if (timeMs - this.windowStart >= this.reportIntervalMs) {
-      this.print(formatWindowLine({ ...this.window, elapsedMs: this.now() - this.windowStart }));
+      // Kafka's test: the first window of the steady state is the one whose count is the total.
+      if (this.steadyState && this.total.count === this.window.count) this.print('In steady state.');
+      if (this.windowsPrinted) this.print(formatWindowLine({ ...this.window, elapsedMs: this.now() - this.windowStart }));
       this.window = emptyCounts();
       this.windowStart = this.now();
     }
@@ -150,7 +162,12 @@ export class ProducerPerfStats {
   }
 
   totalLine(): string {
-    return formatTotalLine({ ...this.total, elapsedMs: this.now() - this.start }, this.percentiles());
+    return formatTotalLine({ ...this.total, elapsedMs: this.now() - this.start }, this.percentiles(), this.steadyState);
+  }
+
+  /** Kafka's suppressPrinting: windows still roll over but are not printed (the steady state's are). */
+  suppressWindows(): void {
+    this.windowsPrinted = false;
   }
 
   /** Frees the overflow histogram's buffers (a no-op for the plain-JS backend, required for WebAssembly). */
@@ -164,4 +181,60 @@ function add(c: PerfCounts, latency: number, bytes: number): void {
   c.bytes += bytes;
   c.totalLatencyMs += latency;
   if (latency > c.maxLatencyMs) c.maxLatencyMs = latency;
+}
+
+/**
+ * Kafka's `--warmup-records` (KIP-1052): `whole` counts every record; the send of record number
+ * `warmupRecords` (0-based) starts a second, steady-state stats that counts the records sent from
+ * then on, and stops the whole run's window lines (the steady state's take over). A record belongs
+ * to the steady state by when it was sent, not when its ack came: Kafka's callback carries the
+ * stats current at send time, so a warm-up record acknowledged late counts only in the whole run.
+ */
+export class WarmupSplitStats {
+  readonly whole: ProducerPerfStats;
+  private steady: ProducerPerfStats | null = null;
+
+  constructor(
+    private readonly print: (line: string) => void,
+    /** 0: no warm-up, and output exactly as without the option. */
+    readonly warmupRecords: number,
+    private readonly now: () => number = Date.now,
+    private readonly reportIntervalMs = 5000,
+  ) {
+    if (warmupRecords > 0) print(`Warmup first ${warmupRecords} records. Steady state results will print after the complete test summary.`);
+    this.whole = new ProducerPerfStats(print, now, reportIntervalMs);
+  }
+
+  /** Whether record `index` is the first of the steady state (never without warm-up). */
+  startsSteadyState(index: number): boolean {
+    return this.warmupRecords > 0 && index === this.warmupRecords;
+  }
+
+  /** Called as record number `warmupRecords` is sent; its elapsed time starts now. */
+  beginSteadyState(): void {
+    assert(this.steady === null, 'the steady state begins once');
+    this.steady = new ProducerPerfStats(this.print, this.now, this.reportIntervalMs, true);
+    this.whole.suppressWindows();
+  }
+
+  /** An acknowledged record sent before the steady state began. */
+  recordWarmup(latencyMs: number, bytes: number, timeMs: number): void {
+    this.whole.record(latencyMs, bytes, timeMs);
+  }
+
+  /** An acknowledged record sent after the steady state began: counted in both. */
+  recordSteady(latencyMs: number, bytes: number, timeMs: number): void {
+    this.whole.record(latencyMs, bytes, timeMs);
+    (this.steady as ProducerPerfStats).record(latencyMs, bytes, timeMs);
+  }
+
+  /** The whole run's summary, then the steady state's if it began (Kafka prints none if the run stopped before). */
+  summaryLines(): string[] {
+    return this.steady === null ? [this.whole.totalLine()] : [this.whole.totalLine(), this.steady.totalLine()];
+  }
+
+  close(): void {
+    this.whole.close();
+    this.steady?.close();
+  }
 }

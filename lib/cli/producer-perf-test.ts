@@ -11,7 +11,8 @@
  * it uses that, would make it ack minus append time). Other payloads keep a callback per record
  * that remembers its send time and size. `--throughput` throttles like Kafka's ThroughputThrottler. With
  * `--transaction-duration-ms N` > 0 (Kafka's ProducerPerformance flags) the records go out in
- * transactions under `--transactional-id`, each committed once it is N ms old.
+ * transactions under `--transactional-id`, each committed once it is N ms old. `--warmup-records N`
+ * (Kafka 4.1, KIP-1052) adds a steady-state summary of the records sent after the first N.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -19,7 +20,7 @@ import { PRODUCER_METRIC_DEFS } from '../client/client-metrics';
 import { Producer, RecordMetadata } from '../client/producer';
 import { PRODUCER_DEFAULTS } from '../client/producer-options';
 import { formatMetricsTable } from './print-metrics';
-import { ProducerPerfStats } from './producer-perf-stats';
+import { WarmupSplitStats } from './producer-perf-stats';
 import { SendWindow } from './send-window';
 import { ThroughputThrottler } from './throughput-throttler';
 import { CliIo, UsageError, errorMessage, integerArg, loadClientProperties, newProgram, numberArg, openClient, parseToolArgs, ToolArgs, processIo, runMain, withByteSerdes } from './options';
@@ -41,6 +42,8 @@ export interface ProducerPerfOptions {
   printMetrics: boolean;
   /** 0: no transactions. */
   transactionDurationMs: number;
+  /** 0: no warm-up; else less than numRecords. */
+  warmupRecords: number;
 }
 
 /** Kafka's ProducerPerformance default for --transactional-id. */
@@ -59,7 +62,9 @@ function buildProgram(io: CliIo) {
     .option('--producer.config <file>', 'Producer config properties file.')
     .option('--print-metrics', 'Print producer metrics at the end of the test.')
     .option('--transactional-id <id>', 'The transactionalId to use if transaction-duration-ms is > 0. Useful when testing the performance of concurrent transactions.', DEFAULT_TRANSACTIONAL_ID)
-    .option('--transaction-duration-ms <ms>', 'The max age of each transaction. The commitTransaction will be called after this time has elapsed. Transactions are only enabled if this value is positive.', integerArg(0), 0);
+    .option('--transaction-duration-ms <ms>', 'The max age of each transaction. The commitTransaction will be called after this time has elapsed. Transactions are only enabled if this value is positive.', integerArg(0), 0)
+    .option('--warmup-records <n>', 'The number of records to treat as warmup; these initial records will not be included in steady-state statistics. ' +
+      'An additional summary line will be printed describing the steady-state statistics.', integerArg(), 0);
 }
 
 export function parseProducerPerfArgs(argv: readonly string[], io: CliIo): ToolArgs<ProducerPerfOptions> {
@@ -73,6 +78,11 @@ function toOptions(o: Record<string, unknown>): ProducerPerfOptions {
   }
   const numRecords = o.numRecords as number;
   if (numRecords <= 0) throw new UsageError('--num-records should be greater than zero');
+  // Kafka's ConfigPostProcessor: a negative count means no warm-up (Math.max(warmupRecords, 0)).
+  const warmupRecords = Math.max(o.warmupRecords as number, 0);
+  if (warmupRecords >= numRecords) {
+    throw new UsageError('The value for --warmup-records must be strictly fewer than the number of records in the test, --num-records.');
+  }
   const recordSize = o.recordSize as number | undefined;
   if (recordSize !== undefined && recordSize <= 0) throw new UsageError('--record-size should be greater than zero');
   const propArgs = o.producerProps as string[] | undefined;
@@ -96,6 +106,7 @@ function toOptions(o: Record<string, unknown>): ProducerPerfOptions {
     producerProps,
     printMetrics: o.printMetrics === true,
     transactionDurationMs,
+    warmupRecords,
   };
 }
 
@@ -145,7 +156,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 }
 
 async function runTest(producer: Producer, payload: PayloadSource, opts: ProducerPerfOptions, io: CliIo): Promise<number> {
-  const stats = new ProducerPerfStats((line) => io.out(`${line}\n`));
+  const stats = new WarmupSplitStats((line) => io.out(`${line}\n`), opts.warmupRecords);
   const throttler = new ThroughputThrottler(opts.throughput, Date.now());
   const windowSize = maxOutstanding(opts, payload(0).length);
   const window = new SendWindow(windowSize);
@@ -157,14 +168,20 @@ async function runTest(producer: Producer, payload: PayloadSource, opts: Produce
     if (failed === 1) io.err(`Error: send failed: ${errorMessage(err)}\n`);
   };
   const fixedSize = opts.recordSize;
-  const sharedCallback = fixedSize === undefined ? null : (err: Error | null, metadata?: RecordMetadata): void => {
+  type Recorder = (latencyMs: number, bytes: number, timeMs: number) => void;
+  const recordWarmup: Recorder = (latencyMs, bytes, timeMs) => stats.recordWarmup(latencyMs, bytes, timeMs);
+  const recordSteady: Recorder = (latencyMs, bytes, timeMs) => stats.recordSteady(latencyMs, bytes, timeMs);
+  const shared = (record: Recorder) => (err: Error | null, metadata?: RecordMetadata): void => {
     if (err) onError(err);
     else {
       const now = Date.now();
-      stats.record(now - (metadata as RecordMetadata).timestamp, fixedSize, now);
+      record(now - (metadata as RecordMetadata).timestamp, fixedSize as number, now);
     }
     window.release();
   };
+  // Which stats a record counts in is fixed when it is sent (Kafka's callback carries them).
+  let record = recordWarmup;
+  let sharedCallback = fixedSize === undefined ? null : shared(recordWarmup);
   const transactions = opts.transactionDurationMs > 0;
   // The send time is read only where it is used: a clock read per record is a measurable cost.
   const clocked = sharedCallback === null || transactions || opts.throughput >= 0;
@@ -186,12 +203,18 @@ async function runTest(producer: Producer, payload: PayloadSource, opts: Produce
         producer.beginTransaction();
         transactionStart = Date.now();
       }
+      if (stats.startsSteadyState(i)) {
+        stats.beginSteadyState();
+        record = recordSteady;
+        if (sharedCallback !== null) sharedCallback = shared(recordSteady);
+      }
       const sendStart = clocked ? Date.now() : 0;
+      const recordAtSend = record;
       producer.send({ topic: opts.topic, value }, sharedCallback ?? ((err) => {
         if (err) onError(err);
         else {
           const now = Date.now();
-          stats.record(now - sendStart, value.length, now);
+          recordAtSend(now - sendStart, value.length, now);
         }
         window.release();
       }));
@@ -210,7 +233,7 @@ async function runTest(producer: Producer, payload: PayloadSource, opts: Produce
   } catch (err) {
     onError(err);
   }
-  io.out(`${stats.totalLine()}\n`);
+  for (const line of stats.summaryLines()) io.out(`${line}\n`);
   if (opts.printMetrics) io.out(formatMetricsTable(PRODUCER_METRIC_DEFS, producer.metrics(), producerClientId(opts)));
   stats.close();
   await producer.close().catch(onError);
