@@ -120,22 +120,35 @@ export class ReplicaFetcher {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
+      // One pass per round (a round per fetch answer, so per produce request under acks=all).
       const now = Date.now();
-      const ready = [...this.follows.values()].filter((f) => f.retryAtMs <= now);
+      const ready: FollowState[] = [];
+      let truncating = false;
+      let next = Infinity;
+      for (const f of this.follows.values()) {
+        if (f.retryAtMs > now) next = Math.min(next, f.retryAtMs);
+        else {
+          ready.push(f);
+          if (f.truncateEpoch !== null) truncating = true;
+        }
+      }
       if (ready.length === 0) {
-        const next = Math.min(...[...this.follows.values()].map((f) => f.retryAtMs));
         await this.sleep(Number.isFinite(next) ? Math.max(1, next - now) : 60_000);
         continue;
       }
       try {
         const connection = await this.connect();
-        const truncating = ready.filter((f) => f.truncateEpoch !== null);
-        if (truncating.length > 0) await this.truncate(connection, truncating);
-        const fetching = ready.filter((f) => f.truncateEpoch === null && this.follows.get(f.partition.key) === f);
-        const allowed = fetching.filter((f) => !this.throttled(f));
+        if (truncating) await this.truncate(connection, ready.filter((f) => f.truncateEpoch !== null));
+        const allowed: FollowState[] = [];
+        let held = false;
+        for (const f of ready) {
+          if (f.truncateEpoch !== null || this.follows.get(f.partition.key) !== f) continue;
+          if (this.throttled(f)) held = true;
+          else allowed.push(f);
+        }
         if (allowed.length > 0) await this.fetch(connection, allowed);
         // Everything left is held back by the follower throttle: Kafka backs off as for an empty fetch.
-        else if (fetching.length > 0) await this.sleep(this.settings.backoffMs);
+        else if (held) await this.sleep(this.settings.backoffMs);
       } catch (err) {
         if (this.stopped) break;
         this.logger.warn(`Fetcher for leader ${this.leaderId}: ${(err as Error).message}; retrying in ${this.settings.backoffMs} ms`);

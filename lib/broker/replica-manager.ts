@@ -310,7 +310,10 @@ export class ReplicaManager extends EventEmitter {
       partition = leader;
       if (acks === -1) this.checkEnoughReplicas(partition);
       const epoch = partition.leaderEpoch;
-      const appended = await partition.log.append(records, { leaderEpoch: epoch, origin });
+      const appending = partition.log.append(records, { leaderEpoch: epoch, origin });
+      // Parked follower fetches then wake right after this write, in the same turn (follower-wakeups.ts).
+      this.followerWakeups.appendQueued();
+      const appended = await appending;
       reachedLog = true;
       if (!appended.duplicate) this.opts.traffic?.appended(topic, appended.lastOffset - appended.baseOffset + 1, records.length);
       if (!partition.isLeader || partition.leaderEpoch !== epoch) {

@@ -36,6 +36,58 @@ describe('broker/follower-wakeups', () => {
     expect(purgatory.size).to.equal(0);
   });
 
+  it('moves the scheduled wake-up behind each queued append, and a stale one does nothing', () => {
+    const woken: Array<[string, number]> = [];
+    const deferred: Array<() => void> = [];
+    let cancelled = 0;
+    const wakeups = new FollowerWakeups({ onAppend: (key, bytes) => { woken.push([key, bytes]); } },
+      (run) => { deferred.push(run); return () => { cancelled++; }; });
+    wakeups.appendQueued();
+    wakeups.appendQueued();
+    expect(deferred).to.have.length(2);
+    expect(cancelled).to.equal(1);
+    wakeups.appended('t-0\u0000replica', 30);
+    wakeups.appended('t-1\u0000replica', 40);
+    expect(deferred).to.have.length(2);
+    deferred[0]();
+    expect(woken).to.deep.equal([]);
+    deferred[1]();
+    expect(woken).to.deep.equal([['t-0\u0000replica', 30], ['t-1\u0000replica', 40]]);
+    // An append that lands after the wake-up ran (a write that took longer) schedules its own.
+    wakeups.appended('t-0\u0000replica', 5);
+    expect(deferred).to.have.length(3);
+    deferred[2]();
+    expect(woken.slice(2)).to.deep.equal([['t-0\u0000replica', 5]]);
+  });
+
+  it('wakes in the same event-loop iteration as a write queued before appendQueued, not the next one', async () => {
+    const woken: string[] = [];
+    const wakeups = new FollowerWakeups({ onAppend: (key) => { woken.push(key); } });
+    const seenByNextIteration: number[] = [];
+    // A log writer's drain, queued when the append was handed to the log.
+    setImmediate(() => {
+      setImmediate(() => { seenByNextIteration.push(woken.length); });
+      wakeups.appended('t-0\u0000replica', 10);
+    });
+    wakeups.appendQueued();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(woken).to.deep.equal(['t-0\u0000replica']);
+    expect(seenByNextIteration).to.deep.equal([1]);
+  });
+
+  it('without appendQueued, an append made in the check phase wakes in the next iteration', async () => {
+    const woken: string[] = [];
+    const wakeups = new FollowerWakeups({ onAppend: (key) => { woken.push(key); } });
+    const seenByNextIteration: number[] = [];
+    setImmediate(() => {
+      setImmediate(() => { seenByNextIteration.push(woken.length); });
+      wakeups.appended('t-0\u0000replica', 10);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(woken).to.deep.equal(['t-0\u0000replica']);
+    expect(seenByNextIteration).to.deep.equal([0]);
+  });
+
   it('does nothing on a flush with nothing appended', () => {
     let calls = 0;
     const wakeups = new FollowerWakeups({ onAppend: () => { calls++; } }, () => undefined);

@@ -45,17 +45,19 @@ export function fetchHandler(ctx: BrokerContext): Handler<FetchRequestData, Fetc
  * fails; a consumer needs Read on each topic. Either failure is TOPIC_AUTHORIZATION_FAILED.
  * Returns the denied partitions by key.
  */
-function unauthorizedPartitions(ctx: BrokerContext, rc: RequestContext, req: FetchRequestData): Map<string, { topic: string; partition: number }> {
-  const all = req.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition })));
+function unauthorizedPartitions(ctx: BrokerContext, rc: RequestContext, req: FetchRequestData): ReadonlyMap<string, { topic: string; partition: number }> {
   const follower = req.replicaId !== CONSUMER_REPLICA_ID && req.replicaId >= 0;
-  const readable = follower
-    ? (authorizeCluster(ctx, rc, 'ClusterAction') ? new Set(all.map((tp) => tp.topic)) : new Set<string>())
-    : authorizedNames(ctx, rc, 'Read', 'Topic', all.map((tp) => tp.topic));
+  // A follower's fetch (several per produce request under acks=all) is one cluster check: no per-partition lists.
+  if (follower && authorizeCluster(ctx, rc, 'ClusterAction')) return NONE_DENIED;
+  const all = req.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition })));
+  const readable = follower ? new Set<string>() : authorizedNames(ctx, rc, 'Read', 'Topic', all.map((tp) => tp.topic));
   return new Map(all.filter((tp) => !readable.has(tp.topic)).map((tp) => [partitionKey(tp.topic, tp.partition), tp]));
 }
 
+const NONE_DENIED: ReadonlyMap<string, { topic: string; partition: number }> = new Map();
+
 /** The answer with the denied partitions put back, each in its topic as asked. */
-function withDenied(answer: FetchResponseData, denied: Map<string, { topic: string; partition: number }>): FetchResponseData {
+function withDenied(answer: FetchResponseData, denied: ReadonlyMap<string, { topic: string; partition: number }>): FetchResponseData {
   const topics = [...answer.topics];
   for (const { topic, partition } of denied.values()) {
     const failure = { partitionIndex: partition, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED.code, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, records: null };
