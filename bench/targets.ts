@@ -60,6 +60,22 @@ async function createTopic(bootstrap: string, topic: string, rf: number): Promis
   if (r.code !== 0) throw new Error(`samsa-topics --create ${topic} failed: ${r.stdout}${r.stderr}`);
 }
 
+/**
+ * The rows describe brokers in service, not processes a second old: on freshly started brokers V8's
+ * optimizing compiler takes 30-40% of their CPU during the first run (about 450 compilations per
+ * broker, measured with Linux perf; docs/performance.md), and warm brokers need 35-45% less CPU per
+ * record. Kafka's own benchmarks run against JVMs that have long since JIT-compiled their hot paths.
+ * So every cluster first takes WARM_UP_RECORDS on a topic of its own, not measured; docs/performance.md
+ * shows cold figures beside the warm ones.
+ */
+const WARM_UP_RECORDS = 500_000;
+
+async function warmUp(bootstrap: string, replicationFactor: number, acks: string, section: (title: string) => void): Promise<void> {
+  await createTopic(bootstrap, 'warm-up', replicationFactor);
+  section(`targets: warm-up, ${WARM_UP_RECORDS} records (not measured)`);
+  await runProducePerf(bootstrap, 'warm-up', WARM_UP_RECORDS, [acks]);
+}
+
 /** The consumer tool's fetch.nMsg.sec: the consume rate without the group join, printed beside the table. */
 interface FetchOnly { recordsPerSec: number | null }
 
@@ -72,6 +88,7 @@ async function singleBroker(records: number, m: TargetMeasurements, fetchOnly: F
       await createTopic(bootstrap, 'p1', 1);
       await createTopic(bootstrap, 'p2', 1);
       const hz = ticksPerSecond();
+      await warmUp(bootstrap, 1, 'acks=1', section);
       section(`targets: produce ${records} records, 1 broker, acks=1, defaults`);
       const c0 = cpuTicks(broker);
       m.produceDefaults = (await producePerf(bootstrap, 'p1', records, ['acks=1']))?.recordsPerSec ?? null;
@@ -112,6 +129,7 @@ async function replicated(records: number, m: TargetMeasurements, section: (titl
     await createTopic(bootstrap, 'lat', 3);
     // Followers join the ISR after their first fetches; acks=all before that would wait on them.
     await sleep(2000);
+    await warmUp(bootstrap, 3, 'acks=all', section);
     section(`targets: produce ${records} records, 3 brokers, RF=3, min.insync=2, acks=all, defaults`);
     m.produceReplicated = (await producePerf(bootstrap, 'r3', records, ['acks=all']))?.recordsPerSec ?? null;
     section(`targets: latency, ${LATENCY_RECORDS} records at 10,000 rec/s (the first ${LATENCY_WARMUP_RECORDS} a warm-up), RF=3, acks=all, linger.ms=0`);
