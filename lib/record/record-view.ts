@@ -59,26 +59,36 @@ export class RecordView {
 }
 
 /**
- * The one-byte case of a zigzag varint or varlong (lengths up to 63, header counts, offset and
- * timestamp deltas up to 63), small enough to inline; NaN when the value is longer or truncated,
- * for the checked readers (readVarint/readVarlong) to decode or refuse.
+ * The one- and two-byte cases of a zigzag varint or varlong (values within ±8191: a 100-byte
+ * value's length, a record's size, the offset deltas of a batch's records past the 64th), small
+ * enough to inline; NaN when the value is longer or truncated, for the checked readers
+ * (readVarint/readVarlong) to decode or refuse.
  */
-function oneByteZigZag(cursor: MovableCursor): number {
+function shortZigZag(cursor: MovableCursor): number {
   const position = cursor.position;
-  if (position >= cursor.end) return NaN;
-  const b = cursor.buf[position];
-  if (b >= 0x80) return NaN;
-  cursor.position = position + 1;
-  return (b >>> 1) ^ -(b & 1);
+  const end = cursor.end;
+  if (position >= end) return NaN;
+  const buf = cursor.buf;
+  const b0 = buf[position];
+  if (b0 < 0x80) {
+    cursor.position = position + 1;
+    return (b0 >>> 1) ^ -(b0 & 1);
+  }
+  if (position + 1 >= end) return NaN;
+  const b1 = buf[position + 1];
+  if (b1 >= 0x80) return NaN;
+  const zigzag = (b0 & 0x7f) | (b1 << 7);
+  cursor.position = position + 2;
+  return (zigzag >>> 1) ^ -(zigzag & 1);
 }
 
 function varint(cursor: MovableCursor): number {
-  const value = oneByteZigZag(cursor);
+  const value = shortZigZag(cursor);
   return Number.isNaN(value) ? readVarint(cursor) : value;
 }
 
 function varlong(cursor: MovableCursor): number {
-  const value = oneByteZigZag(cursor);
+  const value = shortZigZag(cursor);
   return Number.isNaN(value) ? readVarlong(cursor) : value;
 }
 
@@ -115,7 +125,7 @@ function skipHeaders(body: MovableCursor, count: number, start: number): void {
  */
 export function readRecordView(cursor: MovableCursor, body: MovableCursor, context: RecordContext, view: RecordView): void {
   const start = cursor.position;
-  const bodySize = readVarint(cursor);
+  const bodySize = varint(cursor);
   const bodyStart = cursor.position;
   if (bodySize < 0 || bodySize > cursor.end - bodyStart) {
     throw new CorruptRecordError(`record at position ${start} declares ${bodySize} bytes but ${cursor.end - bodyStart} remain in the batch`);
