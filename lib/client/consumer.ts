@@ -453,11 +453,10 @@ export class Consumer<K = Buffer, V = Buffer> {
 
   /** Partition counts for the group leader's assignor, from a fresh metadata answer. */
   private async partitionCounts(topics: readonly string[]): Promise<Map<string, number>> {
-    try {
-      await this.metadata.refresh(topics);
-    } catch (err) {
-      this.log.warn(`Metadata for the assignment could not be refreshed: ${asSamsaError(err).message}`);
-    }
+    // As Kafka's leader (ensureFreshMetadata): a current view that knows every topic is used as it is. A refresh
+    // here would wait out the metadata backoff after connect()'s request, ~80 ms of every first join.
+    const known = this.metadata.fresh && topics.every((t) => (this.metadata.partitionCount(t) ?? 0) > 0);
+    if (!known) await this.metadata.refresh(topics).catch((err: unknown) => this.log.warn(`Metadata for the assignment could not be refreshed: ${asSamsaError(err).message}`));
     const counts = new Map<string, number>();
     for (const t of topics) {
       const n = this.metadata.partitionCount(t);

@@ -93,6 +93,33 @@ export class FetchedRecords {
     }
   }
 
+  /** Why visit() stopped early at a record it could not read (next() throws it instead). */
+  unreadable: unknown = null;
+
+  /**
+   * Hands up to `max` visible records to `visit` through `view` (next() in one loop, for the
+   * cheap path); returns how many. A record that cannot be read ends the walk before `visit`
+   * sees it, its error left in `unreadable`; a throwing `visit` ends it with its record counted as read.
+   */
+  visit(max: number, view: RecordView, visit: (record: RecordView, topic: string, partition: number) => void, topic: string, partition: number): number {
+    let visited = 0;
+    let reading = false;
+    try {
+      while (visited < max) {
+        reading = true;
+        const found = this.next(view);
+        reading = false;
+        if (!found) break;
+        visited++;
+        visit(view, topic, partition);
+      }
+    } catch (err) {
+      if (!reading) throw err;
+      this.unreadable = err;
+    }
+    return visited;
+  }
+
   private enterBatch(): boolean {
     if (this.batchIndex >= this.positions.length) return false;
     const header = this.headers[this.batchIndex];

@@ -153,6 +153,11 @@ export class MetadataCache {
     if (this.stale || this.now() - this.lastSuccessMs >= this.options.metadataMaxAgeMs) this.requestRefresh();
   }
 
+  /** Whether the view is current: not marked stale, younger than metadataMaxAgeMs, no refresh under way. */
+  get fresh(): boolean {
+    return !this.stale && this.inFlight === null && this.queued === null && this.now() - this.lastSuccessMs < this.options.metadataMaxAgeMs;
+  }
+
   /** Call with a per-partition or per-request error code; refreshes when the code means the routing changed. */
   onError(code: number): void {
     if (needsMetadataRefresh(code)) this.requestRefresh();

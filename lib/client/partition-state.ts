@@ -104,10 +104,21 @@ export class PartitionState {
    * before each call (a visit that throws ends the walk; that record counts as consumed).
    */
   visit(max: number, view: RecordView, visit: (record: RecordView, topic: string, partition: number) => void): number {
-    let visited = 0;
-    while (visited < max && this.nextView(view)) {
-      visited++;
-      visit(view, this.topic, this.partition);
+    const fetched = this.fetched;
+    if (fetched === null) return 0;
+    let visited = -1;
+    try {
+      visited = fetched.visit(max, view, visit, this.topic, this.partition);
+    } finally {
+      // -1: `visit` threw; the view is on its record, which counts as consumed.
+      if (visited !== 0) this.position = view.offset + 1;
+      if (fetched.unreadable !== null) {
+        // As nextView: the error is raised by the next poll, and the position stays at the unreadable record.
+        this.error = asSamsaError(fetched.unreadable);
+        this.clearBuffer();
+      } else if (fetched.remaining === 0) {
+        this.finishBuffer();
+      }
     }
     return visited;
   }

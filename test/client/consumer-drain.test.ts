@@ -8,6 +8,7 @@ import { StringDeserializer } from '../../lib/client/serializers';
 import { CorruptRecordError } from '../../lib/protocol/errors';
 import { CRC_OFFSET, RECORD_COUNT_OFFSET, RECORDS_OFFSET, computeBatchCrc, stampBatch } from '../../lib/record/batch-header';
 import { encodeRecordBatch } from '../../lib/record/record-batch';
+import { RecordView } from '../../lib/record/record-view';
 import { FakeCluster } from './fake-broker';
 import { FakeLog, serveLogs } from './fake-log';
 
@@ -45,22 +46,68 @@ describe('client/consumer-drain', function () {
     expect(states.map((s) => [s.position, s.buffered])).to.deep.equal([[3, 0], [2, 0]]);
   });
 
-  it('hands out the records before a corrupt one, then raises its error with the position left at it', () => {
-    const good = encodeRecordBatch([{ key: null, value: Buffer.from('a') }, { key: null, value: Buffer.from('b') }]);
-    // A record whose length disagrees with its fields, behind a valid CRC.
+  /** A batch at offset 2 whose one record's length disagrees with its fields (behind a valid CRC). */
+  function corruptAt2(): Buffer {
     const base = encodeRecordBatch([{ key: null, value: null, timestamp: 0 }]);
     const bad = Buffer.concat([base.subarray(0, RECORDS_OFFSET), Buffer.from('0e0000000101000000', 'hex').subarray(0, 8)]);
     bad.writeInt32BE(bad.length - 12, 8);
     bad.writeInt32BE(1, RECORD_COUNT_OFFSET);
     stampBatch(bad, 0, 2, 0);
     bad.writeUInt32BE(computeBatchCrc(bad, 0, bad.length), CRC_OFFSET);
+    return bad;
+  }
+
+  /** Records "a" and "b" at offsets 0 and 1, then the corrupt one. */
+  function goodThenCorrupt(): PartitionState {
+    const good = encodeRecordBatch([{ key: null, value: Buffer.from('a') }, { key: null, value: Buffer.from('b') }]);
     const state = new PartitionState('t', 0);
     state.moveTo(0, null);
-    state.fill(new FetchedRecords(Buffer.concat([good, bad]), 0));
+    state.fill(new FetchedRecords(Buffer.concat([good, corruptAt2()]), 0));
+    return state;
+  }
+
+  it('hands out the records before a corrupt one, then raises its error with the position left at it', () => {
+    const state = goodThenCorrupt();
     const drain = new ConsumerDrain();
     expect(drain.records([state], 10).map((r) => r.value!.toString())).to.deep.equal(['a', 'b']);
     expect(() => drain.records([state], 10)).to.throw(CorruptRecordError, /declares 7 bytes but its fields take 6/);
     expect([state.position, state.buffered, state.error]).to.deep.equal([2, 0, null]);
+  });
+
+  it('visits the records before a corrupt one, then raises its error with the position left at it', () => {
+    const state = goodThenCorrupt();
+    const drain = new ConsumerDrain();
+    const seen: string[] = [];
+    expect(drain.visit([state], 100, (r) => seen.push(r.value()!.toString()))).to.equal(2);
+    expect(seen).to.deep.equal(['a', 'b']);
+    expect(() => drain.visit([state], 100, () => undefined)).to.throw(CorruptRecordError, /declares 7 bytes but its fields take 6/);
+    expect([state.position, state.buffered, state.error]).to.deep.equal([2, 0, null]);
+    // The view is shared by every partition: one that reads nothing before its corrupt record keeps its position.
+    const view = new RecordView();
+    filled(1, 7).visit(7, view, () => undefined);
+    const again = new PartitionState('t', 0);
+    again.moveTo(2, null);
+    again.fill(new FetchedRecords(corruptAt2(), 2));
+    expect(again.visit(10, view, () => undefined)).to.equal(0);
+    expect(again.position).to.equal(2);
+    expect(again.error).to.be.instanceOf(CorruptRecordError);
+  });
+
+  it('counts the record a throwing visit was given as consumed, and goes on after it next time', () => {
+    const state = filled(0, 4);
+    const drain = new ConsumerDrain();
+    expect(() => drain.visit([state], 10, (r) => {
+      if (r.offset === 1) throw new Error('application failure');
+    })).to.throw('application failure');
+    expect([state.position, state.buffered]).to.deep.equal([2, 2]);
+    const rest: number[] = [];
+    expect(drain.visit([state], 10, (r) => rest.push(r.offset))).to.equal(2);
+    expect(rest).to.deep.equal([2, 3]);
+    const last = filled(1, 2);
+    expect(() => drain.visit([last], 10, (r) => {
+      if (r.offset === 1) throw new Error('at the end');
+    })).to.throw('at the end');
+    expect([last.position, last.buffered]).to.deep.equal([2, 0]);
   });
 
   describe('Consumer.pollEach', () => {

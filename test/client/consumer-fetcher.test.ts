@@ -1,5 +1,8 @@
 import { expect } from 'chai';
-import { decodeFetchedRecords } from '../../lib/client/consumer-fetcher';
+import type { ConnectionPool } from '../../lib/client/connection-pool';
+import { ConsumerFetcher, decodeFetchedRecords } from '../../lib/client/consumer-fetcher';
+import { resolveConsumerOptions } from '../../lib/client/consumer-options';
+import type { MetadataCache } from '../../lib/client/metadata-cache';
 import { FetchedRecords } from '../../lib/client/fetched-records';
 import { ConsumerRecord, PartitionState } from '../../lib/client/partition-state';
 import { stampBatch } from '../../lib/record/batch-header';
@@ -79,4 +82,63 @@ describe('client/consumer-fetcher', () => {
       expect(state.reset).to.equal('earliest');
     });
   });
+
+  describe('ConsumerFetcher.sendFetches', () => {
+    /** A fetcher whose fetches never complete; records which partitions each fetch asked for. */
+    function fetcherWithLeaders(leaders: Record<number, number>): { fetcher: ConsumerFetcher; sent: number[][] } {
+      const sent: number[][] = [];
+      const pool = {
+        forNode: async () => ({
+          send: (_api: unknown, request: { topics: { partitions: { partition: number }[] }[] }) => {
+            sent.push(request.topics.flatMap((t) => t.partitions.map((p) => p.partition)));
+            return new Promise(() => undefined);
+          },
+        }),
+      } as unknown as ConnectionPool;
+      const metadata = { leaderFor: (_topic: string, partition: number) => leaders[partition], requestRefresh: () => undefined } as unknown as MetadataCache;
+      const options = resolveConsumerOptions({ bootstrapServers: ['127.0.0.1:1'], groupId: 'g' });
+      return { fetcher: new ConsumerFetcher(pool, metadata, options, () => undefined), sent };
+    }
+
+    function caughtUp(partition: number, offset: number): PartitionState {
+      const state = new PartitionState('t', partition);
+      state.moveTo(offset, null);
+      state.highWatermark = offset;
+      return state;
+    }
+
+    it('holds back a fetch that could only wait at the log end while another partition of that leader still has records to hand out', async () => {
+      const { fetcher, sent } = fetcherWithLeaders({ 0: 1, 1: 1, 2: 2 });
+      const draining = new PartitionState('t', 1);
+      draining.moveTo(0, null);
+      draining.fill(new FetchedRecords(batchAt(0, 4), 0));
+      const atEnd = caughtUp(0, 7);
+      const otherLeader = caughtUp(2, 3);
+      fetcher.sendFetches([atEnd, draining, otherLeader]);
+      await new Promise((resolve) => setImmediate(resolve));
+      // Broker 2 has nothing else to serve: its long poll goes out; broker 1's waits for partition 1.
+      expect(sent).to.deep.equal([[2]]);
+      expect(fetcher.inFlight).to.equal(true);
+      const out: ConsumerRecord[] = [];
+      draining.take(100, out);
+      fetcher.sendFetches([atEnd, draining, otherLeader]);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(sent).to.deep.equal([[2], [0, 1]]);
+    });
+
+    it('sends a fetch for a partition behind its high watermark, or whose high watermark is unknown, at once', async () => {
+      const { fetcher, sent } = fetcherWithLeaders({ 0: 1, 1: 1, 2: 1 });
+      const draining = new PartitionState('t', 1);
+      draining.moveTo(0, null);
+      draining.fill(new FetchedRecords(batchAt(0, 4), 0));
+      const behind = caughtUp(0, 7);
+      behind.highWatermark = 9;
+      const unknown = new PartitionState('t', 2);
+      unknown.moveTo(0, null);
+      fetcher.sendFetches([behind, draining, unknown]);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(sent).to.deep.equal([[0, 2]]);
+    });
+  });
 });
+

@@ -81,6 +81,34 @@ describe('client/fetched-records', () => {
     });
   }
 
+  it('reads two-byte varints (lengths and offset deltas past 63) as the eager decoder does', () => {
+    fc.assert(fc.property(
+      fc.array(fc.nat(300), { minLength: 60, maxLength: 300 }), fc.integer({ min: 0, max: 20000 }),
+      (sizes, timestampStep) => {
+        const records = sizes.map((size, i) => ({ key: i % 3 === 0 ? null : Buffer.alloc(size % 90, 1), value: Buffer.alloc(size, 2), timestamp: 1000 + i * timestampStep }));
+        const buf = stamped(records, 40);
+        const fetched = new FetchedRecords(buf, 40);
+        expect(readAll(fetched)).to.deep.equal(eager(buf, 40));
+      },
+    ), { numRuns: 20 });
+  });
+
+  it('fails a record whose two-byte varint is cut off by the record end, with the eager decoder\'s error', () => {
+    // bodySize 6: a header count whose second byte is past the record, a two-byte key length (64) running
+    // past it, an offset delta whose bytes all say "more".
+    for (const bytes of ['0c 00 00 00 01 01 80', '0c 00 00 00 80 01 00', '0c 00 00 80 80 80 80']) {
+      const buf = batchWithRecords(bytes, 1);
+      let message = '';
+      try {
+        decodeRecordBatches(buf);
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message, bytes).to.not.equal('');
+      expect(() => readAll(new FetchedRecords(buf, 0)), bytes).to.throw(CorruptRecordError, message);
+    }
+  });
+
   it('gives sizes and positions without building Buffers, and views (not copies) when asked', () => {
     const buf = stamped([{ key: null, value: Buffer.from('abc') }, { key: Buffer.from('k'), value: null, headers: [{ key: 'h', value: Buffer.from('x') }] }], 0);
     const fetched = new FetchedRecords(buf, 0);

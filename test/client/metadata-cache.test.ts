@@ -110,6 +110,25 @@ describe('client/metadata-cache', () => {
     calls[1].resolve(response({ t: [1] }));
   });
 
+  it('is fresh only after an answer, while nothing is under way, not marked stale and younger than metadataMaxAgeMs', async () => {
+    let now = 1000;
+    const { fetcher, calls } = controlledFetcher();
+    const cache = new MetadataCache(fetcher, { ...options, metadataMaxAgeMs: 500, now: () => now });
+    const p = cache.refresh(['t']);
+    expect(cache.fresh).to.equal(false);
+    await waitUntil('the first metadata request', () => calls.length === 1, 2000);
+    calls[0].resolve(response({ t: [1] }));
+    await p;
+    expect(cache.fresh).to.equal(true);
+    now = 1500;
+    expect(cache.fresh).to.equal(false);
+    now = 1100;
+    cache.onError(ErrorCode.NOT_LEADER_FOR_PARTITION.code);
+    expect(cache.fresh).to.equal(false);
+    await waitUntil('the second metadata request', () => calls.length === 2, 2000);
+    calls[1].resolve(response({ t: [1] }));
+  });
+
   it('fails fast on a topic the broker says does not exist when asked to', async () => {
     const cache = new MetadataCache(async () => response({ nope: 'unknown' }), options);
     const err = await cache.waitForTopic('nope', 5000, true).catch((e) => e);
