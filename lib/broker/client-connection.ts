@@ -14,7 +14,7 @@ import { Logger } from '../util/logger';
 import { ConnectionSession } from '../security/session';
 import { ANONYMOUS, KafkaPrincipal } from '../security/principal';
 import { SecurityProtocol } from '../security/security-protocol';
-import { readBufferPool } from '../storage/read-buffer-pool';
+import { readBufferPool, requestFramePool } from '../storage/read-buffer-pool';
 import { RequestObserver } from './api-dispatcher';
 import { RequestContext } from './request-context';
 import { Clock, monotonicMs, RequestTiming } from './request-timing';
@@ -72,6 +72,17 @@ interface ResponseSlot {
   timing?: RequestTiming;
   /** Size of the request frame, for the throttler. */
   requestBytes?: number;
+  /** A Produce request's frame leased from requestFramePool, released once answered. */
+  leasedFrame?: Buffer;
+}
+
+/** Produce has key 0 in both protocols. */
+const PRODUCE_API_KEY = 0;
+/** Frames at least this long spread over socket reads are copied into pooled buffers (smaller ones are cheap to allocate). */
+const POOLED_FRAME_MIN_BYTES = 8 * 1024;
+
+function allocateFrame(length: number): Buffer {
+  return length >= POOLED_FRAME_MIN_BYTES ? requestFramePool.acquire(length).subarray(0, length) : Buffer.allocUnsafe(length);
 }
 
 export class ClientConnection {
@@ -114,7 +125,7 @@ export class ClientConnection {
     this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     this.session = new ConnectionSession(options.listenerName, options.securityProtocol ?? 'PLAINTEXT', socket.remoteAddress ?? '', transportPrincipal);
     this.codec = codecFor(this.remoteAddress);
-    this.decoder = new FrameDecoder(options.maxFrameBytes);
+    this.decoder = new FrameDecoder(options.maxFrameBytes, allocateFrame);
     socket.setNoDelay(true);
     socket.on('data', (chunk) => {
       // A bug in decoding must cost this connection, never the broker: no throw leaves a data handler.
@@ -240,6 +251,7 @@ export class ClientConnection {
     }
     const timing = this.measured ? new RequestTiming(request.apiName, receivedMs, this.clock) : undefined;
     const slot: ResponseSlot = { frame: null, done: false, timing, requestBytes: frame.length };
+    if (request.header.apiKey === PRODUCE_API_KEY && requestFramePool.isLeased(frame)) slot.leasedFrame = frame;
     this.slots.push(slot);
     const ctx: RequestContext = { header: request.header, connectionId: this.id, remoteAddress: this.remoteAddress, listenerName: this.options.listenerName, session: this.session, timing };
     timing?.start();
@@ -301,6 +313,9 @@ export class ClientConnection {
       this.completeWithError(slot, request, err);
       return;
     }
+    // Answered: every append of the request settled. (After a failure the frame is left to the GC,
+    // since an append of another partition might still hold it.)
+    if (slot.leasedFrame !== undefined) requestFramePool.release(slot.leasedFrame);
     this.complete(slot, frame);
   }
 

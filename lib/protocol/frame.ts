@@ -85,7 +85,12 @@ export class FrameDecoder {
   private buffered = 0;
   private expected = -1;
 
-  constructor(private readonly maxFrameBytes: number) {}
+  /**
+   * @param allocate where a frame spread over several chunks is copied to (a broker leases pooled
+   *   buffers for large requests: a fresh one per frame is external memory that drives V8's full
+   *   collections). Called with the frame's length; returns exactly that many bytes.
+   */
+  constructor(private readonly maxFrameBytes: number, private readonly allocate: (length: number) => Buffer = Buffer.allocUnsafe) {}
 
   get bufferedBytes(): number {
     return this.buffered;
@@ -134,7 +139,7 @@ export class FrameDecoder {
    * frames straddling chunk boundaries copies each byte at most once.
    */
   private gather(n: number, consume: boolean): Buffer {
-    const out = Buffer.allocUnsafe(n);
+    const out = consume ? this.allocate(n) : Buffer.allocUnsafe(n);
     let filled = 0;
     let i = 0;
     while (filled < n) {

@@ -67,7 +67,14 @@ export class Writer {
 
   writeInt64(v: number): this {
     this.ensure(8);
-    this.scratch.writeBigInt64BE(BigInt(v), this.pos);
+    // Safe integers (offsets, timestamps) without allocating a BigInt: responses carry several each.
+    if (Number.isSafeInteger(v)) {
+      const high = Math.floor(v / 0x100000000);
+      this.scratch.writeInt32BE(high, this.pos);
+      this.scratch.writeUInt32BE(v - high * 0x100000000, this.pos + 4);
+    } else {
+      this.scratch.writeBigInt64BE(BigInt(v), this.pos);
+    }
     this.pos += 8;
     return this;
   }

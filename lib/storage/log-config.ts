@@ -123,12 +123,12 @@ export function validateLogConfig(config: LogConfig): void {
 
 /** True when the log cleaner compacts this log (`compact` is one of the listed policies). */
 export function isCompacted(config: Readonly<LogConfig>): boolean {
-  return cleanupPolicies(config).includes('compact');
+  return hasCleanupPolicy(config, 'compact');
 }
 
 /** True when retention deletes old segments of this log (`delete` is listed, or nothing is). */
 export function deletesSegments(config: Readonly<LogConfig>): boolean {
-  return cleanupPolicies(config).includes('delete');
+  return hasCleanupPolicy(config, 'delete');
 }
 
 /**
@@ -148,6 +148,13 @@ export function maxSegmentMs(config: Readonly<LogConfig>): number {
 export function timestampDifferenceLimit(config: Readonly<LogConfig>): number | null {
   const max = config.messageTimestampDifferenceMaxMs;
   return max !== undefined && max < Number.MAX_SAFE_INTEGER && config.messageTimestampType !== 'LogAppendTime' ? max : null;
+}
+
+/** Asked on every append: the usual single policy is answered without splitting the list. */
+function hasCleanupPolicy(config: Readonly<LogConfig>, policy: string): boolean {
+  const value = config.cleanupPolicy ?? 'delete';
+  if (value === policy) return true;
+  return value.includes(policy) && cleanupPolicies(config).includes(policy);
 }
 
 function cleanupPolicies(config: Readonly<LogConfig>): string[] {

@@ -17,7 +17,7 @@ import { assert, isAssertionError } from '../util/assert';
 import type { Logger } from '../util/logger';
 import type { ValidBatch } from './append-validation';
 import { LogConfig, maxSegmentMs } from './log-config';
-import type { LogSegment } from './log-segment';
+import type { LogSegment, SegmentConfig } from './log-segment';
 import type { AppendResult } from './partition-log-types';
 import type { ProducerBatch } from './producer-state';
 
@@ -177,8 +177,11 @@ export class LogWriter {
    */
   private async writeGroup(): Promise<void> {
     const current = this.host.config();
-    // Read once per group: a config change lands between groups, never inside one.
-    const config = { ...current, segmentMs: maxSegmentMs(current) };
+    // Read once per group: a config change lands between groups, never inside one. (The four
+    // fields, not a spread of the whole config: this runs per log per event-loop turn.)
+    const config: SegmentConfig = {
+      segmentBytes: current.segmentBytes, segmentMs: maxSegmentMs(current), indexIntervalBytes: current.indexIntervalBytes, indexSizeMaxBytes: current.indexSizeMaxBytes,
+    };
     const head = this.queue[0] as PendingAppend;
     const now = this.host.now();
     const first = head.batches[head.next];

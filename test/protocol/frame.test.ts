@@ -72,6 +72,19 @@ describe('protocol/frame', () => {
     expect(d.push(Buffer.from('02abcd', 'hex')).map((f) => f.toString('hex'))).to.deep.equal(['abcd']);
   });
 
+  it('copies a frame spread over chunks into what the allocator gives, and only such frames', () => {
+    const asked: number[] = [];
+    const d = new FrameDecoder(100, (length) => {
+      asked.push(length);
+      return Buffer.alloc(length);
+    });
+    expect(d.push(Buffer.from('0000', 'hex'))).to.deep.equal([]);
+    expect(d.push(Buffer.from('0003aa', 'hex'))).to.deep.equal([]);
+    expect(d.push(Buffer.from('bbcc00000001dd', 'hex')).map((f) => f.toString('hex'))).to.deep.equal(['aabbcc', 'dd']);
+    // The split size prefix and the split frame were gathered; 'dd' is a view of its chunk.
+    expect(asked).to.deep.equal([4, 3]);
+  });
+
   it('refuses a frame larger than the limit before buffering it', () => {
     const d = new FrameDecoder(1024);
     expect(() => d.push(Buffer.from('00100000', 'hex'))).to.throw(FrameTooLargeError, /socket.request.max.bytes/);
