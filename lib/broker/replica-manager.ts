@@ -7,7 +7,7 @@
  */
 import type { ReplicationQuota } from './replication-quotas';
 import { EventEmitter } from 'events';
-import { ErrorCode, SamsaError, toErrorCode } from '../protocol/errors';
+import { ErrorCode, SamsaError } from '../protocol/errors';
 import {
   LeaderAndIsrRequestData, LeaderAndIsrResponseData, PartitionStateData, StopReplicaRequestData, StopReplicaResponseData,
 } from '../protocol/messages/controller';
@@ -26,7 +26,7 @@ import { Partition, partitionKey } from './partition';
 import { ProducePartitionResult, ReadPartitionResult } from './partition-results';
 import { ProducePurgatory } from './produce-purgatory';
 import { RecordDeletion } from './record-deletion';
-import { describeFailure, storageErrorCode } from './replica-failures';
+import { describeFailure, failedAppendResult, storageErrorCode } from './replica-failures';
 import { parkedWhile, RequestTiming } from './request-timing';
 import { BrokerAddress, FetcherSettings } from './replica-fetcher';
 import { ReplicaFetcherManager } from './replica-fetcher-manager';
@@ -111,24 +111,16 @@ export class ReplicaManager extends EventEmitter {
     });
   }
 
-  get brokerId(): number {
-    return this.opts.brokerId;
-  }
+  get brokerId(): number { return this.opts.brokerId; }
 
   /** The leader's replication throttle, which follower fetches are answered under; undefined: none. */
-  get leaderReplicationQuota(): ReplicationQuota | undefined {
-    return this.opts.replicationQuotas?.leader;
-  }
+  get leaderReplicationQuota(): ReplicationQuota | undefined { return this.opts.replicationQuotas?.leader; }
 
   /** The replica fetchers, which num.replica.fetchers (a dynamic broker config) resizes. */
-  get replicaFetchers(): ReplicaFetcherManager {
-    return this.fetchers;
-  }
+  get replicaFetchers(): ReplicaFetcherManager { return this.fetchers; }
 
   /** The logs behind the partitions (DescribeLogDirs reads its directories). */
-  get logManager(): LogManager {
-    return this.opts.logManager;
-  }
+  get logManager(): LogManager { return this.opts.logManager; }
 
   getPartition(topic: string, partition: number): Partition | undefined {
     return this.partitions.get(partitionKey(topic, partition));
@@ -307,7 +299,9 @@ export class ReplicaManager extends EventEmitter {
       return this.appendRecordsWaiting(topic, index, records, acks, timeoutMs, timing, origin);
     }
     const epoch = partition.leaderEpoch;
-    return partition.log.append(records, { leaderEpoch: epoch, origin }).then((appended) => {
+    const appending = partition.log.append(records, { leaderEpoch: epoch, origin });
+    if (partition.replicas.length > 1) this.followerWakeups.appendQueued();
+    return appending.then((appended) => {
       try {
         return this.leaderAppended(partition, epoch, topic, records, appended);
       } catch (err) {
@@ -356,11 +350,7 @@ export class ReplicaManager extends EventEmitter {
   private appendFailed(topic: string, index: number, records: Buffer, partition: Partition | undefined, reachedLog: boolean, err: unknown): ProducePartitionResult {
     if (!reachedLog) this.opts.traffic?.rejected(topic, records.length);
     if (partition && this.opts.logManager.maybeFailLogDir(partition.log, err)) err = offlineReplicaError(topic, index, undefined);
-    // A broken invariant is a bug: it answers UNKNOWN_SERVER_ERROR (not retriable) and is logged as one.
-    if (isAssertionError(err)) this.opts.logger.error(`Bug in append to ${topic}-${index}: ${(err as Error).stack}`);
-    else if (!(err instanceof SamsaError)) this.opts.logger.error(`Append to ${topic}-${index} failed: ${(err as Error).stack}`);
-    const errorMessage = err instanceof SamsaError ? err.message : 'Unexpected error appending to the log';
-    return { errorCode: toErrorCode(err), errorMessage, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: partition?.log.logStartOffset ?? -1 };
+    return failedAppendResult(err, `${topic}-${index}`, partition?.log.logStartOffset ?? -1, this.opts.logger);
   }
 
   private checkEnoughReplicas(partition: Partition): void {
