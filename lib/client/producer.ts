@@ -88,6 +88,12 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
    */
   private readonly scratch: ProducerRecordData = { key: null, value: null, headers: undefined, timestamp: 0 };
   private scratchBusy = false;
+  /**
+   * The batch the last keyless record without an explicit partition joined. While it stays open
+   * and the partitioner's sticky answer for the same metadata is its partition, the next such
+   * record joins it directly: the same batch choose() and accumulator.append() would pick.
+   */
+  private stickyBatch: ProducerBatch | null = null;
   private readonly plainSerializers: boolean;
   /** Read once per record: kept as fields rather than looked up in the options each time. */
   private readonly lingerMs: number;
@@ -216,23 +222,30 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
   send(record: ProducerRecord<K, V>): Promise<RecordMetadata>;
   send(record: ProducerRecord<K, V>, callback: (err: Error | null, metadata?: RecordMetadata) => void): void;
   send(record: ProducerRecord<K, V>, callback?: (err: Error | null, metadata?: RecordMetadata) => void): Promise<RecordMetadata> | void {
+    // The closures of the other paths live in their own methods: a closure here would make every
+    // call allocate a context for the variables it captures, whichever path the call takes.
     if (callback) {
-      this.intercept(record, callback);
+      if (this.ext.interceptors.empty) this.dispatch(record, callback);
+      else this.intercept(record, callback);
       return;
     }
-    return new Promise<RecordMetadata>((resolve, reject) => this.intercept(record, (err, metadata) => {
-      if (err) reject(err);
-      else resolve(metadata as RecordMetadata);
-    }));
+    return this.sendForPromise(record);
+  }
+
+  private sendForPromise(record: ProducerRecord<K, V>): Promise<RecordMetadata> {
+    return new Promise<RecordMetadata>((resolve, reject) => {
+      const completion: Completion = (err, metadata) => {
+        if (err) reject(err);
+        else resolve(metadata as RecordMetadata);
+      };
+      if (this.ext.interceptors.empty) this.dispatch(record, completion);
+      else this.intercept(record, completion);
+    });
   }
 
   /** onSend before anything else; onAcknowledgement before the application hears of the outcome. */
   private intercept(record: ProducerRecord<K, V>, completion: Completion): void {
     const interceptors = this.ext.interceptors;
-    if (interceptors.empty) {
-      this.dispatch(record, completion);
-      return;
-    }
     const sent = interceptors.onSend(record);
     this.dispatch(sent, (err, metadata, partition) => {
       if (err) interceptors.onSendError(sent, err, partition);
@@ -360,6 +373,12 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
     let partition: number;
     let batch: ProducerBatch;
     try {
+      const sticky = this.stickyBatch;
+      if (sticky !== null && explicit === undefined && data.key === null && this.txn === null && sticky.topic === topic
+        && this.partitioner.stickyPartition(metadata) === sticky.partition && this.accumulator.appendToOpen(sticky, data, size, completion)) {
+        if (sticky.closed || this.lingerMs === 0 || this.sender.flushing > 0) this.sender.wakeup();
+        return;
+      }
       this.probe.topic = topic;
       this.probe.size = size;
       const forPartitioner = this.partitionerRecord;
@@ -370,6 +389,7 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
       forPartitioner.value = null;
       this.txn?.maybeAddPartition(topic, partition);
       batch = this.accumulator.append(topic, partition, data, size, completion, now);
+      if (explicit === undefined && data.key === null) this.stickyBatch = batch;
     } catch (err) {
       this.recorder.recordsFailedForGood(1);
       completion(err as Error);

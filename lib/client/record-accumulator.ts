@@ -102,6 +102,18 @@ export class RecordAccumulator {
     return batch;
   }
 
+  /**
+   * Appends to `batch` when it is still its partition's open batch (not closed, drained or done)
+   * and has room, exactly as append() would for that partition; false, changing nothing, otherwise.
+   */
+  appendToOpen(batch: ProducerBatch, record: ProducerRecordData, recordBytes: number, completion: Completion): boolean {
+    if (batch.done || !batch.hasRoomFor(recordBytes, this.options.batchSize)) return false;
+    batch.append(record, recordBytes, completion);
+    this.bufferedBytes += recordBytes;
+    if (batch.sizeBytes >= this.options.batchSize) batch.closed = true;
+    return true;
+  }
+
   /** A buffer for a new batch: batch.size bytes (reused when one is free), more for a larger first record. */
   private allocate(firstBatchBytes: number): Buffer {
     const size = this.options.batchSize;

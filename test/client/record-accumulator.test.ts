@@ -130,6 +130,25 @@ describe('client/record-accumulator', () => {
     expect(acc.removeExpired(20)).to.deep.equal([]);
   });
 
+  it('appends to a given batch only while it is its partition\'s open batch with room', () => {
+    const acc = new RecordAccumulator({ batchSize: 300, lingerMs: 0 });
+    const size = estimateRecordSize(record(100));
+    const batch = acc.append('t', 0, record(100), size, noop, 0);
+    expect(acc.appendToOpen(batch, record(100), size, noop)).to.equal(true);
+    expect(batch.recordCount).to.equal(2);
+    expect(acc.bufferedBytes).to.equal(61 + 2 * size);
+    expect(acc.appendToOpen(batch, record(100), size, noop)).to.equal(false); // full
+    const next = acc.append('t', 0, record(10), 20, noop, 0);
+    expect(next).to.not.equal(batch);
+    acc.drainHead(acc.queue('t', 0));
+    expect(acc.appendToOpen(batch, record(1), 10, noop)).to.equal(false); // closed
+    const expired = acc.removeExpired(0)[0];
+    expect(expired).to.equal(next);
+    expired.fail(new Error('expired'));
+    expect(acc.appendToOpen(expired, record(1), 10, noop)).to.equal(false); // done
+    expect(expired.recordCount).to.equal(1);
+  });
+
   it('reports each record once, in order, with its own timestamp, when callbacks and timestamps repeat', () => {
     const acc = new RecordAccumulator({ batchSize: 10000, lingerMs: 0 });
     const got: Array<[string, number, number]> = [];
