@@ -41,18 +41,30 @@ function sizeOfBytes(bytes: Buffer | null | undefined): number {
  * buffer.memory accounting; the exact size is known when the batch is encoded.
  */
 export function estimateRecordSize(record: ProducerRecordData): number {
-  let body = 1 + 3 + 3 + sizeOfBytes(record.key) + sizeOfBytes(record.value);
   const headers = record.headers;
-  if (headers === undefined || headers.length === 0) {
-    body += 1;
-  } else {
-    body += sizeOfVarint(headers.length);
-    for (const h of headers) {
-      const keyLength = Buffer.byteLength(h.key, 'utf8');
-      body += sizeOfVarint(keyLength) + keyLength + sizeOfBytes(h.value);
-    }
+  if (headers === undefined || headers.length === 0) return estimatePlainRecordSize(record.key, record.value);
+  let body = 1 + 3 + 3 + sizeOfBytes(record.key) + sizeOfBytes(record.value) + sizeOfVarint(headers.length);
+  for (const h of headers) {
+    const keyLength = Buffer.byteLength(h.key, 'utf8');
+    body += sizeOfVarint(keyLength) + keyLength + sizeOfBytes(h.value);
   }
   return sizeOfVarint(body) + body;
+}
+
+/** estimateRecordSize of a record without headers, with no varint range checks (lengths are in range). */
+function estimatePlainRecordSize(key: Buffer | null, value: Buffer | null): number {
+  const body = 1 + 3 + 3 + (key == null ? 1 : smallVarintSize(key.length) + key.length)
+    + (value == null ? 1 : smallVarintSize(value.length) + value.length) + 1;
+  return smallVarintSize(body) + body;
+}
+
+/** sizeOfVarint of a non-negative int32. */
+function smallVarintSize(n: number): number {
+  if (n < 0x40) return 1;
+  if (n < 0x2000) return 2;
+  if (n < 0x100000) return 3;
+  if (n < 0x8000000) return 4;
+  return 5;
 }
 
 let nextBatchSequence = 0;
@@ -105,7 +117,14 @@ export class ProducerBatch {
     const timestamp = record.timestamp as number;
     this.liveBuilder().append(record, timestamp);
     addToRuns(this.callbacks, this.callbackCounts, completion);
-    addToRuns(this.timestamps, this.timestampCounts, timestamp);
+    // Timestamps inline rather than through addToRuns: a generic call would box each one.
+    const timestamps = this.timestamps;
+    const last = timestamps.length - 1;
+    if (last >= 0 && timestamps[last] === timestamp) this.timestampCounts[last]++;
+    else {
+      timestamps.push(timestamp);
+      this.timestampCounts.push(1);
+    }
     this.count++;
     this.sizeBytes += recordBytes;
   }
@@ -184,7 +203,7 @@ export class ProducerBatch {
 }
 
 /** Counts `value` as the next element of the run-length list (values[i] repeated counts[i] times). */
-function addToRuns<T>(values: T[], counts: number[], value: T): void {
+function addToRuns(values: Completion[], counts: number[], value: Completion): void {
   const last = values.length - 1;
   if (last >= 0 && values[last] === value) counts[last]++;
   else {

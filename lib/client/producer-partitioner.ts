@@ -109,6 +109,15 @@ export class ProducerPartitioner {
     return partition;
   }
 
+  /**
+   * The partition choose() would answer at once for a keyless record with no explicit partition
+   * and this metadata, provided that partition's open batch has room for it; -1 when choose() must
+   * be asked. Lets the producer append to the batch it appended to last without asking again.
+   */
+  stickyPartition(metadata: TopicMetadata): number {
+    return this.builtInSticky && metadata === this.lastMetadata ? this.lastPartition : -1;
+  }
+
   close(): void {
     this.partitioner.close?.();
   }

@@ -1,7 +1,9 @@
 /**
  * The record shape applications hand to Producer.send(), and its conversion to the codec's
  * ProducerRecordData (key and value through the serializers, header maps to lists, a send-time
- * timestamp). Kept apart from the producer so the hot path's one allocation per record is easy to see.
+ * timestamp). Kept apart from the producer so the hot path's one allocation per record is easy to see;
+ * the commonest record (Buffer or null key and value, no headers, no timestamp, default
+ * serializers) is converted into a reused object instead (toPlainRecordData).
  */
 import { ProducerRecordData, RecordHeader } from '../record/record';
 import { InvalidArgumentError, SerializationError } from './client-errors';
@@ -89,8 +91,7 @@ export function toRecordData<K, V>(record: ProducerRecord<K, V>, nowMs: number,
   // Serializers may add headers (Kafka passes them the record's headers), so they come first. The
   // defaults never do, and return Buffers as they are: such a record allocates nothing more.
   // The producer holds its own {key, value} pair: compare the serializers, not the pair.
-  const defaults = serializers.key === (DEFAULT_SERIALIZERS.key as unknown) && serializers.value === (DEFAULT_SERIALIZERS.value as unknown);
-  if (record.headers == null && defaults) {
+  if (record.headers == null && usesDefaultSerializers(serializers)) {
     const k: unknown = record.key;
     const v: unknown = record.value;
     const key = k == null ? null : Buffer.isBuffer(k) ? k : serialize(serializers.key, record.topic, record.key, NO_HEADERS, 'key');
@@ -101,4 +102,28 @@ export function toRecordData<K, V>(record: ProducerRecord<K, V>, nowMs: number,
   const key = serialize(serializers.key, record.topic, record.key, headers, 'key');
   const value = serialize(serializers.value, record.topic, record.value, headers, 'value');
   return { key, value, headers: headers.length > 0 ? headers : undefined, timestamp };
+}
+
+/** Whether `serializers` are the defaults, under which Buffers pass through untouched. */
+export function usesDefaultSerializers<K, V>(serializers: RecordSerializers<K, V>): boolean {
+  return serializers.key === (DEFAULT_SERIALIZERS.key as unknown) && serializers.value === (DEFAULT_SERIALIZERS.value as unknown);
+}
+
+/**
+ * toRecordData for the commonest record under the default serializers, without allocating: a
+ * Buffer or null key and value, no headers and no timestamp of its own. Fills `out` (which the
+ * caller reuses and must not keep) and returns it; returns null for any other record, which
+ * toRecordData then converts (or refuses, with its error).
+ */
+export function toPlainRecordData<K, V>(record: ProducerRecord<K, V>, nowMs: number, out: ProducerRecordData): ProducerRecordData | null {
+  if (record === null || typeof record !== 'object' || record.headers != null || record.timestamp != null) return null;
+  const topic: unknown = record.topic;
+  if (typeof topic !== 'string' || topic.length === 0) return null;
+  const k: unknown = record.key;
+  const v: unknown = record.value;
+  if ((k != null && !Buffer.isBuffer(k)) || (v != null && !Buffer.isBuffer(v))) return null;
+  out.key = k == null ? null : k as Buffer;
+  out.value = v == null ? null : v as Buffer;
+  out.timestamp = nowMs;
+  return out;
 }

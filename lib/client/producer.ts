@@ -25,7 +25,7 @@ import { Completion, estimateRecordSize, ProducerBatch, RecordMetadata } from '.
 import { ProducerOptions, ResolvedProducerOptions, producerOptionsFromProperties, resolveProducerOptions } from './producer-options';
 import { ProducerPartitioner } from './producer-partitioner';
 import { ProducerIdempotence } from './producer-idempotence';
-import { ProducerRecord, toRecordData } from './producer-record';
+import { ProducerRecord, toPlainRecordData, toRecordData, usesDefaultSerializers } from './producer-record';
 import { ProducerExtensions, resolveProducerExtensions } from './producer-extensions';
 import type { BytesOrString } from './serializers';
 import { ProducerSender } from './producer-sender';
@@ -80,11 +80,35 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
   private readonly probe = { topic: '', size: 0 };
   private readonly hasOpenBatch = (partition: number): boolean => this.accumulator.hasOpenBatchWithRoom(this.probe.topic, partition, this.probe.size);
   private readonly partitionerRecord: { key: unknown; value: unknown } = { key: null, value: null };
+  /**
+   * The commonest record (Buffer or null key and value, no headers or timestamp, default
+   * serializers) is converted into this object rather than a new one per record
+   * (toPlainRecordData); nothing keeps it past append(), and a record that must wait is copied.
+   * `scratchBusy` guards against a send() from inside a partitioner reusing it mid-append.
+   */
+  private readonly scratch: ProducerRecordData = { key: null, value: null, headers: undefined, timestamp: 0 };
+  private scratchBusy = false;
+  /**
+   * The batch the last keyless record without an explicit partition joined. While it stays open
+   * and the partitioner's sticky answer for the same metadata is its partition, the next such
+   * record joins it directly: the same batch choose() and accumulator.append() would pick.
+   */
+  private stickyBatch: ProducerBatch | null = null;
+  private readonly plainSerializers: boolean;
+  /** Read once per record: kept as fields rather than looked up in the options each time. */
+  private readonly lingerMs: number;
+  private readonly bufferMemory: number;
+  /** The largest record estimate checkSize() accepts. */
+  private readonly maxRecordBytes: number;
 
   constructor(options: ProducerOptions<K, V>) {
     this.options = resolveProducerOptions(options);
     const o = this.options;
     this.ext = resolveProducerExtensions(options, clientLogger(o.logger, 'producer'));
+    this.plainSerializers = usesDefaultSerializers(this.ext.serializers);
+    this.lingerMs = o.lingerMs;
+    this.bufferMemory = o.bufferMemory;
+    this.maxRecordBytes = Math.min(o.maxRequestSize, o.bufferMemory) - BATCH_HEADER_SIZE;
     this.partitioner = new ProducerPartitioner(Math.random, {
       partitioner: this.ext.partitioner, ignoreKeys: this.ext.ignoreKeys, lookup: (topic) => this.metadata.topic(topic),
     });
@@ -198,23 +222,30 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
   send(record: ProducerRecord<K, V>): Promise<RecordMetadata>;
   send(record: ProducerRecord<K, V>, callback: (err: Error | null, metadata?: RecordMetadata) => void): void;
   send(record: ProducerRecord<K, V>, callback?: (err: Error | null, metadata?: RecordMetadata) => void): Promise<RecordMetadata> | void {
+    // The closures of the other paths live in their own methods: a closure here would make every
+    // call allocate a context for the variables it captures, whichever path the call takes.
     if (callback) {
-      this.intercept(record, callback);
+      if (this.ext.interceptors.empty) this.dispatch(record, callback);
+      else this.intercept(record, callback);
       return;
     }
-    return new Promise<RecordMetadata>((resolve, reject) => this.intercept(record, (err, metadata) => {
-      if (err) reject(err);
-      else resolve(metadata as RecordMetadata);
-    }));
+    return this.sendForPromise(record);
+  }
+
+  private sendForPromise(record: ProducerRecord<K, V>): Promise<RecordMetadata> {
+    return new Promise<RecordMetadata>((resolve, reject) => {
+      const completion: Completion = (err, metadata) => {
+        if (err) reject(err);
+        else resolve(metadata as RecordMetadata);
+      };
+      if (this.ext.interceptors.empty) this.dispatch(record, completion);
+      else this.intercept(record, completion);
+    });
   }
 
   /** onSend before anything else; onAcknowledgement before the application hears of the outcome. */
   private intercept(record: ProducerRecord<K, V>, completion: Completion): void {
     const interceptors = this.ext.interceptors;
-    if (interceptors.empty) {
-      this.dispatch(record, completion);
-      return;
-    }
     const sent = interceptors.onSend(record);
     this.dispatch(sent, (err, metadata, partition) => {
       if (err) interceptors.onSendError(sent, err, partition);
@@ -239,9 +270,10 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
     let size: number;
     const now = Date.now();
     try {
-      data = toRecordData(record, now, this.ext.serializers);
+      const plain = this.plainSerializers && !this.scratchBusy ? toPlainRecordData(record, now, this.scratch) : null;
+      data = plain ?? toRecordData(record, now, this.ext.serializers);
       size = estimateRecordSize(data);
-      this.checkSize(size);
+      if (size > this.maxRecordBytes) this.checkSize(size);
     } catch (err) {
       this.recorder.recordsFailedForGood(1);
       completion(err as Error);
@@ -252,9 +284,18 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
     const topic = record.topic;
     // Fast path: nothing queued ahead of this record, metadata known, memory available.
     const metadata = this.blocked.length === 0 && (this.awaitingMetadata.size === 0 || !this.awaitingMetadata.has(topic)) ? this.metadata.topic(topic) : undefined;
-    if (metadata !== undefined && this.accumulator.bufferedBytes + size <= this.options.bufferMemory) {
-      this.append(metadata, topic, record.partition, data, size, completion, record, now);
+    if (metadata !== undefined && this.accumulator.bufferedBytes + size <= this.bufferMemory) {
+      if (data === this.scratch) {
+        this.scratchBusy = true;
+        this.append(metadata, topic, record.partition, data, size, completion, record, now);
+        data.key = null;
+        data.value = null;
+        this.scratchBusy = false;
+      } else {
+        this.append(metadata, topic, record.partition, data, size, completion, record, now);
+      }
     } else {
+      if (data === this.scratch) data = { key: data.key, value: data.value, headers: undefined, timestamp: now };
       this.enqueue({ source: record, topic, partition: record.partition, data, size, completion, sinceMs: 0 });
     }
   }
@@ -330,8 +371,14 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
   private append(metadata: TopicMetadata, topic: string, explicit: number | undefined, data: ProducerRecordData, size: number,
     completion: Completion, source: PendingSend['source'], now: number): void {
     let partition: number;
-    let appended: { batch: ProducerBatch; newBatch: boolean };
+    let batch: ProducerBatch;
     try {
+      const sticky = this.stickyBatch;
+      if (sticky !== null && explicit === undefined && data.key === null && this.txn === null && sticky.topic === topic
+        && this.partitioner.stickyPartition(metadata) === sticky.partition && this.accumulator.appendToOpen(sticky, data, size, completion)) {
+        if (sticky.closed || this.lingerMs === 0 || this.sender.flushing > 0) this.sender.wakeup();
+        return;
+      }
       this.probe.topic = topic;
       this.probe.size = size;
       const forPartitioner = this.partitionerRecord;
@@ -341,19 +388,19 @@ export class Producer<K = BytesOrString, V = BytesOrString> {
       forPartitioner.key = null;
       forPartitioner.value = null;
       this.txn?.maybeAddPartition(topic, partition);
-      appended = this.accumulator.append(topic, partition, data, size, completion, now);
+      batch = this.accumulator.append(topic, partition, data, size, completion, now);
+      if (explicit === undefined && data.key === null) this.stickyBatch = batch;
     } catch (err) {
       this.recorder.recordsFailedForGood(1);
       completion(err as Error);
       this.recordsDone(1);
       return;
     }
-    const { batch, newBatch } = appended;
-    if (batch.closed || this.options.lingerMs === 0 || this.sender.flushing > 0) {
+    if (batch.closed || this.lingerMs === 0 || this.sender.flushing > 0) {
       this.sender.wakeup();
-    } else if (newBatch) {
+    } else if (batch.recordCount === 1) { // a new batch: its linger clock starts now
       if (this.accumulator.queue(topic, partition).batches.length > 1) this.sender.wakeup();
-      else this.sender.wakeAt(now + this.options.lingerMs);
+      else this.sender.wakeAt(now + this.lingerMs);
     }
   }
 

@@ -27,12 +27,6 @@ export interface AccumulatorOptions {
   bufferMemory?: number;
 }
 
-export interface AppendResult {
-  batch: ProducerBatch;
-  /** The append opened a new batch (the linger clock of that batch starts now). */
-  newBatch: boolean;
-}
-
 export class RecordAccumulator {
   private readonly byTopic = new Map<string, PartitionQueue[]>();
   private readonly all: PartitionQueue[] = [];
@@ -41,12 +35,16 @@ export class RecordAccumulator {
   /** Buffers of exactly batch.size bytes from finished batches, ready for new ones. */
   private readonly freeBuffers: Buffer[] = [];
   private readonly maxFreeBuffers: number;
+  /** The queue looked up last: consecutive records mostly go to the same partition. */
+  private lastQueue: PartitionQueue | null = null;
 
   constructor(private readonly options: AccumulatorOptions) {
     this.maxFreeBuffers = Math.floor((options.bufferMemory ?? 32 * options.batchSize) / Math.max(1, options.batchSize));
   }
 
   queue(topic: string, partition: number): PartitionQueue {
+    const last = this.lastQueue;
+    if (last !== null && last.partition === partition && last.topic === topic) return last;
     let queues = this.byTopic.get(topic);
     if (queues === undefined) {
       queues = [];
@@ -58,6 +56,7 @@ export class RecordAccumulator {
       queues[partition] = q;
       this.all.push(q);
     }
+    this.lastQueue = q;
     return q;
   }
 
@@ -67,12 +66,18 @@ export class RecordAccumulator {
 
   /** Whether a record of `recordBytes` would join an open batch of this partition rather than start one. */
   hasOpenBatchWithRoom(topic: string, partition: number, recordBytes: number): boolean {
-    const batches = this.byTopic.get(topic)?.[partition]?.batches;
+    const last = this.lastQueue;
+    const batches = last !== null && last.partition === partition && last.topic === topic ? last.batches : this.byTopic.get(topic)?.[partition]?.batches;
     if (batches === undefined || batches.length === 0) return false;
     return batches[batches.length - 1].hasRoomFor(recordBytes, this.options.batchSize);
   }
 
-  append(topic: string, partition: number, record: ProducerRecordData, recordBytes: number, completion: Completion, nowMs: number): AppendResult {
+  /**
+   * Encodes the record into the partition's open batch, or a new one, and returns that batch: a
+   * new batch (whose linger clock starts now) is one holding a single record. No result object:
+   * this runs once per record.
+   */
+  append(topic: string, partition: number, record: ProducerRecordData, recordBytes: number, completion: Completion, nowMs: number): ProducerBatch {
     const q = this.queue(topic, partition);
     let batch = q.batches.length > 0 ? q.batches[q.batches.length - 1] : undefined;
     let newBatch = false;
@@ -94,7 +99,19 @@ export class RecordAccumulator {
     }
     this.bufferedBytes += recordBytes;
     if (batch.sizeBytes >= this.options.batchSize) batch.closed = true;
-    return { batch, newBatch };
+    return batch;
+  }
+
+  /**
+   * Appends to `batch` when it is still its partition's open batch (not closed, drained or done)
+   * and has room, exactly as append() would for that partition; false, changing nothing, otherwise.
+   */
+  appendToOpen(batch: ProducerBatch, record: ProducerRecordData, recordBytes: number, completion: Completion): boolean {
+    if (batch.done || !batch.hasRoomFor(recordBytes, this.options.batchSize)) return false;
+    batch.append(record, recordBytes, completion);
+    this.bufferedBytes += recordBytes;
+    if (batch.sizeBytes >= this.options.batchSize) batch.closed = true;
+    return true;
   }
 
   /** A buffer for a new batch: batch.size bytes (reused when one is free), more for a larger first record. */

@@ -88,7 +88,9 @@ export class BatchBuilder {
     const offsetDelta = this.count;
     const keyLength = key === null ? -1 : key.length;
     const valueLength = value === null ? -1 : value.length;
-    const bodySize = 1 + sizeOfVarlong(timestampDelta) + unsignedVarintSize(zigzag(offsetDelta))
+    // A delta within int32 (any two records less than 24 days apart) zig-zags as a varint does.
+    const smallDelta = timestampDelta === (timestampDelta | 0);
+    const bodySize = 1 + (smallDelta ? unsignedVarintSize(zigzag(timestampDelta)) : sizeOfVarlong(timestampDelta)) + unsignedVarintSize(zigzag(offsetDelta))
       + unsignedVarintSize(zigzag(keyLength)) + (keyLength > 0 ? keyLength : 0)
       + unsignedVarintSize(zigzag(valueLength)) + (valueLength > 0 ? valueLength : 0) + 1;
     const needed = this.position + unsignedVarintSize(zigzag(bodySize)) + bodySize;
@@ -96,7 +98,7 @@ export class BatchBuilder {
     const buf = this.buf;
     let position = writeUnsignedVarint(buf, this.position, zigzag(bodySize));
     buf[position++] = 0; // record attributes: unused in v2
-    position = writeVarlong(buf, position, timestampDelta);
+    position = smallDelta ? writeUnsignedVarint(buf, position, zigzag(timestampDelta)) : writeVarlong(buf, position, timestampDelta);
     position = writeUnsignedVarint(buf, position, zigzag(offsetDelta));
     position = writeUnsignedVarint(buf, position, zigzag(keyLength));
     if (key !== null) position = copyBytes(buf, position, key);
@@ -155,7 +157,7 @@ export class BatchBuilder {
   }
 }
 
-/** Zig-zag of an int32 (every caller passes a length, a count or a record index). */
+/** Zig-zag of an int32 (every caller passes a length, a count, a record index or a checked delta). */
 function zigzag(value: number): number {
   return ((value << 1) ^ (value >> 31)) >>> 0;
 }

@@ -48,6 +48,17 @@ describe('client/producer-partitioner', () => {
     for (let i = 0; i < 20; i++) expect(p.choose(meta, null, undefined, () => true)).to.equal(first);
   });
 
+  it("names its sticky answer for the metadata it was made with, and only for a built-in sticky partitioner", () => {
+    const p = new ProducerPartitioner(cycle([0.1, 0.6, 0.9]));
+    expect(p.stickyPartition(meta)).to.equal(-1);
+    const first = p.choose(meta, null, undefined, () => true);
+    expect(p.stickyPartition(meta)).to.equal(first);
+    expect(p.stickyPartition(topic('t', [1, 1, 2, 2]))).to.equal(-1);
+    const custom = new ProducerPartitioner(Math.random, { partitioner: () => 1 });
+    custom.choose(meta, null, undefined, () => true);
+    expect(custom.stickyPartition(meta)).to.equal(-1);
+  });
+
   it('moves keyless records to another partition once the sticky batch is closed or sent', () => {
     const p = new ProducerPartitioner(cycle([0.1, 0.6, 0.35, 0.9]));
     const first = p.choose(meta, null, undefined, () => true);

@@ -166,6 +166,45 @@ describe('client/producer', function () {
     expect(cluster.broker(2).requestsFor(Api.Produce)[0].topics[0].name).to.equal('late');
   });
 
+  it('keeps keyless Buffer records whole and in send order per partition, across full, drained and waiting batches', async () => {
+    // batch.size fits 2-3 of these records: the sticky batch fills, closes and a new one is chosen;
+    // the records sent before 'fresh' has metadata wait (copied out of the producer's reused record object).
+    const p = producer({ lingerMs: 0, batchSize: 400 });
+    const value = (i: number): Buffer => Buffer.alloc(100, i);
+    const sendAll = (topic: string, from: number, to: number): Array<Promise<{ partition: number; offset: number; i: number }>> =>
+      Array.from({ length: to - from }, (_, k) => new Promise((resolve, reject) => {
+        p.send({ topic, key: null, value: value(from + k) }, (err, m) => (err ? reject(err) : resolve({ partition: m!.partition, offset: m!.offset, i: from + k })));
+      }));
+    const early = sendAll('fresh', 0, 4);
+    await new Promise((r) => setTimeout(r, 20));
+    cluster.topics.set('fresh', [{ leader: 1 }, { leader: 2 }]);
+    const first = await Promise.all([...early, ...sendAll('t', 4, 14)]);
+    // After a flush the open batches were drained: later records must start new ones.
+    const second = await Promise.all(sendAll('t', 14, 20));
+    for (const [topic, acks] of [['fresh', first.slice(0, 4)], ['t', [...first.slice(4), ...second]]] as const) {
+      const stored = new Map<number, number[]>();
+      for (const b of cluster.brokers) {
+        for (const req of b.requestsFor(Api.Produce) as ProduceRequestData[]) {
+          for (const t of req.topics.filter((x) => x.name === topic)) {
+            for (const part of t.partitions) {
+              for (const batch of decodeRecordBatches(part.records!).batches) {
+                expect(batch.sizeInBytes).to.be.at.most(400 + 61);
+                for (const r of batch.records) stored.set(part.index, [...(stored.get(part.index) ?? []), r.value![0]]);
+              }
+            }
+          }
+        }
+      }
+      for (const [partition, values] of stored) {
+        const mine = acks.filter((a) => a.partition === partition);
+        expect(values).to.deep.equal(mine.map((a) => a.i));
+        expect(mine.map((a) => a.offset)).to.deep.equal(mine.map((_, k) => k));
+        expect(values).to.deep.equal([...values].sort((a, b) => a - b));
+      }
+      expect([...stored.values()].flat()).to.have.length(acks.length);
+    }
+  });
+
   it('flush() waits for every record sent so far; close() rejects later sends', async () => {
     const p = producer({ lingerMs: 60000 });
     let acked = 0;

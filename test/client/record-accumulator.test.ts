@@ -23,12 +23,13 @@ describe('client/record-accumulator', () => {
   it('fills a batch up to batch.size and starts the next one with the record that does not fit', () => {
     const acc = new RecordAccumulator({ batchSize: 1000, lingerMs: 50 });
     const size = estimateRecordSize(record(100));
-    const results = [];
-    for (let i = 0; i < 10; i++) results.push(acc.append('t', 0, record(100), size, noop, 0));
+    // A batch that holds one record right after an append was opened by it.
+    const opened: boolean[] = [];
+    for (let i = 0; i < 10; i++) opened.push(acc.append('t', 0, record(100), size, noop, 0).recordCount === 1);
     const batches = acc.queue('t', 0).batches;
     const perBatch = Math.floor((1000 - 61) / size);
     expect(batches.map((b) => b.recordCount)).to.deep.equal([perBatch, 10 - perBatch]);
-    expect(results.filter((r) => r.newBatch)).to.have.length(2);
+    expect(opened.filter(Boolean)).to.have.length(2);
     expect(batches[0].closed).to.equal(true);
     expect(batches[1].closed).to.equal(false);
     expect(acc.bufferedBytes).to.equal(2 * 61 + 10 * size);
@@ -77,7 +78,7 @@ describe('client/record-accumulator', () => {
 
   it('stops counting a batch against buffer.memory once it is released', () => {
     const acc = new RecordAccumulator({ batchSize: 1000, lingerMs: 0 });
-    const { batch } = acc.append('t', 3, record(10), 30, noop, 0);
+    const batch = acc.append('t', 3, record(10), 30, noop, 0);
     expect(acc.bufferedBytes).to.equal(91);
     acc.release(acc.drainHead(acc.queue('t', 3)));
     expect(acc.bufferedBytes).to.equal(0);
@@ -95,19 +96,19 @@ describe('client/record-accumulator', () => {
   it('reuses the buffer of a released batch for a later one, only when asked to', () => {
     const acc = new RecordAccumulator({ batchSize: 200, lingerMs: 0, bufferMemory: 1000 });
     const size = estimateRecordSize(record(100));
-    const first = acc.append('t', 0, record(100), size, noop, 0).batch;
+    const first = acc.append('t', 0, record(100), size, noop, 0);
     const bytes = first.encode('none');
     const drained = acc.drainHead(acc.queue('t', 0));
     drained.complete(0, -1);
     acc.release(drained, true);
-    const second = acc.append('t', 0, record(100, 2000), size, noop, 0).batch;
+    const second = acc.append('t', 0, record(100, 2000), size, noop, 0);
     // Same memory, new contents: the first batch's bytes were overwritten by the second's.
     expect(sameMemory(second.encode('none'), bytes)).to.equal(true);
     expect(second.encode('none').equals(encodeRecordBatch([record(100, 2000)]))).to.equal(true);
-    const third = acc.append('t', 1, record(100), size, noop, 0).batch;
+    const third = acc.append('t', 1, record(100), size, noop, 0);
     acc.release(acc.drainHead(acc.queue('t', 1)), false);
     third.complete(0, -1);
-    expect(sameMemory(acc.append('t', 1, record(100), size, noop, 0).batch.encode('none'), third.encode('none'))).to.equal(false);
+    expect(sameMemory(acc.append('t', 1, record(100), size, noop, 0).encode('none'), third.encode('none'))).to.equal(false);
   });
 
   it('drops a batch it opened for a record that cannot be encoded', () => {
@@ -127,6 +128,25 @@ describe('client/record-accumulator', () => {
     expect(expired.map((b) => [b.partition, b.createdAtMs])).to.deep.equal([[0, 10], [0, 20], [1, 15]]);
     expect(acc.queue('t', 0).batches.map((b) => b.createdAtMs)).to.deep.equal([30]);
     expect(acc.removeExpired(20)).to.deep.equal([]);
+  });
+
+  it('appends to a given batch only while it is its partition\'s open batch with room', () => {
+    const acc = new RecordAccumulator({ batchSize: 300, lingerMs: 0 });
+    const size = estimateRecordSize(record(100));
+    const batch = acc.append('t', 0, record(100), size, noop, 0);
+    expect(acc.appendToOpen(batch, record(100), size, noop)).to.equal(true);
+    expect(batch.recordCount).to.equal(2);
+    expect(acc.bufferedBytes).to.equal(61 + 2 * size);
+    expect(acc.appendToOpen(batch, record(100), size, noop)).to.equal(false); // full
+    const next = acc.append('t', 0, record(10), 20, noop, 0);
+    expect(next).to.not.equal(batch);
+    acc.drainHead(acc.queue('t', 0));
+    expect(acc.appendToOpen(batch, record(1), 10, noop)).to.equal(false); // closed
+    const expired = acc.removeExpired(0)[0];
+    expect(expired).to.equal(next);
+    expired.fail(new Error('expired'));
+    expect(acc.appendToOpen(expired, record(1), 10, noop)).to.equal(false); // done
+    expect(expired.recordCount).to.equal(1);
   });
 
   it('reports each record once, in order, with its own timestamp, when callbacks and timestamps repeat', () => {

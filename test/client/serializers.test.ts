@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { InvalidArgumentError, SerializationError } from '../../lib/client/client-errors';
-import { toRecordData } from '../../lib/client/producer-record';
+import { ProducerRecord, toPlainRecordData, toRecordData } from '../../lib/client/producer-record';
 import {
   BufferDeserializer, BufferSerializer, builtInDeserializer, builtInSerializer, Int32Deserializer, Int32Serializer, Int64Deserializer, Int64Serializer,
   JsonDeserializer, JsonSerializer, Serializer, StringDeserializer, StringSerializer,
@@ -78,6 +78,20 @@ describe('client/serializers', () => {
       expect(hex(data.value as Buffer)).to.equal('01');
       expect(toRecordData({ topic: 't', value: null }, 5).value).to.equal(null);
       expect(() => toRecordData({ topic: 't', value: 42 as unknown as string }, 5)).to.throw(InvalidArgumentError, 'record value must be a Buffer, a string or null');
+    });
+
+    it('converts the commonest record into the reused object as toRecordData would, and leaves any other to it', () => {
+      const out = { key: null, value: null, headers: undefined, timestamp: 0 };
+      const value = Buffer.from([7]);
+      for (const record of [{ topic: 't', value }, { topic: 't', key: Buffer.from('k'), value }, { topic: 't', key: undefined, value: null }]) {
+        expect(toPlainRecordData(record, 9, out)).to.equal(out);
+        expect(out).to.deep.equal(toRecordData(record, 9));
+      }
+      const others: Array<ProducerRecord<unknown, unknown>> = [
+        { topic: 't', key: 'k', value }, { topic: 't', value: 'v' }, { topic: 't', value, headers: {} }, { topic: 't', value, timestamp: 3 },
+        { topic: '', value }, { topic: 't', value: new Uint8Array(1) }, null as unknown as ProducerRecord,
+      ];
+      for (const record of others) expect(toPlainRecordData(record, 9, out)).to.equal(null);
     });
 
     it('runs the serializers with the topic and the mutable headers, and skips them for null', () => {

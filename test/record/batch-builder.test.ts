@@ -17,8 +17,10 @@ const recordArb = fc.record({
   key: bytes,
   value: bytes,
   headers: fc.option(fc.array(fc.record({ key: fc.string({ maxLength: 20 }), value: bytes }), { maxLength: 3 }), { nil: undefined }),
-  // Far-apart timestamps give multi-byte and negative deltas.
-  timestamp: fc.integer({ min: 0, max: 2 ** 45 }),
+  // Far-apart timestamps give multi-byte and negative deltas; the second range puts deltas on
+  // both sides of the int32 bounds, where the builder switches from varint to varlong writing.
+  timestamp: fc.oneof(fc.integer({ min: 0, max: 2 ** 45 }), fc.integer({ min: 2 ** 40 - 2 ** 31 - 3, max: 2 ** 40 + 2 ** 31 + 3 }),
+    fc.constantFrom(2 ** 40, 2 ** 40 + 2 ** 31 - 1, 2 ** 40 + 2 ** 31, 2 ** 40 - 2 ** 31, 2 ** 40 - 2 ** 31 - 1)),
 });
 
 describe('record/batch-builder', () => {
