@@ -163,18 +163,7 @@ export function readRecordView(cursor: MovableCursor, body: MovableCursor, conte
     // No headers: a header count of 0 is the record's last byte.
     if (p + 1 !== recordEnd || buf[p] !== 0) break fast;
     cursor.position = recordEnd;
-    view.buf = buf;
-    view.offset = context.baseOffset + offsetDelta;
-    view.timestamp = context.timestampType === 'LogAppendTime' ? context.maxTimestamp : context.firstTimestamp + timestampDelta;
-    view.timestampType = context.timestampType;
-    view.leaderEpoch = context.leaderEpoch;
-    view.keyStart = keyStart;
-    view.keySize = keySize;
-    view.valueStart = valueStart;
-    view.valueSize = valueSize;
-    view.headersStart = p;
-    view.headersEnd = recordEnd;
-    view.headerCount = 0;
+    fillView(view, buf, context, offsetDelta, timestampDelta, keyStart, keySize, valueStart, valueSize, p, recordEnd, 0);
     return;
   }
   readRecordViewChecked(cursor, body, context, view);
@@ -209,6 +198,12 @@ function readRecordViewChecked(cursor: MovableCursor, body: MovableCursor, conte
     throw new CorruptRecordError(`record at position ${start} declares ${bodySize} bytes but its fields take ${body.position - bodyStart}`);
   }
   cursor.position = recordEnd;
+  fillView(view, buf, context, offsetDelta, timestampDelta, keyStart, keySize, valueStart, valueSize, headersStart, recordEnd, headerCount);
+}
+
+/** Points `view` at one record's fields (small enough for V8 to inline into both readers). */
+function fillView(view: RecordView, buf: Buffer, context: RecordContext, offsetDelta: number, timestampDelta: number,
+  keyStart: number, keySize: number, valueStart: number, valueSize: number, headersStart: number, recordEnd: number, headerCount: number): void {
   view.buf = buf;
   view.offset = context.baseOffset + offsetDelta;
   view.timestamp = context.timestampType === 'LogAppendTime' ? context.maxTimestamp : context.firstTimestamp + timestampDelta;

@@ -2,11 +2,19 @@ import { expect } from 'chai';
 import { FetchPurgatory } from '../../lib/broker/fetch-purgatory';
 import { FollowerWakeups } from '../../lib/broker/follower-wakeups';
 
+/** Wake-ups that record what they woke, with the deferred runs held for the test to call. */
+function recordingWakeups(): { woken: Array<[string, number]>; deferred: Array<() => void>; cancelled: () => number; wakeups: FollowerWakeups } {
+  const woken: Array<[string, number]> = [];
+  const deferred: Array<() => void> = [];
+  let cancelled = 0;
+  const wakeups = new FollowerWakeups({ onAppend: (key, bytes) => { woken.push([key, bytes]); } },
+    (run) => { deferred.push(run); return () => { cancelled++; }; });
+  return { woken, deferred, cancelled: () => cancelled, wakeups };
+}
+
 describe('broker/follower-wakeups', () => {
   it('wakes once per key at the end of the turn with the bytes of every append of the turn', () => {
-    const woken: Array<[string, number]> = [];
-    const deferred: Array<() => void> = [];
-    const wakeups = new FollowerWakeups({ onAppend: (key, bytes) => { woken.push([key, bytes]); } }, (run) => { deferred.push(run); });
+    const { woken, deferred, wakeups } = recordingWakeups();
     wakeups.appended('t-0\u0000replica', 100);
     wakeups.appended('t-1\u0000replica', 50);
     wakeups.appended('t-0\u0000replica', 20);
@@ -37,15 +45,11 @@ describe('broker/follower-wakeups', () => {
   });
 
   it('moves the scheduled wake-up behind each queued append, and a stale one does nothing', () => {
-    const woken: Array<[string, number]> = [];
-    const deferred: Array<() => void> = [];
-    let cancelled = 0;
-    const wakeups = new FollowerWakeups({ onAppend: (key, bytes) => { woken.push([key, bytes]); } },
-      (run) => { deferred.push(run); return () => { cancelled++; }; });
+    const { woken, deferred, cancelled, wakeups } = recordingWakeups();
     wakeups.appendQueued();
     wakeups.appendQueued();
     expect(deferred).to.have.length(2);
-    expect(cancelled).to.equal(1);
+    expect(cancelled()).to.equal(1);
     wakeups.appended('t-0\u0000replica', 30);
     wakeups.appended('t-1\u0000replica', 40);
     expect(deferred).to.have.length(2);
