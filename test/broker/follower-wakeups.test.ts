@@ -12,9 +12,20 @@ function recordingWakeups(): { woken: Array<[string, number]>; deferred: Array<(
   return { woken, deferred, cancelled: () => cancelled, wakeups };
 }
 
+/** An append after every scheduled wake-up ran schedules a wake-up of its own, for it alone. */
+function expectLateAppendWakesAlone(rec: ReturnType<typeof recordingWakeups>, key: string, bytes: number): void {
+  const wokenBefore = rec.woken.length;
+  const runs = rec.deferred.length;
+  rec.wakeups.appended(key, bytes);
+  expect(rec.deferred).to.have.length(runs + 1);
+  rec.deferred[runs]();
+  expect(rec.woken.slice(wokenBefore)).to.deep.equal([[key, bytes]]);
+}
+
 describe('broker/follower-wakeups', () => {
   it('wakes once per key at the end of the turn with the bytes of every append of the turn', () => {
-    const { woken, deferred, wakeups } = recordingWakeups();
+    const rec = recordingWakeups();
+    const { woken, deferred, wakeups } = rec;
     wakeups.appended('t-0\u0000replica', 100);
     wakeups.appended('t-1\u0000replica', 50);
     wakeups.appended('t-0\u0000replica', 20);
@@ -22,10 +33,7 @@ describe('broker/follower-wakeups', () => {
     expect(deferred).to.have.length(1);
     deferred[0]();
     expect(woken).to.deep.equal([['t-0\u0000replica', 120], ['t-1\u0000replica', 50]]);
-    wakeups.appended('t-1\u0000replica', 7);
-    expect(deferred).to.have.length(2);
-    deferred[1]();
-    expect(woken.slice(2)).to.deep.equal([['t-1\u0000replica', 7]]);
+    expectLateAppendWakesAlone(rec, 't-1\u0000replica', 7);
   });
 
   it('answers a parked fetch after the turn in which the appends landed, with all of them counted', async () => {
@@ -45,7 +53,8 @@ describe('broker/follower-wakeups', () => {
   });
 
   it('moves the scheduled wake-up behind each queued append, and a stale one does nothing', () => {
-    const { woken, deferred, cancelled, wakeups } = recordingWakeups();
+    const rec = recordingWakeups();
+    const { woken, deferred, cancelled, wakeups } = rec;
     wakeups.appendQueued();
     wakeups.appendQueued();
     expect(deferred).to.have.length(2);
@@ -58,10 +67,7 @@ describe('broker/follower-wakeups', () => {
     deferred[1]();
     expect(woken).to.deep.equal([['t-0\u0000replica', 30], ['t-1\u0000replica', 40]]);
     // An append that lands after the wake-up ran (a write that took longer) schedules its own.
-    wakeups.appended('t-0\u0000replica', 5);
-    expect(deferred).to.have.length(3);
-    deferred[2]();
-    expect(woken.slice(2)).to.deep.equal([['t-0\u0000replica', 5]]);
+    expectLateAppendWakesAlone(rec, 't-0\u0000replica', 5);
   });
 
   it('wakes in the same event-loop iteration as a write queued before appendQueued, not the next one', async () => {
