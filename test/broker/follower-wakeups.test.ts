@@ -70,32 +70,30 @@ describe('broker/follower-wakeups', () => {
     expectLateAppendWakesAlone(rec, 't-0\u0000replica', 5);
   });
 
-  it('wakes in the same event-loop iteration as a write queued before appendQueued, not the next one', async () => {
+  /**
+   * Appends in the check phase (a log writer's drain, queued when the append was handed to the log),
+   * with or without appendQueued first; answers how many wake-ups the next iteration had seen.
+   */
+  async function wokenByNextIteration(queued: boolean): Promise<number[]> {
     const woken: string[] = [];
     const wakeups = new FollowerWakeups({ onAppend: (key) => { woken.push(key); } });
     const seenByNextIteration: number[] = [];
-    // A log writer's drain, queued when the append was handed to the log.
     setImmediate(() => {
       setImmediate(() => { seenByNextIteration.push(woken.length); });
       wakeups.appended('t-0\u0000replica', 10);
     });
-    wakeups.appendQueued();
+    if (queued) wakeups.appendQueued();
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(woken).to.deep.equal(['t-0\u0000replica']);
-    expect(seenByNextIteration).to.deep.equal([1]);
+    return seenByNextIteration;
+  }
+
+  it('wakes in the same event-loop iteration as a write queued before appendQueued, not the next one', async () => {
+    expect(await wokenByNextIteration(true)).to.deep.equal([1]);
   });
 
   it('without appendQueued, an append made in the check phase wakes in the next iteration', async () => {
-    const woken: string[] = [];
-    const wakeups = new FollowerWakeups({ onAppend: (key) => { woken.push(key); } });
-    const seenByNextIteration: number[] = [];
-    setImmediate(() => {
-      setImmediate(() => { seenByNextIteration.push(woken.length); });
-      wakeups.appended('t-0\u0000replica', 10);
-    });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(woken).to.deep.equal(['t-0\u0000replica']);
-    expect(seenByNextIteration).to.deep.equal([0]);
+    expect(await wokenByNextIteration(false)).to.deep.equal([0]);
   });
 
   it('does nothing on a flush with nothing appended', () => {
