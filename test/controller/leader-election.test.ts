@@ -113,6 +113,7 @@ describe('controller/leader-election-requests', function () {
     expect(await admin.state('anyleader', 0)).to.deep.include({ isr: [3] });
     expect(await admin.state('strict', 0)).to.deep.include({ leader: -1, isr: [2] });
     // Only 'anyleader' got a leader, from outside its ISR; going leaderless is no election.
+    await waitUntil('the election counted', async () => elected.length > 0);
     expect(elected).to.deep.equal([true]);
   });
 
@@ -135,6 +136,9 @@ describe('controller/leader-election-requests', function () {
     (node.controller as unknown as { options: { config: { uncleanLeaderElectionEnable: boolean } } }).options.config.uncleanLeaderElectionEnable = true;
     node.controller.uncleanElectionDefaultChanged();
     await waitUntil('unclean leader after the default changed', async () => (await admin.state('by-default', 0))?.leader === 3);
+    // The controller counts the election when ZooKeeper's answer to its write reaches it, which can
+    // be after this test's own read already sees the new state.
+    await waitUntil('the election counted', async () => elected.length > 0);
     expect(elected).to.deep.equal([true]);
   });
 });
