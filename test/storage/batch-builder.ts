@@ -15,6 +15,8 @@ import {
   PARTITION_LEADER_EPOCH_OFFSET, PRODUCER_EPOCH_OFFSET, PRODUCER_ID_OFFSET, RECORD_COUNT_OFFSET, forEachBatch, readBatchInfo,
 } from '../../lib/record/batch-header';
 import { LogConfig } from '../../lib/storage/log-config';
+import type { LogSegment } from '../../lib/storage/log-segment';
+import type { BatchHeaderView } from '../../lib/storage/segment-scan';
 
 export interface BatchSpec {
   /** Number of records (default 1). */
@@ -92,6 +94,22 @@ export function listBatches(buf: Buffer): BatchInfo[] {
   const out: BatchInfo[] = [];
   forEachBatch(buf, (position) => out.push(readBatchInfo(buf, position)));
   return out;
+}
+
+/** The segment-level header of the one batch in `buf`, as the log passes it to LogSegment.reserve. */
+export function segmentBatchMeta(buf: Buffer): Omit<BatchHeaderView, 'position'> {
+  const [info] = listBatches(buf);
+  return {
+    baseOffset: info.baseOffset, lastOffset: info.baseOffset + info.lastOffsetDelta, maxTimestamp: info.maxTimestamp,
+    sizeInBytes: info.sizeInBytes, recordCount: info.recordCount,
+  };
+}
+
+/** Builds a batch at the segment's next offset and writes it as the log would; returns its bytes. */
+export async function writeSegmentBatch(segment: LogSegment, spec: Omit<BatchSpec, 'baseOffset'>, indexIntervalBytes: number): Promise<Buffer> {
+  const buf = buildBatch({ ...spec, baseOffset: segment.nextOffset });
+  await segment.write([buf], segment.reserve(segmentBatchMeta(buf), indexIntervalBytes, 0));
+  return buf;
 }
 
 /** A small config: tiny segments and a dense index so tests exercise rolls and lookups. */

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import { LogSegment, SegmentConfig } from '../../lib/storage/log-segment';
 import { ReadBufferPool, readBufferPool } from '../../lib/storage/read-buffer-pool';
-import { BatchHeaderView } from '../../lib/storage/segment-scan';
-import { buildBatch, listBatches, tempDir } from './batch-builder';
+import { listBatches, tempDir, writeSegmentBatch } from './batch-builder';
 
 describe('storage/read-buffer-pool', () => {
   it('lends a slab of at least the asked length and reuses it once released', () => {
@@ -68,14 +67,7 @@ describe('storage/segment-read pooled reads', () => {
     ({ dir, cleanup } = tempDir());
     segment = await LogSegment.create(dir, 0, config);
     for (let i = 0; i < 200; i++) {
-      const buf = buildBatch({ baseOffset: segment.nextOffset, records: 10, valueBytes: 100, fill: 0x41 + (i % 26) });
-      const [info] = listBatches(buf);
-      const meta: Omit<BatchHeaderView, 'position'> = {
-        baseOffset: info.baseOffset, lastOffset: info.baseOffset + info.lastOffsetDelta, maxTimestamp: info.maxTimestamp,
-        sizeInBytes: info.sizeInBytes, recordCount: info.recordCount,
-      };
-      await segment.write([buf], segment.reserve(meta, config.indexIntervalBytes, 0));
-      written.push(buf);
+      written.push(await writeSegmentBatch(segment, { records: 10, valueBytes: 100, fill: 0x41 + (i % 26) }, config.indexIntervalBytes));
     }
     // Reopened, the segment's tail cache is empty: these reads go to the file.
     await segment.close();

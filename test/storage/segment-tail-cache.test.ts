@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import { LogSegment, SegmentConfig } from '../../lib/storage/log-segment';
 import { SegmentTailCache, TailCacheBudget } from '../../lib/storage/segment-tail-cache';
-import { BatchHeaderView } from '../../lib/storage/segment-scan';
-import { buildBatch, listBatches, tempDir } from './batch-builder';
+import { tempDir, writeSegmentBatch } from './batch-builder';
 
 /** `n` bytes counting up from `from` (mod 256), so any misplaced byte shows. */
 function bytes(from: number, n: number): Buffer {
@@ -110,13 +109,7 @@ describe('storage/log-segment tail cache on the Fetch read path', () => {
 
   async function append(count: number): Promise<void> {
     for (let i = 0; i < count; i++) {
-      const buf = buildBatch({ baseOffset: segment.nextOffset, records: 5, valueBytes: 200, fill: 0x41 + (i % 26) });
-      const [info] = listBatches(buf);
-      const meta: Omit<BatchHeaderView, 'position'> = {
-        baseOffset: info.baseOffset, lastOffset: info.baseOffset + info.lastOffsetDelta, maxTimestamp: info.maxTimestamp,
-        sizeInBytes: info.sizeInBytes, recordCount: info.recordCount,
-      };
-      await segment.write([buf], segment.reserve(meta, config.indexIntervalBytes, 0));
+      await writeSegmentBatch(segment, { records: 5, valueBytes: 200, fill: 0x41 + (i % 26) }, config.indexIntervalBytes);
     }
   }
 
